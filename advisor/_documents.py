@@ -1,0 +1,177 @@
+"""Read YAML and JSON documents safely, keeping the line of every value.
+
+Only plain data is built: mappings, lists, strings, numbers, booleans and null. Tags that would
+construct objects, duplicate keys, alias bombs and oversized files are refused with an
+:class:`~advisor.errors.InputError` subclass that names the file and the line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Optional, Type
+
+import yaml
+
+from .errors import InputError, PathPart
+
+#: Largest document read, in bytes.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Largest number of values (after aliases are expanded) in one document.
+MAX_NODES = 200_000
+#: Deepest nesting of mappings and lists.
+MAX_DEPTH = 64
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+@dataclass
+class Document:
+    """A parsed document: its data and the 1-based line of each value, by path."""
+
+    file: str
+    data: Any
+    lines: dict[tuple[PathPart, ...], int] = field(default_factory=dict)
+
+    def line_of(self, path: tuple[PathPart, ...]) -> Optional[int]:
+        """The line of the value at ``path``, or of its nearest parent that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+class _Builder:
+    def __init__(self, file: str, error: Type[InputError]) -> None:
+        self.file = file
+        self.error = error
+        self.loader = yaml.SafeLoader("")
+        self.count = 0
+        self.lines: dict[tuple[PathPart, ...], int] = {}
+
+    def fail(self, message: str, node: yaml.Node, path: tuple[PathPart, ...], hint: str) -> InputError:
+        return self.error(message, file=self.file, path=path, line=node.start_mark.line + 1, hint=hint)
+
+    def build(self, node: yaml.Node, path: tuple[PathPart, ...] = ()) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                f"document has more than {MAX_NODES} values (an alias bomb?)",
+                node,
+                path,
+                "split it or remove repeated aliases",
+            )
+        if len(path) > MAX_DEPTH:
+            raise self.fail(f"nested deeper than {MAX_DEPTH} levels", node, path, "flatten the document")
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in _STANDARD_TAGS:
+            raise self.fail(
+                f"YAML tag {node.tag!r} is not allowed",
+                node,
+                path,
+                "write plain values without '!' tags",
+            )
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail("a key must be a plain word", key_node, path, "write `name: value`")
+                key = self.loader.construct_object(key_node)
+                if key is None or isinstance(key, (bool, float)):
+                    key = key_node.value
+                key = str(key)
+                if key in result:
+                    raise self.fail(
+                        f"duplicate key {key!r}",
+                        key_node,
+                        path + (key,),
+                        f"it already appears on line {self.lines.get(path + (key,), '?')}; keep one",
+                    )
+                self.lines[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node)
+
+
+def parse_text(text: str, file: str, error: Type[InputError]) -> Document:
+    """Parse YAML (or JSON, which is read as YAML) text into plain data with line numbers."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "cannot be parsed"
+        raise error(
+            f"not valid YAML/JSON: {problem}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            hint="check indentation, colons and quotes around that line",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise error(f"not valid YAML/JSON: {exc}", file=file, hint="check the syntax") from None
+    if len(nodes) > 1:
+        raise error(
+            "holds more than one YAML document",
+            file=file,
+            line=nodes[1].start_mark.line + 1,
+            hint="remove the '---' separator; one file holds one document",
+        )
+    builder = _Builder(file, error)
+    try:
+        data = builder.build(nodes[0]) if nodes else None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise error(
+            f"value cannot be read: {exc.problem}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            hint="write plain values",
+        ) from None
+    return Document(file=file, data=data, lines=builder.lines)
+
+
+def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str) -> Document:
+    """Read and parse the document at ``path``; ``what`` names it in messages ("profile")."""
+    name = os.fspath(path)
+    try:
+        size = os.path.getsize(name)
+        if size > MAX_FILE_BYTES:
+            raise error(
+                f"{what} file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
+                file=name,
+                hint="is this the right file?",
+            )
+        with open(name, "rb") as handle:
+            raw = handle.read()
+    except IsADirectoryError:
+        raise error(f"{what} path is a directory", file=name, hint="give a file") from None
+    except FileNotFoundError:
+        raise error(f"{what} file not found", file=name, hint="check the path") from None
+    except OSError as exc:
+        raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
+    if b"\x00" in raw:
+        raise error(f"{what} file is binary, not text", file=name, hint="give a YAML or JSON file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(
+            f"{what} file is not UTF-8 text (byte {exc.start})",
+            file=name,
+            line=line,
+            hint="save it as UTF-8",
+        ) from None
+    return parse_text(text, name, error)

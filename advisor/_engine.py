@@ -1,0 +1,242 @@
+"""The inference engine: rule packs compiled onto durable-rules.
+
+This is the only module that imports durable-rules. It hides these known behaviours of
+durable-rules 2.0.28:
+
+* facts are asserted with ``assert_fact`` (``post`` would let only the first matching rule see
+  an event), each assessment in its own session (``sid``), deleted with ``delete_state`` when the
+  assessment is done (about 1,024 live sessions per ruleset are possible);
+* ``MessageNotHandledException`` (a fact no rule is interested in) is a normal outcome;
+* an exception inside a rule action is swallowed into the session state as ``exception``; every
+  action here records its own failure as well, and both are checked after each stage;
+* rulesets can be neither replaced nor deleted, so each pack is compiled once, under a name
+  derived from the hash of its content, and reused; packs with other content get other names;
+* the default host starts background dispatch threads; this module runs its own host without
+  them, and a lock per ruleset serialises the Python layer, which has no locks of its own;
+* generated rule names are not ours: each action closes over its own rule id;
+* a rule whose only pattern is a negation fires without end: every compiled rule also matches the
+  stage marker and the profile fact, so none consists of negations alone.
+
+Rules run in stages (diagnoses, pitfalls, recommendations). A stage marker fact opens each
+stage, so a later stage sees every finding of the earlier ones before any of its rules fire.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from durable import engine as _durable
+
+from ._schema import arena_fields, profile_fields
+from .conditions import Compare, Term, to_dnf
+from .errors import EngineError
+from .facts import Facts
+from .rulepack import KINDS, RulePack
+
+__all__ = ["Firing", "Backend", "DurableBackend", "backend_for", "ENGINE_NAME", "engine_version"]
+
+ENGINE_NAME = "durable-rules"
+
+
+def engine_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("durable_rules")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule that fired: which alternative of its condition, and on which arenas (by index)."""
+
+    rule_id: str
+    term: int
+    arenas: tuple[int, ...] = ()
+
+
+class Backend(Protocol):
+    """What the assessment needs from an inference engine."""
+
+    def run(self, facts: Facts) -> list[Firing]:
+        """Every firing for ``facts``, in the order the engine produced them."""
+        ...
+
+
+class _Host(_durable.Host):
+    """A durable-rules host without the background dispatch threads of the default one."""
+
+    def _run(self) -> None:  # noqa: D401 - replaces the timer loop
+        return None
+
+
+_HOST = _Host()
+_HOST_LOCK = threading.Lock()
+_SIDS = itertools.count(1)
+
+
+def _key(path: str) -> str:
+    return path.replace(".", "__")
+
+
+def _compare_json(compare: Compare) -> dict[str, Any]:
+    key = _key(compare.path)
+    rank = compare.spec.rank
+    if compare.op in ("in", "not_in"):
+        values = [rank(v) for v in compare.value]
+        if compare.op == "in":
+            alternatives = [{key: v} for v in values]
+            return alternatives[0] if len(alternatives) == 1 else {"$or": alternatives}
+        return {"$and": [{"$neq": {key: v}} for v in values]}
+    value = rank(compare.value)
+    if compare.op == "eq":
+        return {key: value}
+    op = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}[compare.op]
+    return {op: {key: value}}
+
+
+def _pattern(kind: str, compares: tuple[Compare, ...]) -> dict[str, Any]:
+    tests = [{"t": kind}] + [_compare_json(c) for c in compares]
+    return tests[0] if len(tests) == 1 else {"$and": tests}
+
+
+@dataclass
+class _Run:
+    firings: list[Firing] = field(default_factory=list)
+    fired: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+
+class DurableBackend:
+    """A rule pack compiled into one durable-rules ruleset."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.name = f"advisor_{pack.hash[:24]}"
+        self._lock = threading.Lock()
+        self._runs: dict[str, _Run] = {}
+        definition: dict[str, Any] = {}
+        for rule in pack.rules:
+            terms = to_dnf(pack.effective_conditions[rule.id])
+            for index, term in enumerate(terms):
+                definition[f"{rule.id}#{index}"] = self._compile(rule.id, rule.stage, index, term)
+        self.rule_count = len(definition)
+        with _HOST_LOCK:
+            _HOST.register_rulesets({self.name: definition})
+
+    def _compile(self, rule_id: str, stage: int, index: int, term: Term) -> dict[str, Any]:
+        patterns: list[dict[str, Any]] = [
+            {"stage": {"$and": [{"t": "stage"}, {"n": stage}]}},
+            {"profile": _pattern("profile", term.compares)},
+        ]
+        arena_names = []
+        for i, compares in enumerate(term.arenas):
+            name = f"arena{i}"
+            arena_names.append(name)
+            patterns.append({name: _pattern("arena", compares)})
+        for i, ref in enumerate(term.findings):
+            test = {"$and": [{"t": "finding"}, {"id": ref.rule_id}]}
+            patterns.append({f"finding{i}$not" if ref.negated else f"finding{i}": test})
+        return {"all": patterns, "run": self._action(rule_id, index, tuple(arena_names))}
+
+    def _action(self, rule_id: str, index: int, arena_names: tuple[str, ...]) -> Callable[[Any], None]:
+        runs = self._runs
+
+        def action(c: Any) -> None:
+            run = runs.get(str(c.s["sid"]))
+            if run is None:  # pragma: no cover - a session that is not ours
+                return
+            try:
+                arenas = tuple(int(getattr(c, name)["i"]) for name in arena_names)
+                run.firings.append(Firing(rule_id, index, arenas))
+                if rule_id not in run.fired:
+                    run.fired.add(rule_id)
+                    try:
+                        c.assert_fact({"t": "finding", "id": rule_id})
+                    except _durable.MessageNotHandledException:
+                        pass  # no later rule tests this finding
+            except BaseException as exc:  # recorded and raised by run(); durable-rules would hide it
+                run.errors.append(f"{rule_id}: {type(exc).__name__}: {exc}")
+
+        return action
+
+    def _assert(self, fact: dict[str, Any]) -> None:
+        try:
+            _HOST.assert_fact(self.name, fact)
+        except _durable.MessageNotHandledException:
+            pass  # no rule tests this fact: a valid outcome
+
+    def run(self, facts: Facts) -> list[Firing]:
+        sid = str(next(_SIDS))
+        run = _Run()
+        profile = {"t": "profile", "sid": sid}
+        profile.update(_encode_profile(facts.values))
+        with self._lock:
+            self._runs[sid] = run
+            try:
+                self._assert(profile)
+                for i, arena in enumerate(facts.arenas or ()):
+                    fact = {"t": "arena", "sid": sid, "i": i}
+                    fact.update(_encode_arena(arena))
+                    self._assert(fact)
+                for stage in range(len(KINDS)):
+                    self._assert({"t": "stage", "n": stage, "sid": sid})
+                    state = _HOST.get_state(self.name, sid)
+                    if state.get("exception"):
+                        run.errors.append(str(state["exception"]).split(", traceback")[0])
+                    if run.errors:
+                        raise EngineError(
+                            f"a rule action failed in {self.name}: {run.errors[0]}",
+                            hint="this is a bug in advisor; please report it with the profile",
+                        )
+            except EngineError:
+                raise
+            except Exception as exc:
+                raise EngineError(
+                    f"durable-rules failed: {type(exc).__name__}: {exc}",
+                    hint="this is a bug in advisor; please report it with the profile",
+                ) from exc
+            finally:
+                del self._runs[sid]
+                try:
+                    _HOST.delete_state(self.name, sid)
+                except Exception:  # pragma: no cover - nothing was stored for this session
+                    pass
+        return run.firings
+
+
+def _encoder(fields: dict[str, Any]) -> Callable[[dict[str, Any]], list[tuple[str, Any]]]:
+    """Encode known values for the engine: engine keys, ordinal values as their rank."""
+    ordinal = {path: spec.values for path, spec in fields.items() if spec.kind == "ordinal"}
+
+    def encode(values: dict[str, Any]) -> list[tuple[str, Any]]:
+        return [
+            (_key(path), ordinal[path].index(value) if path in ordinal else value)
+            for path, value in values.items()
+        ]
+
+    return encode
+
+
+_encode_profile = _encoder(profile_fields())
+_encode_arena = _encoder(arena_fields())
+
+
+_BACKENDS: dict[str, DurableBackend] = {}
+_BACKENDS_LOCK = threading.Lock()
+
+
+def backend_for(pack: RulePack) -> DurableBackend:
+    """The compiled backend of ``pack``, compiled on first use and cached by content hash."""
+    backend = _BACKENDS.get(pack.hash)
+    if backend is None:
+        with _BACKENDS_LOCK:
+            backend = _BACKENDS.get(pack.hash)
+            if backend is None:
+                backend = DurableBackend(pack)
+                _BACKENDS[pack.hash] = backend
+    return backend

@@ -1,0 +1,108 @@
+"""The one exception tree of advisor.
+
+Every error a user can cause derives from :class:`AdvisorError`. Each carries the file, the
+field path and the line where known, and a hint on how to fix it; :meth:`AdvisorError.one_line`
+renders all of that as the single line the command-line tool prints. Each class has its own
+process exit code.
+
+    AdvisorError
+    ├── InputError            (exit 2) bad input a user wrote
+    │   ├── ProfileError      a profile file that cannot be read or is invalid
+    │   └── RulePackError     a rule pack that cannot be read or is invalid
+    └── EngineError           (exit 4) the inference engine failed; a bug, please report it
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Optional, Sequence, Union
+
+__all__ = [
+    "AdvisorError",
+    "InputError",
+    "ProfileError",
+    "RulePackError",
+    "EngineError",
+    "did_you_mean",
+    "format_path",
+]
+
+PathPart = Union[str, int]
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """Render a field path as ``plan.partner_anchoring.volunteers`` or ``arenas[2].ladder_level``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
+    """The closest of ``choices`` to ``word``, or ``None`` if none is close."""
+    matches = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+class AdvisorError(Exception):
+    """Base of every error advisor raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Optional[str] = None,
+        path: Sequence[PathPart] = (),
+        line: Optional[int] = None,
+        hint: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.path = tuple(path)
+        self.line = line
+        self.hint = hint
+
+    def one_line(self) -> str:
+        """``file:line: field: message (hint)`` on one line, parts left out where unknown."""
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "")
+        elif self.line:
+            where = f"line {self.line}"
+        text = self.message
+        if self.path:
+            text = f"{format_path(self.path)}: {text}"
+        if where:
+            text = f"{where}: {text}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return " ".join(text.split())
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class InputError(AdvisorError):
+    """Input that a user wrote is unreadable or invalid. Exit code 2."""
+
+    exit_code = 2
+
+
+class ProfileError(InputError):
+    """A municipality profile cannot be read or does not fit the profile model."""
+
+
+class RulePackError(InputError):
+    """A rule pack cannot be read or does not fit the rule schema."""
+
+
+class EngineError(AdvisorError):
+    """The inference engine failed while it assessed a profile. Exit code 4."""
+
+    exit_code = 4

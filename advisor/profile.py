@@ -1,0 +1,278 @@
+"""The municipality profile: what a consultant knows about one municipality.
+
+Every field is optional. A field that is absent (or ``null``) means *unknown*, which is
+different from ``false`` / ``"none"`` (*known to be no*). Rules never fire on an unknown fact;
+the assessment lists the unknown facts that would have changed its outcome instead.
+
+Scales are ordinal where the documents grade something (``none < low < medium < high``);
+rules may compare them with ``lt``/``ge`` and so on. See ``docs/PROFILE.md`` for the meaning of
+every field and the passage of the source documents it comes from.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Level",
+    "PlanStatus",
+    "CompetenceSpread",
+    "ProcessPhase",
+    "Actor",
+    "UlrichType",
+    "Context",
+    "Plan",
+    "PartnerAnchoring",
+    "Leadership",
+    "ImplementationStrategy",
+    "Implementation",
+    "Resources",
+    "Relations",
+    "Culture",
+    "Business",
+    "Arena",
+    "Profile",
+    "ORDINAL_SCALES",
+]
+
+#: A graded level. Ordinal: none < low < medium < high.
+Level = Literal["none", "low", "medium", "high"]
+#: Where co-creation stands in the community plan (000 §3.3.2, Table 2). Ordinal.
+PlanStatus = Literal["absent", "mentioned", "focus_area", "main_goal", "vision"]
+#: How process-leadership competence is spread (000 §5.1.5). Ordinal.
+CompetenceSpread = Literal["none", "few_key_persons", "some_units", "broad"]
+#: Phases of a co-creation process (000 §2.3.4). Ordinal: earlier phases first.
+ProcessPhase = Literal["initiation", "design", "implementation", "evaluation"]
+#: Who initiates or owns something. Nominal.
+Actor = Literal["municipality", "citizens", "volunteers", "business", "mixed"]
+#: Ulrich's typology (000 §2.1.1). Nominal.
+UlrichType = Literal["steered", "responsibilising", "equal", "facilitating"]
+
+#: The ordinal scales, lowest first. Conditions compare these by rank.
+ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
+    "Level": ("none", "low", "medium", "high"),
+    "PlanStatus": ("absent", "mentioned", "focus_area", "main_goal", "vision"),
+    "CompetenceSpread": ("none", "few_key_persons", "some_units", "broad"),
+    "ProcessPhase": ("initiation", "design", "implementation", "evaluation"),
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+
+class Context(_Section):
+    """The municipality and what it is going through (000 §4.1.1, §4.2.1, §4.3.1)."""
+
+    name: Optional[str] = Field(None, description="Name of the municipality.", max_length=200)
+    population: Optional[int] = Field(None, ge=0, le=10_000_000, description="Number of inhabitants.")
+    recent_merger: Optional[bool] = Field(
+        None, description="Merged with other municipalities recently (Namsos 2020, 000 §4.1.1)."
+    )
+    pandemic_disruption: Optional[bool] = Field(
+        None, description="Co-creation work was slowed by the pandemic (000 §4.1.6, §4.2.6)."
+    )
+    economic_pressure: Optional[bool] = Field(
+        None, description="Strained municipal economy that pulls resources away (000 §4.1.6, §5.1.5)."
+    )
+
+
+class PartnerAnchoring(_Section):
+    """How well co-creation is anchored with partners outside the municipal organisation."""
+
+    volunteers: Optional[Level] = None
+    business: Optional[Level] = None
+    citizens: Optional[Level] = None
+
+
+class Plan(_Section):
+    """The community plan (kommuneplanens samfunnsdel) and its anchoring (000 §5.1.1–5.1.2, §6 factor 1)."""
+
+    adopted_year: Optional[int] = Field(None, ge=1950, le=2100, description="Year the community plan was adopted.")
+    co_creation_status: Optional[PlanStatus] = Field(
+        None, description="Where co-creation stands in the plan: absent, mentioned, focus_area, main_goal or vision."
+    )
+    knowledge_base: Optional[bool] = Field(
+        None, description="A knowledge base on co-creation was made before the plan was adopted."
+    )
+    broad_involvement: Optional[bool] = Field(
+        None, description="Staff, citizens and partners were broadly involved before the plan was adopted."
+    )
+    political_anchoring: Optional[Level] = Field(None, description="How firmly the politicians stand behind co-creation.")
+    administrative_anchoring: Optional[Level] = Field(
+        None, description="How firmly the administration stands behind co-creation."
+    )
+    partner_anchoring: Optional[PartnerAnchoring] = None
+    coordinated_plan_processes: Optional[bool] = Field(
+        None, description="Several plan processes were run together (Levanger's ten plans, 000 §4.2.2)."
+    )
+    resources_with_decision: Optional[bool] = Field(
+        None, description="Resources were set aside when co-creation was adopted (000 §7.1)."
+    )
+
+
+class Leadership(_Section):
+    """Leadership of the change (000 §4.x.4, §5.1.2, §6 factor 2)."""
+
+    top_management_anchoring: Optional[Level] = None
+    leaders_carry_message: Optional[bool] = Field(
+        None, description="Leaders communicate the co-creation message often and broadly."
+    )
+    leaders_role_models: Optional[bool] = Field(None, description="Leaders act as role models for co-creation.")
+    middle_manager_anchoring: Optional[Level] = None
+    anchoring_uneven_across_units: Optional[bool] = Field(
+        None, description="Some units work with co-creation and others not at all (000 §4.2.6, §5.1.4)."
+    )
+    leader_development: Optional[bool] = Field(
+        None, description="A leader-development programme includes co-creation or innovation."
+    )
+    participant_mandates: Optional[bool] = Field(
+        None, description="Staff who take part in co-creation get a clear mandate to decide."
+    )
+
+
+class ImplementationStrategy(_Section):
+    """A plan for the change itself: what, who and when (000 §6 factor 3)."""
+
+    exists: Optional[bool] = None
+    specifies_what: Optional[bool] = None
+    specifies_who: Optional[bool] = None
+    specifies_when: Optional[bool] = None
+
+
+class Implementation(_Section):
+    """How co-creation is put into practice (000 §5.1.2, §5.1.5, §6 factor 3)."""
+
+    strategy: Optional[ImplementationStrategy] = None
+    local_model: Optional[bool] = Field(None, description="A local model of co-creation for the municipality.")
+    toolbox: Optional[bool] = Field(None, description="A toolbox of co-creation methods.")
+    competence_building: Optional[bool] = Field(
+        None, description="Staff are trained in co-creation and process leadership."
+    )
+    pilots: Optional[bool] = Field(None, description="Pilot projects to test co-creation.")
+    evaluation: Optional[bool] = Field(None, description="Co-creation processes are evaluated.")
+    benefit_measurement: Optional[bool] = Field(
+        None, description="Effects and gains of co-creation are recorded (002 advice 11)."
+    )
+    shared_definition: Optional[bool] = Field(
+        None, description="The municipality has agreed what co-creation means for it (002 advice 4)."
+    )
+
+
+class Resources(_Section):
+    """Coordination resources and competence (000 §4.2.6, §4.3.6, §5.1.5)."""
+
+    coordinator_fte: Optional[float] = Field(
+        None, ge=0, le=1000, description="Full-time equivalents dedicated to coordinating co-creation."
+    )
+    process_competence: Optional[CompetenceSpread] = Field(
+        None, description="How process-leadership competence is spread: none, few_key_persons, some_units, broad."
+    )
+    key_person_dependency: Optional[bool] = Field(
+        None, description="The work depends on one or a few enthusiasts (Steinkjer, 000 §4.3.6)."
+    )
+    external_funding: Optional[bool] = Field(None, description="Co-creation work is funded from outside.")
+    dedicated_time: Optional[bool] = Field(
+        None, description="Staff have time set aside for co-creation and innovation (001 §4.7)."
+    )
+
+
+class Relations(_Section):
+    """Trust and relations between the municipality and its citizens (000 §5.1.5, §6 factor 4; 002)."""
+
+    citizen_trust: Optional[Level] = Field(None, description="Trust between the municipality and its citizens.")
+    equality_on_arenas: Optional[Level] = Field(
+        None, description="How far the parties meet as equals on the arenas."
+    )
+    dialogue_based: Optional[bool] = Field(None, description="Interaction is dialogue, not steering.")
+    municipality_as_facilitator: Optional[bool] = Field(
+        None, description="The municipality coordinates and facilitates, also where it does not own the project."
+    )
+    expectations_clarified: Optional[bool] = Field(
+        None, description="Expectations, roles and responsibility are agreed with the partners."
+    )
+    invited_without_influence: Optional[bool] = Field(
+        None,
+        description="A recent process invited co-creation without real room for influence (Steinkjer 2025, 000 §4.3.5).",
+    )
+    delivers_on_agreements: Optional[bool] = Field(
+        None, description="The municipality keeps what it agreed in co-creation processes (000 §6 factor 4.i)."
+    )
+
+
+class Culture(_Section):
+    """Innovation culture (001 §4.8, §4.9; 003 inhibitors)."""
+
+    zero_error_culture: Optional[bool] = Field(None, description="Mistakes are not tolerated, so few dare to try.")
+    silos: Optional[bool] = Field(None, description="Units work in silos with little cooperation across sectors.")
+    incentives_for_innovation: Optional[bool] = None
+    cross_sector_measurement: Optional[bool] = Field(
+        None, description="Gains that arise in another sector than the one paying are measured."
+    )
+    experience_sharing: Optional[bool] = Field(
+        None, description="Experience from co-creation is shared across sectors."
+    )
+    testing_arenas: Optional[bool] = Field(None, description="There are arenas where new ideas can be tested.")
+    innovation_top_driven_only: Optional[bool] = Field(
+        None, description="Innovation is driven from the top and does not reach the frontline (001 §4.3, §4.9)."
+    )
+    citizen_involvement: Optional[Literal["passive", "active"]] = Field(
+        None, description="Citizens are informants (passive) or co-creators (active) (001 §5.2)."
+    )
+
+
+class Business(_Section):
+    """The municipality as business developer (004)."""
+
+    sees_itself_as_buyer: Optional[bool] = Field(
+        None, description="The municipality sees itself as a buyer of services from local enterprises (004 §2.2.2)."
+    )
+    procurement_as_opportunity: Optional[bool] = Field(
+        None, description="Public procurement is used as a tool for innovation (004 §2.2.1)."
+    )
+    ordering_competence: Optional[Level] = Field(
+        None, description="Competence in ordering and procuring services (004 §2.2.2)."
+    )
+    playmaker_role: Optional[bool] = Field(
+        None, description="The municipality acts as playmaker between sectors (004 §3, §4.1)."
+    )
+    steering: Optional[Literal["under", "balanced", "over"]] = Field(
+        None, description="How the municipality steers collaborative governance (004 §4.2)."
+    )
+
+
+class Arena(_Section):
+    """One co-creation arena or meeting place (000 §4.x.3, §5.1.3)."""
+
+    name: Optional[str] = Field(None, max_length=200)
+    initiator: Optional[Actor] = Field(None, description="Who took the initiative.")
+    owner: Optional[Actor] = Field(None, description="Who owns and runs the arena.")
+    ladder_level: Optional[int] = Field(
+        None, ge=1, le=5, description="Level on the ladder of co-creation, 1 (lowest) to 5 (000 §2.2.4)."
+    )
+    ulrich_type: Optional[UlrichType] = Field(
+        None, description="Ulrich's type: steered, responsibilising, equal or facilitating (000 §2.1.1)."
+    )
+    involvement_phase: Optional[ProcessPhase] = Field(
+        None, description="The earliest phase in which citizens and partners are involved (000 §2.3.4)."
+    )
+    room_for_influence: Optional[Level] = None
+    evaluated: Optional[bool] = None
+
+
+class Profile(_Section):
+    """A municipality profile. Unknown sections and fields may be left out."""
+
+    context: Optional[Context] = None
+    plan: Optional[Plan] = None
+    leadership: Optional[Leadership] = None
+    implementation: Optional[Implementation] = None
+    resources: Optional[Resources] = None
+    relations: Optional[Relations] = None
+    culture: Optional[Culture] = None
+    business: Optional[Business] = None
+    arenas: Optional[list[Arena]] = Field(
+        None, max_length=500, description="Co-creation arenas. Leave out if unknown; [] means none."
+    )

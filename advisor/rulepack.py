@@ -1,0 +1,362 @@
+"""Rule packs: rules as data, validated by pydantic and by the condition parser when loaded.
+
+A pack is one YAML file, or a directory with ``pack.yaml`` and more ``*.yaml`` files of rules
+(read in file-name order). ``docs/RULE-FORMAT.md`` documents the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, Optional, Sequence, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from ._documents import Document, read_file
+from .conditions import MAX_TERMS, AllOf, AnyOf, Condition, FindingRef, describe, parse_condition, to_dnf, walk
+from .errors import RulePackError, did_you_mean
+
+__all__ = [
+    "Kind",
+    "Factor",
+    "Phase",
+    "Priority",
+    "Evidence",
+    "Text",
+    "Source",
+    "Rule",
+    "PackInfo",
+    "RulePack",
+    "load_rules",
+    "default_rules_path",
+    "KINDS",
+    "FACTORS",
+    "PHASES",
+    "PRIORITIES",
+]
+
+Kind = Literal["diagnosis", "pitfall", "recommendation"]
+Factor = Literal["anchoring", "leadership", "implementation", "relations"]
+Phase = Literal["initiation", "design", "implementation", "evaluation"]
+Priority = Literal["low", "medium", "high", "critical"]
+Evidence = Literal["empirical", "theory", "practice"]
+
+KINDS: tuple[str, ...] = ("diagnosis", "pitfall", "recommendation")
+FACTORS: tuple[str, ...] = ("anchoring", "leadership", "implementation", "relations")
+PHASES: tuple[str, ...] = ("initiation", "design", "implementation", "evaluation")
+PRIORITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+
+_ID = r"^[A-Z]{2,6}-[0-9]{3}$"
+_SOURCE = re.compile(
+    r"^(?P<doc>[A-Za-z0-9_.-]+\.[a-z]+) §(?P<section>[A-Za-z0-9_.–-]+)"
+    r"(?: \((?:lines?|l\.) ?(?P<lines>[0-9]+(?:[-–][0-9]+)?)\))?$"
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A user-facing text in English and Norwegian bokmål."""
+
+    en: str = Field(min_length=1)
+    nb: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.nb if lang == "nb" else self.en
+
+
+class Source(_Strict):
+    """A citation: ``<seed file name> §<section>``, with a line range where useful."""
+
+    doc: str
+    section: str
+    lines: Optional[str] = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Source":
+        match = _SOURCE.match(text.strip()) if isinstance(text, str) else None
+        if not match:
+            raise ValueError(
+                f"{text!r} is not a citation; write '<seed file name> §<section>' "
+                "optionally followed by ' (lines A-B)'"
+            )
+        lines = match["lines"].replace("–", "-") if match["lines"] else None
+        return cls(doc=match["doc"], section=match["section"], lines=lines)
+
+    def __str__(self) -> str:
+        return f"{self.doc} §{self.section}" + (f" (lines {self.lines})" if self.lines else "")
+
+
+class Rule(_Strict):
+    """One rule. ``when`` keeps the condition as written; :attr:`condition` is the parsed tree."""
+
+    id: str = Field(pattern=_ID)
+    kind: Kind
+    factor: Factor
+    phase: Phase
+    priority: Priority
+    evidence: Evidence
+    title: Text
+    message: Text
+    when: Optional[dict[str, Any]] = None
+    recommends: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = Field(min_length=1)
+    note: Optional[str] = None
+
+    _condition: Optional[Condition] = PrivateAttr(default=None)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _parse_sources(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [Source.parse(v) if isinstance(v, str) else v for v in value]
+        return value
+
+    @property
+    def condition(self) -> Optional[Condition]:
+        """The rule's own condition, parsed (``None`` for a recommendation without ``when``)."""
+        return self._condition
+
+    @property
+    def stage(self) -> int:
+        return KINDS.index(self.kind)
+
+
+class PackInfo(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9_-]+$")
+    version: str = "0"
+    description: Optional[Text] = None
+
+
+class RulePack(BaseModel):
+    """A validated rule pack. Build it with :func:`load_rules`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    info: PackInfo
+    documents: dict[str, str]
+    rules: tuple[Rule, ...]
+    origin: str = Field(default="", exclude=True, description="Where the pack was read from.")
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    @cached_property
+    def hash(self) -> str:
+        """SHA-256 of the pack's content (not of where it was read from)."""
+        content = self.model_dump(mode="json", exclude={"origin"})
+        blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def recommended_by(self) -> dict[str, tuple[str, ...]]:
+        """For each recommendation id, the ids of the findings that recommend it."""
+        out: dict[str, list[str]] = {}
+        for rule in self.rules:
+            for target in rule.recommends:
+                out.setdefault(target, []).append(rule.id)
+        return {key: tuple(value) for key, value in out.items()}
+
+    @cached_property
+    def effective_conditions(self) -> dict[str, Condition]:
+        """The condition each rule fires on, with recommendation links folded in."""
+        out: dict[str, Condition] = {}
+        for rule in self.rules:
+            parts: list[Condition] = []
+            linked = self.recommended_by.get(rule.id, ())
+            if rule.kind == "recommendation" and linked:
+                refs = tuple(FindingRef(x) for x in linked)
+                parts.append(refs[0] if len(refs) == 1 else AnyOf(refs))
+            if rule.condition is not None:
+                parts.append(rule.condition)
+            out[rule.id] = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+        return out
+
+    def describe(self, rule_id: str) -> str:
+        """The effective condition of a rule in plain words."""
+        return describe(self.effective_conditions[rule_id])
+
+
+# --------------------------------------------------------------------------------------------
+# loading
+
+
+def default_rules_path() -> Path:
+    """The shipped rule base: inside the installed package, or ``rules/`` of a source checkout."""
+    packaged = resources.files("advisor") / "_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RulePackError("the shipped rule base is missing from the installation", hint="reinstall advisor")
+
+
+def _fail(doc: Document, message: str, path: Sequence[Union[str, int]], hint: Optional[str] = None) -> RulePackError:
+    return RulePackError(message, file=doc.file, path=tuple(path), line=doc.line_of(tuple(path)), hint=hint)
+
+
+def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, int], ...]) -> RulePackError:
+    error = exc.errors()[0]
+    loc = base + tuple(error["loc"])
+    more = len(exc.errors()) - 1
+    message = error["msg"]
+    hint = None
+    if error["type"] == "extra_forbidden":
+        message = f"unknown key {loc[-1]!r}"
+        model_fields = _fields_at(error["loc"][:-1])
+        match = did_you_mean(str(loc[-1]), model_fields)
+        hint = f"did you mean {match!r}?" if match else ("allowed: " + ", ".join(model_fields) if model_fields else None)
+    elif error["type"] == "missing":
+        message = "required field is missing"
+        hint = "see docs/RULE-FORMAT.md"
+    elif error["type"] == "literal_error":
+        hint = "allowed: " + str(error.get("ctx", {}).get("expected", ""))
+        choices = [c.strip(" '") for c in str(error.get("ctx", {}).get("expected", "")).replace(" or ", ",").split(",")]
+        match = did_you_mean(str(error.get("input")), [c for c in choices if c])
+        if match:
+            hint = f"did you mean {match!r}?"
+        message = f"{error.get('input')!r} is not allowed"
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''} in this rule)"
+    return _fail(doc, message, loc, hint)
+
+
+def _fields_at(loc: Sequence[Union[str, int]]) -> list[str]:
+    model: Any = Rule
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation if part in getattr(model, "model_fields", {}) else None
+        model = annotation
+        if model is None:
+            return []
+    for candidate in (model,) + tuple(getattr(model, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return list(candidate.model_fields)
+    return []
+
+
+def _parse_rule(doc: Document, raw: Any, index: int) -> Rule:
+    base: tuple[Union[str, int], ...] = ("rules", index)
+    if not isinstance(raw, dict):
+        raise _fail(doc, "a rule must be a mapping", base, "start each rule with '- id: ...'")
+    data = dict(raw)
+    when = data.get("when")
+    try:
+        rule = Rule.model_validate(data)
+    except ValidationError as exc:
+        raise _from_pydantic(doc, exc, base) from None
+    if when is not None:
+        try:
+            condition = parse_condition(when, base + ("when",))
+        except RulePackError as exc:
+            raise _fail(doc, exc.message, exc.path, exc.hint) from None
+        rule._condition = condition
+    return rule
+
+
+def _read_pack_files(path: Path) -> list[Document]:
+    if path.is_dir():
+        meta = path / "pack.yaml"
+        if not meta.is_file():
+            raise RulePackError("a rule pack directory needs a pack.yaml", file=str(path), hint="add pack.yaml with a `pack:` section")
+        others = sorted(p for p in path.glob("*.yaml") if p.name != "pack.yaml")
+        return [read_file(p, RulePackError, "rule pack") for p in [meta, *others]]
+    return [read_file(path, RulePackError, "rule pack")]
+
+
+def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
+    """Load and validate a rule pack (the shipped rule base when ``path`` is ``None``)."""
+    where = Path(path) if path is not None else default_rules_path()
+    docs = _read_pack_files(where)
+    head = docs[0]
+    if not isinstance(head.data, dict):
+        raise _fail(head, "a rule pack file must be a mapping with `pack:` and `rules:`", (), "see docs/RULE-FORMAT.md")
+    for key in head.data:
+        if key not in ("pack", "documents", "rules"):
+            match = did_you_mean(key, ["pack", "documents", "rules"])
+            raise _fail(head, f"unknown key {key!r}", (key,), f"did you mean {match!r}?" if match else "allowed: pack, documents, rules")
+    try:
+        info = PackInfo.model_validate(head.data.get("pack"))
+    except ValidationError as exc:
+        raise _from_pydantic(head, exc, ("pack",)) from None
+    documents = head.data.get("documents") or {}
+    if not isinstance(documents, dict) or not all(isinstance(v, str) for v in documents.values()):
+        raise _fail(head, "`documents` maps each cited file name to its title", ("documents",))
+
+    rules: list[Rule] = []
+    where_defined: dict[str, tuple[Document, int]] = {}
+    for doc in docs:
+        data = doc.data
+        if doc is not head:
+            if data is None:
+                continue
+            if not isinstance(data, dict) or set(data) - {"rules"}:
+                extra = sorted(set(data) - {"rules"}) if isinstance(data, dict) else []
+                raise _fail(doc, f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`", (extra[0],) if extra else (), "a rule file holds only `rules:`")
+        raw_rules = data.get("rules") or []
+        if not isinstance(raw_rules, list):
+            raise _fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'")
+        for index, raw in enumerate(raw_rules):
+            rule = _parse_rule(doc, raw, index)
+            if rule.id in where_defined:
+                first_doc, first_index = where_defined[rule.id]
+                first_line = first_doc.line_of(("rules", first_index))
+                raise _fail(doc, f"duplicate rule id {rule.id}", ("rules", index, "id"), f"first defined in {first_doc.file}:{first_line}; ids are unique")
+            where_defined[rule.id] = (doc, index)
+            rules.append(rule)
+
+    def fail_at(rule_id: str, message: str, field: Sequence[Union[str, int]], hint: Optional[str] = None) -> RulePackError:
+        doc, index = where_defined[rule_id]
+        return _fail(doc, message, ("rules", index, *field), hint)
+
+    by_id = {rule.id: rule for rule in rules}
+    for rule in rules:
+        for i, source in enumerate(rule.sources):
+            if source.doc not in documents:
+                match = did_you_mean(source.doc, documents)
+                raise fail_at(rule.id, f"cites {source.doc!r}, which the pack's `documents` does not list", ("sources", i), f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml")
+        for i, target in enumerate(rule.recommends):
+            if target not in by_id:
+                match = did_you_mean(target, by_id)
+                raise fail_at(rule.id, f"recommends unknown rule {target}", ("recommends", i), f"did you mean {match!r}?" if match else "add that recommendation")
+            if by_id[target].kind != "recommendation":
+                raise fail_at(rule.id, f"recommends {target}, which is a {by_id[target].kind}", ("recommends", i), "only recommendations can be recommended")
+        if rule.recommends and rule.kind == "recommendation":
+            raise fail_at(rule.id, "a recommendation cannot recommend", ("recommends",), "link from the diagnosis or pitfall instead")
+        if rule.condition is not None:
+            for node in walk(rule.condition):
+                if isinstance(node, FindingRef):
+                    ref = by_id.get(node.rule_id)
+                    if ref is None:
+                        match = did_you_mean(node.rule_id, by_id)
+                        raise fail_at(rule.id, f"tests unknown finding {node.rule_id}", ("when",), f"did you mean {match!r}?" if match else "check the id")
+                    if ref.stage >= rule.stage:
+                        raise fail_at(
+                            rule.id,
+                            f"a {rule.kind} cannot test the finding {node.rule_id} ({ref.kind}) of the same or a later stage",
+                            ("when",),
+                            "stages run diagnosis → pitfall → recommendation",
+                        )
+
+    pack = RulePack(info=info, documents=documents, rules=tuple(rules), origin=str(where))
+    linked = pack.recommended_by
+    for rule in rules:
+        if rule.kind == "recommendation" and rule.condition is None and rule.id not in linked:
+            raise fail_at(rule.id, "recommendation can never fire: no `when` and no finding recommends it", ("id",), "link it from a finding's `recommends`, or give it a `when`")
+        if rule.kind != "recommendation" and rule.condition is None:
+            raise fail_at(rule.id, f"a {rule.kind} needs a `when` condition", ("id",), "add `when:`")
+        try:
+            to_dnf(pack.effective_conditions[rule.id])
+        except OverflowError:
+            raise fail_at(rule.id, f"condition expands to more than {MAX_TERMS} alternatives", ("when",), "split the rule") from None
+    return pack
