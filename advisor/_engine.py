@@ -4,8 +4,10 @@ This is the only module that imports durable-rules. It hides these known behavio
 durable-rules 2.0.28:
 
 * facts are asserted with ``assert_fact`` (``post`` would let only the first matching rule see
-  an event), each assessment in its own session (``sid``), deleted with ``delete_state`` when the
-  assessment is done (about 1,024 live sessions per ruleset are possible);
+  an event) into a session (``sid``) of the compiled ruleset. Every fact is retracted when the
+  assessment is done and the session is reused, so the number of live sessions stays at one per
+  ruleset (about 1,024 are possible). Sessions are not deleted: ``delete_state`` crashes the
+  process in 2.0.28 once a session has held a fact that matched a pattern's type but not its tests;
 * ``MessageNotHandledException`` (a fact no rule is interested in) is a normal outcome;
 * an exception inside a rule action is swallowed into the session state as ``exception``; every
   action here records its own failure as well, and both are checked after each stage;
@@ -31,6 +33,7 @@ from typing import Any, Callable, Protocol
 
 from durable import engine as _durable
 
+from ._schema import arena_fields, profile_fields
 from ._schema import arena_fields, profile_fields
 from .conditions import Compare, Term, to_dnf
 from .errors import EngineError
@@ -119,6 +122,7 @@ class DurableBackend:
         self.name = f"advisor_{pack.hash[:24]}"
         self._lock = threading.Lock()
         self._runs: dict[str, _Run] = {}
+        self._sid = str(next(_SIDS))
         definition: dict[str, Any] = {}
         for rule in pack.rules:
             terms = to_dnf(pack.effective_conditions[rule.id])
@@ -171,11 +175,11 @@ class DurableBackend:
             pass  # no rule tests this fact: a valid outcome
 
     def run(self, facts: Facts) -> list[Firing]:
-        sid = str(next(_SIDS))
         run = _Run()
-        profile = {"t": "profile", "sid": sid}
-        profile.update(_encode_profile(facts.values))
         with self._lock:
+            sid = self._sid
+            profile = {"t": "profile", "sid": sid}
+            profile.update(_encode_profile(facts.values))
             self._runs[sid] = run
             try:
                 self._assert(profile)
@@ -202,11 +206,26 @@ class DurableBackend:
                 ) from exc
             finally:
                 del self._runs[sid]
-                try:
-                    _HOST.delete_state(self.name, sid)
-                except Exception:  # pragma: no cover - nothing was stored for this session
-                    pass
+                self._clear(sid)
         return run.firings
+
+    def _clear(self, sid: str) -> None:
+        """Retract every fact of the session so that the next assessment starts clean.
+
+        Sessions are reused instead of deleted: ``delete_state`` of durable-rules 2.0.28 crashes
+        the process (SIGSEGV) once a session has held a fact that passed the type test of a
+        pattern but failed one of its other tests, which is an everyday case here.
+        """
+        try:
+            for fact in _HOST.get_facts(self.name, sid):
+                _HOST.retract_fact(self.name, fact)
+            if not _HOST.get_facts(self.name, sid):
+                if "exception" in _HOST.get_state(self.name, sid):
+                    raise RuntimeError("exception left in session state")
+                return
+        except Exception:  # pragma: no cover - never seen; a fresh session is the safe way on
+            pass
+        self._sid = str(next(_SIDS))
 
 
 def _encoder(fields: dict[str, Any]) -> Callable[[dict[str, Any]], list[tuple[str, Any]]]:

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+import advisor
+
+
+@pytest.fixture(scope="session")
+def pack() -> advisor.RulePack:
+    return advisor.load_rules()

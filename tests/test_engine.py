@@ -1,0 +1,206 @@
+"""The durable-rules engine: stages, chaining, isolation between packs, sessions and threads."""
+
+from __future__ import annotations
+
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+import advisor
+from advisor._engine import backend_for
+
+CHAIN_PACK = """
+pack: {name: chain, version: "1"}
+documents: {000_981a243478f15921.txt: thesis}
+rules:
+  - id: DIAG-001
+    kind: diagnosis
+    factor: implementation
+    phase: design
+    priority: medium
+    evidence: empirical
+    title: {en: d1, nb: d1}
+    message: {en: d1, nb: d1}
+    when: {fact: implementation.strategy.exists, eq: false}
+    recommends: [RECO-001]
+    sources: ["000_981a243478f15921.txt §6"]
+  - id: DIAG-002
+    kind: diagnosis
+    factor: relations
+    phase: design
+    priority: low
+    evidence: empirical
+    title: {en: d2, nb: d2}
+    message: {en: d2, nb: d2}
+    when: {any_arena: {fact: ladder_level, le: 2}}
+    sources: ["000_981a243478f15921.txt §2.2.4"]
+  - id: PITF-001
+    kind: pitfall
+    factor: implementation
+    phase: implementation
+    priority: high
+    evidence: empirical
+    title: {en: p1, nb: p1}
+    message: {en: p1, nb: p1}
+    when:
+      all:
+        - {finding: DIAG-001}
+        - {not: {finding: DIAG-002}}
+    recommends: [RECO-002]
+    sources: ["000_981a243478f15921.txt §6"]
+  - id: RECO-001
+    kind: recommendation
+    factor: implementation
+    phase: design
+    priority: critical
+    evidence: empirical
+    title: {en: r1, nb: r1}
+    message: {en: r1, nb: r1}
+    sources: ["000_981a243478f15921.txt §6"]
+  - id: RECO-002
+    kind: recommendation
+    factor: implementation
+    phase: implementation
+    priority: high
+    evidence: empirical
+    title: {en: r2, nb: r2}
+    message: {en: r2, nb: r2}
+    when: {fact: resources.coordinator_fte, lt: 1}
+    sources: ["000_981a243478f15921.txt §6"]
+"""
+
+
+@pytest.fixture(scope="module")
+def chain_pack(tmp_path_factory) -> advisor.RulePack:
+    path = tmp_path_factory.mktemp("packs") / "chain.yaml"
+    path.write_text(CHAIN_PACK, encoding="utf-8")
+    return advisor.load_rules(path)
+
+
+def _profile(**sections) -> advisor.Profile:
+    return advisor.parse_profile(sections)
+
+
+def test_chain_runs_through_all_three_stages(chain_pack):
+    profile = _profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0.5})
+    result = advisor.assess(profile, chain_pack)
+    assert [f.rule_id for f in result.diagnoses] == ["DIAG-001"]
+    assert [f.rule_id for f in result.pitfalls] == ["PITF-001"]
+    assert [f.rule_id for f in result.recommendations] == ["RECO-001", "RECO-002"]
+    pitfall = result.pitfalls[0]
+    assert pitfall.because == ("DIAG-001",)
+    assert pitfall.recommends == ("RECO-002",)
+    assert result.recommendations[1].addresses == ("PITF-001",)
+
+
+def test_recommendation_needs_its_own_condition_too(chain_pack):
+    profile = _profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 2})
+    result = advisor.assess(profile, chain_pack)
+    assert "PITF-001" in result.fired
+    assert "RECO-002" not in result.fired
+
+
+def test_negated_finding_blocks_a_later_stage(chain_pack):
+    profile = _profile(implementation={"strategy": {"exists": False}}, arenas=[{"name": "A", "ladder_level": 1}])
+    result = advisor.assess(profile, chain_pack)
+    assert "DIAG-002" in result.fired
+    assert "PITF-001" not in result.fired
+    assert result.diagnoses[-1].arenas == ("A",) or result.diagnoses[0].arenas == ("A",)
+
+
+def test_no_findings_is_a_valid_result(chain_pack):
+    result = advisor.assess(advisor.Profile(), chain_pack)
+    assert result.findings == ()
+
+
+def test_arena_rule_fires_once_and_names_every_matching_arena(chain_pack):
+    arenas = [{"name": "A", "ladder_level": 1}, {"ladder_level": 2}, {"name": "C", "ladder_level": 4}]
+    result = advisor.assess(_profile(arenas=arenas), chain_pack)
+    (finding,) = [f for f in result.findings if f.rule_id == "DIAG-002"]
+    assert finding.arenas == ("A", "#2")
+
+
+def test_two_packs_alternately_give_the_same_results_as_each_alone(chain_pack, pack):
+    profiles = [
+        _profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}),
+        advisor.load_profile(Path(__file__).parent.parent / "examples" / "demo.yaml"),
+        _profile(arenas=[{"ladder_level": 1}], plan={"co_creation_status": "vision"}),
+    ]
+    alone_a = [advisor.assess(p, chain_pack) for p in profiles]
+    alone_b = [advisor.assess(p, pack) for p in profiles]
+    for _ in range(3):
+        for p, a, b in zip(profiles, alone_a, alone_b):
+            assert advisor.assess(p, chain_pack) == a
+            assert advisor.assess(p, pack) == b
+    assert backend_for(chain_pack).name != backend_for(pack).name
+
+
+def test_reloading_a_pack_reuses_its_compiled_ruleset(pack):
+    again = advisor.load_rules()
+    assert again is not pack
+    assert backend_for(again) is backend_for(pack)
+
+
+def test_sessions_are_deleted_so_thousands_of_assessments_work(chain_pack):
+    profile = _profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0})
+    first = advisor.assess(profile, chain_pack)
+    for _ in range(3000):  # durable-rules fails near 1,024 live sessions per ruleset
+        result = advisor.assess(profile, chain_pack)
+    assert result == first
+
+
+def test_engine_equals_reference_evaluator_on_the_examples(pack):
+    for path in sorted((Path(__file__).parent.parent / "examples").glob("*.yaml")):
+        profile = advisor.load_profile(path)
+        engine = advisor.assess(profile, pack)
+        reference = advisor.assess(profile, pack, engine="python")
+        assert engine.model_copy(update={"manifest": reference.manifest}) == reference, path.name
+
+
+def test_concurrent_assessments_from_threads_match_sequential(pack):
+    profile = advisor.load_profile(Path(__file__).parent.parent / "examples" / "demo.yaml")
+    expected = advisor.assess(profile, pack)
+    results: list = []
+    errors: list = []
+
+    def work():
+        try:
+            for _ in range(50):
+                results.append(advisor.assess(profile, pack))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(results) == 200 and all(r == expected for r in results)
+
+
+def test_a_failing_action_becomes_an_engine_error_and_the_engine_recovers(chain_pack, monkeypatch):
+    from advisor import _engine
+
+    profile = _profile(implementation={"strategy": {"exists": False}})
+    expected = advisor.assess(profile, chain_pack)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_engine, "Firing", boom)
+    with pytest.raises(advisor.EngineError, match="DIAG-001: RuntimeError: boom"):
+        advisor.assess(profile, chain_pack)
+    monkeypatch.undo()
+    assert advisor.assess(profile, chain_pack) == expected
+
+
+def test_unknown_engine_name_is_refused(pack):
+    with pytest.raises(ValueError):
+        advisor.assess(advisor.Profile(), pack, engine="nope")
+
+
+def test_pack_text_is_not_indented_badly():
+    assert textwrap.dedent(CHAIN_PACK).startswith("\npack:")
