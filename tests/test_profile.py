@@ -1,0 +1,127 @@
+"""Reading profiles: valid input, and one clear error per kind of bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+import advisor
+from advisor import ProfileError
+
+
+def _load(tmp_path, text, name="p.yaml", raw=None):
+    path = tmp_path / name
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return advisor.load_profile(path)
+
+
+def _error(tmp_path, text, **kw) -> ProfileError:
+    with pytest.raises(ProfileError) as info:
+        _load(tmp_path, text, **kw)
+    message = info.value.one_line()
+    assert "\n" not in message
+    assert info.value.exit_code == 2
+    return info.value
+
+
+def test_unknown_is_distinct_from_no(tmp_path):
+    profile = _load(tmp_path, "plan:\n  knowledge_base: false\n")
+    assert profile.plan.knowledge_base is False
+    assert profile.plan.broad_involvement is None
+
+
+def test_json_profiles_are_read_too(tmp_path):
+    profile = _load(tmp_path, '{"context": {"name": "Stad"}, "arenas": []}', name="p.json")
+    assert profile.context.name == "Stad" and profile.arenas == []
+
+
+def test_norwegian_letters_survive(tmp_path):
+    profile = _load(tmp_path, "context:\n  name: Ærøy-Østre Åsen\n")
+    assert profile.context.name == "Ærøy-Østre Åsen"
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    err = _error(tmp_path, "context:\n  name: X\nplan:\n  co_creation_stat: vision\n")
+    assert err.one_line() == (
+        f"{tmp_path / 'p.yaml'}:4: plan.co_creation_stat: unknown field 'co_creation_stat' "
+        "(did you mean 'co_creation_status'?)"
+    )
+
+
+def test_unknown_section_suggests_the_right_one(tmp_path):
+    err = _error(tmp_path, "leadershp:\n  leader_development: true\n")
+    assert "did you mean 'leadership'?" in err.one_line()
+    assert err.line == 1
+
+
+def test_value_outside_a_scale_names_the_allowed_values(tmp_path):
+    err = _error(tmp_path, "relations:\n  citizen_trust: hgh\n")
+    assert err.path == ("relations", "citizen_trust")
+    assert err.line == 2
+    assert "did you mean 'high'?" in err.one_line()
+
+
+def test_wrong_type_in_an_arena_names_the_index(tmp_path):
+    err = _error(tmp_path, "arenas:\n  - name: A\n  - name: B\n    ladder_level: 9\n")
+    assert err.path == ("arenas", 1, "ladder_level")
+    assert err.line == 4
+    assert "less than or equal to 5" in err.one_line()
+
+
+def test_boolean_field_with_text(tmp_path):
+    err = _error(tmp_path, "plan:\n  knowledge_base: maybe\n")
+    assert "expected true or false" in err.one_line()
+
+
+def test_empty_file(tmp_path):
+    assert "profile is empty" in _error(tmp_path, "").one_line()
+
+
+def test_a_list_instead_of_a_mapping(tmp_path):
+    assert "must be a mapping" in _error(tmp_path, "- a\n- b\n").one_line()
+
+
+def test_invalid_yaml_gives_the_line(tmp_path):
+    err = _error(tmp_path, "context:\n  name: [unclosed\nplan: {}\n")
+    assert "not valid YAML/JSON" in err.one_line() and err.line is not None
+
+
+def test_duplicate_keys_are_refused(tmp_path):
+    err = _error(tmp_path, "plan:\n  knowledge_base: true\n  knowledge_base: false\n")
+    assert err.line == 3 and "duplicate key" in err.one_line() and "line 2" in err.one_line()
+
+
+def test_binary_file(tmp_path):
+    assert "binary" in _error(tmp_path, None, raw=b"\x00\x01\x02").one_line()
+
+
+def test_non_utf8_file(tmp_path):
+    err = _error(tmp_path, None, raw="context:\n  name: Bø\n".encode("latin-1"))
+    assert "not UTF-8" in err.one_line() and err.line == 2
+
+
+def test_object_constructing_tags_are_refused(tmp_path):
+    err = _error(tmp_path, "context: !!python/object/apply:os.system ['echo hacked']\n")
+    assert "tag" in err.one_line()
+
+
+def test_alias_bomb_is_refused(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 8):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    err = _error(tmp_path, "\n".join(lines) + "\n")
+    assert "alias bomb" in err.one_line()
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ProfileError, match="not found"):
+        advisor.load_profile(tmp_path / "nope.yaml")
+
+
+def test_parse_profile_from_text_and_data():
+    assert advisor.parse_profile("context: {name: A}").context.name == "A"
+    with pytest.raises(ProfileError, match="did you mean 'context'"):
+        advisor.parse_profile({"contxt": {}})
