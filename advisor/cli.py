@@ -21,6 +21,7 @@ import click
 from . import __version__
 from ._profile_io import load_profile
 from .assessment import assess
+from .catalogue import rule_catalogue
 from .errors import AdvisorError, RulePackError, did_you_mean
 from .i18n import LANGUAGES, resolve_language
 from .profile import Profile
@@ -138,6 +139,14 @@ def rules_show(rule_id: str, rules_path: Optional[str], lang: Optional[str]) -> 
             hint=f"did you mean {match}?" if match else "see `advisor rules list`",
         )
     click.echo(rule_detail(pack, rule, resolve_language(lang)), nl=False)
+
+
+@rules.command("catalogue")
+@rules_option
+@_handle_errors
+def rules_catalogue(rules_path: Optional[str]) -> None:
+    """Print a Markdown catalogue of every rule (docs/RULES.md is this for the shipped pack)."""
+    click.echo(rule_catalogue(_pack(rules_path)), nl=False)
 
 
 @main.command()

@@ -1,0 +1,83 @@
+"""Reference documents generated from the code and the rules, kept current by tests.
+
+* :func:`profile_reference` — ``docs/PROFILE.md``: every profile fact, its type and meaning.
+* :func:`rule_catalogue` — ``docs/RULES.md``: every rule, its condition in plain words, sources.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tabulate import tabulate
+
+from ._schema import arena_fields, profile_fields
+from .rulepack import KINDS, RulePack
+
+__all__ = ["profile_reference", "rule_catalogue"]
+
+_PLURAL = {"diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
+
+
+def _type(spec) -> str:
+    if spec.kind in ("ordinal", "nominal"):
+        joiner = " < " if spec.kind == "ordinal" else " \\| "
+        return joiner.join(spec.values)
+    return {"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind]
+
+
+def profile_reference() -> str:
+    """Markdown reference of every fact a profile can hold and a rule can test."""
+    out = [
+        "# Profile reference",
+        "",
+        "Generated from `advisor/profile.py` by `advisor.catalogue.profile_reference()`; a test keeps it current.",
+        "Every field is optional: leave out what is unknown (unknown is not \"no\"). Ordinal scales",
+        "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on.",
+        "",
+        "## Profile facts",
+        "",
+    ]
+    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
+    out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
+    out += ["", "## Arena fields (`arenas: [...]`, tested inside `any_arena`)", ""]
+    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in arena_fields().items()]
+    out.append(tabulate(rows, ["field", "values", "meaning"], tablefmt="github"))
+    out += ["", "## Derived facts (computed from the arenas)", ""]
+    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if path.startswith("arenas.")]
+    out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
+    return "\n".join(out) + "\n"
+
+
+def rule_catalogue(pack: RulePack) -> str:
+    """Markdown catalogue of every rule in ``pack``."""
+    kinds = Counter(r.kind for r in pack.rules)
+    docs = Counter(s.doc for r in pack.rules for s in {s.doc: s for s in r.sources}.values())
+    out = [
+        f"# Rule catalogue: {pack.info.name} {pack.info.version}",
+        "",
+        "Generated from the rule files by `advisor rules catalogue`; a test keeps it current.",
+        "",
+        f"{len(pack.rules)} rules: " + ", ".join(f"{kinds[k]} {_PLURAL[k].lower()}" for k in KINDS) + ".",
+        "",
+        "| document | rules citing it |",
+        "| --- | --- |",
+    ]
+    out += [f"| `{doc}` — {title} | {docs[doc]} |" for doc, title in pack.documents.items()]
+    for kind in KINDS:
+        out += ["", f"## {_PLURAL[kind]}", ""]
+        for rule in (r for r in pack.rules if r.kind == kind):
+            out += [
+                f"### {rule.id} — {rule.title.en}",
+                "",
+                f"*{rule.title.nb}*",
+                "",
+                f"- **factor / phase / priority / evidence:** {rule.factor} / {rule.phase} / {rule.priority} / {rule.evidence}",
+                f"- **fires when:** {pack.describe(rule.id)}",
+            ]
+            if rule.recommends:
+                out.append(f"- **recommends:** {', '.join(rule.recommends)}")
+            out.append("- **sources:** " + "; ".join(str(s) for s in rule.sources))
+            if rule.note:
+                out.append(f"- **note:** {rule.note}")
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
