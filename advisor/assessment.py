@@ -115,6 +115,13 @@ def _finding(rule: Rule, pack: RulePack, facts: Facts, firings: Sequence[Any]) -
     shown: dict[str, Any] = {}
     for compare in term.compares:
         shown[compare.path] = facts.values[compare.path]
+    for firing in firings:
+        if firing.term != term_index:
+            continue
+        for compares, index in zip(term.arenas, firing.arenas):
+            label = _arena_label(facts, index)
+            for compare in compares:
+                shown[f"arenas[{label}].{compare.path}"] = facts.arenas[index][compare.path]  # type: ignore[index]
     arena_indices = sorted({i for f in firings for i in f.arenas})
     return Finding(
         rule_id=rule.id,
