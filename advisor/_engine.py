@@ -8,7 +8,9 @@ durable-rules 2.0.28:
   assessment is done and the session is reused, so the number of live sessions stays at one per
   ruleset (about 1,024 are possible). Sessions are not deleted: ``delete_state`` crashes the
   process in 2.0.28 once a session has held a fact that matched a pattern's type but not its tests;
-* ``MessageNotHandledException`` (a fact no rule is interested in) is a normal outcome;
+* a fact no rule is interested in raises ``MessageNotHandledException`` (and, in a batch, skips
+  the actions of the whole batch): sink rules that wait for a fact that never comes make every
+  profile, arena and stage fact wanted, and findings no later rule tests are not asserted;
 * an exception inside a rule action is swallowed into the session state as ``exception``; every
   action here records its own failure as well, and both are checked after each stage;
 * rulesets can be neither replaced nor deleted, so each pack is compiled once, under a name
@@ -25,7 +27,7 @@ stage, so a later stage sees every finding of the earlier ones before any of its
 
 from __future__ import annotations
 
-import copy
+import functools
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from durable import engine as _durable
 
 from ._schema import arena_fields, profile_fields
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Term, to_dnf
+from .conditions import Compare, Term
 from .errors import EngineError
 from .facts import Facts
 from .rulepack import KINDS, RulePack
@@ -45,6 +47,7 @@ __all__ = ["Firing", "Backend", "DurableBackend", "backend_for", "ENGINE_NAME", 
 ENGINE_NAME = "durable-rules"
 
 
+@functools.lru_cache(maxsize=None)
 def engine_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -123,11 +126,17 @@ class DurableBackend:
         self._lock = threading.Lock()
         self._runs: dict[str, _Run] = {}
         self._sid = str(next(_SIDS))
+        dnf = pack.dnf
+        # Findings no later rule tests need not be asserted into the engine.
+        self._tested = frozenset(ref.rule_id for terms in dnf.values() for term in terms for ref in term.findings)
         definition: dict[str, Any] = {}
         for rule in pack.rules:
-            terms = to_dnf(pack.effective_conditions[rule.id])
-            for index, term in enumerate(terms):
+            for index, term in enumerate(dnf[rule.id]):
                 definition[f"{rule.id}#{index}"] = self._compile(rule.id, rule.stage, index, term)
+        # Sinks: every profile, arena and stage fact is wanted by some rule, so that a batch of
+        # facts is never refused with MessageNotHandledException (which would skip its actions).
+        for kind in ("profile", "arena", "stage"):
+            definition[f"sink#{kind}"] = {"all": [{"fact": {"t": kind}}, {"never": {"t": "$never"}}], "run": _never}
         self.rule_count = len(definition)
         with _HOST_LOCK:
             _HOST.register_rulesets({self.name: definition})
@@ -149,6 +158,7 @@ class DurableBackend:
 
     def _action(self, rule_id: str, index: int, arena_names: tuple[str, ...]) -> Callable[[Any], None]:
         runs = self._runs
+        tested = self._tested
 
         def action(c: Any) -> None:
             run = runs.get(str(c.s["sid"]))
@@ -159,20 +169,12 @@ class DurableBackend:
                 run.firings.append(Firing(rule_id, index, arenas))
                 if rule_id not in run.fired:
                     run.fired.add(rule_id)
-                    try:
+                    if rule_id in tested:
                         c.assert_fact({"t": "finding", "id": rule_id})
-                    except _durable.MessageNotHandledException:
-                        pass  # no later rule tests this finding
             except BaseException as exc:  # recorded and raised by run(); durable-rules would hide it
                 run.errors.append(f"{rule_id}: {type(exc).__name__}: {exc}")
 
         return action
-
-    def _assert(self, fact: dict[str, Any]) -> None:
-        try:
-            _HOST.assert_fact(self.name, fact)
-        except _durable.MessageNotHandledException:
-            pass  # no rule tests this fact: a valid outcome
 
     def run(self, facts: Facts) -> list[Firing]:
         run = _Run()
@@ -180,23 +182,25 @@ class DurableBackend:
             sid = self._sid
             profile = {"t": "profile", "sid": sid}
             profile.update(_encode_profile(facts.values))
+            batch = [profile]
+            for i, arena in enumerate(facts.arenas or ()):
+                fact = {"t": "arena", "sid": sid, "i": i}
+                fact.update(_encode_arena(arena))
+                batch.append(fact)
             self._runs[sid] = run
             try:
-                self._assert(profile)
-                for i, arena in enumerate(facts.arenas or ()):
-                    fact = {"t": "arena", "sid": sid, "i": i}
-                    fact.update(_encode_arena(arena))
-                    self._assert(fact)
+                _HOST.assert_facts(self.name, batch)
                 for stage in range(len(KINDS)):
-                    self._assert({"t": "stage", "n": stage, "sid": sid})
+                    _HOST.assert_fact(self.name, {"t": "stage", "n": stage, "sid": sid})
+                if not run.errors:
                     state = _HOST.get_state(self.name, sid)
                     if state.get("exception"):
                         run.errors.append(str(state["exception"]).split(", traceback")[0])
-                    if run.errors:
-                        raise EngineError(
-                            f"a rule action failed in {self.name}: {run.errors[0]}",
-                            hint="this is a bug in advisor; please report it with the profile",
-                        )
+                if run.errors:
+                    raise EngineError(
+                        f"a rule action failed in {self.name}: {run.errors[0]}",
+                        hint="this is a bug in advisor; please report it with the profile",
+                    )
             except EngineError:
                 raise
             except Exception as exc:
@@ -217,15 +221,16 @@ class DurableBackend:
         pattern but failed one of its other tests, which is an everyday case here.
         """
         try:
-            for fact in _HOST.get_facts(self.name, sid):
-                _HOST.retract_fact(self.name, fact)
-            if not _HOST.get_facts(self.name, sid):
-                if "exception" in _HOST.get_state(self.name, sid):
-                    raise RuntimeError("exception left in session state")
+            _HOST.retract_facts(self.name, _HOST.get_facts(self.name, sid))
+            if not _HOST.get_facts(self.name, sid) and "exception" not in _HOST.get_state(self.name, sid):
                 return
         except Exception:  # pragma: no cover - never seen; a fresh session is the safe way on
             pass
         self._sid = str(next(_SIDS))
+
+
+def _never(c: Any) -> None:  # pragma: no cover - sink rules wait for a fact that never comes
+    return None
 
 
 def _encoder(fields: dict[str, Any]) -> Callable[[dict[str, Any]], list[tuple[str, Any]]]:

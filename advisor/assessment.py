@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Condition, evaluate, to_dnf, walk
+from .conditions import Compare, Condition, evaluate, walk
 from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
@@ -111,7 +111,7 @@ def _arena_label(facts: Facts, index: int) -> str:
 
 def _finding(rule: Rule, pack: RulePack, facts: Facts, firings: Sequence[Any]) -> Finding:
     term_index = min(f.term for f in firings)
-    term = to_dnf(pack.effective_conditions[rule.id])[term_index]
+    term = pack.dnf[rule.id][term_index]
     shown: dict[str, Any] = {}
     for compare in term.compares:
         shown[compare.path] = facts.values[compare.path]
@@ -206,7 +206,7 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
         for rule in pack.rules:
             if rule.stage != stage:
                 continue
-            for index, term in enumerate(to_dnf(pack.effective_conditions[rule.id])):
+            for index, term in enumerate(pack.dnf[rule.id]):
                 if not all(c.test(facts.values.get(c.path)) for c in term.compares):
                     continue
                 if not all((ref.rule_id in fired) != ref.negated for ref in term.findings):

@@ -18,7 +18,7 @@ from typing import Any, Literal, Optional, Sequence, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ._documents import Document, read_file
-from .conditions import MAX_TERMS, AllOf, AnyOf, Condition, FindingRef, describe, parse_condition, to_dnf, walk
+from .conditions import MAX_TERMS, AllOf, AnyOf, Condition, FindingRef, Term, describe, parse_condition, to_dnf, walk
 from .errors import RulePackError, did_you_mean
 
 __all__ = [
@@ -179,6 +179,11 @@ class RulePack(BaseModel):
                 parts.append(rule.condition)
             out[rule.id] = parts[0] if len(parts) == 1 else AllOf(tuple(parts))
         return out
+
+    @cached_property
+    def dnf(self) -> dict[str, tuple[Term, ...]]:
+        """Each rule's effective condition in disjunctive normal form, as the engine runs it."""
+        return {rule_id: tuple(to_dnf(cond)) for rule_id, cond in self.effective_conditions.items()}
 
     def describe(self, rule_id: str) -> str:
         """The effective condition of a rule in plain words."""
