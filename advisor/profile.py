@@ -77,6 +77,9 @@ class Context(_Section):
     economic_pressure: Optional[bool] = Field(
         None, description="Strained municipal economy that pulls resources away (000 §4.1.6, §5.1.5)."
     )
+    population_decline: Optional[bool] = Field(
+        None, description="Centralisation: stagnating employment and settlement (004 §3, §2.1)."
+    )
 
 
 class PartnerAnchoring(_Section):
@@ -239,7 +242,30 @@ class Business(_Section):
         None, description="The municipality acts as playmaker between sectors (004 §3, §4.1)."
     )
     steering: Optional[Literal["under", "balanced", "over"]] = Field(
-        None, description="How the municipality steers collaborative governance (004 §4.2)."
+        None,
+        description=(
+            "How the municipality steers collaborative governance: under = left to steer itself, without goals, "
+            "instruments and coordination; over = by directives and commands; balanced = dialogue and negotiation "
+            "within planned, goal-directed activity (004 §4.2)."
+        ),
+    )
+    entrepreneurship_understanding: Optional[Level] = Field(
+        None,
+        description="How well the municipality understands the entrepreneur's role and how to stimulate entrepreneurship (004 §2.2.1).",
+    )
+    social_entrepreneurship_knowledge: Optional[Level] = Field(
+        None,
+        description="How well it knows community and social entrepreneurship and social economic enterprise, and how to use them (004 §2.2.2).",
+    )
+    stimulates_service_startups: Optional[bool] = Field(
+        None,
+        description="It stimulates local enterprises that offer (welfare) services it could buy itself, as Steinkjer did with Inn på tunet (004 §2.2.2).",
+    )
+    cross_sector_mobilisation: Optional[Level] = Field(
+        None, description="How well resources are mobilised across public, business and civil sectors (004 §2.2.2)."
+    )
+    immigrant_entrepreneurship_support: Optional[bool] = Field(
+        None, description="It supports entrepreneurship among immigrants, language included (004 §2.2.1)."
     )
 
 
