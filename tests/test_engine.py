@@ -204,3 +204,18 @@ def test_unknown_engine_name_is_refused(pack):
 
 def test_pack_text_is_not_indented_badly():
     assert textwrap.dedent(CHAIN_PACK).startswith("\npack:")
+
+
+def _assess_in_child(path: str) -> str:
+    import advisor as child_advisor
+
+    return child_advisor.assess(child_advisor.load_profile(path)).model_dump_json()
+
+
+def test_assessments_in_other_processes_match_this_one():
+    from concurrent.futures import ProcessPoolExecutor
+
+    paths = [str(p) for p in sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))]
+    expected = [advisor.assess(advisor.load_profile(p)).model_dump_json() for p in paths]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        assert list(pool.map(_assess_in_child, paths * 2)) == expected * 2

@@ -1,0 +1,146 @@
+"""Property-based tests (hypothesis) over generated profiles, and fuzzing of the loaders."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+import advisor
+from advisor import ProfileError, RulePackError
+from advisor._schema import _unwrap_optional
+from advisor.conditions import evaluate, parse_condition
+from advisor.facts import profile_facts
+from advisor.profile import Profile
+
+SHIPPED = advisor.load_rules()
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _value_strategy(annotation: typing.Any, name: str) -> st.SearchStrategy:
+    annotation = _unwrap_optional(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _model_strategy(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        (inner,) = typing.get_args(annotation)
+        return st.lists(_value_strategy(inner, name), max_size=4)
+    if origin is typing.Literal:
+        return st.sampled_from(typing.get_args(annotation))
+    if annotation is bool:
+        return st.booleans()
+    if annotation is int:
+        if name == "ladder_level":
+            return st.integers(1, 5)
+        if name == "adopted_year":
+            return st.integers(1990, 2030)
+        return st.integers(0, 100_000)
+    if annotation is float:
+        return st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.5])
+    return st.text("abcæøåÆØÅ -", min_size=1, max_size=12)
+
+
+def _model_strategy(model: type[BaseModel]) -> st.SearchStrategy:
+    fields = {
+        name: st.one_of(st.none(), _value_strategy(info.annotation, name))
+        for name, info in model.model_fields.items()
+    }
+    return st.fixed_dictionaries({}, optional=fields).map(lambda d: {k: v for k, v in d.items() if v is not None})
+
+
+profiles = _model_strategy(Profile).map(Profile.model_validate)
+
+
+@SETTINGS
+@given(profiles)
+def test_generated_profiles_assess_deterministically_and_engines_agree(profile):
+    first = advisor.assess(profile, SHIPPED)
+    assert advisor.assess(profile, SHIPPED) == first
+    reference = advisor.assess(profile, SHIPPED, engine="python")
+    assert reference.model_copy(update={"manifest": first.manifest}) == first
+
+
+@SETTINGS
+@given(profiles)
+def test_every_fired_rule_is_decided_by_known_facts(profile):
+    """A rule fires only when its condition is true in three-valued logic: unknown never fires."""
+    result = advisor.assess(profile, SHIPPED)
+    facts = profile_facts(profile)
+    fired = result.fired
+    for rule_id in fired:
+        condition = SHIPPED.effective_conditions[rule_id]
+        assert evaluate(condition, facts.values, facts.arenas, lambda r: r in fired) is True
+    for finding in result.findings:
+        for path in finding.facts:
+            if not path.startswith("arenas["):
+                assert path in facts.values
+
+
+@SETTINGS
+@given(st.binary(max_size=400))
+def test_profile_loader_fuzz_bytes(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "p.yaml"
+    path.write_bytes(data)
+    try:
+        advisor.load_profile(path)
+    except ProfileError as exc:
+        assert "\n" not in exc.one_line()
+
+
+yaml_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["high", "vision", "x", "æøå"])),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from(["plan", "context", "arenas", "leadership", "name", "ladder_level", "citizen_trust", "relations", "bogus"]), children, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(yaml_values)
+def test_profile_loader_fuzz_structures(data):
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        advisor.parse_profile(text, name="fuzz.yaml")
+    except ProfileError as exc:
+        assert exc.one_line().startswith("fuzz.yaml")
+
+
+condition_values = st.recursive(
+    st.one_of(
+        st.fixed_dictionaries(
+            {"fact": st.sampled_from(["plan.knowledge_base", "plan.co_creation_status", "resources.coordinator_fte", "nope", "ladder_level"])},
+            optional={op: st.sampled_from([True, 1, "high", "main_goal", ["low"], None]) for op in ["eq", "lt", "in", "zz"]},
+        ),
+        st.fixed_dictionaries({"finding": st.sampled_from(["PLAN-001", "X", 3])}),
+    ),
+    lambda children: st.one_of(
+        st.fixed_dictionaries({"all": st.lists(children, max_size=3)}),
+        st.fixed_dictionaries({"any": st.lists(children, max_size=3)}),
+        st.fixed_dictionaries({"not": children}),
+        st.fixed_dictionaries({"any_arena": children}),
+    ),
+    max_leaves=8,
+)
+
+
+@SETTINGS
+@given(condition_values)
+def test_condition_language_fuzz(raw):
+    """Arbitrary conditions either parse or raise a RulePackError; nothing else escapes."""
+    try:
+        node = parse_condition(raw)
+    except RulePackError as exc:
+        assert "\n" not in exc.one_line()
+        return
+    assert evaluate(node, {}, None, lambda r: False) in (None, False, True)
+
+
+@pytest.mark.parametrize("engine", ["durable", "python"])
+def test_empty_profile_fires_nothing(engine):
+    assert advisor.assess(Profile(), SHIPPED, engine=engine).findings == ()
