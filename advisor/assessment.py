@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Condition, evaluate, walk
+from .conditions import Compare, Condition, FindingRef, evaluate, walk
 from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
@@ -168,6 +168,7 @@ def _unknown_paths(condition: Condition, facts: Facts) -> set[str]:
 def _questions(pack: RulePack, facts: Facts, fired: frozenset[str]) -> tuple[Question, ...]:
     """Unknown facts that leave a rule undecided, most influential first."""
     state: dict[str, Optional[bool]] = {}
+    unknown: dict[str, set[str]] = {}
     by_path: dict[str, set[str]] = {}
     for rule in sorted(pack.rules, key=lambda r: r.stage):
         condition = pack.effective_conditions[rule.id]
@@ -177,7 +178,13 @@ def _questions(pack: RulePack, facts: Facts, fired: frozenset[str]) -> tuple[Que
         value = evaluate(condition, facts.values, facts.arenas, lambda rid: state.get(rid, False))
         state[rule.id] = value
         if value is None:
-            for path in _unknown_paths(condition, facts):
+            # Its own unknown facts, and those of the undecided findings it rests on.
+            paths = _unknown_paths(condition, facts)
+            for node in walk(condition):
+                if isinstance(node, FindingRef) and state.get(node.rule_id) is None:
+                    paths |= unknown.get(node.rule_id, set())
+            unknown[rule.id] = paths
+            for path in paths:
                 by_path.setdefault(path, set()).add(rule.id)
     fields = profile_fields()
     out = []

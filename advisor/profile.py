@@ -114,6 +114,10 @@ class Plan(_Section):
     resources_with_decision: Optional[bool] = Field(
         None, description="Resources were set aside when co-creation was adopted (000 §7.1)."
     )
+    volunteer_policy: Optional[bool] = Field(
+        None,
+        description="A holistic volunteer policy that recognises voluntary organisations as independent actors (002, Frivillighet Norge).",
+    )
 
 
 class Leadership(_Section):
@@ -203,6 +207,20 @@ class Relations(_Section):
     delivers_on_agreements: Optional[bool] = Field(
         None, description="The municipality keeps what it agreed in co-creation processes (000 §6 factor 4.i)."
     )
+    cross_sector_trust: Optional[Level] = Field(
+        None,
+        description="Trust between the actors of the community: staff, politicians, business and voluntary associations (002; 003).",
+    )
+    cedes_power: Optional[bool] = Field(
+        None, description="The municipality is willing to give away power so that solutions are made together (002; 003)."
+    )
+    actors_work_apart: Optional[bool] = Field(
+        None,
+        description="Municipality, voluntary organisations and business each make their own solutions, shaped to grant schemes (002).",
+    )
+    expects_more_than_offered: Optional[bool] = Field(
+        None, description="The municipality expects more of the other actors than they want to contribute (002)."
+    )
 
 
 class Culture(_Section):
@@ -223,6 +241,16 @@ class Culture(_Section):
     )
     citizen_involvement: Optional[Literal["passive", "active"]] = Field(
         None, description="Citizens are informants (passive) or co-creators (active) (001 §5.2)."
+    )
+    co_creation_culture_established: Optional[bool] = Field(
+        None, description="Co-creation has become part of how the whole municipality works, not only of its plans (002)."
+    )
+    habit_bound_structures: Optional[bool] = Field(
+        None,
+        description="Procedures, reporting, hierarchies and professions reward habitual behaviour over new thinking (003 inhibitors).",
+    )
+    plans_preferred_to_action: Optional[bool] = Field(
+        None, description="The political steering system prefers making plans to acting and trying things out (003)."
     )
 
 
@@ -284,8 +312,12 @@ class Arena(_Section):
     involvement_phase: Optional[ProcessPhase] = Field(
         None, description="The earliest phase in which citizens and partners are involved (000 §2.3.4)."
     )
-    room_for_influence: Optional[Level] = None
-    evaluated: Optional[bool] = None
+    room_for_influence: Optional[Level] = Field(None, description="How much the participants can influence the outcome.")
+    evaluated: Optional[bool] = Field(None, description="The arena or process has been evaluated.")
+    implemented_together: Optional[bool] = Field(
+        None,
+        description="The partners also implement the solution with the municipality, not only identify and plan it (003, thick co-creation).",
+    )
 
 
 class Profile(_Section):
