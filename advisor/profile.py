@@ -22,6 +22,7 @@ __all__ = [
     "ProcessPhase",
     "Actor",
     "UlrichType",
+    "CitizenRole",
     "Context",
     "Plan",
     "PartnerAnchoring",
@@ -49,6 +50,8 @@ ProcessPhase = Literal["initiation", "design", "implementation", "evaluation"]
 Actor = Literal["municipality", "citizens", "volunteers", "business", "mixed"]
 #: Ulrich's typology (000 §2.1.1). Nominal.
 UlrichType = Literal["steered", "responsibilising", "equal", "facilitating"]
+#: How the municipality mostly meets its citizens: Kommune 1.0 / 2.0 / 3.0 (000 §1.2; 003). Nominal.
+CitizenRole = Literal["clients", "customers", "partners"]
 
 #: The ordinal scales, lowest first. Conditions compare these by rank.
 ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
@@ -113,6 +116,10 @@ class Plan(_Section):
     )
     resources_with_decision: Optional[bool] = Field(
         None, description="Resources were set aside when co-creation was adopted (000 §7.1)."
+    )
+    innovation_strategy: Optional[bool] = Field(
+        None,
+        description="A free-standing written innovation strategy, separate from other plans (Asker's 2015-2018 strategy, 001 §4.2, §5.1).",
     )
     volunteer_policy: Optional[bool] = Field(
         None,
@@ -184,6 +191,10 @@ class Resources(_Section):
     dedicated_time: Optional[bool] = Field(
         None, description="Staff have time set aside for co-creation and innovation (001 §4.7)."
     )
+    innovation_unit: Optional[bool] = Field(
+        None,
+        description="A unit carries out the innovation strategy and shares experience and competence (Asker's Knowledge Centre, 001 §4.3).",
+    )
 
 
 class Relations(_Section):
@@ -228,7 +239,17 @@ class Culture(_Section):
 
     zero_error_culture: Optional[bool] = Field(None, description="Mistakes are not tolerated, so few dare to try.")
     silos: Optional[bool] = Field(None, description="Units work in silos with little cooperation across sectors.")
-    incentives_for_innovation: Optional[bool] = None
+    incentives_for_innovation: Optional[bool] = Field(
+        None,
+        description="Incentives for innovation, also for investing in one's own sector when the gain comes in another (001 §4.8, §5.3).",
+    )
+    common_goals_across_sectors: Optional[bool] = Field(
+        None, description="Sectors and departments share common goals and pull in the same direction (001 §4.8, §5.3)."
+    )
+    innovation_awareness: Optional[Level] = Field(
+        None,
+        description="How far staff and leaders share a language and understanding of innovation (Bason's awareness, 001 §2.2.4, §4.8).",
+    )
     cross_sector_measurement: Optional[bool] = Field(
         None, description="Gains that arise in another sector than the one paying are measured."
     )
@@ -240,7 +261,11 @@ class Culture(_Section):
         None, description="Innovation is driven from the top and does not reach the frontline (001 §4.3, §4.9)."
     )
     citizen_involvement: Optional[Literal["passive", "active"]] = Field(
-        None, description="Citizens are informants (passive) or co-creators (active) (001 §5.2)."
+        None, description="Citizens are informants (passive) or co-creators (active) (001 §1.1, §5.3)."
+    )
+    citizen_role: Optional[CitizenRole] = Field(
+        None,
+        description="How the municipality mostly meets citizens: as clients of its authority (Kommune 1.0), customers of its services (2.0) or partners (3.0) (000 §1.2; 003).",
     )
     co_creation_culture_established: Optional[bool] = Field(
         None, description="Co-creation has become part of how the whole municipality works, not only of its plans (002)."
@@ -314,6 +339,21 @@ class Arena(_Section):
     )
     room_for_influence: Optional[Level] = Field(None, description="How much the participants can influence the outcome.")
     evaluated: Optional[bool] = Field(None, description="The arena or process has been evaluated.")
+    aim_stated: Optional[bool] = Field(
+        None,
+        description="It is stated which kind of value the arena pursues: democratic, efficiency/quality, innovation or public value (000 §2.1, §2.2.2).",
+    )
+    n3_need: Optional[bool] = Field(None, description="N3 foundation in place: a clear need (001 §4.6).")
+    n3_solution: Optional[bool] = Field(None, description="N3 foundation in place: a solution idea (001 §4.6).")
+    n3_driver: Optional[bool] = Field(None, description="N3 foundation in place: a driver who pushes it (001 §4.6).")
+    n3_team: Optional[bool] = Field(None, description="N3 foundation in place: a team (001 §4.6).")
+    n3_anchoring: Optional[bool] = Field(None, description="N3 foundation in place: anchoring (001 §4.6).")
+    resourceful_dominate: Optional[bool] = Field(
+        None, description="The most resourceful citizens are the most engaged and dominate the arena (Borgen, 001 §4.4)."
+    )
+    snowball_recruitment: Optional[bool] = Field(
+        None, description="Participants are recruited mainly through those already taking part (Borgen, 001 §4.4)."
+    )
     implemented_together: Optional[bool] = Field(
         None,
         description="The partners also implement the solution with the municipality, not only identify and plan it (003, thick co-creation).",
