@@ -63,9 +63,9 @@ def test_rules_show_golden(lang):
 
 
 def test_rules_show_unknown_id_suggests():
-    result = run("rules", "show", "IMPL-01")
+    result = run("rules", "show", "IMLP-001")
     assert result.exit_code == 2
-    assert result.stderr == "advisor: error: no rule IMPL-01 in pack default (did you mean IMPL-001?)\n"
+    assert result.stderr == "advisor: error: no rule IMLP-001 in pack default (did you mean IMPL-001?)\n"
 
 
 def test_schema_is_json_schema_of_the_profile():
