@@ -32,6 +32,8 @@ PathPart = Union[str, int]
 
 def format_path(path: Sequence[PathPart]) -> str:
     """Render a field path as ``plan.partner_anchoring.volunteers`` or ``arenas[2].ladder_level``."""
+    if len(path) > 8:  # a deep path says no more than its start and its end
+        return f"{format_path(path[:3])}…{format_path(path[-2:]) if isinstance(path[-2], int) else '.' + format_path(path[-2:])}"
     out = ""
     for part in path:
         if isinstance(part, int):
