@@ -36,7 +36,6 @@ from typing import Any, Callable, Protocol
 from durable import engine as _durable
 
 from ._schema import arena_fields, profile_fields
-from ._schema import arena_fields, profile_fields
 from .conditions import Compare, Term
 from .errors import EngineError
 from .facts import Facts
@@ -132,7 +131,8 @@ class DurableBackend:
         definition: dict[str, Any] = {}
         for rule in pack.rules:
             for index, term in enumerate(dnf[rule.id]):
-                definition[f"{rule.id}#{index}"] = self._compile(rule.id, rule.stage, index, term)
+                for part, groups in enumerate(_partitions(len(term.arenas))):
+                    definition[f"{rule.id}#{index}.{part}"] = self._compile(rule.id, rule.stage, index, term, groups)
         # Sinks: every profile, arena and stage fact is wanted by some rule, so that a batch of
         # facts is never refused with MessageNotHandledException (which would skip its actions).
         for kind in ("profile", "arena", "stage"):
@@ -141,15 +141,26 @@ class DurableBackend:
         with _HOST_LOCK:
             _HOST.register_rulesets({self.name: definition})
 
-    def _compile(self, rule_id: str, stage: int, index: int, term: Term) -> dict[str, Any]:
+    def _compile(
+        self, rule_id: str, stage: int, index: int, term: Term, groups: list[list[int]]
+    ) -> dict[str, Any]:
+        """One durable-rules rule for one alternative of a condition.
+
+        A durable-rules match binds each pattern to a different fact, but two ``any_arena`` tests
+        of one alternative may well be met by the same arena. So each way of grouping the arena
+        tests (``groups``, a partition of their indices) gets its own rule, in which the tests of a
+        group are met by one arena fact.
+        """
         patterns: list[dict[str, Any]] = [
             {"stage": {"$and": [{"t": "stage"}, {"n": stage}]}},
             {"profile": _pattern("profile", term.compares)},
         ]
-        arena_names = []
-        for i, compares in enumerate(term.arenas):
-            name = f"arena{i}"
-            arena_names.append(name)
+        arena_names = [""] * len(term.arenas)
+        for g, group in enumerate(groups):
+            name = f"arena{g}"
+            for literal in group:
+                arena_names[literal] = name
+            compares = tuple(c for literal in group for c in term.arenas[literal])
             patterns.append({name: _pattern("arena", compares)})
         for i, ref in enumerate(term.findings):
             test = {"$and": [{"t": "finding"}, {"id": ref.rule_id}]}
@@ -227,6 +238,18 @@ class DurableBackend:
         except Exception:  # pragma: no cover - never seen; a fresh session is the safe way on
             pass
         self._sid = str(next(_SIDS))
+
+
+def _partitions(n: int) -> list[list[list[int]]]:
+    """Every way to split ``range(n)`` into groups (a handful: a term seldom tests two arenas)."""
+    if n == 0:
+        return [[]]
+    out = []
+    for rest in _partitions(n - 1):
+        for i in range(len(rest)):
+            out.append([group + [n - 1] if j == i else group for j, group in enumerate(rest)])
+        out.append(rest + [[n - 1]])
+    return out
 
 
 def _never(c: Any) -> None:  # pragma: no cover - sink rules wait for a fact that never comes

@@ -219,3 +219,27 @@ def test_assessments_in_other_processes_match_this_one():
     expected = [advisor.assess(advisor.load_profile(p)).model_dump_json() for p in paths]
     with ProcessPoolExecutor(max_workers=2) as pool:
         assert list(pool.map(_assess_in_child, paths * 2)) == expected * 2
+
+
+TWO_ARENA_TESTS = CHAIN_PACK.replace(
+    "when: {any_arena: {fact: ladder_level, le: 2}}",
+    "when: {all: [{any_arena: {fact: ladder_level, le: 2}}, {any_arena: {fact: room_for_influence, eq: none}}]}",
+)
+
+
+@pytest.mark.parametrize(
+    "arenas, fires",
+    [
+        ([{"name": "A", "ladder_level": 1, "room_for_influence": "none"}], True),  # one arena meets both tests
+        ([{"name": "A", "ladder_level": 1}, {"name": "B", "room_for_influence": "none"}], True),
+        ([{"name": "A", "ladder_level": 1, "room_for_influence": "low"}], False),
+    ],
+)
+def test_two_arena_tests_may_be_met_by_one_arena(tmp_path, arenas, fires):
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_ARENA_TESTS, encoding="utf-8")
+    pack = advisor.load_rules(path)
+    profile = _profile(arenas=arenas)
+    result = advisor.assess(profile, pack)
+    assert ("DIAG-002" in result.fired) is fires
+    assert advisor.assess(profile, pack, engine="python").findings == result.findings
