@@ -117,6 +117,10 @@ class Plan(_Section):
     resources_with_decision: Optional[bool] = Field(
         None, description="Resources were set aside when co-creation was adopted (000 §7.1)."
     )
+    grew_from_practice: Optional[bool] = Field(
+        None,
+        description="Co-creation entered the plan because it had worked in practice, not by a deliberate strategic choice (000 §4.2.7, §5.1.1).",
+    )
     innovation_strategy: Optional[bool] = Field(
         None,
         description="A free-standing written innovation strategy, separate from other plans (Asker's 2015-2018 strategy, 001 §4.2, §5.1).",
@@ -144,6 +148,9 @@ class Leadership(_Section):
     )
     participant_mandates: Optional[bool] = Field(
         None, description="Staff who take part in co-creation get a clear mandate to decide."
+    )
+    ambassadors: Optional[bool] = Field(
+        None, description="Besides the leaders, ambassadors drive co-creation and create success stories (000 §4.2.6)."
     )
 
 
@@ -173,6 +180,25 @@ class Implementation(_Section):
     shared_definition: Optional[bool] = Field(
         None, description="The municipality has agreed what co-creation means for it (002 advice 4)."
     )
+    deliberate_timing: Optional[bool] = Field(
+        None,
+        description="It decides on purpose in which processes, and when in them, to co-create (000 §4.1.6, §4.2.6, §5.1.5).",
+    )
+    process_preparation: Optional[bool] = Field(
+        None, description="Co-creation processes are prepared beforehand: aim, participants, outcome (000 §4.3.6, §5.1.5)."
+    )
+    model_known: Optional[bool] = Field(
+        None, description="The local co-creation model is known to those who run the processes (000 §4.2.6)."
+    )
+    concept_familiarity: Optional[Level] = Field(
+        None, description="How well staff across the organisation know what co-creation means (000 §4.2.4, §5.1.4)."
+    )
+    learns_from_others: Optional[bool] = Field(
+        None, description="It learns from other municipalities' co-creation through visits and networks (000 §4.1.6, §5.1.5)."
+    )
+    co_creation_in_hard_cases: Optional[bool] = Field(
+        None, description="Co-creation is also used, prepared, in hard processes such as cuts (000 §5.1.5, §5.1.3)."
+    )
 
 
 class Resources(_Section):
@@ -188,6 +214,13 @@ class Resources(_Section):
         None, description="The work depends on one or a few enthusiasts (Steinkjer, 000 §4.3.6)."
     )
     external_funding: Optional[bool] = Field(None, description="Co-creation work is funded from outside.")
+    coordinating_role: Optional[bool] = Field(
+        None,
+        description="Someone has a dedicated coordinating role for co-creation, in single areas or overall (000 §4.2.6, §5.1.5).",
+    )
+    key_persons_left: Optional[bool] = Field(
+        None, description="Some key persons of the co-creation work have already left the organisation (000 §4.3.7)."
+    )
     dedicated_time: Optional[bool] = Field(
         None, description="Staff have time set aside for co-creation and innovation (001 §4.7)."
     )
