@@ -10,70 +10,30 @@ Exit codes: 0 success; 1 unexpected internal error; 2 bad input (profile, rule p
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import sys
-from typing import Any, Callable, Optional
+from typing import Optional
 
 import click
 
 from . import __version__
+from ._cli_common import handle_errors, lang_option, load_pack, resolve_language, rules_option
 from ._profile_io import load_profile
 from .assessment import assess
 from .catalogue import rule_catalogue
-from .errors import AdvisorError, RulePackError, did_you_mean
-from .i18n import LANGUAGES, resolve_language
+from .cli_report import report_cmd
+from .cli_research import batch_cmd, compare_cmd, rules_check, rules_test, sample_cmd
+from .cli_tools import COMMANDS as TOOL_COMMANDS
+from .errors import RulePackError, did_you_mean
 from .profile import Profile
 from .render import FORMATS, render, rule_detail, rules_table
-from .rulepack import KINDS, PRIORITIES, RulePack, load_rules
+from .rulepack import KINDS, PRIORITIES
 
 EXIT_OK = 0
-EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 EXIT_FINDINGS = 3
 
-
-def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except AdvisorError as exc:
-            click.echo(f"advisor: error: {exc.one_line()}", err=True)
-            sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
-            raise
-        except Exception as exc:  # the boundary: no traceback for users
-            if os.environ.get("ADVISOR_DEBUG") == "1":
-                raise
-            click.echo(
-                f"advisor: internal error: {type(exc).__name__}: {exc} "
-                "(please report it; ADVISOR_DEBUG=1 shows the traceback)",
-                err=True,
-            )
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper
-
-
-def _pack(path: Optional[str]) -> RulePack:
-    return load_rules(path)
-
-
-rules_option = click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(dir_okay=True, file_okay=True),
-    default=None,
-    help="Rule pack file or directory (default: the shipped rule base).",
-)
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of the output: en or nb (default: from the locale, else en).",
-)
+_handle_errors = handle_errors  # the error boundary, shared with the other command modules
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,9 +54,9 @@ def main() -> None:
     help="Exit with code 3 if any finding has this priority or higher.",
 )
 @_handle_errors
-def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_path: Optional[str], fail_on: Optional[str]) -> None:
+def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[str, ...], fail_on: Optional[str]) -> None:
     """Assess PROFILE (YAML or JSON) and print diagnoses, pitfalls, a plan and questions."""
-    pack = _pack(rules_path)
+    pack = load_pack(rules_paths)
     result = assess(load_profile(profile), pack)
     click.echo(render(result, fmt, resolve_language(lang)), nl=False)
     if fail_on is not None:
@@ -118,9 +78,9 @@ def rules() -> None:
 @lang_option
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only rules of this kind.")
 @_handle_errors
-def rules_list(rules_path: Optional[str], lang: Optional[str], kind: Optional[str]) -> None:
+def rules_list(rules_paths: tuple[str, ...], lang: Optional[str], kind: Optional[str]) -> None:
     """List the rules of a pack."""
-    click.echo(rules_table(_pack(rules_path), resolve_language(lang), kind), nl=False)
+    click.echo(rules_table(load_pack(rules_paths), resolve_language(lang), kind), nl=False)
 
 
 @rules.command("show")
@@ -128,9 +88,9 @@ def rules_list(rules_path: Optional[str], lang: Optional[str], kind: Optional[st
 @rules_option
 @lang_option
 @_handle_errors
-def rules_show(rule_id: str, rules_path: Optional[str], lang: Optional[str]) -> None:
+def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) -> None:
     """Show everything about one rule: texts, condition, links and sources."""
-    pack = _pack(rules_path)
+    pack = load_pack(rules_paths)
     rule = pack.by_id.get(rule_id.upper())
     if rule is None:
         match = did_you_mean(rule_id.upper(), pack.by_id)
@@ -144,15 +104,21 @@ def rules_show(rule_id: str, rules_path: Optional[str], lang: Optional[str]) -> 
 @rules.command("catalogue")
 @rules_option
 @_handle_errors
-def rules_catalogue(rules_path: Optional[str]) -> None:
+def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
     """Print a Markdown catalogue of every rule (docs/RULES.md is this for the shipped pack)."""
-    click.echo(rule_catalogue(_pack(rules_path)), nl=False)
+    click.echo(rule_catalogue(load_pack(rules_paths)), nl=False)
 
 
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a municipality profile."""
     click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+for _command in (report_cmd, batch_cmd, compare_cmd, sample_cmd, *TOOL_COMMANDS):
+    main.add_command(_command)
+rules.add_command(rules_test, "test")
+rules.add_command(rules_check, "check")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,11 +11,11 @@ from typing import Any, Iterable
 import yaml
 from tabulate import tabulate
 
-from .assessment import Assessment, Finding
+from .assessment import Assessment, Finding, Manifest
 from .i18n import t
 from .rulepack import Rule, RulePack
 
-__all__ = ["to_json", "to_table", "to_markdown", "FORMATS", "render", "rules_table", "rule_detail"]
+__all__ = ["manifest_line", "to_json", "to_table", "to_markdown", "FORMATS", "render", "rules_table", "rule_detail"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -153,25 +153,22 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
         out.append("")
     else:
         out += [t(lang, "none"), ""]
-    m = result.manifest
-    out += [
-        "---",
-        "",
-        "*"
-        + t(
-            lang,
-            "manifest",
-            advisor=m.advisor_version,
-            engine=m.engine,
-            engine_version=m.engine_version,
-            pack=m.pack,
-            pack_version=m.pack_version,
-            hash=m.pack_hash[:12],
-        )
-        + "*",
-        "",
-    ]
+    out += ["---", "", "*" + manifest_line(result.manifest, lang) + "*", ""]
     return "\n".join(out)
+
+
+def manifest_line(m: Manifest, lang: str) -> str:
+    """One sentence that says how to reproduce an assessment."""
+    return t(
+        lang,
+        "manifest",
+        advisor=m.advisor_version,
+        engine=m.engine,
+        engine_version=m.engine_version,
+        pack=m.pack,
+        pack_version=m.pack_version,
+        hash=m.pack_hash[:12],
+    )
 
 
 def render(result: Assessment, fmt: str = "table", lang: str = "en") -> str:

@@ -33,6 +33,8 @@ __all__ = [
     "PackInfo",
     "RulePack",
     "load_rules",
+    "build_pack",
+    "RuleEntry",
     "default_rules_path",
     "KINDS",
     "FACTORS",
@@ -213,7 +215,7 @@ def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, i
     error = exc.errors()[0]
     loc = base + tuple(error["loc"])
     more = len(exc.errors()) - 1
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     hint = None
     if error["type"] == "extra_forbidden":
         message = f"unknown key {loc[-1]!r}"
@@ -250,8 +252,7 @@ def _fields_at(loc: Sequence[Union[str, int]]) -> list[str]:
     return []
 
 
-def _parse_rule(doc: Document, raw: Any, index: int) -> Rule:
-    base: tuple[Union[str, int], ...] = ("rules", index)
+def _parse_rule(doc: Document, raw: Any, base: tuple[Union[str, int], ...]) -> Rule:
     if not isinstance(raw, dict):
         raise _fail(doc, "a rule must be a mapping", base, "start each rule with '- id: ...'")
     data = dict(raw)
@@ -298,8 +299,7 @@ def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
     if not isinstance(documents, dict) or not all(isinstance(v, str) for v in documents.values()):
         raise _fail(head, "`documents` maps each cited file name to its title", ("documents",))
 
-    rules: list[Rule] = []
-    where_defined: dict[str, tuple[Document, int]] = {}
+    entries: list[RuleEntry] = []
     for doc in docs:
         data = doc.data
         if doc is not head:
@@ -311,57 +311,94 @@ def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
         raw_rules = data.get("rules") or []
         if not isinstance(raw_rules, list):
             raise _fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'")
-        for index, raw in enumerate(raw_rules):
-            rule = _parse_rule(doc, raw, index)
-            if rule.id in where_defined:
-                first_doc, first_index = where_defined[rule.id]
-                first_line = first_doc.line_of(("rules", first_index))
-                raise _fail(doc, f"duplicate rule id {rule.id}", ("rules", index, "id"), f"first defined in {first_doc.file}:{first_line}; ids are unique")
-            where_defined[rule.id] = (doc, index)
-            rules.append(rule)
+        entries.extend((doc, ("rules", index), raw) for index, raw in enumerate(raw_rules))
+    return build_pack(info, documents, entries, origin=str(where))
+
+
+#: One rule as written: the document it is in, its path there (such as ``("rules", 3)``) and its data.
+RuleEntry = tuple[Document, tuple[Union[str, int], ...], Any]
+
+
+def build_pack(
+    info: PackInfo,
+    documents: dict[str, str],
+    entries: Sequence[RuleEntry],
+    origin: str = "",
+    errors: Optional[list[RulePackError]] = None,
+) -> RulePack:
+    """Validate rules given as already-parsed data and build a pack.
+
+    Makes every check :func:`load_rules` makes on rules; each error names the document, path and
+    line of the rule at fault. With ``errors=None`` the first problem is raised. Given a list, every
+    problem is appended to it instead, checking goes on without the rules that could not be parsed,
+    and the pack of the rules that could is returned (for tools that report every problem at once).
+    """
+
+    def report(exc: RulePackError) -> None:
+        if errors is None:
+            raise exc
+        errors.append(exc)
+
+    rules: list[Rule] = []
+    where_defined: dict[str, tuple[Document, tuple[Union[str, int], ...]]] = {}
+    for doc, base, raw in entries:
+        try:
+            rule = _parse_rule(doc, raw, base)
+        except RulePackError as exc:
+            report(exc)
+            continue
+        if rule.id in where_defined:
+            first_doc, first_base = where_defined[rule.id]
+            first_line = first_doc.line_of(first_base)
+            report(_fail(doc, f"duplicate rule id {rule.id}", (*base, "id"), f"first defined in {first_doc.file}:{first_line}; ids are unique"))
+            continue
+        where_defined[rule.id] = (doc, base)
+        rules.append(rule)
 
     def fail_at(rule_id: str, message: str, field: Sequence[Union[str, int]], hint: Optional[str] = None) -> RulePackError:
-        doc, index = where_defined[rule_id]
-        return _fail(doc, message, ("rules", index, *field), hint)
+        doc, base = where_defined[rule_id]
+        return _fail(doc, message, (*base, *field), hint)
 
     by_id = {rule.id: rule for rule in rules}
     for rule in rules:
         for i, source in enumerate(rule.sources):
             if source.doc not in documents:
                 match = did_you_mean(source.doc, documents)
-                raise fail_at(rule.id, f"cites {source.doc!r}, which the pack's `documents` does not list", ("sources", i), f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml")
+                report(fail_at(rule.id, f"cites {source.doc!r}, which the pack's `documents` does not list", ("sources", i), f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml"))
         for i, target in enumerate(rule.recommends):
             if target not in by_id:
                 match = did_you_mean(target, by_id)
-                raise fail_at(rule.id, f"recommends unknown rule {target}", ("recommends", i), f"did you mean {match!r}?" if match else "add that recommendation")
-            if by_id[target].kind != "recommendation":
-                raise fail_at(rule.id, f"recommends {target}, which is a {by_id[target].kind}", ("recommends", i), "only recommendations can be recommended")
+                report(fail_at(rule.id, f"recommends unknown rule {target}", ("recommends", i), f"did you mean {match!r}?" if match else "add that recommendation"))
+            elif by_id[target].kind != "recommendation":
+                report(fail_at(rule.id, f"recommends {target}, which is a {by_id[target].kind}", ("recommends", i), "only recommendations can be recommended"))
         if rule.recommends and rule.kind == "recommendation":
-            raise fail_at(rule.id, "a recommendation cannot recommend", ("recommends",), "link from the diagnosis or pitfall instead")
+            report(fail_at(rule.id, "a recommendation cannot recommend", ("recommends",), "link from the diagnosis or pitfall instead"))
         if rule.condition is not None:
             for node in walk(rule.condition):
                 if isinstance(node, FindingRef):
                     ref = by_id.get(node.rule_id)
                     if ref is None:
                         match = did_you_mean(node.rule_id, by_id)
-                        raise fail_at(rule.id, f"tests unknown finding {node.rule_id}", ("when",), f"did you mean {match!r}?" if match else "check the id")
-                    if ref.stage >= rule.stage:
-                        raise fail_at(
-                            rule.id,
-                            f"a {rule.kind} cannot test the finding {node.rule_id} ({ref.kind}) of the same or a later stage",
-                            ("when",),
-                            "stages run diagnosis → pitfall → recommendation",
+                        report(fail_at(rule.id, f"tests unknown finding {node.rule_id}", ("when",), f"did you mean {match!r}?" if match else "check the id"))
+                    elif ref.stage >= rule.stage:
+                        report(
+                            fail_at(
+                                rule.id,
+                                f"a {rule.kind} cannot test the finding {node.rule_id} ({ref.kind}) of the same or a later stage",
+                                ("when",),
+                                "stages run diagnosis → pitfall → recommendation",
+                            )
                         )
 
-    pack = RulePack(info=info, documents=documents, rules=tuple(rules), origin=str(where))
+    pack = RulePack(info=info, documents=documents, rules=tuple(rules), origin=origin)
     linked = pack.recommended_by
     for rule in rules:
         if rule.kind == "recommendation" and rule.condition is None and rule.id not in linked:
-            raise fail_at(rule.id, "recommendation can never fire: no `when` and no finding recommends it", ("id",), "link it from a finding's `recommends`, or give it a `when`")
+            report(fail_at(rule.id, "recommendation can never fire: no `when` and no finding recommends it", ("id",), "link it from a finding's `recommends`, or give it a `when`"))
         if rule.kind != "recommendation" and rule.condition is None:
-            raise fail_at(rule.id, f"a {rule.kind} needs a `when` condition", ("id",), "add `when:`")
+            report(fail_at(rule.id, f"a {rule.kind} needs a `when` condition", ("id",), "add `when:`"))
         try:
             to_dnf(pack.effective_conditions[rule.id])
         except OverflowError:
-            raise fail_at(rule.id, f"condition expands to more than {MAX_TERMS} alternatives", ("when",), "split the rule") from None
+            report(fail_at(rule.id, f"condition expands to more than {MAX_TERMS} alternatives", ("when",), "split the rule"))
     return pack

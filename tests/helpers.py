@@ -4,7 +4,6 @@
 import os
 from pathlib import Path
 
-import advisor
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

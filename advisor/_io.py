@@ -1,0 +1,48 @@
+"""Writing files so that nothing a user has is lost: atomically, or not at all."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Union
+
+from .errors import InputError
+
+__all__ = ["write_atomic"]
+
+
+def write_atomic(path: "Union[str, os.PathLike[str]]", text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory and
+    :func:`os.replace`: a reader, a crash or Ctrl-C never leaves a half-written file. An existing
+    file keeps its permissions. Raises :class:`~advisor.errors.InputError` if it cannot be written."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"cannot write {target}: the directory {directory} does not exist", hint="create it first")
+    try:
+        if target.exists():
+            mode = stat.S_IMODE(target.stat().st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(directory))
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror}", hint="check that the directory is writable") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write {target}: {exc.strerror}", hint="check the path and permissions") from None
+        raise

@@ -1,0 +1,388 @@
+"""Commands of the research workflow: ``batch``, ``compare``, ``sample``, ``rules test`` and ``rules check``.
+
+A thin layer like :mod:`advisor.cli`: each command parses its options, makes one library call
+(:mod:`advisor.research`, :mod:`advisor.packcheck`) and formats the result. The commands are
+attached to the ``advisor`` group in :mod:`advisor.cli`.
+
+``--rules`` may be given several times. For ``batch`` and ``compare`` the packs are assessed side by
+side (``compare`` compares each with the first, the baseline); for ``rules test`` and ``rules check``
+several packs are stacked into one, each applied on top of the ones before (see
+:mod:`advisor.variants`).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Optional, Sequence
+
+import click
+from tabulate import tabulate
+
+from ._cli_common import handle_errors as _handle_errors
+from .errors import InputError
+from .i18n import LANGUAGES, resolve_language, t
+from .packcheck import check_pack, run_pack_tests
+from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
+
+__all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "rules_test", "rules_check", "rules_multi_option"]
+
+EXIT_TESTS_FAILED = 3
+
+
+rules_multi_option = click.option(
+    "--rules",
+    "rules_paths",
+    multiple=True,
+    type=click.Path(dir_okay=True, file_okay=True),
+    help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
+)
+_lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
+_engine_option = click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True, help="Inference engine: durable-rules, or the plain-Python reference.")
+_workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core; 1 runs in this process).")
+_dask_option = click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS",
+    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs advisor[distributed].",
+)
+
+
+def _packs(paths: Sequence[str]) -> Optional[list[str]]:
+    return list(paths) or None
+
+
+class _Progress:
+    """A progress bar on standard error, only when it is a terminal."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=t(self.lang, "research.progress"), file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _progress(lang: str) -> Optional[_Progress]:
+    return _Progress(lang) if sys.stderr.isatty() else None
+
+
+class _DaskClient:
+    """A Dask client for ``--dask ADDRESS`` (``local`` starts a cluster on this machine)."""
+
+    def __init__(self, address: Optional[str]) -> None:
+        self.address = address
+        self.client: Any = None
+        self.cluster: Any = None
+
+    def __enter__(self) -> Any:
+        if self.address is None:
+            return None
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'advisor[distributed]'") from None
+        if self.address == "local":
+            self.cluster = LocalCluster(dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(self.address, timeout=30)
+            except OSError as exc:
+                raise InputError(f"cannot reach the Dask scheduler at {self.address}: {exc}", hint="check the address and that the scheduler runs") from None
+        return self.client
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _pct(value: float, lang: str) -> str:
+    text = f"{value * 100:.1f}"
+    return text.replace(".", ",") + " %" if lang == "nb" else text + "%"
+
+
+def _num(value: Optional[float], lang: str) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def _report_skipped(result: BatchResult, lang: str) -> None:
+    for skipped in result.skipped:
+        click.echo("advisor: " + t(lang, "research.skipped", error=skipped.error), err=True)
+
+
+# --------------------------------------------------------------------------------------------
+# batch
+
+
+def render_fire_counts(result: BatchResult, lang: str) -> str:
+    """The summary of a batch: how often each rule fired, per pack."""
+    labels = result.labels
+    done = len(result.manifest.profiles)
+    kinds: dict[str, str] = {}
+    for pack in result.manifest.packs:
+        for rule_id in pack.rules_enabled:
+            kinds.setdefault(rule_id, "")
+    rows = []
+    for rule_id in sorted(kinds):
+        cells = [rule_id]
+        for label in labels:
+            count = result.fire_counts[label].get(rule_id)
+            cells.append("—" if count is None else f"{count} ({_pct(count / done, lang)})" if done else "0")
+        rows.append(cells)
+    head = t(lang, "research.batch_summary", profiles=done, labels=", ".join(labels), skipped=len(result.skipped))
+    table = tabulate(rows, headers=[t(lang, "col_id")] + labels, tablefmt="simple", disable_numparse=True)
+    return f"{head}\n\n{table}\n"
+
+
+@click.command("batch")
+@click.argument("profiles", nargs=-1, required=True, type=click.Path())
+@rules_multi_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Results file: *.jsonl or *.csv (a *.manifest.json is written beside it).")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None, help="Output format (default: from the file name).")
+@_engine_option
+@_workers_option
+@_dask_option
+@click.option("--strict", is_flag=True, help="Exit with code 2 if a profile had to be skipped.")
+@_lang_option
+@_handle_errors
+def batch_cmd(
+    profiles: tuple[str, ...],
+    rules_paths: tuple[str, ...],
+    output: str,
+    fmt: Optional[str],
+    engine: str,
+    workers: Optional[int],
+    dask_address: Optional[str],
+    strict: bool,
+    lang: Optional[str],
+) -> None:
+    """Assess PROFILES (files or directories) with one or more rule packs and write the results.
+
+    Several --rules are assessed side by side: one row per profile and pack. A profile that fails
+    validation is reported on standard error and skipped; the others complete.
+    """
+    language = resolve_language(lang)
+    progress = _progress(language)
+    try:
+        with _DaskClient(dask_address) as client:
+            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt)
+    finally:
+        if progress is not None:
+            progress.close()
+    _report_skipped(result, language)
+    click.echo(render_fire_counts(result, language), nl=False)
+    click.echo(t(language, "research.batch_wrote", rows=len(result.rows), output=output))
+    if strict and result.skipped:
+        sys.exit(2)
+
+
+# --------------------------------------------------------------------------------------------
+# compare
+
+
+def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False) -> str:
+    """A comparison as text: agreement figures, the rules and the profiles where packs disagree."""
+    out: list[str] = []
+    for c in comparison.comparisons:
+        n = c.profiles
+        out.append(t(lang, "research.compare_heading", baseline=c.baseline, variant=c.variant, profiles=n))
+        out.append("")
+        if n:
+            out.append(
+                t(
+                    lang,
+                    "research.compare_same",
+                    same=c.identical_profiles,
+                    n=n,
+                    share=_pct(c.identical_profiles / n, lang),
+                    plans=c.identical_plans,
+                    plan_share=_pct(c.identical_plans / n, lang),
+                )
+            )
+        out.append(t(lang, "research.compare_agreement", mean=_pct(c.mean_agreement, lang), kappa=_num(c.pooled_kappa, lang)))
+        changed = ", ".join(f"{rid} ({', '.join(fields)})" for rid, fields in c.diff.changed.items())
+        out.append(
+            t(
+                lang,
+                "research.compare_changes",
+                added=", ".join(c.diff.added) or "—",
+                removed=", ".join(c.diff.removed) or "—",
+                changed=changed or "—",
+            )
+        )
+        out.append("")
+        rules = [r for r in c.rules if all_rules or r.disagreements]
+        out.append(t(lang, "research.compare_rules_all" if all_rules else "research.compare_rules"))
+        if rules:
+            headers = [t(lang, "col_id"), t(lang, "col_kind"), c.baseline, c.variant, t(lang, "research.col_both"), t(lang, "research.col_agreement"), t(lang, "research.col_kappa")]
+            rows = [
+                [
+                    r.rule_id,
+                    t(lang, f"kind.{r.kind}"),
+                    r.baseline_fired if r.in_baseline else "—",
+                    r.variant_fired if r.in_variant else "—",
+                    r.both,
+                    _pct(r.agreement, lang),
+                    _num(r.kappa, lang),
+                ]
+                for r in rules
+            ]
+            out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+        else:
+            out.append(t(lang, "research.compare_rules_none"))
+        out.append("")
+        out.append(t(lang, "research.compare_profiles"))
+        if c.differences:
+            headers = [
+                t(lang, "research.col_profile"),
+                t(lang, "research.col_only", label=c.baseline),
+                t(lang, "research.col_only", label=c.variant),
+                t(lang, "research.col_plan_differs"),
+            ]
+            rows = [
+                [d.profile, " ".join(d.only_baseline) or "—", " ".join(d.only_variant) or "—", t(lang, "yes") if d.plan_differs else t(lang, "no")]
+                for d in c.differences
+            ]
+            out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+        else:
+            out.append(t(lang, "research.compare_profiles_none"))
+        out.append("")
+    manifest = comparison.manifest
+    for pack in manifest.packs:
+        out.append(t(lang, "research.pack_line", label=pack.label, name=pack.name, version=pack.version, hash=pack.hash[:12], rules=len(pack.rules_enabled), origin=pack.origin))
+    out.append(t(lang, "research.engine_line", advisor=manifest.advisor_version, engine=manifest.engine, engine_version=manifest.engine_version))
+    return "\n".join(out) + "\n"
+
+
+@click.command("compare")
+@click.argument("profiles", nargs=-1, required=True, type=click.Path())
+@rules_multi_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Also write the full comparison as JSON to this file.")
+@click.option("--all-rules", is_flag=True, help="List every rule, not only those where the packs disagree.")
+@_engine_option
+@_workers_option
+@_dask_option
+@_lang_option
+@_handle_errors
+def compare_cmd(
+    profiles: tuple[str, ...],
+    rules_paths: tuple[str, ...],
+    fmt: str,
+    output: Optional[str],
+    all_rules: bool,
+    engine: str,
+    workers: Optional[int],
+    dask_address: Optional[str],
+    lang: Optional[str],
+) -> None:
+    """Compare rule packs on PROFILES: where does the advice differ, and how much do they agree?
+
+    Give --rules at least twice: the first pack is the baseline, each other one is compared with
+    it. Agreement per rule is the share of profiles on which both packs fire the rule or both do
+    not; kappa is Cohen's kappa of the two.
+    """
+    language = resolve_language(lang)
+    progress = _progress(language)
+    try:
+        with _DaskClient(dask_address) as client:
+            result = compare(profiles, list(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output)
+    finally:
+        if progress is not None:
+            progress.close()
+    for skipped in result.manifest.skipped:
+        click.echo("advisor: " + t(language, "research.skipped", error=skipped.error), err=True)
+    if fmt == "json":
+        click.echo(result.to_json(), nl=False)
+    else:
+        click.echo(render_comparison(result, language, all_rules), nl=False)
+
+
+# --------------------------------------------------------------------------------------------
+# sample
+
+
+@click.command("sample")
+@click.option("--n", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Directory to write sample-NNNN.yaml into.")
+@click.option("--unknown-rate", type=click.FloatRange(0, 1), default=None, help="Chance that a field is unknown (default 0.3, or the options file's).")
+@click.option("--options", "options_path", type=click.Path(dir_okay=False), default=None, help="YAML file with distributions: weights per value, ranges, unknown rates per field.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True, help="Profile file format.")
+@_lang_option
+@_handle_errors
+def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float], options_path: Optional[str], fmt: str, lang: Optional[str]) -> None:
+    """Write N valid random profiles, for sensitivity studies and benchmarks."""
+    written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt)
+    click.echo(t(resolve_language(lang), "research.sample_wrote", n=len(written), directory=output))
+
+
+# --------------------------------------------------------------------------------------------
+# rules test / rules check
+
+
+@click.command("test")
+@click.argument("packs", nargs=-1, type=click.Path())
+@click.option("--inherited", is_flag=True, help="Also run the test cases of the packs it extends.")
+@_engine_option
+@_lang_option
+@_handle_errors
+def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optional[str]) -> None:
+    """Run the test cases of a rule pack (default: the shipped one). Exit code 3 if one fails.
+
+    Several PACKS are stacked into one, each applied on top of the ones before.
+    """
+    language = resolve_language(lang)
+    report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
+    if not report.outcomes:
+        click.echo(t(language, "research.tests_none", pack=report.pack))
+        return
+    for outcome in report.outcomes:
+        test = outcome.test
+        if outcome.passed:
+            click.echo(f"{t(language, 'research.test_ok'):<4}  {test.name}")
+            continue
+        parts = []
+        if outcome.missing:
+            parts.append(t(language, "research.test_missing", ids=", ".join(outcome.missing)))
+        if outcome.unexpected:
+            parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
+        click.echo(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}")
+    click.echo(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed))
+    if not report.ok:
+        sys.exit(EXIT_TESTS_FAILED)
+
+
+@click.command("check")
+@click.argument("packs", nargs=-1, type=click.Path())
+@_lang_option
+@_handle_errors
+def rules_check(packs: tuple[str, ...], lang: Optional[str]) -> None:
+    """Report every problem of a rule pack at once, one line each (default: the shipped pack).
+
+    Exit code 2 if there is any. Several PACKS are stacked into one.
+    """
+    language = resolve_language(lang)
+    report = check_pack(_packs(packs))
+    for line in report.lines():
+        click.echo(line)
+    name = report.pack or ", ".join(packs) or "default"
+    if report.problems:
+        click.echo("advisor: " + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
+        sys.exit(2)
+    click.echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))
