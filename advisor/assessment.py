@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Condition, FindingRef, evaluate, walk
+from .conditions import Compare, evaluate
 from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
@@ -147,11 +147,9 @@ def _plan_key(f: Finding) -> tuple[Any, ...]:
     return (PHASES.index(f.phase), -PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
 
 
-def _unknown_paths(condition: Condition, facts: Facts) -> set[str]:
+def _unknown_paths(compares: tuple[Compare, ...], facts: Facts) -> set[str]:
     out: set[str] = set()
-    for node in walk(condition):
-        if not isinstance(node, Compare):
-            continue
+    for node in compares:
         if node.in_arena:
             if facts.arenas is None:
                 out.add("arenas")
@@ -170,19 +168,21 @@ def _questions(pack: RulePack, facts: Facts, fired: frozenset[str]) -> tuple[Que
     state: dict[str, Optional[bool]] = {}
     unknown: dict[str, set[str]] = {}
     by_path: dict[str, set[str]] = {}
-    for rule in sorted(pack.rules, key=lambda r: r.stage):
-        condition = pack.effective_conditions[rule.id]
+    leaves = pack.leaves
+    for rule in pack.in_stage_order:
         if rule.id in fired:
             state[rule.id] = True
             continue
+        condition = pack.effective_conditions[rule.id]
         value = evaluate(condition, facts.values, facts.arenas, lambda rid: state.get(rid, False))
         state[rule.id] = value
         if value is None:
             # Its own unknown facts, and those of the undecided findings it rests on.
-            paths = _unknown_paths(condition, facts)
-            for node in walk(condition):
-                if isinstance(node, FindingRef) and state.get(node.rule_id) is None:
-                    paths |= unknown.get(node.rule_id, set())
+            compares, refs = leaves[rule.id]
+            paths = _unknown_paths(compares, facts)
+            for ref in refs:
+                if state.get(ref) is None:
+                    paths |= unknown.get(ref, set())
             unknown[rule.id] = paths
             for path in paths:
                 by_path.setdefault(path, set()).add(rule.id)

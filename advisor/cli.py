@@ -10,9 +10,10 @@ Exit codes: 0 success; 1 unexpected internal error; 2 bad input (profile, rule p
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -21,9 +22,6 @@ from ._cli_common import handle_errors, lang_option, load_pack, resolve_language
 from ._profile_io import load_profile
 from .assessment import assess
 from .catalogue import rule_catalogue
-from .cli_report import report_cmd
-from .cli_research import batch_cmd, compare_cmd, rules_check, rules_test, sample_cmd
-from .cli_tools import COMMANDS as TOOL_COMMANDS
 from .errors import RulePackError, did_you_mean
 from .profile import Profile
 from .render import FORMATS, render, rule_detail, rules_table
@@ -36,7 +34,39 @@ EXIT_FINDINGS = 3
 _handle_errors = handle_errors  # the error boundary, shared with the other command modules
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands in other modules are imported only when they run or are listed
+    in ``--help``, so that ``advisor assess`` starts without loading the report or research code."""
+
+    def __init__(self, *args: Any, lazy: "dict[str, str] | None" = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
+        if name in self.lazy and name not in self.commands:
+            module, attr = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module, __package__), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    lazy={
+        "report": ".cli_report:report_cmd",
+        "batch": ".cli_research:batch_cmd",
+        "compare": ".cli_research:compare_cmd",
+        "sample": ".cli_research:sample_cmd",
+        "explain": ".cli_tools:explain_cmd",
+        "whatif": ".cli_tools:whatif_cmd",
+        "next-steps": ".cli_tools:next_steps_cmd",
+        "diff": ".cli_tools:diff_cmd",
+        "init": ".cli_tools:init_cmd",
+    },
+)
 @click.version_option(__version__, prog_name="advisor")
 def main() -> None:
     """Assess how ready a Norwegian municipality is for co-creation, and what to do next."""
@@ -68,7 +98,7 @@ def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[s
 assess_cmd.name = "assess"
 
 
-@main.group()
+@main.group(cls=LazyGroup, lazy={"test": ".cli_research:rules_test", "check": ".cli_research:rules_check"})
 def rules() -> None:
     """Inspect a rule pack."""
 
@@ -113,12 +143,6 @@ def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
 def schema() -> None:
     """Print the JSON Schema of a municipality profile."""
     click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
-
-
-for _command in (report_cmd, batch_cmd, compare_cmd, sample_cmd, *TOOL_COMMANDS):
-    main.add_command(_command)
-rules.add_command(rules_test, "test")
-rules.add_command(rules_check, "check")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ from typing import Any, Literal, Optional, Sequence, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ._documents import Document, read_file
-from .conditions import MAX_TERMS, AllOf, AnyOf, Condition, FindingRef, Term, describe, parse_condition, to_dnf, walk
+from .conditions import MAX_TERMS, AllOf, AnyOf, Compare, Condition, FindingRef, Term, describe, parse_condition, to_dnf, walk
 from .errors import RulePackError, did_you_mean
 
 __all__ = [
@@ -186,6 +186,22 @@ class RulePack(BaseModel):
     def dnf(self) -> dict[str, tuple[Term, ...]]:
         """Each rule's effective condition in disjunctive normal form, as the engine runs it."""
         return {rule_id: tuple(to_dnf(cond)) for rule_id, cond in self.effective_conditions.items()}
+
+    @cached_property
+    def leaves(self) -> dict[str, tuple[tuple[Compare, ...], tuple[str, ...]]]:
+        """For each rule, the comparisons and the finding ids its effective condition tests."""
+        out = {}
+        for rule_id, condition in self.effective_conditions.items():
+            nodes = list(walk(condition))
+            compares = tuple(n for n in nodes if isinstance(n, Compare))
+            refs = tuple(dict.fromkeys(n.rule_id for n in nodes if isinstance(n, FindingRef)))
+            out[rule_id] = (compares, refs)
+        return out
+
+    @cached_property
+    def in_stage_order(self) -> tuple[Rule, ...]:
+        """The rules, diagnoses first, then pitfalls, then recommendations."""
+        return tuple(sorted(self.rules, key=lambda r: r.stage))
 
     def describe(self, rule_id: str) -> str:
         """The effective condition of a rule in plain words."""

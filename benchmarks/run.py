@@ -1,0 +1,183 @@
+"""Benchmarks of advisor: run `python benchmarks/run.py` (after `pip install .`).
+
+Measures, in one run, on synthetic profiles (advisor.research.sample_profiles) against the full
+shipped rule base:
+
+* CLI cold start of `advisor assess` on one profile (median of several runs);
+* warm latency of one assessment through the library, on durable-rules and on the plain-Python
+  reference evaluator of the same rules, which builds the same result objects (the baseline);
+* batch throughput (profiles per second) on one core and on all cores, both engines;
+* peak memory (RSS) of consecutive assessments and of a batch, at two sizes, so that growth
+  with the number of profiles shows.
+
+Every figure of the engine is also given as a ratio to the baseline measured in the same run.
+The figures go to a JSON file (default benchmarks/results.json) and a table is printed.
+`--profiles` sets the size of the large memory runs (100,000 by default; `--quick` uses 5,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EXAMPLE = HERE.parent / "examples" / "levanger.yaml"
+
+
+def _child(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object; add its peak RSS."""
+    wrapper = (
+        "import json, resource\n" + code + "\n"
+        "out['peak_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)\n"
+        "print(json.dumps(out))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", wrapper], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def cold_start(runs: int) -> dict:
+    exe = shutil.which("advisor")
+    if exe is None:
+        return {"skipped": "the advisor command is not on PATH (pip install .)"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([exe, "assess", str(EXAMPLE)], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    for _ in range(runs):
+        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True)
+    python_alone = (time.perf_counter() - start) / runs
+    return {"median_s": round(statistics.median(times), 4), "runs": runs, "python_startup_s": round(python_alone, 4)}
+
+
+def warm_latency(n: int, seed: int) -> dict:
+    import advisor
+    from advisor.research import sample_profiles
+
+    pack = advisor.load_rules()
+    profiles = sample_profiles(n, seed)
+    out = {}
+    for engine in ("durable", "python"):
+        for p in profiles[:20]:
+            advisor.assess(p, pack, engine=engine)  # warm up: compile, caches
+        times = []
+        for p in profiles:
+            start = time.perf_counter()
+            advisor.assess(p, pack, engine=engine)
+            times.append(time.perf_counter() - start)
+        out[engine] = {"median_ms": round(statistics.median(times) * 1e3, 3), "p95_ms": round(sorted(times)[int(0.95 * len(times))] * 1e3, 3)}
+    out["ratio_engine_to_baseline"] = round(out["durable"]["median_ms"] / out["python"]["median_ms"], 2)
+    out["profiles"] = n
+    return out
+
+
+def throughput(n: int, seed: int) -> dict:
+    import advisor
+    from advisor.research import batch, sample_profiles
+
+    pack = advisor.load_rules()
+    profiles = sample_profiles(n, seed)
+    cores = os.cpu_count() or 1
+    out: dict = {"profiles": n, "cores": cores}
+    for engine in ("durable", "python"):
+        for workers in sorted({1, cores}):
+            batch(profiles[:50], pack, engine=engine, workers=1)  # warm up
+            start = time.perf_counter()
+            batch(profiles, pack, engine=engine, workers=workers)
+            elapsed = time.perf_counter() - start
+            out[f"{engine}_{workers}w_per_s"] = round(n / elapsed, 1)
+    out["per_core_durable_1w"] = out["durable_1w_per_s"]
+    out["ratio_engine_to_baseline_1w"] = round(out["python_1w_per_s"] / out["durable_1w_per_s"], 2)
+    return out
+
+
+LOOP = """
+import advisor
+from advisor.research import sample_profiles
+pack = advisor.load_rules()
+n = {n}
+done = 0
+while done < n:  # profiles are made in chunks, so that only the engine's memory can grow
+    for p in sample_profiles(min(1000, n - done), {seed} + done):
+        advisor.assess(p, pack)
+    done += 1000
+out = {{'profiles': n}}
+"""
+
+BATCH = """
+import advisor
+from advisor.research import batch, sample_profiles
+profiles = sample_profiles({n}, {seed})
+result = batch(profiles, advisor.load_rules(), workers={workers}, output={output!r})
+out = {{'profiles': {n}, 'rows': len(result.rows)}}
+"""
+
+
+def memory(small: int, large: int, seed: int) -> dict:
+    out: dict = {}
+    for n in (small, large):
+        out[f"loop_{n}_peak_rss_mb"] = _child(LOOP.format(n=n, seed=seed))["peak_rss_mb"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (small, large):
+            res = _child(BATCH.format(n=n, seed=seed, workers=1, output=str(Path(tmp) / f"r{n}.jsonl")))
+            out[f"batch_{n}_peak_rss_mb"] = res["peak_rss_mb"]
+    out["loop_growth"] = round(out[f"loop_{large}_peak_rss_mb"] / out[f"loop_{small}_peak_rss_mb"], 2)
+    out["batch_growth"] = round(out[f"batch_{large}_peak_rss_mb"] / out[f"batch_{small}_peak_rss_mb"], 2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("-o", "--output", default=str(HERE / "results.json"))
+    args = parser.parse_args()
+    large = args.profiles or (5_000 if args.quick else 100_000)
+    small = max(100, large // 10)
+    import advisor
+
+    results = {
+        "advisor": advisor.__version__,
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "rules": len(advisor.load_rules().rules),
+        "cold_start": cold_start(3 if args.quick else 7),
+        "warm": warm_latency(200 if args.quick else 1000, args.seed),
+        "throughput": throughput(500 if args.quick else 4000, args.seed),
+        "memory": memory(small, large, args.seed),
+    }
+    Path(args.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    w, tp, mem, cs = results["warm"], results["throughput"], results["memory"], results["cold_start"]
+    rows = [
+        ("rules in the shipped pack", results["rules"], ""),
+        ("CLI cold start, median", f"{cs.get('median_s', '-')} s", f"python alone {cs.get('python_startup_s', '-')} s"),
+        ("warm assessment, durable-rules, median", f"{w['durable']['median_ms']} ms", f"p95 {w['durable']['p95_ms']} ms"),
+        ("warm assessment, Python baseline, median", f"{w['python']['median_ms']} ms", f"p95 {w['python']['p95_ms']} ms"),
+        ("engine / baseline (latency)", f"{w['ratio_engine_to_baseline']}x", ""),
+        ("batch, durable-rules, 1 worker", f"{tp['durable_1w_per_s']} /s", f"{tp['profiles']} profiles"),
+        (f"batch, durable-rules, {tp['cores']} workers", f"{tp.get('durable_%dw_per_s' % tp['cores'], '-')} /s", ""),
+        ("batch, Python baseline, 1 worker", f"{tp['python_1w_per_s']} /s", ""),
+        ("engine / baseline (throughput)", f"{tp['ratio_engine_to_baseline_1w']}x", ""),
+        (f"peak RSS, {small} vs {large} consecutive assessments", f"{mem[f'loop_{small}_peak_rss_mb']} / {mem[f'loop_{large}_peak_rss_mb']} MB", f"growth {mem['loop_growth']}x"),
+        (f"peak RSS, batch of {small} vs {large}", f"{mem[f'batch_{small}_peak_rss_mb']} / {mem[f'batch_{large}_peak_rss_mb']} MB", f"growth {mem['batch_growth']}x"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value!s:>22}  {note}")
+    print(f"\nwritten to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
