@@ -67,7 +67,8 @@ class Manifest(_Result):
     pack_version: str
     pack_hash: str
     profile_hash: str
-    rules_enabled: int
+    rules_enabled: tuple[str, ...]
+    """The ids of the rules the pack ran."""
 
 
 class Assessment(_Result):
@@ -276,7 +277,7 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = 
         pack_version=pack.info.version,
         pack_hash=pack.hash,
         profile_hash=profile_hash(profile),
-        rules_enabled=len(pack.rules),
+        rules_enabled=pack.rule_ids,
     )
     return Assessment(
         municipality=profile.context.name if profile.context else None,

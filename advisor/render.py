@@ -52,7 +52,7 @@ def _header(result: Assessment, lang: str) -> tuple[str, str]:
         r=len(result.recommendations),
         pack=m.pack,
         version=m.pack_version,
-        rules=m.rules_enabled,
+        rules=len(m.rules_enabled),
     )
     return t(lang, "assessment_of", name=name), summary
 

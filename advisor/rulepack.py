@@ -199,6 +199,11 @@ class RulePack(BaseModel):
         return out
 
     @cached_property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The ids of the rules, in pack order."""
+        return tuple(rule.id for rule in self.rules)
+
+    @cached_property
     def in_stage_order(self) -> tuple[Rule, ...]:
         """The rules, diagnoses first, then pitfalls, then recommendations."""
         return tuple(sorted(self.rules, key=lambda r: r.stage))
