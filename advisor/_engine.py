@@ -11,13 +11,19 @@ durable-rules 2.0.28:
 * a fact no rule is interested in raises ``MessageNotHandledException`` (and, in a batch, skips
   the actions of the whole batch): sink rules that wait for a fact that never comes make every
   profile, arena and stage fact wanted, and findings no later rule tests are not asserted;
-* an exception inside a rule action is swallowed into the session state as ``exception``; every
-  action here records its own failure as well, and both are checked after each stage;
+* an exception inside a rule action is swallowed by the Python host of durable-rules into the
+  session state, and the rest of the action silently does not run. This module does not run its
+  actions through that host: it asserts facts through the C engine (``durable_rules_engine``)
+  and runs the queued actions itself (``start_action_for_state`` / ``complete_and_start_action``),
+  so a failing action raises :class:`EngineError`, and the per-action JSON round trips and state
+  updates of the host (half the engine time) are skipped;
 * rulesets can be neither replaced nor deleted, so each pack is compiled once, under a name
   derived from the hash of its content, and reused; packs with other content get other names;
-* the default host starts background dispatch threads; this module runs its own host without
-  them, and a lock per ruleset serialises the Python layer, which has no locks of its own;
-* generated rule names are not ours: each action closes over its own rule id;
+* the default host starts background dispatch threads; this module registers its rulesets with
+  its own host without them, and a lock per ruleset serialises its use, since neither layer of
+  durable-rules has locks of its own;
+* generated rule names are not ours: each compiled rule is named after the rule id, alternative
+  and arena grouping, and maps back to the rule id;
 * a rule whose only pattern is a negation fires without end: every compiled rule also matches the
   stage marker and the profile fact, so none consists of negations alone.
 
@@ -28,11 +34,13 @@ stage, so a later stage sees every finding of the earlier ones before any of its
 from __future__ import annotations
 
 import functools
+import json
 import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Optional, Protocol
 
+import durable_rules_engine as _C
 from durable import engine as _durable
 
 from ._schema import arena_fields, profile_fields
@@ -114,7 +122,6 @@ def _pattern(kind: str, compares: tuple[Compare, ...]) -> dict[str, Any]:
 class _Run:
     firings: list[Firing] = field(default_factory=list)
     fired: set[str] = field(default_factory=set)
-    errors: list[str] = field(default_factory=list)
 
 
 class DurableBackend:
@@ -123,7 +130,7 @@ class DurableBackend:
     def __init__(self, pack: RulePack) -> None:
         self.name = f"advisor_{pack.hash[:24]}"
         self._lock = threading.Lock()
-        self._runs: dict[str, _Run] = {}
+        self._actions: dict[str, tuple[str, int, tuple[str, ...]]] = {}
         self._sid = str(next(_SIDS))
         dnf = pack.dnf
         # Findings no later rule tests need not be asserted into the engine.
@@ -132,7 +139,8 @@ class DurableBackend:
         for rule in pack.rules:
             for index, term in enumerate(dnf[rule.id]):
                 for part, groups in enumerate(_partitions(len(term.arenas))):
-                    definition[f"{rule.id}#{index}.{part}"] = self._compile(rule.id, rule.stage, index, term, groups)
+                    key = f"{rule.id}#{index}.{part}"
+                    definition[key] = self._compile(key, rule.id, rule.stage, index, term, groups)
         # Sinks: every profile, arena and stage fact is wanted by some rule, so that a batch of
         # facts is never refused with MessageNotHandledException (which would skip its actions).
         for kind in ("profile", "arena", "stage"):
@@ -140,9 +148,10 @@ class DurableBackend:
         self.rule_count = len(definition)
         with _HOST_LOCK:
             _HOST.register_rulesets({self.name: definition})
+            self._handle = _HOST.get_ruleset(self.name)._handle
 
     def _compile(
-        self, rule_id: str, stage: int, index: int, term: Term, groups: list[list[int]]
+        self, key: str, rule_id: str, stage: int, index: int, term: Term, groups: list[list[int]]
     ) -> dict[str, Any]:
         """One durable-rules rule for one alternative of a condition.
 
@@ -165,27 +174,42 @@ class DurableBackend:
         for i, ref in enumerate(term.findings):
             test = {"$and": [{"t": "finding"}, {"id": ref.rule_id}]}
             patterns.append({f"finding{i}$not" if ref.negated else f"finding{i}": test})
-        return {"all": patterns, "run": self._action(rule_id, index, tuple(arena_names))}
+        self._actions[key] = (rule_id, index, tuple(arena_names))
+        return {"all": patterns, "run": _never}
 
-    def _action(self, rule_id: str, index: int, arena_names: tuple[str, ...]) -> Callable[[Any], None]:
-        runs = self._runs
-        tested = self._tested
+    def _assert(self, method: Callable[[int, str], Any], payload: Any, text: Optional[str] = None) -> Optional[int]:
+        """Assert (or retract) a fact or a list of facts, given as data or as JSON ``text``, and
+        return the session handle, or None if no rule wants it."""
+        code, *rest = method(self._handle, text if text is not None else json.dumps(payload, ensure_ascii=False))
+        if code == 1:  # MessageNotHandled: no rule wants it
+            return None
+        if code == 2:
+            raise EngineError(f"durable-rules saw the same fact twice in {self.name}", hint="this is a bug in advisor")
+        return rest[0] if rest else None
 
-        def action(c: Any) -> None:
-            run = runs.get(str(c.s["sid"]))
-            if run is None:  # pragma: no cover - a session that is not ours
-                return
+    def _act(self, state: Optional[int], run: _Run, sid: str) -> None:
+        """Run every action the engine has queued for the session, as durable-rules' host would,
+        minus what this integration does not use (state updates, timers, leases, promises)."""
+        if state is None:
+            return
+        started = _C.start_action_for_state(self._handle, state)
+        message = started[1] if started else None
+        while message:
+            name, matched = next(iter(json.loads(message).items()))
             try:
-                arenas = tuple(int(getattr(c, name)["i"]) for name in arena_names)
-                run.firings.append(Firing(rule_id, index, arenas))
+                rule_id, index, arena_names = self._actions[name]
+                run.firings.append(Firing(rule_id, index, tuple(int(matched[a]["i"]) for a in arena_names)))
                 if rule_id not in run.fired:
                     run.fired.add(rule_id)
-                    if rule_id in tested:
-                        c.assert_fact({"t": "finding", "id": rule_id})
-            except BaseException as exc:  # recorded and raised by run(); durable-rules would hide it
-                run.errors.append(f"{rule_id}: {type(exc).__name__}: {exc}")
-
-        return action
+                    if rule_id in self._tested:
+                        self._assert(_C.assert_fact, {"t": "finding", "id": rule_id, "sid": sid})
+            except BaseException as exc:
+                _C.abandon_action(self._handle, state)
+                raise EngineError(
+                    f"a rule action failed in {self.name}: {name.split('#')[0]}: {type(exc).__name__}: {exc}",
+                    hint="this is a bug in advisor; please report it with the profile",
+                ) from exc
+            message = _C.complete_and_start_action(self._handle, state)
 
     def run(self, facts: Facts) -> list[Firing]:
         run = _Run()
@@ -198,30 +222,21 @@ class DurableBackend:
                 fact = {"t": "arena", "sid": sid, "i": i}
                 fact.update(_encode_arena(arena))
                 batch.append(fact)
-            self._runs[sid] = run
             try:
-                _HOST.assert_facts(self.name, batch)
+                self._act(self._assert(_C.assert_facts, batch), run, sid)
                 for stage in range(len(KINDS)):
-                    _HOST.assert_fact(self.name, {"t": "stage", "n": stage, "sid": sid})
-                if not run.errors:
-                    state = _HOST.get_state(self.name, sid)
-                    if state.get("exception"):
-                        run.errors.append(str(state["exception"]).split(", traceback")[0])
-                if run.errors:
-                    raise EngineError(
-                        f"a rule action failed in {self.name}: {run.errors[0]}",
-                        hint="this is a bug in advisor; please report it with the profile",
-                    )
-            except EngineError:
-                raise
-            except Exception as exc:
+                    self._act(self._assert(_C.assert_fact, {"t": "stage", "n": stage, "sid": sid}), run, sid)
+            except BaseException as exc:
+                # A session that failed half-way is left alone (clearing it is not safe); the next
+                # assessment gets a fresh one.
+                self._sid = str(next(_SIDS))
+                if isinstance(exc, EngineError) or not isinstance(exc, Exception):
+                    raise
                 raise EngineError(
                     f"durable-rules failed: {type(exc).__name__}: {exc}",
                     hint="this is a bug in advisor; please report it with the profile",
                 ) from exc
-            finally:
-                del self._runs[sid]
-                self._clear(sid)
+            self._clear(sid)
         return run.firings
 
     def _clear(self, sid: str) -> None:
@@ -232,8 +247,10 @@ class DurableBackend:
         pattern but failed one of its other tests, which is an everyday case here.
         """
         try:
-            _HOST.retract_facts(self.name, _HOST.get_facts(self.name, sid))
-            if not _HOST.get_facts(self.name, sid) and "exception" not in _HOST.get_state(self.name, sid):
+            facts = _C.get_facts(self._handle, sid)  # JSON text, handed back as it is
+            if facts != "[]":
+                self._act(self._assert(_C.retract_facts, None, facts), _Run(), sid)
+            if _C.get_facts(self._handle, sid) == "[]":
                 return
         except Exception:  # pragma: no cover - never seen; a fresh session is the safe way on
             pass

@@ -110,7 +110,14 @@ def _arena_label(facts: Facts, index: int) -> str:
     return str(arena.get("name") or f"#{index + 1}")
 
 
-def _finding(rule: Rule, pack: RulePack, facts: Facts, firings: Sequence[Any]) -> Finding:
+def _finding(
+    rule: Rule,
+    pack: RulePack,
+    facts: Facts,
+    firings: Sequence[Any],
+    recommends: tuple[str, ...],
+    addresses: tuple[str, ...],
+) -> Finding:
     term_index = min(f.term for f in firings)
     term = pack.dnf[rule.id][term_index]
     shown: dict[str, Any] = {}
@@ -124,7 +131,8 @@ def _finding(rule: Rule, pack: RulePack, facts: Facts, firings: Sequence[Any]) -
             for compare in compares:
                 shown[f"arenas[{label}].{compare.path}"] = facts.arenas[index][compare.path]  # type: ignore[index]
     arena_indices = sorted({i for f in firings for i in f.arenas})
-    return Finding(
+    # Built without validation: every value comes from a validated rule pack and profile.
+    return Finding.model_construct(
         rule_id=rule.id,
         kind=rule.kind,
         factor=rule.factor,
@@ -137,6 +145,8 @@ def _finding(rule: Rule, pack: RulePack, facts: Facts, firings: Sequence[Any]) -
         facts=dict(sorted(shown.items())),
         arenas=tuple(_arena_label(facts, i) for i in arena_indices),
         because=tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated})),
+        recommends=recommends,
+        addresses=addresses,
     )
 
 
@@ -174,16 +184,19 @@ def _questions(pack: RulePack, facts: Facts, fired: frozenset[str]) -> tuple[Que
         if rule.id in fired:
             state[rule.id] = True
             continue
+        compares, refs = leaves[rule.id]
+        paths = _unknown_paths(compares, facts)
+        undecided_refs = [ref for ref in refs if state.get(ref) is None]
+        if not paths and not undecided_refs:
+            state[rule.id] = False  # every fact it tests is known, and it did not fire
+            continue
         condition = pack.effective_conditions[rule.id]
         value = evaluate(condition, facts.values, facts.arenas, lambda rid: state.get(rid, False))
         state[rule.id] = value
         if value is None:
             # Its own unknown facts, and those of the undecided findings it rests on.
-            compares, refs = leaves[rule.id]
-            paths = _unknown_paths(compares, facts)
-            for ref in refs:
-                if state.get(ref) is None:
-                    paths |= unknown.get(ref, set())
+            for ref in undecided_refs:
+                paths |= unknown.get(ref, set())
             unknown[rule.id] = paths
             for path in paths:
                 by_path.setdefault(path, set()).add(rule.id)
@@ -256,18 +269,16 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = 
     by_rule: dict[str, list[Any]] = {}
     for firing in firings:
         by_rule.setdefault(firing.rule_id, []).append(firing)
-    findings = {rid: _finding(pack.by_id[rid], pack, facts, fs) for rid, fs in by_rule.items()}
-    fired = frozenset(findings)
-    linked: dict[str, list[str]] = {}
-    for rid, finding in findings.items():
-        rule = pack.by_id[rid]
-        recs = tuple(sorted(r for r in rule.recommends if r in fired))
-        if recs:
-            findings[rid] = finding.model_copy(update={"recommends": recs})
-            for r in recs:
-                linked.setdefault(r, []).append(rid)
-    for rid, sources in linked.items():
-        findings[rid] = findings[rid].model_copy(update={"addresses": tuple(sorted(sources))})
+    fired = frozenset(by_rule)
+    recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
+    addresses: dict[str, list[str]] = {}
+    for rid, recs in recommends.items():
+        for r in recs:
+            addresses.setdefault(r, []).append(rid)
+    findings = {
+        rid: _finding(pack.by_id[rid], pack, facts, fs, recommends[rid], tuple(sorted(addresses.get(rid, ()))))
+        for rid, fs in by_rule.items()
+    }
     kinds = {kind: [f for f in findings.values() if f.kind == kind] for kind in KINDS}
     manifest = Manifest(
         advisor_version=__version__,
