@@ -176,3 +176,17 @@ def test_pack_hash_depends_on_content_not_location(tmp_path):
     b = advisor.load_rules(_pack(other, rule()))
     c = advisor.load_rules(_pack(other, rule(when="{fact: plan.knowledge_base, eq: true}")))
     assert a.hash == b.hash != c.hash
+
+
+def test_the_shipped_rule_base_covers_the_five_documents(pack):
+    assert len(pack.rules) >= 70
+    for doc in pack.documents:
+        citing = [r.id for r in pack.rules if any(s.doc == doc for s in r.sources)]
+        assert len(citing) >= 5, f"{doc} is cited by only {citing}"
+
+
+def test_every_finding_links_to_a_recommendation_or_is_one(pack):
+    """Diagnoses and pitfalls tell the municipality what to do: each links a recommendation,
+    except positive diagnoses (where the municipality already stands well)."""
+    unlinked = [r.id for r in pack.rules if r.kind == "pitfall" and not r.recommends]
+    assert not unlinked, f"pitfalls without a recommendation: {unlinked}"
