@@ -195,10 +195,17 @@ class DurableBackend:
         started = _C.start_action_for_state(self._handle, state)
         message = started[1] if started else None
         while message:
-            name, matched = next(iter(json.loads(message).items()))
+            # The message is {"<rule name>": {<pattern>: <fact>, ...}} and carries the whole profile
+            # fact; it is parsed only when the rule matched arenas, whose indices are needed.
+            name = message[2 : message.index('"', 2)]
             try:
                 rule_id, index, arena_names = self._actions[name]
-                run.firings.append(Firing(rule_id, index, tuple(int(matched[a]["i"]) for a in arena_names)))
+                if arena_names:
+                    matched = json.loads(message)[name]
+                    arenas = tuple(int(matched[a]["i"]) for a in arena_names)
+                else:
+                    arenas = ()
+                run.firings.append(Firing(rule_id, index, arenas))
                 if rule_id not in run.fired:
                     run.fired.add(rule_id)
                     if rule_id in self._tested:

@@ -141,7 +141,7 @@ def _finding(
         evidence=rule.evidence,
         title=rule.title,
         message=rule.message,
-        sources=tuple(str(s) for s in rule.sources),
+        sources=pack.citations[rule.id],
         facts=dict(sorted(shown.items())),
         arenas=tuple(_arena_label(facts, i) for i in arena_indices),
         because=tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated})),
@@ -222,11 +222,9 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
     fired: set[str] = set()
     out: list[Firing] = []
     arenas = facts.arenas or ()
-    for stage in range(len(KINDS)):
+    for rules in pack.stages:
         new: set[str] = set()
-        for rule in pack.rules:
-            if rule.stage != stage:
-                continue
+        for rule in rules:
             for index, term in enumerate(pack.dnf[rule.id]):
                 if not all(c.test(facts.values.get(c.path)) for c in term.compares):
                     continue

@@ -199,6 +199,16 @@ class RulePack(BaseModel):
         return out
 
     @cached_property
+    def citations(self) -> dict[str, tuple[str, ...]]:
+        """Each rule's sources as the text users see."""
+        return {rule.id: tuple(str(s) for s in rule.sources) for rule in self.rules}
+
+    @cached_property
+    def stages(self) -> tuple[tuple[Rule, ...], ...]:
+        """The rules of each stage: diagnoses, pitfalls, recommendations."""
+        return tuple(tuple(r for r in self.rules if r.kind == kind) for kind in KINDS)
+
+    @cached_property
     def rule_ids(self) -> tuple[str, ...]:
         """The ids of the rules, in pack order."""
         return tuple(rule.id for rule in self.rules)
