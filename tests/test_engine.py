@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import threading
 from pathlib import Path
 
@@ -200,10 +199,6 @@ def test_a_failing_action_becomes_an_engine_error_and_the_engine_recovers(chain_
 def test_unknown_engine_name_is_refused(pack):
     with pytest.raises(ValueError):
         advisor.assess(advisor.Profile(), pack, engine="nope")
-
-
-def test_pack_text_is_not_indented_badly():
-    assert textwrap.dedent(CHAIN_PACK).startswith("\npack:")
 
 
 def _assess_in_child(path: str) -> str:
