@@ -14,7 +14,7 @@ from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
 
-__all__ = ["Finding", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
+__all__ = ["RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
 
 #: How much a rule of each priority weighs when ranking questions and next steps.
 PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -24,8 +24,8 @@ class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class Finding(_Result):
-    """A rule that fired, with its explanation."""
+class RuleSummary(_Result):
+    """What every result says about a rule: its id, classification, texts and sources."""
 
     rule_id: str
     kind: str
@@ -36,6 +36,11 @@ class Finding(_Result):
     title: Text
     message: Text
     sources: tuple[str, ...]
+
+
+class Finding(RuleSummary):
+    """A rule that fired, with its explanation."""
+
     facts: dict[str, Any]
     """The known facts that made it fire, by path."""
     arenas: tuple[str, ...] = ()
@@ -105,7 +110,8 @@ def profile_hash(profile: Profile) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _arena_label(facts: Facts, index: int) -> str:
+def arena_label(facts: Facts, index: int) -> str:
+    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one."""
     arena = facts.arenas[index] if facts.arenas else {}
     return str(arena.get("name") or f"#{index + 1}")
 
@@ -127,7 +133,7 @@ def _finding(
         if firing.term != term_index:
             continue
         for compares, index in zip(term.arenas, firing.arenas):
-            label = _arena_label(facts, index)
+            label = arena_label(facts, index)
             for compare in compares:
                 shown[f"arenas[{label}].{compare.path}"] = facts.arenas[index][compare.path]  # type: ignore[index]
     arena_indices = sorted({i for f in firings for i in f.arenas})
@@ -143,7 +149,7 @@ def _finding(
         message=rule.message,
         sources=pack.citations[rule.id],
         facts=dict(sorted(shown.items())),
-        arenas=tuple(_arena_label(facts, i) for i in arena_indices),
+        arenas=tuple(arena_label(facts, i) for i in arena_indices),
         because=tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated})),
         recommends=recommends,
         addresses=addresses,
@@ -174,32 +180,40 @@ def _unknown_paths(compares: tuple[Compare, ...], facts: Facts) -> set[str]:
     return out
 
 
-def _questions(pack: RulePack, facts: Facts, fired: frozenset[str]) -> tuple[Question, ...]:
-    """Unknown facts that leave a rule undecided, most influential first."""
+def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str, Optional[bool]]:
+    """Each rule's three-valued state: ``True`` fired, ``False`` decided not to fire, ``None``
+    undecided because of unknown facts (or undecided findings it rests on)."""
     state: dict[str, Optional[bool]] = {}
-    unknown: dict[str, set[str]] = {}
-    by_path: dict[str, set[str]] = {}
-    leaves = pack.leaves
     for rule in pack.in_stage_order:
         if rule.id in fired:
             state[rule.id] = True
             continue
-        compares, refs = leaves[rule.id]
-        paths = _unknown_paths(compares, facts)
-        undecided_refs = [ref for ref in refs if state.get(ref) is None]
-        if not paths and not undecided_refs:
+        compares, refs = pack.leaves[rule.id]
+        if not _unknown_paths(compares, facts) and all(state.get(ref) is not None for ref in refs):
             state[rule.id] = False  # every fact it tests is known, and it did not fire
             continue
         condition = pack.effective_conditions[rule.id]
-        value = evaluate(condition, facts.values, facts.arenas, lambda rid: state.get(rid, False))
-        state[rule.id] = value
-        if value is None:
-            # Its own unknown facts, and those of the undecided findings it rests on.
-            for ref in undecided_refs:
+        state[rule.id] = evaluate(condition, facts.values, facts.arenas, lambda rid: state.get(rid, False))
+    return state
+
+
+def _questions(pack: RulePack, facts: Facts, fired: frozenset[str]) -> tuple[Question, ...]:
+    """Unknown facts that leave a rule undecided, most influential first."""
+    state = rule_states(pack, facts, fired)
+    unknown: dict[str, set[str]] = {}
+    by_path: dict[str, set[str]] = {}
+    for rule in pack.in_stage_order:
+        if state[rule.id] is not None:
+            continue
+        # Its own unknown facts, and those of the undecided findings it rests on.
+        compares, refs = pack.leaves[rule.id]
+        paths = _unknown_paths(compares, facts)
+        for ref in refs:
+            if state.get(ref) is None:
                 paths |= unknown.get(ref, set())
-            unknown[rule.id] = paths
-            for path in paths:
-                by_path.setdefault(path, set()).add(rule.id)
+        unknown[rule.id] = paths
+        for path in paths:
+            by_path.setdefault(path, set()).add(rule.id)
     fields = profile_fields()
     out = []
     for path, rule_ids in by_path.items():

@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal, Mapping, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from .assessment import assess
+from .assessment import arena_label, assess, rule_states
 from .conditions import AllOf, AnyOf, Compare, Condition, FindingRef, Not, describe, evaluate
 from .errors import RulePackError, did_you_mean
 from .facts import Facts, profile_facts
@@ -273,15 +273,8 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: str = "du
     facts = profile_facts(profile)
     # The three-valued state of every rule, so a finding that did not fire can be told apart
     # from one that was undecided because of unknown facts.
-    state: dict[str, Optional[bool]] = {}
-    for other in sorted(pack.rules, key=lambda r: r.stage):
-        if other.id in fired:
-            state[other.id] = True
-        else:
-            state[other.id] = evaluate(
-                pack.effective_conditions[other.id], facts.values, facts.arenas, lambda r: state.get(r, False)
-            )
-    labels = [str(a.get("name") or f"#{i + 1}") for i, a in enumerate(facts.arenas or ())]
+    state = rule_states(pack, facts, fired)
+    labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
     walker = _Walker(facts, fired, state, labels)
     tree = walker.node(pack.effective_conditions[rid], facts.values)
     return Explanation(

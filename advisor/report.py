@@ -26,13 +26,13 @@ from pydantic import BaseModel, ConfigDict
 
 from . import _svg
 from ._schema import arena_fields, profile_fields
-from .assessment import PRIORITY_WEIGHT, Assessment, Finding, assess
+from .assessment import PRIORITY_WEIGHT, Assessment, Finding, RuleSummary, arena_label, assess
 from .errors import InputError, ProfileError
 from .facts import Facts, profile_facts
 from .i18n import LANGUAGES, t
 from .profile import Profile
 from .render import manifest_line
-from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, RulePack, Source, Text, load_rules
+from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, RulePack, Source, load_rules
 
 __all__ = [
     "Informant",
@@ -89,18 +89,9 @@ class InformantFinding(_Model):
     finding: Optional[Finding] = None
 
 
-class ReportFinding(_Model):
+class ReportFinding(RuleSummary):
     """A rule that fired for at least one informant, with what it did for each of them."""
 
-    rule_id: str
-    kind: str
-    factor: str
-    phase: str
-    priority: str
-    evidence: str
-    title: Text
-    message: Text
-    sources: tuple[str, ...]
     by_informant: tuple[InformantFinding, ...]
     recommends: tuple[str, ...] = ()
     """Recommendations in the report that address it (for any informant)."""
@@ -257,10 +248,6 @@ def _plan_key(f: Union[Finding, ReportFinding]) -> tuple[Any, ...]:
     return (PHASES.index(f.phase), -PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
 
 
-def _arena_label(arena: Mapping[str, Any], index: int) -> str:
-    return str(arena.get("name") or f"#{index + 1}")
-
-
 def _merge(rule_id: str, labels: Sequence[str], results: Sequence[Assessment], undecided: Sequence[set[str]]) -> ReportFinding:
     entries: list[InformantFinding] = []
     first: Optional[Finding] = None
@@ -280,15 +267,7 @@ def _merge(rule_id: str, labels: Sequence[str], results: Sequence[Assessment], u
             entries.append(InformantFinding(informant=label, status=status))
     assert first is not None
     return ReportFinding(
-        rule_id=rule_id,
-        kind=first.kind,
-        factor=first.factor,
-        phase=first.phase,
-        priority=first.priority,
-        evidence=first.evidence,
-        title=first.title,
-        message=first.message,
-        sources=first.sources,
+        **{name: getattr(first, name) for name in RuleSummary.model_fields},
         by_informant=tuple(entries),
         recommends=tuple(sorted(recommends)),
         addresses=tuple(sorted(addresses)),
@@ -334,7 +313,7 @@ def _arena_rows(labels: Sequence[str], facts: Sequence[Facts]) -> tuple[ArenaRow
     placements: dict[str, dict[str, ArenaPlacement]] = {}
     for label, fact in zip(labels, facts):
         for index, arena in enumerate(fact.arenas or ()):
-            name = _arena_label(arena, index)
+            name = arena_label(fact, index)
             if name not in placements:
                 order.append(name)
                 placements[name] = {}
@@ -367,7 +346,7 @@ def _fact_differences(facts: Sequence[Facts]) -> tuple[FactDifference, ...]:
     arena_names: list[str] = []
     for n, fact in enumerate(facts):
         for index, arena in enumerate(fact.arenas or ()):
-            name = _arena_label(arena, index)
+            name = arena_label(fact, index)
             if name not in arena_names:
                 arena_names.append(name)
             for field, value in arena.items():
