@@ -668,7 +668,8 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
     return lines + [""]
 
 
-def _md_factor_table(report: Report) -> list[str]:
+def _factor_table(report: Report) -> tuple[list[str], list[list[Any]]]:
+    """The head and rows of the factor table, shared by the Markdown and HTML reports."""
     lang = report.lang
     head = [t(lang, "col_factor")]
     if report.multi:
@@ -678,13 +679,17 @@ def _md_factor_table(report: Report) -> list[str]:
     rows = []
     for summary in report.factors:
         for bar in summary.bars:
-            row: list[object] = [_cap(t(lang, f"factor.{summary.factor}"))]
+            row: list[Any] = [_cap(t(lang, f"factor.{summary.factor}"))]
             if report.multi:
                 row.append(bar.informant)
             row += [bar.count(p) for p in _svg.PRIORITY_ORDER]
             row += [bar.diagnoses, bar.pitfalls, bar.steps, bar.weight]
             rows.append(row)
-    return _md_table(head, rows)
+    return head, rows
+
+
+def _md_factor_table(report: Report) -> list[str]:
+    return _md_table(*_factor_table(report))
 
 
 def _md_ladder(report: Report) -> list[str]:
@@ -1038,23 +1043,10 @@ def _html_disagreements(report: Report) -> str:
 
 
 def _html_factor_table(report: Report) -> str:
-    lang = report.lang
-    head = [t(lang, "col_factor")]
-    if report.multi:
-        head.append(t(lang, "report.col_informant"))
-    head += [_cap(t(lang, f"priority.{p}")) for p in _svg.PRIORITY_ORDER]
-    head += [t(lang, "diagnoses"), t(lang, "pitfalls"), t(lang, "report.col_steps"), t(lang, "col_weight")]
-    rows = []
-    for summary in report.factors:
-        for bar in summary.bars:
-            row = [_e(_cap(t(lang, f"factor.{summary.factor}")))]
-            if report.multi:
-                row.append(_e(bar.informant))
-            row += [str(bar.count(p)) for p in _svg.PRIORITY_ORDER]
-            row += [str(bar.diagnoses), str(bar.pitfalls), str(bar.steps), f"<b>{bar.weight}</b>"]
-            rows.append(row)
+    head, rows = _factor_table(report)
+    cells = [[_e(str(value)) for value in row[:-1]] + [f"<b>{row[-1]}</b>"] for row in rows]
     first = 2 if report.multi else 1
-    return _html_table([_e(h) for h in head], rows, num=range(first, len(head)))
+    return _html_table([_e(h) for h in head], cells, num=range(first, len(head)))
 
 
 def _html_arena_table(report: Report) -> str:
