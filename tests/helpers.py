@@ -23,3 +23,9 @@ def check_golden(name: str, actual: str) -> None:
     assert path.exists(), f"golden file {path} is missing; run with ADVISOR_UPDATE_GOLDEN=1 once"
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"output differs from {path}; review and rerun with ADVISOR_UPDATE_GOLDEN=1"
+
+# The fixed pack and profiles of the consultant tools' tests (explain, whatif, diff).
+TOOLS = TESTS / "data" / "tools"
+TOOLS_RULES = str(TOOLS / "rules.yaml")
+TOOLS_OLD = str(TOOLS / "old.yaml")
+TOOLS_NEW = str(TOOLS / "new.yaml")

@@ -10,17 +10,10 @@ from click.testing import CliRunner
 import advisor
 from advisor.cli_tools import diff_cmd
 from advisor.diff import diff, fact_values, render_diff
-from helpers import EXAMPLES, TESTS, check_golden
+from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
-TOOLS = TESTS / "data" / "tools"
-RULES = str(TOOLS / "rules.yaml")
-OLD = str(TOOLS / "old.yaml")
-NEW = str(TOOLS / "new.yaml")
+RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW
 
-
-@pytest.fixture(scope="module")
-def tools_pack():
-    return advisor.load_rules(RULES)
 
 
 def run(*args: str):

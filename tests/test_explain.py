@@ -10,22 +10,11 @@ from click.testing import CliRunner
 import advisor
 from advisor.cli_tools import explain_cmd
 from advisor.explain import explain, render_explanation
-from helpers import EXAMPLES, TESTS, check_golden
+from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
-TOOLS = TESTS / "data" / "tools"
-RULES = str(TOOLS / "rules.yaml")
-OLD = str(TOOLS / "old.yaml")
-NEW = str(TOOLS / "new.yaml")
+RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW
 
 
-@pytest.fixture(scope="module")
-def tools_pack():
-    return advisor.load_rules(RULES)
-
-
-@pytest.fixture(scope="module")
-def old():
-    return advisor.load_profile(OLD)
 
 
 def run(*args: str):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from advisor import RulePackError, variants
+from advisor import RulePackError
 from advisor.cli_research import rules_check, rules_test
 from advisor.packcheck import check_pack, dead_alternatives, run_pack_tests
 from advisor.variants import load_variant
@@ -22,15 +21,6 @@ RULE = (
 )
 HEAD = 'pack: {name: test}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
 
-
-@pytest.fixture
-def core_default(tmp_path, monkeypatch):
-    target = tmp_path / "default"
-    target.mkdir()
-    for name in ("pack.yaml", "core.yaml"):
-        shutil.copy(REPO / "rules" / name, target / name)
-    monkeypatch.setattr(variants, "default_rules_path", lambda: target)
-    return target
 
 
 @pytest.fixture

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 import advisor
-from advisor import RulePackError, variants
+from advisor import RulePackError
 from advisor.variants import load_variant, resolve_variant
 
-from helpers import EXAMPLES, REPO, TESTS
+from helpers import EXAMPLES, TESTS
 
 DATA = TESTS / "research"
 BASE = DATA / "base"
 VARIANT = DATA / "variant.yaml"
 EXAMPLE = EXAMPLES / "variants" / "strict-anchoring.yaml"
 
-
-@pytest.fixture
-def core_default(tmp_path, monkeypatch):
-    """`extends: default` reads only rules/core.yaml: the rule ids that stay put while rules grow."""
-    target = tmp_path / "default"
-    target.mkdir()
-    for name in ("pack.yaml", "core.yaml"):
-        shutil.copy(REPO / "rules" / name, target / name)
-    monkeypatch.setattr(variants, "default_rules_path", lambda: target)
-    return target
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

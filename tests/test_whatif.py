@@ -13,21 +13,11 @@ from advisor.cli_tools import next_steps_cmd, whatif_cmd
 from advisor.errors import ProfileError
 from advisor.questions import QUESTIONS
 from advisor.whatif import apply_changes, next_steps, parse_change, render_next_steps, whatif
-from helpers import EXAMPLES, TESTS, check_golden
+from helpers import EXAMPLES, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
-TOOLS = TESTS / "data" / "tools"
-RULES = str(TOOLS / "rules.yaml")
-OLD = str(TOOLS / "old.yaml")
+RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW
 
 
-@pytest.fixture(scope="module")
-def tools_pack():
-    return advisor.load_rules(RULES)
-
-
-@pytest.fixture(scope="module")
-def old():
-    return advisor.load_profile(OLD)
 
 
 def run(command, *args: str):
