@@ -275,7 +275,7 @@ def _init_worker(packs: Sequence[RulePack], engine: str) -> None:
 
 
 class _Bundle:
-    """The packs and the engine, sent once to every Dask worker."""
+    """The packs and the engine, sent to the Dask workers with each chunk of profiles."""
 
     def __init__(self, packs: Sequence[RulePack], engine: str) -> None:
         self.packs = tuple(packs)
@@ -348,7 +348,9 @@ def _run(
         from distributed import as_completed as dask_completed
 
         chunks = _chunked(tasks, max(1, sum(client.nthreads().values()) if hasattr(client, "nthreads") else 1))
-        [bundle] = client.scatter([_Bundle(packs, engine)], broadcast=True)
+        # The bundle goes with each task: scattering it first (broadcast) raced with the tasks on
+        # a local cluster ("lost dependencies"), and there are only a few chunks per worker.
+        bundle = _Bundle(packs, engine)
         futures = [client.submit(_assess_bundle, chunk, bundle, pure=False) for chunk in chunks]
         for future in dask_completed(futures):
             take(future.result())
