@@ -135,6 +135,9 @@ class DurableBackend:
         dnf = pack.dnf
         # Findings no later rule tests need not be asserted into the engine.
         self._tested = frozenset(ref.rule_id for terms in dnf.values() for term in terms for ref in term.findings)
+        terms = [term for rule_terms in dnf.values() for term in rule_terms]
+        self._encode_profile = _Encoder(profile_fields(), {c.path for term in terms for c in term.compares})
+        self._encode_arena = _Encoder(arena_fields(), {c.path for term in terms for group in term.arenas for c in group})
         definition: dict[str, Any] = {}
         for rule in pack.rules:
             for index, term in enumerate(dnf[rule.id]):
@@ -187,29 +190,29 @@ class DurableBackend:
             raise EngineError(f"durable-rules saw the same fact twice in {self.name}", hint="this is a bug in advisor")
         return rest[0] if rest else None
 
-    def _act(self, state: Optional[int], run: _Run, sid: str) -> None:
+    def _act(self, state: Optional[int], run: _Run, sid: str) -> list[dict[str, Any]]:
         """Run every action the engine has queued for the session, as durable-rules' host would,
-        minus what this integration does not use (state updates, timers, leases, promises)."""
+        minus what this integration does not use (state updates, timers, leases, promises).
+
+        Returns the facts of the new findings that later stages test, to be asserted with the
+        next stage marker."""
+        new: list[dict[str, Any]] = []
         if state is None:
-            return
+            return new
         started = _C.start_action_for_state(self._handle, state)
         message = started[1] if started else None
         while message:
-            # The message is {"<rule name>": {<pattern>: <fact>, ...}} and carries the whole profile
-            # fact; it is parsed only when the rule matched arenas, whose indices are needed.
+            # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the whole profile
+            # fact; only the matched arena facts are parsed, and only when the rule has some.
             name = message[2 : message.index('"', 2)]
             try:
                 rule_id, index, arena_names = self._actions[name]
-                if arena_names:
-                    matched = json.loads(message)[name]
-                    arenas = tuple(int(matched[a]["i"]) for a in arena_names)
-                else:
-                    arenas = ()
+                arenas = tuple(_arena_index(message, a) for a in arena_names) if arena_names else ()
                 run.firings.append(Firing(rule_id, index, arenas))
                 if rule_id not in run.fired:
                     run.fired.add(rule_id)
                     if rule_id in self._tested:
-                        self._assert(_C.assert_fact, {"t": "finding", "id": rule_id, "sid": sid})
+                        new.append({"t": "finding", "id": rule_id, "sid": sid})
             except BaseException as exc:
                 _C.abandon_action(self._handle, state)
                 raise EngineError(
@@ -217,22 +220,22 @@ class DurableBackend:
                     hint="this is a bug in advisor; please report it with the profile",
                 ) from exc
             message = _C.complete_and_start_action(self._handle, state)
+        return new
 
     def run(self, facts: Facts) -> list[Firing]:
         run = _Run()
         with self._lock:
             sid = self._sid
-            profile = {"t": "profile", "sid": sid}
-            profile.update(_encode_profile(facts.values))
-            batch = [profile]
+            batch = [self._encode_profile(facts.values, {"t": "profile", "sid": sid})]
             for i, arena in enumerate(facts.arenas or ()):
-                fact = {"t": "arena", "sid": sid, "i": i}
-                fact.update(_encode_arena(arena))
-                batch.append(fact)
+                batch.append(self._encode_arena(arena, {"t": "arena", "sid": sid, "i": i}))
             try:
-                self._act(self._assert(_C.assert_facts, batch), run, sid)
+                # One batch per stage: the findings of the stages before it that later rules test,
+                # then its marker (so that its rules see them all, negated ones included); for the
+                # first stage, the profile and arena facts.
                 for stage in range(len(KINDS)):
-                    self._act(self._assert(_C.assert_fact, {"t": "stage", "n": stage, "sid": sid}), run, sid)
+                    batch.append({"t": "stage", "n": stage, "sid": sid})
+                    batch = self._act(self._assert(_C.assert_facts, batch), run, sid)
             except BaseException as exc:
                 # A session that failed half-way is left alone (clearing it is not safe); the next
                 # assessment gets a fresh one.
@@ -276,25 +279,42 @@ def _partitions(n: int) -> list[list[list[int]]]:
     return out
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _arena_index(message: str, pattern: str) -> int:
+    """The index of the arena fact bound to ``pattern`` in an action's message; only that fact is
+    parsed. The key ``"<pattern>":`` occurs nowhere else in the message: inside JSON strings every
+    quote is escaped, and no fact has a field of that name."""
+    start = message.index(f'"{pattern}":') + len(pattern) + 3
+    fact, _ = _DECODER.raw_decode(message, start)
+    return int(fact["i"])
+
+
 def _never(c: Any) -> None:  # pragma: no cover - sink rules wait for a fact that never comes
     return None
 
 
-def _encoder(fields: dict[str, Any]) -> Callable[[dict[str, Any]], list[tuple[str, Any]]]:
-    """Encode known values for the engine: engine keys, ordinal values as their rank."""
-    ordinal = {path: spec.values for path, spec in fields.items() if spec.kind == "ordinal"}
+class _Encoder:
+    """Encodes the known values a pack tests for the engine: engine keys, ordinal values as their
+    rank. Values no rule of the pack tests are left out, which keeps the facts (and the messages
+    the engine hands back, which carry them) small."""
 
-    def encode(values: dict[str, Any]) -> list[tuple[str, Any]]:
-        return [
-            (_key(path), ordinal[path].index(value) if path in ordinal else value)
-            for path, value in values.items()
-        ]
+    def __init__(self, fields: dict[str, Any], tested: set[str]) -> None:
+        self._table = {
+            path: (_key(path), spec.values if spec.kind == "ordinal" else None)
+            for path, spec in fields.items()
+            if path in tested
+        }
 
-    return encode
-
-
-_encode_profile = _encoder(profile_fields())
-_encode_arena = _encoder(arena_fields())
+    def __call__(self, values: dict[str, Any], fact: dict[str, Any]) -> dict[str, Any]:
+        table = self._table
+        for path, value in values.items():
+            entry = table.get(path)
+            if entry is not None:
+                key, ordinal = entry
+                fact[key] = value if ordinal is None else ordinal.index(value)
+        return fact
 
 
 _BACKENDS: dict[str, DurableBackend] = {}
