@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Optional, Sequence
+import threading
+from typing import Any, Optional, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, evaluate
+from .conditions import Compare, Term, compile_condition
 from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
@@ -19,9 +20,29 @@ __all__ = ["RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Ass
 #: How much a rule of each priority weighs when ranking questions and next steps.
 PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
+_ResultT = TypeVar("_ResultT", bound="_Result")
+
 
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+_set = object.__setattr__
+
+
+def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
+    """An instance of the result model ``cls`` from ``values`` (every field, in field order),
+    without validation, as ``cls.model_construct(**values)`` builds it, at a quarter of the cost.
+
+    Only for values worked out from a validated profile and rule pack. A test checks that the
+    instance equals the one ``model_construct`` builds, attribute for attribute.
+    """
+    instance = cls.__new__(cls)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
 
 
 class RuleSummary(_Result):
@@ -103,6 +124,105 @@ class Assessment(_Result):
 
 
 # --------------------------------------------------------------------------------------------
+# What an assessment needs of a pack, worked out once per pack: the static part of each rule's
+# findings, the paths each rule tests, the order of the results.
+
+
+class _Needs:
+    """The facts one rule tests: known or not, and which unknown ones make a question."""
+
+    __slots__ = ("flat", "plain", "derived", "in_arena")
+
+    def __init__(self, compares: tuple[Compare, ...]) -> None:
+        self.plain = frozenset(c.path for c in compares if not c.in_arena and not c.path.startswith("arenas."))
+        self.derived = frozenset(c.path for c in compares if not c.in_arena and c.path.startswith("arenas."))
+        self.flat = self.plain | self.derived
+        self.in_arena = frozenset(c.path for c in compares if c.in_arena)
+
+    def all_known(self, facts: Facts) -> bool:
+        if not facts.values.keys() >= self.flat:
+            return False
+        if self.in_arena:
+            return facts.arenas is not None and all(arena.keys() >= self.in_arena for arena in facts.arenas)
+        return True
+
+    def unknown(self, facts: Facts) -> set[str]:
+        """The unknown facts, as question paths (``arenas``, ``arenas[].<field>`` for arenas)."""
+        values, arenas = facts.values, facts.arenas
+        out = set(self.plain - values.keys())
+        if self.derived and not values.keys() >= self.derived:
+            out.add("arenas" if arenas is None else "arenas[].ladder_level")
+        if self.in_arena:
+            if arenas is None:
+                out.add("arenas")
+            else:
+                out.update(f"arenas[].{p}" for p in self.in_arena if any(p not in arena for arena in arenas))
+        return out
+
+
+class _TermPlan:
+    __slots__ = ("paths", "arena_paths", "because")
+
+    def __init__(self, term: Term) -> None:
+        self.paths = tuple(dict.fromkeys(c.path for c in term.compares))
+        self.arena_paths = tuple(tuple(dict.fromkeys(c.path for c in group)) for group in term.arenas)
+        self.because = tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated}))
+
+
+class _Plan:
+    """What assessments with one pack need of it, worked out once."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.summary = {
+            rule.id: dict(
+                rule_id=rule.id,
+                kind=rule.kind,
+                factor=rule.factor,
+                phase=rule.phase,
+                priority=rule.priority,
+                evidence=rule.evidence,
+                title=rule.title,
+                message=rule.message,
+                sources=pack.citations[rule.id],
+            )
+            for rule in pack.rules
+        }
+        self.order = {
+            rule.id: (_plan_key if rule.kind == "recommendation" else _priority_key)(rule) for rule in pack.rules
+        }
+        self.terms = {rule_id: tuple(_TermPlan(t) for t in terms) for rule_id, terms in pack.dnf.items()}
+        self.checks = tuple(
+            (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
+        )
+        self.conditions = {rule_id: compile_condition(c) for rule_id, c in pack.effective_conditions.items()}
+        self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
+
+
+_PLANS: dict[str, _Plan] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan_for(pack: RulePack) -> _Plan:
+    plan = _PLANS.get(pack.hash)  # packs of the same content share one
+    if plan is None:
+        plan = _Plan(pack)
+        with _PLANS_LOCK:
+            if len(_PLANS) >= 64:  # research sweeps may make many variants; keep the recent ones
+                del _PLANS[next(iter(_PLANS))]
+            _PLANS[pack.hash] = plan
+    return plan
+
+
+def _priority_key(rule: Rule) -> tuple[Any, ...]:
+    return (-PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+
+
+def _plan_key(rule: Rule) -> tuple[Any, ...]:
+    return (PHASES.index(rule.phase), -PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def profile_hash(profile: Profile) -> str:
@@ -117,111 +237,85 @@ def arena_label(facts: Facts, index: int) -> str:
 
 
 def _finding(
-    rule: Rule,
-    pack: RulePack,
+    plan: _Plan,
+    rule_id: str,
     facts: Facts,
     firings: Sequence[Any],
     recommends: tuple[str, ...],
     addresses: tuple[str, ...],
 ) -> Finding:
     term_index = min(f.term for f in firings)
-    term = pack.dnf[rule.id][term_index]
-    shown: dict[str, Any] = {}
-    for compare in term.compares:
-        shown[compare.path] = facts.values[compare.path]
-    for firing in firings:
-        if firing.term != term_index:
-            continue
-        for compares, index in zip(term.arenas, firing.arenas):
-            label = arena_label(facts, index)
-            for compare in compares:
-                shown[f"arenas[{label}].{compare.path}"] = facts.arenas[index][compare.path]  # type: ignore[index]
-    arena_indices = sorted({i for f in firings for i in f.arenas})
-    # Built without validation: every value comes from a validated rule pack and profile.
-    return Finding.model_construct(
-        rule_id=rule.id,
-        kind=rule.kind,
-        factor=rule.factor,
-        phase=rule.phase,
-        priority=rule.priority,
-        evidence=rule.evidence,
-        title=rule.title,
-        message=rule.message,
-        sources=pack.citations[rule.id],
-        facts=dict(sorted(shown.items())),
-        arenas=tuple(arena_label(facts, i) for i in arena_indices),
-        because=tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated})),
-        recommends=recommends,
-        addresses=addresses,
-    )
-
-
-def _priority_key(f: Finding) -> tuple[Any, ...]:
-    return (-PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
-
-
-def _plan_key(f: Finding) -> tuple[Any, ...]:
-    return (PHASES.index(f.phase), -PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
-
-
-def _unknown_paths(compares: tuple[Compare, ...], facts: Facts) -> set[str]:
-    out: set[str] = set()
-    for node in compares:
-        if node.in_arena:
-            if facts.arenas is None:
-                out.add("arenas")
-            elif any(node.path not in arena for arena in facts.arenas):
-                out.add(f"arenas[].{node.path}")
-        elif node.path not in facts.values:
-            if node.path.startswith("arenas."):
-                out.add("arenas" if facts.arenas is None else "arenas[].ladder_level")
-            else:
-                out.add(node.path)
-    return out
+    term = plan.terms[rule_id][term_index]
+    values = facts.values
+    shown: dict[str, Any] = {path: values[path] for path in term.paths}
+    arena_indices: tuple[int, ...] = ()
+    if term.arena_paths:
+        arenas = facts.arenas
+        assert arenas is not None
+        for firing in firings:
+            if firing.term != term_index:
+                continue
+            for paths, index in zip(term.arena_paths, firing.arenas):
+                label = arena_label(facts, index)
+                for path in paths:
+                    shown[f"arenas[{label}].{path}"] = arenas[index][path]
+    if len(firings) > 1 or firings[0].arenas:
+        arena_indices = tuple(sorted({i for f in firings for i in f.arenas}))
+    values = dict(plan.summary[rule_id])
+    values["facts"] = dict(sorted(shown.items()))
+    values["arenas"] = tuple(arena_label(facts, i) for i in arena_indices)
+    values["because"] = term.because
+    values["recommends"] = recommends
+    values["addresses"] = addresses
+    return _construct(Finding, values)
 
 
 def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str, Optional[bool]]:
     """Each rule's three-valued state: ``True`` fired, ``False`` decided not to fire, ``None``
     undecided because of unknown facts (or undecided findings it rests on)."""
     state: dict[str, Optional[bool]] = {}
-    for rule in pack.in_stage_order:
-        if rule.id in fired:
-            state[rule.id] = True
-            continue
-        compares, refs = pack.leaves[rule.id]
-        if not _unknown_paths(compares, facts) and all(state.get(ref) is not None for ref in refs):
-            state[rule.id] = False  # every fact it tests is known, and it did not fire
-            continue
-        condition = pack.effective_conditions[rule.id]
-        state[rule.id] = evaluate(condition, facts.values, facts.arenas, lambda rid: state.get(rid, False))
+    plan = _plan_for(pack)
+    conditions = plan.conditions
+    values, arenas = facts.values, facts.arenas
+    finding = lambda rid: state.get(rid, False)  # noqa: E731 - a rule of no stage before: not fired
+    for rule_id, needs, refs in plan.checks:
+        if rule_id in fired:
+            state[rule_id] = True
+        elif needs.all_known(facts) and all(state.get(ref) is not None for ref in refs):
+            state[rule_id] = False  # every fact it tests is known, and it did not fire
+        else:
+            state[rule_id] = conditions[rule_id](values, arenas, finding)
     return state
 
 
-def _questions(pack: RulePack, facts: Facts, fired: frozenset[str]) -> tuple[Question, ...]:
-    """Unknown facts that leave a rule undecided, most influential first."""
-    state = rule_states(pack, facts, fired)
+def _question_paths(plan: _Plan, facts: Facts, fired: frozenset[str]) -> dict[str, set[str]]:
+    """The unknown facts that leave a rule undecided, each with the rules it leaves undecided."""
+    state = rule_states(plan.pack, facts, fired)
     unknown: dict[str, set[str]] = {}
     by_path: dict[str, set[str]] = {}
-    for rule in pack.in_stage_order:
-        if state[rule.id] is not None:
+    for rule_id, needs, refs in plan.checks:
+        if state[rule_id] is not None:
             continue
         # Its own unknown facts, and those of the undecided findings it rests on.
-        compares, refs = pack.leaves[rule.id]
-        paths = _unknown_paths(compares, facts)
+        paths = needs.unknown(facts)
         for ref in refs:
             if state.get(ref) is None:
                 paths |= unknown.get(ref, set())
-        unknown[rule.id] = paths
+        unknown[rule_id] = paths
         for path in paths:
-            by_path.setdefault(path, set()).add(rule.id)
+            by_path.setdefault(path, set()).add(rule_id)
+    return by_path
+
+
+def _questions(plan: _Plan, facts: Facts, fired: frozenset[str]) -> tuple[Question, ...]:
+    """Unknown facts that leave a rule undecided, most influential first."""
     fields = profile_fields()
     out = []
-    for path, rule_ids in by_path.items():
-        weight = sum(PRIORITY_WEIGHT[pack.by_id[r].priority] for r in rule_ids)
-        key = path.replace("arenas[].", "")
-        spec = fields.get(path) or arena_fields().get(key)
+    for path, rule_ids in _question_paths(plan, facts, fired).items():
+        spec = fields.get(path) or arena_fields().get(path.replace("arenas[].", ""))
         description = spec.description if spec else "the list of co-creation arenas"
-        out.append(Question(path=path, description=description, rules=tuple(sorted(rule_ids)), weight=weight))
+        weight = sum(plan.weight[r] for r in rule_ids)
+        out.append(_construct(Question, {"path": path, "description": description, "rules": tuple(sorted(rule_ids)), "weight": weight}))
     out.sort(key=lambda q: (-q.weight, q.path))
     return tuple(out)
 
@@ -259,56 +353,99 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
     return out
 
 
+def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]], Manifest]:
+    """Run ``pack`` on ``profile``: its facts, the firings of each rule that fired, the manifest."""
+    from . import __version__
+    from ._engine import ENGINE_NAME, backend_for, engine_version
+
+    facts = profile_facts(profile)
+    if engine == "durable":
+        firings = backend_for(pack).run(facts)
+        engine_label, version = ENGINE_NAME, engine_version()
+    elif engine == "python":
+        firings = reference_firings(pack, facts)
+        engine_label, version = "python-reference", __version__
+    else:
+        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    by_rule: dict[str, list[Any]] = {}
+    for firing in firings:
+        by_rule.setdefault(firing.rule_id, []).append(firing)
+    manifest = _construct(
+        Manifest,
+        {
+            "advisor_version": __version__,
+            "engine": engine_label,
+            "engine_version": version,
+            "pack": pack.info.name,
+            "pack_version": pack.info.version,
+            "pack_hash": pack.hash,
+            "profile_hash": profile_hash(profile),
+            "rules_enabled": pack.rule_ids,
+        },
+    )
+    return facts, by_rule, manifest
+
+
+def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
+    """The ids of the fired rules by kind, each kind in result order."""
+    out: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for rule_id in sorted(fired, key=plan.order.__getitem__):
+        out[plan.summary[rule_id]["kind"]].append(rule_id)
+    return out
+
+
 def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = "durable") -> Assessment:
     """Assess ``profile`` with ``rules`` (the shipped rule base by default).
 
     ``engine="durable"`` runs the durable-rules engine; ``engine="python"`` runs the plain-Python
     reference evaluator of the same rules, which gives the same result.
     """
-    from . import __version__
-    from ._engine import ENGINE_NAME, backend_for, engine_version
-
     pack = rules if rules is not None else _default_pack()
-    facts = profile_facts(profile)
-    if engine == "durable":
-        firings = backend_for(pack).run(facts)
-        engine_label = ENGINE_NAME
-    elif engine == "python":
-        firings = reference_firings(pack, facts)
-        engine_label = "python-reference"
-    else:
-        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
-    by_rule: dict[str, list[Any]] = {}
-    for firing in firings:
-        by_rule.setdefault(firing.rule_id, []).append(firing)
+    plan = _plan_for(pack)
+    facts, by_rule, manifest = _run(profile, pack, engine)
     fired = frozenset(by_rule)
     recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
     addresses: dict[str, list[str]] = {}
     for rid, recs in recommends.items():
         for r in recs:
             addresses.setdefault(r, []).append(rid)
-    findings = {
-        rid: _finding(pack.by_id[rid], pack, facts, fs, recommends[rid], tuple(sorted(addresses.get(rid, ()))))
-        for rid, fs in by_rule.items()
+    kinds = {
+        kind: tuple(
+            _finding(plan, rid, facts, by_rule[rid], recommends[rid], tuple(sorted(addresses.get(rid, ()))))
+            for rid in rule_ids
+        )
+        for kind, rule_ids in _by_kind(plan, fired).items()
     }
-    kinds = {kind: [f for f in findings.values() if f.kind == kind] for kind in KINDS}
-    manifest = Manifest(
-        advisor_version=__version__,
-        engine=engine_label,
-        engine_version=engine_version() if engine == "durable" else __version__,
-        pack=pack.info.name,
-        pack_version=pack.info.version,
-        pack_hash=pack.hash,
-        profile_hash=profile_hash(profile),
-        rules_enabled=pack.rule_ids,
+    return _construct(
+        Assessment,
+        {
+            "municipality": profile.context.name if profile.context else None,
+            "diagnoses": kinds["diagnosis"],
+            "pitfalls": kinds["pitfall"],
+            "recommendations": kinds["recommendation"],
+            "questions": _questions(plan, facts, fired),
+            "manifest": manifest,
+        },
     )
-    return Assessment(
-        municipality=profile.context.name if profile.context else None,
-        diagnoses=tuple(sorted(kinds["diagnosis"], key=_priority_key)),
-        pitfalls=tuple(sorted(kinds["pitfall"], key=_priority_key)),
-        recommendations=tuple(sorted(kinds["recommendation"], key=_plan_key)),
-        questions=_questions(pack, facts, fired),
-        manifest=manifest,
+
+
+def _brief(profile: Profile, pack: RulePack, engine: str = "durable") -> tuple[Any, ...]:
+    """What :func:`assess` finds, in brief, for batches: the municipality, the ids of the
+    diagnoses, pitfalls and recommendations (in result order), the highest priority, the number of
+    questions and the manifest. The same rules fire; the findings' explanations are not built."""
+    plan = _plan_for(pack)
+    facts, by_rule, manifest = _run(profile, pack, engine)
+    fired = frozenset(by_rule)
+    kinds = _by_kind(plan, fired)
+    highest = max((PRIORITIES.index(plan.summary[r]["priority"]) for r in fired), default=None)
+    return (
+        profile.context.name if profile.context else None,
+        tuple(kinds["diagnosis"]),
+        tuple(kinds["pitfall"]),
+        tuple(kinds["recommendation"]),
+        None if highest is None else PRIORITIES[highest],
+        len(_question_paths(plan, facts, fired)),
+        manifest,
     )
 
 
@@ -319,5 +456,3 @@ def _default_pack() -> RulePack:
     if not _DEFAULT:
         _DEFAULT.append(load_rules())
     return _DEFAULT[0]
-
-

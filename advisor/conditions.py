@@ -10,6 +10,7 @@ known conclusions: a finding either fired or it did not.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 
@@ -27,6 +28,7 @@ __all__ = [
     "Term",
     "parse_condition",
     "evaluate",
+    "compile_condition",
     "to_dnf",
     "describe",
     "walk",
@@ -321,6 +323,81 @@ def evaluate(
         return None
     result = _or(evaluate(node.item, arena, None, finding) for arena in arenas)
     return result
+
+
+Evaluator = Callable[
+    [Mapping[str, Any], Optional[Sequence[Mapping[str, Any]]], Callable[[str], Optional[bool]]], Optional[bool]
+]
+
+_OPS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+
+
+def _compile_test(node: Compare) -> Callable[[Any], Optional[bool]]:
+    """``node.test`` with the compared value ranked once, not on every call."""
+    spec = node.spec
+    rank: Callable[[Any], Any] = (
+        {v: i for i, v in enumerate(spec.values)}.__getitem__ if spec.kind == "ordinal" else (lambda v: v)
+    )
+    if node.op in ("in", "not_in"):
+        targets = [rank(v) for v in node.value]
+        wanted = node.op == "in"
+        return lambda actual: None if actual is None else (rank(actual) in targets) == wanted
+    op, value = _OPS[node.op], rank(node.value)
+    return lambda actual: None if actual is None else op(rank(actual), value)
+
+
+def compile_condition(node: Condition) -> Evaluator:
+    """``node`` compiled into a function of ``(facts, arenas, finding)`` that returns what
+    :func:`evaluate` returns for the same arguments, faster (the tree is walked once, here)."""
+    if isinstance(node, Compare):
+        path, test = node.path, _compile_test(node)
+        return lambda facts, arenas, finding: test(facts.get(path))
+    if isinstance(node, (AllOf, AnyOf)):
+        items = tuple(compile_condition(i) for i in node.items)
+        stop = isinstance(node, AnyOf)  # the value that decides: True for "any", False for "all"
+
+        def junction(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            result: Optional[bool] = not stop
+            for item in items:
+                v = item(facts, arenas, finding)
+                if v is stop:
+                    return stop
+                if v is None:
+                    result = None
+            return result
+
+        return junction
+    if isinstance(node, Not):
+        inner = compile_condition(node.item)
+
+        def negation(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            value = inner(facts, arenas, finding)
+            return None if value is None else not value
+
+        return negation
+    if isinstance(node, FindingRef):
+        rule_id, negated = node.rule_id, node.negated
+
+        def ref(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            value = finding(rule_id)
+            return None if value is None else value != negated
+
+        return ref
+    inner = compile_condition(node.item)
+
+    def some_arena(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+        if arenas is None:
+            return None
+        result: Optional[bool] = False
+        for arena in arenas:
+            v = inner(arena, None, finding)
+            if v is True:
+                return True
+            if v is None:
+                result = None
+        return result
+
+    return some_arena
 
 
 # --------------------------------------------------------------------------------------------

@@ -238,3 +238,21 @@ def test_two_arena_tests_may_be_met_by_one_arena(tmp_path, arenas, fires):
     result = advisor.assess(profile, pack)
     assert ("DIAG-002" in result.fired) is fires
     assert advisor.assess(profile, pack, engine="python").findings == result.findings
+
+
+def test_results_built_without_validation_equal_what_model_construct_builds():
+    """assess() builds its result objects with a fast constructor; each must be what pydantic's
+    model_construct would build from the same values, attribute for attribute."""
+    from advisor.assessment import Assessment, Finding, Manifest, Question
+
+    result = advisor.assess(advisor.load_profile(Path(__file__).parent.parent / "examples" / "levanger.yaml"))
+    objects = [result, result.manifest, *result.findings, *result.questions]
+    assert {type(o) for o in objects} == {Assessment, Manifest, Finding, Question}
+    for obj in objects:
+        cls = type(obj)
+        assert list(obj.__dict__) == list(cls.model_fields)  # every field, in field order
+        built = cls.model_construct(**obj.__dict__)
+        for attr in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+            assert getattr(obj, attr) == getattr(built, attr), (cls.__name__, attr)
+        assert repr(obj) == repr(built) and obj.model_dump_json() == built.model_dump_json()
+        assert cls.model_validate(obj.model_dump()) == obj  # and it would pass validation

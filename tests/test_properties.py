@@ -144,3 +144,16 @@ def test_condition_language_fuzz(raw):
 @pytest.mark.parametrize("engine", ["durable", "python"])
 def test_empty_profile_fires_nothing(engine):
     assert advisor.assess(Profile(), SHIPPED, engine=engine).findings == ()
+
+
+@SETTINGS
+@given(profiles, st.dictionaries(st.sampled_from(sorted(SHIPPED.rule_ids)), st.sampled_from([True, False, None])))
+def test_compiled_conditions_evaluate_as_the_tree_does(profile, findings):
+    """The compiled conditions used for questions give what evaluate() gives, for every rule."""
+    from advisor.conditions import compile_condition
+
+    facts = profile_facts(profile)
+    finding = lambda r: findings.get(r, False)  # noqa: E731
+    for rule_id, condition in SHIPPED.effective_conditions.items():
+        expected = evaluate(condition, facts.values, facts.arenas, finding)
+        assert compile_condition(condition)(facts.values, facts.arenas, finding) is expected, rule_id
