@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import IO, Iterator, Union
 
 from .errors import InputError
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "open_atomic"]
 
 
-def write_atomic(path: "Union[str, os.PathLike[str]]", text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory and
-    :func:`os.replace`: a reader, a crash or Ctrl-C never leaves a half-written file. An existing
-    file keeps its permissions. Raises :class:`~advisor.errors.InputError` if it cannot be written."""
+@contextlib.contextmanager
+def open_atomic(path: "Union[str, os.PathLike[str]]") -> Iterator[IO[str]]:
+    """A text file (UTF-8) to write ``path`` through: a temporary file in the same directory that
+    replaces ``path`` (:func:`os.replace`) when the ``with`` block ends without an error, and is
+    removed when it ends with one. A reader, a crash or Ctrl-C never sees a half-written file; an
+    existing file keeps its permissions. Raises :class:`~advisor.errors.InputError` if it cannot be
+    written."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
@@ -33,7 +37,7 @@ def write_atomic(path: "Union[str, os.PathLike[str]]", text: str) -> None:
         raise InputError(f"cannot write {target}: {exc.strerror}", hint="check that the directory is writable") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -46,3 +50,9 @@ def write_atomic(path: "Union[str, os.PathLike[str]]", text: str) -> None:
         if isinstance(exc, OSError):
             raise InputError(f"cannot write {target}: {exc.strerror}", hint="check the path and permissions") from None
         raise
+
+
+def write_atomic(path: "Union[str, os.PathLike[str]]", text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`open_atomic`)."""
+    with open_atomic(path) as handle:
+        handle.write(text)

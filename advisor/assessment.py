@@ -353,37 +353,53 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
     return out
 
 
-def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]], Manifest]:
-    """Run ``pack`` on ``profile``: its facts, the firings of each rule that fired, the manifest."""
+def engine_label(engine: str) -> tuple[str, str]:
+    """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
     from . import __version__
-    from ._engine import ENGINE_NAME, backend_for, engine_version
+    from ._engine import ENGINE_NAME, engine_version
+
+    if engine == "durable":
+        return ENGINE_NAME, engine_version()
+    if engine == "python":
+        return "python-reference", __version__
+    raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+
+
+def manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
+    """The manifest of an assessment of a profile whose :func:`profile_hash` is ``profile_digest``."""
+    from . import __version__
+
+    name, version = engine_label(engine)
+    return _construct(
+        Manifest,
+        {
+            "advisor_version": __version__,
+            "engine": name,
+            "engine_version": version,
+            "pack": pack.info.name,
+            "pack_version": pack.info.version,
+            "pack_hash": pack.hash,
+            "profile_hash": profile_digest,
+            "rules_enabled": pack.rule_ids,
+        },
+    )
+
+
+def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]]]:
+    """Run ``pack`` on ``profile``: its facts and the firings of each rule that fired."""
+    from ._engine import backend_for
 
     facts = profile_facts(profile)
     if engine == "durable":
         firings = backend_for(pack).run(facts)
-        engine_label, version = ENGINE_NAME, engine_version()
     elif engine == "python":
         firings = reference_firings(pack, facts)
-        engine_label, version = "python-reference", __version__
     else:
         raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
     by_rule: dict[str, list[Any]] = {}
     for firing in firings:
         by_rule.setdefault(firing.rule_id, []).append(firing)
-    manifest = _construct(
-        Manifest,
-        {
-            "advisor_version": __version__,
-            "engine": engine_label,
-            "engine_version": version,
-            "pack": pack.info.name,
-            "pack_version": pack.info.version,
-            "pack_hash": pack.hash,
-            "profile_hash": profile_hash(profile),
-            "rules_enabled": pack.rule_ids,
-        },
-    )
-    return facts, by_rule, manifest
+    return facts, by_rule
 
 
 def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
@@ -402,7 +418,8 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = 
     """
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)
-    facts, by_rule, manifest = _run(profile, pack, engine)
+    facts, by_rule = _run(profile, pack, engine)
+    manifest = manifest_for(pack, engine, profile_hash(profile))
     fired = frozenset(by_rule)
     recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
     addresses: dict[str, list[str]] = {}
@@ -431,10 +448,10 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = 
 
 def _brief(profile: Profile, pack: RulePack, engine: str = "durable") -> tuple[Any, ...]:
     """What :func:`assess` finds, in brief, for batches: the municipality, the ids of the
-    diagnoses, pitfalls and recommendations (in result order), the highest priority, the number of
-    questions and the manifest. The same rules fire; the findings' explanations are not built."""
+    diagnoses, pitfalls and recommendations (in result order), the highest priority and the number
+    of questions. The same rules fire; the findings' explanations are not built."""
     plan = _plan_for(pack)
-    facts, by_rule, manifest = _run(profile, pack, engine)
+    facts, by_rule = _run(profile, pack, engine)
     fired = frozenset(by_rule)
     kinds = _by_kind(plan, fired)
     highest = max((PRIORITIES.index(plan.summary[r]["priority"]) for r in fired), default=None)
@@ -445,7 +462,6 @@ def _brief(profile: Profile, pack: RulePack, engine: str = "durable") -> tuple[A
         tuple(kinds["recommendation"]),
         None if highest is None else PRIORITIES[highest],
         len(_question_paths(plan, facts, fired)),
-        manifest,
     )
 
 

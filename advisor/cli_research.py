@@ -132,7 +132,7 @@ def _report_skipped(result: BatchResult, lang: str) -> None:
 def render_fire_counts(result: BatchResult, lang: str) -> str:
     """The summary of a batch: how often each rule fired, per pack."""
     labels = result.labels
-    done = len(result.manifest.profiles)
+    done = result.manifest.profiles
     kinds: dict[str, str] = {}
     for pack in result.manifest.packs:
         for rule_id in pack.rules_enabled:
@@ -180,13 +180,13 @@ def batch_cmd(
     progress = _progress(language)
     try:
         with _DaskClient(dask_address) as client:
-            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt)
+            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt, keep_rows=False)
     finally:
         if progress is not None:
             progress.close()
     _report_skipped(result, language)
     click.echo(render_fire_counts(result, language), nl=False)
-    click.echo(t(language, "research.batch_wrote", rows=len(result.rows), output=output))
+    click.echo(t(language, "research.batch_wrote", rows=result.row_count, output=output))
     if strict and result.skipped:
         sys.exit(2)
 

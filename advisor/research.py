@@ -18,7 +18,10 @@ the packs given. A profile that fails validation is reported in ``manifest.skipp
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import csv
+import hashlib
 import io
 import json
 import math
@@ -26,19 +29,19 @@ import multiprocessing
 import os
 import random
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Sequence, Union
+from typing import IO, Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._io import write_atomic
+from ._io import open_atomic, write_atomic
 from . import __version__
 from ._documents import read_file
 from ._profile_io import load_profile
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
-from .assessment import Assessment, Manifest, assess
+from .assessment import Manifest, _brief, _construct, engine_label, manifest_for, profile_hash
 from .errors import EngineError, InputError, ProfileError, did_you_mean
 from .profile import Profile
 from .rulepack import RulePack
@@ -48,11 +51,11 @@ __all__ = [
     "ProfileLike",
     "PackLike",
     "profile_sources",
+    "iter_profile_sources",
     "load_packs",
     "pack_labels",
     "BatchRow",
     "PackManifest",
-    "ProfileManifest",
     "SkippedProfile",
     "RunManifest",
     "BatchResult",
@@ -94,22 +97,32 @@ class _Result(BaseModel):
 # inputs
 
 
-def profile_sources(items: Iterable[ProfileLike]) -> list[tuple[str, Union[str, Profile]]]:
-    """``(label, path or Profile)`` for each profile: directories give their profile files, sorted."""
-    out: list[tuple[str, Union[str, Profile]]] = []
+def iter_profile_sources(items: Iterable[ProfileLike]) -> Iterator[tuple[str, Union[str, Profile]]]:
+    """``(label, path or Profile)`` for each profile, lazily: directories give their profile
+    files, sorted; a Profile without a label is labelled ``#N`` by its place."""
+    count = 0
     for item in items:
         if isinstance(item, Profile):
-            out.append((f"#{len(out) + 1}", item))
+            count += 1
+            yield f"#{count}", item
         elif isinstance(item, tuple):
             label, profile = item
-            out.append((str(label), profile))
+            count += 1
+            yield str(label), profile
         else:
             path = Path(item)
             if path.is_dir():
                 files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES and not p.name.startswith("."))
-                out.extend((str(p), str(p)) for p in files)
+                count += len(files)
+                yield from ((str(p), str(p)) for p in files)
             else:
-                out.append((os.fspath(item), os.fspath(item)))
+                count += 1
+                yield os.fspath(item), os.fspath(item)
+
+
+def profile_sources(items: Iterable[ProfileLike]) -> list[tuple[str, Union[str, Profile]]]:
+    """:func:`iter_profile_sources` as a list; raises :class:`InputError` if there are none."""
+    out = list(iter_profile_sources(items))
     if not out:
         raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles")
     return out
@@ -191,11 +204,6 @@ class PackManifest(_Result):
     rules_enabled: tuple[str, ...]
 
 
-class ProfileManifest(_Result):
-    source: str
-    hash: str
-
-
 class SkippedProfile(_Result):
     source: str
     error: str
@@ -208,15 +216,25 @@ class RunManifest(_Result):
     engine: str
     engine_version: str
     packs: tuple[PackManifest, ...]
-    profiles: tuple[ProfileManifest, ...]
+    profiles: int
+    """How many profiles were assessed (the skipped ones are not counted)."""
+    profiles_hash: str
+    """SHA-256 of the assessed profiles, in order: a line ``<source>\t<profile hash>\n`` for
+    each (the rows carry each profile's hash)."""
     skipped: tuple[SkippedProfile, ...]
+
+
+CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "diagnoses", "pitfalls", "recommendations"]
 
 
 class BatchResult(_Result):
     """Every profile assessed with every pack."""
 
     rows: tuple[BatchRow, ...]
-    """Profile by profile in the order given, each with every pack in the order given."""
+    """Profile by profile in the order given, each with every pack in the order given (empty when
+    the batch ran with ``keep_rows=False``)."""
+    row_count: int
+    """How many rows the batch made (and wrote)."""
     fire_counts: dict[str, dict[str, int]]
     """For each pack label, how many profiles each of its rules fired on (zeros included)."""
     manifest: RunManifest
@@ -229,44 +247,46 @@ class BatchResult(_Result):
     def labels(self) -> list[str]:
         return [p.label for p in self.manifest.packs]
 
-    def to_jsonl(self) -> str:
-        return "".join(json.dumps(row.record(), ensure_ascii=False, separators=(",", ":")) + "\n" for row in self.rows)
-
-    def to_csv(self) -> str:
+    def _render(self, fmt: str) -> str:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        header = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "diagnoses", "pitfalls", "recommendations"]
-        writer.writerow(header)
+        writer = _RowWriter(buffer, fmt)
         for row in self.rows:
-            record = row.record()
-            writer.writerow(["" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k] for k in header])
+            writer.write(row)
         return buffer.getvalue()
 
+    def to_jsonl(self) -> str:
+        return self._render("jsonl")
+
+    def to_csv(self) -> str:
+        return self._render("csv")
+
     def manifest_json(self) -> str:
-        data = {"manifest": self.manifest.model_dump(mode="json"), "fire_counts": self.fire_counts}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return _manifest_json(self.manifest, self.fire_counts)
 
     def write(self, path: "Union[str, os.PathLike[str]]", fmt: Optional[str] = None) -> tuple[Path, Path]:
         """Write the rows (JSON Lines or CSV, from ``fmt`` or the file's suffix) and, beside them,
         ``<stem>.manifest.json``. Both are written atomically. Returns both paths."""
         target = Path(path)
-        fmt = fmt or target.suffix.lower().lstrip(".")
-        if fmt not in OUTPUT_FORMATS:
-            raise InputError(f"cannot tell the output format of {target.name}", hint="name it *.jsonl or *.csv, or give --format")
-        write_atomic(target, self.to_jsonl() if fmt == "jsonl" else self.to_csv())
-        manifest = target.with_name(target.stem + ".manifest.json")
+        write_atomic(target, self._render(_output_format(target, fmt)))
+        manifest = _manifest_path(target)
         write_atomic(manifest, self.manifest_json())
         return target, manifest
 
 
 # --------------------------------------------------------------------------------------------
-# running: in this process, in a process pool, or on Dask
+# running: in this process, in a process pool, or on Dask; results stream in the order given
 
 _WORKER: dict[str, Any] = {}
 _ASSESS_LOCK = threading.Lock()  # one assessment at a time per process: threads share the engine
 
-Task = tuple[int, str, Union[str, Profile]]
-Outcome = tuple[int, Optional[list[tuple[Any, ...]]], Optional[tuple[str, str]]]
+Task = tuple[int, Union[str, Profile]]
+#: (index, [brief per pack] + [profile hash], or None; error kind and message, or None)
+Outcome = tuple[int, Optional[list[Any]], Optional[tuple[str, str]]]
+
+#: Chunks of profiles a worker gets at a time, and how many chunks per worker may be under way:
+#: enough to keep every worker busy, few enough that memory does not grow with the batch.
+CHUNK_SIZE = 64
+CHUNKS_PER_WORKER = 3
 
 
 def _init_worker(packs: Sequence[RulePack], engine: str) -> None:
@@ -282,34 +302,25 @@ class _Bundle:
         self.engine = engine
 
 
-def _brief(result: Assessment) -> tuple[Any, ...]:
-    return (
-        result.municipality,
-        tuple(f.rule_id for f in result.diagnoses),
-        tuple(f.rule_id for f in result.pitfalls),
-        tuple(f.rule_id for f in result.recommendations),
-        result.highest_priority(),
-        len(result.questions),
-        result.manifest,
-    )
-
-
 def _assess_chunk(chunk: Sequence[Task], packs: Optional[Sequence[RulePack]] = None, engine: Optional[str] = None) -> list[Outcome]:
     """Assess a chunk of profiles with every pack (in a worker, or here)."""
     packs = packs if packs is not None else _WORKER["packs"]
     engine = engine or _WORKER.get("engine", "durable")
     out: list[Outcome] = []
     with _ASSESS_LOCK:
-        for index, _label, item in chunk:
+        for index, item in chunk:
             try:
                 profile = item if isinstance(item, Profile) else load_profile(item)
             except ProfileError as exc:
                 out.append((index, None, ("profile", exc.one_line())))
                 continue
             try:
-                out.append((index, [_brief(assess(profile, pack, engine=engine)) for pack in packs], None))
+                briefs: list[Any] = [_brief(profile, pack, engine) for pack in packs]
             except EngineError as exc:
                 out.append((index, None, ("engine", exc.one_line())))
+                continue
+            briefs.append(profile_hash(profile))
+            out.append((index, briefs, None))
     return out
 
 
@@ -322,60 +333,206 @@ def _mp_context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _chunked(tasks: Sequence[Task], workers: int) -> list[list[Task]]:
-    size = max(1, min(64, math.ceil(len(tasks) / (workers * 4))))
-    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _run(
-    tasks: Sequence[Task],
+def _in_order(submit: Callable[[list[Task]], Any], chunks: Iterator[list[Task]], window: int) -> Iterator[list[Outcome]]:
+    """Submit chunks, at most ``window`` under way at a time, and give their outcomes in order."""
+    pending: collections.deque[Any] = collections.deque()
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _outcomes(
+    tasks: Iterable[Task],
+    total: Optional[int],
     packs: Sequence[RulePack],
     engine: str,
     workers: Optional[int],
     client: Any,
-    progress: Optional[Callable[[int, int], None]],
-) -> dict[int, Outcome]:
-    results: dict[int, Outcome] = {}
-    total = len(tasks)
-
-    def take(outcomes: list[Outcome]) -> None:
-        for outcome in outcomes:
-            results[outcome[0]] = outcome
-        if progress is not None:
-            progress(len(results), total)
-
+) -> Iterator[Outcome]:
+    """The outcome of every task, in the order of the tasks."""
     if client is not None:
-        from distributed import as_completed as dask_completed
-
-        chunks = _chunked(tasks, max(1, sum(client.nthreads().values()) if hasattr(client, "nthreads") else 1))
+        count = max(1, sum(client.nthreads().values()) if hasattr(client, "nthreads") else 1)
+    else:
+        count = workers if workers is not None else (os.cpu_count() or 1)
+        if count < 1:
+            raise InputError(f"--workers must be at least 1, not {count}", hint="give a positive number")
+    size = CHUNK_SIZE if total is None else max(1, min(CHUNK_SIZE, math.ceil(total / (count * 4))))
+    chunks = _chunks(tasks, size)
+    window = count * CHUNKS_PER_WORKER
+    if client is not None:
         # The bundle goes with each task: scattering it first (broadcast) raced with the tasks on
-        # a local cluster ("lost dependencies"), and there are only a few chunks per worker.
+        # a local cluster ("lost dependencies").
         bundle = _Bundle(packs, engine)
-        futures = [client.submit(_assess_bundle, chunk, bundle, pure=False) for chunk in chunks]
-        for future in dask_completed(futures):
-            take(future.result())
-        return results
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count < 1:
-        raise InputError(f"--workers must be at least 1, not {count}", hint="give a positive number")
-    chunks = _chunked(tasks, count)
-    if count == 1 or len(chunks) == 1:
+        for outcomes in _in_order(lambda chunk: client.submit(_assess_bundle, chunk, bundle, pure=False), chunks, window):
+            yield from outcomes
+        return
+    if count == 1 or (total is not None and total <= size):
         for chunk in chunks:
-            take(_assess_chunk(chunk, packs, engine))
-        return results
-    with ProcessPoolExecutor(max_workers=min(count, len(chunks)), mp_context=_mp_context(), initializer=_init_worker, initargs=(tuple(packs), engine)) as pool:
-        futures = [pool.submit(_assess_chunk, chunk) for chunk in chunks]
-        for future in as_completed(futures):
-            take(future.result())
-    return results
+            yield from _assess_chunk(chunk, packs, engine)
+        return
+    with ProcessPoolExecutor(max_workers=count, mp_context=_mp_context(), initializer=_init_worker, initargs=(tuple(packs), engine)) as pool:
+        try:
+            for outcomes in _in_order(lambda chunk: pool.submit(_assess_chunk, chunk), chunks, window):
+                yield from outcomes
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
-def _engine_label(engine: str) -> tuple[str, str]:
-    from ._engine import ENGINE_NAME, engine_version
+class _BatchRun:
+    """A batch under way: iterate it for ``(source, rows)`` of each assessed profile, in order;
+    then :meth:`manifest` says what ran, and ``fire_counts`` how often each rule fired.
 
-    if engine == "durable":
-        return ENGINE_NAME, engine_version()
-    return "python-reference", __version__
+    Nothing in it grows with the number of profiles but the list of skipped ones."""
+
+    def __init__(
+        self,
+        profiles: Iterable[ProfileLike],
+        packs: Union[None, PackLike, Sequence[PackLike]],
+        engine: str,
+        workers: Optional[int],
+        client: Any,
+        progress: Optional[Callable[[int, Optional[int]], None]],
+    ) -> None:
+        if engine not in ENGINES:
+            raise InputError(f"unknown engine {engine!r}", hint="use durable or python")
+        self.packs = load_packs(packs)
+        self.labels = pack_labels(self.packs)
+        self.engine = engine
+        self.fire_counts: dict[str, dict[str, int]] = {label: {r.id: 0 for r in pack.rules} for label, pack in zip(self.labels, self.packs)}
+        self.skipped: list[SkippedProfile] = []
+        self.assessed = 0
+        self._digest = hashlib.sha256()
+        self._manifests = [manifest_for(pack, engine, "") for pack in self.packs]
+        if isinstance(profiles, (list, tuple)):
+            sources: Iterable[tuple[str, Union[str, Profile]]] = profile_sources(profiles)
+            self.total: Optional[int] = len(sources)  # type: ignore[arg-type]
+        else:
+            sources = iter_profile_sources(profiles)
+            self.total = None
+        self._sources = sources
+        self._workers, self._client, self._progress = workers, client, progress
+
+    def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
+        labels: list[str] = []  # the source of each task under way, by index
+
+        def tasks() -> Iterator[Task]:
+            for index, (label, item) in enumerate(self._sources):
+                labels.append(label)
+                yield index, item
+            if not labels:
+                raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles")
+
+        done = 0
+        for index, briefs, error in _outcomes(tasks(), self.total, self.packs, self.engine, self._workers, self._client):
+            source = labels[index]
+            labels[index] = ""  # the labels of finished tasks are not kept
+            done += 1
+            if self._progress is not None:
+                self._progress(done, self.total)
+            if error is not None:
+                if error[0] == "engine":
+                    raise EngineError(error[1], hint="this is a bug in advisor; please report it with the profile")
+                self.skipped.append(SkippedProfile(source=source, error=error[1]))
+                continue
+            assert briefs is not None
+            digest = briefs[-1]
+            self._digest.update(f"{source}\t{digest}\n".encode("utf-8"))
+            self.assessed += 1
+            rows = []
+            for pack_label, brief, base in zip(self.labels, briefs, self._manifests):
+                municipality, diagnoses, pitfalls, recommendations, highest, questions = brief
+                row = _construct(
+                    BatchRow,
+                    {
+                        "profile": source,
+                        "municipality": municipality,
+                        "pack": pack_label,
+                        "diagnoses": diagnoses,
+                        "pitfalls": pitfalls,
+                        "recommendations": recommendations,
+                        "highest_priority": highest,
+                        "questions": questions,
+                        "manifest": base.model_copy(update={"profile_hash": digest}),
+                    },
+                )
+                counts = self.fire_counts[pack_label]
+                for rule_id in diagnoses + pitfalls + recommendations:
+                    counts[rule_id] += 1
+                rows.append(row)
+            yield source, rows
+
+    def manifest(self) -> RunManifest:
+        engine_name, engine_version = engine_label(self.engine)
+        return RunManifest(
+            advisor_version=__version__,
+            engine=engine_name,
+            engine_version=engine_version,
+            packs=tuple(
+                PackManifest(
+                    label=label,
+                    name=pack.info.name,
+                    version=pack.info.version,
+                    hash=pack.hash,
+                    origin=pack.origin,
+                    rules_enabled=tuple(r.id for r in pack.rules),
+                )
+                for label, pack in zip(self.labels, self.packs)
+            ),
+            profiles=self.assessed,
+            profiles_hash=self._digest.hexdigest(),
+            skipped=tuple(self.skipped),
+        )
+
+
+class _RowWriter:
+    """Rows written to JSON Lines or CSV as they come (through :func:`open_atomic`)."""
+
+    def __init__(self, handle: IO[str], fmt: str) -> None:
+        self.handle, self.fmt = handle, fmt
+        self.count = 0
+        if fmt == "csv":
+            self.csv = csv.writer(handle, lineterminator="\n")
+            self.csv.writerow(CSV_HEADER)
+
+    def write(self, row: BatchRow) -> None:
+        record = row.record()
+        if self.fmt == "jsonl":
+            self.handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        else:
+            self.csv.writerow(["" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k] for k in CSV_HEADER])
+        self.count += 1
+
+
+def _output_format(output: "Union[str, os.PathLike[str]]", fmt: Optional[str]) -> str:
+    chosen = fmt or Path(output).suffix.lower().lstrip(".")
+    if chosen not in OUTPUT_FORMATS:
+        raise InputError(f"cannot tell the output format of {Path(output).name}", hint="name it *.jsonl or *.csv, or give --format")
+    return chosen
+
+
+def _manifest_path(output: "Union[str, os.PathLike[str]]") -> Path:
+    target = Path(output)
+    return target.with_name(target.stem + ".manifest.json")
+
+
+def _manifest_json(manifest: RunManifest, fire_counts: dict[str, dict[str, int]]) -> str:
+    data = {"manifest": manifest.model_dump(mode="json"), "fire_counts": fire_counts}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def batch(
@@ -385,80 +542,40 @@ def batch(
     engine: str = "durable",
     workers: Optional[int] = None,
     client: Any = None,
-    progress: Optional[Callable[[int, int], None]] = None,
+    progress: Optional[Callable[[int, Optional[int]], None]] = None,
     output: "Union[str, os.PathLike[str], None]" = None,
     fmt: Optional[str] = None,
+    keep_rows: bool = True,
 ) -> BatchResult:
     """Assess every profile with every pack.
 
     ``packs`` (default: the shipped pack) are assessed side by side, not stacked. ``workers``
     processes (default: one per core; 1 runs here) or a Dask ``client`` do the work; the result is
-    the same either way. ``progress(done, total)`` is called as profiles complete. With ``output``
-    the rows and the manifest are written too (see :meth:`BatchResult.write`).
-    """
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}", hint="use durable or python")
-    if output is not None:
-        suffix = (fmt or Path(output).suffix.lower().lstrip("."))
-        if suffix not in OUTPUT_FORMATS:
-            raise InputError(f"cannot tell the output format of {Path(output).name}", hint="name it *.jsonl or *.csv, or give --format")
-    sources = profile_sources(profiles)
-    loaded = load_packs(packs)
-    labels = pack_labels(loaded)
-    tasks = [(i, label, item) for i, (label, item) in enumerate(sources)]
-    outcomes = _run(tasks, loaded, engine, workers, client, progress)
+    the same either way. ``progress(done, total)`` is called as profiles complete (``total`` is
+    ``None`` when ``profiles`` is an iterator, which is read lazily).
 
-    rows: list[BatchRow] = []
-    seen_profiles: list[ProfileManifest] = []
-    skipped: list[SkippedProfile] = []
-    counts: dict[str, dict[str, int]] = {label: {r.id: 0 for r in pack.rules} for label, pack in zip(labels, loaded)}
-    for index, (label, _item) in enumerate(sources):
-        _, briefs, error = outcomes[index]
-        if error is not None:
-            if error[0] == "engine":
-                raise EngineError(error[1], hint="this is a bug in advisor; please report it with the profile")
-            skipped.append(SkippedProfile(source=label, error=error[1]))
-            continue
-        assert briefs is not None
-        seen_profiles.append(ProfileManifest(source=label, hash=briefs[0][6].profile_hash))
-        for pack_label, brief in zip(labels, briefs):
-            municipality, diagnoses, pitfalls, recommendations, highest, questions, manifest = brief
-            row = BatchRow(
-                profile=label,
-                municipality=municipality,
-                pack=pack_label,
-                diagnoses=diagnoses,
-                pitfalls=pitfalls,
-                recommendations=recommendations,
-                highest_priority=highest,
-                questions=questions,
-                manifest=manifest,
-            )
-            rows.append(row)
-            for rule_id in row.fired:
-                counts[pack_label][rule_id] += 1
-    engine_name, engine_version = _engine_label(engine)
-    manifest = RunManifest(
-        advisor_version=__version__,
-        engine=engine_name,
-        engine_version=engine_version,
-        packs=tuple(
-            PackManifest(
-                label=label,
-                name=pack.info.name,
-                version=pack.info.version,
-                hash=pack.hash,
-                origin=pack.origin,
-                rules_enabled=tuple(r.id for r in pack.rules),
-            )
-            for label, pack in zip(labels, loaded)
-        ),
-        profiles=tuple(seen_profiles),
-        skipped=tuple(skipped),
-    )
-    result = BatchResult(rows=tuple(rows), fire_counts=counts, manifest=manifest)
+    With ``output`` the rows are written there as they come (JSON Lines or CSV, from ``fmt`` or
+    the file's suffix), atomically, and the manifest beside it (``<stem>.manifest.json``). With
+    ``keep_rows=False`` the rows are not kept in the result (``result.rows`` is empty): memory
+    then does not grow with the number of profiles, for large studies.
+    """
+    chosen = _output_format(output, fmt) if output is not None else None
+    run = _BatchRun(profiles, packs, engine, workers, client, progress)
+    kept: list[BatchRow] = []
+    written = 0
+    with contextlib.ExitStack() as stack:
+        writer = _RowWriter(stack.enter_context(open_atomic(output)), chosen) if output is not None and chosen else None
+        for _source, rows in run:
+            for row in rows:
+                if writer is not None:
+                    writer.write(row)
+                if keep_rows:
+                    kept.append(row)
+            written += len(rows)
+        manifest = run.manifest()
+    result = BatchResult(rows=tuple(kept), row_count=written, fire_counts=run.fire_counts, manifest=manifest)
     if output is not None:
-        result.write(output, fmt)
+        write_atomic(_manifest_path(output), result.manifest_json())
     return result
 
 
@@ -573,24 +690,25 @@ def pack_diff(baseline: RulePack, variant: RulePack) -> PackDiff:
     )
 
 
-def _compare_two(result: BatchResult, packs: Sequence[RulePack], base_i: int, other_i: int) -> VariantComparison:
-    labels = result.labels
-    width = len(labels)
-    per_profile = [result.rows[i : i + width] for i in range(0, len(result.rows), width)]
-    baseline, variant = packs[base_i], packs[other_i]
-    rule_ids = [r.id for r in baseline.rules] + [r.id for r in variant.rules if r.id not in baseline.by_id]
-    tallies = {rule_id: [0, 0, 0, 0] for rule_id in rule_ids}  # both, only baseline, only variant, neither
-    differences = []
-    identical = same_plan = 0
-    for rows in per_profile:
-        a, b = rows[base_i], rows[other_i]
+class _Tally:
+    """How a variant and the baseline agree, profile by profile, as the rows come."""
+
+    def __init__(self, baseline: RulePack, variant: RulePack) -> None:
+        self.baseline, self.variant = baseline, variant
+        rule_ids = [r.id for r in baseline.rules] + [r.id for r in variant.rules if r.id not in baseline.by_id]
+        self.tallies = {rule_id: [0, 0, 0, 0] for rule_id in rule_ids}  # both, only baseline, only variant, neither
+        self.differences: list[ProfileDifference] = []
+        self.n = self.identical = self.same_plan = 0
+
+    def add(self, a: BatchRow, b: BatchRow) -> None:
         fa, fb = a.fired, b.fired
-        for rule_id, tally in tallies.items():
+        for rule_id, tally in self.tallies.items():
             tally[0 if (rule_id in fa and rule_id in fb) else 1 if rule_id in fa else 2 if rule_id in fb else 3] += 1
-        identical += fa == fb
-        same_plan += a.recommendations == b.recommendations
+        self.n += 1
+        self.identical += fa == fb
+        self.same_plan += a.recommendations == b.recommendations
         if fa != fb or a.recommendations != b.recommendations:
-            differences.append(
+            self.differences.append(
                 ProfileDifference(
                     profile=a.profile,
                     only_baseline=tuple(sorted(fa - fb)),
@@ -598,39 +716,41 @@ def _compare_two(result: BatchResult, packs: Sequence[RulePack], base_i: int, ot
                     plan_differs=a.recommendations != b.recommendations,
                 )
             )
-    n = len(per_profile)
-    agreements = []
-    pooled = [0, 0, 0, 0]
-    for rule_id, (both, only_a, only_b, neither) in tallies.items():
-        rule = baseline.by_id.get(rule_id) or variant.by_id[rule_id]
-        pooled = [pooled[0] + both, pooled[1] + only_a, pooled[2] + only_b, pooled[3] + neither]
-        agreements.append(
-            RuleAgreement(
-                rule_id=rule_id,
-                kind=rule.kind,
-                in_baseline=rule_id in baseline.by_id,
-                in_variant=rule_id in variant.by_id,
-                baseline_fired=both + only_a,
-                variant_fired=both + only_b,
-                both=both,
-                neither=neither,
-                agreement=_round((both + neither) / n) if n else 1.0,
-                kappa=cohen_kappa(both, only_a, only_b, neither),
+
+    def result(self, baseline_label: str, variant_label: str) -> VariantComparison:
+        n, baseline, variant = self.n, self.baseline, self.variant
+        agreements = []
+        pooled = [0, 0, 0, 0]
+        for rule_id, (both, only_a, only_b, neither) in self.tallies.items():
+            rule = baseline.by_id.get(rule_id) or variant.by_id[rule_id]
+            pooled = [pooled[0] + both, pooled[1] + only_a, pooled[2] + only_b, pooled[3] + neither]
+            agreements.append(
+                RuleAgreement(
+                    rule_id=rule_id,
+                    kind=rule.kind,
+                    in_baseline=rule_id in baseline.by_id,
+                    in_variant=rule_id in variant.by_id,
+                    baseline_fired=both + only_a,
+                    variant_fired=both + only_b,
+                    both=both,
+                    neither=neither,
+                    agreement=_round((both + neither) / n) if n else 1.0,
+                    kappa=cohen_kappa(both, only_a, only_b, neither),
+                )
             )
+        mean = _round(sum(a.agreement for a in agreements) / len(agreements)) if agreements else 1.0
+        return VariantComparison(
+            baseline=baseline_label,
+            variant=variant_label,
+            profiles=n,
+            identical_profiles=self.identical,
+            identical_plans=self.same_plan,
+            mean_agreement=mean,
+            pooled_kappa=cohen_kappa(*pooled),
+            diff=pack_diff(baseline, variant),
+            rules=tuple(agreements),
+            differences=tuple(self.differences),
         )
-    mean = _round(sum(a.agreement for a in agreements) / len(agreements)) if agreements else 1.0
-    return VariantComparison(
-        baseline=labels[base_i],
-        variant=labels[other_i],
-        profiles=n,
-        identical_profiles=identical,
-        identical_plans=same_plan,
-        mean_agreement=mean,
-        pooled_kappa=cohen_kappa(*pooled),
-        diff=pack_diff(baseline, variant),
-        rules=tuple(agreements),
-        differences=tuple(differences),
-    )
 
 
 def compare(
@@ -640,20 +760,25 @@ def compare(
     engine: str = "durable",
     workers: Optional[int] = None,
     client: Any = None,
-    progress: Optional[Callable[[int, int], None]] = None,
+    progress: Optional[Callable[[int, Optional[int]], None]] = None,
     output: "Union[str, os.PathLike[str], None]" = None,
 ) -> Comparison:
     """Assess every profile with every pack and compare each pack after the first with the first.
 
-    With ``output`` the comparison is also written there as JSON (atomically).
+    Profiles are read and compared as they come (memory grows only with the profiles where the
+    packs differ). With ``output`` the comparison is also written there as JSON (atomically).
     """
     loaded = load_packs(list(packs))
     if len(loaded) < 2:
         raise InputError("compare needs at least two rule packs", hint="give --rules twice: the baseline first, then the variant")
-    result = batch(profiles, loaded, engine=engine, workers=workers, client=client, progress=progress)
+    run = _BatchRun(profiles, loaded, engine, workers, client, progress)
+    tallies = [_Tally(loaded[0], other) for other in loaded[1:]]
+    for _source, rows in run:
+        for tally, row in zip(tallies, rows[1:]):
+            tally.add(rows[0], row)
     comparison = Comparison(
-        comparisons=tuple(_compare_two(result, loaded, 0, i) for i in range(1, len(loaded))),
-        manifest=result.manifest,
+        comparisons=tuple(tally.result(run.labels[0], label) for tally, label in zip(tallies, run.labels[1:])),
+        manifest=run.manifest(),
     )
     if output is not None:
         write_atomic(Path(output), comparison.to_json())

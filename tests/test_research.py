@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -70,8 +71,10 @@ def test_the_manifest_names_versions_packs_profiles_and_rules(in_data):
     strict = research.load_packs(["variant.yaml"])[0]
     assert manifest.packs[1].hash == strict.hash and manifest.packs[1].rules_enabled == tuple(r.id for r in strict.rules)
     assert manifest.packs[1].origin == "variant.yaml"
-    assert [p.source for p in manifest.profiles] == FILES[1:]
-    assert manifest.profiles[0].hash == profile_hash(advisor.load_profile(FILES[1]))
+    assert manifest.profiles == 3 and [s.source for s in manifest.skipped] == FILES[:1]
+    lines = "".join(f"{f}\t{profile_hash(advisor.load_profile(f))}\n" for f in FILES[1:])
+    assert manifest.profiles_hash == hashlib.sha256(lines.encode("utf-8")).hexdigest()
+    assert [r.manifest.profile_hash for r in result.rows[::2]] == [profile_hash(advisor.load_profile(f)) for f in FILES[1:]]
 
 
 def test_a_batch_writes_jsonl_or_csv_and_a_manifest_atomically(in_data, tmp_path):
@@ -113,7 +116,49 @@ def test_both_engines_give_the_same_rows(sampled):
 def test_progress_is_reported_up_to_the_total(sampled):
     calls = []
     batch(labelled(sampled[:10]), PACKS, workers=2, progress=lambda done, total: calls.append((done, total)))
-    assert calls[-1] == (10, 10) and [c[0] for c in calls] == sorted(c[0] for c in calls)
+    assert calls == [(i, 10) for i in range(1, 11)]
+    calls.clear()  # an iterator is read lazily: the total is not known
+    batch(iter(labelled(sampled[:3])), PACKS, workers=1, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, None), (2, None), (3, None)]
+
+
+def test_a_streamed_batch_reads_lazily_writes_as_it_goes_and_keeps_no_rows(sampled, tmp_path, monkeypatch):
+    """keep_rows=False with an iterator: the same files as a batch kept in memory, and profiles
+    assessed before the last one is even read (so they are never all in memory)."""
+    monkeypatch.setattr(research, "CHUNK_SIZE", 4)
+    kept = batch(labelled(sampled), PACKS, workers=1, output=tmp_path / "kept.jsonl")
+    read, done = [], []
+    done_when_last_read = []
+
+    def profiles():
+        for i, item in enumerate(labelled(sampled)):
+            read.append(i)
+            if i == len(sampled) - 1:
+                done_when_last_read.append(len(done))
+            yield item
+
+    for workers in (1, 2):
+        read.clear()
+        done.clear()
+        streamed = batch(profiles(), PACKS, workers=workers, output=tmp_path / "streamed.jsonl", keep_rows=False, progress=lambda d, t: done.append(d))
+        assert streamed.rows == () and streamed.row_count == kept.row_count == 2 * len(sampled)
+        assert streamed.manifest == kept.manifest and streamed.fire_counts == kept.fire_counts
+        assert (tmp_path / "streamed.jsonl").read_text(encoding="utf-8") == (tmp_path / "kept.jsonl").read_text(encoding="utf-8")
+        assert (tmp_path / "streamed.manifest.json").read_bytes() == (tmp_path / "kept.manifest.json").read_bytes()
+        assert read == list(range(len(sampled))) and done == list(range(1, len(sampled) + 1))
+    # 40 profiles in chunks of 4: at most 2 workers x 3 chunks are under way, so most profiles
+    # were assessed (and their rows written) before the last one was read.
+    assert done_when_last_read[0] >= len(sampled) - 8 and done_when_last_read[1] >= len(sampled) - 4 * 2 * research.CHUNKS_PER_WORKER - 4
+
+
+def test_a_failed_streamed_batch_leaves_no_file(sampled, tmp_path):
+    def profiles():
+        yield from labelled(sampled[:5])
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch(profiles(), PACKS, workers=1, output=tmp_path / "r.jsonl", keep_rows=False)
+    assert os.listdir(tmp_path) == []
 
 
 def test_batch_input_errors(tmp_path):
@@ -303,7 +348,7 @@ def test_the_sample_command(tmp_path):
 def test_sampled_profiles_feed_a_batch(tmp_path):
     research.sample(25, 11, tmp_path / "s")
     result = batch([tmp_path / "s"], PACKS, workers=2)
-    assert len(result.manifest.profiles) == 25 and not result.skipped
+    assert result.manifest.profiles == 25 and not result.skipped
 
 
 # --------------------------------------------------------------------------------------------
