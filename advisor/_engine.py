@@ -131,6 +131,7 @@ class DurableBackend:
         self.name = f"advisor_{pack.hash[:24]}"
         self._lock = threading.Lock()
         self._actions: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+        self._firings: dict[str, Firing] = {}
         self._sid = str(next(_SIDS))
         dnf = pack.dnf
         # Findings no later rule tests need not be asserted into the engine.
@@ -178,12 +179,13 @@ class DurableBackend:
             test = {"$and": [{"t": "finding"}, {"id": ref.rule_id}]}
             patterns.append({f"finding{i}$not" if ref.negated else f"finding{i}": test})
         self._actions[key] = (rule_id, index, tuple(arena_names))
+        self._firings[key] = Firing(rule_id, index)  # the same for every firing without arenas
         return {"all": patterns, "run": _never}
 
     def _assert(self, method: Callable[[int, str], Any], payload: Any, text: Optional[str] = None) -> Optional[int]:
         """Assert (or retract) a fact or a list of facts, given as data or as JSON ``text``, and
         return the session handle, or None if no rule wants it."""
-        code, *rest = method(self._handle, text if text is not None else json.dumps(payload, ensure_ascii=False))
+        code, *rest = method(self._handle, text if text is not None else _encode_json(payload))
         if code == 1:  # MessageNotHandled: no rule wants it
             return None
         if code == 2:
@@ -207,8 +209,10 @@ class DurableBackend:
             name = message[2 : message.index('"', 2)]
             try:
                 rule_id, index, arena_names = self._actions[name]
-                arenas = tuple(_arena_index(message, a) for a in arena_names) if arena_names else ()
-                run.firings.append(Firing(rule_id, index, arenas))
+                if arena_names:
+                    run.firings.append(Firing(rule_id, index, tuple(_arena_index(message, a) for a in arena_names)))
+                else:
+                    run.firings.append(self._firings[name])
                 if rule_id not in run.fired:
                     run.fired.add(rule_id)
                     if rule_id in self._tested:
@@ -280,6 +284,7 @@ def _partitions(n: int) -> list[list[list[int]]]:
 
 
 _DECODER = json.JSONDecoder()
+_encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
 def _arena_index(message: str, pattern: str) -> int:

@@ -60,7 +60,7 @@ class _Progress:
         self.bar: Any = None
         self.shown = 0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: Optional[int]) -> None:
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=t(self.lang, "research.progress"), file=sys.stderr)
             self.bar.__enter__()

@@ -30,8 +30,7 @@ class Facts:
 
 
 def _flatten(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
-    for name in type(model).model_fields:
-        value = getattr(model, name)
+    for name, value in model.__dict__.items():  # the fields, in order
         if value is None or name == "arenas":
             continue
         if isinstance(value, BaseModel):

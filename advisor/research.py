@@ -74,6 +74,7 @@ __all__ = [
     "SampleOptions",
     "load_sample_options",
     "sample_profiles",
+    "iter_sample_profiles",
     "write_samples",
     "sample",
     "write_atomic",
@@ -972,6 +973,24 @@ def _sample_one(seed: Union[int, str], index: int, options: SampleOptions) -> Pr
         ) from None
 
 
+def iter_sample_profiles(
+    n: int,
+    seed: Union[int, str] = 0,
+    *,
+    unknown_rate: Optional[float] = None,
+    options: Optional[SampleOptions] = None,
+) -> Iterator[Profile]:
+    """:func:`sample_profiles`, one at a time: for studies too large to hold in memory."""
+    if n < 0:
+        raise InputError(f"cannot sample {n} profiles", hint="give --n 0 or more")
+    options = options or SampleOptions()
+    if unknown_rate is not None:
+        if not 0 <= unknown_rate <= 1:
+            raise InputError(f"unknown rate {unknown_rate} is not between 0 and 1", hint="give --unknown-rate 0.3, say")
+        options = options.model_copy(update={"unknown_rate": unknown_rate})
+    return (_sample_one(seed, i, options) for i in range(n))
+
+
 def sample_profiles(
     n: int,
     seed: Union[int, str] = 0,
@@ -985,14 +1004,7 @@ def sample_profiles(
     Every field of the model is drawn (see :class:`SampleOptions`); ``unknown_rate`` (default 0.3)
     is the chance that a field is left unknown.
     """
-    if n < 0:
-        raise InputError(f"cannot sample {n} profiles", hint="give --n 0 or more")
-    options = options or SampleOptions()
-    if unknown_rate is not None:
-        if not 0 <= unknown_rate <= 1:
-            raise InputError(f"unknown rate {unknown_rate} is not between 0 and 1", hint="give --unknown-rate 0.3, say")
-        options = options.model_copy(update={"unknown_rate": unknown_rate})
-    return [_sample_one(seed, i, options) for i in range(n)]
+    return list(iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options))
 
 
 def write_samples(

@@ -83,6 +83,8 @@ def warm_latency(n: int, seed: int) -> dict:
 
 
 def throughput(n: int, seed: int) -> dict:
+    """Profiles per second of a batch written to a JSON Lines file, as `advisor batch` runs it
+    (profiles already in memory, so that sampling them is not counted)."""
     import advisor
     from advisor.research import batch, sample_profiles
 
@@ -90,13 +92,14 @@ def throughput(n: int, seed: int) -> dict:
     profiles = sample_profiles(n, seed)
     cores = os.cpu_count() or 1
     out: dict = {"profiles": n, "cores": cores}
-    for engine in ("durable", "python"):
-        for workers in sorted({1, cores}):
-            batch(profiles[:50], pack, engine=engine, workers=1)  # warm up
-            start = time.perf_counter()
-            batch(profiles, pack, engine=engine, workers=workers)
-            elapsed = time.perf_counter() - start
-            out[f"{engine}_{workers}w_per_s"] = round(n / elapsed, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine in ("durable", "python"):
+            for workers in sorted({1, cores}):
+                batch(profiles[:50], pack, engine=engine, workers=1)  # warm up
+                start = time.perf_counter()
+                batch(profiles, pack, engine=engine, workers=workers, output=str(Path(tmp) / "rows.jsonl"), keep_rows=False)
+                elapsed = time.perf_counter() - start
+                out[f"{engine}_{workers}w_per_s"] = round(n / elapsed, 1)
     out["per_core_durable_1w"] = out["durable_1w_per_s"]
     out["ratio_engine_to_baseline_1w"] = round(out["python_1w_per_s"] / out["durable_1w_per_s"], 2)
     return out
@@ -104,33 +107,32 @@ def throughput(n: int, seed: int) -> dict:
 
 LOOP = """
 import advisor
-from advisor.research import sample_profiles
+from advisor.research import iter_sample_profiles
 pack = advisor.load_rules()
-n = {n}
-done = 0
-while done < n:  # profiles are made in chunks, so that only the engine's memory can grow
-    for p in sample_profiles(min(1000, n - done), {seed} + done):
-        advisor.assess(p, pack)
-    done += 1000
-out = {{'profiles': n}}
+for p in iter_sample_profiles({n}, {seed}):  # made one at a time: only the engine's memory can grow
+    advisor.assess(p, pack)
+out = {{'profiles': {n}}}
 """
 
+# A large study as advisor batch runs it: profiles made (read) lazily, rows written as they come.
 BATCH = """
 import advisor
-from advisor.research import batch, sample_profiles
-profiles = sample_profiles({n}, {seed})
-result = batch(profiles, advisor.load_rules(), workers={workers}, output={output!r})
-out = {{'profiles': {n}, 'rows': len(result.rows)}}
+from advisor.research import batch, iter_sample_profiles
+result = batch(iter_sample_profiles({n}, {seed}), advisor.load_rules(), workers={workers}, output={output!r}, keep_rows=False)
+out = {{'profiles': {n}, 'rows': result.row_count}}
 """
 
 
 def memory(small: int, large: int, seed: int) -> dict:
+    """Peak RSS of consecutive assessments and of a batch (one worker, in the process: a pool's
+    workers would not be counted), each at two sizes."""
     out: dict = {}
     for n in (small, large):
         out[f"loop_{n}_peak_rss_mb"] = _child(LOOP.format(n=n, seed=seed))["peak_rss_mb"]
     with tempfile.TemporaryDirectory() as tmp:
         for n in (small, large):
             res = _child(BATCH.format(n=n, seed=seed, workers=1, output=str(Path(tmp) / f"r{n}.jsonl")))
+            assert res["rows"] == n, res
             out[f"batch_{n}_peak_rss_mb"] = res["peak_rss_mb"]
     out["loop_growth"] = round(out[f"loop_{large}_peak_rss_mb"] / out[f"loop_{small}_peak_rss_mb"], 2)
     out["batch_growth"] = round(out[f"batch_{large}_peak_rss_mb"] / out[f"batch_{small}_peak_rss_mb"], 2)

@@ -186,10 +186,12 @@ def test_a_failing_action_becomes_an_engine_error_and_the_engine_recovers(chain_
     profile = _profile(implementation={"strategy": {"exists": False}})
     expected = advisor.assess(profile, chain_pack)
 
-    def boom(*args, **kwargs):
-        raise RuntimeError("boom")
+    class Boom(dict):
+        def __getitem__(self, key):
+            raise RuntimeError("boom")
 
-    monkeypatch.setattr(_engine, "Firing", boom)
+    backend = _engine.backend_for(chain_pack)
+    monkeypatch.setattr(backend, "_firings", Boom(backend._firings))  # the action's bookkeeping fails
     with pytest.raises(advisor.EngineError, match="DIAG-001: RuntimeError: boom"):
         advisor.assess(profile, chain_pack)
     monkeypatch.undo()

@@ -157,3 +157,16 @@ def test_compiled_conditions_evaluate_as_the_tree_does(profile, findings):
     for rule_id, condition in SHIPPED.effective_conditions.items():
         expected = evaluate(condition, facts.values, facts.arenas, finding)
         assert compile_condition(condition)(facts.values, facts.arenas, finding) is expected, rule_id
+
+
+@SETTINGS
+@given(profiles)
+def test_the_brief_of_a_batch_row_is_what_assess_finds(profile):
+    """Batches build their rows from a cheaper brief; it must say what the full assessment says."""
+    from advisor.assessment import _brief
+
+    result = advisor.assess(profile, SHIPPED)
+    municipality, diagnoses, pitfalls, recommendations, highest, questions = _brief(profile, SHIPPED)
+    assert municipality == result.municipality and highest == result.highest_priority()
+    assert (diagnoses, pitfalls, recommendations) == tuple(tuple(f.rule_id for f in fs) for fs in (result.diagnoses, result.pitfalls, result.recommendations))
+    assert questions == len(result.questions)

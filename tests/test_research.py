@@ -258,6 +258,8 @@ def test_samples_are_valid_and_deterministic():
     assert [profile_hash(p) for p in first] != [profile_hash(p) for p in sample_profiles(30, seed=4)]
     assert all(isinstance(p, advisor.Profile) for p in first)
     assert len({profile_hash(p) for p in first}) == 30
+    lazy = research.iter_sample_profiles(30, seed=3)
+    assert not isinstance(lazy, list) and [profile_hash(p) for p in lazy] == [profile_hash(p) for p in first]
 
 
 def test_every_field_is_sampled():
