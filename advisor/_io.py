@@ -14,8 +14,23 @@ from .errors import InputError
 __all__ = ["write_atomic", "open_atomic"]
 
 
+class _Writer:
+    """What :func:`open_atomic` gives: ``write`` and nothing else; a failing write is an
+    :class:`~advisor.errors.InputError` that names the file (other errors of the ``with`` block
+    pass through as they are)."""
+
+    def __init__(self, handle: IO[str], target: Path) -> None:
+        self._handle, self._target = handle, target
+
+    def write(self, text: str) -> int:
+        try:
+            return self._handle.write(text)
+        except OSError as exc:
+            raise InputError(f"cannot write {self._target}: {exc.strerror}", hint="check the free space and permissions") from None
+
+
 @contextlib.contextmanager
-def open_atomic(path: "Union[str, os.PathLike[str]]") -> Iterator[IO[str]]:
+def open_atomic(path: "Union[str, os.PathLike[str]]") -> Iterator[_Writer]:
     """A text file (UTF-8) to write ``path`` through: a temporary file in the same directory that
     replaces ``path`` (:func:`os.replace`) when the ``with`` block ends without an error, and is
     removed when it ends with one. A reader, a crash or Ctrl-C never sees a half-written file; an
@@ -37,18 +52,22 @@ def open_atomic(path: "Union[str, os.PathLike[str]]") -> Iterator[IO[str]]:
         raise InputError(f"cannot write {target}: {exc.strerror}", hint="check that the directory is writable") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as exc:
+            yield _Writer(handle, target)
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:
+                raise InputError(f"cannot write {target}: {exc.strerror}", hint="check the free space and permissions") from None
+        try:
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise InputError(f"cannot write {target}: {exc.strerror}", hint="check the path and permissions") from None
+    except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write {target}: {exc.strerror}", hint="check the path and permissions") from None
         raise
 
 

@@ -31,7 +31,7 @@ import random
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -503,7 +503,7 @@ class _BatchRun:
 class _RowWriter:
     """Rows written to JSON Lines or CSV as they come (through :func:`open_atomic`)."""
 
-    def __init__(self, handle: IO[str], fmt: str) -> None:
+    def __init__(self, handle: Any, fmt: str) -> None:
         self.handle, self.fmt = handle, fmt
         self.count = 0
         if fmt == "csv":

@@ -346,6 +346,29 @@ def test_write_atomic_replaces_and_keeps_the_mode(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["x.yaml"]
 
 
+def test_open_atomic_names_the_file_only_for_its_own_errors(tmp_path, monkeypatch):
+    """A failing write names the target; any other error of the block passes through unchanged
+    (a broken pipe to a worker is not "cannot write results.jsonl"); either way nothing is left."""
+    from advisor._io import open_atomic
+
+    target = tmp_path / "rows.jsonl"
+    with pytest.raises(BrokenPipeError):
+        with open_atomic(target) as out:
+            out.write("a\n")
+            raise BrokenPipeError(32, "Broken pipe")
+    assert os.listdir(tmp_path) == []
+
+    class Full:
+        def write(self, text):
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(advisor.InputError, match=r"cannot write .*rows.jsonl: No space left on device"):
+        with open_atomic(target) as out:
+            monkeypatch.setattr(out, "_handle", Full())
+            out.write("a\n")
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
 def test_profile_yaml_round_trips_every_example(name):
     try:
