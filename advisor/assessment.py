@@ -371,7 +371,7 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
     return out
 
 
-def engine_label(engine: str) -> tuple[str, str]:
+def _engine_label(engine: str) -> tuple[str, str]:
     """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
     from . import __version__
     from ._engine import ENGINE_NAME, engine_version
@@ -383,11 +383,11 @@ def engine_label(engine: str) -> tuple[str, str]:
     raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
 
 
-def manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
+def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
     """The manifest of an assessment of a profile whose :func:`profile_hash` is ``profile_digest``."""
     from . import __version__
 
-    name, version = engine_label(engine)
+    name, version = _engine_label(engine)
     return _construct(
         Manifest,
         {
@@ -437,7 +437,7 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = 
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)
     facts, by_rule = _run(profile, pack, engine)
-    manifest = manifest_for(pack, engine, profile_hash(profile))
+    manifest = _manifest_for(pack, engine, profile_hash(profile))
     fired = frozenset(by_rule)
     recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
     addresses: dict[str, list[str]] = {}

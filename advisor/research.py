@@ -41,7 +41,7 @@ from . import __version__
 from ._documents import read_file
 from ._profile_io import load_profile
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
-from .assessment import Manifest, _brief, _construct, engine_label, manifest_for, profile_hash
+from .assessment import Manifest, _brief, _construct, _engine_label, _manifest_for, profile_hash
 from .errors import EngineError, InputError, ProfileError, did_you_mean
 from .profile import Profile
 from .rulepack import RulePack
@@ -418,7 +418,7 @@ class _BatchRun:
         self.skipped: list[SkippedProfile] = []
         self.assessed = 0
         self._digest = hashlib.sha256()
-        self._manifests = [manifest_for(pack, engine, "") for pack in self.packs]
+        self._manifests = [_manifest_for(pack, engine, "") for pack in self.packs]
         if isinstance(profiles, (list, tuple)):
             sources: Iterable[tuple[str, Union[str, Profile]]] = profile_sources(profiles)
             self.total: Optional[int] = len(sources)  # type: ignore[arg-type]
@@ -429,19 +429,19 @@ class _BatchRun:
         self._workers, self._client, self._progress = workers, client, progress
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
-        labels: list[str] = []  # the source of each task under way, by index
+        labels: dict[int, str] = {}  # the source of each task under way, by index
 
         def tasks() -> Iterator[Task]:
+            index = -1
             for index, (label, item) in enumerate(self._sources):
-                labels.append(label)
+                labels[index] = label
                 yield index, item
-            if not labels:
+            if index < 0:
                 raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles")
 
         done = 0
         for index, briefs, error in _outcomes(tasks(), self.total, self.packs, self.engine, self._workers, self._client):
-            source = labels[index]
-            labels[index] = ""  # the labels of finished tasks are not kept
+            source = labels.pop(index)
             done += 1
             if self._progress is not None:
                 self._progress(done, self.total)
@@ -478,7 +478,7 @@ class _BatchRun:
             yield source, rows
 
     def manifest(self) -> RunManifest:
-        engine_name, engine_version = engine_label(self.engine)
+        engine_name, engine_version = _engine_label(self.engine)
         return RunManifest(
             advisor_version=__version__,
             engine=engine_name,
@@ -1008,13 +1008,16 @@ def sample_profiles(
 
 
 def write_samples(
-    profiles: Sequence[Profile],
+    profiles: Iterable[Profile],
     directory: "Union[str, os.PathLike[str]]",
     *,
     fmt: str = "yaml",
     note: str = "",
+    total: Optional[int] = None,
 ) -> list[Path]:
-    """Write each profile to ``directory/sample-NNNN.yaml`` (or ``.json``), atomically."""
+    """Write each profile to ``directory/sample-NNNN.yaml`` (or ``.json``), atomically.
+
+    ``profiles`` may be an iterator (written as it goes); then give ``total``, their number."""
     if fmt not in ("yaml", "json"):
         raise InputError(f"unknown profile format {fmt!r}", hint="use yaml or json")
     target = Path(directory)
@@ -1022,7 +1025,10 @@ def write_samples(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create directory {target}: {exc.strerror}", hint="check the path and permissions") from None
-    width = max(4, len(str(len(profiles))))
+    if total is None:
+        profiles = list(profiles)
+        total = len(profiles)
+    width = max(4, len(str(total)))
     written = []
     for i, profile in enumerate(profiles):
         data = profile.model_dump(mode="json", exclude_none=True)
@@ -1030,7 +1036,7 @@ def write_samples(
         if fmt == "json":
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         else:
-            header = f"# Synthetic profile {i + 1} of {len(profiles)}{', ' + note if note else ''}. Not a real municipality.\n"
+            header = f"# Synthetic profile {i + 1} of {total}{', ' + note if note else ''}. Not a real municipality.\n"
             text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         write_atomic(path, text)
         written.append(path)
@@ -1049,5 +1055,5 @@ def sample(
     """:func:`sample_profiles` and :func:`write_samples` in one call (``advisor sample``)."""
     if options is not None and not isinstance(options, SampleOptions):
         options = load_sample_options(options)
-    profiles = sample_profiles(n, seed, unknown_rate=unknown_rate, options=options)
-    return write_samples(profiles, directory, fmt=fmt, note=f"advisor sample --seed {seed}")
+    profiles = iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options)
+    return write_samples(profiles, directory, fmt=fmt, note=f"advisor sample --seed {seed}", total=n)

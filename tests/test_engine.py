@@ -109,6 +109,55 @@ def test_negated_finding_blocks_a_later_stage(chain_pack):
     assert result.diagnoses[-1].arenas == ("A",) or result.diagnoses[0].arenas == ("A",)
 
 
+NEGATION_RULES = """
+  - id: RECO-003
+    kind: recommendation
+    factor: implementation
+    phase: design
+    priority: low
+    evidence: empirical
+    title: {en: r3, nb: r3}
+    message: {en: r3, nb: r3}
+    when:
+      all:
+        - {fact: resources.coordinator_fte, lt: 1}
+        - {not: {finding: PITF-001}}
+        - {not: {finding: DIAG-003}}
+    sources: ["000_981a243478f15921.txt §6"]
+  - id: DIAG-003
+    kind: diagnosis
+    factor: implementation
+    phase: design
+    priority: low
+    evidence: empirical
+    title: {en: d3, nb: d3}
+    message: {en: d3, nb: d3}
+    when: {fact: resources.coordinator_fte, eq: 0}
+    sources: ["000_981a243478f15921.txt §6"]
+"""
+
+
+def test_a_negated_finding_waits_for_every_earlier_stage(tmp_path):
+    """RECO-003 (stage 3) must not fire when PITF-001 (stage 2, resting on DIAG-001 of stage 1)
+    or DIAG-003 fires, although it is compiled without a gate for its positive tests; engine and
+    reference agree on every combination."""
+    path = tmp_path / "negation.yaml"
+    path.write_text(CHAIN_PACK + NEGATION_RULES, encoding="utf-8")
+    pack = advisor.load_rules(path)
+    seen = set()
+    for exists in (False, True):
+        for fte in (0, 0.5, 2):
+            for arenas in ([], [{"ladder_level": 1}]):
+                profile = _profile(implementation={"strategy": {"exists": exists}}, resources={"coordinator_fte": fte}, arenas=arenas)
+                result = advisor.assess(profile, pack)
+                reference = advisor.assess(profile, pack, engine="python")
+                assert result.model_copy(update={"manifest": reference.manifest}) == reference
+                expected = fte < 1 and "PITF-001" not in result.fired and fte != 0
+                assert ("RECO-003" in result.fired) == expected
+                seen.add(("PITF-001" in result.fired, "RECO-003" in result.fired))
+    assert seen == {(True, False), (False, True), (False, False)}
+
+
 def test_no_findings_is_a_valid_result(chain_pack):
     result = advisor.assess(advisor.Profile(), chain_pack)
     assert result.findings == ()
