@@ -86,6 +86,7 @@ ProfileLike = Union[str, "os.PathLike[str]", Profile, tuple[str, Profile]]
 PackLike = Union[RulePack, str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 OUTPUT_FORMATS = ("jsonl", "csv")
 ENGINES = ("durable", "python")
 
@@ -189,7 +190,7 @@ class BatchRow(_Result):
             "profile_hash": self.manifest.profile_hash,
             "highest_priority": self.highest_priority,
             "questions": self.questions,
-            "fired": sorted(self.fired),
+            "fired": sorted(self.diagnoses + self.pitfalls + self.recommendations),
             "diagnoses": list(self.diagnoses),
             "pitfalls": list(self.pitfalls),
             "recommendations": list(self.recommendations),
@@ -468,7 +469,7 @@ class _BatchRun:
                         "recommendations": recommendations,
                         "highest_priority": highest,
                         "questions": questions,
-                        "manifest": base.model_copy(update={"profile_hash": digest}),
+                        "manifest": _construct(Manifest, {**base.__dict__, "profile_hash": digest}),
                     },
                 )
                 counts = self.fire_counts[pack_label]
@@ -513,7 +514,7 @@ class _RowWriter:
     def write(self, row: BatchRow) -> None:
         record = row.record()
         if self.fmt == "jsonl":
-            self.handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            self.handle.write(_encode_json(record) + "\n")
         else:
             self.csv.writerow(["" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k] for k in CSV_HEADER])
         self.count += 1

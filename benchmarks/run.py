@@ -106,13 +106,14 @@ def throughput(n: int, seed: int) -> dict:
         rows = str(Path(tmp) / "rows.jsonl")
 
         def timed(engine: str, workers: int, count: int) -> float:
-            """Median of three runs: this machine's timings wander by ±10 %."""
+            """Best of three runs (as timeit does): this machine's timings wander by 10-20 %
+            with the load of its neighbours, and the best run is the one least disturbed."""
             times = []
             for _ in range(3):
                 start = time.perf_counter()
                 batch(profiles[:count], pack, engine=engine, workers=workers, output=rows, keep_rows=False)
                 times.append(time.perf_counter() - start)
-            return statistics.median(times)
+            return min(times)
 
         for engine in ("durable", "python"):
             batch(profiles[:50], pack, engine=engine, workers=1)  # warm up: compile, caches
