@@ -10,6 +10,9 @@ for use from a notebook::
     comparison = research.compare(profiles, ["default", "examples/variants/strict-anchoring.yaml"])
     comparison.comparisons[0].rules          # per-rule agreement, Cohen's kappa
 
+    # a large study: profiles made one at a time, rows written as they come, memory flat
+    research.batch(research.iter_sample_profiles(100_000, seed=1), output="rows.jsonl", keep_rows=False)
+
 Batches run in parallel over the machine's cores (a process pool; each worker compiles each pack
 once), or on a Dask cluster (``client=``, the optional extra ``advisor[distributed]``). The output
 does not depend on how the work was spread: rows come in the order of the profiles given, then of
