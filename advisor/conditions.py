@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 
 from ._schema import FieldSpec, arena_fields, profile_fields
 from .errors import PathPart, RulePackError, did_you_mean
+from .i18n import OP_WORDS, t
 
 __all__ = [
     "Compare",
@@ -31,6 +32,7 @@ __all__ = [
     "compile_condition",
     "to_dnf",
     "describe",
+    "describe_value",
     "walk",
     "MAX_TERMS",
 ]
@@ -244,29 +246,32 @@ def walk(node: Condition) -> Iterator[Condition]:
         yield from walk(node.item)
 
 
-_OP_WORDS = {"eq": "is", "ne": "is not", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "is one of", "not_in": "is none of"}
-
-
-def describe(node: Condition) -> str:
-    """The condition in plain words (English), for catalogues and explanations."""
-    if isinstance(node, Compare):
-        value = ", ".join(map(_plain, node.value)) if node.op in ("in", "not_in") else _plain(node.value)
-        return f"{node.path} {_OP_WORDS[node.op]} {value}"
-    if isinstance(node, AllOf):
-        return "(" + " and ".join(describe(i) for i in node.items) + ")" if len(node.items) > 1 else describe(node.items[0])
-    if isinstance(node, AnyOf):
-        return "(" + " or ".join(describe(i) for i in node.items) + ")" if len(node.items) > 1 else describe(node.items[0])
-    if isinstance(node, Not):
-        return f"not {describe(node.item)}"
-    if isinstance(node, FindingRef):
-        return f"{'not ' if node.negated else ''}finding {node.rule_id}"
-    return f"some arena has {describe(node.item)}"
-
-
-def _plain(value: Any) -> str:
+def describe_value(value: Any, lang: str = "en") -> str:
+    """A fact value as written in a profile (``true``, ``main_goal``, ``2``), or "unknown"."""
+    if value is None:
+        return t(lang, "explain.unknown")
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(describe_value(v, lang) for v in value)
     return str(value)
+
+
+def describe(node: Condition, lang: str = "en", prefix: str = "") -> str:
+    """The condition in plain words in ``lang``, for catalogues and explanations; ``prefix`` goes
+    before the field paths of an arena (``arenas[A].``)."""
+    if isinstance(node, Compare):
+        return f"{prefix}{node.path} {OP_WORDS[lang][node.op]} {describe_value(node.value, lang)}"
+    if isinstance(node, (AllOf, AnyOf)):
+        joiner = t(lang, "explain.and" if isinstance(node, AllOf) else "explain.or")
+        parts = [describe(i, lang, prefix) for i in node.items]
+        return parts[0] if len(parts) == 1 else "(" + f" {joiner} ".join(parts) + ")"
+    if isinstance(node, Not):
+        return f"{t(lang, 'explain.not')} {describe(node.item, lang, prefix)}"
+    if isinstance(node, FindingRef):
+        text = t(lang, "explain.finding_ref", id=node.rule_id)
+        return f"{t(lang, 'explain.not')} {text}" if node.negated else text
+    return t(lang, "explain.some_arena", cond=describe(node.item, lang))
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from typing import Any, Callable, Literal, Mapping, Optional, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from .assessment import arena_label, assess, rule_states
-from .conditions import AllOf, AnyOf, Compare, Condition, FindingRef, Not, describe, evaluate
+from .conditions import AllOf, AnyOf, Compare, Condition, FindingRef, Not, describe, describe_value, evaluate
 from .errors import RulePackError, did_you_mean
 from .facts import Facts, profile_facts
-from .i18n import LANGUAGES, t
+from .i18n import LANGUAGES, OP_WORDS, t
 from .profile import Profile
 from .rulepack import RulePack, Text
 
@@ -28,12 +28,6 @@ __all__ = ["Node", "Explanation", "explain", "render_explanation", "find_rule", 
 NodeKind = Literal["compare", "all", "any", "not", "finding", "any_arena", "arena"]
 
 #: Comparison operators in words, per language.
-OP_WORDS: dict[str, dict[str, str]] = {
-    "en": {"eq": "is", "ne": "is not", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "is one of", "not_in": "is none of"},
-    "nb": {"eq": "er", "ne": "er ikke", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "er en av", "not_in": "er ingen av"},
-}
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -111,39 +105,8 @@ def find_rule(pack: RulePack, rule_id: str) -> str:
     )
 
 
-def describe_value(value: Any, lang: str = "en") -> str:
-    """A fact value as written in a profile (``true``, ``main_goal``, ``2``), or "unknown"."""
-    if value is None:
-        return t(lang, "explain.unknown")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (tuple, list)):
-        return ", ".join(describe_value(v, lang) for v in value)
-    return str(value)
-
-
-def _compare_text(node: Compare, lang: str, prefix: str = "") -> str:
-    return f"{prefix}{node.path} {OP_WORDS[lang][node.op]} {describe_value(node.value, lang)}"
-
-
 def _both(make: Callable[[str], str]) -> Text:
     return Text(**{lang: make(lang) for lang in LANGUAGES})
-
-
-def _cond_text(node: Condition, lang: str, prefix: str = "") -> str:
-    """A whole condition in words, in ``lang``; ``prefix`` goes before arena field paths."""
-    if isinstance(node, Compare):
-        return _compare_text(node, lang, prefix)
-    if isinstance(node, (AllOf, AnyOf)):
-        joiner = t(lang, "explain.and" if isinstance(node, AllOf) else "explain.or")
-        parts = [_cond_text(i, lang, prefix) for i in node.items]
-        return parts[0] if len(parts) == 1 else "(" + f" {joiner} ".join(parts) + ")"
-    if isinstance(node, Not):
-        return f"{t(lang, 'explain.not')} {_cond_text(node.item, lang, prefix)}"
-    if isinstance(node, FindingRef):
-        text = t(lang, "explain.finding_ref", id=node.rule_id)
-        return f"{t(lang, 'explain.not')} {text}" if node.negated else text
-    return t(lang, "explain.some_arena", cond=_cond_text(node.item, lang))
 
 
 class _Walker:
@@ -168,7 +131,7 @@ class _Walker:
     def node(self, cond: Condition, values: Mapping[str, Any], arena: Optional[int] = None) -> Node:
         arenas = self.facts.arenas
         value = evaluate(cond, values, arenas if arena is None else None, self.finding)
-        whole = _both(lambda lang: _cond_text(cond, lang, self._prefix(arena)))
+        whole = _both(lambda lang: describe(cond, lang, self._prefix(arena)))
         if isinstance(cond, Compare):
             actual = values.get(cond.path)
             shown = self._prefix(arena) + cond.path
@@ -212,7 +175,7 @@ class _Walker:
                     kind="arena",
                     value=evaluate(cond.item, known, None, self.finding),
                     text=_both(lambda lang, i=i: t(lang, "explain.arena", name=self.labels[i])),
-                    condition=_both(lambda lang, i=i: _cond_text(cond.item, lang, self._prefix(i))),
+                    condition=_both(lambda lang, i=i: describe(cond.item, lang, self._prefix(i))),
                     arena=self.labels[i],
                     children=(self.node(cond.item, known, i),),
                 )

@@ -9,9 +9,15 @@ from __future__ import annotations
 import os
 from typing import Mapping, Optional
 
-__all__ = ["LANGUAGES", "STRINGS", "t", "resolve_language"]
+__all__ = ["LANGUAGES", "OP_WORDS", "STRINGS", "t", "resolve_language"]
 
 LANGUAGES = ("en", "nb")
+
+#: How conditions name their comparison operators, by language.
+OP_WORDS: dict[str, dict[str, str]] = {
+    "en": {"eq": "is", "ne": "is not", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "is one of", "not_in": "is none of"},
+    "nb": {"eq": "er", "ne": "er ikke", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "er en av", "not_in": "er ingen av"},
+}
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {

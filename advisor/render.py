@@ -205,7 +205,7 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
         f"{t(lang, 'phase')}: {t(lang, 'phase.' + rule.phase)}",
         f"{t(lang, 'priority')}: {t(lang, 'priority.' + rule.priority)}",
         f"{t(lang, 'evidence')}: {t(lang, 'evidence.' + rule.evidence)}",
-        f"{t(lang, 'condition')}: {pack.describe(rule.id)}",
+        f"{t(lang, 'condition')}: {pack.describe(rule.id, lang)}",
     ]
     if rule.when is not None:
         lines.append("")

@@ -218,9 +218,9 @@ class RulePack(BaseModel):
         """The rules, diagnoses first, then pitfalls, then recommendations."""
         return tuple(sorted(self.rules, key=lambda r: r.stage))
 
-    def describe(self, rule_id: str) -> str:
-        """The effective condition of a rule in plain words."""
-        return describe(self.effective_conditions[rule_id])
+    def describe(self, rule_id: str, lang: str = "en") -> str:
+        """The effective condition of a rule in plain words, in ``lang``."""
+        return describe(self.effective_conditions[rule_id], lang)
 
 
 # --------------------------------------------------------------------------------------------

@@ -82,3 +82,25 @@ def test_engine_agrees_with_three_valued_evaluation_over_combinations(pack):
                 if rule.kind == stage and evaluate(pack.effective_conditions[rule.id], facts.values, facts.arenas, lambda r: r in expected) is True:
                     expected.add(rule.id)
         assert engine.fired == expected, values
+
+
+def test_conditions_are_described_in_either_language():
+    from advisor.conditions import describe
+
+    node = parse_condition(
+        {
+            "any": [
+                {"all": [{"fact": "plan.co_creation_status", "ge": "main_goal"}, {"not": {"finding": "LEAD-001"}}]},
+                {"any_arena": {"fact": "ladder_level", "in": [1, 2]}},
+                {"fact": "context.recent_merger", "eq": True},
+            ]
+        }
+    )
+    assert describe(node) == (
+        "((plan.co_creation_status ≥ main_goal and not finding LEAD-001) or some arena has ladder_level is one of 1, 2"
+        " or context.recent_merger is true)"
+    )
+    assert describe(node, "nb") == (
+        "((plan.co_creation_status ≥ main_goal og ikke funnet LEAD-001) eller en arena har ladder_level er en av 1, 2"
+        " eller context.recent_merger er true)"
+    )
