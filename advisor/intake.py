@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Protocol, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._io import write_atomic
 from ._profile_io import load_profile, parse_profile
@@ -193,18 +193,44 @@ def _yes_no(io: IntakeIO, lang: str, prompt: str, dont_know: bool) -> Optional[b
             io.say(t(lang, "init.invalid", error=t(lang, "init.bad_bool")))
 
 
-def _checker(data: dict[str, Any], put: Callable[[dict[str, Any], Any], None]) -> Callable[[Any], None]:
+def _checker(data: dict[str, Any], put: Callable[[dict[str, Any], Any], None], lang: str) -> Callable[[Any], None]:
     """A check that the profile stays valid with the answer in it (ranges, lengths)."""
 
     def check(value: Any) -> None:
         trial = _copy(data)
         put(trial, value)
         try:
-            parse_profile(trial, name="answer")
-        except ProfileError as exc:
-            raise _Invalid(exc.message) from None
+            Profile.model_validate(trial)
+        except ValidationError as exc:
+            problem = _range_problem(exc, value, lang)
+            if problem is None:  # anything else: the profile reader's own message
+                try:
+                    parse_profile(trial, name="answer")
+                except ProfileError as error:
+                    problem = error.message
+            raise _Invalid(problem or str(exc)) from None
 
     return check
+
+
+#: The limits of the profile model an answer can break, and how the interview names each.
+_LIMITS = {
+    "greater_than_equal": ("ge", "init.too_small"),
+    "less_than_equal": ("le", "init.too_large"),
+    "greater_than": ("gt", "init.not_above"),
+    "less_than": ("lt", "init.not_below"),
+    "string_too_long": ("max_length", "init.too_long"),
+}
+
+
+def _range_problem(exc: ValidationError, value: Any, lang: str) -> Optional[str]:
+    """A broken limit of the profile model (a range, a length) in ``lang``, else None."""
+    error = exc.errors()[0]
+    limit = _LIMITS.get(error["type"])
+    if limit is None:
+        return None
+    key, text = limit
+    return t(lang, text, limit=error.get("ctx", {}).get(key), value=value)
 
 
 def _copy(data: Any) -> Any:
@@ -228,7 +254,7 @@ def _ask_arena(io: IntakeIO, lang: str, data: dict[str, Any], index: int) -> Non
         def put(trial: dict[str, Any], value: Any, field: str = spec.path) -> None:
             trial["arenas"][index][field] = value
 
-        value = _ask(io, lang, f"arenas[].{spec.path}", spec, _checker(data, put))
+        value = _ask(io, lang, f"arenas[].{spec.path}", spec, _checker(data, put, lang))
         if value is not None:
             arena[spec.path] = value
 
@@ -253,7 +279,7 @@ def interview(io: IntakeIO, lang: str = "en", start: Optional[Profile] = None) -
             def put(trial: dict[str, Any], value: Any, path: str = spec.path) -> None:
                 _set(trial, path, value)
 
-            value = _ask(io, lang, spec.path, spec, _checker(data, put))
+            value = _ask(io, lang, spec.path, spec, _checker(data, put, lang))
             if value is not None:
                 _set(data, spec.path, value)
     # arenas: a repeatable group

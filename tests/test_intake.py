@@ -224,10 +224,21 @@ def test_invalid_answers_are_asked_again(tmp_path):
     assert facts == {"context.population": 12000, "context.recent_merger": True, "plan.co_creation_status": "main_goal"}
     out_text = result.stdout
     assert "Not understood: write a whole number." in out_text
-    assert "Not understood: must be greater than or equal to 0, got -5." in out_text
+    assert "Not understood: must be at least 0, not -5." in out_text
     assert "Not understood: answer yes or no." in out_text
     assert "Not understood: choose a number from 1 to 5 or one of the values." in out_text
-    assert "Not understood: must be greater than or equal to 1950, got 1800." in out_text
+    assert "Not understood: must be at least 1950, not 1800." in out_text
+
+
+def test_an_answer_out_of_range_is_explained_in_the_interview_language(tmp_path):
+    out = tmp_path / "p.yaml"
+    answers = {"context.population": ["-5", "12000"], "plan.adopted_year": ["1800", "2019"]}
+    result = init(str(out), "--lang", "nb", input=script(answers, lang="nb"))
+    assert result.exit_code == 0, result.output
+    assert "Forstod ikke svaret: må være minst 0, ikke -5." in result.stdout
+    assert "Forstod ikke svaret: må være minst 1950, ikke 1800." in result.stdout
+    assert "must be" not in result.stdout and "Input should" not in result.stdout
+    assert profile_facts(advisor.load_profile(out)).values["plan.adopted_year"] == 2019
 
 
 def test_invalid_arena_answer_is_asked_again(tmp_path):
@@ -239,7 +250,7 @@ def test_invalid_arena_answer_is_asked_again(tmp_path):
     lines[start + fields.index("ladder_level")] = "7\n3"
     result = init(str(out), input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
-    assert "must be less than or equal to 5, got 7" in result.stdout
+    assert "must be at most 5, not 7" in result.stdout
     assert advisor.load_profile(out).arenas[0].ladder_level == 3
 
 
