@@ -171,18 +171,25 @@ def factor_chart(
     bar_x = label_w + 10
     bar_w = width - bar_x - note_w
     bar_h = 24
-    most = max([len(b.blocks) for g in groups for b in g.bars] + [1])
+    # A block wide enough for its rule id; a bar with more blocks than fit goes on in a new row
+    # below, so that every block keeps its label however many findings a factor has.
+    per_row = max(1, bar_w // 64)
+    most = max([min(len(b.blocks), per_row) for g in groups for b in g.bars] + [1])
     block_w = max(8, min(76, bar_w // most))
     with_labels = any(b.label for g in groups for b in g.bars)
+
+    def bar_rows(bar: Bar) -> int:
+        return max(1, -(-len(bar.blocks) // per_row))
+
     out: list[str] = []
     y = 8
     for group in groups:
         # With labelled bars (several informants) the factor is a heading above its bars;
         # otherwise it sits to the left of its one bar.
         head = [group.label] if with_labels else wrap(group.label, 24, 2)
-        rows = len(group.bars)
         top = 26 if with_labels else 0
-        group_h = max(top + rows * (bar_h + 6) + 4, len(head) * 17 + 8)
+        bars_h = sum(bar_rows(b) * (bar_h + 3) + 3 for b in group.bars)
+        group_h = max(top + bars_h + 4, len(head) * 17 + 8)
         out.append('<g class="factor">')
         out.append(f'<line x1="0" y1="{y}" x2="{width}" y2="{y}" stroke="#bbb" stroke-width="1"/>')
         for i, line in enumerate(head):
@@ -200,19 +207,21 @@ def factor_chart(
                 )
                 out.append(_text(bar_x + 8, cy, bar.empty_text, size=12, fill="#444"))
                 x = bar_x + block_w * 2
-            for block in bar.blocks:
+            for i, block in enumerate(bar.blocks):
+                bx = x + (i % per_row) * block_w
+                row_y = by + (i // per_row) * (bar_h + 3)
+                row_cy = row_y + bar_h // 2 + 4
                 out.append(
-                    f'<rect x="{x}" y="{by}" width="{block_w}" height="{bar_h}" fill="{_fill(prefix, block.priority)}" '
+                    f'<rect x="{bx}" y="{row_y}" width="{block_w}" height="{bar_h}" fill="{_fill(prefix, block.priority)}" '
                     f'stroke="{INK}" stroke-width="1"><title>{esc(block.tooltip or block.label)}</title></rect>'
                 )
                 if _text_width(block.label, 10.5) + 4 <= block_w:
                     if block.priority == "critical":
-                        out.append(_text(x + block_w / 2, cy, block.label, size=10.5, anchor="middle", fill="#fff"))
+                        out.append(_text(bx + block_w / 2, row_cy, block.label, size=10.5, anchor="middle", fill="#fff"))
                     else:
-                        out.append(_text(x + block_w / 2, cy, block.label, size=10.5, anchor="middle", halo=True))
-                x += block_w
+                        out.append(_text(bx + block_w / 2, row_cy, block.label, size=10.5, anchor="middle", halo=True))
             out.append(_text(bar_x + bar_w + 12, cy, bar.note, size=13))
-            by += bar_h + 6
+            by += bar_rows(bar) * (bar_h + 3) + 3
         out.append("</g>")
         y += group_h + 8
     # legend

@@ -410,3 +410,19 @@ def test_screenshot_script_says_when_chromium_is_missing(tmp_path):
     assert done.returncode == 2
     assert "Chromium not found" in done.stderr and "apt-get install chromium" in done.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_factor_with_many_findings_wraps_its_bar_and_keeps_every_label():
+    blocks = tuple(_svg.Block(f"IMPL-0{i:02d}", "high" if i % 2 else "medium") for i in range(17))
+    groups = [
+        _svg.BarGroup("Implementation strategy", (_svg.Bar(None, blocks, "weight 42"),)),
+        _svg.BarGroup("Relations", (_svg.Bar(None, blocks[:2], "weight 4"),)),
+    ]
+    svg = _svg.factor_chart(groups, [("high", "High"), ("medium", "Medium")], title="t", desc="d")
+    assert all(f">{b.label}</text>" in svg for b in blocks)  # every block labelled
+    rects = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="24" fill="url', svg)
+    rows = sorted({float(y) for _, y, _ in rects[:17]})
+    assert len(rows) == 3  # 17 blocks at 7 per row
+    assert {float(w) for _, _, w in rects} == {64.0}
+    relations_y = min(float(y) for _, y, _ in rects[17:])
+    assert relations_y > rows[-1] + 24  # the next factor starts below the third row
