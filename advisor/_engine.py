@@ -51,6 +51,7 @@ from typing import Any, Callable, Optional, Protocol
 import durable_rules_engine as _C
 from durable import engine as _durable
 
+from ._io import dumps_compact
 from ._schema import arena_fields, profile_fields
 from .conditions import Compare, Term
 from .errors import EngineError
@@ -194,7 +195,7 @@ class DurableBackend:
     def _assert(self, method: Callable[[int, str], Any], payload: Any, text: Optional[str] = None) -> Optional[int]:
         """Assert (or retract) a fact or a list of facts, given as data or as JSON ``text``, and
         return the session handle, or None if no rule wants it."""
-        code, *rest = method(self._handle, text if text is not None else _encode_json(payload))
+        code, *rest = method(self._handle, text if text is not None else dumps_compact(payload))
         if code == 1:  # MessageNotHandled: no rule wants it
             return None
         if code == 2:
@@ -296,7 +297,6 @@ def _partitions(n: int) -> list[list[list[int]]]:
 
 
 _DECODER = json.JSONDecoder()
-_encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
 def _arena_index(message: str, pattern: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import tempfile
@@ -11,7 +12,10 @@ from typing import IO, Iterator, Union
 
 from .errors import InputError
 
-__all__ = ["write_atomic", "open_atomic"]
+__all__ = ["write_atomic", "open_atomic", "dumps_compact"]
+
+#: JSON text without spaces or ASCII escapes, for facts and rows (keeps the key order).
+dumps_compact = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
 class _Writer:

@@ -10,6 +10,7 @@ known conclusions: a finding either fired or it did not.
 
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
@@ -278,58 +279,6 @@ def describe(node: Condition, lang: str = "en", prefix: str = "") -> str:
 # three-valued evaluation
 
 
-def _and(values: Iterator[Optional[bool]]) -> Optional[bool]:
-    result: Optional[bool] = True
-    for v in values:
-        if v is False:
-            return False
-        if v is None:
-            result = None
-    return result
-
-
-def _or(values: Iterator[Optional[bool]]) -> Optional[bool]:
-    result: Optional[bool] = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            result = None
-    return result
-
-
-def evaluate(
-    node: Condition,
-    facts: Mapping[str, Any],
-    arenas: Optional[Sequence[Mapping[str, Any]]],
-    finding: Callable[[str], Optional[bool]],
-) -> Optional[bool]:
-    """Evaluate ``node`` three-valued.
-
-    ``facts`` maps fact paths to known values (unknown facts are absent), ``arenas`` is the list
-    of arenas as mappings of known values (``None`` when the arenas are unknown), and
-    ``finding(id)`` says whether an earlier finding fired (``None`` for undecided).
-    """
-    if isinstance(node, Compare):
-        return node.test(facts.get(node.path))
-    if isinstance(node, AllOf):
-        return _and(evaluate(i, facts, arenas, finding) for i in node.items)
-    if isinstance(node, AnyOf):
-        return _or(evaluate(i, facts, arenas, finding) for i in node.items)
-    if isinstance(node, Not):
-        value = evaluate(node.item, facts, arenas, finding)
-        return None if value is None else not value
-    if isinstance(node, FindingRef):
-        value = finding(node.rule_id)
-        if value is None:
-            return None
-        return (not value) if node.negated else value
-    if arenas is None:
-        return None
-    result = _or(evaluate(node.item, arena, None, finding) for arena in arenas)
-    return result
-
-
 Evaluator = Callable[
     [Mapping[str, Any], Optional[Sequence[Mapping[str, Any]]], Callable[[str], Optional[bool]]], Optional[bool]
 ]
@@ -370,8 +319,8 @@ def _compile_compare(node: Compare) -> Evaluator:
 
 
 def compile_condition(node: Condition) -> Evaluator:
-    """``node`` compiled into a function of ``(facts, arenas, finding)`` that returns what
-    :func:`evaluate` returns for the same arguments, faster (the tree is walked once, here)."""
+    """``node`` compiled into a function of ``(facts, arenas, finding)`` that evaluates it
+    three-valued (see :func:`evaluate`); the tree is walked once, here, not on every call."""
     if isinstance(node, Compare):
         return _compile_compare(node)
     if isinstance(node, (AllOf, AnyOf)):
@@ -420,6 +369,25 @@ def compile_condition(node: Condition) -> Evaluator:
         return result
 
     return some_arena
+
+
+def evaluate(
+    node: Condition,
+    facts: Mapping[str, Any],
+    arenas: Optional[Sequence[Mapping[str, Any]]],
+    finding: Callable[[str], Optional[bool]],
+) -> Optional[bool]:
+    """Evaluate ``node`` three-valued.
+
+    ``facts`` maps fact paths to known values (unknown facts are absent), ``arenas`` is the list
+    of arenas as mappings of known values (``None`` when the arenas are unknown), and
+    ``finding(id)`` says whether an earlier finding fired (``None`` for undecided). The node is
+    compiled once (:func:`compile_condition`) and the compiled function kept for the next call.
+    """
+    return _compiled(node)(facts, arenas, finding)
+
+
+_compiled = functools.lru_cache(maxsize=8192)(lambda node: compile_condition(node))
 
 
 # --------------------------------------------------------------------------------------------

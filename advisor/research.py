@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._io import open_atomic, write_atomic
+from ._io import dumps_compact, open_atomic, write_atomic
 from . import __version__
 from ._documents import read_file
 from ._profile_io import load_profile
@@ -89,7 +89,6 @@ ProfileLike = Union[str, "os.PathLike[str]", Profile, tuple[str, Profile]]
 PackLike = Union[RulePack, str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 OUTPUT_FORMATS = ("jsonl", "csv")
 ENGINES = ("durable", "python")
 
@@ -517,7 +516,7 @@ class _RowWriter:
     def write(self, row: BatchRow) -> None:
         record = row.record()
         if self.fmt == "jsonl":
-            self.handle.write(_encode_json(record) + "\n")
+            self.handle.write(dumps_compact(record) + "\n")
         else:
             self.csv.writerow(["" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k] for k in CSV_HEADER])
         self.count += 1
