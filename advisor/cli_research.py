@@ -38,7 +38,7 @@ rules_multi_option = click.option(
 )
 _lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
 _engine_option = click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True, help="Inference engine: durable-rules, or the plain-Python reference.")
-_workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core; 1 runs in this process).")
+_workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
 _dask_option = click.option(
     "--dask",
     "dask_address",

@@ -291,6 +291,9 @@ Outcome = tuple[int, Optional[list[Any]], Optional[tuple[str, str]]]
 #: enough to keep every worker busy, few enough that memory does not grow with the batch.
 CHUNK_SIZE = 64
 CHUNKS_PER_WORKER = 3
+#: Below this many profiles the default is to assess them here, not in a pool: a pool takes about
+#: half a second to start (see the benchmarks), in which one process assesses some 500 profiles.
+SMALL_BATCH = 500
 
 
 def _init_worker(packs: Sequence[RulePack], engine: str) -> None:
@@ -371,7 +374,12 @@ def _outcomes(
     if client is not None:
         count = max(1, sum(client.nthreads().values()) if hasattr(client, "nthreads") else 1)
     else:
-        count = workers if workers is not None else (os.cpu_count() or 1)
+        if workers is not None:
+            count = workers
+        elif total is not None and total < SMALL_BATCH:
+            count = 1  # starting a pool would take longer than the batch itself
+        else:
+            count = os.cpu_count() or 1
         if count < 1:
             raise InputError(f"--workers must be at least 1, not {count}", hint="give a positive number")
     size = CHUNK_SIZE if total is None else max(1, min(CHUNK_SIZE, math.ceil(total / (count * 4))))
@@ -554,8 +562,8 @@ def batch(
     """Assess every profile with every pack.
 
     ``packs`` (default: the shipped pack) are assessed side by side, not stacked. ``workers``
-    processes (default: one per core; 1 runs here) or a Dask ``client`` do the work; the result is
-    the same either way. ``progress(done, total)`` is called as profiles complete (``total`` is
+    processes (default: one per core, or none for a list of fewer than :data:`SMALL_BATCH`
+    profiles; 1 runs here) or a Dask ``client`` do the work; the result is the same either way. ``progress(done, total)`` is called as profiles complete (``total`` is
     ``None`` when ``profiles`` is an iterator, which is read lazily).
 
     With ``output`` the rows are written there as they come (JSON Lines or CSV, from ``fmt`` or

@@ -375,3 +375,25 @@ def test_the_dask_option_without_dask_is_an_input_error(in_data, tmp_path, monke
     result = CliRunner().invoke(batch_cmd, ["profiles", "--rules", "base", "-o", str(tmp_path / "x.jsonl"), "--dask", "local"])
     assert result.exit_code == 2
     assert result.stderr == "advisor: error: --dask needs Dask's distributed scheduler, which is not installed (pip install 'advisor[distributed]')\n"
+
+
+def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
+    """A pool takes longer to start than a few hundred assessments: by default a small list is
+    assessed here, a long one (or an explicit number of workers) in a pool."""
+    started = []
+
+    class Pool:
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs["max_workers"])
+            raise RuntimeError("no pool here")
+
+    monkeypatch.setattr(research, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(research.os, "cpu_count", lambda: 2)
+    result = batch(labelled(sampled), PACKS)
+    assert result.row_count == 2 * len(sampled) and started == []
+    with pytest.raises(RuntimeError, match="no pool here"):
+        batch(labelled(sampled), PACKS, workers=2)
+    monkeypatch.setattr(research, "SMALL_BATCH", 10)
+    with pytest.raises(RuntimeError, match="no pool here"):
+        batch(labelled(sampled), PACKS)
+    assert started == [2, 2]
