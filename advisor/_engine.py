@@ -206,16 +206,15 @@ class DurableBackend:
         """Run every action the engine has queued for the session, as durable-rules' host would,
         minus what this integration does not use (state updates, timers, leases, promises).
 
-        Returns the facts of the new findings that later stages test, to be asserted with the
-        next stage marker."""
+        Returns the facts of the new findings that later rules test, for the next batch."""
         new: list[dict[str, Any]] = []
         if state is None:
             return new
         started = _C.start_action_for_state(self._handle, state)
         message = started[1] if started else None
         while message:
-            # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the whole profile
-            # fact; only the matched arena facts are parsed, and only when the rule has some.
+            # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
+            # only the matched arena facts are parsed, and only when the rule has some.
             name = message[2 : message.index('"', 2)]
             try:
                 rule_id, index, arena_names = self._actions[name]

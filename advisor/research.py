@@ -430,13 +430,13 @@ class _BatchRun:
         self.assessed = 0
         self._digest = hashlib.sha256()
         self._manifests = [_manifest_for(pack, engine, "") for pack in self.packs]
+        self.total: Optional[int] = None
+        self._sources: Iterable[tuple[str, Union[str, Profile]]]
         if isinstance(profiles, (list, tuple)):
-            sources: Iterable[tuple[str, Union[str, Profile]]] = profile_sources(profiles)
-            self.total: Optional[int] = len(sources)  # type: ignore[arg-type]
+            listed = profile_sources(profiles)
+            self.total, self._sources = len(listed), listed
         else:
-            sources = iter_profile_sources(profiles)
-            self.total = None
-        self._sources = sources
+            self._sources = iter_profile_sources(profiles)
         self._workers, self._client, self._progress = workers, client, progress
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
@@ -501,7 +501,7 @@ class _BatchRun:
                     version=pack.info.version,
                     hash=pack.hash,
                     origin=pack.origin,
-                    rules_enabled=tuple(r.id for r in pack.rules),
+                    rules_enabled=pack.rule_ids,
                 )
                 for label, pack in zip(self.labels, self.packs)
             ),
