@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import os
+import re
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import click
 
@@ -13,9 +16,41 @@ from .errors import AdvisorError
 from .i18n import LANGUAGES, resolve_language
 from .rulepack import RulePack
 
-__all__ = ["handle_errors", "rules_option", "lang_option", "load_pack", "resolve_language", "EXIT_INTERNAL"]
+__all__ = [
+    "handle_errors",
+    "rules_option",
+    "lang_option",
+    "quiet_option",
+    "is_quiet",
+    "load_pack",
+    "resolve_language",
+    "format_option",
+    "EXIT_INTERNAL",
+    "EXIT_ABORTED",
+]
 
 EXIT_INTERNAL = 1
+#: Cut off with Ctrl-C, as a shell reports a SIGINT.
+EXIT_ABORTED = 130
+
+
+#: The language of the command line being run (set by the ``advisor`` group before click parses).
+_RUN_LANGUAGE: list[str] = []
+
+
+def set_run_language(lang: str) -> None:
+    """Remember the language of the command line being run, for error messages and ``--help``."""
+    _RUN_LANGUAGE[:] = [lang]
+
+
+def run_language() -> str:
+    """The language of the command line being run: its ``--lang``, else the locale."""
+    return _RUN_LANGUAGE[0] if _RUN_LANGUAGE else resolve_language()
+
+
+def error_prefix() -> str:
+    """``advisor: error: `` in the language of the command line (``advisor: feil: `` in bokmål)."""
+    return "advisor: feil: " if run_language() == "nb" else "advisor: error: "
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -25,9 +60,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if is_quiet():
+                with contextlib.redirect_stdout(io.StringIO()):
+                    return func(*args, **kwargs)
             return func(*args, **kwargs)
         except AdvisorError as exc:
-            click.echo(f"advisor: error: {exc.one_line()}", err=True)
+            click.echo(error_prefix() + exc.one_line(), err=True)
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
@@ -67,3 +105,116 @@ def load_pack(paths: Sequence[str]) -> RulePack:
     return load_variant(list(paths) or None)
 
 
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["advisor.quiet"] = True
+
+
+#: ``-q/--quiet`` on every command: nothing on standard output, no progress bar; errors and
+#: warnings still go to standard error, and the exit code and any file written carry the result.
+quiet_option = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_quiet,
+    help="Print nothing but errors and warnings: the exit code and the files written carry the result.",
+)
+
+
+def is_quiet() -> bool:
+    """Whether the running command was given ``-q/--quiet``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get("advisor.quiet"))
+
+
+class FormatChoice(click.Choice):
+    """A ``--format`` choice from the one vocabulary of formats (text, json, markdown, html, csv,
+    jsonl, yaml), with the old spellings (``table``) still accepted and not shown."""
+
+    ALIASES = {"table": "text", "md": "markdown"}
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if isinstance(value, str) and value not in self.choices and self.ALIASES.get(value) in self.choices:
+            value = self.ALIASES[value]
+        return super().convert(value, param, ctx)
+
+
+def format_option(choices: Sequence[str], default: Optional[str], help: str) -> Callable[[Any], Any]:
+    """``--format`` with choices from the one vocabulary (see :class:`FormatChoice`)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=FormatChoice(list(choices)),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def scan_language(args: Sequence[str]) -> str:
+    """The language of a command line before click parses it (``--lang X`` or ``--lang=X``, else
+    the locale), for the messages of usage errors and for ``--help``."""
+    explicit: Optional[str] = None
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            explicit = args[i + 1]
+        elif arg.startswith("--lang="):
+            explicit = arg.split("=", 1)[1]
+    return resolve_language(explicit if explicit in LANGUAGES else None)
+
+
+_CLICK_NB = (
+    (re.compile(r"^'(.*)' is not one of (.*)\.$"), "{0!r} er ikke en av {1}"),
+    (re.compile(r"^(.*) is not one of (.*)\.$"), "{0} er ikke en av {1}"),
+    (re.compile(r"^'(.*)' is not a valid integer\.$"), "{0!r} er ikke et heltall"),
+    (re.compile(r"^'(.*)' is not a valid float\.$"), "{0!r} er ikke et tall"),
+    (re.compile(r"^'(.*)' is not a valid (?:integer|float) range\.$"), "{0!r} er ikke et tall i det tillatte området"),
+    (re.compile(r"^No such command '(.*)'\. Did you mean '(.*)'\?$"), "ingen kommando {0!r} (mente du {1!r}?)"),
+    (re.compile(r"^(.*) is not in the range (.*)\.$"), "{0} er utenfor området {1}"),
+    (re.compile(r"^(.*) is smaller than the minimum valid value (.*)\.$"), "{0} er mindre enn den minste tillatte verdien {1}"),
+    (re.compile(r"^(.*) is larger than the maximum valid value (.*)\.$"), "{0} er større enn den største tillatte verdien {1}"),
+    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), "uventet argument: {0}"),
+    (re.compile(r"^No such command '(.*)'\.$"), "ingen kommando {0!r}"),
+    (re.compile(r"^No such option: (\S+)$"), "ukjent valg {0}"),
+    (re.compile(r"^Option '(.*)' requires an argument\.$"), "valget {0!r} trenger en verdi"),
+    (re.compile(r"^Missing command\.$"), "mangler kommando"),
+)
+
+
+def _click_nb(text: str) -> str:
+    for pattern, template in _CLICK_NB:
+        match = pattern.match(text)
+        if match:
+            return template.format(*match.groups())
+    return text
+
+
+def usage_error_line(exc: click.ClickException, lang: str) -> str:
+    """A usage error of click as the one error style of advisor: ``advisor: error: ...`` (in
+    ``lang``), naming the option and where to read about it."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "advisor"
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else exc.param.get_error_hint(ctx) if ctx else exc.param.name
+        message = (
+            f"invalid value for {hint}: {exc.message.rstrip('.')}"
+            if lang == "en"
+            else f"ugyldig verdi for {hint}: {_click_nb(exc.message)}"
+        )
+        if isinstance(exc, click.MissingParameter):
+            name = exc.param.get_error_hint(ctx) if ctx else exc.param.name
+            message = f"missing {name}" if lang == "en" else f"mangler {name}"
+    elif isinstance(exc, click.NoSuchOption):
+        message = exc.format_message().rstrip(".") if lang == "en" else _click_nb(f"No such option: {exc.option_name}")
+        if exc.possibilities:
+            suggestion = ", ".join(sorted(exc.possibilities))
+            message = message.split(" Did you mean")[0].rstrip(".") + (f" (did you mean {suggestion}?)" if lang == "en" else f" (mente du {suggestion}?)")
+    else:
+        message = exc.format_message().rstrip(".") if lang == "en" else _click_nb(exc.format_message())
+    see = f"see `{command} --help`" if lang == "en" else f"se `{command} --help`"
+    prefix = "advisor: error: " if lang == "en" else "advisor: feil: "
+    return prefix + " ".join(f"{message} ({see})".split())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional, Type
 
@@ -18,6 +19,8 @@ from .errors import InputError, PathPart
 
 #: Largest document read, in bytes.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: The name standard input goes by in messages (``-`` as a file name reads it).
+STDIN = "<stdin>"
 #: Largest number of values (after aliases are expanded) in one document.
 MAX_NODES = 200_000
 #: Deepest nesting of mappings and lists.
@@ -149,8 +152,14 @@ def parse_text(text: str, file: str, error: Type[InputError]) -> Document:
 
 
 def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str) -> Document:
-    """Read and parse the document at ``path``; ``what`` names it in messages ("profile")."""
+    """Read and parse the document at ``path``; ``what`` names it in messages ("profile").
+    ``-`` reads standard input (YAML or JSON; ``<stdin>`` in messages)."""
     name = os.fspath(path)
+    if name == "-":
+        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise error(f"{what} on standard input is more than the limit of {MAX_FILE_BYTES} bytes", file=STDIN, hint="is this the right input?")
+        return _decode_and_parse(raw, STDIN, error, what)
     try:
         size = os.path.getsize(name)
         if size > MAX_FILE_BYTES:
@@ -167,6 +176,10 @@ def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str
         raise error(f"{what} file not found", file=name, hint="check the path") from None
     except OSError as exc:
         raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
+    return _decode_and_parse(raw, name, error, what)
+
+
+def _decode_and_parse(raw: bytes, name: str, error: Type[InputError], what: str) -> Document:
     if b"\x00" in raw:
         raise error(f"{what} file is binary, not text", file=name, hint="give a YAML or JSON file")
     try:

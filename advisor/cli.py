@@ -13,14 +13,27 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import click
 
 from . import __version__
-from ._cli_common import handle_errors, lang_option, load_pack, resolve_language, rules_option
+from ._cli_common import (
+    EXIT_ABORTED,
+    error_prefix,
+    format_option,
+    handle_errors,
+    lang_option,
+    load_pack,
+    quiet_option,
+    resolve_language,
+    rules_option,
+    scan_language,
+    set_run_language,
+    usage_error_line,
+)
 from ._profile_io import load_profile
-from .assessment import assess
+from .assessment import FAIL_ON_KINDS, assess
 from .catalogue import rule_catalogue
 from .errors import RulePackError, did_you_mean
 from .profile import Profile
@@ -41,6 +54,28 @@ class LazyGroup(click.Group):
     def __init__(self, *args: Any, lazy: "dict[str, str] | None" = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
+
+    def main(self, args: "Optional[Sequence[str]]" = None, prog_name: Optional[str] = None, complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's main, with click's own errors in advisor's one style: ``advisor: error: ...``
+        on one line (in the language of ``--lang`` or the locale), exit code 2."""
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = scan_language(argv)
+        set_run_language(lang)
+        try:
+            rv = super().main(argv, "advisor", complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            if not standalone_mode:
+                raise
+            click.echo(usage_error_line(exc, lang), err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            if not standalone_mode:
+                raise
+            click.echo(error_prefix() + ("aborted" if lang == "en" else "avbrutt"), err=True)
+            sys.exit(EXIT_ABORTED)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -73,24 +108,25 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
+@format_option(FORMATS, "text", "Output format: text for a terminal, markdown, or json (both languages) for scripts.")
 @lang_option
 @rules_option
 @click.option(
     "--fail-on",
     type=click.Choice(PRIORITIES),
     default=None,
-    help="Exit with code 3 if any finding has this priority or higher.",
+    help="Exit with code 3 if a diagnosis or pitfall has this priority or higher (recommendations do not count).",
 )
+@quiet_option
 @_handle_errors
 def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[str, ...], fail_on: Optional[str]) -> None:
-    """Assess PROFILE (YAML or JSON) and print diagnoses, pitfalls, a plan and questions."""
+    """Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions."""
     pack = load_pack(rules_paths)
     result = assess(load_profile(profile), pack)
     click.echo(render(result, fmt, resolve_language(lang)), nl=False)
     if fail_on is not None:
-        highest = result.highest_priority()
+        highest = result.highest_priority(FAIL_ON_KINDS)
         if highest is not None and PRIORITIES.index(highest) >= PRIORITIES.index(fail_on):
             sys.exit(EXIT_FINDINGS)
 
@@ -107,6 +143,7 @@ def rules() -> None:
 @rules_option
 @lang_option
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only rules of this kind.")
+@quiet_option
 @_handle_errors
 def rules_list(rules_paths: tuple[str, ...], lang: Optional[str], kind: Optional[str]) -> None:
     """List the rules of a pack."""
@@ -117,6 +154,7 @@ def rules_list(rules_paths: tuple[str, ...], lang: Optional[str], kind: Optional
 @click.argument("rule_id")
 @rules_option
 @lang_option
+@quiet_option
 @_handle_errors
 def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) -> None:
     """Show everything about one rule: texts, condition, links and sources."""
@@ -133,6 +171,7 @@ def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) 
 
 @rules.command("catalogue")
 @rules_option
+@quiet_option
 @_handle_errors
 def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
     """Print a Markdown catalogue of every rule (docs/RULES.md is this for the shipped pack)."""
@@ -140,6 +179,8 @@ def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
 
 
 @main.command()
+@quiet_option
+@_handle_errors
 def schema() -> None:
     """Print the JSON Schema of a municipality profile."""
     click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))

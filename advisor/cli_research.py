@@ -18,9 +18,9 @@ from typing import Any, Optional, Sequence
 import click
 from tabulate import tabulate
 
-from ._cli_common import handle_errors as _handle_errors
+from ._cli_common import error_prefix, format_option, handle_errors as _handle_errors, is_quiet, lang_option as _lang_option, quiet_option, run_language
 from .errors import InputError
-from .i18n import LANGUAGES, resolve_language, t
+from .i18n import resolve_language, t
 from .packcheck import check_pack, run_pack_tests
 from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
 
@@ -36,7 +36,6 @@ rules_multi_option = click.option(
     type=click.Path(dir_okay=True, file_okay=True),
     help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
 )
-_lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
 _engine_option = click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True, help="Inference engine: durable-rules, or the plain-Python reference.")
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
 _dask_option = click.option(
@@ -73,7 +72,7 @@ class _Progress:
 
 
 def _progress(lang: str) -> Optional[_Progress]:
-    return _Progress(lang) if sys.stderr.isatty() else None
+    return _Progress(lang) if sys.stderr.isatty() and not is_quiet() else None
 
 
 class _DaskClient:
@@ -153,12 +152,13 @@ def render_fire_counts(result: BatchResult, lang: str) -> str:
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Results file: *.jsonl or *.csv (a *.manifest.json is written beside it).")
-@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None, help="Output format (default: from the file name).")
+@format_option(OUTPUT_FORMATS, None, "Format of the results file: jsonl or csv (default: from the file name).")
 @_engine_option
 @_workers_option
 @_dask_option
 @click.option("--strict", is_flag=True, help="Exit with code 2 if a profile had to be skipped.")
 @_lang_option
+@quiet_option
 @_handle_errors
 def batch_cmd(
     profiles: tuple[str, ...],
@@ -272,13 +272,14 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
 @click.command("compare")
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@format_option(("text", "json"), "text", "Output format: text, or json for scripts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Also write the full comparison as JSON to this file.")
 @click.option("--all-rules", is_flag=True, help="List every rule, not only those where the packs disagree.")
 @_engine_option
 @_workers_option
 @_dask_option
 @_lang_option
+@quiet_option
 @_handle_errors
 def compare_cmd(
     profiles: tuple[str, ...],
@@ -317,37 +318,67 @@ def compare_cmd(
 # sample
 
 
+def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Optional[str]) -> None:
+    if value is not None:
+        raise click.UsageError("--n is now -n/--count: write -n {0} or --count {0}".format(value), ctx=ctx)
+
+
 @click.command("sample")
-@click.option("--n", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
+@click.option("-n", "--count", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
+@click.option("--n", "old_count", hidden=True, expose_value=False, callback=_old_count_option, is_eager=True, help="Old spelling of -n/--count.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Directory to write sample-NNNN.yaml into.")
 @click.option("--unknown-rate", type=click.FloatRange(0, 1), default=None, help="Chance that a field is unknown (default 0.3, or the options file's).")
 @click.option("--options", "options_path", type=click.Path(dir_okay=False), default=None, help="YAML file with distributions: weights per value, ranges, unknown rates per field.")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True, help="Profile file format.")
+@format_option(("yaml", "json"), "yaml", "Profile file format: yaml or json.")
 @_lang_option
+@quiet_option
 @_handle_errors
 def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float], options_path: Optional[str], fmt: str, lang: Optional[str]) -> None:
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
-    written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt)
-    click.echo(t(resolve_language(lang), "research.sample_wrote", n=len(written), directory=output))
+    language = resolve_language(lang)
+    progress = _progress(language)
+    try:
+        written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    click.echo(t(language, "research.sample_wrote", n=len(written), directory=output))
 
 
 # --------------------------------------------------------------------------------------------
 # rules test / rules check
 
 
+def _stacked(rules_paths: tuple[str, ...], packs: tuple[str, ...]) -> tuple[str, ...]:
+    """The packs of ``rules check/test``: ``--rules``, and the positional packs of before 0.4 with
+    a deprecation notice on standard error."""
+    if packs:
+        notice = (
+            "packs are given with --rules now: write `--rules {0}`; packs as arguments will stop working"
+            if run_language() == "en"
+            else "pakker gis med --rules nå: skriv `--rules {0}`; pakker som argumenter vil slutte å virke"
+        )
+        label = "advisor: warning: " if run_language() == "en" else "advisor: advarsel: "
+        click.echo(label + notice.format(" --rules ".join(packs)), err=True)
+    return tuple(rules_paths) + tuple(packs)
+
+
 @click.command("test")
-@click.argument("packs", nargs=-1, type=click.Path())
+@click.argument("packs", nargs=-1, type=click.Path(), metavar="")
+@rules_multi_option
 @click.option("--inherited", is_flag=True, help="Also run the test cases of the packs it extends.")
 @_engine_option
 @_lang_option
+@quiet_option
 @_handle_errors
-def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optional[str]) -> None:
-    """Run the test cases of a rule pack (default: the shipped one). Exit code 3 if one fails.
+def rules_test(packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: bool, engine: str, lang: Optional[str]) -> None:
+    """Run the test cases of a rule pack (--rules; default: the shipped one). Exit code 3 if one fails.
 
-    Several PACKS are stacked into one, each applied on top of the ones before.
+    Several --rules are stacked into one, each applied on top of the ones before.
     """
     language = resolve_language(lang)
+    packs = _stacked(rules_paths, packs)
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
     if not report.outcomes:
         click.echo(t(language, "research.tests_none", pack=report.pack))
@@ -369,20 +400,23 @@ def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optio
 
 
 @click.command("check")
-@click.argument("packs", nargs=-1, type=click.Path())
+@click.argument("packs", nargs=-1, type=click.Path(), metavar="")
+@rules_multi_option
 @_lang_option
+@quiet_option
 @_handle_errors
-def rules_check(packs: tuple[str, ...], lang: Optional[str]) -> None:
-    """Report every problem of a rule pack at once, one line each (default: the shipped pack).
+def rules_check(packs: tuple[str, ...], rules_paths: tuple[str, ...], lang: Optional[str]) -> None:
+    """Report every problem of a rule pack (--rules; default: the shipped pack) at once, one line each.
 
-    Exit code 2 if there is any. Several PACKS are stacked into one.
+    Exit code 0 for a pack without problems, 2 if there is any. Several --rules are stacked into one.
     """
     language = resolve_language(lang)
+    packs = _stacked(rules_paths, packs)
     report = check_pack(_packs(packs))
     for line in report.lines():
         click.echo(line)
     name = report.pack or ", ".join(packs) or "default"
     if report.problems:
-        click.echo("advisor: " + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
+        click.echo(error_prefix() + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
         sys.exit(2)
     click.echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))

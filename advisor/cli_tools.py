@@ -8,13 +8,15 @@ They are registered on the ``advisor`` group in :mod:`advisor.cli`.
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from typing import Optional
 
 import click
 from pydantic import BaseModel
 
 from ._profile_io import load_profile
-from ._cli_common import handle_errors as _handle_errors, lang_option, load_pack, resolve_language, rules_option
+from ._cli_common import EXIT_ABORTED, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
 from .diff import diff, render_diff
 from .explain import explain, render_explanation
 from .i18n import t
@@ -25,14 +27,7 @@ __all__ = ["explain_cmd", "whatif_cmd", "next_steps_cmd", "diff_cmd", "init_cmd"
 
 TOOL_FORMATS = ("text", "json")
 
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(TOOL_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format: text, or json (both languages) for scripts.",
-)
+_format_option = format_option(TOOL_FORMATS, "text", "Output format: text, or json (both languages) for scripts.")
 
 
 def _json(result: BaseModel) -> str:
@@ -40,11 +35,12 @@ def _json(result: BaseModel) -> str:
 
 
 @click.command("explain")
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("rule_id")
 @lang_option
 @rules_option
-@format_option
+@_format_option
+@quiet_option
 @_handle_errors
 def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tuple[str, ...], fmt: str) -> None:
     """Why rule RULE_ID fired for PROFILE, or why not: its condition part by part, with the
@@ -54,7 +50,7 @@ def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tu
 
 
 @click.command("whatif")
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--set",
     "changes",
@@ -65,7 +61,8 @@ def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tu
 )
 @lang_option
 @rules_option
-@format_option
+@_format_option
+@quiet_option
 @_handle_errors
 def whatif_cmd(profile: str, changes: tuple[str, ...], lang: Optional[str], rules_paths: tuple[str, ...], fmt: str) -> None:
     """Assess PROFILE as it is and with the changes given by --set, and show which findings
@@ -75,17 +72,18 @@ def whatif_cmd(profile: str, changes: tuple[str, ...], lang: Optional[str], rule
 
 
 @click.command("next-steps")
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True, help="How many steps to show.")
 @lang_option
 @rules_option
-@format_option
+@_format_option
+@quiet_option
 @_handle_errors
 def next_steps_cmd(profile: str, top: int, lang: Optional[str], rules_paths: tuple[str, ...], fmt: str) -> None:
     """What to do first: single changes to PROFILE ranked by the pitfalls they resolve,
     weighted by priority."""
     result = next_steps(load_profile(profile), load_pack(rules_paths), top=top)
-    click.echo(_json(result) if fmt == "json" else render_next_steps(result, resolve_language(lang)), nl=False)
+    click.echo(_json(result) if fmt == "json" else render_next_steps(result, resolve_language(lang), profile=profile), nl=False)
 
 
 @click.command("diff")
@@ -93,7 +91,8 @@ def next_steps_cmd(profile: str, top: int, lang: Optional[str], rules_paths: tup
 @click.argument("new", type=click.Path(dir_okay=False))
 @lang_option
 @rules_option
-@format_option
+@_format_option
+@quiet_option
 @_handle_errors
 def diff_cmd(old: str, new: str, lang: Optional[str], rules_paths: tuple[str, ...], fmt: str) -> None:
     """Compare two assessments of one municipality over time (profiles OLD and NEW): facts
@@ -109,10 +108,10 @@ class _ClickIO:
         click.echo(text)
 
     def ask(self, prompt: str) -> str:
-        return str(click.prompt(prompt, default="", show_default=False))
-
-    def confirm(self, prompt: str) -> bool:
-        return click.confirm(prompt, default=False)
+        try:
+            return str(click.prompt(prompt, default="", show_default=False))
+        except click.exceptions.Abort:  # Ctrl-C or the end of the input
+            raise KeyboardInterrupt from None
 
 
 @click.command("init")
@@ -124,6 +123,7 @@ class _ClickIO:
     default=None,
     help="Start from this partly filled profile: keep what it knows, ask only what is missing.",
 )
+@quiet_option
 @_handle_errors
 def init_cmd(output: Optional[str], lang: Optional[str], resume: Optional[str]) -> None:
     """Interview: ask the questions of a profile and write it, commented, to OUTPUT (default:
@@ -131,6 +131,11 @@ def init_cmd(output: Optional[str], lang: Optional[str], resume: Optional[str]) 
     language = resolve_language(lang)
     target = output or resume or "profile.yaml"
     result = run_intake(_ClickIO(), target, lang=language, resume=resume)
+    if result.interrupted:
+        click.echo("", err=True)
+        message = "init.interrupted" if result.written else "init.interrupted_nothing"
+        click.echo("advisor: " + t(language, message, path=shlex.quote(result.path)), err=True)
+        sys.exit(EXIT_ABORTED)
     if not result.written:
         click.echo(t(language, "init.not_written", path=result.path))
         return

@@ -17,7 +17,7 @@ from .rulepack import Rule, RulePack
 
 __all__ = ["manifest_line", "to_json", "to_table", "to_markdown", "FORMATS", "render", "rules_table", "rule_detail"]
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("text", "json", "markdown")
 
 
 def _value(lang: str, value: Any) -> str:
@@ -171,13 +171,13 @@ def manifest_line(m: Manifest, lang: str) -> str:
     )
 
 
-def render(result: Assessment, fmt: str = "table", lang: str = "en") -> str:
+def render(result: Assessment, fmt: str = "text", lang: str = "en") -> str:
     """Render ``result`` in one of :data:`FORMATS`."""
     if fmt == "json":
         return to_json(result)
     if fmt == "markdown":
         return to_markdown(result, lang)
-    if fmt == "table":
+    if fmt in ("text", "table"):  # "table": the name before 0.4
         return to_table(result, lang)
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 

@@ -107,8 +107,19 @@ def test_broken_rule_pack_exit_2(tmp_path):
     assert result.stderr.count("\n") == 1
 
 
+def test_fail_on_counts_diagnoses_and_pitfalls_not_recommendations():
+    levanger = str(EXAMPLES / "levanger.yaml")
+    data = json.loads(run("assess", levanger, "--format", "json").stdout)
+    kinds_at = {(f["kind"], f["priority"]) for key in ("diagnoses", "pitfalls", "recommendations") for f in data[key]}
+    # Levanger's only critical finding is a recommendation; its diagnoses and pitfalls go up to high
+    assert ("recommendation", "critical") in kinds_at
+    assert not any(p == "critical" for k, p in kinds_at if k != "recommendation")
+    assert ("pitfall", "high") in kinds_at
+    assert run("assess", levanger, "--fail-on", "critical").exit_code == 0
+    assert run("assess", levanger, "--fail-on", "high").exit_code == 3
+
+
 def test_fail_on_exit_code(tmp_path):
-    assert run("assess", DEMO, "--fail-on", "critical").exit_code == 3
     assert run("assess", DEMO, "--fail-on", "high").exit_code == 3
     calm = tmp_path / "calm.yaml"
     calm.write_text("relations:\n  citizen_trust: high\n", encoding="utf-8")
@@ -133,3 +144,96 @@ def test_internal_errors_print_one_line_not_a_traceback(monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.startswith("advisor: internal error: KeyError")
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------------------ one set of conventions
+
+
+def test_usage_errors_in_the_one_error_style():
+    result = run("assess", DEMO, "--format", "pdf")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "advisor: error: invalid value for '--format': 'pdf' is not one of 'text', 'json', 'markdown' "
+        "(see `advisor assess --help`)\n"
+    )
+    nb = run("assess", DEMO, "--format", "pdf", "--lang", "nb")
+    assert nb.stderr == (
+        "advisor: feil: ugyldig verdi for '--format': 'pdf' er ikke en av 'text', 'json', 'markdown' "
+        "(se `advisor assess --help`)\n"
+    )
+    for args in (["asess"], ["assess"], ["assess", DEMO, "--bogus"], ["sample", "-n", "x", "-o", "x"]):
+        result = run(*args)
+        assert result.exit_code == 2 and result.stderr.startswith("advisor: error: "), args
+        assert "Error:" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_old_spellings_keep_working_or_say_what_to_write(tmp_path):
+    assert run("assess", DEMO, "--format", "table").stdout == run("assess", DEMO, "--format", "text").stdout
+    old = run("sample", "--n", "3", "-o", str(tmp_path / "s"))
+    assert old.exit_code == 2
+    assert old.stderr == "advisor: error: --n is now -n/--count: write -n 3 or --count 3 (see `advisor sample --help`)\n"
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_dash_reads_the_profile_from_standard_input():
+    text = (EXAMPLES / "demo.yaml").read_text(encoding="utf-8")
+    piped = CliRunner().invoke(main, ["assess", "-", "--format", "json"], input=text)
+    assert piped.exit_code == 0
+    assert piped.stdout == run("assess", DEMO, "--format", "json").stdout
+    bad = CliRunner().invoke(main, ["assess", "-"], input="plan: {knowledge_bas: true}\n")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("advisor: error: <stdin>:1: plan.knowledge_bas: unknown field")
+
+
+def test_rules_check_and_test_take_packs_via_rules():
+    variant = str(EXAMPLES / "variants" / "strict-anchoring.yaml")
+    clean = run("rules", "check", "--rules", variant)
+    assert clean.exit_code == 0 and clean.stderr == ""
+    assert clean.stdout.startswith("Pack strict-anchoring: ") and clean.stdout.endswith("no problems.\n")
+    old = run("rules", "check", variant)
+    assert old.exit_code == 0 and old.stdout == clean.stdout
+    assert old.stderr == (
+        f"advisor: warning: packs are given with --rules now: write `--rules {variant}`; "
+        "packs as arguments will stop working\n"
+    )
+    tests = run("rules", "test", "--rules", variant)
+    assert tests.exit_code == 0 and tests.stdout == run("rules", "test", variant).stdout
+
+
+def _every_command(tmp_path):
+    """One invocation of every command (without --lang), with the files they need."""
+    samples = tmp_path / "samples"
+    run("sample", "-n", "3", "--seed", "1", "-o", str(samples))
+    variant = str(EXAMPLES / "variants" / "strict-anchoring.yaml")
+    levanger = str(EXAMPLES / "levanger.yaml")
+    return {
+        "assess": ["assess", DEMO],
+        "assess-md": ["assess", DEMO, "--format", "markdown"],
+        "report": ["report", DEMO],
+        "explain": ["explain", levanger, "LEAD-002"],
+        "whatif": ["whatif", levanger, "--set", "implementation.strategy.exists=true"],
+        "next-steps": ["next-steps", levanger],
+        "diff": ["diff", levanger, DEMO],
+        "rules list": ["rules", "list"],
+        "rules show": ["rules", "show", "IMPL-001"],
+        "rules catalogue": ["rules", "catalogue"],
+        "rules check": ["rules", "check", "--rules", variant],
+        "rules test": ["rules", "test", "--rules", variant],
+        "sample": ["sample", "-n", "3", "-o", str(tmp_path / "more")],
+        "batch": ["batch", str(samples), "-o", str(tmp_path / "rows.jsonl")],
+        "compare": ["compare", str(samples), "--rules", "default", "--rules", variant],
+        "schema": ["schema"],
+    }
+
+
+def test_quiet_on_every_command_prints_nothing(tmp_path):
+    for name, args in _every_command(tmp_path).items():
+        loud = run(*args)
+        assert loud.exit_code == 0 and loud.stdout, name
+        quiet = run(*args, "-q")
+        assert quiet.exit_code == 0, (name, quiet.stderr)
+        assert quiet.stdout == "" and quiet.stderr == "", name
+    assert (tmp_path / "rows.jsonl").read_text(encoding="utf-8").count("\n") == 3
+    out = tmp_path / "init.yaml"
+    result = CliRunner().invoke(main, ["init", str(out), "-q"], input="\n" * 200)
+    assert result.exit_code == 0 and result.stdout == "" and out.exists()

@@ -333,17 +333,17 @@ def test_the_sample_command(tmp_path):
     options = tmp_path / "options.yaml"
     options.write_text("unknown_rate: 0.5\nfields: {plan.co_creation_status: {weights: {main_goal: 1}}}\n", encoding="utf-8")
     out = tmp_path / "samples"
-    result = CliRunner().invoke(sample_cmd, ["--n", "5", "--seed", "9", "-o", str(out), "--options", str(options), "--lang", "nb"])
+    result = CliRunner().invoke(sample_cmd, ["-n", "5", "--seed", "9", "-o", str(out), "--options", str(options), "--lang", "nb"])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Profiler skrevet til {out}: 5.\n"
     files = sorted(out.iterdir())
     assert len(files) == 5 and files[0].read_text(encoding="utf-8").startswith("# Synthetic profile 1 of 5, advisor sample --seed 9.")
     again = tmp_path / "again"
-    CliRunner().invoke(sample_cmd, ["--n", "5", "--seed", "9", "-o", str(again), "--options", str(options)])
+    CliRunner().invoke(sample_cmd, ["--count", "5", "--seed", "9", "-o", str(again), "--options", str(options)])
     assert [f.read_bytes() for f in files] == [f.read_bytes() for f in sorted(again.iterdir())]
     profiles = [advisor.load_profile(f) for f in files]
     assert {p.plan.co_creation_status for p in profiles if p.plan} <= {"main_goal", None}
-    bad = CliRunner().invoke(sample_cmd, ["--n", "5", "-o", str(out), "--options", str(tmp_path / "none.yaml")])
+    bad = CliRunner().invoke(sample_cmd, ["-n", "5", "-o", str(out), "--options", str(tmp_path / "none.yaml")])
     assert bad.exit_code == 2 and "options file not found" in bad.stderr
 
 
