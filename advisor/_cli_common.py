@@ -14,6 +14,7 @@ import click
 
 from .errors import AdvisorError
 from .i18n import LANGUAGES, resolve_language
+from .render import fit_lines, output_width, use_width
 from .rulepack import RulePack
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "load_pack",
     "resolve_language",
     "format_option",
+    "echo_text",
     "EXIT_INTERNAL",
     "EXIT_ABORTED",
 ]
@@ -60,10 +62,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            if is_quiet():
-                with contextlib.redirect_stdout(io.StringIO()):
-                    return func(*args, **kwargs)
-            return func(*args, **kwargs)
+            with use_width(output_width()):
+                if is_quiet():
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        return func(*args, **kwargs)
+                return func(*args, **kwargs)
         except AdvisorError as exc:
             click.echo(error_prefix() + exc.one_line(), err=True)
             sys.exit(exc.exit_code)
@@ -218,3 +221,9 @@ def usage_error_line(exc: click.ClickException, lang: str) -> str:
     see = f"see `{command} --help`" if lang == "en" else f"se `{command} --help`"
     prefix = "advisor: error: " if lang == "en" else "advisor: feil: "
     return prefix + " ".join(f"{message} ({see})".split())
+
+
+def echo_text(text: str, err: bool = False) -> None:
+    """Print text meant for a terminal, its long lines wrapped to the output width (tables are
+    fitted when they are rendered; see :func:`advisor.render.fit_table`)."""
+    click.echo(fit_lines(text), nl=False, err=err)

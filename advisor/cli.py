@@ -20,6 +20,7 @@ import click
 from . import __version__
 from ._cli_common import (
     EXIT_ABORTED,
+    echo_text,
     error_prefix,
     format_option,
     handle_errors,
@@ -124,7 +125,8 @@ def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[s
     """Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions."""
     pack = load_pack(rules_paths)
     result = assess(load_profile(profile), pack)
-    click.echo(render(result, fmt, resolve_language(lang)), nl=False)
+    text = render(result, fmt, resolve_language(lang))
+    echo_text(text) if fmt == "text" else click.echo(text, nl=False)
     if fail_on is not None:
         highest = result.highest_priority(FAIL_ON_KINDS)
         if highest is not None and PRIORITIES.index(highest) >= PRIORITIES.index(fail_on):
@@ -147,7 +149,7 @@ def rules() -> None:
 @_handle_errors
 def rules_list(rules_paths: tuple[str, ...], lang: Optional[str], kind: Optional[str]) -> None:
     """List the rules of a pack."""
-    click.echo(rules_table(load_pack(rules_paths), resolve_language(lang), kind), nl=False)
+    echo_text(rules_table(load_pack(rules_paths), resolve_language(lang), kind))
 
 
 @rules.command("show")
@@ -166,7 +168,7 @@ def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) 
             f"no rule {rule_id} in pack {pack.info.name}",
             hint=f"did you mean {match}?" if match else "see `advisor rules list`",
         )
-    click.echo(rule_detail(pack, rule, resolve_language(lang)), nl=False)
+    echo_text(rule_detail(pack, rule, resolve_language(lang)))
 
 
 @rules.command("catalogue")

@@ -16,9 +16,9 @@ import sys
 from typing import Any, Optional, Sequence
 
 import click
-from tabulate import tabulate
+from .render import fit_table
 
-from ._cli_common import error_prefix, format_option, handle_errors as _handle_errors, is_quiet, lang_option as _lang_option, quiet_option, run_language
+from ._cli_common import echo_text, error_prefix, format_option, handle_errors as _handle_errors, is_quiet, lang_option as _lang_option, quiet_option, run_language
 from .errors import InputError
 from .i18n import resolve_language, t
 from .packcheck import check_pack, run_pack_tests
@@ -144,7 +144,7 @@ def render_fire_counts(result: BatchResult, lang: str) -> str:
             cells.append("—" if count is None else f"{count} ({_pct(count / done, lang)})" if done else "0")
         rows.append(cells)
     head = t(lang, "research.batch_summary", profiles=done, labels=", ".join(labels), skipped=len(result.skipped))
-    table = tabulate(rows, headers=[t(lang, "col_id")] + labels, tablefmt="simple", disable_numparse=True)
+    table = fit_table(rows, headers=[t(lang, "col_id")] + labels, disable_numparse=True)
     return f"{head}\n\n{table}\n"
 
 
@@ -185,8 +185,8 @@ def batch_cmd(
         if progress is not None:
             progress.close()
     _report_skipped(result, language)
-    click.echo(render_fire_counts(result, language), nl=False)
-    click.echo(t(language, "research.batch_wrote", rows=result.row_count, output=output))
+    echo_text(render_fire_counts(result, language))
+    echo_text(t(language, "research.batch_wrote", rows=result.row_count, output=output) + "\n")
     if strict and result.skipped:
         sys.exit(2)
 
@@ -242,7 +242,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                 ]
                 for r in rules
             ]
-            out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+            out.append(fit_table(rows, headers=headers, disable_numparse=True))
         else:
             out.append(t(lang, "research.compare_rules_none"))
         out.append("")
@@ -258,7 +258,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                 [d.profile, " ".join(d.only_baseline) or "—", " ".join(d.only_variant) or "—", t(lang, "yes") if d.plan_differs else t(lang, "no")]
                 for d in c.differences
             ]
-            out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+            out.append(fit_table(rows, headers=headers, disable_numparse=True))
         else:
             out.append(t(lang, "research.compare_profiles_none"))
         out.append("")
@@ -311,7 +311,7 @@ def compare_cmd(
     if fmt == "json":
         click.echo(result.to_json(), nl=False)
     else:
-        click.echo(render_comparison(result, language, all_rules), nl=False)
+        echo_text(render_comparison(result, language, all_rules))
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float]
     finally:
         if progress is not None:
             progress.close()
-    click.echo(t(language, "research.sample_wrote", n=len(written), directory=output))
+    echo_text(t(language, "research.sample_wrote", n=len(written), directory=output) + "\n")
 
 
 # --------------------------------------------------------------------------------------------
@@ -381,20 +381,20 @@ def rules_test(packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: 
     packs = _stacked(rules_paths, packs)
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
     if not report.outcomes:
-        click.echo(t(language, "research.tests_none", pack=report.pack))
+        echo_text(t(language, "research.tests_none", pack=report.pack) + "\n")
         return
     for outcome in report.outcomes:
         test = outcome.test
         if outcome.passed:
-            click.echo(f"{t(language, 'research.test_ok'):<4}  {test.name}")
+            echo_text(f"{t(language, 'research.test_ok'):<4}  {test.name}" + "\n")
             continue
         parts = []
         if outcome.missing:
             parts.append(t(language, "research.test_missing", ids=", ".join(outcome.missing)))
         if outcome.unexpected:
             parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
-        click.echo(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}")
-    click.echo(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed))
+        echo_text(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}" + "\n")
+    echo_text(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed) + "\n")
     if not report.ok:
         sys.exit(EXIT_TESTS_FAILED)
 
@@ -419,4 +419,4 @@ def rules_check(packs: tuple[str, ...], rules_paths: tuple[str, ...], lang: Opti
     if report.problems:
         click.echo(error_prefix() + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
         sys.exit(2)
-    click.echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))
+    echo_text(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests) + "\n")

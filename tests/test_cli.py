@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -200,20 +202,21 @@ def test_rules_check_and_test_take_packs_via_rules():
     assert tests.exit_code == 0 and tests.stdout == run("rules", "test", variant).stdout
 
 
-def _every_command(tmp_path):
+def _every_command(tmp_path, examples=EXAMPLES):
     """One invocation of every command (without --lang), with the files they need."""
     samples = tmp_path / "samples"
     run("sample", "-n", "3", "--seed", "1", "-o", str(samples))
-    variant = str(EXAMPLES / "variants" / "strict-anchoring.yaml")
-    levanger = str(EXAMPLES / "levanger.yaml")
+    variant = str(examples / "variants" / "strict-anchoring.yaml")
+    levanger = str(examples / "levanger.yaml")
+    demo = str(examples / "demo.yaml")
     return {
-        "assess": ["assess", DEMO],
-        "assess-md": ["assess", DEMO, "--format", "markdown"],
-        "report": ["report", DEMO],
+        "assess": ["assess", demo],
+        "assess-md": ["assess", demo, "--format", "markdown"],
+        "report": ["report", demo],
         "explain": ["explain", levanger, "LEAD-002"],
         "whatif": ["whatif", levanger, "--set", "implementation.strategy.exists=true"],
         "next-steps": ["next-steps", levanger],
-        "diff": ["diff", levanger, DEMO],
+        "diff": ["diff", levanger, demo],
         "rules list": ["rules", "list"],
         "rules show": ["rules", "show", "IMPL-001"],
         "rules catalogue": ["rules", "catalogue"],
@@ -237,3 +240,37 @@ def test_quiet_on_every_command_prints_nothing(tmp_path):
     out = tmp_path / "init.yaml"
     result = CliRunner().invoke(main, ["init", str(out), "-q"], input="\n" * 200)
     assert result.exit_code == 0 and result.stdout == "" and out.exists()
+
+
+# ------------------------------------------------------------------------------ the terminal's width
+
+#: Commands whose output is a data format (Markdown, JSON), not text for a terminal: not wrapped.
+DATA_OUTPUT = {"assess-md", "report", "rules catalogue", "schema"}
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_no_text_output_is_wider_than_80_columns(tmp_path, monkeypatch, lang):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.chdir(tmp_path)  # file names as a user types them, not pytest's long ones
+    shutil.copytree(EXAMPLES, "examples")
+    commands = _every_command(Path("."), Path("examples"))
+    for name, args in commands.items():
+        if name in DATA_OUTPUT:
+            continue
+        result = run(*args, "--lang", lang) if name != "schema" else run(*args)
+        assert result.exit_code == 0, (name, result.stderr)
+        too_wide = [line for line in result.stdout.splitlines() if len(line) > 80]
+        assert not too_wide, (name, too_wide[:3])
+    for args in [[], ["rules"]] + [a[:2] if a[0] == "rules" else a[:1] for a in commands.values()]:
+        result = run(*args, "--help")
+        assert result.exit_code == 0
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80, args
+
+
+def test_the_width_follows_columns(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = run("rules", "list").stdout.splitlines()
+    assert max(len(line) for line in narrow) <= 60
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = run("rules", "list").stdout.splitlines()
+    assert max(len(line) for line in wide) > 80 and len(wide) < len(narrow)

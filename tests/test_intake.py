@@ -143,6 +143,14 @@ EXPECTED = {
 }
 
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The texts here name pytest's long temporary paths and are compared whole: no wrapping
+    (the width has its own tests in test_cli.py)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 def init(*args: str, input: str):
     return CliRunner().invoke(init_cmd, list(args), input=input, catch_exceptions=False)
 

@@ -29,6 +29,13 @@ def in_data(monkeypatch):
     monkeypatch.chdir(DATA)
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The outputs here name pytest's long temporary paths, replaced after the run: no wrapping
+    (the width has its own tests in test_cli.py)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 def pack_with(tmp_path, *rules: tuple[str, str, str]):
     path = tmp_path / "pack.yaml"
     path.write_text(HEAD + "".join(RULE.format(id=i, kind=k, when=w) for i, k, w in rules), encoding="utf-8")

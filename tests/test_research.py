@@ -35,6 +35,13 @@ def sampled():
     return sample_profiles(40, seed=7)
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The outputs here name pytest's long temporary paths, replaced after the run: no wrapping
+    (the width has its own tests in test_cli.py)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 def labelled(profiles):
     return [(f"s{i:02d}", p) for i, p in enumerate(profiles)]
 
@@ -329,7 +336,8 @@ def test_written_samples_load_back_unchanged(tmp_path):
         assert [profile_hash(advisor.load_profile(p)) for p in paths] == [profile_hash(p) for p in profiles]
 
 
-def test_the_sample_command(tmp_path):
+def test_the_sample_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # the message names pytest's long path: not wrapped
     options = tmp_path / "options.yaml"
     options.write_text("unknown_rate: 0.5\nfields: {plan.co_creation_status: {weights: {main_goal: 1}}}\n", encoding="utf-8")
     out = tmp_path / "samples"
