@@ -13,7 +13,8 @@ from typing import Any, Callable, Optional, Sequence
 import click
 
 from .errors import AdvisorError
-from .i18n import LANGUAGES, resolve_language
+from .i18n import LANGUAGES
+from .i18n import resolve_language as _resolve_language
 from .render import fit_lines, output_width, use_width
 from .rulepack import RulePack
 
@@ -40,14 +41,21 @@ EXIT_ABORTED = 130
 _RUN_LANGUAGE: list[str] = []
 
 
-def set_run_language(lang: str) -> None:
-    """Remember the language of the command line being run, for error messages and ``--help``."""
-    _RUN_LANGUAGE[:] = [lang]
+def set_run_language(lang: Optional[str]) -> None:
+    """Remember the language of the command line being run, for error messages and ``--help``
+    (``None``: the run is over)."""
+    _RUN_LANGUAGE[:] = [lang] if lang else []
 
 
 def run_language() -> str:
     """The language of the command line being run: its ``--lang``, else the locale."""
-    return _RUN_LANGUAGE[0] if _RUN_LANGUAGE else resolve_language()
+    return _RUN_LANGUAGE[0] if _RUN_LANGUAGE else _resolve_language()
+
+
+def resolve_language(explicit: Optional[str] = None) -> str:
+    """The language of a command's output: its ``--lang``, else the ``--lang`` given before the
+    command (``advisor --lang nb assess ...``), else the locale."""
+    return explicit or run_language()
 
 
 def error_prefix() -> str:
@@ -167,7 +175,7 @@ def scan_language(args: Sequence[str]) -> str:
             explicit = args[i + 1]
         elif arg.startswith("--lang="):
             explicit = arg.split("=", 1)[1]
-    return resolve_language(explicit if explicit in LANGUAGES else None)
+    return _resolve_language(explicit if explicit in LANGUAGES else None)
 
 
 _CLICK_NB = (

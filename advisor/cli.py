@@ -18,6 +18,7 @@ from typing import Any, Optional, Sequence
 import click
 
 from . import __version__
+from ._cli_help import AdvisorGroup
 from ._cli_common import (
     EXIT_ABORTED,
     echo_text,
@@ -37,6 +38,7 @@ from ._profile_io import load_profile
 from .assessment import FAIL_ON_KINDS, assess
 from .catalogue import rule_catalogue
 from .errors import RulePackError, did_you_mean
+from .i18n import LANGUAGES
 from .profile import Profile
 from .render import FORMATS, render, rule_detail, rules_table
 from .rulepack import KINDS, PRIORITIES
@@ -48,7 +50,7 @@ EXIT_FINDINGS = 3
 _handle_errors = handle_errors  # the error boundary, shared with the other command modules
 
 
-class LazyGroup(click.Group):
+class LazyGroup(AdvisorGroup):
     """A group whose commands in other modules are imported only when they run or are listed
     in ``--help``, so that ``advisor assess`` starts without loading the report or research code."""
 
@@ -62,6 +64,12 @@ class LazyGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         lang = scan_language(argv)
         set_run_language(lang)
+        try:
+            return self._main(argv, lang, complete_var, standalone_mode, **extra)
+        finally:
+            set_run_language(None)  # a test runner may run the next command in this process
+
+    def _main(self, argv: list[str], lang: str, complete_var: Optional[str], standalone_mode: bool, **extra: Any) -> Any:
         try:
             rv = super().main(argv, "advisor", complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
@@ -104,6 +112,13 @@ class LazyGroup(click.Group):
     },
 )
 @click.version_option(__version__, prog_name="advisor")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    expose_value=False,
+    help="Language of the output: en or nb (default: from the locale, else en).",
+)
 def main() -> None:
     """Assess how ready a Norwegian municipality is for co-creation, and what to do next."""
 

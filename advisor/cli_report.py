@@ -14,6 +14,7 @@ import click
 
 from ._io import write_atomic
 from ._profile_io import load_profile
+from ._cli_help import AdvisorCommand
 from ._cli_common import format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
 from .errors import InputError
 from .report import REPORT_FORMATS, build_report, format_for, render_report
@@ -28,7 +29,7 @@ def informant_labels(paths: tuple[str, ...]) -> list[str]:
     return [stem if stems.count(stem) == 1 else path for stem, path in zip(stems, paths)]
 
 
-@click.command("report")
+@click.command("report", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "-o",

@@ -18,9 +18,10 @@ from typing import Any, Optional, Sequence
 import click
 from .render import fit_table
 
-from ._cli_common import echo_text, error_prefix, format_option, handle_errors as _handle_errors, is_quiet, lang_option as _lang_option, quiet_option, run_language
+from ._cli_help import AdvisorCommand
+from ._cli_common import echo_text, error_prefix, format_option, handle_errors as _handle_errors, is_quiet, lang_option as _lang_option, quiet_option, resolve_language, run_language
 from .errors import InputError
-from .i18n import resolve_language, t
+from .i18n import STRINGS, t
 from .packcheck import check_pack, run_pack_tests
 from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
 
@@ -119,6 +120,12 @@ def _num(value: Optional[float], lang: str) -> str:
     return text.replace(".", ",") if lang == "nb" else text
 
 
+def _field(name: str, lang: str) -> str:
+    """A field of a rule (``priority``, ``when``) in ``lang``; the name itself where there is no word."""
+    key = f"rule_field.{name}"
+    return t(lang, key) if key in STRINGS[lang] else name
+
+
 def _report_skipped(result: BatchResult, lang: str) -> None:
     for skipped in result.skipped:
         click.echo("advisor: " + t(lang, "research.skipped", error=skipped.error), err=True)
@@ -148,7 +155,7 @@ def render_fire_counts(result: BatchResult, lang: str) -> str:
     return f"{head}\n\n{table}\n"
 
 
-@click.command("batch")
+@click.command("batch", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Results file: *.jsonl or *.csv (a *.manifest.json is written beside it).")
@@ -215,7 +222,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                 )
             )
         out.append(t(lang, "research.compare_agreement", mean=_pct(c.mean_agreement, lang), kappa=_num(c.pooled_kappa, lang)))
-        changed = ", ".join(f"{rid} ({', '.join(fields)})" for rid, fields in c.diff.changed.items())
+        changed = ", ".join(f"{rid} ({', '.join(_field(f, lang) for f in fields)})" for rid, fields in c.diff.changed.items())
         out.append(
             t(
                 lang,
@@ -269,7 +276,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
     return "\n".join(out) + "\n"
 
 
-@click.command("compare")
+@click.command("compare", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
 @format_option(("text", "json"), "text", "Output format: text, or json for scripts.")
@@ -323,7 +330,7 @@ def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Option
         raise click.UsageError("--n is now -n/--count: write -n {0} or --count {0}".format(value), ctx=ctx)
 
 
-@click.command("sample")
+@click.command("sample", cls=AdvisorCommand)
 @click.option("-n", "--count", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
 @click.option("--n", "old_count", hidden=True, expose_value=False, callback=_old_count_option, is_eager=True, help="Old spelling of -n/--count.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles.")
@@ -364,7 +371,7 @@ def _stacked(rules_paths: tuple[str, ...], packs: tuple[str, ...]) -> tuple[str,
     return tuple(rules_paths) + tuple(packs)
 
 
-@click.command("test")
+@click.command("test", cls=AdvisorCommand)
 @click.argument("packs", nargs=-1, type=click.Path(), metavar="")
 @rules_multi_option
 @click.option("--inherited", is_flag=True, help="Also run the test cases of the packs it extends.")
@@ -399,7 +406,7 @@ def rules_test(packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: 
         sys.exit(EXIT_TESTS_FAILED)
 
 
-@click.command("check")
+@click.command("check", cls=AdvisorCommand)
 @click.argument("packs", nargs=-1, type=click.Path(), metavar="")
 @rules_multi_option
 @_lang_option

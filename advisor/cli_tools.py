@@ -16,6 +16,7 @@ import click
 from pydantic import BaseModel
 
 from ._profile_io import load_profile
+from ._cli_help import AdvisorCommand
 from ._cli_common import EXIT_ABORTED, echo_text, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
 from .diff import diff, render_diff
 from .explain import explain, render_explanation
@@ -34,7 +35,7 @@ def _json(result: BaseModel) -> str:
     return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-@click.command("explain")
+@click.command("explain", cls=AdvisorCommand)
 @click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("rule_id")
 @lang_option
@@ -49,7 +50,7 @@ def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tu
     click.echo(_json(result), nl=False) if fmt == "json" else echo_text(render_explanation(result, resolve_language(lang)))
 
 
-@click.command("whatif")
+@click.command("whatif", cls=AdvisorCommand)
 @click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--set",
@@ -71,7 +72,7 @@ def whatif_cmd(profile: str, changes: tuple[str, ...], lang: Optional[str], rule
     click.echo(_json(result), nl=False) if fmt == "json" else echo_text(render_whatif(result, resolve_language(lang)))
 
 
-@click.command("next-steps")
+@click.command("next-steps", cls=AdvisorCommand)
 @click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True, help="How many steps to show.")
 @lang_option
@@ -86,7 +87,7 @@ def next_steps_cmd(profile: str, top: int, lang: Optional[str], rules_paths: tup
     click.echo(_json(result), nl=False) if fmt == "json" else echo_text(render_next_steps(result, resolve_language(lang), profile=profile))
 
 
-@click.command("diff")
+@click.command("diff", cls=AdvisorCommand)
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @lang_option
@@ -114,7 +115,7 @@ class _ClickIO:
             raise KeyboardInterrupt from None
 
 
-@click.command("init")
+@click.command("init", cls=AdvisorCommand)
 @click.argument("output", required=False, type=click.Path(dir_okay=False))
 @lang_option
 @click.option(

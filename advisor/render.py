@@ -18,7 +18,8 @@ import yaml
 from tabulate import tabulate
 
 from .assessment import Assessment, Finding, Manifest
-from .i18n import t
+from .i18n import source_text, t
+from .questions import question_text, value_text
 from .rulepack import Rule, RulePack
 
 __all__ = [
@@ -194,6 +195,8 @@ def fit_lines(text: str, width: Optional[int] = None) -> str:
 
 
 def _value(lang: str, value: Any) -> str:
+    if lang != "en":
+        return value_text(value, lang)
     if isinstance(value, bool):
         return t(lang, "yes" if value else "no")
     return str(value)
@@ -298,7 +301,7 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + "; ".join(f.sources))
+    lines.append(f"- **{t(lang, 'sources')}:** " + "; ".join(source_text(s, lang) for s in f.sources))
     lines.append("")
     return lines
 
@@ -321,7 +324,11 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
     out += [f"## {t(lang, 'questions')}", ""]
     if result.questions:
         out += [t(lang, "questions_intro"), ""]
-        rows = [[f"`{q.path}`", q.description, ", ".join(q.rules), q.weight] for q in result.questions]
+        # the field's description (English, with its citation); in bokmål the interview question
+        rows = [
+            [f"`{q.path}`", q.description if lang == "en" else question_text(q.path, lang, q.description), ", ".join(q.rules), q.weight]
+            for q in result.questions
+        ]
         out.append(tabulate(rows, [t(lang, "col_fact"), "", t(lang, "col_rules"), t(lang, "col_weight")], tablefmt="github"))
         out.append("")
     else:
@@ -389,7 +396,7 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
     if linked:
         lines.append(f"{t(lang, 'recommended_by')}: {', '.join(linked)}")
     lines.append(f"{t(lang, 'sources')}:")
-    lines += [f"  - {s}" for s in rule.sources]
+    lines += [f"  - {source_text(s, lang)}" for s in rule.sources]
     if rule.note:
         lines.append(f"{t(lang, 'note')}: {rule.note}")
     return "\n".join(lines) + "\n"

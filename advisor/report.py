@@ -29,7 +29,8 @@ from ._schema import arena_fields, profile_fields
 from .assessment import PRIORITY_WEIGHT, Assessment, Finding, RuleSummary, arena_label, assess
 from .errors import InputError, ProfileError
 from .facts import Facts, profile_facts
-from .i18n import LANGUAGES, t
+from .i18n import LANGUAGES, source_text, t
+from .questions import question_text, value_text
 from .profile import Profile
 from .render import manifest_line
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, RulePack, Source, load_rules
@@ -474,6 +475,8 @@ def _cap(text: str) -> str:
 def _value(lang: str, value: Any) -> str:
     if value is None:
         return t(lang, "report.unknown")
+    if lang != "en" and not (isinstance(value, float) and value.is_integer()):
+        return value_text(value, lang)
     if isinstance(value, bool):
         return t(lang, "yes" if value else "no")
     if isinstance(value, float) and value.is_integer():
@@ -563,12 +566,7 @@ def _explanations(report: Report, f: ReportFinding) -> list[tuple[str, Finding]]
 
 def _question_text(q: ReportQuestion, lang: str) -> str:
     """The interview question for ``q`` in ``lang`` (advisor.questions), else the field's description."""
-    try:
-        from .questions import ARENAS_QUESTION, question_for
-    except ImportError:  # pragma: no cover - the interview questions ship with advisor
-        return q.description
-    found = ARENAS_QUESTION if q.path == "arenas" else question_for(q.path)
-    return found.get(lang) if found is not None else q.description
+    return question_text(q.path, lang, q.description)
 
 
 def _because(f: ReportFinding) -> tuple[str, ...]:
@@ -664,7 +662,7 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + "; ".join(f.sources))
+    lines.append(f"- **{t(lang, 'sources')}:** " + "; ".join(source_text(s, lang) for s in f.sources))
     return lines + [""]
 
 
@@ -991,7 +989,7 @@ def _html_details(report: Report, f: ReportFinding, known: set[str]) -> str:
         rows.append((t(lang, "recommended"), _links(f.recommends, known)))
     if f.addresses:
         rows.append((t(lang, "addresses"), _links(f.addresses, known)))
-    rows.append((t(lang, "sources"), "<br>".join(_e(s) for s in f.sources)))
+    rows.append((t(lang, "sources"), "<br>".join(_e(source_text(s, lang)) for s in f.sources)))
     return '<dl class="why">' + "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -274,3 +275,135 @@ def test_the_width_follows_columns(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     wide = run("rules", "list").stdout.splitlines()
     assert max(len(line) for line in wide) > 80 and len(wide) < len(narrow)
+
+
+# ------------------------------------------------------------------------------ Norwegian all through
+
+#: English words a bokmål reader should not meet (none of them is also a Norwegian word).
+ENGLISH = set(
+    """the and of is are was were with from this that these which what when where why how not no yes
+    true false unknown lines line before after none rule rules pack profile profiles fact facts
+    finding findings diagnosis diagnoses pitfall pitfalls recommendation recommendations error
+    warning usage options show message exit default required file directory output language format
+    priority kind factor phase evidence skipped written wrote assessed known question questions step
+    steps weight condition sources changes resolves introduces score now try only also every each
+    problems passed failed cases command commands aborted missing invalid
+    """.split()
+)
+
+
+def _codes() -> set[str]:
+    """The codes of the profile's scales and of the rule format a reader should see in words."""
+    import typing
+
+    from advisor import profile as profile_module
+    from advisor.rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Evidence
+
+    codes = set(KINDS) | set(PRIORITIES) | set(FACTORS) | set(PHASES) | set(typing.get_args(Evidence))
+    for model in vars(profile_module).values():
+        if isinstance(model, type) and hasattr(model, "model_fields"):
+            for field in model.model_fields.values():
+                for arg in typing.get_args(field.annotation) or (field.annotation,):
+                    if typing.get_origin(arg) is typing.Literal:
+                        codes |= set(typing.get_args(arg))
+                    for inner in typing.get_args(arg):
+                        if typing.get_origin(inner) is typing.Literal:
+                            codes |= set(typing.get_args(inner))
+    return {c for c in codes if isinstance(c, str)} - {"design", "under", "over", "passive"}  # also bokmål words
+
+
+#: What a bokmål reader sees as written, not translated: fact paths, --set expressions, rule ids,
+#: file names, option names, choices to type, commands, and the YAML condition `rules show` prints
+_AS_WRITTEN = [
+    re.compile(r"^(  |    )(- )?(all|any|not|fact|arena|finding|[a-z_]+): .*$|^when:$", re.M),  # rules show: the YAML
+    re.compile(r"`[^`]*`"),
+    re.compile(r"\[[a-z|]+\]"),  # choices: [en|nb]
+    re.compile(r"--?[a-z][\w-]*"),
+    re.compile(r"[\w\[\]./-]+\.(yaml|jsonl|json|md|html|txt)\b"),
+    re.compile(r"[\w\[\]]+(?:\.[\w\[\]]+)+(=\S+)?"),  # fact paths and --set expressions
+    re.compile(r"^\s*advisor .*$", re.M),
+    re.compile(r"\b[a-z]+-[a-z-]+\b"),  # pack names: strict-anchoring, durable-rules
+    re.compile(r"(?<![\[(])\bdefault\b"),  # the name of the shipped pack (not "[default:" of click)
+    re.compile(r"\badvisor(?: [a-z-]+)+"),  # command names: advisor rules show
+    re.compile(r"^  [a-z-]+(?=  )", re.M),  # the command names of a group's help
+    re.compile(r"§\S+"),  # the section of a cited document, as the document names it
+]
+
+
+def _not_bokmal(text: str, pack_data: "set[str]") -> list[str]:
+    for line in pack_data:
+        text = text.replace(line, "")
+    for pattern in _AS_WRITTEN:
+        text = pattern.sub(" ", text)
+    words = re.findall(r"[A-Za-z_]+", text)
+    codes = _codes()
+    return sorted({w for w in words if w.lower() in ENGLISH or w in codes})
+
+
+def test_bokmal_all_through(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, "examples")
+    commands = _every_command(Path("."), Path("examples"))
+    commands["whatif"] += ["--set", "plan.co_creation_status=vision"]
+    commands["explain-values"] = ["explain", "examples/demo.yaml", "IMPL-001"]
+    import advisor
+
+    pack = advisor.load_rules()
+    variant = advisor.variants.resolve_variant(["examples/variants/strict-anchoring.yaml"])
+    # what the rule packs themselves hold in one language: document descriptions, test names
+    pack_data = set(pack.documents.values()) | {case.name for case in variant.tests}
+    leaks = {}
+    for name, args in commands.items():
+        if name in ("schema", "rules catalogue"):  # data: the JSON Schema, and docs/RULES.md
+            continue
+        result = run(*args, "--lang", "nb")
+        assert result.exit_code == 0, (name, result.stderr)
+        found = _not_bokmal(result.stdout + result.stderr, pack_data)
+        if found:
+            leaks[name] = found
+    for args in [[], ["rules"]] + [a[:2] if a[0] == "rules" else a[:1] for a in commands.values()]:
+        result = run(*args, "--help", "--lang", "nb")
+        found = _not_bokmal(result.stdout, pack_data)
+        if found:
+            leaks[" ".join(args + ["--help"])] = found
+    assert not leaks
+
+
+def test_the_bokmal_check_finds_english():
+    assert _not_bokmal("Usage: advisor assess [OPTIONS] PROFILE", set()) == ["OPTIONS", "PROFILE", "Usage"]
+    assert _not_bokmal("implementation.strategy.exists er false (faktisk: unknown)", set()) == ["false", "unknown"]
+    assert _not_bokmal("Prioritet: high; 1 diagnoses", set()) == ["diagnoses", "high"]
+    assert _not_bokmal("plan.co_creation_status er main_goal", set()) == ["main_goal"]
+    assert _not_bokmal("Kilder: 000.txt §5 (lines 3-4)", set()) == ["lines"]
+
+
+def test_every_help_text_has_its_bokmal():
+    import click
+
+    from advisor._cli_help import HELP_NB, fold
+
+    ctx = click.Context(main)
+    missing = []
+
+    def walk(cmd, name):
+        texts = [cmd.help] + [getattr(p, "help", None) for p in cmd.params] + [cmd.get_help_option(ctx).help]
+        missing.extend((name, text) for text in texts if text and fold(text) not in HELP_NB)
+        if isinstance(cmd, click.Group):
+            for sub in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, sub), f"{name} {sub}")
+
+    walk(main, "advisor")
+    assert not missing
+
+
+def test_help_follows_the_language_read_before_click_parses(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "")
+    monkeypatch.setenv("LC_MESSAGES", "")
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+    assert run("assess", "--help").stdout.startswith("Bruk: advisor assess [VALG] PROFIL\n")
+    assert run("assess", "--help", "--lang", "en").stdout.startswith("Usage: advisor assess [OPTIONS] PROFILE\n")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert run("--lang", "nb", "assess", "--help").stdout.startswith("Bruk: ")
+    assert run("--lang", "nb", "assess", DEMO).stdout.startswith("Klar for samskaping")
+    helped = run("assess", "-h", "--lang", "nb")
+    assert "  [standard: text]" in helped.stdout, helped.stderr
