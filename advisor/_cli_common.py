@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import click
 
+from ._errors_nb import error_line
 from .errors import AdvisorError
 from .i18n import LANGUAGES
 from .i18n import resolve_language as _resolve_language
@@ -76,7 +77,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                         return func(*args, **kwargs)
                 return func(*args, **kwargs)
         except AdvisorError as exc:
-            click.echo(error_prefix() + exc.one_line(), err=True)
+            click.echo(error_prefix() + error_line(exc, run_language()), err=True)
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise

@@ -19,6 +19,7 @@ from ._profile_io import load_profile
 from ._cli_help import AdvisorCommand
 from ._cli_common import EXIT_ABORTED, echo_text, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
 from .diff import diff, render_diff
+from .render import fit_lines, text_width
 from .explain import explain, render_explanation
 from .i18n import t
 from .intake import run_intake
@@ -110,7 +111,8 @@ class _ClickIO:
 
     def ask(self, prompt: str) -> str:
         try:
-            return str(click.prompt(prompt, default="", show_default=False))
+            # click adds ": " after the prompt
+            return str(click.prompt(fit_lines(prompt, text_width() - 2), default="", show_default=False))
         except click.exceptions.Abort:  # Ctrl-C or the end of the input
             raise KeyboardInterrupt from None
 

@@ -266,6 +266,9 @@ def test_no_text_output_is_wider_than_80_columns(tmp_path, monkeypatch, lang):
         result = run(*args, "--help")
         assert result.exit_code == 0
         assert max(len(line) for line in result.stdout.splitlines()) <= 80, args
+    interview = CliRunner().invoke(main, ["init", "interview.yaml", "--lang", lang], input="\n" * 300)
+    assert interview.exit_code == 0
+    assert [line for line in interview.stdout.splitlines() if len(line) > 80] == []
 
 
 def test_the_width_follows_columns(monkeypatch):
@@ -407,3 +410,29 @@ def test_help_follows_the_language_read_before_click_parses(monkeypatch):
     assert run("--lang", "nb", "assess", DEMO).stdout.startswith("Klar for samskaping")
     helped = run("assess", "-h", "--lang", "nb")
     assert "  [standard: text]" in helped.stdout, helped.stderr
+
+
+def test_the_errors_a_user_meets_most_in_bokmal(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("context:\n  name: X\nleadership:\n  top_management_anchoring: strong\n", encoding="utf-8")
+    result = run("assess", str(bad), "--lang", "nb")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"advisor: feil: {bad}:4: leadership.top_management_anchoring: 'strong' er ikke tillatt "
+        "(bruk en av: none, low, medium, high, eller utelat det hvis det er ukjent)\n"
+    )
+    assert run("assess", str(tmp_path / "nope.yaml"), "--lang", "nb").stderr == (
+        f"advisor: feil: {tmp_path / 'nope.yaml'}: finner ikke profilfilen (sjekk stien)\n"
+    )
+    piped = CliRunner().invoke(main, ["assess", "-", "--lang", "nb"], input="context: {population: -5}\nplan: {x: 1, y: 2}\n")
+    assert piped.stderr.startswith("advisor: feil: <stdin>:")
+    assert run("rules", "show", "IMLP-001", "--lang", "nb").stderr == (
+        "advisor: feil: ingen regel IMLP-001 i pakken default (mente du IMPL-001?)\n"
+    )
+    whatif = run("whatif", DEMO, "--set", "plan.knowledge_base=kanskje", "--lang", "nb")
+    assert whatif.stderr == (
+        "advisor: feil: --set plan.knowledge_base=kanskje: plan.knowledge_base er `true` eller `false`, "
+        "ikke 'kanskje' (skriv `true` eller `false`, eller `null` for ukjent)\n"
+    )
+    for result in (piped, whatif):
+        assert _not_bokmal(result.stderr, set()) == []

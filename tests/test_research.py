@@ -405,3 +405,10 @@ def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
     with pytest.raises(RuntimeError, match="no pool here"):
         batch(labelled(sampled), PACKS)
     assert started == [2, 2]
+
+
+def test_sample_reports_progress_like_batch(tmp_path):
+    calls = []
+    written = advisor.research.sample(250, 3, tmp_path / "s", progress=lambda done, total: calls.append((done, total)))
+    assert len(written) == 250
+    assert calls == [(100, 250), (200, 250), (250, 250)]
