@@ -301,12 +301,26 @@ def _parse_rule(doc: Document, raw: Any, base: tuple[Union[str, int], ...]) -> R
     return rule
 
 
+def is_inside(root: "Union[str, os.PathLike[str]]", target: "Union[str, os.PathLike[str]]") -> bool:
+    """Whether ``target``, with every symbolic link followed, lies in the directory ``root``."""
+    base = os.path.realpath(root)
+    real = os.path.realpath(target)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
 def _read_pack_files(path: Path) -> list[Document]:
     if path.is_dir():
         meta = path / "pack.yaml"
         if not meta.is_file():
             raise RulePackError("a rule pack directory needs a pack.yaml", file=str(path), hint="add pack.yaml with a `pack:` section")
         others = sorted(p for p in path.glob("*.yaml") if p.name != "pack.yaml")
+        for member in [meta, *others]:
+            if not is_inside(path, member):
+                raise RulePackError(
+                    "is a symbolic link to a file outside the pack directory",
+                    file=str(member),
+                    hint="a pack reads only its own files: copy the file into the directory",
+                )
         return [read_file(p, RulePackError, "rule pack") for p in [meta, *others]]
     return [read_file(path, RulePackError, "rule pack")]
 
