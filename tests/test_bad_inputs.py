@@ -6,7 +6,6 @@ are run, their behaviour asserted, and what the user sees is the section's table
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
@@ -316,18 +315,23 @@ def test_the_command_line(tmp_path):
     _check_section("The command line", rows, "Click's usage errors in the same one-line style, with the command whose `--help` to read.")
 
 
-def _fail_fsync(monkeypatch, after: int = 0):
-    """Make the (after+1)-th fsync fail as on a full disk."""
-    calls = []
-    real = os.fsync
+def _full_disk(monkeypatch, full=lambda name: True):
+    """Make the temporary files of the targets for which ``full(name)`` holds be written to
+    /dev/full: every flush then fails with ENOSPC, as on a full disk."""
+    import tempfile
 
-    def fsync(fd):
-        calls.append(fd)
-        if len(calls) > after:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(fd)
+    from advisor import _io
 
-    monkeypatch.setattr(os, "fsync", fsync)
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, **kwargs):
+        fd, path = real(*args, **kwargs)
+        if full(os.path.basename(path)):
+            os.close(fd)
+            fd = os.open("/dev/full", os.O_WRONLY)
+        return fd, path
+
+    monkeypatch.setattr(_io.tempfile, "mkstemp", mkstemp)
 
 
 def test_output_that_cannot_be_written(tmp_path, monkeypatch):
@@ -345,9 +349,9 @@ def test_output_that_cannot_be_written(tmp_path, monkeypatch):
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and proc.stderr.startswith("advisor: error: "), proc.stderr
     rows.append(("standard output is `/dev/full`", "2", proc.stderr))
 
-    _fail_fsync(monkeypatch)
+    _full_disk(monkeypatch)
     result = _run(tmp_path, ["sample", "--n", "3", "--seed", "1", "-o", "samples"])
-    rows.append(("`sample -o` on a full disk (fsync fails with ENOSPC)", "2", _one_line_error(result)))
+    rows.append(("`sample -o` on a full disk (written to `/dev/full`)", "2", _one_line_error(result)))
     assert not [p for p in tmp_path.rglob("*.tmp")]
     monkeypatch.undo()
 
@@ -359,7 +363,7 @@ def test_output_that_cannot_be_written(tmp_path, monkeypatch):
     first = _run(tmp_path, ["batch", "in/demo.yaml", "-o", "rows.jsonl"])
     assert first.exit_code == 0, first.output
     before = ((tmp_path / "rows.jsonl").read_bytes(), (tmp_path / "rows.manifest.json").read_bytes())
-    _fail_fsync(monkeypatch, after=1)  # the rows' fsync succeeds, the manifest's fails
+    _full_disk(monkeypatch, lambda name: name.startswith(".rows.manifest.json."))  # the rows fit, the manifest does not
     result = _run(tmp_path, ["batch", "in", "-o", "rows.jsonl"])
     monkeypatch.undo()
     line = _one_line_error(result)
