@@ -54,6 +54,7 @@ from durable import engine as _durable
 from ._io import dumps_compact
 from ._schema import arena_fields, profile_fields
 from .conditions import Compare, Term
+from .engines import Firing
 from .errors import EngineError
 from .facts import Facts
 from .rulepack import KINDS, RulePack
@@ -71,15 +72,6 @@ def engine_version() -> str:
         return version("durable_rules")
     except PackageNotFoundError:  # pragma: no cover
         return "unknown"
-
-
-@dataclass(frozen=True)
-class Firing:
-    """One rule that fired: which alternative of its condition, and on which arenas (by index)."""
-
-    rule_id: str
-    term: int
-    arenas: tuple[int, ...] = ()
 
 
 class Backend(Protocol):

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import advisor
 from advisor import InputError, research
+from advisor.engines import default_engine, engine_label
 from advisor._schema import DERIVED_ARENA_FACTS, arena_fields, profile_fields
 from advisor.assessment import profile_hash
 from advisor.cli_research import batch_cmd, compare_cmd, sample_cmd
@@ -66,7 +67,8 @@ def test_a_batch_skips_a_broken_profile_and_completes_the_rest(in_data):
 def test_the_manifest_names_versions_packs_profiles_and_rules(in_data):
     result = batch(FILES, ["base", "variant.yaml"], workers=1)
     manifest = result.manifest
-    assert manifest.advisor_version == advisor.__version__ and manifest.engine == "durable-rules"
+    assert manifest.advisor_version == advisor.__version__
+    assert (manifest.engine, manifest.engine_version) == engine_label(default_engine())
     assert [p.label for p in manifest.packs] == ["base", "strict"]
     strict = research.load_packs(["variant.yaml"])[0]
     assert manifest.packs[1].hash == strict.hash and manifest.packs[1].rules_enabled == tuple(r.id for r in strict.rules)
