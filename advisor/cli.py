@@ -166,7 +166,11 @@ def schema() -> None:
 
 
 @main.command("example")
-@click.argument("name", required=False)
+@click.argument(
+    "name",
+    required=False,
+    shell_complete=lambda ctx, param, incomplete: [n for n in example_names() if n.startswith(incomplete)],
+)
 @lang_option
 @_handle_errors
 def example_cmd(name: Optional[str], lang: Optional[str]) -> None:

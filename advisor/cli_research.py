@@ -44,7 +44,7 @@ _dask_option = click.option(
     "dask_address",
     default=None,
     metavar="ADDRESS",
-    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs advisor[distributed].",
+    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs samskaping-advisor[distributed].",
 )
 
 
@@ -90,7 +90,7 @@ class _DaskClient:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'advisor[distributed]'") from None
+            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'samskaping-advisor[distributed]'") from None
         if self.address == "local":
             self.cluster = LocalCluster(dashboard_address=None)
             self.client = Client(self.cluster)

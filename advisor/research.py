@@ -14,7 +14,7 @@ for use from a notebook::
     research.batch(research.iter_sample_profiles(100_000, seed=1), output="rows.jsonl", keep_rows=False)
 
 Batches run in parallel over the machine's cores (a process pool; each worker compiles each pack
-once), or on a Dask cluster (``client=``, the optional extra ``advisor[distributed]``). The output
+once), or on a Dask cluster (``client=``, the optional extra ``samskaping-advisor[distributed]``). The output
 does not depend on how the work was spread: rows come in the order of the profiles given, then of
 the packs given. A profile that fails validation is reported in ``manifest.skipped`` and left out.
 """

@@ -376,7 +376,7 @@ def test_the_dask_option_without_dask_is_an_input_error(in_data, tmp_path, monke
     monkeypatch.setitem(__import__("sys").modules, "distributed", None)  # as if not installed
     result = CliRunner().invoke(batch_cmd, ["profiles", "--rules", "base", "-o", str(tmp_path / "x.jsonl"), "--dask", "local"])
     assert result.exit_code == 2
-    assert result.stderr == "advisor: error: --dask needs Dask's distributed scheduler, which is not installed (pip install 'advisor[distributed]')\n"
+    assert result.stderr == "advisor: error: --dask needs Dask's distributed scheduler, which is not installed (pip install 'samskaping-advisor[distributed]')\n"
 
 
 def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
