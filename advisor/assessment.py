@@ -372,7 +372,7 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
 
 
 def _engine_label(engine: str) -> tuple[str, str]:
-    """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
+    """The name and version manifests give for ``engine`` (``durable``, ``python`` or ``columnar``)."""
     from . import __version__
     from ._engine import ENGINE_NAME, engine_version
 
@@ -380,6 +380,10 @@ def _engine_label(engine: str) -> tuple[str, str]:
         return ENGINE_NAME, engine_version()
     if engine == "python":
         return "python-reference", __version__
+    if engine == "columnar":
+        from . import columnar
+
+        return "columnar-polars", columnar.engine_version()
     raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
 
 
