@@ -228,9 +228,16 @@ def profile_hash(profile: Profile) -> str:
 
 
 def arena_label(facts: Facts, index: int) -> str:
-    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one."""
-    arena = facts.arenas[index] if facts.arenas else {}
-    return str(arena.get("name") or f"#{index + 1}")
+    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one; a name
+    that several arenas share gets the number too (``Folkemøte #2``), so labels are unique."""
+    arenas = facts.arenas or ()
+    arena = arenas[index] if arenas else {}
+    name = arena.get("name")
+    if not name:
+        return f"#{index + 1}"
+    if sum(1 for other in arenas if other.get("name") == name) > 1:
+        return f"{name} #{index + 1}"
+    return str(name)
 
 
 def _finding(
