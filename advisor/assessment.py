@@ -15,7 +15,7 @@ from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
 
-__all__ = ["RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
+__all__ = ["ContrastingView", "RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
 
 #: How much a rule of each priority weighs when ranking questions and next steps.
 PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -45,6 +45,28 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     return instance
 
 
+class ContrastingView(_Result):
+    """Another passage that disagrees with a finding: shown beside it, never as its source."""
+
+    statement: Text
+    sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6``), in both languages."""
+
+
+def contrasting_views(pack: RulePack, rule: Rule) -> tuple[ContrastingView, ...]:
+    """The contrasts of ``rule`` as results show them."""
+    return tuple(
+        ContrastingView(
+            statement=c.statement,
+            sources=tuple(str(s) for s in c.sources),
+            citations=pack.cite_all(c.sources),
+        )
+        for c in rule.contrasts
+    )
+
+
 class RuleSummary(_Result):
     """What every result says about a rule: its id, classification, texts and sources."""
 
@@ -57,6 +79,11 @@ class RuleSummary(_Result):
     title: Text
     message: Text
     sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6, §5.1.5``), in both languages."""
+    contrasts: tuple[ContrastingView, ...] = ()
+    """Passages of other documents that disagree: contrasting, not supporting."""
 
 
 class Finding(RuleSummary):
@@ -182,6 +209,8 @@ class _Plan:
                 title=rule.title,
                 message=rule.message,
                 sources=pack.citations[rule.id],
+                citations=pack.readable_citations[rule.id],
+                contrasts=contrasting_views(pack, rule),
             )
             for rule in pack.rules
         }
