@@ -233,7 +233,19 @@ def test_the_report_ends_with_the_reference_list_of_sources_and_contrasts(tmp_pa
     assert "Lundgren, Patrik (2023). [A described title]. MBA-oppgave, Nord universitet." in html
 
 
+def test_the_shipped_pack_shows_disagreements_as_contrasts_not_sources(pack):
+    with_contrasts = [r for r in pack.rules if r.contrasts]
+    assert len(with_contrasts) >= 10
+    for rule in with_contrasts:
+        for contrast in rule.contrasts:
+            assert contrast.statement.en and contrast.statement.nb
+    result = advisor.assess(advisor.load_profile(EXAMPLES / "asker.yaml"))
+    shown = {f.rule_id for f in result.findings if f.contrasts}
+    assert shown, "the Asker example shows at least one contrasting view"
+
+
 def test_rules_show_and_explain_keep_the_line_ranges_for_researchers():
     result = CliRunner().invoke(main, ["rules", "show", "CULT-053", "--lang", "nb"])
     assert result.exit_code == 0
     assert "Asker-oppgaven (2016) §5.3  [001_4e926ba9684e72c5.txt §5.3, linje 3673–3681]" in result.output
+    assert "Kobro (u.å.), lysark «Det er ikke bare et nytt ord for dugnad!»" in result.output
