@@ -12,11 +12,11 @@ from typing import Any, Iterable
 import yaml
 from tabulate import tabulate
 
-from .assessment import Assessment, Finding, Manifest
+from .assessment import Assessment, ContrastingView, Finding, Manifest
 from .i18n import t
-from .rulepack import Rule, RulePack
+from .rulepack import Rule, RulePack, Text
 
-__all__ = ["manifest_line", "to_json", "to_table", "to_markdown", "md", "FORMATS", "render", "rules_table", "rule_detail"]
+__all__ = ["citation_text", "contrast_lines", "manifest_line", "to_json", "to_table", "to_markdown", "md", "FORMATS", "render", "rules_table", "rule_detail"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -34,6 +34,16 @@ def _facts(lang: str, finding: Finding) -> str:
     if finding.because:
         parts.append(f"{t(lang, 'because').lower()}: {', '.join(finding.because)}")
     return "; ".join(parts)
+
+
+def citation_text(lang: str, citations: Iterable[Text]) -> str:
+    """Citations as readers see them (one per document), joined: ``Lundgren (2023) §6, §5.1.5; Stene (2019) §4.2``."""
+    return "; ".join(c.get(lang) for c in citations)
+
+
+def contrast_lines(lang: str, contrasts: Iterable[ContrastingView]) -> list[str]:
+    """One line per contrasting view: the other side's statement and its citations."""
+    return [f"{c.statement.get(lang)} ({citation_text(lang, c.citations)})" for c in contrasts]
 
 
 def to_json(result: Assessment) -> str:
@@ -124,6 +134,12 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     else:
         out.append(t(lang, "none"))
     out.append("")
+    contrasted = [f for f in result.findings if f.contrasts]
+    if contrasted:
+        heading = t(lang, "contrasts")
+        out += [heading, "-" * len(heading), t(lang, "contrast_intro")]
+        out += [f"{f.rule_id}: {text}" for f in contrasted for text in contrast_lines(lang, f.contrasts)]
+        out.append("")
     questions = t(lang, "questions")
     out += [questions, "-" * len(questions)]
     if result.questions:
@@ -150,7 +166,8 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + md("; ".join(f.sources)))
+    lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
+    lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
     lines.append("")
     return lines
 
@@ -241,7 +258,12 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
     if linked:
         lines.append(f"{t(lang, 'recommended_by')}: {', '.join(linked)}")
     lines.append(f"{t(lang, 'sources')}:")
-    lines += [f"  - {s}" for s in rule.sources]
+    lines += [f"  - {pack.cite(s).get(lang)}  [{s.detail(lang)}]" for s in rule.sources]
+    if rule.contrasts:
+        lines.append(f"{t(lang, 'contrasts')}:")
+        for c in rule.contrasts:
+            lines.append(f"  - {c.statement.get(lang)}")
+            lines += [f"    {pack.cite(s).get(lang)}  [{s.detail(lang)}]" for s in c.sources]
     if rule.note:
         lines.append(f"{t(lang, 'note')}: {rule.note}")
     return "\n".join(lines) + "\n"
