@@ -345,8 +345,8 @@ class RulePack(BaseModel):
         first digits of a document's file name) written as citations: ``Lundgren (2023) §4.1.6``."""
 
         def label(match: "re.Match[str]") -> str:
-            doc = next((d for d in self.documents if d.startswith(match[1] + "_")), None)
-            ref = self.documents.get(doc) if doc else None
+            doc = next((d for d in self.documents if d.startswith(match[1] + "_")), "")
+            ref = self.documents.get(doc)
             if ref is None or (ref.author is None and ref.short is None):
                 return match[0]
             return ref.label(lang, doc) + match[2]
