@@ -65,6 +65,9 @@ _SOURCE = re.compile(
 )
 
 
+_SHORT_REF = re.compile(r"(?<![-\w.])([0-9]{3})( §|(?=[);,]))")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -336,6 +339,19 @@ class RulePack(BaseModel):
         return tuple(
             Text(**{lang: ref.cite_many(listed, lang) for lang in ("en", "nb")}) for ref, listed in groups.values()
         )
+
+    def readable_refs(self, text: str, lang: str = "en") -> str:
+        """``text`` with the short references the code's own texts use (``000 §4.1.6``, the
+        first digits of a document's file name) written as citations: ``Lundgren (2023) §4.1.6``."""
+
+        def label(match: "re.Match[str]") -> str:
+            doc = next((d for d in self.documents if d.startswith(match[1] + "_")), "")
+            ref = self.documents.get(doc)
+            if ref is None or (ref.author is None and ref.short is None):
+                return match[0]
+            return ref.label(lang, doc) + match[2]
+
+        return _SHORT_REF.sub(label, text)
 
     @cached_property
     def readable_citations(self) -> dict[str, tuple[Text, ...]]:

@@ -76,6 +76,11 @@ PACK_CASES: list[tuple[str, bytes]] = [
     ("finding of a later stage", _pack({"when": "{finding: LEAD-001}"})),
     ("citation without a section", _pack({"source": "000_981a243478f15921.txt"})),
     ("citation of an unlisted document", _pack({"source": "005_unknown.txt §1"})),
+    (
+        "one passage cited as a source and as a contrast",
+        _pack({"source": '000_981a243478f15921.txt §6 (lines 4449-4451)"]\n    contrasts: [{statement: {en: a, nb: b}, sources: ["000_981a243478f15921.txt §6 (lines 4450-4455)"]}]  #'}),
+    ),
+    ("a document without author or short name", _pack({}).replace(b"{000_981a243478f15921.txt: thesis}", b"{000_981a243478f15921.txt: {title: A thesis, year: 2023}}")),
     ("object-constructing YAML tag", _pack({"when": "!!python/object/apply:os.system [ls]"})),
     ("not a number: .nan", _pack({"when": "{fact: resources.coordinator_fte, ne: .nan}"})),
     ("infinity: .inf", _pack({"when": "{fact: resources.coordinator_fte, lt: .inf}"})),
