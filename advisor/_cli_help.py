@@ -30,6 +30,14 @@ HELP_NB: dict[str, str] = {
     for k, v in {
         "Assess how ready a Norwegian municipality is for co-creation, and what to do next.": "Vurder hvor klar en norsk kommune er for samskaping, og hva den bør gjøre videre.",
         "Show the version and exit.": "Vis versjonen og avslutt.",
+        "Show the version and the inference engine, and exit.": "Vis versjonen og slutningsmotoren, og avslutt.",
+        "Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.": "Slutningsmotor: durable-rules, referanseevaluatoren i ren Python, eller columnar (polars, for store studier; krever samskaping-advisor[columnar]). Standard: durable-rules der den er installert, se `advisor --version`.",
+        "Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).": "Slutningsmotor: durable-rules, eller referanseevaluatoren i ren Python (standard: durable-rules der den er installert, se `advisor --version`).",
+        "A profile that takes longer in a worker process (or crashes it) is skipped with the reason; the batch goes on.": "En profil som tar lengre tid i en arbeidsprosess (eller krasjer den), hoppes over med grunnen; kjøringen fortsetter.",
+        "Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs samskaping-advisor[distributed].": "Kjør på Dask-planleggeren på ADRESSE (tcp://host:8786), eller `local` for en lokal klynge. Krever samskaping-advisor[distributed].",
+        "Print the shipped example profile NAME (to start from: advisor example levanger > levanger.yaml); without NAME, list the examples.": "Skriv ut den medfølgende eksempelprofilen NAVN (å starte fra: advisor example levanger > levanger.yaml); uten NAVN vises eksemplene.",
+        "Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.": "Mappe som sample-NNNN.yaml (eller .json) skrives til; med --format jsonl filen som skrives.",
+        "Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).": "Profilformat: én fil per profil (yaml, json), eller én JSON Lines-fil med én profil per linje (jsonl).",
         "Show this message and exit.": "Vis denne hjelpen og avslutt.",
         "Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions.": "Vurder PROFIL (YAML eller JSON; - leser standard inn) og skriv ut diagnoser, fallgruver, en plan og spørsmål.",
         "Output format: text for a terminal, markdown, or json (both languages) for scripts.": "Utdataformat: text for en terminal, markdown, eller json (begge språk) for skript.",
@@ -103,6 +111,8 @@ METAVARS_NB = {
     "FLOAT": "DESIMALTALL",
     "ADDRESS": "ADRESSE",
     "RANGE": "OMRÅDE",
+    "NAME": "NAVN",
+    "SECONDS": "SEKUNDER",
 }
 _METAVAR = re.compile(r"\b(" + "|".join(sorted(METAVARS_NB, key=len, reverse=True)) + r")\b")
 _EXTRA = re.compile(r"(\[|; )(default|required)\b")

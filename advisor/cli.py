@@ -18,9 +18,9 @@ from typing import Any, Optional, Sequence
 import click
 
 from . import __version__
-from ._cli_help import AdvisorGroup
 from ._cli_common import (
     EXIT_ABORTED,
+    echo,
     echo_text,
     error_prefix,
     format_option,
@@ -34,12 +34,14 @@ from ._cli_common import (
     set_run_language,
     usage_error_line,
 )
+from ._cli_help import AdvisorGroup
 from ._profile_io import load_profile
 from .assessment import FAIL_ON_KINDS, assess
 from .catalogue import rule_catalogue
-from .errors import RulePackError, did_you_mean
-from .i18n import LANGUAGES
-from .profile import Profile
+from .errors import LONG_PART, RulePackError, did_you_mean, escape_controls, shorten
+from .examples import example_names, example_text
+from .i18n import LANGUAGES, t
+from .profile import profile_json_schema
 from .render import FORMATS, render, rule_detail, rules_table
 from .rulepack import KINDS, PRIORITIES
 
@@ -58,36 +60,36 @@ class LazyGroup(AdvisorGroup):
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
     def main(self, args: "Optional[Sequence[str]]" = None, prog_name: Optional[str] = None, complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
-        """Click's main, with click's own errors in advisor's one style: ``advisor: error: ...``
-        on one line (in the language of ``--lang`` or the locale), exit code 2."""
+        """Click's ``main``, with its usage errors in advisor's one-line style (``advisor: error:
+        ...``, exit 2; in the language of ``--lang`` or the locale, read before click parses)
+        instead of click's three lines."""
         argv = list(sys.argv[1:] if args is None else args)
         lang = scan_language(argv)
         set_run_language(lang)
         try:
-            return self._main(argv, lang, complete_var, standalone_mode, **extra)
+            if not standalone_mode:
+                return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+            return self._main(argv, lang, complete_var, **extra)
         finally:
             set_run_language(None)  # a test runner may run the next command in this process
 
-    def _main(self, argv: list[str], lang: str, complete_var: Optional[str], standalone_mode: bool, **extra: Any) -> Any:
+    def _main(self, argv: list[str], lang: str, complete_var: Optional[str], **extra: Any) -> Any:
         try:
-            rv = super().main(argv, "advisor", complete_var, standalone_mode=False, **extra)
+            result = super().main(argv, "advisor", complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
-            if not standalone_mode:
-                raise
-            click.echo(usage_error_line(exc, lang), err=True)
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a group without its command: the help
+                exc.show()
+                sys.exit(exc.exit_code)
+            click.echo(escape_controls(usage_error_line(exc, lang)), err=True)
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
-            if not standalone_mode:
-                raise
             click.echo(error_prefix() + ("aborted" if lang == "en" else "avbrutt"), err=True)
             sys.exit(EXIT_ABORTED)
-        if not standalone_mode:
-            return rv
-        sys.exit(rv if isinstance(rv, int) else 0)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+        sys.exit(result if isinstance(result, int) else 0)
 
     def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
         if name in self.lazy and name not in self.commands:
@@ -111,7 +113,14 @@ class LazyGroup(AdvisorGroup):
         "init": ".cli_tools:init_cmd",
     },
 )
-@click.version_option(__version__, prog_name="advisor")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: _print_version(ctx, value),
+    help="Show the version and the inference engine, and exit.",
+)
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -121,9 +130,23 @@ class LazyGroup(AdvisorGroup):
 )
 def main() -> None:
     """Assess how ready a Norwegian municipality is for co-creation, and what to do next."""
+    from . import engines
+
+    # The one-time notice that durable-rules is missing, in the language of the locale.
+    engines.set_notice(lambda: engines._warn(resolve_language(None)))
 
 
-@main.command()
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """``advisor --version``: the version, and which engine runs (and why, if not durable-rules)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .engines import describe
+
+    click.echo(f"advisor, version {__version__}; {describe(resolve_language(None))}")
+    ctx.exit()
+
+
+@main.command("assess")
 @click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
 @format_option(FORMATS, "text", "Output format: text for a terminal, markdown, or json (both languages) for scripts.")
 @lang_option
@@ -141,17 +164,14 @@ def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[s
     pack = load_pack(rules_paths)
     result = assess(load_profile(profile), pack)
     text = render(result, fmt, resolve_language(lang))
-    echo_text(text) if fmt == "text" else click.echo(text, nl=False)
+    echo_text(text) if fmt == "text" else echo(text, nl=False)
     if fail_on is not None:
         highest = result.highest_priority(FAIL_ON_KINDS)
         if highest is not None and PRIORITIES.index(highest) >= PRIORITIES.index(fail_on):
             sys.exit(EXIT_FINDINGS)
 
 
-assess_cmd.name = "assess"
-
-
-@main.group(cls=LazyGroup, lazy={"test": ".cli_research:rules_test", "check": ".cli_research:rules_check"})
+@main.group("rules", cls=LazyGroup, lazy={"test": ".cli_research:rules_test", "check": ".cli_research:rules_check"})
 def rules() -> None:
     """Inspect a rule pack."""
 
@@ -192,15 +212,35 @@ def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) 
 @_handle_errors
 def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
     """Print a Markdown catalogue of every rule (docs/RULES.md is this for the shipped pack)."""
-    click.echo(rule_catalogue(load_pack(rules_paths)), nl=False)
+    echo(rule_catalogue(load_pack(rules_paths)), nl=False)
 
 
-@main.command()
+@main.command("schema")
 @quiet_option
 @_handle_errors
 def schema() -> None:
     """Print the JSON Schema of a municipality profile."""
-    click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
+    echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command("example")
+@click.argument(
+    "name",
+    required=False,
+    shell_complete=lambda ctx, param, incomplete: [n for n in example_names() if n.startswith(incomplete)],
+)
+@lang_option
+@quiet_option
+@_handle_errors
+def example_cmd(name: Optional[str], lang: Optional[str]) -> None:
+    """Print the shipped example profile NAME (to start from: advisor example levanger > levanger.yaml);
+    without NAME, list the examples."""
+    if name is None:
+        echo(t(resolve_language(lang), "example_list"))
+        for item in example_names():
+            echo(f"  {item}")
+        return
+    echo(example_text(name), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

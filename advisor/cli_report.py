@@ -15,7 +15,7 @@ import click
 from ._io import write_atomic
 from ._profile_io import load_profile
 from ._cli_help import AdvisorCommand
-from ._cli_common import format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
+from ._cli_common import echo, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
 from .errors import InputError
 from .report import REPORT_FORMATS, build_report, format_for, render_report
 
@@ -62,7 +62,7 @@ def report_cmd(profiles: tuple[str, ...], output: Optional[str], fmt: Optional[s
     report = build_report(loaded, pack, resolve_language(lang))
     text = render_report(report, fmt)
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     write_atomic(output, text)
-    click.echo(output)
+    echo(output)

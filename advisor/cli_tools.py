@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ._profile_io import load_profile
 from ._cli_help import AdvisorCommand
-from ._cli_common import EXIT_ABORTED, echo_text, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
+from ._cli_common import EXIT_ABORTED, echo, echo_text, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
 from .diff import diff, render_diff
 from .render import fit_lines, text_width
 from .explain import explain, render_explanation
@@ -48,7 +48,7 @@ def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tu
     """Why rule RULE_ID fired for PROFILE, or why not: its condition part by part, with the
     actual facts, the part that failed and the facts that are unknown."""
     result = explain(load_profile(profile), rule_id, load_pack(rules_paths))
-    click.echo(_json(result), nl=False) if fmt == "json" else echo_text(render_explanation(result, resolve_language(lang)))
+    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_explanation(result, resolve_language(lang)))
 
 
 @click.command("whatif", cls=AdvisorCommand)
@@ -70,7 +70,7 @@ def whatif_cmd(profile: str, changes: tuple[str, ...], lang: Optional[str], rule
     """Assess PROFILE as it is and with the changes given by --set, and show which findings
     appear and disappear."""
     result = whatif(load_profile(profile), list(changes), load_pack(rules_paths))
-    click.echo(_json(result), nl=False) if fmt == "json" else echo_text(render_whatif(result, resolve_language(lang)))
+    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_whatif(result, resolve_language(lang)))
 
 
 @click.command("next-steps", cls=AdvisorCommand)
@@ -85,7 +85,7 @@ def next_steps_cmd(profile: str, top: int, lang: Optional[str], rules_paths: tup
     """What to do first: single changes to PROFILE ranked by the pitfalls they resolve,
     weighted by priority."""
     result = next_steps(load_profile(profile), load_pack(rules_paths), top=top)
-    click.echo(_json(result), nl=False) if fmt == "json" else echo_text(render_next_steps(result, resolve_language(lang), profile=profile))
+    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_next_steps(result, resolve_language(lang), profile=profile))
 
 
 @click.command("diff", cls=AdvisorCommand)
@@ -100,7 +100,7 @@ def diff_cmd(old: str, new: str, lang: Optional[str], rules_paths: tuple[str, ..
     """Compare two assessments of one municipality over time (profiles OLD and NEW): facts
     changed, findings resolved and new, pitfalls by priority."""
     result = diff(load_profile(old), load_profile(new), load_pack(rules_paths), old_label=old, new_label=new)
-    click.echo(_json(result), nl=False) if fmt == "json" else echo_text(render_diff(result, resolve_language(lang)))
+    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_diff(result, resolve_language(lang)))
 
 
 class _ClickIO:
@@ -142,9 +142,9 @@ def init_cmd(output: Optional[str], lang: Optional[str], resume: Optional[str]) 
     if not result.written:
         echo_text(t(language, "init.not_written", path=result.path) + "\n")
         return
-    click.echo("")
+    echo("")
     echo_text(t(language, "init.written", path=result.path, known=result.known, unknown=result.unknown) + "\n")
-    click.echo(t(language, "init.next", path=result.path))  # a command to copy: not wrapped
+    echo(t(language, "init.next", path=result.path))  # a command to copy: not wrapped
 
 
 #: Every command of this module, for registration on the ``advisor`` group.

@@ -7,10 +7,9 @@ exist in both languages; a test checks it.
 from __future__ import annotations
 
 import os
-import re
 from typing import Mapping, Optional
 
-__all__ = ["LANGUAGES", "OP_WORDS", "STRINGS", "t", "resolve_language", "source_text", "Count"]
+__all__ = ["LANGUAGES", "OP_WORDS", "STRINGS", "t", "resolve_language", "Count"]
 
 LANGUAGES = ("en", "nb")
 
@@ -52,6 +51,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "recommended": "Recommended",
         "condition": "Condition",
         "note": "Note",
+        "contrast": "Contrasting view",
+        "contrasts": "Contrasting views",
+        "contrast_intro": "Another document disagrees; cited as a contrast, not as support.",
+        "references": "References",
+        "file": "file",
+        "bib.no_year": "n.d.",
+        "bib.line": "line {lines}",
+        "bib.lines": "lines {lines}",
+        "bib.kind.mba_thesis": "MBA thesis",
+        "bib.kind.master_thesis": "master's thesis",
+        "bib.kind.phd_thesis": "doctoral thesis",
+        "bib.kind.article": "article",
+        "bib.kind.slides": "slides",
+        "bib.kind.memo": "memo",
+        "bib.kind.report": "report",
+        "bib.kind.book": "book",
+        "bib.kind.other": "document",
         "rule": "Rule",
         "kind": "Kind",
         "factor": "Factor",
@@ -252,7 +268,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.col_difference": "Difference",
         "report.col_question": "Question",
         "report.ladder": "Arenas on the ladder of co-creation",
-        "report.ladder_intro": "Levels 1 to 5 of Ansell and Torfing's ladder of co-creation (000 §2.2.4). The shape and letter of each marker give the arena's type in Ulrich's typology (000 §2.1.1).",
+        "report.ladder_intro": "Levels 1 to 5 of Ansell and Torfing's ladder of co-creation (Lundgren (2023) §2.2.4). The shape and letter of each marker give the arena's type in Ulrich's typology (Lundgren (2023) §2.1.1).",
         "report.ladder_multi": "A number beside a marker names the informant; a dashed line joins different placements of one arena, and arenas the informants disagree on are in bold.",
         "report.ladder_desc": "Chart: each arena placed on levels 1 to 5 of the ladder of co-creation, its marker shaped and lettered by Ulrich's type.",
         "report.level": "Level {n}",
@@ -273,7 +289,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.why_for": "Why ({informant})",
         "report.arenas_for": "Arenas ({informant})",
         "report.plan_intro": "Ordered by phase, then by priority.",
-        "report.documents": "Documents cited",
         "report.profiles": "Profiles",
         "report.unknown": "unknown",
         "ladder.1": "The public side gathers input on a defined issue",
@@ -286,6 +301,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "ulrich.equal": "equal",
         "ulrich.facilitating": "facilitating",
         "ulrich.unknown": "type unknown",
+        "engine_line": "engine: {name} {version}",
+        "engine_why": "(durable-rules cannot be imported: {problem})",
+        "engine_fallback": "durable-rules cannot be imported ({problem}); running on the reference evaluator, which gives the same results. To get durable-rules: {hint}",
+        "engine_install": "pip install \"samskaping-advisor[durable]\" (builds it with a C compiler; on Python 3.13 and newer with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), see the README",
+        "example_list": "Examples (advisor example NAME > NAME.yaml):",
     },
     "nb": {
         "assessment_of": "Klar for samskaping: {name}",
@@ -318,6 +338,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "recommended": "Anbefalt",
         "condition": "Betingelse",
         "note": "Merknad",
+        "contrast": "Motsatt syn",
+        "contrasts": "Motsatte syn",
+        "contrast_intro": "Et annet dokument er uenig; sitert som motsatt syn, ikke som støtte.",
+        "references": "Litteratur",
+        "file": "fil",
+        "bib.no_year": "u.å.",
+        "bib.line": "linje {lines}",
+        "bib.lines": "linje {lines}",
+        "bib.kind.mba_thesis": "MBA-oppgave",
+        "bib.kind.master_thesis": "masteroppgave",
+        "bib.kind.phd_thesis": "doktorgradsavhandling",
+        "bib.kind.article": "artikkel",
+        "bib.kind.slides": "lysark",
+        "bib.kind.memo": "notat",
+        "bib.kind.report": "rapport",
+        "bib.kind.book": "bok",
+        "bib.kind.other": "dokument",
         "rule": "Regel",
         "kind": "Type",
         "factor": "Faktor",
@@ -518,7 +555,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.col_difference": "Forskjell",
         "report.col_question": "Spørsmål",
         "report.ladder": "Arenaene på samskapingsstigen",
-        "report.ladder_intro": "Nivå 1 til 5 på Ansell og Torfings samskapingsstige (000 §2.2.4). Formen og bokstaven på hver markør viser arenaens type i Ulrichs typologi (000 §2.1.1).",
+        "report.ladder_intro": "Nivå 1 til 5 på Ansell og Torfings samskapingsstige (Lundgren (2023) §2.2.4). Formen og bokstaven på hver markør viser arenaens type i Ulrichs typologi (Lundgren (2023) §2.1.1).",
         "report.ladder_multi": "Et tall ved en markør viser informanten; en stiplet linje binder sammen ulike plasseringer av samme arena, og arenaer informantene er uenige om, står i fet skrift.",
         "report.ladder_desc": "Diagram: hver arena plassert på nivå 1 til 5 på samskapingsstigen, med markør formet og merket etter Ulrichs type.",
         "report.level": "Nivå {n}",
@@ -539,7 +576,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.why_for": "Hvorfor ({informant})",
         "report.arenas_for": "Arenaer ({informant})",
         "report.plan_intro": "Ordnet etter fase, deretter etter prioritet.",
-        "report.documents": "Dokumenter som er sitert",
         "report.profiles": "Profiler",
         "report.unknown": "ukjent",
         "ladder.1": "Det offentlige henter innspill innenfor et definert område",
@@ -552,25 +588,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "ulrich.equal": "likeverdig",
         "ulrich.facilitating": "fasiliterende",
         "ulrich.unknown": "type ukjent",
+        "engine_line": "motor: {name} {version}",
+        "engine_why": "(durable-rules kan ikke importeres: {problem})",
+        "engine_fallback": "durable-rules kan ikke importeres ({problem}); kjører på referanseevaluatoren, som gir de samme resultatene. Slik får du durable-rules: {hint}",
+        "engine_install": "pip install \"samskaping-advisor[durable]\" (bygger den med en C-kompilator; på Python 3.13 og nyere med CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), se README",
+        "example_list": "Eksempler (advisor example NAVN > NAVN.yaml):",
     },
 }
-
-
-_LINES = re.compile(r"\(lines? (\d+)(?:\s*[-–]\s*(\d+))?\)")
-
-
-def source_text(source: object, lang: str) -> str:
-    """A citation (``<seed> §<section> (lines A-B)``, as rule packs write it) for a reader of
-    ``lang``: ``(linjene A–B)`` in bokmål."""
-    source = str(source)
-    if lang == "en":
-        return source
-
-    def lines(match: "re.Match[str]") -> str:
-        first, last = match.group(1), match.group(2)
-        return f"(linje {first})" if last is None or last == first else f"(linjene {first}–{last})"
-
-    return _LINES.sub(lines, source)
 
 
 class Count(int):
