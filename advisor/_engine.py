@@ -18,9 +18,9 @@ durable-rules 2.0.28:
   so a failing action raises :class:`EngineError`, and the per-action JSON round trips and state
   updates of the host (half the engine time) are skipped;
 * each pack is compiled once, under names derived from the hash of its content, and reused. At
-  most :data:`CACHE_SIZE` compiled packs are kept: the least recently used one is deleted
-  (``delete_ruleset``), which gives back its network (2 of the 7 MB a compiled shipped pack
-  holds) but not its session state: ``delete_state`` crashes (see ``_clear``);
+  most :data:`CACHE_SIZE` compiled packs are kept: the least recently used one is deleted,
+  session and rulesets, which gives its memory back (about 7 MB for the shipped pack; see
+  :meth:`DurableBackend.close` for how its session is deleted without crashing);
 * rulesets are created straight through the C engine (``create_ruleset``), not through
   durable-rules' Python host, whose JSON spells numbers in ways the C parser cannot read; a lock
   per compiled pack serialises its use, since durable-rules has no locks of its own;
@@ -158,7 +158,7 @@ def _sinks() -> list[_Unit]:
     return [
         _Unit(f"sink#{kind}", "", 0, (), (("fact", (("t", "eq", kind),)), ("never", (("t", "eq", "$never"),))))
         for kind in ("profile", "arena", "stage")
-    ]
+    ] + [_Unit("close#", "", 0, (), (("close", (("t", "eq", "close"),)),))]
 
 
 class _Node:
@@ -191,7 +191,7 @@ class _Net:
         self.units: list[_Unit] = []
         self.properties: dict[str, set[str]] = {"profile": set(), "arena": set()}
         for sink in _sinks():
-            if not self.add(sink):  # pragma: no cover - three rules fit in any ruleset
+            if not self.add(sink):  # pragma: no cover - four rules fit in any ruleset
                 raise EngineError("the sink rules do not fit a ruleset", hint="this is a bug in advisor")
 
     def add(self, unit: _Unit) -> bool:
@@ -335,7 +335,7 @@ class DurableBackend:
         units = [unit for rule in pack.rules for unit in self._units(rule.id, rule.stage, dnf[rule.id])]
         nets = _plan(units)
         self._rulesets = [_Ruleset(f"{self.name}.{i}", net, self._members) for i, net in enumerate(nets)]
-        self.rule_count = sum(len(rs.actions) + 3 for rs in self._rulesets)
+        self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
 
     @property
     def ruleset_count(self) -> int:
@@ -415,6 +415,9 @@ class DurableBackend:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
             # only the matched arena facts are parsed, and only when the rule has some.
             name = message[2 : message.index('"', 2)]
+            if name == "close#":  # see close()
+                message = _C.complete_and_start_action(handle, state)
+                continue
             try:
                 rule_id, index, arena_names = rs.actions[name]
                 if arena_names:
@@ -508,16 +511,32 @@ class DurableBackend:
         self._sid = str(next(_SIDS))
 
     def close(self) -> None:
-        """Delete the rulesets (when evicted from the cache), which gives back their network
-        (about 2 MB for the shipped pack). Their sessions are not deleted: ``delete_state``
-        crashes (see :meth:`_clear`; the generated packs of tests/test_engine_packs.py crashed
-        it even on sessions whose facts were all retracted), so their state (about 5 MB for the
-        shipped pack) stays allocated."""
+        """Delete the rulesets and their session (when evicted from the cache), which gives all
+        their memory back.
+
+        ``delete_state`` of durable-rules 2.0.28 frees the session's action context
+        (``context.messages``, ``context.stateFact``), which its sessions leave uninitialised
+        until an action has run (``state.c``, ``createStateNode``): freeing that garbage
+        crashed the process. So a session is deleted only once all its facts are retracted and
+        an action has run in it to its end (the ``close#`` rule, on a fact of its own), which
+        leaves both set to NULL. A session left behind by a failed assessment is not deleted."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
+            sid = self._sid
             for rs in self._rulesets:
+                try:
+                    state = self._assert(rs, _C.assert_facts, '[{"t":"close","sid":' + dumps_compact(sid) + "}]")
+                    self._act(rs, state, _Run())
+                    facts = _C.get_facts(rs.handle, sid)
+                    if facts != "[]":
+                        self._act(rs, self._assert(rs, _C.retract_facts, facts), _Run())
+                    clean = state is not None and _C.get_facts(rs.handle, sid) == "[]"
+                except Exception:  # pragma: no cover - never seen; the session is left alone
+                    clean = False
+                if clean:
+                    _C.delete_state(rs.handle, sid)
                 _C.delete_ruleset(rs.handle)
 
 

@@ -22,6 +22,7 @@ import advisor
 from advisor._documents import Document
 from advisor._engine import DurableBackend, backend_for
 from advisor._limits import MAX_BETA, MAX_CHILDREN, MAX_STACK, spell_number
+from advisor.assessment import reference_firings
 from advisor.facts import profile_facts
 from advisor.rulepack import PackInfo, build_pack
 
@@ -219,3 +220,29 @@ def test_compiled_packs_are_bounded_and_an_evicted_one_still_runs(monkeypatch):
     profile = advisor.parse_profile({"context": {"population": 2}})
     assert first.run(profile_facts(profile)) is not None  # recompiled on demand
     assert advisor.assess(profile, packs_[0]).findings == advisor.assess(profile, packs_[0], engine="python").findings
+
+
+def _scaled_pack(n: int) -> advisor.RulePack:
+    """benchmarks/run.py's pack of ``n`` rules made of copies of the shipped rules."""
+    import importlib.util
+
+    from helpers import REPO
+
+    spec = importlib.util.spec_from_file_location("advisor_benchmarks", REPO / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.scaled_pack(n)
+
+
+def test_a_2000_rule_pack_compiles_and_agrees_with_the_reference():
+    from advisor.research import sample_profiles
+
+    pack = _scaled_pack(2000)
+    assert len(pack.rules) == 2000
+    backend = DurableBackend(pack)  # 2,000 rules: several rulesets, each inside durable-rules' limits
+    assert backend.ruleset_count > 1
+    for profile in sample_profiles(6, 3):
+        facts = profile_facts(profile)
+        assert set(backend.run(facts)) == set(reference_firings(pack, facts))
+    for profile in sample_profiles(1, 4):
+        assert advisor.assess(profile, pack).findings == advisor.assess(profile, pack, engine="python").findings
