@@ -33,8 +33,8 @@ durable-rules 2.0.28:
   the pack is loaded;
 * generated rule names are not ours: each compiled rule is named after the rule id, alternative
   and arena grouping, and maps back to the rule id;
-* a rule whose only pattern is a negation fires without end: every compiled rule also matches the
-  profile fact, so none consists of negations alone;
+* a rule whose only pattern is a negation fires without end: a compiled rule matches the profile
+  fact when it tests it or has no other positive pattern, so none consists of negations alone;
 * a join costs: a stage marker pattern in every rule made the engine take 40 % longer, so only
   the rules that need one have it (below).
 
@@ -371,7 +371,12 @@ class DurableBackend:
         out = []
         for index, term in enumerate(terms):
             for part, groups in enumerate(_partitions(len(term.arenas))):
-                patterns: list[tuple[str, tuple[_Test, ...]]] = [("profile", self._ordered("profile", term.compares))]
+                # The profile fact is matched only when the alternative tests it, or when nothing
+                # else would be positive (a rule of negations alone fires without end).
+                positive = term.arenas or any(not ref.negated for ref in term.findings)
+                patterns: list[tuple[str, tuple[_Test, ...]]] = []
+                if term.compares or not positive:
+                    patterns.append(("profile", self._ordered("profile", term.compares)))
                 gate = None
                 if any(ref.negated for ref in term.findings):
                     patterns.append(("stage", (("t", "eq", "stage"), ("n", "eq", stage))))
