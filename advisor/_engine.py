@@ -277,16 +277,20 @@ class _Encoder:
         self._plain = []
         for path in sorted(plain):
             spec = fields[path]
-            ranks = {v: str(i) for i, v in enumerate(spec.values)} if spec.kind == "ordinal" else None
-            self._plain.append((f'"{_key(path)}":', path, ranks))
+            table = None  # the text of each value, for fields with few values
+            if spec.kind == "ordinal":
+                table = {v: str(i) for i, v in enumerate(spec.values)}
+            elif spec.kind == "bool":
+                table = {True: "true", False: "false"}
+            self._plain.append((f'"{_key(path)}":', path, table))
         self._members = [(f'"{key}":', path, values) for key, path, values in members]
 
     def __call__(self, values: dict[str, Any], head: str) -> str:
         parts = [head]
-        for prefix, path, ranks in self._plain:
+        for prefix, path, table in self._plain:
             value = values.get(path)
             if value is not None:
-                parts.append(prefix + (ranks[value] if ranks is not None else _value_json(value)))
+                parts.append(prefix + (table[value] if table is not None else _value_json(value)))
         for prefix, path, members in self._members:
             value = values.get(path)
             if value is not None:
@@ -294,21 +298,27 @@ class _Encoder:
         return ",".join(parts) + "}"
 
 
+def _encoders(properties: dict[str, set[str]], members: dict[tuple[bool, str, frozenset[Any]], str]) -> tuple[_Encoder, _Encoder]:
+    """The encoders of the profile and of an arena fact that carry ``properties`` (engine keys)."""
+    out = []
+    for kind, fields, in_arena in (("profile", profile_fields(), False), ("arena", arena_fields(), True)):
+        used = properties[kind]
+        mine = [(key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used]
+        out.append(_Encoder(fields, {p for p in fields if _key(p) in used}, mine))
+    return out[0], out[1]
+
+
 class _Ruleset:
     """One compiled durable-rules ruleset of a pack."""
 
-    def __init__(self, name: str, net: _Net, members: dict[tuple[bool, str, frozenset[Any]], str]) -> None:
+    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder]) -> None:
         self.name = name
         units = net.units
         self.actions = {u.key: (u.rule_id, u.index, u.arena_names) for u in units if u.rule_id}
         self.firings = {u.key: Firing(u.rule_id, u.index) for u in units if u.rule_id}
         self.tested = frozenset(ref for u in units for ref in u.findings)
         self.gated = frozenset(u.gate for u in units if u.gate is not None)
-        encoders = []
-        for kind, fields, in_arena in (("profile", profile_fields(), False), ("arena", arena_fields(), True)):
-            used = net.properties[kind]
-            mine = [(key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used]
-            encoders.append(_Encoder(fields, {p for p in fields if _key(p) in used}, mine))
+        self.encoders = encoders
         self.encode_profile, self.encode_arena = encoders
         text = "{" + ",".join(dumps_compact(u.key) + ":" + u.json() for u in units) + "}"
         self.handle = _C.create_ruleset(self.name, text)
@@ -334,7 +344,15 @@ class DurableBackend:
         self._often.update(t for term in terms for group in term.arenas for t in set(self._tests(group)))
         units = [unit for rule in pack.rules for unit in self._units(rule.id, rule.stage, dnf[rule.id])]
         nets = _plan(units)
-        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, self._members) for i, net in enumerate(nets)]
+        # The rulesets share the text of the facts when the properties of all of them fit in one
+        # fact (encoded once per assessment); else each ruleset's facts carry what it tests.
+        union = {kind: set().union(*(net.properties[kind] for net in nets)) for kind in ("profile", "arena")}
+        if all(len(props) <= MAX_FACT_PROPERTIES - 1 for props in union.values()):
+            shared = _encoders(union, self._members)
+            encoders = [shared] * len(nets)
+        else:
+            encoders = [_encoders(net.properties, self._members) for net in nets]
+        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, enc) for i, (net, enc) in enumerate(zip(nets, encoders))]
         self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
 
     @property
@@ -388,7 +406,9 @@ class DurableBackend:
                         arena_names[literal] = name
                     compares = tuple(c for literal in group for c in term.arenas[literal])
                     patterns.append((name, self._ordered("arena", compares)))
-                for i, ref in enumerate(term.findings):
+                # A finding tested twice (a recommendation's link and its own `when`) is one
+                # pattern: durable-rules binds each pattern to a different fact.
+                for i, ref in enumerate(dict.fromkeys(term.findings)):
                     name = f"finding{i}$not" if ref.negated else f"finding{i}"
                     patterns.append((name, (("t", "eq", "finding"), ("id", "eq", ref.rule_id))))
                 findings = frozenset(ref.rule_id for ref in term.findings)
@@ -454,11 +474,15 @@ class DurableBackend:
         quoted = dumps_compact(sid)
         try:
             pending = []
+            encoded: dict[int, list[str]] = {}  # by encoders: rulesets that share them share the text
             for rs in self._rulesets:
-                batch = [rs.encode_profile(facts.values, '{"t":"profile","sid":' + quoted)]
-                for i, arena in enumerate(facts.arenas or ()):
-                    batch.append(rs.encode_arena(arena, '{"t":"arena","sid":' + quoted + f',"i":{i}'))
-                pending.append(batch)
+                batch = encoded.get(id(rs.encoders))
+                if batch is None:
+                    batch = [rs.encode_profile(facts.values, '{"t":"profile","sid":' + quoted)]
+                    for i, arena in enumerate(facts.arenas or ()):
+                        batch.append(rs.encode_arena(arena, '{"t":"arena","sid":' + quoted + f',"i":{i}'))
+                    encoded[id(rs.encoders)] = batch
+                pending.append(list(batch))
             # One batch per stage and ruleset (see the module's docstring): the profile and arena
             # facts or the new findings some rule tests, then the stage's marker if a rule waits.
             for stage in range(len(KINDS)):

@@ -246,3 +246,16 @@ def test_a_2000_rule_pack_compiles_and_agrees_with_the_reference():
         assert set(backend.run(facts)) == set(reference_firings(pack, facts))
     for profile in sample_profiles(1, 4):
         assert advisor.assess(profile, pack).findings == advisor.assess(profile, pack, engine="python").findings
+
+
+def test_a_finding_tested_twice_in_one_alternative_fires():
+    """A recommendation linked from a finding that also tests that finding in its own `when`:
+    the two tests are one pattern (found by the generated-pack test)."""
+    pack = _pack(
+        [
+            _rule("DIAG-000", "diagnosis", {"fact": "plan.knowledge_base", "eq": True}, ["RECO-000"]),
+            _rule("RECO-000", "recommendation", {"finding": "DIAG-000"}),
+        ]
+    )
+    profile = advisor.parse_profile({"plan": {"knowledge_base": True}})
+    assert sorted(advisor.assess(profile, pack).fired) == sorted(advisor.assess(profile, pack, engine="python").fired) == ["DIAG-000", "RECO-000"]
