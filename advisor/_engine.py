@@ -64,7 +64,8 @@ import durable_rules_engine as _C
 from ._io import dumps_compact
 from ._limits import MAX_BETA, MAX_CHILDREN, MAX_FACT_PROPERTIES, MAX_RULES, MAX_STACK, is_membership, spell_number
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Term
+from .conditions import Compare, FindingRef, Term
+from .engines import Firing
 from .errors import EngineError
 from .facts import Facts
 from .rulepack import KINDS, RulePack
@@ -85,15 +86,6 @@ def engine_version() -> str:
         return version("durable_rules")
     except PackageNotFoundError:  # pragma: no cover
         return "unknown"
-
-
-@dataclass(frozen=True)
-class Firing:
-    """One rule that fired: which alternative of its condition, and on which arenas (by index)."""
-
-    rule_id: str
-    term: int
-    arenas: tuple[int, ...] = ()
 
 
 class Backend(Protocol):
@@ -388,6 +380,8 @@ class DurableBackend:
         """
         out = []
         for index, term in enumerate(terms):
+            if any(FindingRef(ref.rule_id, not ref.negated) in term.findings for ref in term.findings):
+                continue  # tests that a finding fired and that it did not: it can never hold
             for part, groups in enumerate(_partitions(len(term.arenas))):
                 # The profile fact is matched only when the alternative tests it, or when nothing
                 # else would be positive (a rule of negations alone fires without end).

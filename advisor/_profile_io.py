@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import typing
 from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ._documents import Document, parse_text, read_file
-from .errors import ProfileError, did_you_mean
+from ._documents import Document, no_duplicates, parse_text, read_file
+from .errors import ProfileError, did_you_mean, shorten
 from .profile import Profile
 
-__all__ = ["load_profile", "parse_profile"]
+__all__ = ["load_profile", "load_profile_line", "parse_profile"]
 
 
 def _model_at(loc: tuple[Union[str, int], ...]) -> Optional[type[BaseModel]]:
@@ -48,31 +49,31 @@ def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
         model = _model_at(loc[:-1])
         choices = list(model.model_fields) if model else []
         match = did_you_mean(str(loc[-1]), choices)
-        message = f"unknown field {loc[-1]!r}"
+        message = f"unknown field {shorten(repr(loc[-1]))}"
         hint = f"did you mean {match!r}?" if match else ("allowed here: " + ", ".join(choices) if choices else None)
     elif kind == "literal_error":
         expected = str(first.get("ctx", {}).get("expected", ""))
         choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
         match = did_you_mean(str(value), choices)
-        message = f"{value!r} is not allowed"
+        message = f"{shorten(repr(value))} is not allowed"
         hint = (f"did you mean {match!r}? " if match else "") + "use one of: " + ", ".join(choices) + ", or leave it out if unknown"
     elif kind in ("model_type", "dict_type"):
-        message = f"expected a mapping of fields, got {type(value).__name__} {value!r}"
+        message = f"expected a mapping of fields, got {type(value).__name__} {shorten(repr(value))}"
         hint = "write `field: value` lines indented under it"
     elif kind == "list_type":
         message = f"expected a list, got {type(value).__name__}"
         hint = "write one `- item` per line, or [] for none"
     elif kind.startswith("bool"):
-        message = f"expected true or false, got {value!r}"
+        message = f"expected true or false, got {shorten(repr(value))}"
         hint = "write true or false, or leave it out if unknown"
     elif kind.startswith(("int", "float")):
-        message = f"expected a number, got {value!r}"
+        message = f"expected a number, got {shorten(repr(value))}"
         hint = "write a number, or leave it out if unknown"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        message = first["msg"].replace("Input should be", "must be") + f", got {value!r}"
+        message = first["msg"].replace("Input should be", "must be") + f", got {shorten(repr(value))}"
         hint = "correct the value, or leave it out if unknown"
     elif kind.startswith("string"):
-        message = first["msg"].replace("Input should be", "must be") + f", got {value!r}"
+        message = first["msg"].replace("Input should be", "must be") + f", got {shorten(repr(value))}"
         hint = "write text, quoted if it looks like a number or true/false"
     elif kind == "too_long":
         message = first["msg"].replace("List should have", "has too many items: at most")
@@ -103,7 +104,20 @@ def _validate(doc: Document) -> Profile:
 
 def load_profile(path: "Union[str, os.PathLike[str]]") -> Profile:
     """Read a profile from a YAML or JSON file. Raises :class:`~advisor.errors.ProfileError`."""
-    return _validate(read_file(path, ProfileError, "profile"))
+    return _validate(read_file(path, ProfileError, "profile", lazy_lines=True))
+
+
+def load_profile_line(text: Union[str, bytes], file: str, line: int) -> Profile:
+    """Read the profile on one line of a JSON Lines file; errors name ``file`` and ``line``."""
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"not valid JSON: {exc.msg}", file=file, line=line, hint=f"check column {exc.colno} of that line") from None
+    except ValueError as exc:
+        raise ProfileError(f"not valid JSON: {exc}", file=file, line=line, hint="keep one of the duplicate keys, or save the file as UTF-8") from None
+    except RecursionError:
+        raise ProfileError("nested too deeply", file=file, line=line, hint="flatten the document") from None
+    return _validate(Document(file=file, data=data, lines={(): line}))
 
 
 def parse_profile(data: Union[str, dict[str, Any]], *, name: str = "<profile>") -> Profile:

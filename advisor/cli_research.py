@@ -18,11 +18,12 @@ from typing import Any, Optional, Sequence
 import click
 from tabulate import tabulate
 
-from ._cli_common import handle_errors as _handle_errors
-from .errors import InputError
+from ._cli_common import echo, handle_errors as _handle_errors
+from ._pool import DEFAULT_TIME_LIMIT
+from .errors import InputError, escape_controls
 from .i18n import LANGUAGES, resolve_language, t
 from .packcheck import check_pack, run_pack_tests
-from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
+from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
 
 __all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "rules_test", "rules_check", "rules_multi_option"]
 
@@ -37,14 +38,23 @@ rules_multi_option = click.option(
     help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
 )
 _lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
-_engine_option = click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True, help="Inference engine: durable-rules, or the plain-Python reference.")
+_engine_option = click.option("--engine", type=click.Choice(BATCH_ENGINES), default=None, help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.")
+_test_engine_option = click.option("--engine", type=click.Choice(ENGINES), default=None, help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).")
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
+_time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="A profile that takes longer in a worker process (or crashes it) is skipped with the reason; the batch goes on.",
+)
 _dask_option = click.option(
     "--dask",
     "dask_address",
     default=None,
     metavar="ADDRESS",
-    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs advisor[distributed].",
+    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs samskaping-advisor[distributed].",
 )
 
 
@@ -90,7 +100,7 @@ class _DaskClient:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'advisor[distributed]'") from None
+            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'samskaping-advisor[distributed]'") from None
         if self.address == "local":
             self.cluster = LocalCluster(dashboard_address=None)
             self.client = Client(self.cluster)
@@ -122,7 +132,7 @@ def _num(value: Optional[float], lang: str) -> str:
 
 def _report_skipped(result: BatchResult, lang: str) -> None:
     for skipped in result.skipped:
-        click.echo("advisor: " + t(lang, "research.skipped", error=skipped.error), err=True)
+        click.echo("advisor: " + escape_controls(t(lang, "research.skipped", error=skipped.error)), err=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -156,6 +166,7 @@ def render_fire_counts(result: BatchResult, lang: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None, help="Output format (default: from the file name).")
 @_engine_option
 @_workers_option
+@_time_limit_option
 @_dask_option
 @click.option("--strict", is_flag=True, help="Exit with code 2 if a profile had to be skipped.")
 @_lang_option
@@ -165,8 +176,9 @@ def batch_cmd(
     rules_paths: tuple[str, ...],
     output: str,
     fmt: Optional[str],
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
+    time_limit: float,
     dask_address: Optional[str],
     strict: bool,
     lang: Optional[str],
@@ -180,13 +192,13 @@ def batch_cmd(
     progress = _progress(language)
     try:
         with _DaskClient(dask_address) as client:
-            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt, keep_rows=False)
+            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt, keep_rows=False, time_limit=time_limit)
     finally:
         if progress is not None:
             progress.close()
     _report_skipped(result, language)
-    click.echo(render_fire_counts(result, language), nl=False)
-    click.echo(t(language, "research.batch_wrote", rows=result.row_count, output=output))
+    echo(render_fire_counts(result, language), nl=False)
+    echo(t(language, "research.batch_wrote", rows=result.row_count, output=output))
     if strict and result.skipped:
         sys.exit(2)
 
@@ -277,6 +289,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
 @click.option("--all-rules", is_flag=True, help="List every rule, not only those where the packs disagree.")
 @_engine_option
 @_workers_option
+@_time_limit_option
 @_dask_option
 @_lang_option
 @_handle_errors
@@ -286,8 +299,9 @@ def compare_cmd(
     fmt: str,
     output: Optional[str],
     all_rules: bool,
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
+    time_limit: float,
     dask_address: Optional[str],
     lang: Optional[str],
 ) -> None:
@@ -301,16 +315,16 @@ def compare_cmd(
     progress = _progress(language)
     try:
         with _DaskClient(dask_address) as client:
-            result = compare(profiles, list(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output)
+            result = compare(profiles, list(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, time_limit=time_limit)
     finally:
         if progress is not None:
             progress.close()
     for skipped in result.manifest.skipped:
-        click.echo("advisor: " + t(language, "research.skipped", error=skipped.error), err=True)
+        click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
     if fmt == "json":
-        click.echo(result.to_json(), nl=False)
+        echo(result.to_json(), nl=False)
     else:
-        click.echo(render_comparison(result, language, all_rules), nl=False)
+        echo(render_comparison(result, language, all_rules), nl=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,16 +334,16 @@ def compare_cmd(
 @click.command("sample")
 @click.option("--n", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles.")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Directory to write sample-NNNN.yaml into.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.")
 @click.option("--unknown-rate", type=click.FloatRange(0, 1), default=None, help="Chance that a field is unknown (default 0.3, or the options file's).")
 @click.option("--options", "options_path", type=click.Path(dir_okay=False), default=None, help="YAML file with distributions: weights per value, ranges, unknown rates per field.")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True, help="Profile file format.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl"]), default="yaml", show_default=True, help="Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).")
 @_lang_option
 @_handle_errors
 def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float], options_path: Optional[str], fmt: str, lang: Optional[str]) -> None:
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
     written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt)
-    click.echo(t(resolve_language(lang), "research.sample_wrote", n=len(written), directory=output))
+    echo(t(resolve_language(lang), "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output))
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,10 +353,10 @@ def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float]
 @click.command("test")
 @click.argument("packs", nargs=-1, type=click.Path())
 @click.option("--inherited", is_flag=True, help="Also run the test cases of the packs it extends.")
-@_engine_option
+@_test_engine_option
 @_lang_option
 @_handle_errors
-def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optional[str]) -> None:
+def rules_test(packs: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]) -> None:
     """Run the test cases of a rule pack (default: the shipped one). Exit code 3 if one fails.
 
     Several PACKS are stacked into one, each applied on top of the ones before.
@@ -350,20 +364,20 @@ def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optio
     language = resolve_language(lang)
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
     if not report.outcomes:
-        click.echo(t(language, "research.tests_none", pack=report.pack))
+        echo(t(language, "research.tests_none", pack=report.pack))
         return
     for outcome in report.outcomes:
         test = outcome.test
         if outcome.passed:
-            click.echo(f"{t(language, 'research.test_ok'):<4}  {test.name}")
+            echo(f"{t(language, 'research.test_ok'):<4}  {test.name}")
             continue
         parts = []
         if outcome.missing:
             parts.append(t(language, "research.test_missing", ids=", ".join(outcome.missing)))
         if outcome.unexpected:
             parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
-        click.echo(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}")
-    click.echo(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed))
+        echo(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}")
+    echo(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed))
     if not report.ok:
         sys.exit(EXIT_TESTS_FAILED)
 
@@ -380,9 +394,9 @@ def rules_check(packs: tuple[str, ...], lang: Optional[str]) -> None:
     language = resolve_language(lang)
     report = check_pack(_packs(packs))
     for line in report.lines():
-        click.echo(line)
+        echo(line)
     name = report.pack or ", ".join(packs) or "default"
     if report.problems:
         click.echo("advisor: " + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
         sys.exit(2)
-    click.echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))
+    echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))

@@ -11,9 +11,12 @@ every field and the passage of the source documents it comes from.
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+import functools
+import typing
+from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Level",
@@ -36,6 +39,8 @@ __all__ = [
     "Arena",
     "Profile",
     "ORDINAL_SCALES",
+    "SCHEMA_URL",
+    "profile_json_schema",
 ]
 
 #: A graded level. Ordinal: none < low < medium < high.
@@ -62,8 +67,26 @@ ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=None)
+def _numeric_fields(model: type) -> frozenset[str]:
+    """The fields of ``model`` that hold an int or a float."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if int in typing.get_args(info.annotation) or float in typing.get_args(info.annotation) or info.annotation in (int, float)
+    )
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """``true`` is not a number: pydantic would read it as 1 (``ladder_level: true``)."""
+        if isinstance(value, bool) and info.field_name in _numeric_fields(cls):
+            raise PydanticCustomError("int_type", "Input should be a number, not true or false")
+        return value
 
 
 class Context(_Section):
@@ -407,3 +430,15 @@ class Profile(_Section):
     arenas: Optional[list[Arena]] = Field(
         None, max_length=500, description="Co-creation arenas. Leave out if unknown; [] means none."
     )
+
+
+#: The ``$id`` of the profile's JSON Schema: where a release publishes ``advisor schema``, and
+#: what the ``yaml-language-server`` comment of profiles written by ``advisor init`` points to.
+SCHEMA_URL = "https://samskaping-advisor.github.io/schema/profile.schema.json"
+#: The JSON Schema dialect pydantic generates.
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def profile_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a profile, with ``$schema`` and ``$id`` first."""
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_URL, **Profile.model_json_schema()}
