@@ -40,6 +40,7 @@ from pydantic import BaseModel
 
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, profile_fields
 from .conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
+from ._documents import open_regular
 from ._profile_io import load_profile, load_profile_line
 from .errors import InputError, ProfileError
 from .profile import Arena, Profile
@@ -419,12 +420,7 @@ def _slow_chunk(items: Sequence[tuple[str, Callable[[], Profile]]]) -> tuple[lis
 
 def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
     """The profiles of a JSON Lines file, ``rows`` lines at a time."""
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise ProfileError("profile file not found", file=path, hint="check the path") from None
-    except OSError as exc:
-        raise ProfileError(f"profile file cannot be read: {exc.strerror}", file=path, hint="check permissions") from None
+    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
     first = 1  # the line number of the first pending line
     pending: list[bytes] = []
     with handle:

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._io import Staged, commit_staged, discard_staged, dumps_compact, open_atomic, write_atomic
 from . import __version__
-from ._documents import read_file
+from ._documents import open_regular, read_file
 from ._pool import DEFAULT_TIME_LIMIT, WorkerPool
 from ._profile_io import load_profile, load_profile_line
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
@@ -114,12 +114,7 @@ class _Line(tuple):  # type: ignore[type-arg]
 
 def _jsonl_lines(path: str) -> Iterator[tuple[str, _Line]]:
     """``(file:line, line)`` for each line of a JSON Lines file that is not blank, read lazily."""
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise ProfileError("profile file not found", file=path, hint="check the path") from None
-    except OSError as exc:
-        raise ProfileError(f"profile file cannot be read: {exc.strerror}", file=path, hint="check permissions") from None
+    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
     with handle:
         for number, text in enumerate(handle, 1):
             if number == 1 and text.startswith(b"\xef\xbb\xbf"):

@@ -208,6 +208,7 @@ def test_profiles(tmp_path):
 def test_files_that_are_not_regular_files(tmp_path):
     """A FIFO would block, a device never ends: anything but a regular file is refused unread."""
     os.mkfifo(tmp_path / "fifo.yaml")
+    os.mkfifo(tmp_path / "fifo.jsonl")
     (tmp_path / "dir.yaml").mkdir()
     pack = tmp_path / "pack"
     pack.mkdir()
@@ -222,6 +223,7 @@ def test_files_that_are_not_regular_files(tmp_path):
         ("a FIFO as the profile", ["assess", "fifo.yaml"]),
         ("a device as the profile (`/dev/zero`)", ["assess", "/dev/zero"]),
         ("a directory as the profile", ["assess", "dir.yaml"]),
+        ("a FIFO as a JSON Lines file of profiles (`batch`)", ["batch", "fifo.jsonl", "-o", "out.jsonl"]),
         ("a FIFO as `--rules`", ["rules", "list", "--rules", "fifo.yaml"]),
         ("a FIFO as the pack `extends:` names", ["rules", "check", "pack/variant.yaml"]),
         ("a FIFO as a test case's `profile_file`", ["rules", "check", "pack/tested.yaml"]),
