@@ -11,11 +11,12 @@ from collections import Counter
 from tabulate import tabulate
 
 from ._schema import arena_fields, profile_fields
+from .conditions import describe
 from .rulepack import KINDS, RulePack
 
 __all__ = ["profile_reference", "rule_catalogue"]
 
-_PLURAL = {"diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
+_PLURAL = {"strength": "Strengths", "diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
 
 
 def _type(spec) -> str:
@@ -74,6 +75,10 @@ def rule_catalogue(pack: RulePack) -> str:
                 f"- **factor / phase / priority / evidence:** {rule.factor} / {rule.phase} / {rule.priority} / {rule.evidence}",
                 f"- **fires when:** {pack.describe(rule.id)}",
             ]
+            if rule.guard is not None:
+                out.append(f"- **done when** (does not fire; unknown: fires as conditional advice): {describe(rule.guard)}")
+            if rule.done_when_none is not None:
+                out.append(f"- **no \"done\" condition:** {rule.done_when_none}")
             if rule.recommends:
                 out.append(f"- **recommends:** {', '.join(rule.recommends)}")
             out.append("- **sources:** " + "; ".join(str(s) for s in rule.sources))
