@@ -26,6 +26,12 @@ def _type(spec) -> str:
     return {"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind]
 
 
+def _meaning(spec) -> str:
+    if spec.descriptive:
+        return f"{spec.description} *Descriptive only: {spec.descriptive}.*".strip()
+    return spec.description
+
+
 def profile_reference() -> str:
     """Markdown reference of every fact a profile can hold and a rule can test."""
     out = [
@@ -33,18 +39,19 @@ def profile_reference() -> str:
         "",
         "Generated from `advisor/profile.py` by `advisor.catalogue.profile_reference()`; a test keeps it current.",
         "Every field is optional: leave out what is unknown (unknown is not \"no\"). Ordinal scales",
-        "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on.",
+        "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on. A fact marked",
+        "*descriptive only* is read by no rule (the reason is given); every other fact is read by some rule.",
         "",
         "## Profile facts",
         "",
     ]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
     out += ["", "## Arena fields (`arenas: [...]`, tested inside `any_arena`)", ""]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in arena_fields().items()]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in arena_fields().items()]
     out.append(tabulate(rows, ["field", "values", "meaning"], tablefmt="github"))
     out += ["", "## Derived facts (computed from the arenas)", ""]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if path.startswith("arenas.")]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if path.startswith("arenas.")]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
     return "\n".join(out) + "\n"
 
