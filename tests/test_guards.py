@@ -152,3 +152,31 @@ def test_only_recommendations_have_guards(tmp_path):
 def test_every_shipped_recommendation_has_a_guard_or_says_why_none_applies(pack):
     missing = [r.id for r in pack.rules if r.kind == "recommendation" and r.guard is None and not r.done_when_none]
     assert not missing, f"recommendations without `done_when` or `done_when_none`: {missing}"
+
+
+def test_rules_show_and_the_catalogue_print_the_guard(guard_pack):
+    from advisor.catalogue import rule_catalogue
+    from advisor.render import rule_detail
+
+    assert "Done when: implementation.competence_building is true" in rule_detail(guard_pack, guard_pack.by_id["RECO-001"], "en")
+    assert "Gjort når: implementation.competence_building er true" in rule_detail(guard_pack, guard_pack.by_id["RECO-001"], "nb")
+    assert 'No "done" condition: nothing in the profile records it' in rule_detail(guard_pack, guard_pack.by_id["RECO-002"], "en")
+    catalogue = rule_catalogue(guard_pack)
+    assert "## Strengths" in catalogue and "- **done when** (does not fire; unknown: fires as conditional advice): implementation.competence_building is true" in catalogue
+
+
+@pytest.mark.parametrize("engine", ["durable", "python"])
+def test_a_guard_may_test_a_strength(tmp_path, engine):
+    """`done_when: {finding: STR-001}`: done when the strength fired, conditional while it is undecided."""
+    text = PACK.replace("    done_when: {fact: implementation.competence_building, eq: true}", "    done_when: {finding: STR-001}")
+    text = text.replace("        - {not: {finding: STR-001}}\n", "")
+    path = tmp_path / "pack.yaml"
+    path.write_text(text, encoding="utf-8")
+    pack = advisor.load_rules(path)
+    done = advisor.assess(_profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}), pack, engine=engine)
+    assert "STR-001" in done.fired and "PITF-001" in done.fired and "RECO-001" not in done.fired
+    open_ = advisor.assess(_profile(resources={"coordinator_fte": 0}), pack, engine=engine)
+    reco = next(f for f in open_.recommendations if f.rule_id == "RECO-001")
+    assert reco.conditional and any(q.path == "implementation.strategy.exists" and "RECO-001" in q.rules for q in open_.questions)
+    plain = advisor.assess(_profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}), pack, engine=engine)
+    assert not next(f for f in plain.recommendations if f.rule_id == "RECO-001").conditional
