@@ -37,14 +37,14 @@ rules_multi_option = click.option(
     help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
 )
 _lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
-_engine_option = click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True, help="Inference engine: durable-rules, or the plain-Python reference.")
+_engine_option = click.option("--engine", type=click.Choice(ENGINES), default=None, help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).")
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
 _dask_option = click.option(
     "--dask",
     "dask_address",
     default=None,
     metavar="ADDRESS",
-    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs advisor[distributed].",
+    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs samskaping-advisor[distributed].",
 )
 
 
@@ -90,7 +90,7 @@ class _DaskClient:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'advisor[distributed]'") from None
+            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'samskaping-advisor[distributed]'") from None
         if self.address == "local":
             self.cluster = LocalCluster(dashboard_address=None)
             self.client = Client(self.cluster)
@@ -165,7 +165,7 @@ def batch_cmd(
     rules_paths: tuple[str, ...],
     output: str,
     fmt: Optional[str],
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
     dask_address: Optional[str],
     strict: bool,
@@ -286,7 +286,7 @@ def compare_cmd(
     fmt: str,
     output: Optional[str],
     all_rules: bool,
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
     dask_address: Optional[str],
     lang: Optional[str],
@@ -342,7 +342,7 @@ def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float]
 @_engine_option
 @_lang_option
 @_handle_errors
-def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optional[str]) -> None:
+def rules_test(packs: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]) -> None:
     """Run the test cases of a rule pack (default: the shipped one). Exit code 3 if one fails.
 
     Several PACKS are stacked into one, each applied on top of the ones before.

@@ -14,7 +14,7 @@ for use from a notebook::
     research.batch(research.iter_sample_profiles(100_000, seed=1), output="rows.jsonl", keep_rows=False)
 
 Batches run in parallel over the machine's cores (a process pool; each worker compiles each pack
-once), or on a Dask cluster (``client=``, the optional extra ``advisor[distributed]``). The output
+once), or on a Dask cluster (``client=``, the optional extra ``samskaping-advisor[distributed]``). The output
 does not depend on how the work was spread: rows come in the order of the profiles given, then of
 the packs given. A profile that fails validation is reported in ``manifest.skipped`` and left out.
 """
@@ -45,6 +45,7 @@ from ._documents import read_file
 from ._profile_io import load_profile
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
 from .assessment import Manifest, _brief, _construct, _engine_label, _manifest_for, profile_hash
+from .engines import ENGINES, resolve_engine
 from .errors import EngineError, InputError, ProfileError, did_you_mean
 from .profile import Profile
 from .rulepack import RulePack
@@ -90,7 +91,6 @@ PackLike = Union[RulePack, str, "os.PathLike[str]", Sequence[Union[str, "os.Path
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 OUTPUT_FORMATS = ("jsonl", "csv")
-ENGINES = ("durable", "python")
 
 
 class _Result(BaseModel):
@@ -417,13 +417,14 @@ class _BatchRun:
         self,
         profiles: Iterable[ProfileLike],
         packs: Union[None, PackLike, Sequence[PackLike]],
-        engine: str,
+        engine: Optional[str],
         workers: Optional[int],
         client: Any,
         progress: Optional[Callable[[int, Optional[int]], None]],
     ) -> None:
-        if engine not in ENGINES:
+        if engine is not None and engine not in ENGINES:
             raise InputError(f"unknown engine {engine!r}", hint="use durable or python")
+        engine = resolve_engine(engine)
         self.packs = load_packs(packs)
         self.labels = pack_labels(self.packs)
         self.engine = engine
@@ -554,7 +555,7 @@ def batch(
     profiles: Iterable[ProfileLike],
     packs: Union[None, PackLike, Sequence[PackLike]] = None,
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
     workers: Optional[int] = None,
     client: Any = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
@@ -772,7 +773,7 @@ def compare(
     profiles: Iterable[ProfileLike],
     packs: Sequence[PackLike],
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
     workers: Optional[int] = None,
     client: Any = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
