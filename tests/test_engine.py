@@ -307,3 +307,21 @@ def test_results_built_without_validation_equal_what_model_construct_builds():
             assert getattr(obj, attr) == getattr(built, attr), (cls.__name__, attr)
         assert repr(obj) == repr(built) and obj.model_dump_json() == built.model_dump_json()
         assert cls.model_validate(obj.model_dump()) == obj  # and it would pass validation
+
+
+def test_a_finding_tested_twice_in_one_alternative_fires_on_both_engines(tmp_path):
+    """durable-rules binds each pattern to a different fact: the same finding tested twice in one
+    alternative must be one pattern (found by the differential test on generated packs)."""
+    rule = (
+        "  - id: {id}\n    kind: {kind}\n    factor: leadership\n    phase: design\n    priority: high\n    evidence: empirical\n"
+        "    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n    sources: [\"000_981a243478f15921.txt §6\"]\n"
+    )
+    text = 'pack: {name: dup, version: "1"}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
+    text += rule.format(id="DIAG-000", kind="diagnosis", when="{fact: plan.knowledge_base, eq: false}")
+    text += rule.format(id="PITF-000", kind="pitfall", when="{all: [{finding: DIAG-000}, {any: [{finding: DIAG-000}, {fact: plan.broad_involvement, eq: true}]}]}")
+    path = tmp_path / "dup.yaml"
+    path.write_text(text, encoding="utf-8")
+    pack = advisor.load_rules(path)
+    profile = _profile(plan={"knowledge_base": False})
+    for engine in ("durable", "python"):
+        assert advisor.assess(profile, pack, engine=engine).fired == {"DIAG-000", "PITF-000"}, engine
