@@ -370,7 +370,9 @@ class Arena(_Section):
 
     name: Optional[str] = Field(None, max_length=200, json_schema_extra={"descriptive": "names the arena in findings and reports"})
     initiator: Optional[Actor] = Field(None, description="Who took the initiative.")
-    owner: Optional[Actor] = Field(None, description="Who owns and runs the arena.")
+    owner: Optional[Actor] = Field(
+        None, description="Who owns and runs the arena.", json_schema_extra={"descriptive": "recorded for the reader; no rule tests it yet"}
+    )
     ladder_level: Optional[int] = Field(
         None, ge=1, le=5, description="Level on the ladder of co-creation, 1 (lowest) to 5 (000 §2.2.4)."
     )
