@@ -111,8 +111,9 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     return "\n".join(out) + "\n"
 
 
-def step_title(f: Finding, lang: str) -> str:
-    """A finding's title; a conditional recommendation's says "unless already in place"."""
+def step_title(f: Any, lang: str) -> str:
+    """The title of ``f`` (a finding, or a report's merged finding); a conditional
+    recommendation's says "unless already in place"."""
     title = f.title.get(lang)
     return f"{title} ({t(lang, 'conditional')})" if f.conditional else title
 

@@ -31,7 +31,7 @@ from .errors import InputError, ProfileError
 from .facts import Facts, profile_facts
 from .i18n import LANGUAGES, t
 from .profile import Profile
-from .render import manifest_line
+from .render import manifest_line, step_title
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, RulePack, Source, Text, load_rules
 
 __all__ = [
@@ -604,12 +604,6 @@ def _status(lang: str, status: str) -> str:
     return t(lang, f"report.status.{status}")
 
 
-def _step_title(lang: str, f: ReportFinding) -> str:
-    """A finding's title; a conditional recommendation's says "unless already in place"."""
-    title = f.title.get(lang)
-    return f"{title} ({t(lang, 'conditional')})" if f.conditional else title
-
-
 def _meta(lang: str, f: ReportFinding, priority: bool = True) -> str:
     parts = [_cap(t(lang, f"kind.{f.kind}"))]
     if priority:
@@ -784,7 +778,7 @@ def render_markdown(report: Report) -> str:
     out += [f"- {line}" for line in _summary_lines(report)] + [""]
     if report.plan:
         out += [f"**{t(lang, 'report.first_steps')}:**", ""]
-        out += [f"{i}. {f.rule_id} — {_step_title(lang, f)}" for i, f in enumerate(report.plan[:3], 1)] + [""]
+        out += [f"{i}. {f.rule_id} — {step_title(f, lang)}" for i, f in enumerate(report.plan[:3], 1)] + [""]
     out += [f"## {t(lang, 'report.factors')}", "", t(lang, "report.factors_intro_md"), ""]
     out += _md_factor_table(report)
     out += [f"## {t(lang, 'report.ladder')}", "", t(lang, "report.ladder_intro"), ""]
@@ -812,7 +806,7 @@ def render_markdown(report: Report) -> str:
     else:
         out += [t(lang, "report.plan_intro"), ""]
     for i, f in enumerate(report.plan, 1):
-        out += [f"### {i}. {f.rule_id} — {_step_title(lang, f)}", "", f"*{_plan_meta(lang, f)}*", "", f.message.get(lang), ""]
+        out += [f"### {i}. {f.rule_id} — {step_title(f, lang)}", "", f"*{_plan_meta(lang, f)}*", "", f.message.get(lang), ""]
         out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'questions')}", ""]
     if report.questions:
@@ -1043,7 +1037,7 @@ def _html_finding(report: Report, f: ReportFinding, known: set[str], meta: str) 
     badge = f'<span class="badge {f.priority}">{_e(t(lang, "priority." + f.priority))}</span>'
     return (
         f'<article class="finding p-{f.priority}" id="{_anchor(f.rule_id)}">'
-        f'<h4><span class="id">{_e(f.rule_id)}</span>{_e(_step_title(lang, f))}</h4>'
+        f'<h4><span class="id">{_e(f.rule_id)}</span>{_e(step_title(f, lang))}</h4>'
         f'<p class="meta">{badge}{_e(meta)}</p>'
         f"<p>{_e(f.message.get(lang))}</p>"
         + _html_details(report, f, known)
@@ -1142,7 +1136,7 @@ def render_html(report: Report) -> str:
     if report.plan:
         out.append(f"<h3>{_e(t(lang, 'report.first_steps'))}</h3><ol>")
         out += [
-            f'<li><a href="#{_anchor(f.rule_id)}">{_e(f.rule_id)}</a> — {_e(_step_title(lang, f))}</li>' for f in report.plan[:3]
+            f'<li><a href="#{_anchor(f.rule_id)}">{_e(f.rule_id)}</a> — {_e(step_title(f, lang))}</li>' for f in report.plan[:3]
         ]
         out.append("</ol>")
     out.append("</section>")
