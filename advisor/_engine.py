@@ -362,6 +362,12 @@ class DurableBackend:
         """
         out = []
         for index, term in enumerate(terms):
+            tested = {(ref.rule_id, ref.negated) for ref in term.findings}
+            if any((rule_id, True) in tested for rule_id, negated in tested if not negated):
+                # It needs a finding both to fire and not to: it can never hold. durable-rules
+                # would match it (each fact binds one pattern, so the negation sees no other
+                # fact of that finding), so it is not compiled at all.
+                continue
             for part, groups in enumerate(_partitions(len(term.arenas))):
                 patterns: list[tuple[str, tuple[_Test, ...]]] = [("profile", self._ordered("profile", term.compares))]
                 gate = None

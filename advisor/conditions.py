@@ -445,8 +445,8 @@ class Term:
     findings: tuple[FindingRef, ...] = ()
 
     def __add__(self, other: "Term") -> "Term":
-        # A finding tested twice is tested once: durable-rules binds each pattern to a different
-        # fact, and a rule's finding is one fact, so a second pattern for it would never match.
+        # A finding tested twice is tested once: durable-rules matches each fact to one pattern
+        # only, so a second pattern for the same finding would never match.
         findings = self.findings + tuple(f for f in other.findings if f not in self.findings)
         return Term(self.compares + other.compares, self.arenas + other.arenas, findings)
 

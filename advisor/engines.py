@@ -147,7 +147,7 @@ def resolve_engine(engine: Optional[str]) -> str:
 
 
 def engine_label(engine: str) -> tuple[str, str]:
-    """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
+    """The name and version manifests give for ``engine`` (``durable``, ``python`` or ``columnar``)."""
     if engine == "durable":
         from ._engine import ENGINE_NAME, engine_version
 
@@ -156,7 +156,11 @@ def engine_label(engine: str) -> tuple[str, str]:
         from . import __version__
 
         return "python-reference", __version__
-    raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    if engine == "columnar":
+        from . import columnar
+
+        return "columnar-polars", columnar.engine_version()
+    raise ValueError(f"unknown engine {engine!r}: use 'durable', 'python' or 'columnar'")
 
 
 def describe(lang: str = "en") -> str:

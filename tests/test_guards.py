@@ -131,6 +131,7 @@ def test_explain_shows_the_guard(guard_pack):
         ("done_when_none: no fact\n    done_when: {fact: plan.knowledge_base, eq: true}", "either `done_when` or `done_when_none`"),
         ("done_when: {fact: plan.exsts, eq: true}", "plan.exsts"),
         ("done_when: {finding: RECO-001}", "cannot test the finding RECO-001"),
+        ("done_when: {not: {finding: STR-001}}", "`done_when` may not test that a finding did not fire"),
     ],
 )
 def test_bad_guards_are_errors(tmp_path, patch, message):
