@@ -181,3 +181,23 @@ def test_a_guard_may_test_a_strength(tmp_path, engine):
     assert reco.conditional and any(q.path == "implementation.strategy.exists" and "RECO-001" in q.rules for q in open_.questions)
     plain = advisor.assess(_profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}), pack, engine=engine)
     assert not next(f for f in plain.recommendations if f.rule_id == "RECO-001").conditional
+
+
+def test_the_columnar_engine_gives_strengths_and_applies_guards(guard_pack, pack):
+    columnar = pytest.importorskip("advisor.columnar")
+    if not columnar.available():
+        pytest.skip("polars is not installed")
+    from helpers import EXAMPLES
+
+    profiles = [
+        _profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}),
+        _profile(resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": True}),
+        _profile(resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": False}),
+        _profile(resources={"coordinator_fte": 0}),
+    ]
+    assert columnar.fired_sets(guard_pack, profiles) == [advisor.assess(p, guard_pack, engine="python").fired for p in profiles]
+    examples = [advisor.load_profile(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    assert columnar.fired_sets(pack, examples) == [advisor.assess(p, pack, engine="python").fired for p in examples]
+    compiled = columnar.columnar_pack(guard_pack)
+    briefs = compiled.briefs(compiled.fired(columnar.facts_frame(columnar.profiles_frame(profiles[:1]))))
+    assert briefs.get_column("strengths").to_list() == [["STR-001"]] and briefs.get_column("highest_priority").to_list() == [None]
