@@ -346,9 +346,8 @@ def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str
         else:
             state[rule_id] = conditions[rule_id](values, arenas, finding)
         guard = plan.guards.get(rule_id)
-        if guard is not None and rule_id not in fired and state[rule_id] is not False:
-            if guard(values, arenas, finding) is True:
-                state[rule_id] = False  # what it recommends is known to be done
+        if guard is not None and rule_id not in fired and state[rule_id] is not False and guard(values, arenas, finding) is True:
+            state[rule_id] = False  # what it recommends is known to be done
     return state
 
 

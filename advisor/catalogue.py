@@ -10,7 +10,7 @@ from collections import Counter
 
 from tabulate import tabulate
 
-from ._schema import arena_fields, profile_fields
+from ._schema import FieldSpec, arena_fields, profile_fields
 from .conditions import describe
 from .rulepack import KINDS, RulePack
 
@@ -26,7 +26,7 @@ def _type(spec) -> str:
     return {"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind]
 
 
-def _meaning(spec) -> str:
+def _meaning(spec: FieldSpec) -> str:
     if spec.descriptive:
         return f"{spec.description} *Descriptive only: {spec.descriptive}.*".strip()
     return spec.description
