@@ -64,7 +64,7 @@ import durable_rules_engine as _C
 from ._io import dumps_compact
 from ._limits import MAX_BETA, MAX_CHILDREN, MAX_FACT_PROPERTIES, MAX_RULES, MAX_STACK, is_membership, spell_number
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Term
+from .conditions import Compare, FindingRef, Term
 from .engines import Firing
 from .errors import EngineError
 from .facts import Facts
@@ -362,12 +362,8 @@ class DurableBackend:
         """
         out = []
         for index, term in enumerate(terms):
-            tested = {(ref.rule_id, ref.negated) for ref in term.findings}
-            if any((rule_id, True) in tested for rule_id, negated in tested if not negated):
-                # It needs a finding both to fire and not to: it can never hold. durable-rules
-                # would match it (each fact binds one pattern, so the negation sees no other
-                # fact of that finding), so it is not compiled at all.
-                continue
+            if any(FindingRef(ref.rule_id, not ref.negated) in term.findings for ref in term.findings):
+                continue  # tests that a finding fired and that it did not: it can never hold
             for part, groups in enumerate(_partitions(len(term.arenas))):
                 patterns: list[tuple[str, tuple[_Test, ...]]] = [("profile", self._ordered("profile", term.compares))]
                 gate = None

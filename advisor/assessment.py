@@ -242,6 +242,14 @@ class _Plan:
             for rule_id, guard in ((r.id, r.guard) for r in pack.rules if r.guard is not None)
         }
         self.guard_refs = frozenset(ref for refs in self.guard_ref_ids.values() for ref in refs)
+        self._descriptions: dict[str, str] = {}
+
+    def description(self, path: str, text: str) -> str:
+        """A fact's description as questions show it: its references cite the pack's documents."""
+        out = self._descriptions.get(path)
+        if out is None:
+            out = self._descriptions[path] = self.pack.readable_refs(text)
+        return out
 
 
 _PLANS: dict[str, _Plan] = {}
@@ -432,7 +440,7 @@ def _questions(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: fr
     out = []
     for path, rule_ids in _question_paths(plan, facts, fired, conditional).items():
         spec = fields.get(path) or arena_fields().get(path.replace("arenas[].", ""))
-        description = spec.description if spec else "the list of co-creation arenas"
+        description = plan.description(path, spec.description if spec else "the list of co-creation arenas")
         weight = sum(plan.weight[r] for r in rule_ids)
         out.append(_construct(Question, {"path": path, "description": description, "rules": tuple(sorted(rule_ids)), "weight": weight}))
     out.sort(key=lambda q: (-q.weight, q.path))
