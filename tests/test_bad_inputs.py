@@ -74,6 +74,7 @@ PACK_CASES: list[tuple[str, bytes]] = [
     ("operator a field does not allow", _pack({"when": "{any_arena: {fact: ulrich_type, gt: equal}}"})),
     ("duplicate rule id", _pack({}, {})),
     ("finding of a later stage", _pack({"when": "{finding: LEAD-001}"})),
+    ("`done_when` on a diagnosis", _pack({"when": "{fact: leadership.leader_development, eq: false}\n    done_when: {fact: leadership.leader_development, eq: true}"})),
     ("citation without a section", _pack({"source": "000_981a243478f15921.txt"})),
     ("citation of an unlisted document", _pack({"source": "005_unknown.txt §1"})),
     (
