@@ -146,9 +146,12 @@ def test_fail_on_counts_diagnoses_and_pitfalls_not_recommendations():
 def test_fail_on_exit_code(tmp_path):
     assert run("assess", DEMO, "--fail-on", "high").exit_code == 3
     calm = tmp_path / "calm.yaml"
-    calm.write_text("relations:\n  citizen_trust: high\n", encoding="utf-8")
+    calm.write_text("plan:\n  co_creation_status: main_goal\n", encoding="utf-8")  # one low diagnosis
     assert run("assess", str(calm), "--fail-on", "high").exit_code == 0
     assert run("assess", str(calm), "--fail-on", "low").exit_code == 3
+    strong = tmp_path / "strong.yaml"
+    strong.write_text("relations:\n  citizen_trust: high\n", encoding="utf-8")  # one low strength
+    assert run("assess", str(strong), "--fail-on", "low").exit_code == 0  # a strength does not count
 
 
 def test_usage_error_exit_2():
