@@ -38,7 +38,7 @@ durable-rules 2.0.28:
 * a join costs: a stage marker pattern in every rule made the engine take 40 % longer, so only
   the rules that need one have it (below).
 
-Rules run in stages (diagnoses, pitfalls, recommendations), and a rule tests only findings of
+Rules run in stages (strengths, diagnoses, pitfalls, recommendations), and a rule tests only findings of
 earlier stages. Facts go in as batches, one per stage and ruleset (the rulesets of a pack go in
 step, stage by stage, and each gets the findings its rules test): the profile and arena facts, then the
 findings of the actions of the batch before that some rule tests. A rule that rests on findings

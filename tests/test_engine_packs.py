@@ -106,19 +106,22 @@ def conditions(draw, depth: int = 0, findings: tuple[str, ...] = ()) -> dict:
 @st.composite
 def packs(draw) -> advisor.RulePack:
     rules = []
+    strengths = [f"STRN-{i:03d}" for i in range(draw(st.integers(0, 5)))]
+    for rule_id in strengths:
+        rules.append(_rule(rule_id, "strength", draw(conditions())))
     diagnoses = [f"DIAG-{i:03d}" for i in range(draw(st.integers(1, 40)))]
     # many that fire at once: the same trivially true test, or a threshold each
     always = draw(st.integers(0, 90))
     for rule_id in diagnoses:
-        rules.append(_rule(rule_id, "diagnosis", draw(conditions())))
+        rules.append(_rule(rule_id, "diagnosis", draw(conditions(findings=tuple(strengths)))))
     for i in range(always):
         rules.append(_rule(f"WIDE-{i:03d}", "diagnosis", {"fact": "context.population", "ge": draw(st.integers(0, 3)) + i % 7}))
     pitfalls = [f"PITF-{i:03d}" for i in range(draw(st.integers(0, 10)))]
     recos = [f"RECO-{i:03d}" for i in range(draw(st.integers(0, 5)))]
     for rule_id in pitfalls:
-        rules.append(_rule(rule_id, "pitfall", draw(conditions(findings=tuple(diagnoses))), draw(st.lists(st.sampled_from(recos), max_size=2, unique=True)) if recos else ()))
+        rules.append(_rule(rule_id, "pitfall", draw(conditions(findings=tuple(strengths + diagnoses))), draw(st.lists(st.sampled_from(recos), max_size=2, unique=True)) if recos else ()))
     for rule_id in recos:
-        when = draw(st.one_of(st.none(), conditions(findings=tuple(diagnoses + pitfalls))))
+        when = draw(st.one_of(st.none(), conditions(findings=tuple(strengths + diagnoses + pitfalls))))
         rules.append(_rule(rule_id, "recommendation", when if when is not None else {"fact": "plan.knowledge_base", "eq": False}))
     try:
         return _pack(rules)
