@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import typing
 from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ._documents import Document, parse_text, read_file
+from ._documents import Document, no_duplicates, parse_text, read_file
 from .errors import ProfileError, did_you_mean
 from .profile import Profile
 
-__all__ = ["load_profile", "parse_profile"]
+__all__ = ["load_profile", "load_profile_line", "parse_profile"]
 
 
 def _model_at(loc: tuple[Union[str, int], ...]) -> Optional[type[BaseModel]]:
@@ -103,7 +104,20 @@ def _validate(doc: Document) -> Profile:
 
 def load_profile(path: "Union[str, os.PathLike[str]]") -> Profile:
     """Read a profile from a YAML or JSON file. Raises :class:`~advisor.errors.ProfileError`."""
-    return _validate(read_file(path, ProfileError, "profile"))
+    return _validate(read_file(path, ProfileError, "profile", lazy_lines=True))
+
+
+def load_profile_line(text: Union[str, bytes], file: str, line: int) -> Profile:
+    """Read the profile on one line of a JSON Lines file; errors name ``file`` and ``line``."""
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"not valid JSON: {exc.msg}", file=file, line=line, hint=f"check column {exc.colno} of that line") from None
+    except ValueError as exc:
+        raise ProfileError(f"not valid JSON: {exc}", file=file, line=line, hint="keep one of the duplicate keys, or save the file as UTF-8") from None
+    except RecursionError:
+        raise ProfileError("nested too deeply", file=file, line=line, hint="flatten the document") from None
+    return _validate(Document(file=file, data=data, lines={(): line}))
 
 
 def parse_profile(data: Union[str, dict[str, Any]], *, name: str = "<profile>") -> Profile:

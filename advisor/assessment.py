@@ -10,6 +10,7 @@ from typing import AbstractSet, Any, Optional, Sequence, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
+from .engines import Firing, engine_label, resolve_engine
 from .conditions import Compare, Term, compile_condition
 from .facts import Facts, profile_facts
 from .profile import Profile
@@ -343,8 +344,6 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
 
     Used to cross-check the engine and as the baseline of the benchmarks.
     """
-    from ._engine import Firing
-
     fired: set[str] = set()
     out: list[Firing] = []
     arenas = facts.arenas or ()
@@ -373,14 +372,7 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
 
 def _engine_label(engine: str) -> tuple[str, str]:
     """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
-    from . import __version__
-    from ._engine import ENGINE_NAME, engine_version
-
-    if engine == "durable":
-        return ENGINE_NAME, engine_version()
-    if engine == "python":
-        return "python-reference", __version__
-    raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    return engine_label(engine)
 
 
 def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
@@ -404,11 +396,12 @@ def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
 
 
 def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]]]:
-    """Run ``pack`` on ``profile``: its facts and the firings of each rule that fired."""
-    from ._engine import backend_for
-
+    """Run ``pack`` on ``profile``: its facts and the firings of each rule that fired.
+    ``engine`` is a resolved engine name (:func:`advisor.engines.resolve_engine`)."""
     facts = profile_facts(profile)
     if engine == "durable":
+        from ._engine import backend_for
+
         firings = backend_for(pack).run(facts)
     elif engine == "python":
         firings = reference_firings(pack, facts)
@@ -428,12 +421,15 @@ def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     return out
 
 
-def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = "durable") -> Assessment:
+def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Optional[str] = None) -> Assessment:
     """Assess ``profile`` with ``rules`` (the shipped rule base by default).
 
     ``engine="durable"`` runs the durable-rules engine; ``engine="python"`` runs the plain-Python
-    reference evaluator of the same rules, which gives the same result.
+    reference evaluator of the same rules, which gives the same result. The default (None) is
+    durable-rules where it can be imported, else the reference evaluator (see
+    :mod:`advisor.engines`); the result's manifest names the engine that ran.
     """
+    engine = resolve_engine(engine)
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)
     facts, by_rule = _run(profile, pack, engine)
@@ -464,10 +460,11 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = 
     )
 
 
-def _brief(profile: Profile, pack: RulePack, engine: str = "durable") -> tuple[Any, ...]:
+def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tuple[Any, ...]:
     """What :func:`assess` finds, in brief, for batches: the municipality, the ids of the
     diagnoses, pitfalls and recommendations (in result order), the highest priority and the number
     of questions. The same rules fire; the findings' explanations are not built."""
+    engine = resolve_engine(engine)
     plan = _plan_for(pack)
     facts, by_rule = _run(profile, pack, engine)
     fired = frozenset(by_rule)

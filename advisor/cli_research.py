@@ -22,7 +22,7 @@ from ._cli_common import handle_errors as _handle_errors
 from .errors import InputError
 from .i18n import LANGUAGES, resolve_language, t
 from .packcheck import check_pack, run_pack_tests
-from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
+from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
 
 __all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "rules_test", "rules_check", "rules_multi_option"]
 
@@ -37,14 +37,15 @@ rules_multi_option = click.option(
     help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
 )
 _lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
-_engine_option = click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True, help="Inference engine: durable-rules, or the plain-Python reference.")
+_engine_option = click.option("--engine", type=click.Choice(BATCH_ENGINES), default=None, help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.")
+_test_engine_option = click.option("--engine", type=click.Choice(ENGINES), default=None, help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).")
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
 _dask_option = click.option(
     "--dask",
     "dask_address",
     default=None,
     metavar="ADDRESS",
-    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs advisor[distributed].",
+    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs samskaping-advisor[distributed].",
 )
 
 
@@ -90,7 +91,7 @@ class _DaskClient:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'advisor[distributed]'") from None
+            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'samskaping-advisor[distributed]'") from None
         if self.address == "local":
             self.cluster = LocalCluster(dashboard_address=None)
             self.client = Client(self.cluster)
@@ -165,7 +166,7 @@ def batch_cmd(
     rules_paths: tuple[str, ...],
     output: str,
     fmt: Optional[str],
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
     dask_address: Optional[str],
     strict: bool,
@@ -286,7 +287,7 @@ def compare_cmd(
     fmt: str,
     output: Optional[str],
     all_rules: bool,
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
     dask_address: Optional[str],
     lang: Optional[str],
@@ -320,16 +321,16 @@ def compare_cmd(
 @click.command("sample")
 @click.option("--n", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles.")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Directory to write sample-NNNN.yaml into.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.")
 @click.option("--unknown-rate", type=click.FloatRange(0, 1), default=None, help="Chance that a field is unknown (default 0.3, or the options file's).")
 @click.option("--options", "options_path", type=click.Path(dir_okay=False), default=None, help="YAML file with distributions: weights per value, ranges, unknown rates per field.")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True, help="Profile file format.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl"]), default="yaml", show_default=True, help="Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).")
 @_lang_option
 @_handle_errors
 def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float], options_path: Optional[str], fmt: str, lang: Optional[str]) -> None:
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
     written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt)
-    click.echo(t(resolve_language(lang), "research.sample_wrote", n=len(written), directory=output))
+    click.echo(t(resolve_language(lang), "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output))
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,10 +340,10 @@ def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float]
 @click.command("test")
 @click.argument("packs", nargs=-1, type=click.Path())
 @click.option("--inherited", is_flag=True, help="Also run the test cases of the packs it extends.")
-@_engine_option
+@_test_engine_option
 @_lang_option
 @_handle_errors
-def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optional[str]) -> None:
+def rules_test(packs: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]) -> None:
     """Run the test cases of a rule pack (default: the shipped one). Exit code 3 if one fails.
 
     Several PACKS are stacked into one, each applied on top of the ones before.

@@ -240,7 +240,7 @@ def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: str = "durable") -> Explanation:
+def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[str] = None) -> Explanation:
     """Explain why ``rule_id`` of ``pack`` fired or did not fire for ``profile``.
 
     Raises :class:`~advisor.errors.RulePackError` (with a did-you-mean) for an unknown rule id.

@@ -270,6 +270,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "ulrich.equal": "equal",
         "ulrich.facilitating": "facilitating",
         "ulrich.unknown": "type unknown",
+        "engine_line": "engine: {name} {version}",
+        "engine_why": "(durable-rules cannot be imported: {problem})",
+        "engine_fallback": "durable-rules cannot be imported ({problem}); running on the reference evaluator, which gives the same results. To get durable-rules: {hint}",
+        "engine_install": "pip install \"samskaping-advisor[durable]\" (builds it with a C compiler; on Python 3.13 and newer with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), see the README",
+        "example_list": "Examples (advisor example NAME > NAME.yaml):",
     },
     "nb": {
         "assessment_of": "Klar for samskaping: {name}",
@@ -521,6 +526,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "ulrich.equal": "likeverdig",
         "ulrich.facilitating": "fasiliterende",
         "ulrich.unknown": "type ukjent",
+        "engine_line": "motor: {name} {version}",
+        "engine_why": "(durable-rules kan ikke importeres: {problem})",
+        "engine_fallback": "durable-rules kan ikke importeres ({problem}); kjører på referanseevaluatoren, som gir de samme resultatene. Slik får du durable-rules: {hint}",
+        "engine_install": "pip install \"samskaping-advisor[durable]\" (bygger den med en C-kompilator; på Python 3.13 og nyere med CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), se README",
+        "example_list": "Eksempler (advisor example NAVN > NAVN.yaml):",
     },
 }
 

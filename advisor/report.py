@@ -403,7 +403,7 @@ def build_report(
     pack: Optional[RulePack] = None,
     lang: str = "en",
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
 ) -> Report:
     """Assess every profile with ``pack`` (the shipped rule base by default) and combine them.
 

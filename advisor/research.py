@@ -14,7 +14,7 @@ for use from a notebook::
     research.batch(research.iter_sample_profiles(100_000, seed=1), output="rows.jsonl", keep_rows=False)
 
 Batches run in parallel over the machine's cores (a process pool; each worker compiles each pack
-once), or on a Dask cluster (``client=``, the optional extra ``advisor[distributed]``). The output
+once), or on a Dask cluster (``client=``, the optional extra ``samskaping-advisor[distributed]``). The output
 does not depend on how the work was spread: rows come in the order of the profiles given, then of
 the packs given. A profile that fails validation is reported in ``manifest.skipped`` and left out.
 """
@@ -42,9 +42,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ._io import dumps_compact, open_atomic, write_atomic
 from . import __version__
 from ._documents import read_file
-from ._profile_io import load_profile
+from ._profile_io import load_profile, load_profile_line
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
 from .assessment import Manifest, _brief, _construct, _engine_label, _manifest_for, profile_hash
+from .engines import ENGINES, resolve_engine
 from .errors import EngineError, InputError, ProfileError, did_you_mean
 from .profile import Profile
 from .rulepack import RulePack
@@ -88,9 +89,10 @@ ProfileLike = Union[str, "os.PathLike[str]", Profile, tuple[str, Profile]]
 #: A rule pack: a loaded pack, a pack file or directory (or variant), or a list of them (stacked).
 PackLike = Union[RulePack, str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]
 
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".parquet")
 OUTPUT_FORMATS = ("jsonl", "csv")
-ENGINES = ("durable", "python")
+#: The engines a batch or comparison runs on: the two of :mod:`advisor.engines` and the columnar one.
+BATCH_ENGINES = ENGINES + ("columnar",)
 
 
 class _Result(BaseModel):
@@ -101,9 +103,61 @@ class _Result(BaseModel):
 # inputs
 
 
+class _Line(tuple):  # type: ignore[type-arg]
+    """One line of a JSON Lines file: ``(file, line number, bytes)``; parsed by the worker."""
+
+    __slots__ = ()
+
+    def load(self) -> Profile:
+        return load_profile_line(self[2], self[0], self[1])
+
+
+def _jsonl_lines(path: str) -> Iterator[tuple[str, _Line]]:
+    """``(file:line, line)`` for each line of a JSON Lines file that is not blank, read lazily."""
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise ProfileError("profile file not found", file=path, hint="check the path") from None
+    except OSError as exc:
+        raise ProfileError(f"profile file cannot be read: {exc.strerror}", file=path, hint="check permissions") from None
+    with handle:
+        for number, text in enumerate(handle, 1):
+            if number == 1 and text.startswith(b"\xef\xbb\xbf"):
+                text = text[3:]
+            if text.strip():
+                yield f"{path}:{number}", _Line((path, number, text))
+
+
+def _expand(sources: Iterable[tuple[str, Union[str, Profile]]]) -> Iterator[tuple[str, Union[str, Profile, _Line]]]:
+    """The sources, with each JSON Lines file as one source per line (labelled ``file:line``)."""
+    for label, item in sources:
+        if isinstance(item, str) and item.lower().endswith(".jsonl"):
+            yield from _jsonl_lines(item)
+        elif isinstance(item, str) and item.lower().endswith(".parquet"):
+            raise InputError("Parquet profiles are read by the columnar engine only", file=item, hint="add --engine columnar, or give JSON Lines")
+        else:
+            yield label, item
+
+
+def _profile_files(directory: Path) -> list[str]:
+    """The names of the profile files in ``directory``, sorted: listed with :func:`os.scandir`,
+    which tells files from directories without a ``stat`` per entry; only the names are kept
+    (about 60 bytes a file), so that the order is the same wherever the directory is copied."""
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(
+                entry.name
+                for entry in entries
+                if not entry.name.startswith(".") and os.path.splitext(entry.name)[1].lower() in PROFILE_SUFFIXES and entry.is_file()
+            )
+    except OSError as exc:
+        raise InputError(f"cannot list the directory {directory}: {exc.strerror}", hint="check the path and permissions") from None
+
+
 def iter_profile_sources(items: Iterable[ProfileLike]) -> Iterator[tuple[str, Union[str, Profile]]]:
     """``(label, path or Profile)`` for each profile, lazily: directories give their profile
-    files, sorted; a Profile without a label is labelled ``#N`` by its place."""
+    files, sorted by name; a Profile without a label is labelled ``#N`` by its place. A JSON Lines
+    (``*.jsonl``) or Parquet file is one source holding many profiles (see :func:`_expand`)."""
     count = 0
     for item in items:
         if isinstance(item, Profile):
@@ -116,9 +170,10 @@ def iter_profile_sources(items: Iterable[ProfileLike]) -> Iterator[tuple[str, Un
         else:
             path = Path(item)
             if path.is_dir():
-                files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES and not p.name.startswith("."))
-                count += len(files)
-                yield from ((str(p), str(p)) for p in files)
+                for name in _profile_files(path):
+                    count += 1
+                    file = str(path / name)
+                    yield file, file
             else:
                 count += 1
                 yield os.fspath(item), os.fspath(item)
@@ -175,7 +230,9 @@ class BatchRow(_Result):
     recommendations: tuple[str, ...]
     """In plan order."""
     highest_priority: Optional[str]
-    questions: int
+    questions: Optional[int]
+    """How many questions the assessment asks (``None`` from the columnar engine, which does not
+    work them out)."""
     manifest: Manifest
 
     @property
@@ -183,8 +240,9 @@ class BatchRow(_Result):
         return frozenset(self.diagnoses + self.pitfalls + self.recommendations)
 
     def record(self) -> dict[str, Any]:
-        """The row as written to JSON Lines and CSV."""
-        return {
+        """The row as written to JSON Lines and CSV (without ``profile_hash`` and ``questions``
+        from the columnar engine)."""
+        record = {
             "profile": self.profile,
             "municipality": self.municipality,
             "pack": self.pack,
@@ -197,6 +255,9 @@ class BatchRow(_Result):
             "pitfalls": list(self.pitfalls),
             "recommendations": list(self.recommendations),
         }
+        if self.questions is None:
+            del record["profile_hash"], record["questions"]
+        return record
 
 
 class PackManifest(_Result):
@@ -229,6 +290,8 @@ class RunManifest(_Result):
 
 
 CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "diagnoses", "pitfalls", "recommendations"]
+#: The columns of the columnar engine's rows: the batch row's without the profile hash and questions.
+COLUMNAR_HEADER = [c for c in CSV_HEADER if c not in ("profile_hash", "questions")]
 
 
 class BatchResult(_Result):
@@ -317,7 +380,7 @@ def _assess_chunk(chunk: Sequence[Task], packs: Optional[Sequence[RulePack]] = N
     with _ASSESS_LOCK:
         for index, item in chunk:
             try:
-                profile = item if isinstance(item, Profile) else load_profile(item)
+                profile = item if isinstance(item, Profile) else item.load() if isinstance(item, _Line) else load_profile(item)
             except ProfileError as exc:
                 out.append((index, None, ("profile", exc.one_line())))
                 continue
@@ -415,13 +478,14 @@ class _BatchRun:
         self,
         profiles: Iterable[ProfileLike],
         packs: Union[None, PackLike, Sequence[PackLike]],
-        engine: str,
+        engine: Optional[str],
         workers: Optional[int],
         client: Any,
         progress: Optional[Callable[[int, Optional[int]], None]],
     ) -> None:
-        if engine not in ENGINES:
-            raise InputError(f"unknown engine {engine!r}", hint="use durable or python")
+        if engine is not None and engine not in BATCH_ENGINES:
+            raise InputError(f"unknown engine {engine!r}", hint="use durable, python or columnar")
+        engine = resolve_engine(engine)
         self.packs = load_packs(packs)
         self.labels = pack_labels(self.packs)
         self.engine = engine
@@ -434,7 +498,8 @@ class _BatchRun:
         self._sources: Iterable[tuple[str, Union[str, Profile]]]
         if isinstance(profiles, (list, tuple)):
             listed = profile_sources(profiles)
-            self.total, self._sources = len(listed), listed
+            many = any(isinstance(item, str) and item.lower().endswith((".jsonl", ".parquet")) for _label, item in listed)
+            self.total, self._sources = (None if many else len(listed)), listed
         else:
             self._sources = iter_profile_sources(profiles)
         self._workers, self._client, self._progress = workers, client, progress
@@ -444,7 +509,7 @@ class _BatchRun:
 
         def tasks() -> Iterator[Task]:
             index = -1
-            for index, (label, item) in enumerate(self._sources):
+            for index, (label, item) in enumerate(_expand(self._sources)):
                 labels[index] = label
                 yield index, item
             if index < 0:
@@ -511,23 +576,136 @@ class _BatchRun:
         )
 
 
+class _ColumnarRun:
+    """A batch on the columnar engine: :meth:`frames` gives the rows of each chunk of profiles as
+    one frame; iterating gives ``(source, rows)`` as :class:`_BatchRun` does (for ``compare`` and
+    ``keep_rows``). Runs in this process, on polars' threads."""
+
+    def __init__(
+        self,
+        profiles: Iterable[ProfileLike],
+        packs: Union[None, PackLike, Sequence[PackLike]],
+        workers: Optional[int],
+        client: Any,
+        progress: Optional[Callable[[int, Optional[int]], None]],
+        chunk_rows: Optional[int] = None,
+    ) -> None:
+        from . import columnar
+
+        columnar.require()
+        if client is not None or (workers is not None and workers > 1):
+            raise InputError("the columnar engine runs in this process on all cores", hint="leave out --workers and --dask")
+        self.packs = load_packs(packs)
+        self.labels = pack_labels(self.packs)
+        self.engine = "columnar"
+        self.compiled = [columnar.columnar_pack(pack) for pack in self.packs]
+        self.fire_counts: dict[str, dict[str, int]] = {label: {r.id: 0 for r in pack.rules} for label, pack in zip(self.labels, self.packs)}
+        self.skipped: list[SkippedProfile] = []
+        self.assessed = 0
+        self._digest = hashlib.sha256()
+        self._manifests = [_manifest_for(pack, "columnar", "") for pack in self.packs]
+        self._sources = profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
+        self._progress = progress
+        self._rows = chunk_rows or columnar.CHUNK_ROWS
+
+    def frames(self) -> Iterator[Any]:
+        """A frame of rows (the columns of :data:`COLUMNAR_HEADER`) per chunk of profiles, in the
+        order of the profiles, then of the packs."""
+        import polars as pl
+
+        from . import columnar
+
+        seen = False
+        for chunk in columnar.read_chunks(self._sources, self._rows):
+            seen = seen or chunk.frame.height > 0 or bool(chunk.skipped)
+            self.skipped.extend(SkippedProfile(source=label, error=error) for label, error in chunk.skipped)
+            self._digest.update(chunk.digest)
+            n = chunk.frame.height
+            if n == 0:
+                continue
+            self.assessed += n
+            if self._progress is not None:
+                self._progress(self.assessed, None)
+            facts = columnar.facts_frame(chunk.frame)
+            head = pl.DataFrame({"profile": chunk.labels}).with_columns(
+                municipality=chunk.frame.get_column("context").struct.field("name")
+            )
+            parts = []
+            for k, (label, compiled, base) in enumerate(zip(self.labels, self.compiled, self._manifests)):
+                fired = compiled.fired(facts)
+                counts = self.fire_counts[label]
+                for column, total in zip(fired.columns, fired.sum().row(0)):
+                    counts[column[1:]] += total
+                briefs = compiled.briefs(fired)
+                part = pl.concat([head, briefs], how="horizontal").with_columns(pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash))
+                parts.append(part.select(COLUMNAR_HEADER))
+            if len(parts) == 1:
+                yield parts[0]
+            else:
+                order = pl.int_range(0, n, eager=True)
+                yield pl.concat([p.with_columns(_row=order, _pack=pl.lit(k)) for k, p in enumerate(parts)]).sort(["_row", "_pack"]).drop("_row", "_pack")
+        if not seen:
+            raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles")
+
+    def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
+        bases = dict(zip(self.labels, self._manifests))
+        width = len(self.packs)
+        for frame in self.frames():
+            rows: list[BatchRow] = []
+            for record in frame.iter_rows(named=True):
+                rows.append(
+                    _construct(
+                        BatchRow,
+                        {
+                            "profile": record["profile"],
+                            "municipality": record["municipality"],
+                            "pack": record["pack"],
+                            "diagnoses": tuple(record["diagnoses"]),
+                            "pitfalls": tuple(record["pitfalls"]),
+                            "recommendations": tuple(record["recommendations"]),
+                            "highest_priority": record["highest_priority"],
+                            "questions": None,
+                            "manifest": bases[record["pack"]],
+                        },
+                    )
+                )
+                if len(rows) == width:
+                    yield rows[0].profile, rows
+                    rows = []
+
+    def manifest(self) -> RunManifest:
+        return _BatchRun.manifest(self)  # type: ignore[arg-type]
+
+
 class _RowWriter:
     """Rows written to JSON Lines or CSV as they come (through :func:`open_atomic`)."""
 
-    def __init__(self, handle: Any, fmt: str) -> None:
+    def __init__(self, handle: Any, fmt: str, header: Optional[list[str]] = None) -> None:
         self.handle, self.fmt = handle, fmt
         self.count = 0
+        self.header = header or CSV_HEADER
         if fmt == "csv":
             self.csv = csv.writer(handle, lineterminator="\n")
-            self.csv.writerow(CSV_HEADER)
+            self.csv.writerow(self.header)
 
     def write(self, row: BatchRow) -> None:
         record = row.record()
         if self.fmt == "jsonl":
             self.handle.write(dumps_compact(record) + "\n")
         else:
-            self.csv.writerow(["" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k] for k in CSV_HEADER])
+            self.csv.writerow(["" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k] for k in self.header])
         self.count += 1
+
+    def write_frame(self, frame: Any) -> None:
+        """A frame of rows of the columnar engine, written as :meth:`write` would write them."""
+        import polars as pl
+
+        if self.fmt == "jsonl":
+            self.handle.write(frame.write_ndjson())
+        else:
+            lists = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+            self.handle.write(frame.with_columns(pl.col(c).list.join(" ") for c in lists).write_csv(include_header=False))
+        self.count += frame.height
 
 
 def _output_format(output: "Union[str, os.PathLike[str]]", fmt: Optional[str]) -> str:
@@ -551,7 +729,7 @@ def batch(
     profiles: Iterable[ProfileLike],
     packs: Union[None, PackLike, Sequence[PackLike]] = None,
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
     workers: Optional[int] = None,
     client: Any = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
@@ -572,18 +750,26 @@ def batch(
     then does not grow with the number of profiles, for large studies.
     """
     chosen = _output_format(output, fmt) if output is not None else None
-    run = _BatchRun(profiles, packs, engine, workers, client, progress)
+    run: Union[_BatchRun, _ColumnarRun]
+    run = _ColumnarRun(profiles, packs, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, packs, engine, workers, client, progress)
     kept: list[BatchRow] = []
     written = 0
     with contextlib.ExitStack() as stack:
-        writer = _RowWriter(stack.enter_context(open_atomic(output)), chosen) if output is not None and chosen else None
-        for _source, rows in run:
-            for row in rows:
+        header = COLUMNAR_HEADER if engine == "columnar" else CSV_HEADER
+        writer = _RowWriter(stack.enter_context(open_atomic(output)), chosen, header) if output is not None and chosen else None
+        if isinstance(run, _ColumnarRun) and not keep_rows:
+            for frame in run.frames():
                 if writer is not None:
-                    writer.write(row)
-                if keep_rows:
-                    kept.append(row)
-            written += len(rows)
+                    writer.write_frame(frame)
+                written += frame.height
+        else:
+            for _source, rows in run:
+                for row in rows:
+                    if writer is not None:
+                        writer.write(row)
+                    if keep_rows:
+                        kept.append(row)
+                written += len(rows)
         manifest = run.manifest()
     result = BatchResult(rows=tuple(kept), row_count=written, fire_counts=run.fire_counts, manifest=manifest)
     if output is not None:
@@ -769,7 +955,7 @@ def compare(
     profiles: Iterable[ProfileLike],
     packs: Sequence[PackLike],
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
     workers: Optional[int] = None,
     client: Any = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
@@ -783,7 +969,8 @@ def compare(
     loaded = load_packs(list(packs))
     if len(loaded) < 2:
         raise InputError("compare needs at least two rule packs", hint="give --rules twice: the baseline first, then the variant")
-    run = _BatchRun(profiles, loaded, engine, workers, client, progress)
+    run: Union[_BatchRun, _ColumnarRun]
+    run = _ColumnarRun(profiles, loaded, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, loaded, engine, workers, client, progress)
     tallies = [_Tally(loaded[0], other) for other in loaded[1:]]
     for _source, rows in run:
         for tally, row in zip(tallies, rows[1:]):
@@ -1026,12 +1213,20 @@ def write_samples(
     note: str = "",
     total: Optional[int] = None,
 ) -> list[Path]:
-    """Write each profile to ``directory/sample-NNNN.yaml`` (or ``.json``), atomically.
+    """Write each profile to ``directory/sample-NNNN.yaml`` (or ``.json``), atomically; with
+    ``fmt="jsonl"`` write them all to the file ``directory``, one a line (JSON Lines), as they come.
 
     ``profiles`` may be an iterator (written as it goes); then give ``total``, their number."""
-    if fmt not in ("yaml", "json"):
-        raise InputError(f"unknown profile format {fmt!r}", hint="use yaml or json")
+    if fmt not in ("yaml", "json", "jsonl"):
+        raise InputError(f"unknown profile format {fmt!r}", hint="use yaml, json or jsonl")
     target = Path(directory)
+    if fmt == "jsonl":
+        if target.is_dir():
+            raise InputError(f"{target} is a directory", hint="with --format jsonl, -o names the file to write, such as samples.jsonl")
+        with open_atomic(target) as handle:
+            for profile in profiles:
+                handle.write(dumps_compact(profile.model_dump(mode="json", exclude_none=True)) + "\n")
+        return [target]
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -18,6 +18,7 @@ from typing import Any, Literal, Optional, Sequence, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ._documents import Document, read_file
+from ._limits import term_problems
 from .conditions import MAX_TERMS, AllOf, AnyOf, Compare, Condition, FindingRef, Term, describe, parse_condition, to_dnf, walk
 from .errors import RulePackError, did_you_mean
 
@@ -429,7 +430,12 @@ def build_pack(
         if rule.kind != "recommendation" and rule.condition is None:
             report(fail_at(rule.id, f"a {rule.kind} needs a `when` condition", ("id",), "add `when:`"))
         try:
-            to_dnf(pack.effective_conditions[rule.id])
+            terms = to_dnf(pack.effective_conditions[rule.id])
         except OverflowError:
             report(fail_at(rule.id, f"condition expands to more than {MAX_TERMS} alternatives", ("when",), "split the rule"))
+            continue
+        for index, term in enumerate(terms):  # what durable-rules cannot run however it is compiled
+            for why, hint in term_problems(term):
+                which = f"alternative {index + 1} of {len(terms)} of the condition" if len(terms) > 1 else "the condition"
+                report(fail_at(rule.id, f"{which} {why}", ("when",) if rule.condition is not None else ("id",), hint))
     return pack

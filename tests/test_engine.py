@@ -239,8 +239,8 @@ def test_a_failing_action_becomes_an_engine_error_and_the_engine_recovers(chain_
         def __getitem__(self, key):
             raise RuntimeError("boom")
 
-    backend = _engine.backend_for(chain_pack)
-    monkeypatch.setattr(backend, "_firings", Boom(backend._firings))  # the action's bookkeeping fails
+    ruleset = _engine.backend_for(chain_pack)._rulesets[0]
+    monkeypatch.setattr(ruleset, "firings", Boom(ruleset.firings))  # the action's bookkeeping fails
     with pytest.raises(advisor.EngineError, match="DIAG-001: RuntimeError: boom"):
         advisor.assess(profile, chain_pack)
     monkeypatch.undo()
