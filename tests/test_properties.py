@@ -252,3 +252,24 @@ def test_what_fires_on_unknown_facts_stays_fired_whatever_they_turn_out_to_be(en
         completed = Profile.model_validate(_complete(profile.model_dump(exclude_none=True), full, derived))
         lost = fired - advisor.assess(completed, SHIPPED, engine=engine).fired
         assert not lost, f"{sorted(lost)} fired on {partial} but not once its unknown facts were filled in: {completed.model_dump(exclude_none=True)}"
+
+
+@SETTINGS
+@given(st.lists(st.one_of(_model_strategy(Profile), _arena_heavy), min_size=1, max_size=6))
+def test_the_columnar_engine_classifies_arenas_and_aggregates_as_the_reference_does(partials):
+    """The columnar engine derives ladder levels and Ulrich types and computes the three-valued
+    aggregates in polars; its facts and firings must be the reference's."""
+    columnar = pytest.importorskip("advisor.columnar")
+    if not columnar.available():
+        pytest.skip("polars is not installed")
+    profiles = [Profile.model_validate(p) for p in partials]
+    frame = columnar.facts_frame(columnar.profiles_frame(profiles))
+    for row, profile in zip(frame.iter_rows(named=True), profiles):
+        facts = profile_facts(profile)
+        for path in ("arenas.count", "arenas.max_ladder_level", "arenas.min_ladder_level", "arenas.typical_ladder_level", "arenas.ladder_spread"):
+            assert row[path] == facts.values.get(path), path
+        if facts.arenas is not None:
+            for arena, known in zip(row["arenas"], facts.arenas):
+                assert (arena["ladder_level"], arena["ulrich_type"]) == (known.get("ladder_level"), known.get("ulrich_type"))
+    fired = columnar.fired_sets(SHIPPED, profiles)
+    assert fired == [advisor.assess(p, SHIPPED, engine="python").fired for p in profiles]
