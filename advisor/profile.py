@@ -98,11 +98,14 @@ class Context(_Section):
         None, description="Centralisation: stagnating employment and settlement (004 §3, §2.1)."
     )
     savings_process: Optional[bool] = Field(
-        None, description="A savings or cut-back process is under way or coming (000 §5.1.3, §5.1.5)."
+        None,
+        description="A savings or cut-back process is under way or coming (000 §5.1.3, §5.1.5).",
+        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
     )
     national_frameworks: Optional[bool] = Field(
         None,
         description="Solutions must first fit national frameworks: grant schemes, earmarked grants, norms and rights (002).",
+        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
     )
 
 
@@ -242,7 +245,9 @@ class Resources(_Section):
     )
     external_funding: Optional[bool] = Field(None, description="Co-creation work is funded from outside.")
     time_limited_grant: Optional[bool] = Field(
-        None, description="Co-creation work rests on a time-limited grant or project money."
+        None,
+        description="Co-creation work rests on a time-limited grant or project money.",
+        json_schema_extra={"descriptive": "context for the reader; no rule reads it yet (issue 14)"},
     )
     coordinating_role: Optional[bool] = Field(
         None,
@@ -296,7 +301,9 @@ class Relations(_Section):
         None, description="The municipality expects more of the other actors than they want to contribute (002)."
     )
     power_imbalance: Optional[bool] = Field(
-        None, description="There is a power imbalance between the partners, and within the municipality (002)."
+        None,
+        description="There is a power imbalance between the partners, and within the municipality (002).",
+        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
     )
 
 
