@@ -25,7 +25,7 @@ from typing import Any, Mapping, Optional
 from .conditions import Condition, evaluate, parse_condition
 from .rulepack import Text
 
-__all__ = ["Derivation", "derivations", "derive", "derive_arena"]
+__all__ = ["Derivation", "derivations", "derivation_inputs", "derive", "derive_arena"]
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,18 @@ def derivations() -> dict[str, tuple[Derivation, ...]]:
         ),
     )
     return {"ladder_level": ladder, "ulrich_type": ulrich}
+
+
+@functools.lru_cache(maxsize=None)
+def derivation_inputs() -> dict[str, tuple[str, ...]]:
+    """The arena facts each derived field is derived from, by field, in the order the entries
+    read them: the questions to ask about an arena whose level or type nobody knows."""
+    from .conditions import Compare, walk
+
+    return {
+        field: tuple(dict.fromkeys(n.path for e in entries for n in walk(e.condition) if isinstance(n, Compare)))
+        for field, entries in derivations().items()
+    }
 
 
 def _no_finding(rule_id: str) -> Optional[bool]:  # pragma: no cover - arena conditions test no findings

@@ -122,3 +122,13 @@ def test_an_arena_described_in_plain_facts_fires_per_arena_and_explain_shows_the
     assert "actual: 2, derived from (arenas[Folkemøte].kind is one of public_meeting, workshop" in text
     nb = render_explanation(explain(profile, "ARENA-105", pack), "nb")
     assert "utledet av" in nb
+
+
+def test_questions_ask_for_the_facts_an_unknown_level_would_be_derived_from(pack):
+    """An informant rarely knows an arena's rung on the ladder, but knows what kind of arena it is."""
+    profile = advisor.parse_profile({"plan": {"co_creation_status": "main_goal"}, "arenas": [{"name": "Folkemøte"}]})
+    asked = {q.path for q in advisor.assess(profile, pack).questions}
+    assert {"arenas[].ladder_level", "arenas[].kind", "arenas[].agenda_set_by"} <= asked
+    described = advisor.parse_profile({"plan": {"co_creation_status": "main_goal"}, "arenas": [{"name": "Folkemøte", "kind": "hearing"}]})
+    asked = {q.path for q in advisor.assess(described, pack).questions}
+    assert "arenas[].ladder_level" not in asked and "arenas[].kind" not in asked
