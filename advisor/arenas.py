@@ -22,7 +22,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from .conditions import Condition, evaluate, parse_condition
+from .conditions import Condition, compile_condition, parse_condition
 from .rulepack import Text
 
 __all__ = ["Derivation", "derivations", "derivation_inputs", "derive", "derive_arena"]
@@ -154,6 +154,12 @@ def derivation_inputs() -> dict[str, tuple[str, ...]]:
     }
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled() -> dict[str, tuple[tuple[Derivation, Any], ...]]:
+    """Each table's entries with their conditions compiled once (:func:`compile_condition`)."""
+    return {field: tuple((e, compile_condition(e.condition)) for e in entries) for field, entries in derivations().items()}
+
+
 def _no_finding(rule_id: str) -> Optional[bool]:  # pragma: no cover - arena conditions test no findings
     return None
 
@@ -162,8 +168,8 @@ def derive(field: str, arena: Mapping[str, Any]) -> Optional[Derivation]:
     """The entry that derives ``field`` from the known facts of ``arena``, or ``None`` when the
     facts leave it open (whether or not the profile gives the field itself)."""
     blocked: set[Any] = set()  # values of earlier entries that might still hold
-    for entry in derivations()[field]:
-        value = evaluate(entry.condition, arena, None, _no_finding)
+    for entry, condition in _compiled()[field]:
+        value = condition(arena, None, _no_finding)
         if value is True and not (blocked - {entry.value}):
             return entry
         if value is None:

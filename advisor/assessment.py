@@ -168,10 +168,15 @@ def _arena_unknown(fields: "AbstractSet[str] | tuple[str, ...]", arenas: Sequenc
     out: set[str] = set()
     inputs = derivation_inputs()
     for field in fields:
+        derived_from = inputs.get(field)
+        if derived_from is None:
+            if any(field not in arena for arena in arenas):
+                out.add(f"arenas[].{field}")
+            continue
         lacking = [arena for arena in arenas if field not in arena]
         if lacking:
             out.add(f"arenas[].{field}")
-            out.update(f"arenas[].{q}" for q in inputs.get(field, ()) if any(q not in arena for arena in lacking))
+            out.update(f"arenas[].{q}" for q in derived_from if any(q not in arena for arena in lacking))
     return out
 
 
