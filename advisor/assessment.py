@@ -17,7 +17,7 @@ from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
 
-__all__ = ["RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
+__all__ = ["ContrastingView", "RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
 
 #: How much a rule of each priority weighs when ranking questions and next steps.
 PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -47,6 +47,28 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     return instance
 
 
+class ContrastingView(_Result):
+    """Another passage that disagrees with a finding: shown beside it, never as its source."""
+
+    statement: Text
+    sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6``), in both languages."""
+
+
+def contrasting_views(pack: RulePack, rule: Rule) -> tuple[ContrastingView, ...]:
+    """The contrasts of ``rule`` as results show them."""
+    return tuple(
+        ContrastingView(
+            statement=c.statement,
+            sources=tuple(str(s) for s in c.sources),
+            citations=pack.cite_all(c.sources),
+        )
+        for c in rule.contrasts
+    )
+
+
 class RuleSummary(_Result):
     """What every result says about a rule: its id, classification, texts and sources."""
 
@@ -59,6 +81,11 @@ class RuleSummary(_Result):
     title: Text
     message: Text
     sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6, §5.1.5``), in both languages."""
+    contrasts: tuple[ContrastingView, ...] = ()
+    """Passages of other documents that disagree: contrasting, not supporting."""
 
 
 class Finding(RuleSummary):
@@ -205,6 +232,8 @@ class _Plan:
                 title=rule.title,
                 message=rule.message,
                 sources=pack.citations[rule.id],
+                citations=pack.readable_citations[rule.id],
+                contrasts=contrasting_views(pack, rule),
             )
             for rule in pack.rules
         }
@@ -251,9 +280,16 @@ def profile_hash(profile: Profile) -> str:
 
 
 def arena_label(facts: Facts, index: int) -> str:
-    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one."""
-    arena = facts.arenas[index] if facts.arenas else {}
-    return str(arena.get("name") or f"#{index + 1}")
+    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one; a name
+    that several arenas share gets the number too (``Folkemøte #2``), so labels are unique."""
+    arenas = facts.arenas or ()
+    arena = arenas[index] if arenas else {}
+    name = arena.get("name")
+    if not name:
+        return f"#{index + 1}"
+    if sum(1 for other in arenas if other.get("name") == name) > 1:
+        return f"{name} #{index + 1}"
+    return str(name)
 
 
 def _finding(

@@ -445,7 +445,10 @@ class Term:
     findings: tuple[FindingRef, ...] = ()
 
     def __add__(self, other: "Term") -> "Term":
-        return Term(self.compares + other.compares, self.arenas + other.arenas, self.findings + other.findings)
+        # A finding tested twice is tested once: durable-rules matches each fact to one pattern
+        # only, so a second pattern for the same finding would never match.
+        findings = self.findings + tuple(f for f in other.findings if f not in self.findings)
+        return Term(self.compares + other.compares, self.arenas + other.arenas, findings)
 
 
 def _nnf(node: Condition, negate: bool = False) -> Condition:
