@@ -64,7 +64,7 @@ import durable_rules_engine as _C
 from ._io import dumps_compact
 from ._limits import MAX_BETA, MAX_CHILDREN, MAX_FACT_PROPERTIES, MAX_RULES, MAX_STACK, is_membership, spell_number
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Term
+from .conditions import Compare, FindingRef, Term
 from .engines import Firing
 from .errors import EngineError
 from .facts import Facts
@@ -362,6 +362,8 @@ class DurableBackend:
         """
         out = []
         for index, term in enumerate(terms):
+            if any(FindingRef(ref.rule_id, not ref.negated) in term.findings for ref in term.findings):
+                continue  # tests that a finding fired and that it did not: it can never hold
             for part, groups in enumerate(_partitions(len(term.arenas))):
                 patterns: list[tuple[str, tuple[_Test, ...]]] = [("profile", self._ordered("profile", term.compares))]
                 gate = None

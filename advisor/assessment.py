@@ -246,6 +246,14 @@ class _Plan:
         )
         self.conditions = {rule_id: compile_condition(c) for rule_id, c in pack.effective_conditions.items()}
         self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
+        self._descriptions: dict[str, str] = {}
+
+    def description(self, path: str, text: str) -> str:
+        """A fact's description as questions show it: its references cite the pack's documents."""
+        out = self._descriptions.get(path)
+        if out is None:
+            out = self._descriptions[path] = self.pack.readable_refs(text)
+        return out
 
 
 _PLANS: dict[str, _Plan] = {}
@@ -390,7 +398,7 @@ def _questions(plan: _Plan, facts: Facts, fired: frozenset[str]) -> tuple[Questi
     out = []
     for path, rule_ids in _question_paths(plan, facts, fired).items():
         spec = fields.get(path) or arena_fields().get(path.replace("arenas[].", ""))
-        description = spec.description if spec else "the list of co-creation arenas"
+        description = plan.description(path, spec.description if spec else "the list of co-creation arenas")
         weight = sum(plan.weight[r] for r in rule_ids)
         out.append(_construct(Question, {"path": path, "description": description, "rules": tuple(sorted(rule_ids)), "weight": weight}))
     out.sort(key=lambda q: (-q.weight, q.path))

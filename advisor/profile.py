@@ -11,9 +11,12 @@ every field and the passage of the source documents it comes from.
 
 from __future__ import annotations
 
+import functools
+import typing
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Level",
@@ -76,8 +79,26 @@ ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=None)
+def _numeric_fields(model: type) -> frozenset[str]:
+    """The fields of ``model`` that hold an int or a float."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if int in typing.get_args(info.annotation) or float in typing.get_args(info.annotation) or info.annotation in (int, float)
+    )
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """``true`` is not a number: pydantic would read it as 1 (``ladder_level: true``)."""
+        if isinstance(value, bool) and info.field_name in _numeric_fields(cls):
+            raise PydanticCustomError("int_type", "Input should be a number, not true or false")
+        return value
 
 
 class Context(_Section):

@@ -31,7 +31,7 @@ from .errors import InputError, ProfileError
 from .facts import Facts, profile_facts
 from .i18n import LANGUAGES, t
 from .profile import Profile
-from .render import citation_text, contrast_lines, manifest_line
+from .render import citation_text, contrast_lines, manifest_line, md
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text, load_rules
 
 __all__ = [
@@ -644,8 +644,18 @@ def _profiles_line(report: Report) -> str:
 # Markdown
 
 
+class _Markup(str):
+    """Markdown that advisor wrote (a code span of a fact path): put in a table as it is."""
+
+
 def _md_cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    cell = str(text) if isinstance(text, _Markup) else md(text, line_start=False)
+    return cell.replace("|", "\\|")
+
+
+def _md_code(text: str) -> str:
+    """A code span of ``text`` (a document's file name), or the text escaped if it holds a backtick."""
+    return md(text) if "`" in text or "\n" in text else f"`{text}`"
 
 
 def _md_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
@@ -658,17 +668,17 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
     lang = report.lang
     lines = []
     if report.multi:
-        lines.append(f"- **{t(lang, 'report.fired_for')}:** {', '.join(f.fired_for)}")
+        lines.append(f"- **{t(lang, 'report.fired_for')}:** {md(', '.join(f.fired_for))}")
         if f.not_for:
-            lines.append(f"- **{t(lang, 'report.not_for')}:** {_not_for_text(lang, f)}")
+            lines.append(f"- **{t(lang, 'report.not_for')}:** {md(_not_for_text(lang, f))}")
     for who, found in _explanations(report, f):
         why = _facts_text(lang, found)
         if why:
             label = t(lang, "report.why_for", informant=who) if who else t(lang, "why")
-            lines.append(f"- **{label}:** {why}")
+            lines.append(f"- **{md(label)}:** {md(why)}")
         if found.arenas:
             label = t(lang, "report.arenas_for", informant=who) if who else t(lang, "arenas")
-            lines.append(f"- **{label}:** {', '.join(found.arenas)}")
+            lines.append(f"- **{md(label)}:** {md(', '.join(found.arenas))}")
     because = _because(f)
     if because:
         lines.append(f"- **{t(lang, 'because')}:** {', '.join(because)}")
@@ -676,8 +686,8 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + citation_text(lang, f.citations))
-    lines += [f"- **{t(lang, 'contrast')}:** {text}" for text in contrast_lines(lang, f.contrasts)]
+    lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
+    lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
     return lines + [""]
 
 
@@ -736,7 +746,7 @@ def _md_disagreements(report: Report) -> list[str]:
     if report.fact_differences:
         out += [t(lang, "report.disagree_facts_intro"), ""]
         rows = [
-            [f"`{d.path}`"]
+            [_Markup(f"`{d.path}`")]
             + [_value(lang, v) for v in d.values]
             + [t(lang, "report.conflict" if d.conflict else "report.partly_known")]
             for d in report.fact_differences
@@ -760,12 +770,12 @@ def _md_disagreements(report: Report) -> list[str]:
 def render_markdown(report: Report) -> str:
     """The report as Markdown (charts as tables)."""
     lang = report.lang
-    out = [f"# {_title(report)}", "", _informants_line(report), ""]
+    out = [f"# {md(_title(report))}", "", md(_informants_line(report)), ""]
     out += [f"## {t(lang, 'report.summary')}", ""]
-    out += [f"- {line}" for line in _summary_lines(report)] + [""]
+    out += [f"- {md(line)}" for line in _summary_lines(report)] + [""]
     if report.plan:
         out += [f"**{t(lang, 'report.first_steps')}:**", ""]
-        out += [f"{i}. {f.rule_id} — {f.title.get(lang)}" for i, f in enumerate(report.plan[:3], 1)] + [""]
+        out += [f"{i}. {f.rule_id} — {md(f.title.get(lang))}" for i, f in enumerate(report.plan[:3], 1)] + [""]
     out += [f"## {t(lang, 'report.factors')}", "", t(lang, "report.factors_intro_md"), ""]
     out += _md_factor_table(report)
     out += [f"## {t(lang, 'report.ladder')}", "", t(lang, "report.ladder_intro"), ""]
@@ -779,7 +789,7 @@ def render_markdown(report: Report) -> str:
         if not findings:
             out += [t(lang, "none"), ""]
         for f in findings:
-            out += [f"#### {f.rule_id} — {f.title.get(lang)}", "", f"*{_meta(lang, f)}*", "", f.message.get(lang), ""]
+            out += [f"#### {f.rule_id} — {md(f.title.get(lang))}", "", f"*{_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
             out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'plan')}", ""]
     if not report.plan:
@@ -787,7 +797,7 @@ def render_markdown(report: Report) -> str:
     else:
         out += [t(lang, "report.plan_intro"), ""]
     for i, f in enumerate(report.plan, 1):
-        out += [f"### {i}. {f.rule_id} — {f.title.get(lang)}", "", f"*{_plan_meta(lang, f)}*", "", f.message.get(lang), ""]
+        out += [f"### {i}. {f.rule_id} — {md(f.title.get(lang))}", "", f"*{_plan_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
         out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'questions')}", ""]
     if report.questions:
@@ -797,7 +807,7 @@ def render_markdown(report: Report) -> str:
             head.append(t(lang, "report.col_informants"))
         rows = []
         for q in report.questions:
-            row: list[object] = [f"`{q.path}`", _question_text(q, lang), ", ".join(q.rules), q.weight]
+            row: list[object] = [_Markup(f"`{q.path}`"), _question_text(q, lang), ", ".join(q.rules), q.weight]
             if report.multi:
                 row.append(", ".join(q.informants))
             rows.append(row)
@@ -805,8 +815,8 @@ def render_markdown(report: Report) -> str:
     else:
         out += [t(lang, "none"), ""]
     out += [f"## {t(lang, 'references')}", ""]
-    out += [f"- {r.entry.get(lang)} ({t(lang, 'file')} `{r.file}`)" for r in report.references] or [t(lang, "none")]
-    out += ["", "---", "", f"*{_manifest_line(report)}*", "", f"*{_profiles_line(report)}*", ""]
+    out += [f"- {md(r.entry.get(lang))} ({t(lang, 'file')} {_md_code(r.file)})" for r in report.references] or [t(lang, "none")]
+    out += ["", "---", "", f"*{md(_manifest_line(report))}*", "", f"*{md(_profiles_line(report))}*", ""]
     return "\n".join(out)
 
 

@@ -65,6 +65,9 @@ _SOURCE = re.compile(
 )
 
 
+_SHORT_REF = re.compile(r"(?<![-\w.])([0-9]{3})( §|(?=[);,]))")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -337,6 +340,19 @@ class RulePack(BaseModel):
             Text(**{lang: ref.cite_many(listed, lang) for lang in ("en", "nb")}) for ref, listed in groups.values()
         )
 
+    def readable_refs(self, text: str, lang: str = "en") -> str:
+        """``text`` with the short references the code's own texts use (``000 §4.1.6``, the
+        first digits of a document's file name) written as citations: ``Lundgren (2023) §4.1.6``."""
+
+        def label(match: "re.Match[str]") -> str:
+            doc = next((d for d in self.documents if d.startswith(match[1] + "_")), "")
+            ref = self.documents.get(doc)
+            if ref is None or (ref.author is None and ref.short is None):
+                return match[0]
+            return ref.label(lang, doc) + match[2]
+
+        return _SHORT_REF.sub(label, text)
+
     @cached_property
     def readable_citations(self) -> dict[str, tuple[Text, ...]]:
         """Each rule's sources as readers see them, one text per document, in both languages."""
@@ -439,12 +455,26 @@ def _parse_rule(doc: Document, raw: Any, base: tuple[Union[str, int], ...]) -> R
     return rule
 
 
+def is_inside(root: "Union[str, os.PathLike[str]]", target: "Union[str, os.PathLike[str]]") -> bool:
+    """Whether ``target``, with every symbolic link followed, lies in the directory ``root``."""
+    base = os.path.realpath(root)
+    real = os.path.realpath(target)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
 def _read_pack_files(path: Path) -> list[Document]:
     if path.is_dir():
         meta = path / "pack.yaml"
         if not meta.is_file():
             raise RulePackError("a rule pack directory needs a pack.yaml", file=str(path), hint="add pack.yaml with a `pack:` section")
         others = sorted(p for p in path.glob("*.yaml") if p.name != "pack.yaml")
+        for member in [meta, *others]:
+            if not is_inside(path, member):
+                raise RulePackError(
+                    "is a symbolic link to a file outside the pack directory",
+                    file=str(member),
+                    hint="a pack reads only its own files: copy the file into the directory",
+                )
         return [read_file(p, RulePackError, "rule pack") for p in [meta, *others]]
     return [read_file(path, RulePackError, "rule pack")]
 

@@ -333,3 +333,30 @@ def test_a_recommendation_that_tests_the_finding_recommending_it_fires(tmp_path)
     result = advisor.assess(profile, pack)
     assert result.fired == {"PITF-001", "RECO-001"}
     assert advisor.assess(profile, pack, engine="python").findings == result.findings
+
+
+def test_a_recommendation_that_tests_that_its_own_finding_did_not_fire_never_fires(tmp_path):
+    """Found by the differential test on generated packs: linked from PITF-001 with
+    `when: {not: {finding: PITF-001}}`, the rule tests PITF-001 both ways and can never hold;
+    durable-rules fired it."""
+    path = tmp_path / "never.yaml"
+    path.write_text(
+        CHAIN_PACK.split("rules:")[0]
+        + "rules:\n"
+        + "\n".join(
+            f"  - id: {rid}\n    kind: {kind}\n    factor: relations\n    phase: design\n    priority: high\n"
+            f"    evidence: empirical\n    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n"
+            f"{extra}    sources: [\"000_981a243478f15921.txt §6\"]"
+            for rid, kind, when, extra in [
+                ("PITF-001", "pitfall", "{fact: relations.citizen_trust, eq: high}", "    recommends: [RECO-001]\n"),
+                ("RECO-001", "recommendation", "{not: {finding: PITF-001}}", ""),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    pack = advisor.load_rules(path)
+    profile = _profile(relations={"citizen_trust": "high"})
+    result = advisor.assess(profile, pack)
+    assert result.fired == {"PITF-001"}
+    assert advisor.assess(profile, pack, engine="python").findings == result.findings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -173,9 +174,10 @@ def test_the_test_cases_of_a_variant_pass(in_data):
 
 
 def test_failing_test_cases_exit_3(in_data, tmp_path):
-    path = tmp_path / "failing.yaml"
+    shutil.copytree(DATA, tmp_path / "research")  # a pack extends only packs under its directory
+    path = tmp_path / "research" / "failing.yaml"
     path.write_text(
-        f"extends: {DATA / 'variant.yaml'}\n"
+        "extends: variant.yaml\n"
         "pack: {name: failing}\n"
         "tests:\n"
         "  - name: wrong on purpose\n"
