@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from .conditions import Condition, compile_condition, parse_condition
-from .rulepack import Text
+from .rulepack import Source, Text
 
 __all__ = ["Derivation", "derivations", "derivation_inputs", "derive", "derive_arena"]
 
@@ -36,11 +36,12 @@ class Derivation:
     value: Any
     condition: Condition
     reason: Text
-    source: str
+    sources: tuple[Source, ...]
 
 
 def _entry(field: str, value: Any, when: Any, en: str, nb: str, source: str) -> Derivation:
-    return Derivation(field, value, parse_condition(when, ("derivation", field), in_arena=True), Text(en=en, nb=nb), source)
+    condition = parse_condition(when, ("derivation", field), in_arena=True)
+    return Derivation(field, value, condition, Text(en=en, nb=nb), tuple(Source.parse(s) for s in source.split("; ")))
 
 
 _LADDER = "000_981a243478f15921.txt §2.2.4"

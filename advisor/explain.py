@@ -125,7 +125,9 @@ class _Walker:
         fired: frozenset[str],
         state: Mapping[str, Optional[bool]],
         arena_labels: Sequence[str],
+        pack: RulePack,
     ) -> None:
+        self.pack = pack
         self.facts = facts
         self.fired = fired
         self.state = state
@@ -153,7 +155,7 @@ class _Walker:
                         "explain.derived",
                         condition=describe(entry.condition, lang, self._prefix(arena)),
                         reason=entry.reason.get(lang),
-                        source=entry.source,
+                        source="; ".join(f"{self.pack.cite(s).get(lang)} [{s.detail(lang)}]" for s in entry.sources),
                     )
                 )
             return Node(
@@ -260,7 +262,7 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[
     # from one that was undecided because of unknown facts.
     state = rule_states(pack, facts, fired)
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
-    walker = _Walker(facts, fired, state, labels)
+    walker = _Walker(facts, fired, state, labels, pack)
     tree = walker.node(pack.effective_conditions[rid], facts.values)
     return Explanation(
         rule_id=rid,
