@@ -265,7 +265,7 @@ def test_what_fires_on_unknown_facts_stays_fired_whatever_they_turn_out_to_be(en
         assert not lost, f"{sorted(lost)} fired on {partial} but not once its unknown facts were filled in: {completed.model_dump(exclude_none=True)}"
 
 
-@SETTINGS
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(st.one_of(_model_strategy(Profile), _arena_heavy), min_size=1, max_size=6))
 def test_the_columnar_engine_classifies_arenas_and_aggregates_as_the_reference_does(partials):
     """The columnar engine derives ladder levels and Ulrich types and computes the three-valued
