@@ -11,7 +11,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Any, Optional, Type
+from typing import Any, BinaryIO, Optional, Type
 
 import yaml
 
@@ -168,28 +168,36 @@ def parse_text(text: str, file: str, error: Type[InputError]) -> Document:
     return Document(file=file, data=data, lines=builder.lines)
 
 
-def _read_regular(name: str, error: Type[InputError], what: str) -> bytes:
-    """The bytes of the regular file ``name``, at most :data:`MAX_FILE_BYTES` of them.
+def open_regular(name: str, error: Type[InputError], what: str) -> BinaryIO:
+    """``name`` opened for reading in binary, if it is a regular file.
 
     Anything else is refused before it is read: a FIFO would block, a device (``/dev/zero``) never
     ends and reports a size of 0, a directory is not a document. The file is opened without
-    blocking and checked again through its descriptor (it may have been swapped meanwhile), and the
-    size limit is enforced while reading, not taken from the size the file system reports."""
+    blocking and checked again through its descriptor (it may have been swapped meanwhile)."""
+    not_regular = f"{what} path is not a regular file (a FIFO, socket or device)"
     try:
         kind = os.stat(name).st_mode
         if stat.S_ISDIR(kind):
             raise error(f"{what} path is a directory", file=name, hint="give a file")
         if not stat.S_ISREG(kind):
-            raise error(f"{what} path is not a regular file (a FIFO, socket or device)", file=name, hint="give a YAML or JSON file")
+            raise error(not_regular, file=name, hint="give a YAML or JSON file")
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise error(f"{what} file not found", file=name, hint="check the path") from None
     except OSError as exc:
         raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
-    with os.fdopen(fd, "rb") as handle:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise error(not_regular, file=name, hint="give a YAML or JSON file")
+    return os.fdopen(fd, "rb")
+
+
+def _read_regular(name: str, error: Type[InputError], what: str) -> bytes:
+    """The bytes of the regular file ``name`` (:func:`open_regular`), at most
+    :data:`MAX_FILE_BYTES` of them: the limit is enforced while reading, not taken from the size
+    the file system reports."""
+    with open_regular(name, error, what) as handle:
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise error(f"{what} path is not a regular file (a FIFO, socket or device)", file=name, hint="give a YAML or JSON file")
             raw = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._io import Staged, commit_staged, discard_staged, dumps_compact, open_atomic, write_atomic
 from . import __version__
-from ._documents import read_file
+from ._documents import open_regular, read_file
 from ._pool import DEFAULT_TIME_LIMIT, WorkerPool
 from ._profile_io import load_profile, load_profile_line
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
@@ -114,12 +114,7 @@ class _Line(tuple):  # type: ignore[type-arg]
 
 def _jsonl_lines(path: str) -> Iterator[tuple[str, _Line]]:
     """``(file:line, line)`` for each line of a JSON Lines file that is not blank, read lazily."""
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise ProfileError("profile file not found", file=path, hint="check the path") from None
-    except OSError as exc:
-        raise ProfileError(f"profile file cannot be read: {exc.strerror}", file=path, hint="check permissions") from None
+    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
     with handle:
         for number, text in enumerate(handle, 1):
             if number == 1 and text.startswith(b"\xef\xbb\xbf"):
@@ -225,6 +220,7 @@ class BatchRow(_Result):
     profile: str
     municipality: Optional[str]
     pack: str
+    strengths: tuple[str, ...]
     diagnoses: tuple[str, ...]
     pitfalls: tuple[str, ...]
     recommendations: tuple[str, ...]
@@ -237,7 +233,7 @@ class BatchRow(_Result):
 
     @property
     def fired(self) -> frozenset[str]:
-        return frozenset(self.diagnoses + self.pitfalls + self.recommendations)
+        return frozenset(self.strengths + self.diagnoses + self.pitfalls + self.recommendations)
 
     def record(self) -> dict[str, Any]:
         """The row as written to JSON Lines and CSV (without ``profile_hash`` and ``questions``
@@ -250,7 +246,8 @@ class BatchRow(_Result):
             "profile_hash": self.manifest.profile_hash,
             "highest_priority": self.highest_priority,
             "questions": self.questions,
-            "fired": sorted(self.diagnoses + self.pitfalls + self.recommendations),
+            "fired": sorted(self.strengths + self.diagnoses + self.pitfalls + self.recommendations),
+            "strengths": list(self.strengths),
             "diagnoses": list(self.diagnoses),
             "pitfalls": list(self.pitfalls),
             "recommendations": list(self.recommendations),
@@ -289,7 +286,7 @@ class RunManifest(_Result):
     skipped: tuple[SkippedProfile, ...]
 
 
-CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "diagnoses", "pitfalls", "recommendations"]
+CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "strengths", "diagnoses", "pitfalls", "recommendations"]
 #: The columns of the columnar engine's rows: the batch row's without the profile hash and questions.
 COLUMNAR_HEADER = [c for c in CSV_HEADER if c not in ("profile_hash", "questions")]
 
@@ -544,13 +541,14 @@ class _BatchRun:
             self.assessed += 1
             rows = []
             for pack_label, brief, base in zip(self.labels, briefs, self._manifests):
-                municipality, diagnoses, pitfalls, recommendations, highest, questions = brief
+                municipality, strengths, diagnoses, pitfalls, recommendations, highest, questions = brief
                 row = _construct(
                     BatchRow,
                     {
                         "profile": source,
                         "municipality": municipality,
                         "pack": pack_label,
+                        "strengths": strengths,
                         "diagnoses": diagnoses,
                         "pitfalls": pitfalls,
                         "recommendations": recommendations,
@@ -560,7 +558,7 @@ class _BatchRun:
                     },
                 )
                 counts = self.fire_counts[pack_label]
-                for rule_id in diagnoses + pitfalls + recommendations:
+                for rule_id in strengths + diagnoses + pitfalls + recommendations:
                     counts[rule_id] += 1
                 rows.append(row)
             yield source, rows
@@ -672,6 +670,7 @@ class _ColumnarRun:
                             "profile": record["profile"],
                             "municipality": record["municipality"],
                             "pack": record["pack"],
+                            "strengths": tuple(record["strengths"]),
                             "diagnoses": tuple(record["diagnoses"]),
                             "pitfalls": tuple(record["pitfalls"]),
                             "recommendations": tuple(record["recommendations"]),

@@ -74,6 +74,7 @@ PACK_CASES: list[tuple[str, bytes]] = [
     ("operator a field does not allow", _pack({"when": "{any_arena: {fact: ulrich_type, gt: equal}}"})),
     ("duplicate rule id", _pack({}, {})),
     ("finding of a later stage", _pack({"when": "{finding: LEAD-001}"})),
+    ("`done_when` on a diagnosis", _pack({"when": "{fact: leadership.leader_development, eq: false}\n    done_when: {fact: leadership.leader_development, eq: true}"})),
     ("citation without a section", _pack({"source": "000_981a243478f15921.txt"})),
     ("citation of an unlisted document", _pack({"source": "005_unknown.txt §1"})),
     (
@@ -208,6 +209,7 @@ def test_profiles(tmp_path):
 def test_files_that_are_not_regular_files(tmp_path):
     """A FIFO would block, a device never ends: anything but a regular file is refused unread."""
     os.mkfifo(tmp_path / "fifo.yaml")
+    os.mkfifo(tmp_path / "fifo.jsonl")
     (tmp_path / "dir.yaml").mkdir()
     pack = tmp_path / "pack"
     pack.mkdir()
@@ -222,6 +224,7 @@ def test_files_that_are_not_regular_files(tmp_path):
         ("a FIFO as the profile", ["assess", "fifo.yaml"]),
         ("a device as the profile (`/dev/zero`)", ["assess", "/dev/zero"]),
         ("a directory as the profile", ["assess", "dir.yaml"]),
+        ("a FIFO as a JSON Lines file of profiles (`batch`)", ["batch", "fifo.jsonl", "-o", "out.jsonl"]),
         ("a FIFO as `--rules`", ["rules", "list", "--rules", "fifo.yaml"]),
         ("a FIFO as the pack `extends:` names", ["rules", "check", "pack/variant.yaml"]),
         ("a FIFO as a test case's `profile_file`", ["rules", "check", "pack/tested.yaml"]),
