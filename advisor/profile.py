@@ -79,7 +79,7 @@ ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of ``model`` that hold an int or a float."""
     return frozenset(
