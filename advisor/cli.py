@@ -38,7 +38,7 @@ from ._cli_help import AdvisorGroup
 from ._profile_io import load_profile
 from .assessment import FAIL_ON_KINDS, assess
 from .catalogue import rule_catalogue
-from .errors import LONG_PART, RulePackError, did_you_mean, escape_controls, shorten
+from .errors import RulePackError, did_you_mean, escape_controls
 from .examples import example_names, example_text
 from .i18n import LANGUAGES, t
 from .profile import profile_json_schema

@@ -341,7 +341,7 @@ def compare_cmd(
 
 def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Optional[str]) -> None:
     if value is not None:
-        raise click.UsageError("--n is now -n/--count: write -n {0} or --count {0}".format(value), ctx=ctx)
+        raise click.UsageError(f"--n is now -n/--count: write -n {value} or --count {value}", ctx=ctx)
 
 
 @click.command("sample", cls=AdvisorCommand)

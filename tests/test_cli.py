@@ -308,16 +308,7 @@ def test_the_width_follows_columns(monkeypatch):
 # ------------------------------------------------------------------------------ Norwegian all through
 
 #: English words a bokmål reader should not meet (none of them is also a Norwegian word).
-ENGLISH = set(
-    """the and of is are was were with from this that these which what when where why how not no yes
-    true false unknown lines line before after none rule rules pack profile profiles fact facts
-    finding findings diagnosis diagnoses pitfall pitfalls recommendation recommendations error
-    warning usage options show message exit default required file directory output language format
-    priority kind factor phase evidence skipped written wrote assessed known question questions step
-    steps weight condition sources changes resolves introduces score now try only also every each
-    problems passed failed cases command commands aborted missing invalid
-    """.split()
-)
+ENGLISH = {"the", "and", "of", "is", "are", "was", "were", "with", "from", "this", "that", "these", "which", "what", "when", "where", "why", "how", "not", "no", "yes", "true", "false", "unknown", "lines", "line", "before", "after", "none", "rule", "rules", "pack", "profile", "profiles", "fact", "facts", "finding", "findings", "diagnosis", "diagnoses", "pitfall", "pitfalls", "recommendation", "recommendations", "error", "warning", "usage", "options", "show", "message", "exit", "default", "required", "file", "directory", "output", "language", "format", "priority", "kind", "factor", "phase", "evidence", "skipped", "written", "wrote", "assessed", "known", "question", "questions", "step", "steps", "weight", "condition", "sources", "changes", "resolves", "introduces", "score", "now", "try", "only", "also", "every", "each", "problems", "passed", "failed", "cases", "command", "commands", "aborted", "missing", "invalid"}
 
 
 def _codes() -> set[str]:
