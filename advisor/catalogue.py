@@ -10,12 +10,14 @@ from collections import Counter
 
 from tabulate import tabulate
 
-from ._schema import arena_fields, profile_fields
+from ._schema import FieldSpec, arena_fields, profile_fields
+from .arenas import derivations
+from .conditions import describe
 from .rulepack import KINDS, RulePack
 
 __all__ = ["profile_reference", "rule_catalogue"]
 
-_PLURAL = {"diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
+_PLURAL = {"strength": "Strengths", "diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
 
 
 def _type(spec) -> str:
@@ -25,6 +27,12 @@ def _type(spec) -> str:
     return {"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind]
 
 
+def _meaning(spec: FieldSpec) -> str:
+    if spec.descriptive:
+        return f"{spec.description} *Descriptive only: {spec.descriptive}.*".strip()
+    return spec.description
+
+
 def profile_reference() -> str:
     """Markdown reference of every fact a profile can hold and a rule can test."""
     out = [
@@ -32,19 +40,33 @@ def profile_reference() -> str:
         "",
         "Generated from `advisor/profile.py` by `advisor.catalogue.profile_reference()`; a test keeps it current.",
         "Every field is optional: leave out what is unknown (unknown is not \"no\"). Ordinal scales",
-        "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on.",
+        "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on. A fact marked",
+        "*descriptive only* is read by no rule (the reason is given); every other fact is read by some rule.",
         "",
         "## Profile facts",
         "",
     ]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
     out += ["", "## Arena fields (`arenas: [...]`, tested inside `any_arena`)", ""]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in arena_fields().items()]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in arena_fields().items()]
     out.append(tabulate(rows, ["field", "values", "meaning"], tablefmt="github"))
     out += ["", "## Derived facts (computed from the arenas)", ""]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if path.startswith("arenas.")]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if path.startswith("arenas.")]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
+    out += [
+        "",
+        "## How an arena's ladder level and Ulrich type are derived",
+        "",
+        "When an arena does not give `ladder_level` or `ulrich_type`, it is derived from the arena's other",
+        "facts (`advisor/arenas.py`): the entries of each table are read in order, and the first whose",
+        "condition holds gives the value, provided every earlier entry that would give another value is",
+        "known not to hold (otherwise the value stays unknown). A given value always wins.",
+    ]
+    for field, entries in derivations().items():
+        out += ["", f"### `{field}`", ""]
+        rows = [[str(e.value), describe(e.condition), e.reason.en, "; ".join(str(src) for src in e.sources)] for e in entries]
+        out.append(tabulate(rows, ["value", "when", "because", "sources"], tablefmt="github"))
     return "\n".join(out) + "\n"
 
 
@@ -78,6 +100,10 @@ def rule_catalogue(pack: RulePack) -> str:
                 f"- **factor / phase / priority / evidence:** {rule.factor} / {rule.phase} / {rule.priority} / {rule.evidence}",
                 f"- **fires when:** {pack.describe(rule.id)}",
             ]
+            if rule.guard is not None:
+                out.append(f"- **done when** (does not fire; unknown: fires as conditional advice): {describe(rule.guard)}")
+            if rule.done_when_none is not None:
+                out.append(f"- **no \"done\" condition:** {rule.done_when_none}")
             if rule.recommends:
                 out.append(f"- **recommends:** {', '.join(rule.recommends)}")
             out.append("- **sources:** " + "; ".join(f"{pack.cite(s).en} (`{s}`)" for s in rule.sources))

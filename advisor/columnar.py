@@ -1,7 +1,7 @@
 """The columnar engine: a rule pack evaluated over many profiles at once, as vectorised expressions.
 
 For research at scale (``advisor batch --engine columnar``, ``compare``, ``sensitivity``). Needs
-polars (``pip install "advisor[columnar]"``); nothing else in advisor imports it.
+polars (``pip install "samskaping-advisor[columnar]"``); nothing else in advisor imports it.
 
 Profiles become the rows of a frame whose columns are the profile's sections (structs, arenas a
 list of structs, every value with the model's type: ordinal and nominal values as enums, so an
@@ -12,7 +12,9 @@ expression. Polars' null is *unknown* and its boolean operators are Kleene's, wh
 three-valued logic; comparisons use the operators of :mod:`advisor.conditions` and the ranks of
 :class:`~advisor._schema.FieldSpec`. Stages run in order: a rule of a later stage reads the
 columns of the findings of the earlier ones (a finding fired or it did not: never unknown), and a
-rule fires where its condition is true.
+rule fires where its condition is true (a recommendation: and its ``done_when`` is not; a guard
+tests no finding that did not fire, so there two-valued findings decide as the three-valued
+states of :func:`advisor.assessment.rule_states` would).
 
 Reading is chunked (memory flat in the number of profiles). JSON Lines are parsed by polars
 with the types it infers; a chunk whose types, keys or values the model might not accept
@@ -31,22 +33,22 @@ import functools
 import io
 import json
 import operator
-import os
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from pydantic import BaseModel
 
-from ._schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, profile_fields
+from ._schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, arena_fields, profile_fields
+from .arenas import derivations
 from .conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
 from ._documents import open_regular
 from ._profile_io import load_profile, load_profile_line
 from .errors import InputError, ProfileError
-from .profile import Arena, Profile
+from .profile import LADDER_LEVELS, Arena, Profile
 from .rulepack import KINDS, PRIORITIES, RulePack
 
-try:  # the optional extra advisor[columnar]
+try:  # the optional extra samskaping-advisor[columnar]
     import polars as pl
 except ImportError:  # pragma: no cover - exercised without the extra
     pl = None  # type: ignore[assignment]
@@ -80,7 +82,7 @@ def available() -> bool:
 def require() -> None:
     """Raise an :class:`InputError` that says how to install polars, if it is missing."""
     if pl is None:
-        raise InputError("the columnar engine needs polars, which is not installed", hint="pip install 'advisor[columnar]'")
+        raise InputError("the columnar engine needs polars, which is not installed", hint="pip install 'samskaping-advisor[columnar]'")
 
 
 def engine_version() -> str:
@@ -128,17 +130,57 @@ def _field(path: str) -> "pl.Expr":
     return expr
 
 
+def _derivation(field: str) -> "pl.Expr":
+    """The value of an arena's ``field`` derived from its other facts, as
+    :func:`advisor.arenas.derive` gives it: an entry's value where its condition is true and
+    every earlier entry with another value is false (an expression on one arena, for
+    ``list.eval``)."""
+    entries = derivations()[field]
+    spec = arena_fields()[field]
+    conditions = [compile_expr(entry.condition, in_arena=True) for entry in entries]
+    expr: Any = pl
+    for i, entry in enumerate(entries):
+        holds = conditions[i].fill_null(False)
+        for j in range(i):
+            if entries[j].value != entry.value:
+                holds = holds & (~conditions[j]).fill_null(False)
+        expr = expr.when(holds).then(pl.lit(entry.value, dtype=_dtype(Arena.model_fields[field].annotation)))
+    assert spec.path == field
+    return expr.otherwise(None)
+
+
+def _classified_arenas() -> "pl.Expr":
+    """The arenas, each with the ladder level and Ulrich type derived from its facts where it
+    does not give them (:mod:`advisor.arenas`)."""
+    arena = pl.element().struct
+    return pl.col(ARENAS).list.eval(
+        arena.with_fields(
+            *(pl.coalesce(arena.field(field), _derivation(field)).alias(field) for field in derivations())
+        )
+    )
+
+
 def _derived() -> dict[str, "pl.Expr"]:
-    """The derived arena facts, as :func:`advisor.facts.profile_facts` computes them."""
+    """The derived arena facts, three-valued, as :func:`advisor.facts.ladder_aggregates` computes
+    them (over arenas already classified)."""
     arenas = pl.col(ARENAS)
-    levels = arenas.list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort())
-    n = levels.list.len()
+    known = arenas.list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort())
+    n = arenas.list.len()
+    k = known.list.len()
+    unknown = n - k
+    bottom, top = LADDER_LEVELS[0], LADDER_LEVELS[-1]
+    highest, lowest = known.list.max(), known.list.min()
+    max_level = pl.when((k > 0) & ((unknown == 0) | (highest == top))).then(highest)
+    min_level = pl.when((k > 0) & ((unknown == 0) | (lowest == bottom))).then(lowest)
+    middle = (n - 1) // 2  # median_low of n levels; the unknown ones all at the bottom or all at the top
+    low = pl.when(middle < unknown).then(pl.lit(bottom, dtype=pl.Int64)).otherwise(known.list.get(middle - unknown, null_on_oob=True))
+    high = pl.when(middle < k).then(known.list.get(middle, null_on_oob=True)).otherwise(pl.lit(top, dtype=pl.Int64))
     exprs = {
         "arenas.count": arenas.list.len(),
-        "arenas.max_ladder_level": levels.list.max(),
-        "arenas.min_ladder_level": levels.list.min(),
-        "arenas.typical_ladder_level": levels.list.get((n - 1) // 2, null_on_oob=True),  # median_low
-        "arenas.ladder_spread": pl.when(n >= 2).then(levels.list.max() - levels.list.min()),
+        "arenas.max_ladder_level": max_level,
+        "arenas.min_ladder_level": min_level,
+        "arenas.typical_ladder_level": pl.when((k > 0) & (low == high)).then(low),
+        "arenas.ladder_spread": pl.when((n >= 2) & max_level.is_not_null() & min_level.is_not_null()).then(max_level - min_level),
     }
     assert set(exprs) == set(DERIVED_ARENA_FACTS)
     return exprs
@@ -146,7 +188,9 @@ def _derived() -> dict[str, "pl.Expr"]:
 
 def facts_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
     """One column per fact path (derived arena facts included) and the arenas, from a frame of
-    profiles (:func:`profile_schema`)."""
+    profiles (:func:`profile_schema`). The arenas are classified first (their derived ladder
+    level and Ulrich type), as :func:`advisor.facts.profile_facts` does."""
+    frame = frame.with_columns(_classified_arenas().alias(ARENAS))
     derived = _derived()
     exprs = [derived[path].alias(path) if path in derived else _field(path).alias(path) for path in profile_fields()]
     return frame.select(*exprs, pl.col(ARENAS))
@@ -225,7 +269,7 @@ class ColumnarPack:
         self.pack = pack
         plan = _plan_for(pack)
         conditions = pack.effective_conditions
-        self.stages = [[compile_expr(conditions[r.id]).fill_null(False).alias(_FIRED + r.id) for r in rules] for rules in pack.stages]
+        self.stages = [[_fires(conditions[r.id], r.guard).alias(_FIRED + r.id) for r in rules] for rules in pack.stages]
         #: The rule ids of each kind in result order, and every rule's priority rank.
         self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
         for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
@@ -274,12 +318,20 @@ class ColumnarPack:
                 "rule": [rule_id for _kind, rule_id in entries],
                 "kind": pl.Series([KINDS.index(kind) for kind, _ in entries], dtype=pl.UInt8),
                 "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
-                "priority": pl.Series([self.priority[rule_id] for _kind, rule_id in entries], dtype=pl.Int8),
+                # A strength is not pressing: it does not count for the highest priority.
+                "priority": pl.Series([None if kind == "strength" else self.priority[rule_id] for kind, rule_id in entries], dtype=pl.Int8),
             }
         )
 
 
-_KIND_COLUMNS = ("diagnoses", "pitfalls", "recommendations")
+_KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
+
+
+def _fires(condition: Condition, guard: Optional[Condition]) -> "pl.Expr":
+    """Where a rule fires: its condition is true and, for a recommendation with ``done_when``,
+    that guard is not known to hold (what it recommends is not known to be done)."""
+    fires = compile_expr(condition).fill_null(False)
+    return fires if guard is None else fires & ~compile_expr(guard).fill_null(False)
 assert len(_KIND_COLUMNS) == len(KINDS)
 
 

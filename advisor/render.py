@@ -13,10 +13,11 @@ import yaml
 from tabulate import tabulate
 
 from .assessment import Assessment, ContrastingView, Finding, Manifest
+from .conditions import describe
 from .i18n import t
 from .rulepack import Rule, RulePack, Text
 
-__all__ = ["citation_text", "contrast_lines", "manifest_line", "to_json", "to_table", "to_markdown", "md", "FORMATS", "render", "rules_table", "rule_detail"]
+__all__ = ["step_title", "citation_text", "contrast_lines", "manifest_line", "to_json", "to_table", "to_markdown", "md", "FORMATS", "render", "rules_table", "rule_detail"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -82,6 +83,7 @@ def _header(result: Assessment, lang: str) -> tuple[str, str]:
     summary = t(
         lang,
         "summary",
+        s=len(result.strengths),
         d=len(result.diagnoses),
         p=len(result.pitfalls),
         r=len(result.recommendations),
@@ -104,7 +106,7 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     title, summary = _header(result, lang)
     out = [title, "=" * len(title), summary, ""]
     head = [t(lang, "col_id"), t(lang, "col_priority"), t(lang, "col_factor"), t(lang, "col_title")]
-    for key, findings in (("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
+    for key, findings in (("strengths", result.strengths), ("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
         out += [t(lang, key), "-" * len(t(lang, key))]
         out.append(tabulate(_findings_rows(lang, findings), head, tablefmt="simple") if findings else t(lang, "none"))
         out.append("")
@@ -117,7 +119,7 @@ def to_table(result: Assessment, lang: str = "en") -> str:
                 t(lang, f"phase.{f.phase}"),
                 t(lang, f"priority.{f.priority}"),
                 f.rule_id,
-                f.title.get(lang),
+                step_title(f, lang),
                 ", ".join(f.addresses),
             ]
             for i, f in enumerate(result.recommendations, 1)
@@ -150,8 +152,15 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     return "\n".join(out) + "\n"
 
 
+def step_title(f: Any, lang: str) -> str:
+    """The title of ``f`` (a finding, or a report's merged finding); a conditional
+    recommendation's says "unless already in place"."""
+    title = f.title.get(lang)
+    return f"{title} ({t(lang, 'conditional')})" if f.conditional else title
+
+
 def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
-    lines = [f"### {prefix}{f.rule_id} — {md(f.title.get(lang))}", ""]
+    lines = [f"### {prefix}{f.rule_id} — {md(step_title(f, lang))}", ""]
     meta = (
         f"*{t(lang, 'kind.' + f.kind)} · {t(lang, 'factor.' + f.factor)} · "
         f"{t(lang, 'priority')}: {t(lang, 'priority.' + f.priority)} · "
@@ -166,6 +175,8 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
+    if f.unless is not None:
+        lines.append(f"- **{t(lang, 'unless')}:** {md(f.unless.get(lang))}")
     lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
     lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
     lines.append("")
@@ -176,7 +187,7 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
     """A Markdown report: summary, findings with explanations and sources, plan, questions."""
     title, summary = _header(result, lang)
     out = [f"# {md(title)}", "", md(summary), ""]
-    for key, findings in (("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
+    for key, findings in (("strengths", result.strengths), ("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
         out += [f"## {t(lang, key)}", ""]
         if not findings:
             out += [t(lang, "none"), ""]
@@ -252,6 +263,10 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
     if rule.when is not None:
         lines.append("")
         lines.append(yaml.safe_dump({"when": rule.when}, allow_unicode=True, sort_keys=False).rstrip())
+    if rule.guard is not None:
+        lines.append(f"{t(lang, 'done_when')}: {describe(rule.guard, lang)}")
+    if rule.done_when_none is not None:
+        lines.append(f"{t(lang, 'done_when_none')}: {rule.done_when_none}")
     if rule.recommends:
         lines.append(f"{t(lang, 'recommended')}: {', '.join(rule.recommends)}")
     linked = pack.recommended_by.get(rule.id)

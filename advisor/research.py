@@ -219,6 +219,7 @@ class BatchRow(_Result):
     profile: str
     municipality: Optional[str]
     pack: str
+    strengths: tuple[str, ...]
     diagnoses: tuple[str, ...]
     pitfalls: tuple[str, ...]
     recommendations: tuple[str, ...]
@@ -231,7 +232,7 @@ class BatchRow(_Result):
 
     @property
     def fired(self) -> frozenset[str]:
-        return frozenset(self.diagnoses + self.pitfalls + self.recommendations)
+        return frozenset(self.strengths + self.diagnoses + self.pitfalls + self.recommendations)
 
     def record(self) -> dict[str, Any]:
         """The row as written to JSON Lines and CSV (without ``profile_hash`` and ``questions``
@@ -244,7 +245,8 @@ class BatchRow(_Result):
             "profile_hash": self.manifest.profile_hash,
             "highest_priority": self.highest_priority,
             "questions": self.questions,
-            "fired": sorted(self.diagnoses + self.pitfalls + self.recommendations),
+            "fired": sorted(self.strengths + self.diagnoses + self.pitfalls + self.recommendations),
+            "strengths": list(self.strengths),
             "diagnoses": list(self.diagnoses),
             "pitfalls": list(self.pitfalls),
             "recommendations": list(self.recommendations),
@@ -283,7 +285,7 @@ class RunManifest(_Result):
     skipped: tuple[SkippedProfile, ...]
 
 
-CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "diagnoses", "pitfalls", "recommendations"]
+CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "strengths", "diagnoses", "pitfalls", "recommendations"]
 #: The columns of the columnar engine's rows: the batch row's without the profile hash and questions.
 COLUMNAR_HEADER = [c for c in CSV_HEADER if c not in ("profile_hash", "questions")]
 
@@ -538,13 +540,14 @@ class _BatchRun:
             self.assessed += 1
             rows = []
             for pack_label, brief, base in zip(self.labels, briefs, self._manifests):
-                municipality, diagnoses, pitfalls, recommendations, highest, questions = brief
+                municipality, strengths, diagnoses, pitfalls, recommendations, highest, questions = brief
                 row = _construct(
                     BatchRow,
                     {
                         "profile": source,
                         "municipality": municipality,
                         "pack": pack_label,
+                        "strengths": strengths,
                         "diagnoses": diagnoses,
                         "pitfalls": pitfalls,
                         "recommendations": recommendations,
@@ -554,7 +557,7 @@ class _BatchRun:
                     },
                 )
                 counts = self.fire_counts[pack_label]
-                for rule_id in diagnoses + pitfalls + recommendations:
+                for rule_id in strengths + diagnoses + pitfalls + recommendations:
                     counts[rule_id] += 1
                 rows.append(row)
             yield source, rows
@@ -637,7 +640,7 @@ class _ColumnarRun:
                 municipality=chunk.frame.get_column("context").struct.field("name")
             )
             parts = []
-            for k, (label, compiled, base) in enumerate(zip(self.labels, self.compiled, self._manifests)):
+            for label, compiled, base in zip(self.labels, self.compiled, self._manifests):
                 fired = compiled.fired(facts)
                 counts = self.fire_counts[label]
                 for column, total in zip(fired.columns, fired.sum().row(0)):
@@ -666,6 +669,7 @@ class _ColumnarRun:
                             "profile": record["profile"],
                             "municipality": record["municipality"],
                             "pack": record["pack"],
+                            "strengths": tuple(record["strengths"]),
                             "diagnoses": tuple(record["diagnoses"]),
                             "pitfalls": tuple(record["pitfalls"]),
                             "recommendations": tuple(record["recommendations"]),

@@ -143,6 +143,7 @@ def test_assessments_of_the_shipped_pack_cite_no_file_names(fmt, lang):
         out = render(advisor.assess(advisor.load_profile(EXAMPLES / f"{name}.yaml")), fmt, lang)
         assert not FILE_NAME.search(out), f"{name}: {FILE_NAME.search(out)[0]}"
         assert "(lines " not in out and "(linje " not in out
+        assert not re.search(r"(?<![-\w.])00[0-9]( §|[);,])", out), "a short reference such as '000 §2.2.4' in a fact's description"
 
 
 def test_every_document_of_the_shipped_pack_is_a_full_reference(pack):
