@@ -631,6 +631,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Gjennomfører partnerne også løsningen sammen med kommunen, ikke bare finner og planlegger den?",
         True,
     ),
+    "arenas[].found_useful": _q(
+        "Do the participants find the arena useful and motivating, with room to exchange experience, communicate and build relations?",
+        "Opplever deltakerne arenaen som nyttig og motiverende, med mulighet for erfaringsutveksling, kommunikasjon og relasjonsutvikling?",
+        True,
+    ),
 }
 
 #: Labels of the values of the scales, shown next to the values in the interview.
