@@ -22,9 +22,9 @@ from ._cli_common import handle_errors as _handle_errors
 from .errors import InputError
 from .i18n import LANGUAGES, resolve_language, t
 from .packcheck import check_pack, run_pack_tests
-from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
+from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, Sensitivity, batch, compare, iter_sample_profiles, sample, sensitivity
 
-__all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "rules_test", "rules_check", "rules_multi_option"]
+__all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "sensitivity_cmd", "rules_test", "rules_check", "rules_multi_option"]
 
 EXIT_TESTS_FAILED = 3
 
@@ -331,6 +331,48 @@ def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float]
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
     written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt)
     click.echo(t(resolve_language(lang), "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output))
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity
+
+
+def render_sensitivity(result: Sensitivity, lang: str) -> str:
+    """Per finding, the facts that move it most, as a table."""
+    rows = []
+    for finding in result.findings:
+        moved = ", ".join(f"{f.fact} ({_pct(f.flip_rate, lang)})" for f in finding.facts) or t(lang, "research.sensitivity_none")
+        rows.append([finding.rule_id, t(lang, f"kind.{finding.kind}"), finding.fired, moved])
+    headers = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "research.col_fired"), t(lang, "research.col_moved_by")]
+    head = t(lang, "research.sensitivity_heading", pack=result.pack, profiles=result.profiles, seed=result.seed)
+    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    return f"{head}\n\n{table}\n"
+
+
+@click.command("sensitivity")
+@click.argument("profiles", nargs=-1, type=click.Path())
+@click.option("--rules", "rules_path", type=click.Path(), default=None, help="Rule pack or variant (default: the shipped rule base).")
+@click.option("--n", "count", type=click.IntRange(min=1), default=None, help="Study N sampled profiles (advisor sample --seed SEED) instead of PROFILES.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with --n).")
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Facts to show per finding.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@_lang_option
+@_handle_errors
+def sensitivity_cmd(profiles: tuple[str, ...], rules_path: Optional[str], count: Optional[int], seed: int, top: int, fmt: str, lang: Optional[str]) -> None:
+    """Which facts move each finding most, over PROFILES (or --n sampled ones).
+
+    Each fact some rule tests is resampled in turn (shuffled across the profiles, the others
+    kept); a finding's flip rate is the share of profiles on which it then changes. Runs on the
+    columnar engine (advisor[columnar]).
+    """
+    if bool(profiles) == (count is not None):
+        raise InputError("give either PROFILES or --n", hint="advisor sensitivity samples/ or advisor sensitivity --n 5000")
+    source: Any = profiles if profiles else iter_sample_profiles(count or 0, seed)
+    result = sensitivity(source, rules_path, seed=seed, top=top)
+    language = resolve_language(lang)
+    for skipped in result.skipped:
+        click.echo("advisor: " + t(language, "research.skipped", error=skipped.error), err=True)
+    click.echo(result.to_json() if fmt == "json" else render_sensitivity(result, language), nl=False)
 
 
 # --------------------------------------------------------------------------------------------

@@ -81,6 +81,10 @@ __all__ = [
     "write_samples",
     "sample",
     "write_atomic",
+    "FactInfluence",
+    "FindingSensitivity",
+    "Sensitivity",
+    "sensitivity",
 ]
 
 #: A profile to assess: a file, a directory of profile files, a Profile, or ``(label, Profile)``.
@@ -1260,3 +1264,120 @@ def sample(
         options = load_sample_options(options)
     profiles = iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options)
     return write_samples(profiles, directory, fmt=fmt, note=f"advisor sample --seed {seed}", total=n)
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity: which facts move each finding
+
+
+class FactInfluence(_Result):
+    """How often a finding changes when one fact is resampled and every other fact is kept."""
+
+    fact: str
+    """A fact path, or ``arenas`` for the list of arenas as a whole (with its derived facts)."""
+    flips: int
+    flip_rate: float
+
+
+class FindingSensitivity(_Result):
+    rule_id: str
+    kind: str
+    fired: int
+    """On how many profiles of the sample it fires as they are."""
+    facts: tuple[FactInfluence, ...]
+    """The facts that move it, most first (those that never do are left out)."""
+
+
+class Sensitivity(_Result):
+    """Per finding, the facts that move it most over a sample (:func:`sensitivity`)."""
+
+    pack: str
+    pack_hash: str
+    profiles: int
+    seed: int
+    engine: str
+    engine_version: str
+    findings: tuple[FindingSensitivity, ...]
+    skipped: tuple[SkippedProfile, ...]
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def _tested_facts(pack: RulePack) -> list[str]:
+    """The facts some rule of ``pack`` tests, in the model's order; arena facts (inside
+    ``any_arena`` or derived) are the one fact ``arenas``."""
+    tested = {c.path if not (c.in_arena or c.path in DERIVED_ARENA_FACTS) else "arenas" for compares, _refs in pack.leaves.values() for c in compares}
+    ordered = [p for p in profile_fields() if p in tested and p not in DERIVED_ARENA_FACTS]
+    return ordered + (["arenas"] if "arenas" in tested else [])
+
+
+def sensitivity(
+    profiles: Iterable[ProfileLike],
+    pack: Union[None, PackLike] = None,
+    *,
+    seed: int = 0,
+    top: Optional[int] = None,
+) -> Sensitivity:
+    """Over a sample of profiles, which facts move each finding most.
+
+    For each fact some rule tests, the fact's values are shuffled across the profiles (a seeded
+    permutation: each profile gets the value of another, so the fact keeps its distribution in
+    the sample, unknowns included) while every other fact stays as it is; a finding's *flip rate*
+    for the fact is the share of profiles on which it then fires where it did not, or the other
+    way round. The list of arenas is resampled as a whole (with the facts derived from it). Runs
+    on the columnar engine (``advisor[columnar]``); the same seed and sample give the same result.
+    """
+    from . import columnar
+
+    columnar.require()
+    import polars as pl
+
+    (loaded,) = load_packs(pack if pack is None or isinstance(pack, (RulePack, str, os.PathLike)) else [pack])  # type: ignore[list-item]
+    compiled = columnar.columnar_pack(loaded)
+    frames, skipped = [], []
+    sources = profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
+    for chunk in columnar.read_chunks(sources):
+        frames.append(chunk.frame)
+        skipped.extend(SkippedProfile(source=label, error=error) for label, error in chunk.skipped)
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=columnar.profile_schema())
+    n = frame.height
+    if n == 0:
+        raise InputError("no profiles to study", hint="give profiles, or --n to sample them")
+    facts = columnar.facts_frame(frame)
+    base = compiled.fired(facts)
+    rules = [c[1:] for c in base.columns]
+    influence: dict[str, list[tuple[str, int]]] = {rule_id: [] for rule_id in rules}
+    derived = list(DERIVED_ARENA_FACTS)
+    for fact in _tested_facts(loaded):
+        order = list(range(n))
+        random.Random(f"advisor-sensitivity:{seed}:{fact}").shuffle(order)
+        permutation = pl.Series(order, dtype=pl.UInt32)
+        columns = [fact] if fact != "arenas" else ["arenas", *derived]
+        moved = compiled.fired(facts.with_columns(pl.col(c).gather(permutation) for c in columns))
+        flips = moved.select([(pl.col(c) != base.get_column(c)).sum() for c in base.columns]).row(0)
+        for rule_id, count in zip(rules, flips):
+            if count:
+                influence[rule_id].append((fact, int(count)))
+    fired_counts = dict(zip(rules, base.sum().row(0)))
+    findings = []
+    for rule in loaded.rules:
+        ranked = sorted(influence[rule.id], key=lambda item: (-item[1], item[0]))[: top if top else None]
+        findings.append(
+            FindingSensitivity(
+                rule_id=rule.id,
+                kind=rule.kind,
+                fired=int(fired_counts[rule.id]),
+                facts=tuple(FactInfluence(fact=f, flips=c, flip_rate=_round(c / n)) for f, c in ranked),
+            )
+        )
+    return Sensitivity(
+        pack=loaded.info.name,
+        pack_hash=loaded.hash,
+        profiles=n,
+        seed=seed,
+        engine="columnar-polars",
+        engine_version=columnar.engine_version(),
+        findings=tuple(findings),
+        skipped=tuple(skipped),
+    )

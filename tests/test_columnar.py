@@ -240,3 +240,60 @@ def test_compare_on_the_columnar_engine_is_the_durable_comparison(tmp_path):
     a = research.compare(sample, ["default", variant], engine="durable", workers=1)
     b = research.compare(sample, ["default", variant], engine="columnar")
     assert a.comparisons == b.comparisons
+
+
+def test_sensitivity_counts_the_flips_of_a_seeded_resampling_of_each_fact():
+    import random
+
+    rules = [
+        _rule("DIA-000", "diagnosis", "low", {"fact": "plan.knowledge_base", "eq": True}),
+        _rule("DIA-001", "diagnosis", "low", {"all": [{"fact": "context.population", "gt": 50}, {"any_arena": {"fact": "evaluated", "eq": True}}]}),
+    ]
+    doc = Document(file="x.yaml", data={})
+    pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+    sample = research.sample_profiles(200, seed=3)
+    result = research.sensitivity(sample, pack, seed=7)
+    assert research.sensitivity(sample, pack, seed=7) == result
+    by_rule = {f.rule_id: f for f in result.findings}
+    assert [f.fact for f in by_rule["DIA-000"].facts] == ["plan.knowledge_base"]
+    assert {f.fact for f in by_rule["DIA-001"].facts} <= {"context.population", "arenas"}
+    # the flips of DIA-000, counted by hand with the same permutation
+    order = list(range(len(sample)))
+    random.Random("advisor-sensitivity:7:plan.knowledge_base").shuffle(order)
+    values = [p.plan.knowledge_base if p.plan else None for p in sample]
+    flips = sum((values[i] is True) != (values[order[i]] is True) for i in range(len(sample)))
+    assert by_rule["DIA-000"].facts[0].flips == flips
+    assert by_rule["DIA-000"].fired == sum(v is True for v in values)
+
+
+def test_sensitivity_command_in_both_languages(tmp_path):
+    from click.testing import CliRunner
+
+    from advisor.cli import main
+
+    runner = CliRunner()
+    en = runner.invoke(main, ["sensitivity", "--n", "60", "--seed", "2", "--top", "1"])
+    nb = runner.invoke(main, ["sensitivity", "--n", "60", "--seed", "2", "--top", "1", "--lang", "nb"])
+    js = runner.invoke(main, ["sensitivity", "--n", "60", "--seed", "2", "--format", "json"])
+    assert en.exit_code == nb.exit_code == js.exit_code == 0, en.output
+    assert "moved most by" in en.output and "flyttes mest av" in nb.output
+    assert json.loads(js.output)["profiles"] == 60
+    bad = runner.invoke(main, ["sensitivity"])
+    assert bad.exit_code == 2 and "give either PROFILES or --n" in bad.output
+
+
+def test_sample_writes_json_lines_that_batch_reads(tmp_path):
+    from click.testing import CliRunner
+
+    from advisor.cli import main
+
+    runner = CliRunner()
+    out = tmp_path / "s.jsonl"
+    assert runner.invoke(main, ["sample", "--n", "12", "--seed", "3", "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [advisor.parse_profile(json.loads(line)) for line in lines] == research.sample_profiles(12, seed=3)
+    result = runner.invoke(main, ["batch", str(out), "--engine", "columnar", "-o", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["profile"] for r in rows] == [f"{out}:{i}" for i in range(1, 13)]
+    assert list(rows[0]) == research.COLUMNAR_HEADER
