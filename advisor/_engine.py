@@ -53,7 +53,7 @@ from durable import engine as _durable
 
 from ._io import dumps_compact
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Term
+from .conditions import Compare, FindingRef, Term
 from .errors import EngineError
 from .facts import Facts
 from .rulepack import KINDS, RulePack
@@ -152,6 +152,8 @@ class DurableBackend:
         definition: dict[str, Any] = {}
         for rule in pack.rules:
             for index, term in enumerate(dnf[rule.id]):
+                if any(ref.negated and FindingRef(ref.rule_id) in term.findings for ref in term.findings):
+                    continue  # it tests a finding both to have and not to have fired: it never holds
                 for part, groups in enumerate(_partitions(len(term.arenas))):
                     key = f"{rule.id}#{index}.{part}"
                     definition[key] = self._compile(key, rule.id, rule.stage, index, term, groups)
@@ -185,7 +187,11 @@ class DurableBackend:
                 arena_names[literal] = name
             compares = tuple(c for literal in group for c in term.arenas[literal])
             patterns.append({name: _pattern("arena", compares)})
-        for i, ref in enumerate(term.findings):
+        # Each pattern binds a fact of its own, and a finding is one fact: a finding tested twice
+        # is tested once (else the rule would wait for a second fact), and a negated test must
+        # not stand beside a positive one of the same finding (skipped above: it would look for
+        # another fact than the one the positive test bound, and so hold).
+        for i, ref in enumerate(dict.fromkeys(term.findings)):
             test = {"$and": [{"t": "finding"}, {"id": ref.rule_id}]}
             patterns.append({f"finding{i}$not" if ref.negated else f"finding{i}": test})
         self._actions[key] = (rule_id, index, tuple(arena_names))

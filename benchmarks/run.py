@@ -10,7 +10,13 @@ shipped rule base:
   both engines: the steady rate, the start-up of the process pool and the rate of a whole batch;
 * peak memory (RSS) of consecutive assessments and of a batch (profiles made lazily, rows
   written as they come, as `advisor batch` runs), at two sizes, so that growth with the number
-  of profiles shows.
+  of profiles shows;
+* `advisor batch` itself (a child process, start-up included) on files: a directory of YAML
+  files, one of JSON files, and one JSON Lines file, on one worker;
+* the columnar engine (needs advisor[columnar]): its evaluation over a frame of profiles in
+  memory, and `advisor batch FILE --engine columnar` end to end from a JSON Lines file and from a
+  Parquet file, in profiles per second of wall time and per CPU second (polars runs on every
+  core, so the CPU time is what "per core" means).
 
 Every figure of the engine is also given as a ratio to the baseline measured in the same run.
 The figures go to a JSON file (default benchmarks/results.json) and a table is printed.
@@ -165,6 +171,80 @@ def memory(small: int, large: int, seed: int) -> dict:
     return out
 
 
+def _cli(args: list[str]) -> tuple[float, float]:
+    """Run ``advisor ARGS`` in a child process: its wall time and CPU time (user + system)."""
+    exe = shutil.which("advisor")
+    command = [exe] if exe else [sys.executable, "-m", "advisor"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command + args, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def files(n: int, seed: int) -> dict:
+    """`advisor batch` itself on n profiles from files, one worker: a directory of YAML files, a
+    directory of JSON files, a JSON Lines file (best of two runs; start-up included)."""
+    from advisor.research import sample_profiles, write_samples
+
+    profiles = sample_profiles(n, seed)
+    out: dict = {"profiles": n}
+    with tempfile.TemporaryDirectory() as tmp:
+        write_samples(profiles, Path(tmp) / "yaml", fmt="yaml")
+        write_samples(profiles, Path(tmp) / "json", fmt="json")
+        write_samples(profiles, Path(tmp) / "p.jsonl", fmt="jsonl")
+        rows = str(Path(tmp) / "rows.jsonl")
+        for name, source in (("yaml", "yaml"), ("json", "json"), ("jsonl", "p.jsonl")):
+            runs = [_cli(["batch", str(Path(tmp) / source), "-o", rows, "--workers", "1"]) for _ in range(2)]
+            wall, cpu = min(runs)
+            out[f"{name}_per_s"] = round(n / wall, 1)
+            out[f"{name}_per_cpu_s"] = round(n / cpu, 1)
+    return out
+
+
+def columnar(n: int, repeat: int, seed: int) -> dict:
+    """The columnar engine: evaluation over a frame in memory (fired rules and the rows' lists),
+    and `advisor batch --engine columnar` end to end from files of n sampled profiles repeated
+    ``repeat`` times (sampling a million profiles would take longer than the rest of the run)."""
+    try:
+        import polars as pl
+    except ImportError:
+        return {"skipped": "polars is not installed (pip install '.[columnar]')"}
+    import advisor
+    from advisor import columnar as col
+    from advisor.research import sample_profiles, write_samples
+
+    pack = advisor.load_rules()
+    profiles = sample_profiles(n, seed)
+    compiled = col.columnar_pack(pack)
+    frame = pl.concat([col.profiles_frame(profiles)] * repeat)
+    total = frame.height
+    out: dict = {"profiles": total, "sampled": n, "polars_threads": pl.thread_pool_size()}
+    times = []
+    for _ in range(3):
+        cpu, start = time.process_time(), time.perf_counter()
+        compiled.briefs(compiled.fired(col.facts_frame(frame)))
+        times.append((time.perf_counter() - start, time.process_time() - cpu))
+    wall, cpu = min(times)
+    out["engine_per_s"] = round(total / wall)
+    out["engine_per_cpu_s"] = round(total / cpu)
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one.jsonl"
+        write_samples(profiles, one, fmt="jsonl")
+        text = one.read_bytes()
+        source = Path(tmp) / "p.jsonl"
+        source.write_bytes(text * repeat)
+        out["jsonl_bytes_per_profile"] = round(len(text) / n)
+        frame.write_parquet(Path(tmp) / "p.parquet")
+        rows = str(Path(tmp) / "rows.jsonl")
+        for name, path in (("jsonl", source), ("parquet", Path(tmp) / "p.parquet")):
+            wall, cpu = min(_cli(["batch", str(path), "--engine", "columnar", "-o", rows]) for _ in range(2))
+            out[f"{name}_per_s"] = round(total / wall)
+            out[f"{name}_per_cpu_s"] = round(total / cpu)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
@@ -185,6 +265,8 @@ def main() -> None:
         "warm": warm_latency(200 if args.quick else 1000, args.seed),
         "throughput": throughput(500 if args.quick else 4000, args.seed),
         "memory": memory(small, large, args.seed),
+        "files": files(300 if args.quick else 2000, args.seed),
+        "columnar": columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
     }
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     w, tp, mem, cs = results["warm"], results["throughput"], results["memory"], results["cold_start"]
@@ -202,6 +284,13 @@ def main() -> None:
         (f"peak RSS, {small} vs {large} consecutive assessments", f"{mem[f'loop_{small}_peak_rss_mb']} / {mem[f'loop_{large}_peak_rss_mb']} MB", f"growth {mem['loop_growth']}x"),
         (f"peak RSS, batch of {small} vs {large}", f"{mem[f'batch_{small}_peak_rss_mb']} / {mem[f'batch_{large}_peak_rss_mb']} MB", f"growth {mem['batch_growth']}x"),
     ]
+    fl, co = results["files"], results["columnar"]
+    for name in ("yaml", "json", "jsonl"):
+        rows.append((f"advisor batch, {fl['profiles']} profiles from {name}, 1 worker", f"{fl[f'{name}_per_s']} /s", f"{fl[f'{name}_per_cpu_s']} per CPU second"))
+    if "skipped" not in co:
+        rows.append((f"columnar evaluation, {co['profiles']} profiles in memory", f"{co['engine_per_s']} /s", f"{co['engine_per_cpu_s']} per CPU second; durable 1 worker {tp['durable_1w_per_s']} /s, reference {tp['python_1w_per_s']} /s"))
+        for name in ("jsonl", "parquet"):
+            rows.append((f"advisor batch --engine columnar, {co['profiles']} from {name}", f"{co[f'{name}_per_s']} /s", f"{co[f'{name}_per_cpu_s']} per CPU second"))
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value!s:>22}  {note}")

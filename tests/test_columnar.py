@@ -297,3 +297,20 @@ def test_sample_writes_json_lines_that_batch_reads(tmp_path):
     rows = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["profile"] for r in rows] == [f"{out}:{i}" for i in range(1, 13)]
     assert list(rows[0]) == research.COLUMNAR_HEADER
+
+
+@pytest.mark.parametrize("engine", ["durable", "python"])
+def test_a_finding_tested_twice_or_both_ways_in_one_alternative(engine):
+    """Found by the differential test: durable-rules binds each pattern to a fact of its own, so an
+    alternative that tested a finding twice waited for a second fact, and one that tested it both
+    to have and not to have fired held."""
+    rules = [
+        _rule("DIA-001", "diagnosis", "low", {"fact": "arenas.count", "eq": 0}, ["REC-000"]),
+        _rule("REC-000", "recommendation", "low", {"not": {"all": [{"fact": "arenas.count", "eq": 0}, {"finding": "DIA-001"}]}}),
+        _rule("REC-001", "recommendation", "low", {"all": [{"finding": "DIA-001"}, {"finding": "DIA-001"}]}),
+    ]
+    doc = Document(file="x.yaml", data={})
+    pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+    profile = advisor.parse_profile({"arenas": []})
+    assert advisor.assess(profile, pack, engine=engine).fired == {"DIA-001", "REC-001"}
+    assert columnar.fired_sets(pack, [profile]) == [{"DIA-001", "REC-001"}]
