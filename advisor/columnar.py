@@ -321,7 +321,7 @@ class Chunk:
 
 def _fits(found: Any, wanted: Any) -> bool:
     """Whether values of the inferred type ``found`` are taken by the model as they are."""
-    if found == pl.Null:
+    if found == pl.Null or found == wanted:
         return True
     if isinstance(wanted, pl.Struct):
         if not isinstance(found, pl.Struct):

@@ -614,6 +614,18 @@ class _ColumnarRun:
         order of the profiles, then of the packs."""
         import polars as pl
 
+        for _labels, _fired, parts in self.chunks():
+            if len(parts) == 1:
+                yield parts[0]
+            else:
+                order = pl.int_range(0, parts[0].height, eager=True)
+                yield pl.concat([p.with_columns(_row=order, _pack=pl.lit(k)) for k, p in enumerate(parts)]).sort(["_row", "_pack"]).drop("_row", "_pack")
+
+    def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
+        """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
+        and the rows."""
+        import polars as pl
+
         from . import columnar
 
         seen = False
@@ -631,20 +643,17 @@ class _ColumnarRun:
             head = pl.DataFrame({"profile": chunk.labels}).with_columns(
                 municipality=chunk.frame.get_column("context").struct.field("name")
             )
-            parts = []
-            for k, (label, compiled, base) in enumerate(zip(self.labels, self.compiled, self._manifests)):
+            parts, fired_frames = [], []
+            for label, compiled, base in zip(self.labels, self.compiled, self._manifests):
                 fired = compiled.fired(facts)
+                fired_frames.append(fired)
                 counts = self.fire_counts[label]
                 for column, total in zip(fired.columns, fired.sum().row(0)):
                     counts[column[1:]] += total
                 briefs = compiled.briefs(fired)
                 part = pl.concat([head, briefs], how="horizontal").with_columns(pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash))
                 parts.append(part.select(COLUMNAR_HEADER))
-            if len(parts) == 1:
-                yield parts[0]
-            else:
-                order = pl.int_range(0, n, eager=True)
-                yield pl.concat([p.with_columns(_row=order, _pack=pl.lit(k)) for k, p in enumerate(parts)]).sort(["_row", "_pack"]).drop("_row", "_pack")
+            yield chunk.labels, fired_frames, parts
         if not seen:
             raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles")
 
@@ -916,6 +925,42 @@ class _Tally:
                 )
             )
 
+    def add_frames(self, fired_a: Any, fired_b: Any, rows_a: Any, rows_b: Any) -> None:
+        """:meth:`add` for a chunk of profiles of the columnar engine, column by column."""
+        import polars as pl
+
+        n = fired_a.height
+        never = pl.repeat(False, n, eager=True)
+        identical = pl.repeat(True, n, eager=True)
+        for rule_id, tally in self.tallies.items():
+            column = "@" + rule_id
+            a = fired_a.get_column(column) if column in fired_a.columns else never
+            b = fired_b.get_column(column) if column in fired_b.columns else never
+            both, only_a, only_b = int((a & b).sum()), int((a & ~b).sum()), int((~a & b).sum())
+            tally[0] += both
+            tally[1] += only_a
+            tally[2] += only_b
+            tally[3] += n - both - only_a - only_b
+            identical = identical & (a == b)
+        same_plan = pl.Series([x == y for x, y in zip(rows_a.get_column("recommendations").to_list(), rows_b.get_column("recommendations").to_list())], dtype=pl.Boolean)
+        self.n += n
+        self.identical += int(identical.sum())
+        self.same_plan += int(same_plan.sum())
+        differ = (~identical | ~same_plan).arg_true().to_list()
+        if differ:
+            pick = pl.Series(differ)
+            a_rows, b_rows = rows_a[pick], rows_b[pick]
+            for a, b in zip(a_rows.iter_rows(named=True), b_rows.iter_rows(named=True)):
+                fa, fb = set(a["fired"]), set(b["fired"])
+                self.differences.append(
+                    ProfileDifference(
+                        profile=a["profile"],
+                        only_baseline=tuple(sorted(fa - fb)),
+                        only_variant=tuple(sorted(fb - fa)),
+                        plan_differs=a["recommendations"] != b["recommendations"],
+                    )
+                )
+
     def result(self, baseline_label: str, variant_label: str) -> VariantComparison:
         n, baseline, variant = self.n, self.baseline, self.variant
         agreements = []
@@ -973,9 +1018,14 @@ def compare(
     run: Union[_BatchRun, _ColumnarRun]
     run = _ColumnarRun(profiles, loaded, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, loaded, engine, workers, client, progress)
     tallies = [_Tally(loaded[0], other) for other in loaded[1:]]
-    for _source, rows in run:
-        for tally, row in zip(tallies, rows[1:]):
-            tally.add(rows[0], row)
+    if isinstance(run, _ColumnarRun):
+        for _labels, fired, parts in run.chunks():
+            for tally, other_fired, other_rows in zip(tallies, fired[1:], parts[1:]):
+                tally.add_frames(fired[0], other_fired, parts[0], other_rows)
+    else:
+        for _source, rows in run:
+            for tally, row in zip(tallies, rows[1:]):
+                tally.add(rows[0], row)
     comparison = Comparison(
         comparisons=tuple(tally.result(run.labels[0], label) for tally, label in zip(tallies, run.labels[1:])),
         manifest=run.manifest(),

@@ -227,6 +227,7 @@ def test_parquet_profiles(tmp_path):
     sample = research.sample_profiles(30, seed=4)
     path = tmp_path / "p.parquet"
     columnar.profiles_frame(sample).write_parquet(path)
+    assert columnar._conform(pl.read_parquet(path)) is not None  # typed columns take the fast path
     rows = research.batch([str(path)], None, engine="columnar").rows
     assert [r.fired for r in rows] == columnar.fired_sets(SHIPPED, sample)
     assert rows[0].profile == f"{path}:1"
@@ -314,3 +315,19 @@ def test_a_finding_tested_twice_or_both_ways_in_one_alternative(engine):
     profile = advisor.parse_profile({"arenas": []})
     assert advisor.assess(profile, pack, engine=engine).fired == {"DIA-001", "REC-001"}
     assert columnar.fired_sets(pack, [profile]) == [{"DIA-001", "REC-001"}]
+
+
+def test_directories_list_profile_files_sorted_by_name(tmp_path):
+    for name in ("b.yaml", "a.json", "c.jsonl", "d.txt", ".hidden.yaml"):
+        (tmp_path / name).write_text("{}\n", encoding="utf-8")
+    (tmp_path / "sub.yaml").mkdir()
+    assert [label for label, _ in research.iter_profile_sources([str(tmp_path)])] == [str(tmp_path / n) for n in ("a.json", "b.yaml", "c.jsonl")]
+
+
+def test_a_json_profile_error_still_names_its_line(tmp_path):
+    """JSON is parsed without line tracking; the line is worked out when the error needs it."""
+    path = tmp_path / "p.json"
+    path.write_text('{\n  "context": {"name": "X"},\n  "plan": {\n    "knowledge_base": "maybe"\n  }\n}\n', encoding="utf-8")
+    with pytest.raises(advisor.ProfileError) as caught:
+        advisor.load_profile(path)
+    assert caught.value.line == 4 and caught.value.path == ("plan", "knowledge_base")
