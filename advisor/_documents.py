@@ -192,6 +192,16 @@ def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str
     return parse_text(text, name, error)
 
 
+def _trailing_comma(exc: json.JSONDecodeError) -> json.JSONDecodeError:
+    """A trailing comma as Python 3.13 and newer report it (at the comma), on every version:
+    earlier ones report a missing value or property name at the closing bracket."""
+    before = exc.doc[: exc.pos].rstrip()
+    if exc.pos < len(exc.doc) and exc.doc[exc.pos] in "}]" and before.endswith(","):
+        kind = "object" if exc.doc[exc.pos] == "}" else "array"
+        return json.JSONDecodeError(f"Illegal trailing comma before end of {kind}", exc.doc, len(before) - 1)
+    return exc
+
+
 def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """An ``object_pairs_hook`` for :func:`json.loads` that refuses duplicate keys."""
     result: dict[str, Any] = {}
@@ -217,6 +227,7 @@ def _parse_json(text: str, file: str, error: Type[InputError], lazy_lines: bool 
     try:
         data = json.loads(text, object_pairs_hook=no_duplicates) if text.strip() else None
     except json.JSONDecodeError as exc:
+        exc = _trailing_comma(exc)
         raise error(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, hint=f"check column {exc.colno} of that line") from None
     except ValueError as exc:
         raise error(f"not valid JSON: {exc}", file=file, hint="keep one of the duplicate keys") from None

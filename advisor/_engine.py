@@ -17,11 +17,20 @@ durable-rules 2.0.28:
   and runs the queued actions itself (``start_action_for_state`` / ``complete_and_start_action``),
   so a failing action raises :class:`EngineError`, and the per-action JSON round trips and state
   updates of the host (half the engine time) are skipped;
-* rulesets can be neither replaced nor deleted, so each pack is compiled once, under a name
-  derived from the hash of its content, and reused; packs with other content get other names;
-* the default host starts background dispatch threads; this module registers its rulesets with
-  its own host without them, and a lock per ruleset serialises its use, since neither layer of
-  durable-rules has locks of its own;
+* each pack is compiled once, under names derived from the hash of its content, and reused. At
+  most :data:`CACHE_SIZE` compiled packs are kept: the least recently used one is deleted
+  (``delete_ruleset``), which gives back its network (2 of the 7 MB a compiled shipped pack
+  holds) but not its session state: ``delete_state`` crashes (see ``_clear``);
+* rulesets are created straight through the C engine (``create_ruleset``), not through
+  durable-rules' Python host, whose JSON spells numbers in ways the C parser cannot read; a lock
+  per compiled pack serialises its use, since durable-rules has no locks of its own;
+* its C engine has fixed limits (numbers it can read, facts per rule, children and rules per
+  node of its network, a stack of 64 nodes when matching a fact, 4,096 rules per ruleset), set
+  out in :mod:`advisor._limits`. Every number goes in spelled as its parser reads it; lists and
+  text are tested in Python and go in as booleans; the rules of a pack are spread over as many
+  rulesets as it takes to keep each inside the limits of its network (a model of the network is
+  built as the rules are added, :class:`_Net`); and what no compilation avoids is refused when
+  the pack is loaded;
 * generated rule names are not ours: each compiled rule is named after the rule id, alternative
   and arena grouping, and maps back to the rule id;
 * a rule whose only pattern is a negation fires without end: every compiled rule also matches the
@@ -30,7 +39,8 @@ durable-rules 2.0.28:
   the rules that need one have it (below).
 
 Rules run in stages (diagnoses, pitfalls, recommendations), and a rule tests only findings of
-earlier stages. Facts go in as batches, one per stage: the profile and arena facts, then the
+earlier stages. Facts go in as batches, one per stage and ruleset (the rulesets of a pack go in
+step, stage by stage, and each gets the findings its rules test): the profile and arena facts, then the
 findings of the actions of the batch before that some rule tests. A rule that rests on findings
 fires as soon as they are in, which is enough for positive tests, as later findings can only add
 to what fires. A rule that tests that a finding did *not* fire must wait until every finding of
@@ -42,25 +52,30 @@ on the batch of stage s, and its finding comes with the next).
 from __future__ import annotations
 
 import functools
-import json
 import itertools
+import json
 import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Protocol
 
 import durable_rules_engine as _C
-from durable import engine as _durable
 
 from ._io import dumps_compact
+from ._limits import MAX_BETA, MAX_CHILDREN, MAX_FACT_PROPERTIES, MAX_RULES, MAX_STACK, is_membership, spell_number
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, FindingRef, Term
+from .conditions import Compare, Term
+from .engines import Firing
 from .errors import EngineError
 from .facts import Facts
 from .rulepack import KINDS, RulePack
 
-__all__ = ["Firing", "Backend", "DurableBackend", "backend_for", "ENGINE_NAME", "engine_version"]
+__all__ = ["Firing", "Backend", "DurableBackend", "backend_for", "ENGINE_NAME", "engine_version", "CACHE_SIZE"]
 
 ENGINE_NAME = "durable-rules"
+
+#: How many compiled packs a process keeps (see the module's docstring).
+CACHE_SIZE = 8
 
 
 @functools.lru_cache(maxsize=None)
@@ -73,15 +88,6 @@ def engine_version() -> str:
         return "unknown"
 
 
-@dataclass(frozen=True)
-class Firing:
-    """One rule that fired: which alternative of its condition, and on which arenas (by index)."""
-
-    rule_id: str
-    term: int
-    arenas: tuple[int, ...] = ()
-
-
 class Backend(Protocol):
     """What the assessment needs from an inference engine."""
 
@@ -90,41 +96,161 @@ class Backend(Protocol):
         ...
 
 
-class _Host(_durable.Host):
-    """A durable-rules host without the background dispatch threads of the default one."""
-
-    def _run(self) -> None:  # noqa: D401 - replaces the timer loop
-        return None
-
-
-_HOST = _Host()
-_HOST_LOCK = threading.Lock()
 _SIDS = itertools.count(1)
+
+#: One test of a pattern: (property, operator, value), operators as in conditions.
+_Test = tuple[str, str, Any]
+_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
 
 def _key(path: str) -> str:
     return path.replace(".", "__")
 
 
-def _compare_json(compare: Compare) -> dict[str, Any]:
-    key = _key(compare.path)
-    rank = compare.spec.rank
-    if compare.op in ("in", "not_in"):
-        values = [rank(v) for v in compare.value]
-        if compare.op == "in":
-            alternatives = [{key: v} for v in values]
-            return alternatives[0] if len(alternatives) == 1 else {"$or": alternatives}
-        return {"$and": [{"$neq": {key: v}} for v in values]}
-    value = rank(compare.value)
-    if compare.op == "eq":
-        return {key: value}
-    op = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}[compare.op]
-    return {op: {key: value}}
+def _value_json(value: Any) -> str:
+    return dumps_compact(value) if isinstance(value, str) else spell_number(value)
 
 
-def _pattern(kind: str, compares: tuple[Compare, ...]) -> dict[str, Any]:
-    tests = [{"t": kind}] + [_compare_json(c) for c in compares]
-    return tests[0] if len(tests) == 1 else {"$and": tests}
+def _test_json(test: _Test) -> str:
+    prop, op, value = test
+    inner = f"{dumps_compact(prop)}:{_value_json(value)}"
+    return "{" + inner + "}" if op == "eq" else "{" + f'"{_OPS[op]}":' + "{" + inner + "}}"
+
+
+def _pattern_json(tests: tuple[_Test, ...]) -> str:
+    if len(tests) == 1:
+        return _test_json(tests[0])
+    return '{"$and":[' + ",".join(_test_json(t) for t in tests) + "]}"
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One durable-rules rule: an alternative of a condition, with one way of grouping its arena
+    tests (see :meth:`DurableBackend._units`)."""
+
+    key: str
+    rule_id: str
+    index: int
+    arena_names: tuple[str, ...]
+    patterns: tuple[tuple[str, tuple[_Test, ...]], ...]
+    findings: frozenset[str] = frozenset()
+    gate: Optional[int] = None  # the stage whose marker it waits for
+
+    def json(self) -> str:
+        parts = ("{" + dumps_compact(name) + ":" + _pattern_json(tests) + "}" for name, tests in self.patterns)
+        return '{"all":[' + ",".join(parts) + "]}"
+
+    def properties(self, kind: str) -> set[str]:
+        return {t[0] for name, tests in self.patterns if tests[0] == ("t", "eq", kind) for t in tests[1:]}
+
+
+def _sinks() -> list[_Unit]:
+    """Sinks: every profile, arena and stage fact is wanted by some rule, so that a batch of facts
+    is never refused with MessageNotHandledException (which would skip its actions)."""
+    return [
+        _Unit(f"sink#{kind}", "", 0, (), (("fact", (("t", "eq", kind),)), ("never", (("t", "eq", "$never"),))))
+        for kind in ("profile", "arena", "stage")
+    ]
+
+
+class _Node:
+    """An alpha node of the model of durable-rules' network (see :class:`_Net`)."""
+
+    __slots__ = ("children", "eq", "other", "beta", "peak", "top")
+
+    def __init__(self) -> None:
+        self.children: dict[_Test, _Node] = {}
+        self.eq: dict[str, int] = {}  # children that test equality, by property
+        self.other = 0  # children with other tests
+        self.beta = 0  # patterns that end here
+        self.peak = 1  # most stack entries matching a fact below (and with) this node can take
+        self.top = 0  # the highest peak of a child
+
+
+class _Net:
+    """A model of the alpha network durable-rules builds for one ruleset, to keep it inside the
+    limits of :mod:`advisor._limits` as rules are added.
+
+    Each pattern's tests form a chain of nodes from the root, shared with every pattern that
+    begins with the same tests. When a fact is matched, a node's children whose tests hold go
+    on the stack together: at most one of the children that test equality on one property, any
+    number of the others. So a node's ``peak`` is at most ``(children that can hold at once) - 1 +
+    (the highest peak of a child)``, an upper bound whatever the fact.
+    """
+
+    def __init__(self) -> None:
+        self.root = _Node()
+        self.units: list[_Unit] = []
+        self.properties: dict[str, set[str]] = {"profile": set(), "arena": set()}
+        for sink in _sinks():
+            if not self.add(sink):  # pragma: no cover - three rules fit in any ruleset
+                raise EngineError("the sink rules do not fit a ruleset", hint="this is a bug in advisor")
+
+    def add(self, unit: _Unit) -> bool:
+        """Add ``unit`` if the ruleset stays inside the limits; else leave it as it was."""
+        if len(self.units) >= MAX_RULES:
+            return False
+        grown = {kind: unit.properties(kind) - props for kind, props in self.properties.items()}
+        if any(len(self.properties[kind]) + len(new) > MAX_FACT_PROPERTIES - 1 for kind, new in grown.items()):
+            return False
+        journal: list[tuple[Any, ...]] = []
+        paths = []
+        ok = True
+        for _, tests in unit.patterns:
+            node, path = self.root, [self.root]
+            for test in tests:
+                child = node.children.get(test)
+                if child is None:
+                    child = node.children[test] = _Node()
+                    if test[1] == "eq":
+                        node.eq[test[0]] = node.eq.get(test[0], 0) + 1
+                    else:
+                        node.other += 1
+                    journal.append(("child", node, test))
+                    ok = ok and len(node.children) <= MAX_CHILDREN
+                node = child
+                path.append(node)
+            node.beta += 1
+            journal.append(("beta", node))
+            ok = ok and node.beta <= MAX_BETA
+            paths.append(path)
+        for path in paths:  # peaks only grow: recompute them along the paths, bottom up
+            for parent, child in zip(reversed(path[:-1]), reversed(path[1:])):
+                journal.append(("peak", parent, parent.peak, parent.top))
+                parent.top = max(parent.top, child.peak)
+                parent.peak = max(1, len(parent.eq) + parent.other - 1 + parent.top)
+        if not (ok and self.root.peak <= MAX_STACK):
+            for entry in reversed(journal):
+                if entry[0] == "child":
+                    node, test = entry[1], entry[2]
+                    del node.children[test]
+                    if test[1] == "eq":
+                        node.eq[test[0]] -= 1
+                        if not node.eq[test[0]]:
+                            del node.eq[test[0]]
+                    else:
+                        node.other -= 1
+                elif entry[0] == "beta":
+                    entry[1].beta -= 1
+                else:
+                    entry[1].peak, entry[1].top = entry[2], entry[3]
+            return False
+        for kind, new in grown.items():
+            self.properties[kind] |= new
+        self.units.append(unit)
+        return True
+
+
+def _plan(units: list[_Unit]) -> list[_Net]:
+    """The rules spread over rulesets: each goes into the last one while it fits, else opens a
+    new one. Deterministic: the same pack, the same rulesets."""
+    nets = [_Net()]
+    for unit in units:
+        if not nets[-1].add(unit):
+            nets.append(_Net())
+            if not nets[-1].add(unit):  # pragma: no cover - load-time checks refuse such a rule
+                raise EngineError(f"rule {unit.rule_id} does not fit a durable-rules ruleset", hint="this is a bug in advisor")
+    return nets
 
 
 @dataclass
@@ -133,143 +259,231 @@ class _Run:
     fired: set[str] = field(default_factory=set)
 
 
+class _Encoder:
+    """Encodes the known values a ruleset tests as the JSON text of a fact: engine keys, ordinal
+    values as their rank, numbers spelled for durable-rules' parser, lists and text tested here
+    (membership properties). Values no rule of the ruleset tests are left out, which keeps the
+    facts (and the messages the engine hands back, which carry them) small."""
+
+    def __init__(self, fields: dict[str, Any], plain: set[str], members: list[tuple[str, str, frozenset[Any]]]) -> None:
+        self._plain = []
+        for path in sorted(plain):
+            spec = fields[path]
+            ranks = {v: str(i) for i, v in enumerate(spec.values)} if spec.kind == "ordinal" else None
+            self._plain.append((f'"{_key(path)}":', path, ranks))
+        self._members = [(f'"{key}":', path, values) for key, path, values in members]
+
+    def __call__(self, values: dict[str, Any], head: str) -> str:
+        parts = [head]
+        for prefix, path, ranks in self._plain:
+            value = values.get(path)
+            if value is not None:
+                parts.append(prefix + (ranks[value] if ranks is not None else _value_json(value)))
+        for prefix, path, members in self._members:
+            value = values.get(path)
+            if value is not None:
+                parts.append(prefix + ("true" if value in members else "false"))
+        return ",".join(parts) + "}"
+
+
+class _Ruleset:
+    """One compiled durable-rules ruleset of a pack."""
+
+    def __init__(self, name: str, net: _Net, members: dict[tuple[bool, str, frozenset[Any]], str]) -> None:
+        self.name = name
+        units = net.units
+        self.actions = {u.key: (u.rule_id, u.index, u.arena_names) for u in units if u.rule_id}
+        self.firings = {u.key: Firing(u.rule_id, u.index) for u in units if u.rule_id}
+        self.tested = frozenset(ref for u in units for ref in u.findings)
+        self.gated = frozenset(u.gate for u in units if u.gate is not None)
+        encoders = []
+        for kind, fields, in_arena in (("profile", profile_fields(), False), ("arena", arena_fields(), True)):
+            used = net.properties[kind]
+            mine = [(key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used]
+            encoders.append(_Encoder(fields, {p for p in fields if _key(p) in used}, mine))
+        self.encode_profile, self.encode_arena = encoders
+        text = "{" + ",".join(dumps_compact(u.key) + ":" + u.json() for u in units) + "}"
+        self.handle = _C.create_ruleset(self.name, text)
+
+
 class DurableBackend:
-    """A rule pack compiled into one durable-rules ruleset."""
+    """A rule pack compiled into durable-rules rulesets (one, unless the pack is too wide for one)."""
 
     def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
         self.name = f"advisor_{pack.hash[:24]}"
         self._lock = threading.Lock()
-        self._actions: dict[str, tuple[str, int, tuple[str, ...]]] = {}
-        self._firings: dict[str, Firing] = {}
-        self._gated: set[int] = set()  # the stages with rules that wait for their marker
         self._sid = str(next(_SIDS))
+        self._closed = False
         dnf = pack.dnf
         # Findings no later rule tests need not be asserted into the engine.
         self._tested = frozenset(ref.rule_id for terms in dnf.values() for term in terms for ref in term.findings)
+        self._members: dict[tuple[bool, str, frozenset[Any]], str] = {}
         terms = [term for rule_terms in dnf.values() for term in rule_terms]
-        self._encode_profile = _Encoder(profile_fields(), {c.path for term in terms for c in term.compares})
-        self._encode_arena = _Encoder(arena_fields(), {c.path for term in terms for group in term.arenas for c in group})
-        definition: dict[str, Any] = {}
-        for rule in pack.rules:
-            for index, term in enumerate(dnf[rule.id]):
-                if any(ref.negated and FindingRef(ref.rule_id) in term.findings for ref in term.findings):
-                    continue  # it tests a finding both to have and not to have fired: it never holds
-                for part, groups in enumerate(_partitions(len(term.arenas))):
-                    key = f"{rule.id}#{index}.{part}"
-                    definition[key] = self._compile(key, rule.id, rule.stage, index, term, groups)
-        # Sinks: every profile, arena and stage fact is wanted by some rule, so that a batch of
-        # facts is never refused with MessageNotHandledException (which would skip its actions).
-        for kind in ("profile", "arena", "stage"):
-            definition[f"sink#{kind}"] = {"all": [{"fact": {"t": kind}}, {"never": {"t": "$never"}}], "run": _never}
-        self.rule_count = len(definition)
-        with _HOST_LOCK:
-            _HOST.register_rulesets({self.name: definition})
-            self._handle = _HOST.get_ruleset(self.name)._handle
+        # Tests shared by many alternatives come first in their patterns, so that the patterns
+        # share the nodes of the network (fewer nodes, fewer children per node).
+        self._often = Counter(t for term in terms for t in set(self._tests(term.compares)))
+        self._often.update(t for term in terms for group in term.arenas for t in set(self._tests(group)))
+        units = [unit for rule in pack.rules for unit in self._units(rule.id, rule.stage, dnf[rule.id])]
+        nets = _plan(units)
+        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, self._members) for i, net in enumerate(nets)]
+        self.rule_count = sum(len(rs.actions) + 3 for rs in self._rulesets)
 
-    def _compile(
-        self, key: str, rule_id: str, stage: int, index: int, term: Term, groups: list[list[int]]
-    ) -> dict[str, Any]:
-        """One durable-rules rule for one alternative of a condition.
+    @property
+    def ruleset_count(self) -> int:
+        return len(self._rulesets)
+
+    def _tests(self, compares: tuple[Compare, ...]) -> list[_Test]:
+        """The engine tests of some comparisons (of one fact), without repeats."""
+        out: dict[_Test, None] = {}
+        for c in compares:
+            if is_membership(c):
+                values = frozenset(c.value) if isinstance(c.value, tuple) else frozenset([c.value])
+                member = (c.in_arena, c.path, values)
+                key = self._members.setdefault(member, f"_in{len(self._members)}")
+                out[(key, "eq", c.op in ("eq", "in"))] = None
+            elif c.op in ("in", "not_in"):  # one value
+                out[(_key(c.path), "eq" if c.op == "in" else "ne", c.spec.rank(c.value[0]))] = None
+            else:
+                out[(_key(c.path), c.op, c.spec.rank(c.value))] = None
+        return list(out)
+
+    def _ordered(self, kind: str, compares: tuple[Compare, ...]) -> tuple[_Test, ...]:
+        tests = sorted(self._tests(compares), key=lambda t: (-self._often[t], t[0], t[1], repr(t[2])))
+        return (("t", "eq", kind),) + tuple(tests)
+
+    def _units(self, rule_id: str, stage: int, terms: tuple[Term, ...]) -> list[_Unit]:
+        """The durable-rules rules of one rule: one per alternative and grouping of its arena tests.
 
         A durable-rules match binds each pattern to a different fact, but two ``any_arena`` tests
         of one alternative may well be met by the same arena. So each way of grouping the arena
-        tests (``groups``, a partition of their indices) gets its own rule, in which the tests of a
-        group are met by one arena fact.
+        tests (a partition of their indices) gets its own rule, in which the tests of a group are
+        met by one arena fact.
         """
-        patterns: list[dict[str, Any]] = [{"profile": _pattern("profile", term.compares)}]
-        if any(ref.negated for ref in term.findings):
-            patterns.append({"stage": {"$and": [{"t": "stage"}, {"n": stage}]}})
-            self._gated.add(stage)
-        arena_names = [""] * len(term.arenas)
-        for g, group in enumerate(groups):
-            name = f"arena{g}"
-            for literal in group:
-                arena_names[literal] = name
-            compares = tuple(c for literal in group for c in term.arenas[literal])
-            patterns.append({name: _pattern("arena", compares)})
-        # Each pattern binds a fact of its own, and a finding is one fact: a finding tested twice
-        # is tested once (else the rule would wait for a second fact), and a negated test must
-        # not stand beside a positive one of the same finding (skipped above: it would look for
-        # another fact than the one the positive test bound, and so hold).
-        for i, ref in enumerate(dict.fromkeys(term.findings)):
-            test = {"$and": [{"t": "finding"}, {"id": ref.rule_id}]}
-            patterns.append({f"finding{i}$not" if ref.negated else f"finding{i}": test})
-        self._actions[key] = (rule_id, index, tuple(arena_names))
-        self._firings[key] = Firing(rule_id, index)  # the same for every firing without arenas
-        return {"all": patterns, "run": _never}
+        out = []
+        for index, term in enumerate(terms):
+            positive = {ref.rule_id for ref in term.findings if not ref.negated}
+            if any(ref.negated and ref.rule_id in positive for ref in term.findings):
+                # It tests a finding both to have and not to have fired, so it never holds; but
+                # durable-rules would look for another finding fact than the one the positive
+                # pattern bound, find none, and fire.
+                continue
+            for part, groups in enumerate(_partitions(len(term.arenas))):
+                patterns: list[tuple[str, tuple[_Test, ...]]] = [("profile", self._ordered("profile", term.compares))]
+                gate = None
+                if any(ref.negated for ref in term.findings):
+                    patterns.append(("stage", (("t", "eq", "stage"), ("n", "eq", stage))))
+                    gate = stage
+                arena_names = [""] * len(term.arenas)
+                for g, group in enumerate(groups):
+                    name = f"arena{g}"
+                    for literal in group:
+                        arena_names[literal] = name
+                    compares = tuple(c for literal in group for c in term.arenas[literal])
+                    patterns.append((name, self._ordered("arena", compares)))
+                for i, ref in enumerate(term.findings):
+                    name = f"finding{i}$not" if ref.negated else f"finding{i}"
+                    patterns.append((name, (("t", "eq", "finding"), ("id", "eq", ref.rule_id))))
+                findings = frozenset(ref.rule_id for ref in term.findings)
+                out.append(_Unit(f"{rule_id}#{index}.{part}", rule_id, index, tuple(arena_names), tuple(patterns), findings, gate))
+        return out
 
-    def _assert(self, method: Callable[[int, str], Any], payload: Any, text: Optional[str] = None) -> Optional[int]:
-        """Assert (or retract) a fact or a list of facts, given as data or as JSON ``text``, and
-        return the session handle, or None if no rule wants it."""
-        code, *rest = method(self._handle, text if text is not None else dumps_compact(payload))
+    def _assert(self, rs: _Ruleset, method: Callable[[int, str], Any], text: str) -> Optional[int]:
+        """Assert (or retract) the facts of the JSON ``text`` in ruleset ``rs``, and return the
+        session handle, or None if no rule wants them."""
+        code, *rest = method(rs.handle, text)
         if code == 1:  # MessageNotHandled: no rule wants it
             return None
         if code == 2:
-            raise EngineError(f"durable-rules saw the same fact twice in {self.name}", hint="this is a bug in advisor")
+            raise EngineError(f"durable-rules saw the same fact twice in {rs.name}", hint="this is a bug in advisor")
         return rest[0] if rest else None
 
-    def _act(self, state: Optional[int], run: _Run, sid: str) -> list[dict[str, Any]]:
+    def _act(self, rs: _Ruleset, state: Optional[int], run: _Run) -> list[str]:
         """Run every action the engine has queued for the session, as durable-rules' host would,
         minus what this integration does not use (state updates, timers, leases, promises).
 
-        Returns the facts of the new findings that later rules test, for the next batch."""
-        new: list[dict[str, Any]] = []
+        Returns the ids of the new findings that later rules test, for the next batch."""
+        new: list[str] = []
         if state is None:
             return new
-        started = _C.start_action_for_state(self._handle, state)
+        handle = rs.handle
+        started = _C.start_action_for_state(handle, state)
         message = started[1] if started else None
         while message:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
             # only the matched arena facts are parsed, and only when the rule has some.
             name = message[2 : message.index('"', 2)]
             try:
-                rule_id, index, arena_names = self._actions[name]
+                rule_id, index, arena_names = rs.actions[name]
                 if arena_names:
                     run.firings.append(Firing(rule_id, index, tuple(_arena_index(message, a) for a in arena_names)))
                 else:
-                    run.firings.append(self._firings[name])
+                    run.firings.append(rs.firings[name])
                 if rule_id not in run.fired:
                     run.fired.add(rule_id)
                     if rule_id in self._tested:
-                        new.append({"t": "finding", "id": rule_id, "sid": sid})
+                        new.append(rule_id)
             except BaseException as exc:
-                _C.abandon_action(self._handle, state)
+                _C.abandon_action(handle, state)
                 raise EngineError(
-                    f"a rule action failed in {self.name}: {name.split('#')[0]}: {type(exc).__name__}: {exc}",
+                    f"a rule action failed in {rs.name}: {name.split('#')[0]}: {type(exc).__name__}: {exc}",
                     hint="this is a bug in advisor; please report it with the profile",
                 ) from exc
-            message = _C.complete_and_start_action(self._handle, state)
+            message = _C.complete_and_start_action(handle, state)
         return new
 
     def run(self, facts: Facts) -> list[Firing]:
-        run = _Run()
         with self._lock:
-            sid = self._sid
-            batch = [self._encode_profile(facts.values, {"t": "profile", "sid": sid})]
-            for i, arena in enumerate(facts.arenas or ()):
-                batch.append(self._encode_arena(arena, {"t": "arena", "sid": sid, "i": i}))
-            try:
-                # One batch per stage (see the module's docstring): the profile and arena facts or
-                # the new findings some rule tests, then the stage's marker if a rule waits for it.
-                for stage in range(len(KINDS)):
-                    if stage in self._gated:
-                        batch.append({"t": "stage", "n": stage, "sid": sid})
+            if not self._closed:
+                return self._run(facts)
+        return backend_for(self.pack).run(facts)  # evicted from the cache meanwhile
+
+    def _run(self, facts: Facts) -> list[Firing]:
+        run = _Run()
+        sid = self._sid
+        quoted = dumps_compact(sid)
+        try:
+            pending = []
+            for rs in self._rulesets:
+                batch = [rs.encode_profile(facts.values, '{"t":"profile","sid":' + quoted)]
+                for i, arena in enumerate(facts.arenas or ()):
+                    batch.append(rs.encode_arena(arena, '{"t":"arena","sid":' + quoted + f',"i":{i}'))
+                pending.append(batch)
+            # One batch per stage and ruleset (see the module's docstring): the profile and arena
+            # facts or the new findings some rule tests, then the stage's marker if a rule waits.
+            for stage in range(len(KINDS)):
+                new: list[str] = []
+                for rs, batch in zip(self._rulesets, pending):
+                    if stage in rs.gated:
+                        batch.append(f'{{"t":"stage","n":{stage},"sid":{quoted}}}')
                     if batch:
-                        batch = self._act(self._assert(_C.assert_facts, batch), run, sid)
-                if batch:  # pragma: no cover - a rule of the last stage is tested by no rule
-                    raise EngineError(f"findings left over after the last stage in {self.name}", hint="this is a bug in advisor")
-            except BaseException as exc:
-                # A session that failed half-way is left alone (clearing it is not safe); the next
-                # assessment gets a fresh one.
-                self._sid = str(next(_SIDS))
-                if isinstance(exc, EngineError) or not isinstance(exc, Exception):
-                    raise
-                raise EngineError(
-                    f"durable-rules failed: {type(exc).__name__}: {exc}",
-                    hint="this is a bug in advisor; please report it with the profile",
-                ) from exc
-            self._clear(sid)
-        return run.firings
+                        new += self._act(rs, self._assert(rs, _C.assert_facts, "[" + ",".join(batch) + "]"), run)
+                pending = [
+                    [f'{{"t":"finding","id":{dumps_compact(rule_id)},"sid":{quoted}}}' for rule_id in new if rule_id in rs.tested]
+                    for rs in self._rulesets
+                ]
+            if any(pending):  # pragma: no cover - a rule of the last stage is tested by no rule
+                raise EngineError("findings left over after the last stage", hint="this is a bug in advisor")
+        except BaseException as exc:
+            # A session that failed half-way is left alone (clearing it is not safe); the next
+            # assessment gets a fresh one.
+            self._sid = str(next(_SIDS))
+            if isinstance(exc, EngineError) or not isinstance(exc, Exception):
+                raise
+            raise EngineError(
+                f"durable-rules failed: {type(exc).__name__}: {exc}",
+                hint="this is a bug in advisor; please report it with the profile",
+            ) from exc
+        self._clear(sid)
+        firings = run.firings
+        if any(f.arenas for f in firings):
+            # the order of arena facts' firings is the engine's: give each rule's firings in the
+            # order of the reference evaluator (alternative, then arenas by index)
+            first: dict[str, int] = {}
+            for f in firings:
+                first.setdefault(f.rule_id, len(first))
+            firings.sort(key=lambda f: (first[f.rule_id], f.term, f.arenas))
+        return firings
 
     def _clear(self, sid: str) -> None:
         """Retract every fact of the session so that the next assessment starts clean.
@@ -279,14 +493,30 @@ class DurableBackend:
         pattern but failed one of its other tests, which is an everyday case here.
         """
         try:
-            facts = _C.get_facts(self._handle, sid)  # JSON text, handed back as it is
-            if facts != "[]":
-                self._act(self._assert(_C.retract_facts, None, facts), _Run(), sid)
-            if _C.get_facts(self._handle, sid) == "[]":
+            for rs in self._rulesets:
+                facts = _C.get_facts(rs.handle, sid)  # JSON text, handed back as it is
+                if facts != "[]":
+                    self._act(rs, self._assert(rs, _C.retract_facts, facts), _Run())
+                if _C.get_facts(rs.handle, sid) != "[]":  # pragma: no cover - never seen
+                    break
+            else:
                 return
         except Exception:  # pragma: no cover - never seen; a fresh session is the safe way on
             pass
         self._sid = str(next(_SIDS))
+
+    def close(self) -> None:
+        """Delete the rulesets (when evicted from the cache), which gives back their network
+        (about 2 MB for the shipped pack). Their sessions are not deleted: ``delete_state``
+        crashes (see :meth:`_clear`; the generated packs of tests/test_engine_packs.py crashed
+        it even on sessions whose facts were all retracted), so their state (about 5 MB for the
+        shipped pack) stays allocated."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            for rs in self._rulesets:
+                _C.delete_ruleset(rs.handle)
 
 
 def _partitions(n: int) -> list[list[list[int]]]:
@@ -313,43 +543,21 @@ def _arena_index(message: str, pattern: str) -> int:
     return int(fact["i"])
 
 
-def _never(c: Any) -> None:  # pragma: no cover - sink rules wait for a fact that never comes
-    return None
-
-
-class _Encoder:
-    """Encodes the known values a pack tests for the engine: engine keys, ordinal values as their
-    rank. Values no rule of the pack tests are left out, which keeps the facts (and the messages
-    the engine hands back, which carry them) small."""
-
-    def __init__(self, fields: dict[str, Any], tested: set[str]) -> None:
-        self._table = {
-            path: (_key(path), spec.values if spec.kind == "ordinal" else None)
-            for path, spec in fields.items()
-            if path in tested
-        }
-
-    def __call__(self, values: dict[str, Any], fact: dict[str, Any]) -> dict[str, Any]:
-        table = self._table
-        for path, value in values.items():
-            entry = table.get(path)
-            if entry is not None:
-                key, ordinal = entry
-                fact[key] = value if ordinal is None else ordinal.index(value)
-        return fact
-
-
-_BACKENDS: dict[str, DurableBackend] = {}
+_BACKENDS: "OrderedDict[str, DurableBackend]" = OrderedDict()
 _BACKENDS_LOCK = threading.Lock()
 
 
 def backend_for(pack: RulePack) -> DurableBackend:
-    """The compiled backend of ``pack``, compiled on first use and cached by content hash."""
-    backend = _BACKENDS.get(pack.hash)
-    if backend is None:
-        with _BACKENDS_LOCK:
-            backend = _BACKENDS.get(pack.hash)
-            if backend is None:
-                backend = DurableBackend(pack)
-                _BACKENDS[pack.hash] = backend
+    """The compiled backend of ``pack``, compiled on first use and cached by content hash; the
+    least recently used of more than :data:`CACHE_SIZE` is deleted."""
+    with _BACKENDS_LOCK:
+        backend = _BACKENDS.get(pack.hash)
+        if backend is None:
+            backend = DurableBackend(pack)
+            _BACKENDS[pack.hash] = backend
+            while len(_BACKENDS) > CACHE_SIZE:
+                _, old = _BACKENDS.popitem(last=False)
+                old.close()
+        else:
+            _BACKENDS.move_to_end(pack.hash)
     return backend

@@ -10,12 +10,13 @@ from typing import AbstractSet, Any, Optional, Sequence, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
+from .engines import Firing, engine_label, resolve_engine
 from .conditions import Compare, Term, compile_condition
 from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
 
-__all__ = ["RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
+__all__ = ["ContrastingView", "RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
 
 #: How much a rule of each priority weighs when ranking questions and next steps.
 PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -45,6 +46,28 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     return instance
 
 
+class ContrastingView(_Result):
+    """Another passage that disagrees with a finding: shown beside it, never as its source."""
+
+    statement: Text
+    sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6``), in both languages."""
+
+
+def contrasting_views(pack: RulePack, rule: Rule) -> tuple[ContrastingView, ...]:
+    """The contrasts of ``rule`` as results show them."""
+    return tuple(
+        ContrastingView(
+            statement=c.statement,
+            sources=tuple(str(s) for s in c.sources),
+            citations=pack.cite_all(c.sources),
+        )
+        for c in rule.contrasts
+    )
+
+
 class RuleSummary(_Result):
     """What every result says about a rule: its id, classification, texts and sources."""
 
@@ -57,6 +80,11 @@ class RuleSummary(_Result):
     title: Text
     message: Text
     sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6, §5.1.5``), in both languages."""
+    contrasts: tuple[ContrastingView, ...] = ()
+    """Passages of other documents that disagree: contrasting, not supporting."""
 
 
 class Finding(RuleSummary):
@@ -182,6 +210,8 @@ class _Plan:
                 title=rule.title,
                 message=rule.message,
                 sources=pack.citations[rule.id],
+                citations=pack.readable_citations[rule.id],
+                contrasts=contrasting_views(pack, rule),
             )
             for rule in pack.rules
         }
@@ -228,9 +258,16 @@ def profile_hash(profile: Profile) -> str:
 
 
 def arena_label(facts: Facts, index: int) -> str:
-    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one."""
-    arena = facts.arenas[index] if facts.arenas else {}
-    return str(arena.get("name") or f"#{index + 1}")
+    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one; a name
+    that several arenas share gets the number too (``Folkemøte #2``), so labels are unique."""
+    arenas = facts.arenas or ()
+    arena = arenas[index] if arenas else {}
+    name = arena.get("name")
+    if not name:
+        return f"#{index + 1}"
+    if sum(1 for other in arenas if other.get("name") == name) > 1:
+        return f"{name} #{index + 1}"
+    return str(name)
 
 
 def _finding(
@@ -343,8 +380,6 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
 
     Used to cross-check the engine and as the baseline of the benchmarks.
     """
-    from ._engine import Firing
-
     fired: set[str] = set()
     out: list[Firing] = []
     arenas = facts.arenas or ()
@@ -372,19 +407,8 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
 
 
 def _engine_label(engine: str) -> tuple[str, str]:
-    """The name and version manifests give for ``engine`` (``durable``, ``python`` or ``columnar``)."""
-    from . import __version__
-    from ._engine import ENGINE_NAME, engine_version
-
-    if engine == "durable":
-        return ENGINE_NAME, engine_version()
-    if engine == "python":
-        return "python-reference", __version__
-    if engine == "columnar":
-        from . import columnar
-
-        return "columnar-polars", columnar.engine_version()
-    raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
+    return engine_label(engine)
 
 
 def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
@@ -408,11 +432,12 @@ def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
 
 
 def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]]]:
-    """Run ``pack`` on ``profile``: its facts and the firings of each rule that fired."""
-    from ._engine import backend_for
-
+    """Run ``pack`` on ``profile``: its facts and the firings of each rule that fired.
+    ``engine`` is a resolved engine name (:func:`advisor.engines.resolve_engine`)."""
     facts = profile_facts(profile)
     if engine == "durable":
+        from ._engine import backend_for
+
         firings = backend_for(pack).run(facts)
     elif engine == "python":
         firings = reference_firings(pack, facts)
@@ -432,12 +457,15 @@ def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     return out
 
 
-def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = "durable") -> Assessment:
+def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Optional[str] = None) -> Assessment:
     """Assess ``profile`` with ``rules`` (the shipped rule base by default).
 
     ``engine="durable"`` runs the durable-rules engine; ``engine="python"`` runs the plain-Python
-    reference evaluator of the same rules, which gives the same result.
+    reference evaluator of the same rules, which gives the same result. The default (None) is
+    durable-rules where it can be imported, else the reference evaluator (see
+    :mod:`advisor.engines`); the result's manifest names the engine that ran.
     """
+    engine = resolve_engine(engine)
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)
     facts, by_rule = _run(profile, pack, engine)
@@ -468,10 +496,11 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: str = 
     )
 
 
-def _brief(profile: Profile, pack: RulePack, engine: str = "durable") -> tuple[Any, ...]:
+def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tuple[Any, ...]:
     """What :func:`assess` finds, in brief, for batches: the municipality, the ids of the
     diagnoses, pitfalls and recommendations (in result order), the highest priority and the number
     of questions. The same rules fire; the findings' explanations are not built."""
+    engine = resolve_engine(engine)
     plan = _plan_for(pack)
     facts, by_rule = _run(profile, pack, engine)
     fired = frozenset(by_rule)

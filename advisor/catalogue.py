@@ -51,7 +51,8 @@ def profile_reference() -> str:
 def rule_catalogue(pack: RulePack) -> str:
     """Markdown catalogue of every rule in ``pack``."""
     kinds = Counter(r.kind for r in pack.rules)
-    docs = Counter(s.doc for r in pack.rules for s in {s.doc: s for s in r.sources}.values())
+    docs = Counter(doc for r in pack.rules for doc in {s.doc for s in r.sources})
+    contrasted = Counter(doc for r in pack.rules for doc in {s.doc for c in r.contrasts for s in c.sources})
     out = [
         f"# Rule catalogue: {pack.info.name} {pack.info.version}",
         "",
@@ -59,10 +60,13 @@ def rule_catalogue(pack: RulePack) -> str:
         "",
         f"{len(pack.rules)} rules: " + ", ".join(f"{kinds[k]} {_PLURAL[k].lower()}" for k in KINDS) + ".",
         "",
-        "| document | rules citing it |",
-        "| --- | --- |",
+        f"{sum(1 for r in pack.rules if r.contrasts)} rules carry a contrasting view: a passage of another document that disagrees, shown beside the finding and never as its source.",
+        "",
+        "| document | cited as | reference | rules citing it | as a contrast |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    out += [f"| `{doc}` — {title} | {docs[doc]} |" for doc, title in pack.documents.items()]
+    for doc, ref in pack.documents.items():
+        out.append(f"| `{doc}` | {ref.label('en', doc)} | {ref.entry('en', doc)} | {docs[doc]} | {contrasted[doc]} |")
     for kind in KINDS:
         out += ["", f"## {_PLURAL[kind]}", ""]
         for rule in (r for r in pack.rules if r.kind == kind):
@@ -76,7 +80,10 @@ def rule_catalogue(pack: RulePack) -> str:
             ]
             if rule.recommends:
                 out.append(f"- **recommends:** {', '.join(rule.recommends)}")
-            out.append("- **sources:** " + "; ".join(str(s) for s in rule.sources))
+            out.append("- **sources:** " + "; ".join(f"{pack.cite(s).en} (`{s}`)" for s in rule.sources))
+            for c in rule.contrasts:
+                cited = "; ".join(f"{pack.cite(s).en} (`{s}`)" for s in c.sources)
+                out.append(f"- **contrasting view:** {c.statement.en} — {cited}")
             if rule.note:
                 out.append(f"- **note:** {rule.note}")
             out.append("")

@@ -23,7 +23,9 @@ from ._profile_io import load_profile
 from .assessment import assess
 from .catalogue import rule_catalogue
 from .errors import RulePackError, did_you_mean
-from .profile import Profile
+from .examples import example_names, example_text
+from .i18n import t
+from .profile import profile_json_schema
 from .render import FORMATS, render, rule_detail, rules_table
 from .rulepack import KINDS, PRIORITIES
 
@@ -68,12 +70,33 @@ class LazyGroup(click.Group):
         "init": ".cli_tools:init_cmd",
     },
 )
-@click.version_option(__version__, prog_name="advisor")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: _print_version(ctx, value),
+    help="Show the version and the inference engine, and exit.",
+)
 def main() -> None:
     """Assess how ready a Norwegian municipality is for co-creation, and what to do next."""
+    from . import engines
+
+    # The one-time notice that durable-rules is missing, in the language of the locale.
+    engines.set_notice(lambda: engines._warn(resolve_language(None)))
 
 
-@main.command()
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """``advisor --version``: the version, and which engine runs (and why, if not durable-rules)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .engines import describe
+
+    click.echo(f"advisor, version {__version__}; {describe(resolve_language(None))}")
+    ctx.exit()
+
+
+@main.command("assess")
 @click.argument("profile", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @lang_option
@@ -96,10 +119,7 @@ def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[s
             sys.exit(EXIT_FINDINGS)
 
 
-assess_cmd.name = "assess"
-
-
-@main.group(cls=LazyGroup, lazy={"test": ".cli_research:rules_test", "check": ".cli_research:rules_check"})
+@main.group("rules", cls=LazyGroup, lazy={"test": ".cli_research:rules_test", "check": ".cli_research:rules_check"})
 def rules() -> None:
     """Inspect a rule pack."""
 
@@ -140,10 +160,29 @@ def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
     click.echo(rule_catalogue(load_pack(rules_paths)), nl=False)
 
 
-@main.command()
+@main.command("schema")
 def schema() -> None:
     """Print the JSON Schema of a municipality profile."""
-    click.echo(json.dumps(Profile.model_json_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command("example")
+@click.argument(
+    "name",
+    required=False,
+    shell_complete=lambda ctx, param, incomplete: [n for n in example_names() if n.startswith(incomplete)],
+)
+@lang_option
+@_handle_errors
+def example_cmd(name: Optional[str], lang: Optional[str]) -> None:
+    """Print the shipped example profile NAME (to start from: advisor example levanger > levanger.yaml);
+    without NAME, list the examples."""
+    if name is None:
+        click.echo(t(resolve_language(lang), "example_list"))
+        for item in example_names():
+            click.echo(f"  {item}")
+        return
+    click.echo(example_text(name), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

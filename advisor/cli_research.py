@@ -22,7 +22,7 @@ from ._cli_common import handle_errors as _handle_errors
 from .errors import InputError
 from .i18n import LANGUAGES, resolve_language, t
 from .packcheck import check_pack, run_pack_tests
-from .research import ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, Sensitivity, batch, compare, iter_sample_profiles, sample, sensitivity
+from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, Sensitivity, batch, compare, iter_sample_profiles, sample, sensitivity
 
 __all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "sensitivity_cmd", "rules_test", "rules_check", "rules_multi_option"]
 
@@ -37,15 +37,15 @@ rules_multi_option = click.option(
     help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
 )
 _lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
-_engine_option = click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True, help="Inference engine: durable-rules, the plain-Python reference, or columnar (polars, for large studies; needs advisor[columnar]).")
-_test_engine_option = click.option("--engine", type=click.Choice(("durable", "python")), default="durable", show_default=True, help="Inference engine: durable-rules, or the plain-Python reference.")
+_engine_option = click.option("--engine", type=click.Choice(BATCH_ENGINES), default=None, help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.")
+_test_engine_option = click.option("--engine", type=click.Choice(ENGINES), default=None, help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).")
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
 _dask_option = click.option(
     "--dask",
     "dask_address",
     default=None,
     metavar="ADDRESS",
-    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs advisor[distributed].",
+    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs samskaping-advisor[distributed].",
 )
 
 
@@ -91,7 +91,7 @@ class _DaskClient:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'advisor[distributed]'") from None
+            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'samskaping-advisor[distributed]'") from None
         if self.address == "local":
             self.cluster = LocalCluster(dashboard_address=None)
             self.client = Client(self.cluster)
@@ -166,7 +166,7 @@ def batch_cmd(
     rules_paths: tuple[str, ...],
     output: str,
     fmt: Optional[str],
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
     dask_address: Optional[str],
     strict: bool,
@@ -287,7 +287,7 @@ def compare_cmd(
     fmt: str,
     output: Optional[str],
     all_rules: bool,
-    engine: str,
+    engine: Optional[str],
     workers: Optional[int],
     dask_address: Optional[str],
     lang: Optional[str],
@@ -385,7 +385,7 @@ def sensitivity_cmd(profiles: tuple[str, ...], rules_path: Optional[str], count:
 @_test_engine_option
 @_lang_option
 @_handle_errors
-def rules_test(packs: tuple[str, ...], inherited: bool, engine: str, lang: Optional[str]) -> None:
+def rules_test(packs: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]) -> None:
     """Run the test cases of a rule pack (default: the shipped one). Exit code 3 if one fails.
 
     Several PACKS are stacked into one, each applied on top of the ones before.

@@ -31,7 +31,6 @@ import functools
 import io
 import json
 import operator
-import os
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
@@ -42,7 +41,7 @@ from ._schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, profile_f
 from .conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
 from ._profile_io import load_profile, load_profile_line
 from .errors import InputError, ProfileError
-from .profile import Arena, Profile
+from .profile import Profile
 from .rulepack import KINDS, PRIORITIES, RulePack
 
 try:  # the optional extra advisor[columnar]
@@ -112,7 +111,7 @@ def _dtype(annotation: Any) -> Any:
     raise TypeError(f"profile field type {annotation!r} has no column type")  # pragma: no cover
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def profile_schema() -> "pl.Schema":
     """The columns of a frame of profiles: one per section, typed as the profile model."""
     require()
@@ -181,7 +180,8 @@ def _compare(node: Compare, column: "pl.Expr") -> "pl.Expr":
     if node.op in ("in", "not_in"):
         hit = column.is_in([_code(spec, v) for v in node.value])
         return pl.when(column.is_not_null()).then(hit if node.op == "in" else ~hit)
-    return _OPS[node.op](column, pl.lit(_code(spec, node.value)))
+    result: pl.Expr = _OPS[node.op](column, pl.lit(_code(spec, node.value)))
+    return result
 
 
 def _any_arena(inner: "pl.Expr") -> "pl.Expr":
@@ -331,10 +331,10 @@ def _fits(found: Any, wanted: Any) -> bool:
     if isinstance(wanted, pl.List):
         return isinstance(found, pl.List) and _fits(found.inner, wanted.inner)
     if isinstance(wanted, pl.Enum):
-        return found == pl.String
+        return bool(found == pl.String)
     if wanted == pl.Float64:
         return found in (pl.Float64, pl.Int64)
-    return found == wanted
+    return bool(found == wanted)
 
 
 def _bound_checks(model: type[BaseModel], base: Optional["pl.Expr"], prefix: list[str]) -> list["pl.Expr"]:
@@ -363,7 +363,7 @@ def _bound_checks(model: type[BaseModel], base: Optional["pl.Expr"], prefix: lis
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _violations() -> "pl.Expr":
     checks = _bound_checks(Profile, None, [])
     return pl.any_horizontal(checks).fill_null(False).any()
@@ -420,7 +420,7 @@ def _slow_chunk(items: Sequence[tuple[str, Callable[[], Profile]]]) -> tuple[lis
 def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
     """The profiles of a JSON Lines file, ``rows`` lines at a time."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - read in the `with` below; opening errors reported here
     except FileNotFoundError:
         raise ProfileError("profile file not found", file=path, hint="check the path") from None
     except OSError as exc:

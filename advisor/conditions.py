@@ -11,6 +11,7 @@ known conclusions: a finding either fired or it did not.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
@@ -141,15 +142,53 @@ def _check_value(spec: FieldSpec, value: Any, loc: Sequence[PathPart]) -> Any:
         return value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _err(f"{spec.path} is a whole number, not {value!r}", loc, "write a number such as 3")
+            raise _err(f"{spec.path} is a whole number, not {_short(value)}", loc, "write a number such as 3")
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise _err(f"{spec.path}: {_short(value)} is beyond the 64-bit range the engine compares", loc, "write a smaller number")
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _err(f"{spec.path} is a number, not {value!r}", loc, "write a number such as 0.5")
-        return float(value)
+            raise _err(f"{spec.path} is a number, not {_short(value)}", loc, _number_hint(value, "write a number such as 0.5"))
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise _err(f"{spec.path}: {_short(value)} is not a finite number", loc, "write a finite number such as 0.5")
+        return number
     if not isinstance(value, str):
         raise _err(f"{spec.path} is text, not {value!r}", loc, "quote the value")
     return value
+
+
+#: Integers durable-rules reads faithfully (``atoll``: 64 bits; see :mod:`advisor._limits`).
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _short(value: Any) -> str:
+    """A number as written, cut to a readable length (a pack may hold thousands of digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"a {len(str(abs(value)))}-digit number" if abs(value) < 10**4000 else "a number of more than 4,000 digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number_hint(value: Any, fallback: str) -> str:
+    """YAML 1.1 reads ``1e16`` and ``1.0e16`` as text (a float needs a dot, an exponent a sign):
+    say how to write the number."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return fallback
+        mantissa, _, exponent = value.strip().lower().partition("e")
+        if math.isfinite(number) and exponent:
+            if "." not in mantissa:
+                mantissa += ".0"
+            if exponent[0] not in "+-":
+                exponent = "+" + exponent
+            return f"YAML reads {value} as text; write {mantissa}e{exponent}"
+    return fallback
 
 
 def _parse_compare(raw: Mapping[str, Any], loc: tuple[PathPart, ...], in_arena: bool) -> Compare:
@@ -406,7 +445,10 @@ class Term:
     findings: tuple[FindingRef, ...] = ()
 
     def __add__(self, other: "Term") -> "Term":
-        return Term(self.compares + other.compares, self.arenas + other.arenas, self.findings + other.findings)
+        # A finding tested twice is tested once: durable-rules matches each fact to one pattern
+        # only, so a second pattern for the same finding would never match.
+        findings = self.findings + tuple(f for f in other.findings if f not in self.findings)
+        return Term(self.compares + other.compares, self.arenas + other.arenas, findings)
 
 
 def _nnf(node: Condition, negate: bool = False) -> Condition:

@@ -185,7 +185,7 @@ def diff(
     new: Profile,
     pack: Optional[RulePack] = None,
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
     old_label: Optional[str] = None,
     new_label: Optional[str] = None,
 ) -> Diff:

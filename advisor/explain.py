@@ -15,13 +15,13 @@ from typing import Any, Callable, Literal, Mapping, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from .assessment import arena_label, assess, rule_states
+from .assessment import ContrastingView, arena_label, assess, contrasting_views, rule_states
 from .conditions import AllOf, AnyOf, Compare, Condition, FindingRef, Not, describe, describe_value, evaluate
 from .errors import RulePackError, did_you_mean
 from .facts import Facts, profile_facts
 from .i18n import LANGUAGES, OP_WORDS, t
 from .profile import Profile
-from .rulepack import RulePack, Text
+from .rulepack import RulePack, Source, Text
 
 __all__ = ["Node", "Explanation", "explain", "render_explanation", "find_rule", "describe_value", "OP_WORDS"]
 
@@ -87,6 +87,12 @@ class Explanation(_Model):
     """Every unknown fact the condition tests (deciding or not)."""
     findings: dict[str, bool] = {}
     """Each earlier finding the condition tests, and whether it fired."""
+    sources: tuple[str, ...] = ()
+    """The rule's citations as written in the pack, with file and line range (for researchers)."""
+    citations: tuple[Text, ...] = ()
+    """The same citations as readers see them (``Lundgren (2023) §5.1.5``), one per source."""
+    contrasts: tuple[ContrastingView, ...] = ()
+    """Passages of other documents that disagree with the rule."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,7 +230,7 @@ def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: str = "durable") -> Explanation:
+def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[str] = None) -> Explanation:
     """Explain why ``rule_id`` of ``pack`` fired or did not fire for ``profile``.
 
     Raises :class:`~advisor.errors.RulePackError` (with a did-you-mean) for an unknown rule id.
@@ -257,6 +263,9 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: str = "du
         deciding_unknown=_dedupe(_unknown_paths(tree, True)),
         unknown=_dedupe(_unknown_paths(tree, False)),
         findings=_findings(tree),
+        sources=pack.citations[rid],
+        citations=tuple(pack.cite(s) for s in rule.sources),
+        contrasts=contrasting_views(pack, rule),
     )
 
 
@@ -346,4 +355,13 @@ def render_explanation(expl: Explanation, lang: str = "en") -> str:
         out += ["", t(lang, "explain.findings")]
         for rid, did in expl.findings.items():
             out.append(f"  - {rid}: {t(lang, 'explain.fired' if did else 'explain.not_fired')}")
+    if expl.sources:
+        out += ["", t(lang, "sources") + ":"]
+        out += [f"  - {c.get(lang)}  [{Source.parse(s).detail(lang)}]" for c, s in zip(expl.citations, expl.sources)]
+    if expl.contrasts:
+        out += ["", t(lang, "contrasts") + ":"]
+        for view in expl.contrasts:
+            cited = "; ".join(c.get(lang) for c in view.citations)
+            out.append(f"  - {view.statement.get(lang)} ({cited})")
+            out += [f"    [{Source.parse(s).detail(lang)}]" for s in view.sources]
     return "\n".join(out) + "\n"

@@ -28,7 +28,7 @@ from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_field
 from .errors import InputError, ProfileError
 from .facts import profile_facts
 from .i18n import t
-from .profile import Profile
+from .profile import SCHEMA_URL, Profile
 from .questions import ARENAS_QUESTION, QUESTIONS, SECTIONS, value_label
 from .whatif import parse_value
 
@@ -343,7 +343,9 @@ def profile_yaml(profile: Profile, lang: str = "en") -> str:
     filled in later; a section with nothing known reads as null (unknown).
     """
     data = profile.model_dump(mode="python", exclude_none=True)
-    out = _comment(t(lang, "init.yaml_head"), "") + _comment(t(lang, "init.yaml_unknown"), "")
+    # The first line lets editors with the YAML language server validate and complete the file.
+    out = [f"# yaml-language-server: $schema={SCHEMA_URL}"]
+    out += _comment(t(lang, "init.yaml_head"), "") + _comment(t(lang, "init.yaml_unknown"), "")
     for section, specs in sections().items():
         title = SECTIONS[section].get(lang) if section in SECTIONS else section
         out += ["", f"# --- {title} ---", f"{section}:"]

@@ -407,7 +407,7 @@ class TestReport:
         return self.failed == 0
 
 
-def run_pack_tests(paths: PackPaths = None, *, engine: str = "durable", inherited: bool = False) -> TestReport:
+def run_pack_tests(paths: PackPaths = None, *, engine: Optional[str] = None, inherited: bool = False) -> TestReport:
     """Load the pack at ``paths`` and run its test cases (with ``inherited``, its bases' too).
 
     Raises :class:`RulePackError` if the pack (or a test case) is invalid.

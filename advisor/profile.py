@@ -11,7 +11,7 @@ every field and the passage of the source documents it comes from.
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +36,8 @@ __all__ = [
     "Arena",
     "Profile",
     "ORDINAL_SCALES",
+    "SCHEMA_URL",
+    "profile_json_schema",
 ]
 
 #: A graded level. Ordinal: none < low < medium < high.
@@ -407,3 +409,15 @@ class Profile(_Section):
     arenas: Optional[list[Arena]] = Field(
         None, max_length=500, description="Co-creation arenas. Leave out if unknown; [] means none."
     )
+
+
+#: The ``$id`` of the profile's JSON Schema: where a release publishes ``advisor schema``, and
+#: what the ``yaml-language-server`` comment of profiles written by ``advisor init`` points to.
+SCHEMA_URL = "https://samskaping-advisor.github.io/schema/profile.schema.json"
+#: The JSON Schema dialect pydantic generates.
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def profile_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a profile, with ``$schema`` and ``$id`` first."""
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_URL, **Profile.model_json_schema()}

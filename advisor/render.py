@@ -11,11 +11,11 @@ from typing import Any, Iterable
 import yaml
 from tabulate import tabulate
 
-from .assessment import Assessment, Finding, Manifest
+from .assessment import Assessment, ContrastingView, Finding, Manifest
 from .i18n import t
-from .rulepack import Rule, RulePack
+from .rulepack import Rule, RulePack, Text
 
-__all__ = ["manifest_line", "to_json", "to_table", "to_markdown", "FORMATS", "render", "rules_table", "rule_detail"]
+__all__ = ["citation_text", "contrast_lines", "manifest_line", "to_json", "to_table", "to_markdown", "FORMATS", "render", "rules_table", "rule_detail"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -33,6 +33,16 @@ def _facts(lang: str, finding: Finding) -> str:
     if finding.because:
         parts.append(f"{t(lang, 'because').lower()}: {', '.join(finding.because)}")
     return "; ".join(parts)
+
+
+def citation_text(lang: str, citations: Iterable[Text]) -> str:
+    """Citations as readers see them (one per document), joined: ``Lundgren (2023) §6, §5.1.5; Stene (2019) §4.2``."""
+    return "; ".join(c.get(lang) for c in citations)
+
+
+def contrast_lines(lang: str, contrasts: Iterable[ContrastingView]) -> list[str]:
+    """One line per contrasting view: the other side's statement and its citations."""
+    return [f"{c.statement.get(lang)} ({citation_text(lang, c.citations)})" for c in contrasts]
 
 
 def to_json(result: Assessment) -> str:
@@ -99,6 +109,12 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     else:
         out.append(t(lang, "none"))
     out.append("")
+    contrasted = [f for f in result.findings if f.contrasts]
+    if contrasted:
+        heading = t(lang, "contrasts")
+        out += [heading, "-" * len(heading), t(lang, "contrast_intro")]
+        out += [f"{f.rule_id}: {text}" for f in contrasted for text in contrast_lines(lang, f.contrasts)]
+        out.append("")
     questions = t(lang, "questions")
     out += [questions, "-" * len(questions)]
     if result.questions:
@@ -125,7 +141,8 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + "; ".join(f.sources))
+    lines.append(f"- **{t(lang, 'sources')}:** " + citation_text(lang, f.citations))
+    lines += [f"- **{t(lang, 'contrast')}:** {text}" for text in contrast_lines(lang, f.contrasts)]
     lines.append("")
     return lines
 
@@ -216,7 +233,12 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
     if linked:
         lines.append(f"{t(lang, 'recommended_by')}: {', '.join(linked)}")
     lines.append(f"{t(lang, 'sources')}:")
-    lines += [f"  - {s}" for s in rule.sources]
+    lines += [f"  - {pack.cite(s).get(lang)}  [{s.detail(lang)}]" for s in rule.sources]
+    if rule.contrasts:
+        lines.append(f"{t(lang, 'contrasts')}:")
+        for c in rule.contrasts:
+            lines.append(f"  - {c.statement.get(lang)}")
+            lines += [f"    {pack.cite(s).get(lang)}  [{s.detail(lang)}]" for s in c.sources]
     if rule.note:
         lines.append(f"{t(lang, 'note')}: {rule.note}")
     return "\n".join(lines) + "\n"

@@ -31,8 +31,8 @@ from .errors import InputError, ProfileError
 from .facts import Facts, profile_facts
 from .i18n import LANGUAGES, t
 from .profile import Profile
-from .render import manifest_line
-from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, RulePack, Source, load_rules
+from .render import citation_text, contrast_lines, manifest_line
+from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text, load_rules
 
 __all__ = [
     "Informant",
@@ -87,6 +87,15 @@ class InformantFinding(_Model):
     informant: str
     status: Status
     finding: Optional[Finding] = None
+
+
+class ReportReference(_Model):
+    """One document of the reference list."""
+
+    file: str
+    """The document's file name, as the JSON output's sources cite it."""
+    entry: Text
+    """The reference as readers see it: ``Lundgren, Patrik (2023). Title. MBA thesis, Nord universitet.``"""
 
 
 class ReportFinding(RuleSummary):
@@ -194,8 +203,8 @@ class Report(_Model):
     """Recommendations in plan order: phase, then priority."""
     questions: tuple[ReportQuestion, ...]
     fact_differences: tuple[FactDifference, ...]
-    documents: tuple[tuple[str, str], ...]
-    """``(file, description)`` of every document a finding cites."""
+    references: tuple[ReportReference, ...]
+    """The reference list: every document a finding cites, as a source or as a contrast."""
     assessments: tuple[Assessment, ...]
     """Each informant's own assessment, in informant order."""
 
@@ -387,15 +396,18 @@ def _questions(labels: Sequence[str], results: Sequence[Assessment]) -> tuple[Re
     return tuple(out)
 
 
-def _documents(pack: RulePack, findings: Sequence[ReportFinding]) -> tuple[tuple[str, str], ...]:
+def _references(pack: RulePack, findings: Sequence[ReportFinding]) -> tuple[ReportReference, ...]:
     docs = set()
     for f in findings:
-        for source in f.sources:
-            try:
-                docs.add(Source.parse(source).doc)
-            except ValueError:  # pragma: no cover - sources are validated when the pack loads
-                continue
-    return tuple((doc, pack.documents.get(doc, "")) for doc in sorted(docs))
+        for rule_source in pack.by_id[f.rule_id].sources:
+            docs.add(rule_source.doc)
+        for contrast in pack.by_id[f.rule_id].contrasts:
+            docs.update(s.doc for s in contrast.sources)
+    out = []
+    for doc in docs:
+        ref = pack.documents.get(doc) or Reference.from_title(doc)
+        out.append(ReportReference(file=doc, entry=Text(**{lang: ref.entry(lang, doc) for lang in LANGUAGES})))
+    return tuple(sorted(out, key=lambda r: (r.entry.en.casefold(), r.file)))
 
 
 def build_report(
@@ -403,7 +415,7 @@ def build_report(
     pack: Optional[RulePack] = None,
     lang: str = "en",
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
 ) -> Report:
     """Assess every profile with ``pack`` (the shipped rule base by default) and combine them.
 
@@ -458,7 +470,7 @@ def build_report(
         plan=tuple(plan),
         questions=_questions(labels, results),
         fact_differences=_fact_differences(facts),
-        documents=_documents(rules, merged),
+        references=_references(rules, merged),
         assessments=tuple(results),
     )
 
@@ -664,7 +676,8 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + "; ".join(f.sources))
+    lines.append(f"- **{t(lang, 'sources')}:** " + citation_text(lang, f.citations))
+    lines += [f"- **{t(lang, 'contrast')}:** {text}" for text in contrast_lines(lang, f.contrasts)]
     return lines + [""]
 
 
@@ -791,8 +804,8 @@ def render_markdown(report: Report) -> str:
         out += _md_table(head, rows)
     else:
         out += [t(lang, "none"), ""]
-    out += [f"## {t(lang, 'report.documents')}", ""]
-    out += [f"- `{doc}`" + (f": {text}" if text else "") for doc, text in report.documents] or [t(lang, "none")]
+    out += [f"## {t(lang, 'references')}", ""]
+    out += [f"- {r.entry.get(lang)} ({t(lang, 'file')} `{r.file}`)" for r in report.references] or [t(lang, "none")]
     out += ["", "---", "", f"*{_manifest_line(report)}*", "", f"*{_profiles_line(report)}*", ""]
     return "\n".join(out)
 
@@ -991,7 +1004,9 @@ def _html_details(report: Report, f: ReportFinding, known: set[str]) -> str:
         rows.append((t(lang, "recommended"), _links(f.recommends, known)))
     if f.addresses:
         rows.append((t(lang, "addresses"), _links(f.addresses, known)))
-    rows.append((t(lang, "sources"), "<br>".join(_e(s) for s in f.sources)))
+    rows.append((t(lang, "sources"), "<br>".join(_e(c.get(lang)) for c in f.citations)))
+    if f.contrasts:
+        rows.append((t(lang, "contrast"), "<br>".join(_e(text) for text in contrast_lines(lang, f.contrasts))))
     return '<dl class="why">' + "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
@@ -1151,12 +1166,15 @@ def render_html(report: Report) -> str:
     else:
         out.append(f"<p>{_e(t(lang, 'none'))}</p>")
     out.append("</section>")
-    # documents
-    out.append(f'<section id="documents"><h2>{_e(t(lang, "report.documents"))}</h2>')
-    if report.documents:
+    # references
+    out.append(f'<section id="references"><h2>{_e(t(lang, "references"))}</h2>')
+    if report.references:
         out.append(
-            "<ul>"
-            + "".join(f"<li><code>{_e(doc)}</code>" + (f": {_e(text)}" if text else "") + "</li>" for doc, text in report.documents)
+            '<ul class="references">'
+            + "".join(
+                f"<li>{_e(r.entry.get(lang))} <small>({_e(t(lang, 'file'))} <code>{_e(r.file)}</code>)</small></li>"
+                for r in report.references
+            )
             + "</ul>"
         )
     else:

@@ -14,7 +14,7 @@ for use from a notebook::
     research.batch(research.iter_sample_profiles(100_000, seed=1), output="rows.jsonl", keep_rows=False)
 
 Batches run in parallel over the machine's cores (a process pool; each worker compiles each pack
-once), or on a Dask cluster (``client=``, the optional extra ``advisor[distributed]``). The output
+once), or on a Dask cluster (``client=``, the optional extra ``samskaping-advisor[distributed]``). The output
 does not depend on how the work was spread: rows come in the order of the profiles given, then of
 the packs given. A profile that fails validation is reported in ``manifest.skipped`` and left out.
 """
@@ -45,6 +45,7 @@ from ._documents import read_file
 from ._profile_io import load_profile, load_profile_line
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
 from .assessment import Manifest, _brief, _construct, _engine_label, _manifest_for, profile_hash
+from .engines import ENGINES, resolve_engine
 from .errors import EngineError, InputError, ProfileError, did_you_mean
 from .profile import Profile
 from .rulepack import RulePack
@@ -94,7 +95,8 @@ PackLike = Union[RulePack, str, "os.PathLike[str]", Sequence[Union[str, "os.Path
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".parquet")
 OUTPUT_FORMATS = ("jsonl", "csv")
-ENGINES = ("durable", "python", "columnar")
+#: The engines a batch or comparison runs on: the two of :mod:`advisor.engines` and the columnar one.
+BATCH_ENGINES = ENGINES + ("columnar",)
 
 
 class _Result(BaseModel):
@@ -105,7 +107,7 @@ class _Result(BaseModel):
 # inputs
 
 
-class _Line(tuple):  # type: ignore[type-arg]
+class _Line(tuple[str, int, bytes]):
     """One line of a JSON Lines file: ``(file, line number, bytes)``; parsed by the worker."""
 
     __slots__ = ()
@@ -117,7 +119,7 @@ class _Line(tuple):  # type: ignore[type-arg]
 def _jsonl_lines(path: str) -> Iterator[tuple[str, _Line]]:
     """``(file:line, line)`` for each line of a JSON Lines file that is not blank, read lazily."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - read in the `with` below; opening errors reported here
     except FileNotFoundError:
         raise ProfileError("profile file not found", file=path, hint="check the path") from None
     except OSError as exc:
@@ -348,7 +350,7 @@ class BatchResult(_Result):
 _WORKER: dict[str, Any] = {}
 _ASSESS_LOCK = threading.Lock()  # one assessment at a time per process: threads share the engine
 
-Task = tuple[int, Union[str, Profile]]
+Task = tuple[int, Union[str, Profile, _Line]]
 #: (index, [brief per pack] + [profile hash], or None; error kind and message, or None)
 Outcome = tuple[int, Optional[list[Any]], Optional[tuple[str, str]]]
 
@@ -480,13 +482,14 @@ class _BatchRun:
         self,
         profiles: Iterable[ProfileLike],
         packs: Union[None, PackLike, Sequence[PackLike]],
-        engine: str,
+        engine: Optional[str],
         workers: Optional[int],
         client: Any,
         progress: Optional[Callable[[int, Optional[int]], None]],
     ) -> None:
-        if engine not in ENGINES:
+        if engine is not None and engine not in BATCH_ENGINES:
             raise InputError(f"unknown engine {engine!r}", hint="use durable, python or columnar")
+        engine = resolve_engine(engine)
         self.packs = load_packs(packs)
         self.labels = pack_labels(self.packs)
         self.engine = engine
@@ -739,7 +742,7 @@ def batch(
     profiles: Iterable[ProfileLike],
     packs: Union[None, PackLike, Sequence[PackLike]] = None,
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
     workers: Optional[int] = None,
     client: Any = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
@@ -1001,7 +1004,7 @@ def compare(
     profiles: Iterable[ProfileLike],
     packs: Sequence[PackLike],
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
     workers: Optional[int] = None,
     client: Any = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
@@ -1383,9 +1386,10 @@ def sensitivity(
     columnar.require()
     import polars as pl
 
-    (loaded,) = load_packs(pack if pack is None or isinstance(pack, (RulePack, str, os.PathLike)) else [pack])  # type: ignore[list-item]
+    (loaded,) = load_packs(pack if pack is None or isinstance(pack, (RulePack, str, os.PathLike)) else [pack])
     compiled = columnar.columnar_pack(loaded)
-    frames, skipped = [], []
+    frames: list[Any] = []
+    skipped: list[SkippedProfile] = []
     sources = profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
     for chunk in columnar.read_chunks(sources):
         frames.append(chunk.frame)

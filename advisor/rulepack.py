@@ -13,11 +13,12 @@ import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Optional, Sequence, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ._documents import Document, read_file
+from ._limits import term_problems
 from .conditions import MAX_TERMS, AllOf, AnyOf, Compare, Condition, FindingRef, Term, describe, parse_condition, to_dnf, walk
 from .errors import RulePackError, did_you_mean
 
@@ -29,11 +30,14 @@ __all__ = [
     "Evidence",
     "Text",
     "Source",
+    "Reference",
+    "Contrast",
     "Rule",
     "PackInfo",
     "RulePack",
     "load_rules",
     "build_pack",
+    "parse_documents",
     "RuleEntry",
     "default_rules_path",
     "KINDS",
@@ -47,6 +51,7 @@ Factor = Literal["anchoring", "leadership", "implementation", "relations"]
 Phase = Literal["initiation", "design", "implementation", "evaluation"]
 Priority = Literal["low", "medium", "high", "critical"]
 Evidence = Literal["empirical", "theory", "practice"]
+DocumentKind = Literal["mba_thesis", "master_thesis", "phd_thesis", "article", "slides", "memo", "report", "book", "other"]
 
 KINDS: tuple[str, ...] = ("diagnosis", "pitfall", "recommendation")
 FACTORS: tuple[str, ...] = ("anchoring", "leadership", "implementation", "relations")
@@ -92,8 +97,120 @@ class Source(_Strict):
         lines = match["lines"].replace("–", "-") if match["lines"] else None
         return cls(doc=match["doc"], section=match["section"], lines=lines)
 
+    def detail(self, lang: str) -> str:
+        """The citation for researchers, in ``lang``: file, section and line range."""
+        from .i18n import t
+
+        if not self.lines:
+            return f"{self.doc} §{self.section}"
+        key = "bib.lines" if "-" in self.lines else "bib.line"
+        return f"{self.doc} §{self.section}, {t(lang, key, lines=self.lines.replace('-', '–'))}"
+
     def __str__(self) -> str:
-        return f"{self.doc} §{self.section}" + (f" (lines {self.lines})" if self.lines else "")
+        if not self.lines:
+            return f"{self.doc} §{self.section}"
+        return f"{self.doc} §{self.section} ({'lines' if '-' in self.lines else 'line'} {self.lines})"
+
+
+class Reference(_Strict):
+    """A document of the pack's bibliography: how findings cite it and how the reference list
+    names it. ``author`` is written surname first (``"Lundgren, Patrik"``); citations name the
+    surname and the year, or ``short`` for a document without a named author. A title in square
+    brackets is a description supplied where the document states no title. ``sections`` gives
+    readable names to sections cited by a name rather than a number (``advice`` → the heading)."""
+
+    title: str = Field(min_length=1)
+    author: Optional[str] = None
+    year: Optional[int] = None
+    kind: Optional[DocumentKind] = None
+    institution: Optional[str] = None
+    short: Optional[Text] = None
+    sections: dict[str, Text] = {}
+
+    @classmethod
+    def from_title(cls, title: str) -> "Reference":
+        """A document given only by its title (the older ``file: title`` form): it is cited by
+        its file name, as before."""
+        return cls(title=title)
+
+    def label(self, lang: str, file: str) -> str:
+        """How a citation names the document in ``lang``: ``Lundgren (2023)``."""
+        from .i18n import t
+
+        if self.author:
+            name = self.author.split(",")[0].strip()
+        elif self.short is not None:
+            name = self.short.get(lang)
+        else:
+            return file
+        year = str(self.year) if self.year is not None else t(lang, "bib.no_year")
+        return f"{name} ({year})"
+
+    def cite(self, source: "Source", lang: str) -> str:
+        """``source`` as a reader can follow it: ``Lundgren (2023) §5.1.5``; no line range."""
+        section = self.sections.get(source.section)
+        label = self.label(lang, source.doc)
+        return f"{label}, {section.get(lang)}" if section is not None else f"{label} §{source.section}"
+
+    def cite_many(self, sources: Sequence["Source"], lang: str) -> str:
+        """Several sections of this document in one citation: ``Lundgren (2023) §6, §5.1.5``."""
+        label = self.label(lang, sources[0].doc)
+        parts = [
+            self.sections[s.section].get(lang) if s.section in self.sections else f"§{s.section}" for s in sources
+        ]
+        numbered = all(s.section not in self.sections for s in sources)
+        return f"{label} {', '.join(parts)}" if numbered else f"{label}, {'; '.join(parts)}"
+
+    def entry(self, lang: str, file: str) -> str:
+        """The document in a reference list: ``Author (year). Title. Kind, institution.``"""
+        from .i18n import t
+
+        head = self.author or (self.short.get(lang) if self.short is not None else file)
+        year = str(self.year) if self.year is not None else t(lang, "bib.no_year")
+        out = f"{head} ({year}). {self.title}"
+        if not out.endswith(("?", "!", ".")):
+            out += "."
+        where = [t(lang, "bib.kind." + self.kind)] if self.kind else []
+        where += [self.institution] if self.institution else []
+        if where:
+            text = ", ".join(where)
+            out += f" {text[0].upper()}{text[1:]}."
+        return out
+
+
+class Contrast(_Strict):
+    """Where another passage disagrees with a rule: the other side's statement and its citation.
+    Shown as a contrasting view beside the finding, never as a source that supports it."""
+
+    statement: Text
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _parse_sources(cls, value: Any) -> Any:
+        return _parse_source_list(value)
+
+
+def _parse_source_list(value: Any) -> Any:
+    if isinstance(value, list):
+        return [Source.parse(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _overlaps(a: "Source", b: "Source") -> bool:
+    """Whether two citations point at the same passage (same document and section, and line
+    ranges that overlap, or a range missing on either side)."""
+    if a.doc != b.doc or a.section != b.section:
+        return False
+    if a.lines is None or b.lines is None:
+        return True
+
+    def span(lines: str) -> tuple[int, int]:
+        lo, _, hi = lines.partition("-")
+        return int(lo), int(hi or lo)
+
+    (a_lo, a_hi), (b_lo, b_hi) = span(a.lines), span(b.lines)
+    return a_lo <= b_hi and b_lo <= a_hi
 
 
 class Rule(_Strict):
@@ -110,6 +227,7 @@ class Rule(_Strict):
     when: Optional[dict[str, Any]] = None
     recommends: tuple[str, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
+    contrasts: tuple[Contrast, ...] = ()
     note: Optional[str] = None
 
     _condition: Optional[Condition] = PrivateAttr(default=None)
@@ -117,9 +235,7 @@ class Rule(_Strict):
     @field_validator("sources", mode="before")
     @classmethod
     def _parse_sources(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [Source.parse(v) if isinstance(v, str) else v for v in value]
-        return value
+        return _parse_source_list(value)
 
     @property
     def condition(self) -> Optional[Condition]:
@@ -143,7 +259,7 @@ class RulePack(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     info: PackInfo
-    documents: dict[str, str]
+    documents: dict[str, Reference]
     rules: tuple[Rule, ...]
     origin: str = Field(default="", exclude=True, description="Where the pack was read from.")
 
@@ -203,6 +319,29 @@ class RulePack(BaseModel):
         """Each rule's sources as the text users see."""
         return {rule.id: tuple(str(s) for s in rule.sources) for rule in self.rules}
 
+    def cite(self, source: Source) -> Text:
+        """``source`` as readers see it, in both languages (``Lundgren (2023) §5.1.5``)."""
+        ref = self.documents.get(source.doc) or Reference.from_title(source.doc)
+        return Text(en=ref.cite(source, "en"), nb=ref.cite(source, "nb"))
+
+    def cite_all(self, sources: Sequence[Source]) -> tuple[Text, ...]:
+        """``sources`` as readers see them, one text per document in order of first citation,
+        each section once: ``Lundgren (2023) §6, §5.1.5``, ``Kobro (n.d.), slide «Tykk samskaping»``."""
+        groups: dict[str, tuple[Reference, list[Source]]] = {}
+        for source in sources:
+            ref = self.documents.get(source.doc) or Reference.from_title(source.doc)
+            listed = groups.setdefault(source.doc, (ref, []))[1]
+            if all(s.section != source.section for s in listed):
+                listed.append(source)
+        return tuple(
+            Text(**{lang: ref.cite_many(listed, lang) for lang in ("en", "nb")}) for ref, listed in groups.values()
+        )
+
+    @cached_property
+    def readable_citations(self) -> dict[str, tuple[Text, ...]]:
+        """Each rule's sources as readers see them, one text per document, in both languages."""
+        return {rule.id: self.cite_all(rule.sources) for rule in self.rules}
+
     @cached_property
     def stages(self) -> tuple[tuple[Rule, ...], ...]:
         """The rules of each stage: diagnoses, pitfalls, recommendations."""
@@ -242,7 +381,7 @@ def _fail(doc: Document, message: str, path: Sequence[Union[str, int]], hint: Op
     return RulePackError(message, file=doc.file, path=tuple(path), line=doc.line_of(tuple(path)), hint=hint)
 
 
-def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, int], ...]) -> RulePackError:
+def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, int], ...], model: Any = None) -> RulePackError:
     error = exc.errors()[0]
     loc = base + tuple(error["loc"])
     more = len(exc.errors()) - 1
@@ -250,7 +389,7 @@ def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, i
     hint = None
     if error["type"] == "extra_forbidden":
         message = f"unknown key {loc[-1]!r}"
-        model_fields = _fields_at(error["loc"][:-1])
+        model_fields = _fields_at(error["loc"][:-1], model if model is not None else Rule)
         match = did_you_mean(str(loc[-1]), model_fields)
         hint = f"did you mean {match!r}?" if match else ("allowed: " + ", ".join(model_fields) if model_fields else None)
     elif error["type"] == "missing":
@@ -268,8 +407,7 @@ def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, i
     return _fail(doc, message, loc, hint)
 
 
-def _fields_at(loc: Sequence[Union[str, int]]) -> list[str]:
-    model: Any = Rule
+def _fields_at(loc: Sequence[Union[str, int]], model: Any) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
@@ -326,9 +464,7 @@ def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
         info = PackInfo.model_validate(head.data.get("pack"))
     except ValidationError as exc:
         raise _from_pydantic(head, exc, ("pack",)) from None
-    documents = head.data.get("documents") or {}
-    if not isinstance(documents, dict) or not all(isinstance(v, str) for v in documents.values()):
-        raise _fail(head, "`documents` maps each cited file name to its title", ("documents",))
+    documents = parse_documents(head, head.data.get("documents"))
 
     entries: list[RuleEntry] = []
     for doc in docs:
@@ -346,13 +482,39 @@ def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
     return build_pack(info, documents, entries, origin=str(where))
 
 
+def parse_documents(doc: Document, raw: Any) -> dict[str, Reference]:
+    """The pack's ``documents`` (its bibliography), validated: each cited file name maps to a
+    reference (``author``, ``year``, ``title``, ``kind``, ``institution``, ``short``,
+    ``sections``), or to a title alone."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail(doc, "`documents` maps each cited file name to its reference", ("documents",), "see docs/RULE-FORMAT.md")
+    out: dict[str, Reference] = {}
+    for name, value in raw.items():
+        where = ("documents", name)
+        if isinstance(value, str) and value.strip():
+            out[str(name)] = Reference.from_title(value)
+            continue
+        if not isinstance(value, dict):
+            raise _fail(doc, f"document {name!r} needs a reference (author, year, title, kind, institution) or a title", where, "see docs/RULE-FORMAT.md")
+        try:
+            ref = Reference.model_validate(value)
+        except ValidationError as exc:
+            raise _from_pydantic(doc, exc, where, Reference) from None
+        if ref.author is None and ref.short is None:
+            raise _fail(doc, f"document {name!r} has no author and no `short` name to cite it by", where, "add `author: \"Surname, Given\"` or `short: {en: ..., nb: ...}`")
+        out[str(name)] = ref
+    return out
+
+
 #: One rule as written: the document it is in, its path there (such as ``("rules", 3)``) and its data.
 RuleEntry = tuple[Document, tuple[Union[str, int], ...], Any]
 
 
 def build_pack(
     info: PackInfo,
-    documents: dict[str, str],
+    documents: "Mapping[str, Union[str, Reference]]",
     entries: Sequence[RuleEntry],
     origin: str = "",
     errors: Optional[list[RulePackError]] = None,
@@ -369,6 +531,9 @@ def build_pack(
         if errors is None:
             raise exc
         errors.append(exc)
+
+    # a document given by its title alone, as :func:`parse_documents` reads it
+    documents = {name: Reference.from_title(ref) if isinstance(ref, str) else ref for name, ref in documents.items()}
 
     rules: list[Rule] = []
     where_defined: dict[str, tuple[Document, tuple[Union[str, int], ...]]] = {}
@@ -396,6 +561,14 @@ def build_pack(
             if source.doc not in documents:
                 match = did_you_mean(source.doc, documents)
                 report(fail_at(rule.id, f"cites {source.doc!r}, which the pack's `documents` does not list", ("sources", i), f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml"))
+        for i, contrast in enumerate(rule.contrasts):
+            for j, source in enumerate(contrast.sources):
+                if source.doc not in documents:
+                    match = did_you_mean(source.doc, documents)
+                    report(fail_at(rule.id, f"cites {source.doc!r}, which the pack's `documents` does not list", ("contrasts", i, "sources", j), f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml"))
+                same = next((s for s in rule.sources if _overlaps(s, source)), None)
+                if same is not None:
+                    report(fail_at(rule.id, f"cites {same} as a source and {source} as a contrast", ("contrasts", i, "sources", j), "a passage that disagrees with the rule is not one of its sources: remove it from `sources`"))
         for i, target in enumerate(rule.recommends):
             if target not in by_id:
                 match = did_you_mean(target, by_id)
@@ -429,7 +602,12 @@ def build_pack(
         if rule.kind != "recommendation" and rule.condition is None:
             report(fail_at(rule.id, f"a {rule.kind} needs a `when` condition", ("id",), "add `when:`"))
         try:
-            to_dnf(pack.effective_conditions[rule.id])
+            terms = to_dnf(pack.effective_conditions[rule.id])
         except OverflowError:
             report(fail_at(rule.id, f"condition expands to more than {MAX_TERMS} alternatives", ("when",), "split the rule"))
+            continue
+        for index, term in enumerate(terms):  # what durable-rules cannot run however it is compiled
+            for why, hint in term_problems(term):
+                which = f"alternative {index + 1} of {len(terms)} of the condition" if len(terms) > 1 else "the condition"
+                report(fail_at(rule.id, f"{which} {why}", ("when",) if rule.condition is not None else ("id",), hint))
     return pack

@@ -41,7 +41,7 @@ from . import _profile_io
 from ._documents import Document
 from .errors import InputError, PathPart, ProfileError, RulePackError, did_you_mean
 from .profile import Profile
-from .rulepack import PackInfo, Rule, RulePack, _fail, _from_pydantic, _read_pack_files, build_pack, default_rules_path
+from .rulepack import PackInfo, Reference, Rule, RulePack, _fail, _from_pydantic, _read_pack_files, build_pack, default_rules_path, parse_documents
 
 __all__ = ["PackTest", "Variant", "load_variant", "resolve_variant", "PackPaths", "DEFAULT_PACK", "VARIANT_KEYS"]
 
@@ -160,7 +160,7 @@ class Resolved:
     """The packs read so far, merged: what :func:`build_pack` and the test parser need."""
 
     info: Optional[PackInfo]
-    documents: dict[str, str]
+    documents: dict[str, Reference]
     entries: list[Entry]
     own_tests: list[RawTest] = field(default_factory=list)
     inherited_tests: list[RawTest] = field(default_factory=list)
@@ -300,9 +300,10 @@ def _resolve(
         info = PackInfo.model_validate(raw_info)
     except ValidationError as exc:
         problems.add(_from_pydantic(head, exc, ("pack",)))
-    own_documents = data.get("documents") or {}
-    if not isinstance(own_documents, dict) or not all(isinstance(v, str) for v in own_documents.values()):
-        problems.add(_fail(head, "`documents` maps each cited file name to its title", ("documents",)))
+    try:
+        own_documents = parse_documents(head, data.get("documents"))
+    except RulePackError as exc:
+        problems.add(exc)
         own_documents = {}
     documents = dict(base.documents) if base else {}
     documents.update(own_documents)

@@ -308,7 +308,7 @@ def whatif(
     changes: Sequence[Union[str, Change]],
     pack: Optional[RulePack] = None,
     *,
-    engine: str = "durable",
+    engine: Optional[str] = None,
 ) -> WhatIf:
     """Assess ``profile`` before and after ``changes`` (``PATH=VALUE`` strings or :class:`Change`)."""
     parsed = tuple(_as_change(c) for c in changes)

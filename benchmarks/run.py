@@ -1,4 +1,4 @@
-"""Benchmarks of advisor: run `python benchmarks/run.py` (after `pip install .`).
+"""Benchmarks of advisor: run `python benchmarks/run.py` (after `pip install ".[durable]"`).
 
 Measures, in one run, on synthetic profiles (advisor.research.sample_profiles) against the full
 shipped rule base:

@@ -73,11 +73,32 @@ def test_schema_is_json_schema_of_the_profile():
     schema = json.loads(result.stdout)
     assert result.exit_code == 0
     assert set(schema["properties"]) >= {"context", "plan", "leadership", "arenas"}
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].startswith("https://") and schema["$id"].endswith(".json")
+    assert list(schema)[:2] == ["$schema", "$id"]
 
 
-def test_version():
+def test_version_names_the_engine():
+    from advisor.engines import default_engine, engine_label
+
     result = run("--version")
-    assert result.stdout == f"advisor, version {__version__}\n"
+    name, version = engine_label(default_engine())
+    assert result.stdout.startswith(f"advisor, version {__version__}; engine: {name} {version}")
+    assert result.stdout.count("\n") == 1
+
+
+def test_every_command_is_registered_under_its_own_name():
+    """Names are given explicitly, not derived from function names (click 8.1 made `assess_cmd`
+    into `assess-cmd`)."""
+    from click import Context
+
+    ctx = Context(main)
+    names = main.list_commands(ctx)
+    assert {"assess", "rules", "schema", "example", "report", "init", "next-steps"} <= set(names)
+    for name in names:
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name, name
+        assert not name.endswith(("-cmd", "_cmd")), name
 
 
 def test_malformed_profile_exit_2_one_line(tmp_path):

@@ -239,8 +239,8 @@ def test_a_failing_action_becomes_an_engine_error_and_the_engine_recovers(chain_
         def __getitem__(self, key):
             raise RuntimeError("boom")
 
-    backend = _engine.backend_for(chain_pack)
-    monkeypatch.setattr(backend, "_firings", Boom(backend._firings))  # the action's bookkeeping fails
+    ruleset = _engine.backend_for(chain_pack)._rulesets[0]
+    monkeypatch.setattr(ruleset, "firings", Boom(ruleset.firings))  # the action's bookkeeping fails
     with pytest.raises(advisor.EngineError, match="DIAG-001: RuntimeError: boom"):
         advisor.assess(profile, chain_pack)
     monkeypatch.undo()
@@ -307,3 +307,29 @@ def test_results_built_without_validation_equal_what_model_construct_builds():
             assert getattr(obj, attr) == getattr(built, attr), (cls.__name__, attr)
         assert repr(obj) == repr(built) and obj.model_dump_json() == built.model_dump_json()
         assert cls.model_validate(obj.model_dump()) == obj  # and it would pass validation
+
+
+def test_a_recommendation_that_tests_the_finding_recommending_it_fires(tmp_path):
+    """Found by the differential test on generated packs: the link from PITF-001 and the rule's
+    own `when: {finding: PITF-001}` tested one finding twice, and durable-rules never matched it."""
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        CHAIN_PACK.split("rules:")[0]
+        + "rules:\n"
+        + "\n".join(
+            f"  - id: {rid}\n    kind: {kind}\n    factor: relations\n    phase: design\n    priority: high\n"
+            f"    evidence: empirical\n    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n"
+            f"{extra}    sources: [\"000_981a243478f15921.txt §6\"]"
+            for rid, kind, when, extra in [
+                ("PITF-001", "pitfall", "{fact: relations.citizen_trust, eq: high}", "    recommends: [RECO-001]\n"),
+                ("RECO-001", "recommendation", "{finding: PITF-001}", ""),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    pack = advisor.load_rules(path)
+    profile = _profile(relations={"citizen_trust": "high"})
+    result = advisor.assess(profile, pack)
+    assert result.fired == {"PITF-001", "RECO-001"}
+    assert advisor.assess(profile, pack, engine="python").findings == result.findings

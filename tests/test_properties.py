@@ -64,6 +64,17 @@ def test_generated_profiles_assess_deterministically_and_engines_agree(profile):
     assert reference.model_copy(update={"manifest": first.manifest}) == first
 
 
+def test_arenas_that_share_a_name_keep_apart_in_the_results():
+    """Found by the property above: two arenas named alike gave one key in a finding's facts, so
+    the engines reported the facts of different arenas."""
+    profile = Profile.model_validate({"arenas": [{"name": "a", "ulrich_type": "responsibilising"}, {"name": "a", "ulrich_type": "steered"}]})
+    first = advisor.assess(profile, SHIPPED)
+    assert advisor.assess(profile, SHIPPED, engine="python").model_copy(update={"manifest": first.manifest}) == first
+    facts = {k: v for f in first.findings for k, v in f.facts.items() if k.startswith("arenas[")}
+    assert facts.get("arenas[a #1].ulrich_type") == "responsibilising" or facts.get("arenas[a #2].ulrich_type") == "steered"
+    assert "arenas[a].ulrich_type" not in facts
+
+
 @SETTINGS
 @given(profiles)
 def test_every_fired_rule_is_decided_by_known_facts(profile):

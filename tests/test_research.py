@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import advisor
 from advisor import InputError, research
+from advisor.engines import default_engine, engine_label
 from advisor._schema import DERIVED_ARENA_FACTS, arena_fields, profile_fields
 from advisor.assessment import profile_hash
 from advisor.cli_research import batch_cmd, compare_cmd, sample_cmd
@@ -66,7 +67,8 @@ def test_a_batch_skips_a_broken_profile_and_completes_the_rest(in_data):
 def test_the_manifest_names_versions_packs_profiles_and_rules(in_data):
     result = batch(FILES, ["base", "variant.yaml"], workers=1)
     manifest = result.manifest
-    assert manifest.advisor_version == advisor.__version__ and manifest.engine == "durable-rules"
+    assert manifest.advisor_version == advisor.__version__
+    assert (manifest.engine, manifest.engine_version) == engine_label(default_engine())
     assert [p.label for p in manifest.packs] == ["base", "strict"]
     strict = research.load_packs(["variant.yaml"])[0]
     assert manifest.packs[1].hash == strict.hash and manifest.packs[1].rules_enabled == tuple(r.id for r in strict.rules)
@@ -374,7 +376,7 @@ def test_the_dask_option_without_dask_is_an_input_error(in_data, tmp_path, monke
     monkeypatch.setitem(__import__("sys").modules, "distributed", None)  # as if not installed
     result = CliRunner().invoke(batch_cmd, ["profiles", "--rules", "base", "-o", str(tmp_path / "x.jsonl"), "--dask", "local"])
     assert result.exit_code == 2
-    assert result.stderr == "advisor: error: --dask needs Dask's distributed scheduler, which is not installed (pip install 'advisor[distributed]')\n"
+    assert result.stderr == "advisor: error: --dask needs Dask's distributed scheduler, which is not installed (pip install 'samskaping-advisor[distributed]')\n"
 
 
 def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):

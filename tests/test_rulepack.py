@@ -62,7 +62,7 @@ def test_every_rule_cites_a_source_section_that_exists():
     pack = advisor.load_rules()
     texts = {p.name: p.read_text(encoding="utf-8").splitlines() for p in SEEDS.glob("*.txt")}
     for r in pack.rules:
-        for source in r.sources:
+        for source in (*r.sources, *(s for c in r.contrasts for s in c.sources)):
             assert source.doc in texts, f"{r.id} cites a missing document {source.doc}"
             lines = texts[source.doc]
             if re.fullmatch(r"[0-9]+(\.[0-9]+)*", source.section):

@@ -236,6 +236,7 @@ def test_next_steps_top_and_nothing_to_resolve(old, tools_pack):
     assert "No pitfalls fired: there is nothing to resolve." in render_next_steps(calm, "en")
 
 
+@pytest.mark.durable
 def test_next_steps_engines_agree(old, tools_pack):
     assert next_steps(old, tools_pack, engine="durable") == next_steps(old, tools_pack, engine="python")
 

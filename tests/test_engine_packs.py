@@ -1,0 +1,221 @@
+"""The durable engine against the reference evaluator on generated *packs* (not only profiles).
+
+Hypothesis builds packs with many rules, many rules firing at once, numbers in every spelling
+(exponents, subnormals, -0.0, the largest floats), long ``in`` lists, text tests, deep nesting,
+arena tests and chains of findings, and profiles to match; the findings of both engines must be
+equal. This is the test that finds the next limit of durable-rules (see advisor/_limits.py).
+
+A crash of the C engine kills the test process: pytest's faulthandler prints where, and the run
+fails. A hang is turned into the same: a watchdog (``faulthandler.dump_traceback_later``) prints
+every thread's stack and ends the process with exit code 1 after WATCHDOG_S seconds.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import advisor
+from advisor._documents import Document
+from advisor._engine import DurableBackend, backend_for
+from advisor._limits import MAX_BETA, MAX_CHILDREN, MAX_STACK, spell_number
+from advisor.facts import profile_facts
+from advisor.rulepack import PackInfo, build_pack
+
+WATCHDOG_S = 300
+SOURCE = "000_981a243478f15921.txt §6"
+DOCUMENTS = {"000_981a243478f15921.txt": "thesis"}
+
+FLOATS = [0.0, -0.0, 1e-05, 2.5e-10, 5e-324, 2.2250738585072014e-308, 0.1, 0.5, 1.0, 3.5, 1e16, 1.7976931348623157e308, 999.9999999999999, 1000.0]
+PROFILE_FLOATS = [v for v in FLOATS if 0 <= v <= 1000]
+BOOLS = ["plan.knowledge_base", "plan.broad_involvement", "leadership.leader_development", "resources.external_funding"]
+ORDINALS = {"relations.citizen_trust": ["none", "low", "medium", "high"]}
+NAMES = ["Levanger", 'Bø "i" Telemark', "Ærøy\\Øst", "a'b", "x" * 30]
+
+
+@pytest.fixture(autouse=True)
+def _watchdog():
+    faulthandler.dump_traceback_later(WATCHDOG_S, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+def _rule(rule_id: str, kind: str, when, recommends=()) -> dict:
+    rule = {
+        "id": rule_id, "kind": kind, "factor": "leadership", "phase": "design", "priority": "high",
+        "evidence": "empirical", "title": {"en": "t", "nb": "t"}, "message": {"en": "m", "nb": "m"}, "sources": [SOURCE],
+    }
+    if when is not None:
+        rule["when"] = when
+    if recommends:
+        rule["recommends"] = list(recommends)
+    return rule
+
+
+def _pack(rules: list[dict]) -> advisor.RulePack:
+    doc = Document("generated.yaml", {"rules": rules})
+    return build_pack(PackInfo(name="generated"), DOCUMENTS, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+
+
+floats = st.one_of(st.sampled_from(FLOATS), st.floats(0, 1000), st.floats(allow_nan=False, allow_infinity=False))
+ints = st.one_of(st.integers(0, 20), st.integers(-(2**63), 2**63 - 1), st.sampled_from([0, 1000, 10_000_000]))
+
+
+def _leaf(draw) -> dict:
+    kind = draw(st.sampled_from(["bool", "ordinal", "float", "int", "in_int", "in_float", "text", "not_in"]))
+    if kind == "bool":
+        return {"fact": draw(st.sampled_from(BOOLS)), draw(st.sampled_from(["eq", "ne"])): draw(st.booleans())}
+    if kind == "ordinal":
+        return {"fact": "relations.citizen_trust", draw(st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"])): draw(st.sampled_from(ORDINALS["relations.citizen_trust"]))}
+    if kind == "float":
+        return {"fact": "resources.coordinator_fte", draw(st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"])): draw(floats)}
+    if kind == "int":
+        return {"fact": "context.population", draw(st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"])): draw(ints)}
+    if kind == "in_int":
+        size = draw(st.sampled_from([1, 2, 5, 700]))
+        start = draw(st.integers(0, 50))
+        return {"fact": "context.population", draw(st.sampled_from(["in", "not_in"])): list(range(start, start + size))}
+    if kind == "in_float":
+        return {"fact": "resources.coordinator_fte", draw(st.sampled_from(["in", "not_in"])): draw(st.lists(st.sampled_from(PROFILE_FLOATS), min_size=1, max_size=6))}
+    if kind == "text":
+        op = draw(st.sampled_from(["eq", "ne", "in", "not_in"]))
+        value = draw(st.sampled_from(NAMES))
+        return {"fact": "context.name", op: [value, "Namsos"] if op in ("in", "not_in") else value}
+    return {"any_arena": {"all": [{"fact": "ladder_level", draw(st.sampled_from(["le", "ge", "eq"])): draw(st.integers(1, 5))}] + ([{"fact": "evaluated", "eq": draw(st.booleans())}] if draw(st.booleans()) else [])}}
+
+
+@st.composite
+def conditions(draw, depth: int = 0, findings: tuple[str, ...] = ()) -> dict:
+    if depth >= 3 or draw(st.integers(0, 2)) == 0:
+        if findings and draw(st.integers(0, 3)) == 0:
+            ref = {"finding": draw(st.sampled_from(findings))}
+            return {"not": ref} if draw(st.booleans()) else ref
+        return _leaf(draw)
+    form = draw(st.sampled_from(["all", "any", "not"]))
+    if form == "not":
+        inner = draw(conditions(depth + 1, findings))
+        assume("any_arena" not in repr(inner))
+        return {"not": inner}
+    return {form: draw(st.lists(conditions(depth + 1, findings), min_size=1, max_size=3))}
+
+
+@st.composite
+def packs(draw) -> advisor.RulePack:
+    rules = []
+    diagnoses = [f"DIAG-{i:03d}" for i in range(draw(st.integers(1, 40)))]
+    # many that fire at once: the same trivially true test, or a threshold each
+    always = draw(st.integers(0, 90))
+    for rule_id in diagnoses:
+        rules.append(_rule(rule_id, "diagnosis", draw(conditions())))
+    for i in range(always):
+        rules.append(_rule(f"WIDE-{i:03d}", "diagnosis", {"fact": "context.population", "ge": draw(st.integers(0, 3)) + i % 7}))
+    pitfalls = [f"PITF-{i:03d}" for i in range(draw(st.integers(0, 10)))]
+    recos = [f"RECO-{i:03d}" for i in range(draw(st.integers(0, 5)))]
+    for rule_id in pitfalls:
+        rules.append(_rule(rule_id, "pitfall", draw(conditions(findings=tuple(diagnoses))), draw(st.lists(st.sampled_from(recos), max_size=2, unique=True)) if recos else ()))
+    for rule_id in recos:
+        when = draw(st.one_of(st.none(), conditions(findings=tuple(diagnoses + pitfalls))))
+        rules.append(_rule(rule_id, "recommendation", when if when is not None else {"fact": "plan.knowledge_base", "eq": False}))
+    try:
+        return _pack(rules)
+    except advisor.RulePackError:  # too many alternatives, a dead link: not what this test is about
+        assume(False)
+
+
+@st.composite
+def profiles(draw) -> advisor.Profile:
+    data = {
+        "context": {"population": draw(st.integers(0, 60)) if draw(st.booleans()) else 10_000_000, "name": draw(st.sampled_from(NAMES + ["Namsos"]))},
+        "plan": {"knowledge_base": draw(st.booleans()), "broad_involvement": draw(st.booleans())},
+        "leadership": {"leader_development": draw(st.booleans())},
+        "resources": {"coordinator_fte": draw(st.sampled_from(PROFILE_FLOATS)), "external_funding": draw(st.booleans())},
+        "relations": {"citizen_trust": draw(st.sampled_from(ORDINALS["relations.citizen_trust"]))},
+        "arenas": [{"name": f"A{i}", "ladder_level": draw(st.integers(1, 5)), "evaluated": draw(st.booleans())} for i in range(draw(st.integers(0, 3)))],
+    }
+    for section, values in list(data.items()):  # leave some unknown
+        if isinstance(values, dict):
+            data[section] = {k: v for k, v in values.items() if draw(st.integers(0, 4))}
+    return advisor.parse_profile(data)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@given(packs(), st.lists(profiles(), min_size=1, max_size=4))
+def test_durable_equals_the_reference_on_generated_packs(pack, sample):
+    for profile in sample:
+        durable = advisor.assess(profile, pack)
+        reference = advisor.assess(profile, pack, engine="python")
+        assert durable.findings == reference.findings
+
+
+def _wide(rules: int, when) -> advisor.RulePack:
+    return _pack([_rule(f"DIAG-{i:03d}", "diagnosis", when(i)) for i in range(rules)])
+
+
+@pytest.mark.parametrize(
+    "label, pack",
+    [
+        ("700 rules on one field (a full table of 512 children hung the compile)", lambda: _wide(700, lambda i: {"fact": "context.population", "eq": i})),
+        ("an in list of 700 values (700 children of one node)", lambda: _wide(2, lambda i: {"fact": "context.population", "in": list(range(i, i + 700))})),
+        ("300 rules firing at once (error 303 past 64)", lambda: _wide(300, lambda i: {"fact": "context.population", "ge": i % 50})),
+        ("300 alternatives with no fact test (error 108 past 256)", lambda: _pack(
+            [_rule("DIAG-000", "diagnosis", {"fact": "plan.knowledge_base", "eq": True})]
+            + [_rule(f"PITF-{i:03d}", "pitfall", {"finding": "DIAG-000"}) for i in range(300)]
+        )),
+        ("15 in lists in one alternative (error 113 with $or)", lambda: _wide(1, lambda i: {"all": [{"fact": "context.population", "in": [j, j + 1]} for j in range(15)]})),
+    ],
+)
+def test_packs_past_durable_rules_limits_compile_and_agree(label, pack):
+    pack = pack()
+    backend = DurableBackend(pack)
+    assert backend.ruleset_count >= 1
+    for population in (0, 3, 49, 650, 10_000_000):
+        profile = advisor.parse_profile({"context": {"population": population}, "plan": {"knowledge_base": True}})
+        assert advisor.assess(profile, pack).findings == advisor.assess(profile, pack, engine="python").findings
+
+
+def test_a_pack_too_wide_for_one_ruleset_is_spread_over_several():
+    pack = _wide(300, lambda i: {"fact": "context.population", "ge": i})  # up to 300 thresholds hold at once
+    backend = DurableBackend(pack)
+    assert backend.ruleset_count > 300 // MAX_STACK
+    for net_limit in (MAX_BETA, MAX_CHILDREN):
+        assert net_limit < 600
+
+
+@pytest.mark.parametrize("value", [1e-05, 2.5e-10, 5e-324, -0.0, 1e16, 1.7976931348623157e308, 0.1, 123456789.0, -1e-300])
+def test_numbers_are_spelled_as_durable_rules_reads_them(value):
+    text = spell_number(value)
+    mantissa, _, exponent = text.partition("e")
+    assert "." in mantissa and mantissa.lstrip("-").replace(".", "").isdigit()
+    assert not exponent or exponent.lstrip("+-").isdigit()
+    assert float(text) == value and str(float(text)) == str(value)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 2**63, -(2**63) - 1])
+def test_numbers_without_a_faithful_spelling_are_refused(value):
+    with pytest.raises(ValueError):
+        spell_number(value)
+
+
+def test_the_issue_s_segfault_profile_assesses():
+    profile = advisor.parse_profile({"resources": {"coordinator_fte": 1.0e-5}})
+    pack = _pack([_rule("DIAG-000", "diagnosis", {"fact": "resources.coordinator_fte", "gt": 0.00001}), _rule("DIAG-001", "diagnosis", {"fact": "resources.coordinator_fte", "le": 1e-5})])
+    result = advisor.assess(profile, pack)
+    assert sorted(result.fired) == ["DIAG-001"] and result.findings == advisor.assess(profile, pack, engine="python").findings
+    assert advisor.assess(profile).findings == advisor.assess(profile, engine="python").findings
+
+
+def test_compiled_packs_are_bounded_and_an_evicted_one_still_runs(monkeypatch):
+    from advisor import _engine
+
+    monkeypatch.setattr(_engine, "CACHE_SIZE", 2)
+    packs_ = [_wide(3, lambda i, k=k: {"fact": "context.population", "ge": i + k}) for k in range(4)]
+    first = backend_for(packs_[0])
+    for pack in packs_[1:]:
+        backend_for(pack)
+    assert len(_engine._BACKENDS) == 2 and first._closed
+    profile = advisor.parse_profile({"context": {"population": 2}})
+    assert first.run(profile_facts(profile)) is not None  # recompiled on demand
+    assert advisor.assess(profile, packs_[0]).findings == advisor.assess(profile, packs_[0], engine="python").findings
