@@ -363,7 +363,7 @@ def sensitivity_cmd(profiles: tuple[str, ...], rules_path: Optional[str], count:
 
     Each fact some rule tests is resampled in turn (shuffled across the profiles, the others
     kept); a finding's flip rate is the share of profiles on which it then changes. Runs on the
-    columnar engine (advisor[columnar]).
+    columnar engine (samskaping-advisor[columnar]).
     """
     if bool(profiles) == (count is not None):
         raise InputError("give either PROFILES or --n", hint="advisor sensitivity samples/ or advisor sensitivity --n 5000")

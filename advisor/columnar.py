@@ -1,7 +1,7 @@
 """The columnar engine: a rule pack evaluated over many profiles at once, as vectorised expressions.
 
 For research at scale (``advisor batch --engine columnar``, ``compare``, ``sensitivity``). Needs
-polars (``pip install "advisor[columnar]"``); nothing else in advisor imports it.
+polars (``pip install "samskaping-advisor[columnar]"``); nothing else in advisor imports it.
 
 Profiles become the rows of a frame whose columns are the profile's sections (structs, arenas a
 list of structs, every value with the model's type: ordinal and nominal values as enums, so an
@@ -44,7 +44,7 @@ from .errors import InputError, ProfileError
 from .profile import Profile
 from .rulepack import KINDS, PRIORITIES, RulePack
 
-try:  # the optional extra advisor[columnar]
+try:  # the optional extra samskaping-advisor[columnar]
     import polars as pl
 except ImportError:  # pragma: no cover - exercised without the extra
     pl = None  # type: ignore[assignment]
@@ -78,7 +78,7 @@ def available() -> bool:
 def require() -> None:
     """Raise an :class:`InputError` that says how to install polars, if it is missing."""
     if pl is None:
-        raise InputError("the columnar engine needs polars, which is not installed", hint="pip install 'advisor[columnar]'")
+        raise InputError("the columnar engine needs polars, which is not installed", hint="pip install 'samskaping-advisor[columnar]'")
 
 
 def engine_version() -> str:

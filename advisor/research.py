@@ -1379,7 +1379,7 @@ def sensitivity(
     the sample, unknowns included) while every other fact stays as it is; a finding's *flip rate*
     for the fact is the share of profiles on which it then fires where it did not, or the other
     way round. The list of arenas is resampled as a whole (with the facts derived from it). Runs
-    on the columnar engine (``advisor[columnar]``); the same seed and sample give the same result.
+    on the columnar engine (``samskaping-advisor[columnar]``); the same seed and sample give the same result.
     """
     from . import columnar
 

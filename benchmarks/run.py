@@ -13,7 +13,7 @@ shipped rule base:
   of profiles shows;
 * `advisor batch` itself (a child process, start-up included) on files: a directory of YAML
   files, one of JSON files, and one JSON Lines file, on one worker;
-* the columnar engine (needs advisor[columnar]): its evaluation over a frame of profiles in
+* the columnar engine (needs samskaping-advisor[columnar]): its evaluation over a frame of profiles in
   memory, and `advisor batch FILE --engine columnar` end to end from a JSON Lines file and from a
   Parquet file, in profiles per second of wall time and per CPU second (polars runs on every
   core, so the CPU time is what "per core" means).
