@@ -64,7 +64,7 @@ __all__ = [
 
 #: Profiles per chunk: large enough that polars' per-call overhead vanishes, small enough that
 #: memory stays flat.
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000
 
 ARENAS = "arenas"
 _FIRED = "@"  # fired columns are named "@<rule id>"

@@ -259,7 +259,7 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("-o", "--output", default=str(HERE / "results.json"))
-    parser.add_argument("--only", default=None, help="run only these sections (comma-separated: files,columnar) and update them in the output file")
+    parser.add_argument("--only", default=None, help="run only these sections (comma-separated: throughput,files,columnar) and update them in the output file")
     args = parser.parse_args()
     large = args.profiles or (5_000 if args.quick else 100_000)
     small = max(100, large // 10)
@@ -267,6 +267,7 @@ def main() -> None:
 
     if args.only:
         sections = {
+            "throughput": lambda: throughput(500 if args.quick else 4000, args.seed),
             "files": lambda: files(300 if args.quick else 2000, args.seed),
             "columnar": lambda: columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
         }
