@@ -472,7 +472,41 @@ def _outcomes(
             raise
 
 
-class _BatchRun:
+
+class _Manifested:
+    """What a batch under way says of itself when done: the run manifest."""
+
+    engine: str
+    labels: list[str]
+    packs: list[RulePack]
+    assessed: int
+    skipped: list[SkippedProfile]
+    _digest: Any
+
+    def manifest(self) -> RunManifest:
+        engine_name, engine_version = _engine_label(self.engine)
+        return RunManifest(
+            advisor_version=__version__,
+            engine=engine_name,
+            engine_version=engine_version,
+            packs=tuple(
+                PackManifest(
+                    label=label,
+                    name=pack.info.name,
+                    version=pack.info.version,
+                    hash=pack.hash,
+                    origin=pack.origin,
+                    rules_enabled=pack.rule_ids,
+                )
+                for label, pack in zip(self.labels, self.packs)
+            ),
+            profiles=self.assessed,
+            profiles_hash=self._digest.hexdigest(),
+            skipped=tuple(self.skipped),
+        )
+
+
+class _BatchRun(_Manifested):
     """A batch under way: iterate it for ``(source, rows)`` of each assessed profile, in order;
     then :meth:`manifest` says what ran, and ``fire_counts`` how often each rule fired.
 
@@ -557,30 +591,7 @@ class _BatchRun:
                 rows.append(row)
             yield source, rows
 
-    def manifest(self) -> RunManifest:
-        engine_name, engine_version = _engine_label(self.engine)
-        return RunManifest(
-            advisor_version=__version__,
-            engine=engine_name,
-            engine_version=engine_version,
-            packs=tuple(
-                PackManifest(
-                    label=label,
-                    name=pack.info.name,
-                    version=pack.info.version,
-                    hash=pack.hash,
-                    origin=pack.origin,
-                    rules_enabled=pack.rule_ids,
-                )
-                for label, pack in zip(self.labels, self.packs)
-            ),
-            profiles=self.assessed,
-            profiles_hash=self._digest.hexdigest(),
-            skipped=tuple(self.skipped),
-        )
-
-
-class _ColumnarRun:
+class _ColumnarRun(_Manifested):
     """A batch on the columnar engine: :meth:`frames` gives the rows of each chunk of profiles as
     one frame; iterating gives ``(source, rows)`` as :class:`_BatchRun` does (for ``compare`` and
     ``keep_rows``). Runs in this process, on polars' threads."""
@@ -685,9 +696,6 @@ class _ColumnarRun:
                 if len(rows) == width:
                     yield rows[0].profile, rows
                     rows = []
-
-    def manifest(self) -> RunManifest:
-        return _BatchRun.manifest(self)  # type: ignore[arg-type]
 
 
 class _RowWriter:
