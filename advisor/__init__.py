@@ -17,10 +17,10 @@ from __future__ import annotations
 __version__ = "0.3.0"
 
 from ._profile_io import load_profile, parse_profile
-from .assessment import Assessment, Finding, Manifest, Question, assess
+from .assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
 from .errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
 from .profile import Profile
-from .rulepack import Rule, RulePack, Source, Text, default_rules_path, load_rules
+from .rulepack import Contrast, Reference, Rule, RulePack, Source, Text, default_rules_path, load_rules
 
 __all__ = [
     "__version__",
@@ -30,12 +30,15 @@ __all__ = [
     "Rule",
     "RulePack",
     "Source",
+    "Reference",
+    "Contrast",
     "Text",
     "load_rules",
     "default_rules_path",
     "assess",
     "Assessment",
     "Finding",
+    "ContrastingView",
     "Question",
     "Manifest",
     "AdvisorError",

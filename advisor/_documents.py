@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
-from typing import Any, Optional, Type
+from typing import Any, BinaryIO, Optional, Type
 
 import yaml
 
-from .errors import InputError, PathPart
+from .errors import InputError, PathPart, shorten
 
 #: Largest document read, in bytes.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -98,7 +99,7 @@ class _Builder:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail("a key must be a plain word", key_node, path, "write `name: value`")
-                key = self.loader.construct_object(key_node)
+                key = self.construct(key_node, path)
                 if key is None or isinstance(key, (bool, float)):
                     key = key_node.value
                 key = str(key)
@@ -114,7 +115,21 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node)
+        return self.construct(node, path)
+
+    def construct(self, node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
+        """The value of a scalar; one that its tag cannot make (``!!int abc``, ``!!bool maybe``,
+        an int of more than Python's 4,300 digits) is an error that names it, cut short."""
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise self.fail(
+                f"{shorten(repr(node.value))} cannot be read as {kind}",
+                node,
+                path,
+                "write a plain value (numbers of at most 4,300 digits), or quote it as text",
+            ) from None
 
 
 def parse_text(text: str, file: str, error: Type[InputError]) -> Document:
@@ -153,28 +168,51 @@ def parse_text(text: str, file: str, error: Type[InputError]) -> Document:
     return Document(file=file, data=data, lines=builder.lines)
 
 
+def open_regular(name: str, error: Type[InputError], what: str) -> BinaryIO:
+    """``name`` opened for reading in binary, if it is a regular file.
+
+    Anything else is refused before it is read: a FIFO would block, a device (``/dev/zero``) never
+    ends and reports a size of 0, a directory is not a document. The file is opened without
+    blocking and checked again through its descriptor (it may have been swapped meanwhile)."""
+    not_regular = f"{what} path is not a regular file (a FIFO, socket or device)"
+    try:
+        kind = os.stat(name).st_mode
+        if stat.S_ISDIR(kind):
+            raise error(f"{what} path is a directory", file=name, hint="give a file")
+        if not stat.S_ISREG(kind):
+            raise error(not_regular, file=name, hint="give a YAML or JSON file")
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise error(f"{what} file not found", file=name, hint="check the path") from None
+    except OSError as exc:
+        raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise error(not_regular, file=name, hint="give a YAML or JSON file")
+    return os.fdopen(fd, "rb")
+
+
+def _read_regular(name: str, error: Type[InputError], what: str) -> bytes:
+    """The bytes of the regular file ``name`` (:func:`open_regular`), at most
+    :data:`MAX_FILE_BYTES` of them: the limit is enforced while reading, not taken from the size
+    the file system reports."""
+    with open_regular(name, error, what) as handle:
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise error(f"{what} file is more than the limit of {MAX_FILE_BYTES} bytes", file=name, hint="is this the right file?")
+    return raw
+
+
 def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str, lazy_lines: bool = False) -> Document:
     """Read and parse the document at ``path``; ``what`` names it in messages ("profile").
 
     With ``lazy_lines`` the line numbers of a JSON file are worked out only when an error asks for
     one (:meth:`Document.line_of`): reading it is then a plain JSON parse, ten times faster."""
     name = os.fspath(path)
-    try:
-        size = os.path.getsize(name)
-        if size > MAX_FILE_BYTES:
-            raise error(
-                f"{what} file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
-                file=name,
-                hint="is this the right file?",
-            )
-        with open(name, "rb") as handle:
-            raw = handle.read()
-    except IsADirectoryError:
-        raise error(f"{what} path is a directory", file=name, hint="give a file") from None
-    except FileNotFoundError:
-        raise error(f"{what} file not found", file=name, hint="check the path") from None
-    except OSError as exc:
-        raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
+    raw = _read_regular(name, error, what)
     if b"\x00" in raw:
         raise error(f"{what} file is binary, not text", file=name, hint="give a YAML or JSON file")
     try:

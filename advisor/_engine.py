@@ -18,9 +18,9 @@ durable-rules 2.0.28:
   so a failing action raises :class:`EngineError`, and the per-action JSON round trips and state
   updates of the host (half the engine time) are skipped;
 * each pack is compiled once, under names derived from the hash of its content, and reused. At
-  most :data:`CACHE_SIZE` compiled packs are kept: the least recently used one is deleted
-  (``delete_ruleset``), which gives back its network (2 of the 7 MB a compiled shipped pack
-  holds) but not its session state: ``delete_state`` crashes (see ``_clear``);
+  most :data:`CACHE_SIZE` compiled packs are kept: the least recently used one is deleted,
+  session and rulesets, which gives its memory back (about 7 MB for the shipped pack; see
+  :meth:`DurableBackend.close` for how its session is deleted without crashing);
 * rulesets are created straight through the C engine (``create_ruleset``), not through
   durable-rules' Python host, whose JSON spells numbers in ways the C parser cannot read; a lock
   per compiled pack serialises its use, since durable-rules has no locks of its own;
@@ -33,12 +33,12 @@ durable-rules 2.0.28:
   the pack is loaded;
 * generated rule names are not ours: each compiled rule is named after the rule id, alternative
   and arena grouping, and maps back to the rule id;
-* a rule whose only pattern is a negation fires without end: every compiled rule also matches the
-  profile fact, so none consists of negations alone;
+* a rule whose only pattern is a negation fires without end: a compiled rule matches the profile
+  fact when it tests it or has no other positive pattern, so none consists of negations alone;
 * a join costs: a stage marker pattern in every rule made the engine take 40 % longer, so only
   the rules that need one have it (below).
 
-Rules run in stages (diagnoses, pitfalls, recommendations), and a rule tests only findings of
+Rules run in stages (strengths, diagnoses, pitfalls, recommendations), and a rule tests only findings of
 earlier stages. Facts go in as batches, one per stage and ruleset (the rulesets of a pack go in
 step, stage by stage, and each gets the findings its rules test): the profile and arena facts, then the
 findings of the actions of the batch before that some rule tests. A rule that rests on findings
@@ -64,7 +64,7 @@ import durable_rules_engine as _C
 from ._io import dumps_compact
 from ._limits import MAX_BETA, MAX_CHILDREN, MAX_FACT_PROPERTIES, MAX_RULES, MAX_STACK, is_membership, spell_number
 from ._schema import arena_fields, profile_fields
-from .conditions import Compare, Term
+from .conditions import Compare, FindingRef, Term
 from .engines import Firing
 from .errors import EngineError
 from .facts import Facts
@@ -150,7 +150,7 @@ def _sinks() -> list[_Unit]:
     return [
         _Unit(f"sink#{kind}", "", 0, (), (("fact", (("t", "eq", kind),)), ("never", (("t", "eq", "$never"),))))
         for kind in ("profile", "arena", "stage")
-    ]
+    ] + [_Unit("close#", "", 0, (), (("close", (("t", "eq", "close"),)),))]
 
 
 class _Node:
@@ -183,7 +183,7 @@ class _Net:
         self.units: list[_Unit] = []
         self.properties: dict[str, set[str]] = {"profile": set(), "arena": set()}
         for sink in _sinks():
-            if not self.add(sink):  # pragma: no cover - three rules fit in any ruleset
+            if not self.add(sink):  # pragma: no cover - four rules fit in any ruleset
                 raise EngineError("the sink rules do not fit a ruleset", hint="this is a bug in advisor")
 
     def add(self, unit: _Unit) -> bool:
@@ -269,16 +269,20 @@ class _Encoder:
         self._plain = []
         for path in sorted(plain):
             spec = fields[path]
-            ranks = {v: str(i) for i, v in enumerate(spec.values)} if spec.kind == "ordinal" else None
-            self._plain.append((f'"{_key(path)}":', path, ranks))
+            table = None  # the text of each value, for fields with few values
+            if spec.kind == "ordinal":
+                table = {v: str(i) for i, v in enumerate(spec.values)}
+            elif spec.kind == "bool":
+                table = {True: "true", False: "false"}
+            self._plain.append((f'"{_key(path)}":', path, table))
         self._members = [(f'"{key}":', path, values) for key, path, values in members]
 
     def __call__(self, values: dict[str, Any], head: str) -> str:
         parts = [head]
-        for prefix, path, ranks in self._plain:
+        for prefix, path, table in self._plain:
             value = values.get(path)
             if value is not None:
-                parts.append(prefix + (ranks[value] if ranks is not None else _value_json(value)))
+                parts.append(prefix + (table[value] if table is not None else _value_json(value)))
         for prefix, path, members in self._members:
             value = values.get(path)
             if value is not None:
@@ -286,21 +290,27 @@ class _Encoder:
         return ",".join(parts) + "}"
 
 
+def _encoders(properties: dict[str, set[str]], members: dict[tuple[bool, str, frozenset[Any]], str]) -> tuple[_Encoder, _Encoder]:
+    """The encoders of the profile and of an arena fact that carry ``properties`` (engine keys)."""
+    out = []
+    for kind, fields, in_arena in (("profile", profile_fields(), False), ("arena", arena_fields(), True)):
+        used = properties[kind]
+        mine = [(key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used]
+        out.append(_Encoder(fields, {p for p in fields if _key(p) in used}, mine))
+    return out[0], out[1]
+
+
 class _Ruleset:
     """One compiled durable-rules ruleset of a pack."""
 
-    def __init__(self, name: str, net: _Net, members: dict[tuple[bool, str, frozenset[Any]], str]) -> None:
+    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder]) -> None:
         self.name = name
         units = net.units
         self.actions = {u.key: (u.rule_id, u.index, u.arena_names) for u in units if u.rule_id}
         self.firings = {u.key: Firing(u.rule_id, u.index) for u in units if u.rule_id}
         self.tested = frozenset(ref for u in units for ref in u.findings)
         self.gated = frozenset(u.gate for u in units if u.gate is not None)
-        encoders = []
-        for kind, fields, in_arena in (("profile", profile_fields(), False), ("arena", arena_fields(), True)):
-            used = net.properties[kind]
-            mine = [(key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used]
-            encoders.append(_Encoder(fields, {p for p in fields if _key(p) in used}, mine))
+        self.encoders = encoders
         self.encode_profile, self.encode_arena = encoders
         text = "{" + ",".join(dumps_compact(u.key) + ":" + u.json() for u in units) + "}"
         self.handle = _C.create_ruleset(self.name, text)
@@ -326,8 +336,16 @@ class DurableBackend:
         self._often.update(t for term in terms for group in term.arenas for t in set(self._tests(group)))
         units = [unit for rule in pack.rules for unit in self._units(rule.id, rule.stage, dnf[rule.id])]
         nets = _plan(units)
-        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, self._members) for i, net in enumerate(nets)]
-        self.rule_count = sum(len(rs.actions) + 3 for rs in self._rulesets)
+        # The rulesets share the text of the facts when the properties of all of them fit in one
+        # fact (encoded once per assessment); else each ruleset's facts carry what it tests.
+        union = {kind: set().union(*(net.properties[kind] for net in nets)) for kind in ("profile", "arena")}
+        if all(len(props) <= MAX_FACT_PROPERTIES - 1 for props in union.values()):
+            shared = _encoders(union, self._members)
+            encoders = [shared] * len(nets)
+        else:
+            encoders = [_encoders(net.properties, self._members) for net in nets]
+        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, enc) for i, (net, enc) in enumerate(zip(nets, encoders))]
+        self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
 
     @property
     def ruleset_count(self) -> int:
@@ -362,14 +380,15 @@ class DurableBackend:
         """
         out = []
         for index, term in enumerate(terms):
-            positive = {ref.rule_id for ref in term.findings if not ref.negated}
-            if any(ref.negated and ref.rule_id in positive for ref in term.findings):
-                # It tests a finding both to have and not to have fired, so it never holds; but
-                # durable-rules would look for another finding fact than the one the positive
-                # pattern bound, find none, and fire.
-                continue
+            if any(FindingRef(ref.rule_id, not ref.negated) in term.findings for ref in term.findings):
+                continue  # tests that a finding fired and that it did not: it can never hold
             for part, groups in enumerate(_partitions(len(term.arenas))):
-                patterns: list[tuple[str, tuple[_Test, ...]]] = [("profile", self._ordered("profile", term.compares))]
+                # The profile fact is matched only when the alternative tests it, or when nothing
+                # else would be positive (a rule of negations alone fires without end).
+                positive = term.arenas or any(not ref.negated for ref in term.findings)
+                patterns: list[tuple[str, tuple[_Test, ...]]] = []
+                if term.compares or not positive:
+                    patterns.append(("profile", self._ordered("profile", term.compares)))
                 gate = None
                 if any(ref.negated for ref in term.findings):
                     patterns.append(("stage", (("t", "eq", "stage"), ("n", "eq", stage))))
@@ -381,7 +400,9 @@ class DurableBackend:
                         arena_names[literal] = name
                     compares = tuple(c for literal in group for c in term.arenas[literal])
                     patterns.append((name, self._ordered("arena", compares)))
-                for i, ref in enumerate(term.findings):
+                # A finding tested twice (a recommendation's link and its own `when`) is one
+                # pattern: durable-rules binds each pattern to a different fact.
+                for i, ref in enumerate(dict.fromkeys(term.findings)):
                     name = f"finding{i}$not" if ref.negated else f"finding{i}"
                     patterns.append((name, (("t", "eq", "finding"), ("id", "eq", ref.rule_id))))
                 findings = frozenset(ref.rule_id for ref in term.findings)
@@ -413,6 +434,9 @@ class DurableBackend:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
             # only the matched arena facts are parsed, and only when the rule has some.
             name = message[2 : message.index('"', 2)]
+            if name == "close#":  # see close()
+                message = _C.complete_and_start_action(handle, state)
+                continue
             try:
                 rule_id, index, arena_names = rs.actions[name]
                 if arena_names:
@@ -444,11 +468,15 @@ class DurableBackend:
         quoted = dumps_compact(sid)
         try:
             pending = []
+            encoded: dict[int, list[str]] = {}  # by encoders: rulesets that share them share the text
             for rs in self._rulesets:
-                batch = [rs.encode_profile(facts.values, '{"t":"profile","sid":' + quoted)]
-                for i, arena in enumerate(facts.arenas or ()):
-                    batch.append(rs.encode_arena(arena, '{"t":"arena","sid":' + quoted + f',"i":{i}'))
-                pending.append(batch)
+                batch = encoded.get(id(rs.encoders))
+                if batch is None:
+                    batch = [rs.encode_profile(facts.values, '{"t":"profile","sid":' + quoted)]
+                    for i, arena in enumerate(facts.arenas or ()):
+                        batch.append(rs.encode_arena(arena, '{"t":"arena","sid":' + quoted + f',"i":{i}'))
+                    encoded[id(rs.encoders)] = batch
+                pending.append(list(batch))
             # One batch per stage and ruleset (see the module's docstring): the profile and arena
             # facts or the new findings some rule tests, then the stage's marker if a rule waits.
             for stage in range(len(KINDS)):
@@ -506,16 +534,32 @@ class DurableBackend:
         self._sid = str(next(_SIDS))
 
     def close(self) -> None:
-        """Delete the rulesets (when evicted from the cache), which gives back their network
-        (about 2 MB for the shipped pack). Their sessions are not deleted: ``delete_state``
-        crashes (see :meth:`_clear`; the generated packs of tests/test_engine_packs.py crashed
-        it even on sessions whose facts were all retracted), so their state (about 5 MB for the
-        shipped pack) stays allocated."""
+        """Delete the rulesets and their session (when evicted from the cache), which gives all
+        their memory back.
+
+        ``delete_state`` of durable-rules 2.0.28 frees the session's action context
+        (``context.messages``, ``context.stateFact``), which its sessions leave uninitialised
+        until an action has run (``state.c``, ``createStateNode``): freeing that garbage
+        crashed the process. So a session is deleted only once all its facts are retracted and
+        an action has run in it to its end (the ``close#`` rule, on a fact of its own), which
+        leaves both set to NULL. A session left behind by a failed assessment is not deleted."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
+            sid = self._sid
             for rs in self._rulesets:
+                try:
+                    state = self._assert(rs, _C.assert_facts, '[{"t":"close","sid":' + dumps_compact(sid) + "}]")
+                    self._act(rs, state, _Run())
+                    facts = _C.get_facts(rs.handle, sid)
+                    if facts != "[]":
+                        self._act(rs, self._assert(rs, _C.retract_facts, facts), _Run())
+                    clean = state is not None and _C.get_facts(rs.handle, sid) == "[]"
+                except Exception:  # pragma: no cover - never seen; the session is left alone
+                    clean = False
+                if clean:
+                    _C.delete_state(rs.handle, sid)
                 _C.delete_ruleset(rs.handle)
 
 

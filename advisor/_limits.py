@@ -112,9 +112,9 @@ def term_properties(term: Term) -> tuple[int, int]:
 def term_patterns(term: Term) -> int:
     """The most facts one compiled rule of ``term`` binds: the profile, the stage marker when it
     tests a finding that did not fire, one arena per ``any_arena`` (when no two share one) and
-    one fact per finding it tests."""
+    one fact per finding it tests (a finding tested twice is one pattern)."""
     marker = 1 if any(ref.negated for ref in term.findings) else 0
-    return 1 + marker + len(term.arenas) + len(term.findings)
+    return 1 + marker + len(term.arenas) + len(set(term.findings))
 
 
 def term_problems(term: Term) -> list[tuple[str, str]]:

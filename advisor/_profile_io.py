@@ -10,7 +10,7 @@ from typing import Any, Optional, Union
 from pydantic import BaseModel, ValidationError
 
 from ._documents import Document, no_duplicates, parse_text, read_file
-from .errors import ProfileError, did_you_mean
+from .errors import ProfileError, did_you_mean, shorten
 from .profile import Profile
 
 __all__ = ["load_profile", "load_profile_line", "parse_profile"]
@@ -49,31 +49,31 @@ def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
         model = _model_at(loc[:-1])
         choices = list(model.model_fields) if model else []
         match = did_you_mean(str(loc[-1]), choices)
-        message = f"unknown field {loc[-1]!r}"
+        message = f"unknown field {shorten(repr(loc[-1]))}"
         hint = f"did you mean {match!r}?" if match else ("allowed here: " + ", ".join(choices) if choices else None)
     elif kind == "literal_error":
         expected = str(first.get("ctx", {}).get("expected", ""))
         choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
         match = did_you_mean(str(value), choices)
-        message = f"{value!r} is not allowed"
+        message = f"{shorten(repr(value))} is not allowed"
         hint = (f"did you mean {match!r}? " if match else "") + "use one of: " + ", ".join(choices) + ", or leave it out if unknown"
     elif kind in ("model_type", "dict_type"):
-        message = f"expected a mapping of fields, got {type(value).__name__} {value!r}"
+        message = f"expected a mapping of fields, got {type(value).__name__} {shorten(repr(value))}"
         hint = "write `field: value` lines indented under it"
     elif kind == "list_type":
         message = f"expected a list, got {type(value).__name__}"
         hint = "write one `- item` per line, or [] for none"
     elif kind.startswith("bool"):
-        message = f"expected true or false, got {value!r}"
+        message = f"expected true or false, got {shorten(repr(value))}"
         hint = "write true or false, or leave it out if unknown"
     elif kind.startswith(("int", "float")):
-        message = f"expected a number, got {value!r}"
+        message = f"expected a number, got {shorten(repr(value))}"
         hint = "write a number, or leave it out if unknown"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        message = first["msg"].replace("Input should be", "must be") + f", got {value!r}"
+        message = first["msg"].replace("Input should be", "must be") + f", got {shorten(repr(value))}"
         hint = "correct the value, or leave it out if unknown"
     elif kind.startswith("string"):
-        message = first["msg"].replace("Input should be", "must be") + f", got {value!r}"
+        message = first["msg"].replace("Input should be", "must be") + f", got {shorten(repr(value))}"
         hint = "write text, quoted if it looks like a number or true/false"
     elif kind == "too_long":
         message = first["msg"].replace("List should have", "has too many items: at most")

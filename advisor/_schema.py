@@ -28,6 +28,8 @@ class FieldSpec:
     values: tuple[str, ...] = ()  # allowed values, lowest first for ordinals
     scale: Optional[str] = None  # the name of an ordinal scale
     description: str = ""
+    descriptive: str = ""
+    """Why no rule reads this fact, for a field that only describes (empty for the others)."""
 
     @property
     def ordered(self) -> bool:
@@ -46,7 +48,12 @@ DERIVED_ARENA_FACTS: dict[str, FieldSpec] = {
     for spec in (
         FieldSpec("arenas.count", "int", description="Number of arenas listed (known when `arenas` is given)."),
         FieldSpec("arenas.max_ladder_level", "int", description="Highest ladder level among arenas with a known level."),
-        FieldSpec("arenas.min_ladder_level", "int", description="Lowest ladder level among arenas with a known level."),
+        FieldSpec(
+            "arenas.min_ladder_level",
+            "int",
+            description="Lowest ladder level among arenas with a known level.",
+            descriptive="shown with the highest level; the rules reason with the highest, typical and spread levels",
+        ),
         FieldSpec(
             "arenas.ladder_spread",
             "int",
@@ -82,6 +89,8 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FieldSpec]) -> Non
         path = f"{prefix}{name}"
         annotation = _unwrap_optional(info.annotation)
         description = info.description or ""
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        descriptive = str(extra.get("descriptive", ""))
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             _walk(annotation, path + ".", out)
         elif typing.get_origin(annotation) is list:
@@ -90,15 +99,15 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FieldSpec]) -> Non
             values = tuple(typing.get_args(annotation))
             scale = _scale_of(values)
             kind = "ordinal" if scale else "nominal"
-            out[path] = FieldSpec(path, kind, values, scale, description)
+            out[path] = FieldSpec(path, kind, values, scale, description, descriptive)
         elif annotation is bool:
-            out[path] = FieldSpec(path, "bool", description=description)
+            out[path] = FieldSpec(path, "bool", description=description, descriptive=descriptive)
         elif annotation is int:
-            out[path] = FieldSpec(path, "int", description=description)
+            out[path] = FieldSpec(path, "int", description=description, descriptive=descriptive)
         elif annotation is float:
-            out[path] = FieldSpec(path, "float", description=description)
+            out[path] = FieldSpec(path, "float", description=description, descriptive=descriptive)
         elif annotation is str:
-            out[path] = FieldSpec(path, "str", description=description)
+            out[path] = FieldSpec(path, "str", description=description, descriptive=descriptive)
         else:  # pragma: no cover - a new field type must be taught here
             raise TypeError(f"profile field {path} has a type rules cannot test: {annotation!r}")
 

@@ -27,6 +27,7 @@ __all__ = [
     "ladder_chart",
     "wrap",
     "PRIORITY_ORDER",
+    "STRENGTH",
     "ULRICH_ORDER",
 ]
 
@@ -38,6 +39,9 @@ PRIORITY_ORDER = ("critical", "high", "medium", "low")
 ULRICH_ORDER = ("steered", "responsibilising", "equal", "facilitating")
 ULRICH_LETTER = {"steered": "A", "responsibilising": "B", "equal": "C", "facilitating": "D"}
 _COLOUR = {"critical": "#7a1616", "high": "#b8480e", "medium": "#8a6d00", "low": "#3d6384"}
+#: The "priority" of a block that shows a strength: a white box with a thick green frame.
+STRENGTH = "strength"
+_STRENGTH_COLOUR = "#2e6b34"
 
 
 def esc(text: object) -> str:
@@ -96,7 +100,15 @@ def _defs(prefix: str) -> str:
 
 
 def _fill(prefix: str, priority: str) -> str:
+    if priority == STRENGTH:
+        return "#fff"
     return _COLOUR["critical"] if priority == "critical" else f"url(#{prefix}-{priority})"
+
+
+def _stroke(priority: str) -> str:
+    if priority == STRENGTH:
+        return f'stroke="{_STRENGTH_COLOUR}" stroke-width="3"'
+    return f'stroke="{INK}" stroke-width="1"'
 
 
 def _text(x: float, y: float, text: str, *, size: float = 12, anchor: str = "start", weight: str = "normal",
@@ -128,7 +140,8 @@ def _open(width: int, height: int, title: str, desc: str, cls: str) -> str:
 
 @dataclass(frozen=True)
 class Block:
-    """One finding in a bar: a box filled by its priority, labelled with its rule id."""
+    """One finding in a bar: a box filled by its priority (or framed green for a
+    :data:`STRENGTH`), labelled with its rule id."""
 
     label: str
     priority: str
@@ -213,7 +226,7 @@ def factor_chart(
                 row_cy = row_y + bar_h // 2 + 4
                 out.append(
                     f'<rect x="{bx}" y="{row_y}" width="{block_w}" height="{bar_h}" fill="{_fill(prefix, block.priority)}" '
-                    f'stroke="{INK}" stroke-width="1"><title>{esc(block.tooltip or block.label)}</title></rect>'
+                    f'{_stroke(block.priority)}><title>{esc(block.tooltip or block.label)}</title></rect>'
                 )
                 if _text_width(block.label, 10.5) + 4 <= block_w:
                     if block.priority == "critical":
@@ -230,7 +243,7 @@ def factor_chart(
     legend_parts = []
     for priority, label in legend:
         legend_parts.append(
-            f'<rect x="{x}" y="{y}" width="26" height="16" fill="{_fill(prefix, priority)}" stroke="{INK}"/>'
+            f'<rect x="{x}" y="{y}" width="26" height="16" fill="{_fill(prefix, priority)}" {_stroke(priority)}/>'
         )
         legend_parts.append(_text(x + 32, y + 13, label, size=13))
         x += 32 + int(_text_width(label, 13)) + 24

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
 from .engines import Firing, engine_label, resolve_engine
-from .conditions import Compare, Term, compile_condition
+from .conditions import Compare, FindingRef, Term, compile_condition, describe, walk
 from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
@@ -100,6 +100,11 @@ class Finding(RuleSummary):
     """Recommendations of this assessment that address it."""
     addresses: tuple[str, ...] = ()
     """For a recommendation: the findings of this assessment it addresses."""
+    conditional: bool = False
+    """For a recommendation whose guard (``done_when``) is unknown: advice that holds unless what
+    it recommends is already in place."""
+    unless: Optional[Text] = None
+    """For a conditional recommendation: its ``done_when``, in words (what "already in place" means)."""
 
 
 class Question(_Result):
@@ -129,6 +134,7 @@ class Assessment(_Result):
     """The outcome of assessing one profile."""
 
     municipality: Optional[str]
+    strengths: tuple[Finding, ...]
     diagnoses: tuple[Finding, ...]
     pitfalls: tuple[Finding, ...]
     recommendations: tuple[Finding, ...]
@@ -137,8 +143,8 @@ class Assessment(_Result):
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """All findings: diagnoses, pitfalls, then recommendations (the plan, in order)."""
-        return self.diagnoses + self.pitfalls + self.recommendations
+        """All findings: strengths, diagnoses, pitfalls, then recommendations (the plan, in order)."""
+        return self.strengths + self.diagnoses + self.pitfalls + self.recommendations
 
     @property
     def fired(self) -> frozenset[str]:
@@ -146,8 +152,9 @@ class Assessment(_Result):
         return frozenset(f.rule_id for f in self.findings)
 
     def highest_priority(self) -> Optional[str]:
-        """The highest priority among the findings, or ``None`` when nothing fired."""
-        ranks = [PRIORITIES.index(f.priority) for f in self.findings]
+        """The highest priority among the findings other than strengths, or ``None`` when none
+        fired (a strength is kept, not pressing)."""
+        ranks = [PRIORITIES.index(f.priority) for f in self.findings if f.kind != "strength"]
         return PRIORITIES[max(ranks)] if ranks else None
 
 
@@ -224,6 +231,25 @@ class _Plan:
         )
         self.conditions = {rule_id: compile_condition(c) for rule_id, c in pack.effective_conditions.items()}
         self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
+        # Recommendations' guards: evaluated on the facts after the engine has run.
+        self.guards = {rule.id: compile_condition(rule.guard) for rule in pack.rules if rule.guard is not None}
+        self.guard_needs = {rule.id: _Needs(tuple(n for n in walk(rule.guard) if isinstance(n, Compare))) for rule in pack.rules if rule.guard is not None}
+        self.unless = {
+            rule.id: Text(en=describe(rule.guard, "en"), nb=describe(rule.guard, "nb")) for rule in pack.rules if rule.guard is not None
+        }
+        self.guard_ref_ids = {
+            rule_id: tuple(dict.fromkeys(n.rule_id for n in walk(guard) if isinstance(n, FindingRef)))
+            for rule_id, guard in ((r.id, r.guard) for r in pack.rules if r.guard is not None)
+        }
+        self.guard_refs = frozenset(ref for refs in self.guard_ref_ids.values() for ref in refs)
+        self._descriptions: dict[str, str] = {}
+
+    def description(self, path: str, text: str) -> str:
+        """A fact's description as questions show it: its references cite the pack's documents."""
+        out = self._descriptions.get(path)
+        if out is None:
+            out = self._descriptions[path] = self.pack.readable_refs(text)
+        return out
 
 
 _PLANS: dict[str, _Plan] = {}
@@ -277,6 +303,7 @@ def _finding(
     firings: Sequence[Any],
     recommends: tuple[str, ...],
     addresses: tuple[str, ...],
+    conditional: bool = False,
 ) -> Finding:
     term_index = min(f.term for f in firings)
     term = plan.terms[rule_id][term_index]
@@ -301,6 +328,8 @@ def _finding(
     values["because"] = term.because
     values["recommends"] = recommends
     values["addresses"] = addresses
+    values["conditional"] = conditional
+    values["unless"] = plan.unless[rule_id] if conditional else None
     return _construct(Finding, values)
 
 
@@ -324,11 +353,41 @@ def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str
             state[rule_id] = False  # every fact it tests is known (so are its findings), and it did not fire
         else:
             state[rule_id] = conditions[rule_id](values, arenas, finding)
+        guard = plan.guards.get(rule_id)
+        if guard is not None and rule_id not in fired and state[rule_id] is not False and guard(values, arenas, finding) is True:
+            state[rule_id] = False  # what it recommends is known to be done
     return state
 
 
-def _question_paths(plan: _Plan, facts: Facts, fired: frozenset[str]) -> dict[str, set[str]]:
-    """The unknown facts that leave a rule undecided, each with the rules it leaves undecided."""
+def _guarded(plan: _Plan, facts: Facts, by_rule: dict[str, list[Any]]) -> frozenset[str]:
+    """Apply the recommendations' guards to what the engine fired: a recommendation whose
+    ``done_when`` holds is dropped from ``by_rule``. Returns the ids of the recommendations that
+    fire as conditional advice (their ``done_when`` is unknown)."""
+    guarded = [rid for rid in plan.guards if rid in by_rule]
+    if not guarded:
+        return frozenset()
+    values, arenas = facts.values, facts.arenas
+    if plan.guard_refs:
+        # Three-valued states of the findings a guard tests (all of earlier stages).
+        states = rule_states(plan.pack, facts, frozenset(r for r in by_rule if r not in plan.guards))
+        finding = lambda rid: states.get(rid, False)  # noqa: E731
+    else:
+        finding = by_rule.__contains__
+    conditional = []
+    for rule_id in guarded:
+        done = plan.guards[rule_id](values, arenas, finding)
+        if done is True:
+            del by_rule[rule_id]
+        elif done is None:
+            conditional.append(rule_id)
+    return frozenset(conditional)
+
+
+def _question_paths(
+    plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()
+) -> dict[str, set[str]]:
+    """The unknown facts that leave a rule undecided, each with the rules it leaves undecided;
+    also the unknown facts of the guards of the ``conditional`` recommendations."""
     state = rule_states(plan.pack, facts, fired)
     unknown: dict[str, set[str]] = {}
     by_path: dict[str, set[str]] = {}
@@ -343,10 +402,17 @@ def _question_paths(plan: _Plan, facts: Facts, fired: frozenset[str]) -> dict[st
         unknown[rule_id] = paths
         for path in paths:
             by_path.setdefault(path, set()).add(rule_id)
+    for rule_id in conditional:
+        paths = plan.guard_needs[rule_id].unknown(facts)
+        for ref in plan.guard_ref_ids[rule_id]:
+            if state.get(ref) is None:
+                paths |= unknown.get(ref, set())
+        for path in paths:
+            by_path.setdefault(path, set()).add(rule_id)
     return by_path
 
 
-def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str]) -> int:
+def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()) -> int:
     """``len(_question_paths(...))``, cheaper: the unknown facts of the rules a rule rests on are
     counted with those rules, so the count is that of the unknown facts of every undecided rule,
     and the unknown facts of several rules are those of their merged needs."""
@@ -359,16 +425,22 @@ def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str]) -> int:
             plain |= needs.plain
             derived |= needs.derived
             in_arena |= needs.in_arena
+    for rule_id in conditional:
+        needs = plan.guard_needs[rule_id]
+        plain |= needs.plain
+        derived |= needs.derived
+        in_arena |= needs.in_arena
     return len(_unknown(plain, derived, in_arena, facts))
 
 
-def _questions(plan: _Plan, facts: Facts, fired: frozenset[str]) -> tuple[Question, ...]:
-    """Unknown facts that leave a rule undecided, most influential first."""
+def _questions(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()) -> tuple[Question, ...]:
+    """Unknown facts that leave a rule undecided (or a recommendation conditional), most
+    influential first."""
     fields = profile_fields()
     out = []
-    for path, rule_ids in _question_paths(plan, facts, fired).items():
+    for path, rule_ids in _question_paths(plan, facts, fired, conditional).items():
         spec = fields.get(path) or arena_fields().get(path.replace("arenas[].", ""))
-        description = spec.description if spec else "the list of co-creation arenas"
+        description = plan.description(path, spec.description if spec else "the list of co-creation arenas")
         weight = sum(plan.weight[r] for r in rule_ids)
         out.append(_construct(Question, {"path": path, "description": description, "rules": tuple(sorted(rule_ids)), "weight": weight}))
     out.sort(key=lambda q: (-q.weight, q.path))
@@ -431,8 +503,9 @@ def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
     )
 
 
-def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]]]:
-    """Run ``pack`` on ``profile``: its facts and the firings of each rule that fired.
+def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]], frozenset[str]]:
+    """Run ``pack`` on ``profile``: its facts, the firings of each rule that fired (recommendations
+    known to be done left out) and the recommendations that fire as conditional advice.
     ``engine`` is a resolved engine name (:func:`advisor.engines.resolve_engine`)."""
     facts = profile_facts(profile)
     if engine == "durable":
@@ -446,7 +519,8 @@ def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str
     by_rule: dict[str, list[Any]] = {}
     for firing in firings:
         by_rule.setdefault(firing.rule_id, []).append(firing)
-    return facts, by_rule
+    conditional = _guarded(_plan_for(pack), facts, by_rule)
+    return facts, by_rule, conditional
 
 
 def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
@@ -468,7 +542,7 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     engine = resolve_engine(engine)
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)
-    facts, by_rule = _run(profile, pack, engine)
+    facts, by_rule, conditional = _run(profile, pack, engine)
     manifest = _manifest_for(pack, engine, profile_hash(profile))
     fired = frozenset(by_rule)
     recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
@@ -478,7 +552,7 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
             addresses.setdefault(r, []).append(rid)
     kinds = {
         kind: tuple(
-            _finding(plan, rid, facts, by_rule[rid], recommends[rid], tuple(sorted(addresses.get(rid, ()))))
+            _finding(plan, rid, facts, by_rule[rid], recommends[rid], tuple(sorted(addresses.get(rid, ()))), rid in conditional)
             for rid in rule_ids
         )
         for kind, rule_ids in _by_kind(plan, fired).items()
@@ -487,10 +561,11 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
         Assessment,
         {
             "municipality": profile.context.name if profile.context else None,
+            "strengths": kinds["strength"],
             "diagnoses": kinds["diagnosis"],
             "pitfalls": kinds["pitfall"],
             "recommendations": kinds["recommendation"],
-            "questions": _questions(plan, facts, fired),
+            "questions": _questions(plan, facts, fired, conditional),
             "manifest": manifest,
         },
     )
@@ -498,21 +573,22 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
 
 def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tuple[Any, ...]:
     """What :func:`assess` finds, in brief, for batches: the municipality, the ids of the
-    diagnoses, pitfalls and recommendations (in result order), the highest priority and the number
-    of questions. The same rules fire; the findings' explanations are not built."""
+    strengths, diagnoses, pitfalls and recommendations (in result order), the highest priority and
+    the number of questions. The same rules fire; the findings' explanations are not built."""
     engine = resolve_engine(engine)
     plan = _plan_for(pack)
-    facts, by_rule = _run(profile, pack, engine)
+    facts, by_rule, conditional = _run(profile, pack, engine)
     fired = frozenset(by_rule)
     kinds = _by_kind(plan, fired)
-    highest = max((PRIORITIES.index(plan.summary[r]["priority"]) for r in fired), default=None)
+    highest = max((PRIORITIES.index(plan.summary[r]["priority"]) for r in fired if r not in kinds["strength"]), default=None)
     return (
         profile.context.name if profile.context else None,
+        tuple(kinds["strength"]),
         tuple(kinds["diagnosis"]),
         tuple(kinds["pitfall"]),
         tuple(kinds["recommendation"]),
         None if highest is None else PRIORITIES[highest],
-        _question_count(plan, facts, fired),
+        _question_count(plan, facts, fired, conditional),
     )
 
 

@@ -10,12 +10,13 @@ from collections import Counter
 
 from tabulate import tabulate
 
-from ._schema import arena_fields, profile_fields
+from ._schema import FieldSpec, arena_fields, profile_fields
+from .conditions import describe
 from .rulepack import KINDS, RulePack
 
 __all__ = ["profile_reference", "rule_catalogue"]
 
-_PLURAL = {"diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
+_PLURAL = {"strength": "Strengths", "diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
 
 
 def _type(spec) -> str:
@@ -25,6 +26,12 @@ def _type(spec) -> str:
     return {"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind]
 
 
+def _meaning(spec: FieldSpec) -> str:
+    if spec.descriptive:
+        return f"{spec.description} *Descriptive only: {spec.descriptive}.*".strip()
+    return spec.description
+
+
 def profile_reference() -> str:
     """Markdown reference of every fact a profile can hold and a rule can test."""
     out = [
@@ -32,18 +39,19 @@ def profile_reference() -> str:
         "",
         "Generated from `advisor/profile.py` by `advisor.catalogue.profile_reference()`; a test keeps it current.",
         "Every field is optional: leave out what is unknown (unknown is not \"no\"). Ordinal scales",
-        "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on.",
+        "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on. A fact marked",
+        "*descriptive only* is read by no rule (the reason is given); every other fact is read by some rule.",
         "",
         "## Profile facts",
         "",
     ]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
     out += ["", "## Arena fields (`arenas: [...]`, tested inside `any_arena`)", ""]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in arena_fields().items()]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in arena_fields().items()]
     out.append(tabulate(rows, ["field", "values", "meaning"], tablefmt="github"))
     out += ["", "## Derived facts (computed from the arenas)", ""]
-    rows = [[f"`{path}`", _type(spec), spec.description] for path, spec in profile_fields().items() if path.startswith("arenas.")]
+    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if path.startswith("arenas.")]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
     return "\n".join(out) + "\n"
 
@@ -78,6 +86,10 @@ def rule_catalogue(pack: RulePack) -> str:
                 f"- **factor / phase / priority / evidence:** {rule.factor} / {rule.phase} / {rule.priority} / {rule.evidence}",
                 f"- **fires when:** {pack.describe(rule.id)}",
             ]
+            if rule.guard is not None:
+                out.append(f"- **done when** (does not fire; unknown: fires as conditional advice): {describe(rule.guard)}")
+            if rule.done_when_none is not None:
+                out.append(f"- **no \"done\" condition:** {rule.done_when_none}")
             if rule.recommends:
                 out.append(f"- **recommends:** {', '.join(rule.recommends)}")
             out.append("- **sources:** " + "; ".join(f"{pack.cite(s).en} (`{s}`)" for s in rule.sources))

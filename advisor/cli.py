@@ -18,11 +18,11 @@ from typing import Any, Optional
 import click
 
 from . import __version__
-from ._cli_common import handle_errors, lang_option, load_pack, resolve_language, rules_option
+from ._cli_common import echo, handle_errors, lang_option, load_pack, resolve_language, rules_option
 from ._profile_io import load_profile
 from .assessment import assess
 from .catalogue import rule_catalogue
-from .errors import RulePackError, did_you_mean
+from .errors import LONG_PART, RulePackError, did_you_mean, escape_controls, shorten
 from .examples import example_names, example_text
 from .i18n import t
 from .profile import profile_json_schema
@@ -46,6 +46,28 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def main(self, args: Any = None, prog_name: Optional[str] = None, complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's ``main``, with its usage errors in advisor's one-line style (``advisor: error:
+        ...``, exit 2) instead of click's three lines."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a group without its command: the help
+                exc.show()
+                sys.exit(exc.exit_code)
+            hint = ""
+            if isinstance(exc, click.UsageError) and exc.ctx is not None:
+                root = exc.ctx.find_root().command_path
+                hint = f" (see `advisor{exc.ctx.command_path[len(root):]} --help`)"
+            click.echo(f"advisor: error: {escape_controls(' '.join(shorten(exc.format_message(), LONG_PART).split()))}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
         if name in self.lazy and name not in self.commands:
@@ -112,7 +134,7 @@ def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[s
     """Assess PROFILE (YAML or JSON) and print diagnoses, pitfalls, a plan and questions."""
     pack = load_pack(rules_paths)
     result = assess(load_profile(profile), pack)
-    click.echo(render(result, fmt, resolve_language(lang)), nl=False)
+    echo(render(result, fmt, resolve_language(lang)), nl=False)
     if fail_on is not None:
         highest = result.highest_priority()
         if highest is not None and PRIORITIES.index(highest) >= PRIORITIES.index(fail_on):
@@ -131,7 +153,7 @@ def rules() -> None:
 @_handle_errors
 def rules_list(rules_paths: tuple[str, ...], lang: Optional[str], kind: Optional[str]) -> None:
     """List the rules of a pack."""
-    click.echo(rules_table(load_pack(rules_paths), resolve_language(lang), kind), nl=False)
+    echo(rules_table(load_pack(rules_paths), resolve_language(lang), kind), nl=False)
 
 
 @rules.command("show")
@@ -149,7 +171,7 @@ def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) 
             f"no rule {rule_id} in pack {pack.info.name}",
             hint=f"did you mean {match}?" if match else "see `advisor rules list`",
         )
-    click.echo(rule_detail(pack, rule, resolve_language(lang)), nl=False)
+    echo(rule_detail(pack, rule, resolve_language(lang)), nl=False)
 
 
 @rules.command("catalogue")
@@ -157,13 +179,14 @@ def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) 
 @_handle_errors
 def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
     """Print a Markdown catalogue of every rule (docs/RULES.md is this for the shipped pack)."""
-    click.echo(rule_catalogue(load_pack(rules_paths)), nl=False)
+    echo(rule_catalogue(load_pack(rules_paths)), nl=False)
 
 
 @main.command("schema")
+@_handle_errors
 def schema() -> None:
     """Print the JSON Schema of a municipality profile."""
-    click.echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
+    echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
 
 
 @main.command("example")
@@ -178,11 +201,11 @@ def example_cmd(name: Optional[str], lang: Optional[str]) -> None:
     """Print the shipped example profile NAME (to start from: advisor example levanger > levanger.yaml);
     without NAME, list the examples."""
     if name is None:
-        click.echo(t(resolve_language(lang), "example_list"))
+        echo(t(resolve_language(lang), "example_list"))
         for item in example_names():
-            click.echo(f"  {item}")
+            echo(f"  {item}")
         return
-    click.echo(example_text(name), nl=False)
+    echo(example_text(name), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ import click
 
 from ._io import write_atomic
 from ._profile_io import load_profile
-from ._cli_common import handle_errors as _handle_errors, lang_option, load_pack, resolve_language, rules_option
+from ._cli_common import echo, handle_errors as _handle_errors, lang_option, load_pack, resolve_language, rules_option
 from .errors import InputError
 from .report import REPORT_FORMATS, build_report, format_for, render_report
 
@@ -57,4 +57,4 @@ def report_cmd(profiles: tuple[str, ...], output: str, lang: Optional[str], rule
         raise InputError("a profile is given twice", hint="give each informant's profile once")
     report = build_report(loaded, pack, resolve_language(lang))
     write_atomic(output, render_report(report, fmt))
-    click.echo(output)
+    echo(output)

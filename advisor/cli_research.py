@@ -18,8 +18,9 @@ from typing import Any, Optional, Sequence
 import click
 from tabulate import tabulate
 
-from ._cli_common import handle_errors as _handle_errors
-from .errors import InputError
+from ._cli_common import echo, handle_errors as _handle_errors
+from ._pool import DEFAULT_TIME_LIMIT
+from .errors import InputError, escape_controls
 from .i18n import LANGUAGES, resolve_language, t
 from .packcheck import check_pack, run_pack_tests
 from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, Sensitivity, batch, compare, iter_sample_profiles, sample, sensitivity
@@ -40,6 +41,14 @@ _lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None
 _engine_option = click.option("--engine", type=click.Choice(BATCH_ENGINES), default=None, help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.")
 _test_engine_option = click.option("--engine", type=click.Choice(ENGINES), default=None, help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).")
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
+_time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="A profile that takes longer in a worker process (or crashes it) is skipped with the reason; the batch goes on.",
+)
 _dask_option = click.option(
     "--dask",
     "dask_address",
@@ -123,7 +132,7 @@ def _num(value: Optional[float], lang: str) -> str:
 
 def _report_skipped(result: BatchResult, lang: str) -> None:
     for skipped in result.skipped:
-        click.echo("advisor: " + t(lang, "research.skipped", error=skipped.error), err=True)
+        click.echo("advisor: " + escape_controls(t(lang, "research.skipped", error=skipped.error)), err=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,6 +166,7 @@ def render_fire_counts(result: BatchResult, lang: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None, help="Output format (default: from the file name).")
 @_engine_option
 @_workers_option
+@_time_limit_option
 @_dask_option
 @click.option("--strict", is_flag=True, help="Exit with code 2 if a profile had to be skipped.")
 @_lang_option
@@ -168,6 +178,7 @@ def batch_cmd(
     fmt: Optional[str],
     engine: Optional[str],
     workers: Optional[int],
+    time_limit: float,
     dask_address: Optional[str],
     strict: bool,
     lang: Optional[str],
@@ -181,13 +192,13 @@ def batch_cmd(
     progress = _progress(language)
     try:
         with _DaskClient(dask_address) as client:
-            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt, keep_rows=False)
+            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt, keep_rows=False, time_limit=time_limit)
     finally:
         if progress is not None:
             progress.close()
     _report_skipped(result, language)
-    click.echo(render_fire_counts(result, language), nl=False)
-    click.echo(t(language, "research.batch_wrote", rows=result.row_count, output=output))
+    echo(render_fire_counts(result, language), nl=False)
+    echo(t(language, "research.batch_wrote", rows=result.row_count, output=output))
     if strict and result.skipped:
         sys.exit(2)
 
@@ -278,6 +289,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
 @click.option("--all-rules", is_flag=True, help="List every rule, not only those where the packs disagree.")
 @_engine_option
 @_workers_option
+@_time_limit_option
 @_dask_option
 @_lang_option
 @_handle_errors
@@ -289,6 +301,7 @@ def compare_cmd(
     all_rules: bool,
     engine: Optional[str],
     workers: Optional[int],
+    time_limit: float,
     dask_address: Optional[str],
     lang: Optional[str],
 ) -> None:
@@ -302,16 +315,16 @@ def compare_cmd(
     progress = _progress(language)
     try:
         with _DaskClient(dask_address) as client:
-            result = compare(profiles, list(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output)
+            result = compare(profiles, list(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, time_limit=time_limit)
     finally:
         if progress is not None:
             progress.close()
     for skipped in result.manifest.skipped:
-        click.echo("advisor: " + t(language, "research.skipped", error=skipped.error), err=True)
+        click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
     if fmt == "json":
-        click.echo(result.to_json(), nl=False)
+        echo(result.to_json(), nl=False)
     else:
-        click.echo(render_comparison(result, language, all_rules), nl=False)
+        echo(render_comparison(result, language, all_rules), nl=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,7 +343,7 @@ def compare_cmd(
 def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float], options_path: Optional[str], fmt: str, lang: Optional[str]) -> None:
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
     written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt)
-    click.echo(t(resolve_language(lang), "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output))
+    echo(t(resolve_language(lang), "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output))
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,20 +406,20 @@ def rules_test(packs: tuple[str, ...], inherited: bool, engine: Optional[str], l
     language = resolve_language(lang)
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
     if not report.outcomes:
-        click.echo(t(language, "research.tests_none", pack=report.pack))
+        echo(t(language, "research.tests_none", pack=report.pack))
         return
     for outcome in report.outcomes:
         test = outcome.test
         if outcome.passed:
-            click.echo(f"{t(language, 'research.test_ok'):<4}  {test.name}")
+            echo(f"{t(language, 'research.test_ok'):<4}  {test.name}")
             continue
         parts = []
         if outcome.missing:
             parts.append(t(language, "research.test_missing", ids=", ".join(outcome.missing)))
         if outcome.unexpected:
             parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
-        click.echo(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}")
-    click.echo(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed))
+        echo(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}")
+    echo(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed))
     if not report.ok:
         sys.exit(EXIT_TESTS_FAILED)
 
@@ -423,9 +436,9 @@ def rules_check(packs: tuple[str, ...], lang: Optional[str]) -> None:
     language = resolve_language(lang)
     report = check_pack(_packs(packs))
     for line in report.lines():
-        click.echo(line)
+        echo(line)
     name = report.pack or ", ".join(packs) or "default"
     if report.problems:
         click.echo("advisor: " + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
         sys.exit(2)
-    click.echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))
+    echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))

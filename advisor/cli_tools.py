@@ -14,7 +14,7 @@ import click
 from pydantic import BaseModel
 
 from ._profile_io import load_profile
-from ._cli_common import handle_errors as _handle_errors, lang_option, load_pack, resolve_language, rules_option
+from ._cli_common import echo, handle_errors as _handle_errors, lang_option, load_pack, resolve_language, rules_option
 from .diff import diff, render_diff
 from .explain import explain, render_explanation
 from .i18n import t
@@ -50,7 +50,7 @@ def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tu
     """Why rule RULE_ID fired for PROFILE, or why not: its condition part by part, with the
     actual facts, the part that failed and the facts that are unknown."""
     result = explain(load_profile(profile), rule_id, load_pack(rules_paths))
-    click.echo(_json(result) if fmt == "json" else render_explanation(result, resolve_language(lang)), nl=False)
+    echo(_json(result) if fmt == "json" else render_explanation(result, resolve_language(lang)), nl=False)
 
 
 @click.command("whatif")
@@ -71,7 +71,7 @@ def whatif_cmd(profile: str, changes: tuple[str, ...], lang: Optional[str], rule
     """Assess PROFILE as it is and with the changes given by --set, and show which findings
     appear and disappear."""
     result = whatif(load_profile(profile), list(changes), load_pack(rules_paths))
-    click.echo(_json(result) if fmt == "json" else render_whatif(result, resolve_language(lang)), nl=False)
+    echo(_json(result) if fmt == "json" else render_whatif(result, resolve_language(lang)), nl=False)
 
 
 @click.command("next-steps")
@@ -85,7 +85,7 @@ def next_steps_cmd(profile: str, top: int, lang: Optional[str], rules_paths: tup
     """What to do first: single changes to PROFILE ranked by the pitfalls they resolve,
     weighted by priority."""
     result = next_steps(load_profile(profile), load_pack(rules_paths), top=top)
-    click.echo(_json(result) if fmt == "json" else render_next_steps(result, resolve_language(lang)), nl=False)
+    echo(_json(result) if fmt == "json" else render_next_steps(result, resolve_language(lang)), nl=False)
 
 
 @click.command("diff")
@@ -99,14 +99,14 @@ def diff_cmd(old: str, new: str, lang: Optional[str], rules_paths: tuple[str, ..
     """Compare two assessments of one municipality over time (profiles OLD and NEW): facts
     changed, findings resolved and new, pitfalls by priority."""
     result = diff(load_profile(old), load_profile(new), load_pack(rules_paths), old_label=old, new_label=new)
-    click.echo(_json(result) if fmt == "json" else render_diff(result, resolve_language(lang)), nl=False)
+    echo(_json(result) if fmt == "json" else render_diff(result, resolve_language(lang)), nl=False)
 
 
 class _ClickIO:
     """The interview over click: prompts on the terminal."""
 
     def say(self, text: str) -> None:
-        click.echo(text)
+        echo(text)
 
     def ask(self, prompt: str) -> str:
         return str(click.prompt(prompt, default="", show_default=False))
@@ -132,11 +132,11 @@ def init_cmd(output: Optional[str], lang: Optional[str], resume: Optional[str]) 
     target = output or resume or "profile.yaml"
     result = run_intake(_ClickIO(), target, lang=language, resume=resume)
     if not result.written:
-        click.echo(t(language, "init.not_written", path=result.path))
+        echo(t(language, "init.not_written", path=result.path))
         return
-    click.echo("")
-    click.echo(t(language, "init.written", path=result.path, known=result.known, unknown=result.unknown))
-    click.echo(t(language, "init.next", path=result.path))
+    echo("")
+    echo(t(language, "init.written", path=result.path, known=result.known, unknown=result.unknown))
+    echo(t(language, "init.next", path=result.path))
 
 
 #: Every command of this module, for registration on the ``advisor`` group.

@@ -12,7 +12,9 @@ expression. Polars' null is *unknown* and its boolean operators are Kleene's, wh
 three-valued logic; comparisons use the operators of :mod:`advisor.conditions` and the ranks of
 :class:`~advisor._schema.FieldSpec`. Stages run in order: a rule of a later stage reads the
 columns of the findings of the earlier ones (a finding fired or it did not: never unknown), and a
-rule fires where its condition is true.
+rule fires where its condition is true (a recommendation: and its ``done_when`` is not; a guard
+tests no finding that did not fire, so there two-valued findings decide as the three-valued
+states of :func:`advisor.assessment.rule_states` would).
 
 Reading is chunked (memory flat in the number of profiles). JSON Lines are parsed by polars
 with the types it infers; a chunk whose types, keys or values the model might not accept
@@ -39,6 +41,7 @@ from pydantic import BaseModel
 
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, profile_fields
 from .conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
+from ._documents import open_regular
 from ._profile_io import load_profile, load_profile_line
 from .errors import InputError, ProfileError
 from .profile import Profile
@@ -224,7 +227,7 @@ class ColumnarPack:
         self.pack = pack
         plan = _plan_for(pack)
         conditions = pack.effective_conditions
-        self.stages = [[compile_expr(conditions[r.id]).fill_null(False).alias(_FIRED + r.id) for r in rules] for rules in pack.stages]
+        self.stages = [[_fires(conditions[r.id], r.guard).alias(_FIRED + r.id) for r in rules] for rules in pack.stages]
         #: The rule ids of each kind in result order, and every rule's priority rank.
         self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
         for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
@@ -273,12 +276,20 @@ class ColumnarPack:
                 "rule": [rule_id for _kind, rule_id in entries],
                 "kind": pl.Series([KINDS.index(kind) for kind, _ in entries], dtype=pl.UInt8),
                 "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
-                "priority": pl.Series([self.priority[rule_id] for _kind, rule_id in entries], dtype=pl.Int8),
+                # A strength is not pressing: it does not count for the highest priority.
+                "priority": pl.Series([None if kind == "strength" else self.priority[rule_id] for kind, rule_id in entries], dtype=pl.Int8),
             }
         )
 
 
-_KIND_COLUMNS = ("diagnoses", "pitfalls", "recommendations")
+_KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
+
+
+def _fires(condition: Condition, guard: Optional[Condition]) -> "pl.Expr":
+    """Where a rule fires: its condition is true and, for a recommendation with ``done_when``,
+    that guard is not known to hold (what it recommends is not known to be done)."""
+    fires = compile_expr(condition).fill_null(False)
+    return fires if guard is None else fires & ~compile_expr(guard).fill_null(False)
 assert len(_KIND_COLUMNS) == len(KINDS)
 
 
@@ -419,12 +430,7 @@ def _slow_chunk(items: Sequence[tuple[str, Callable[[], Profile]]]) -> tuple[lis
 
 def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
     """The profiles of a JSON Lines file, ``rows`` lines at a time."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - read in the `with` below; opening errors reported here
-    except FileNotFoundError:
-        raise ProfileError("profile file not found", file=path, hint="check the path") from None
-    except OSError as exc:
-        raise ProfileError(f"profile file cannot be read: {exc.strerror}", file=path, hint="check permissions") from None
+    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
     first = 1  # the line number of the first pending line
     pending: list[bytes] = []
     with handle:

@@ -19,6 +19,7 @@ from .explain import describe_value as format_value
 from .facts import profile_facts
 from .i18n import t
 from .profile import Profile
+from .render import step_title
 from .rulepack import FACTORS, KINDS, PRIORITIES, RulePack
 
 __all__ = [
@@ -74,7 +75,7 @@ class Diff(_Model):
     persisting: tuple[Finding, ...] = ()
     """Findings of both (as in the new assessment)."""
     kinds: tuple[Count, ...] = ()
-    """Number of diagnoses, pitfalls and recommendations before and after."""
+    """Number of strengths, diagnoses, pitfalls and recommendations before and after."""
     pitfalls_by_priority: tuple[Count, ...] = ()
     """Number of pitfalls of each priority before and after, highest priority first."""
     pitfall_load: Count
@@ -217,7 +218,7 @@ def _signed(n: int) -> str:
 
 def _findings_table(findings: Sequence[Finding], lang: str) -> str:
     rows = [
-        [f.rule_id, t(lang, f"kind.{f.kind}"), t(lang, f"priority.{f.priority}"), f.title.get(lang)] for f in findings
+        [f.rule_id, t(lang, f"kind.{f.kind}"), t(lang, f"priority.{f.priority}"), step_title(f, lang)] for f in findings
     ]
     head = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "col_priority"), t(lang, "col_title")]
     return tabulate(rows, head, tablefmt="simple")

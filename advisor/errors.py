@@ -15,6 +15,7 @@ process exit code.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Iterable, Optional, Sequence, Union
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "EngineError",
     "did_you_mean",
     "format_path",
+    "shorten",
+    "escape_controls",
 ]
 
 PathPart = Union[str, int]
@@ -39,8 +42,31 @@ def format_path(path: Sequence[PathPart]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + shorten(str(part))
     return out
+
+
+#: Longest value quoted in a message, and longest part (file, message, hint) of a one-line error.
+SHORT_VALUE = 60
+LONG_PART = 400
+
+#: Characters that would act on a terminal rather than show: C0 and C1 controls (but newline and
+#: tab), DEL, and the bidirectional overrides that reorder what is shown.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shorten(text: str, limit: int = SHORT_VALUE) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as ``\\u001b``, so that printing it cannot move
+    the cursor, change colours or reorder what a terminal shows. The escape is also JSON's: JSON
+    text stays valid and means the same."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
@@ -74,17 +100,17 @@ class AdvisorError(Exception):
         """``file:line: field: message (hint)`` on one line, parts left out where unknown."""
         where = ""
         if self.file:
-            where = self.file + (f":{self.line}" if self.line else "")
+            where = shorten(self.file, LONG_PART) + (f":{self.line}" if self.line else "")
         elif self.line:
             where = f"line {self.line}"
-        text = self.message
+        text = shorten(self.message, LONG_PART)
         if self.path:
             text = f"{format_path(self.path)}: {text}"
         if where:
             text = f"{where}: {text}"
         if self.hint:
-            text = f"{text} ({self.hint})"
-        return " ".join(text.split())
+            text = f"{text} ({shorten(self.hint, LONG_PART)})"
+        return escape_controls(" ".join(text.split()))
 
     def __str__(self) -> str:
         return self.one_line()

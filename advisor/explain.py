@@ -93,6 +93,9 @@ class Explanation(_Model):
     """The same citations as readers see them (``Lundgren (2023) §5.1.5``), one per source."""
     contrasts: tuple[ContrastingView, ...] = ()
     """Passages of other documents that disagree with the rule."""
+    guard: Optional[Node] = None
+    """For a recommendation with ``done_when``: that condition walked the same way (when it
+    holds, the recommendation does not fire; when unknown, it fires as conditional advice)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,6 +249,7 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
     walker = _Walker(facts, fired, state, labels)
     tree = walker.node(pack.effective_conditions[rid], facts.values)
+    guard = walker.node(rule.guard, facts.values) if rule.guard is not None else None
     return Explanation(
         rule_id=rid,
         kind=rule.kind,
@@ -262,7 +266,8 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[
         failed=tuple(_failed(tree)),
         deciding_unknown=_dedupe(_unknown_paths(tree, True)),
         unknown=_dedupe(_unknown_paths(tree, False)),
-        findings=_findings(tree),
+        findings={**_findings(tree), **(_findings(guard) if guard is not None else {})},
+        guard=guard,
         sources=pack.citations[rid],
         citations=tuple(pack.cite(s) for s in rule.sources),
         contrasts=contrasting_views(pack, rule),
@@ -330,8 +335,11 @@ def render_explanation(expl: Explanation, lang: str = "en") -> str:
         f"{t(lang, 'priority')}: {t(lang, 'priority.' + expl.priority)} · {name}",
         "",
     ]
+    done = expl.guard is not None and expl.guard.value is True
     if expl.fired:
         out.append(t(lang, "explain.result_fired"))
+    elif expl.value is True and done:
+        out.append(t(lang, "explain.guard_done"))
     elif expl.value is None:
         out.append(t(lang, "explain.result_undecided"))
     else:
@@ -341,6 +349,12 @@ def render_explanation(expl: Explanation, lang: str = "en") -> str:
     out += ["", t(lang, "explain.walk")]
     width = max(len(_mark(lang, v)) for v in (True, False, None))
     out += _tree_lines(expl.tree, lang, 0, width)
+    if expl.guard is not None:
+        out += ["", t(lang, "explain.guard")]
+        out += _tree_lines(expl.guard, lang, 0, width)
+        key = "explain.guard_done" if done else "explain.guard_unknown" if expl.guard.value is None else "explain.guard_not_done"
+        if not (key == "explain.guard_done" and expl.value is True and not expl.fired):
+            out.append(t(lang, key))
     if expl.failed:
         out += ["", t(lang, "explain.failed")]
         out += [_failed_line(n, lang) for n in expl.failed]

@@ -11,9 +11,12 @@ every field and the passage of the source documents it comes from.
 
 from __future__ import annotations
 
+import functools
+import typing
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Level",
@@ -64,15 +67,37 @@ ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=None)
+def _numeric_fields(model: type) -> frozenset[str]:
+    """The fields of ``model`` that hold an int or a float."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if int in typing.get_args(info.annotation) or float in typing.get_args(info.annotation) or info.annotation in (int, float)
+    )
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """``true`` is not a number: pydantic would read it as 1 (``ladder_level: true``)."""
+        if isinstance(value, bool) and info.field_name in _numeric_fields(cls):
+            raise PydanticCustomError("int_type", "Input should be a number, not true or false")
+        return value
 
 
 class Context(_Section):
     """The municipality and what it is going through (000 §4.1.1, §4.2.1, §4.3.1)."""
 
-    name: Optional[str] = Field(None, description="Name of the municipality.", max_length=200)
-    population: Optional[int] = Field(None, ge=0, le=10_000_000, description="Number of inhabitants.")
+    name: Optional[str] = Field(
+        None, description="Name of the municipality.", max_length=200, json_schema_extra={"descriptive": "names the municipality in every output"}
+    )
+    population: Optional[int] = Field(
+        None, ge=0, le=10_000_000, description="Number of inhabitants.", json_schema_extra={"descriptive": "context for the reader; no rule reasons with size alone"}
+    )
     recent_merger: Optional[bool] = Field(
         None, description="Merged with other municipalities recently (Namsos 2020, 000 §4.1.1)."
     )
@@ -90,15 +115,17 @@ class Context(_Section):
 class PartnerAnchoring(_Section):
     """How well co-creation is anchored with partners outside the municipal organisation."""
 
-    volunteers: Optional[Level] = None
+    volunteers: Optional[Level] = Field(None, json_schema_extra={"descriptive": "recorded for the reader; only the anchoring with business is tested (004)"})
     business: Optional[Level] = None
-    citizens: Optional[Level] = None
+    citizens: Optional[Level] = Field(None, json_schema_extra={"descriptive": "recorded for the reader; only the anchoring with business is tested (004)"})
 
 
 class Plan(_Section):
     """The community plan (kommuneplanens samfunnsdel) and its anchoring (000 §5.1.1–5.1.2, §6 factor 1)."""
 
-    adopted_year: Optional[int] = Field(None, ge=1950, le=2100, description="Year the community plan was adopted.")
+    adopted_year: Optional[int] = Field(
+        None, ge=1950, le=2100, description="Year the community plan was adopted.", json_schema_extra={"descriptive": "dates the plan for the reader; no rule tests it yet"}
+    )
     co_creation_status: Optional[PlanStatus] = Field(
         None, description="Where co-creation stands in the plan: absent, mentioned, focus_area, main_goal or vision."
     )
@@ -114,7 +141,9 @@ class Plan(_Section):
     )
     partner_anchoring: Optional[PartnerAnchoring] = None
     coordinated_plan_processes: Optional[bool] = Field(
-        None, description="Several plan processes were run together (Levanger's ten plans, 000 §4.2.2)."
+        None,
+        description="Several plan processes were run together (Levanger's ten plans, 000 §4.2.2).",
+        json_schema_extra={"descriptive": "describes how the plan came about (Levanger); no rule tests it"},
     )
     resources_with_decision: Optional[bool] = Field(
         None, description="Resources were set aside when co-creation was adopted (000 §7.1)."
@@ -360,9 +389,11 @@ class Business(_Section):
 class Arena(_Section):
     """One co-creation arena or meeting place (000 §4.x.3, §5.1.3)."""
 
-    name: Optional[str] = Field(None, max_length=200)
+    name: Optional[str] = Field(None, max_length=200, json_schema_extra={"descriptive": "names the arena in findings and reports"})
     initiator: Optional[Actor] = Field(None, description="Who took the initiative.")
-    owner: Optional[Actor] = Field(None, description="Who owns and runs the arena.")
+    owner: Optional[Actor] = Field(
+        None, description="Who owns and runs the arena.", json_schema_extra={"descriptive": "recorded for the reader; no rule tests it yet"}
+    )
     ladder_level: Optional[int] = Field(
         None, ge=1, le=5, description="Level on the ladder of co-creation, 1 (lowest) to 5 (000 §2.2.4)."
     )

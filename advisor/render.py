@@ -6,16 +6,18 @@ Every function returns a string and is deterministic: the same input gives the s
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 
 import yaml
 from tabulate import tabulate
 
 from .assessment import Assessment, ContrastingView, Finding, Manifest
+from .conditions import describe
 from .i18n import t
 from .rulepack import Rule, RulePack, Text
 
-__all__ = ["citation_text", "contrast_lines", "manifest_line", "to_json", "to_table", "to_markdown", "FORMATS", "render", "rules_table", "rule_detail"]
+__all__ = ["step_title", "citation_text", "contrast_lines", "manifest_line", "to_json", "to_table", "to_markdown", "md", "FORMATS", "render", "rules_table", "rule_detail"]
 
 FORMATS = ("table", "json", "markdown")
 
@@ -51,12 +53,37 @@ def to_json(result: Assessment) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+_MD_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
+_MD_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # an & that would start an entity such as &lt;
+_MD_BLOCK_START = re.compile(r"^(?:([#+=-])|([0-9]+)([.)]))")
+
+
+def md(text: object, line_start: bool = True) -> str:
+    """``text`` (a profile's or a pack's) for Markdown: shown as written, never read as markup.
+
+    Line breaks become spaces (nothing can start a heading, list or block); ``< >`` become HTML
+    entities (no raw HTML: ``<script>``, ``<img onerror>``); the characters of inline markup
+    (backslash, backtick, ``* [ ] ~``, an underscore not inside a word) are escaped with a
+    backslash, and so is a ``# + = -`` or ``1.`` that would start a block (unless ``line_start`` is
+    false: a table cell). An ``&`` is kept
+    unless it would start an entity (``&lt;``)."""
+    out = " ".join(str(text).split())
+    out = _MD_ENTITY.sub("&amp;", out).replace("<", "&lt;").replace(">", "&gt;")
+    out = _MD_PUNCTUATION.sub(r"\\\1", out)
+    out = _MD_LONE_UNDERSCORE.sub(r"\\_", out)
+    if not line_start:  # a table cell: nothing in it starts a block
+        return out
+    return _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), out)
+
+
 def _header(result: Assessment, lang: str) -> tuple[str, str]:
     name = result.municipality or t(lang, "unnamed")
     m = result.manifest
     summary = t(
         lang,
         "summary",
+        s=len(result.strengths),
         d=len(result.diagnoses),
         p=len(result.pitfalls),
         r=len(result.recommendations),
@@ -79,7 +106,7 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     title, summary = _header(result, lang)
     out = [title, "=" * len(title), summary, ""]
     head = [t(lang, "col_id"), t(lang, "col_priority"), t(lang, "col_factor"), t(lang, "col_title")]
-    for key, findings in (("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
+    for key, findings in (("strengths", result.strengths), ("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
         out += [t(lang, key), "-" * len(t(lang, key))]
         out.append(tabulate(_findings_rows(lang, findings), head, tablefmt="simple") if findings else t(lang, "none"))
         out.append("")
@@ -92,7 +119,7 @@ def to_table(result: Assessment, lang: str = "en") -> str:
                 t(lang, f"phase.{f.phase}"),
                 t(lang, f"priority.{f.priority}"),
                 f.rule_id,
-                f.title.get(lang),
+                step_title(f, lang),
                 ", ".join(f.addresses),
             ]
             for i, f in enumerate(result.recommendations, 1)
@@ -125,24 +152,33 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     return "\n".join(out) + "\n"
 
 
+def step_title(f: Any, lang: str) -> str:
+    """The title of ``f`` (a finding, or a report's merged finding); a conditional
+    recommendation's says "unless already in place"."""
+    title = f.title.get(lang)
+    return f"{title} ({t(lang, 'conditional')})" if f.conditional else title
+
+
 def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
-    lines = [f"### {prefix}{f.rule_id} — {f.title.get(lang)}", ""]
+    lines = [f"### {prefix}{f.rule_id} — {md(step_title(f, lang))}", ""]
     meta = (
         f"*{t(lang, 'kind.' + f.kind)} · {t(lang, 'factor.' + f.factor)} · "
         f"{t(lang, 'priority')}: {t(lang, 'priority.' + f.priority)} · "
         f"{t(lang, 'phase')}: {t(lang, 'phase.' + f.phase)} · "
         f"{t(lang, 'evidence')}: {t(lang, 'evidence.' + f.evidence)}*"
     )
-    lines += [meta, "", f.message.get(lang), ""]
+    lines += [meta, "", md(f.message.get(lang)), ""]
     why = _facts(lang, f)
     if why:
-        lines.append(f"- **{t(lang, 'why')}:** {why}")
+        lines.append(f"- **{t(lang, 'why')}:** {md(why)}")
     if f.recommends:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + citation_text(lang, f.citations))
-    lines += [f"- **{t(lang, 'contrast')}:** {text}" for text in contrast_lines(lang, f.contrasts)]
+    if f.unless is not None:
+        lines.append(f"- **{t(lang, 'unless')}:** {md(f.unless.get(lang))}")
+    lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
+    lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
     lines.append("")
     return lines
 
@@ -150,8 +186,8 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
 def to_markdown(result: Assessment, lang: str = "en") -> str:
     """A Markdown report: summary, findings with explanations and sources, plan, questions."""
     title, summary = _header(result, lang)
-    out = [f"# {title}", "", summary, ""]
-    for key, findings in (("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
+    out = [f"# {md(title)}", "", md(summary), ""]
+    for key, findings in (("strengths", result.strengths), ("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
         out += [f"## {t(lang, key)}", ""]
         if not findings:
             out += [t(lang, "none"), ""]
@@ -170,7 +206,7 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
         out.append("")
     else:
         out += [t(lang, "none"), ""]
-    out += ["---", "", "*" + manifest_line(result.manifest, lang) + "*", ""]
+    out += ["---", "", "*" + md(manifest_line(result.manifest, lang)) + "*", ""]
     return "\n".join(out)
 
 
@@ -227,6 +263,10 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
     if rule.when is not None:
         lines.append("")
         lines.append(yaml.safe_dump({"when": rule.when}, allow_unicode=True, sort_keys=False).rstrip())
+    if rule.guard is not None:
+        lines.append(f"{t(lang, 'done_when')}: {describe(rule.guard, lang)}")
+    if rule.done_when_none is not None:
+        lines.append(f"{t(lang, 'done_when_none')}: {rule.done_when_none}")
     if rule.recommends:
         lines.append(f"{t(lang, 'recommended')}: {', '.join(rule.recommends)}")
     linked = pack.recommended_by.get(rule.id)

@@ -31,7 +31,7 @@ from .errors import InputError, ProfileError
 from .facts import Facts, profile_facts
 from .i18n import LANGUAGES, t
 from .profile import Profile
-from .render import citation_text, contrast_lines, manifest_line
+from .render import citation_text, contrast_lines, manifest_line, md, step_title
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text, load_rules
 
 __all__ = [
@@ -108,6 +108,11 @@ class ReportFinding(RuleSummary):
     """For a recommendation: the findings in the report it addresses (for any informant)."""
     because: tuple[str, ...] = ()
     """Findings of earlier stages it rests on (for any informant)."""
+    conditional: bool = False
+    """A recommendation that is conditional advice ("unless already in place") for every
+    informant it fired for."""
+    unless: Optional[Text] = None
+    """For a conditional recommendation: what "already in place" means."""
 
     @property
     def fired_for(self) -> tuple[str, ...]:
@@ -129,6 +134,8 @@ class FactorBar(_Model):
     informant: str
     findings: tuple[tuple[str, str], ...]
     """``(rule_id, priority)`` of each diagnosis and pitfall, most pressing first."""
+    strengths: tuple[str, ...] = ()
+    """The ids of the strengths of the factor (they add no weight)."""
     diagnoses: int
     pitfalls: int
     steps: int
@@ -144,6 +151,7 @@ class FactorSummary(_Model):
 
     factor: str
     bars: tuple[FactorBar, ...]
+    strengths: int
     diagnoses: int
     pitfalls: int
     steps: int
@@ -197,6 +205,8 @@ class Report(_Model):
     arenas: tuple[ArenaRow, ...]
     arenas_known: bool
     """Whether any informant's profile lists the arenas (``arenas: []`` included)."""
+    strengths: tuple[ReportFinding, ...]
+    """Strengths, by factor, then priority (most important first)."""
     findings: tuple[ReportFinding, ...]
     """Diagnoses and pitfalls, by factor, then kind, then priority (most pressing first)."""
     plan: tuple[ReportFinding, ...]
@@ -218,7 +228,7 @@ class Report(_Model):
 
     @property
     def all_findings(self) -> tuple[ReportFinding, ...]:
-        return self.findings + self.plan
+        return self.strengths + self.findings + self.plan
 
     @property
     def finding_differences(self) -> tuple[ReportFinding, ...]:
@@ -232,7 +242,7 @@ class Report(_Model):
         return sum(1 for f in self.all_findings if f.kind == kind)
 
     def highest_priority(self) -> Optional[str]:
-        ranks = [PRIORITIES.index(f.priority) for f in self.all_findings]
+        ranks = [PRIORITIES.index(f.priority) for f in self.findings + self.plan]
         return PRIORITIES[max(ranks)] if ranks else None
 
     @property
@@ -263,10 +273,13 @@ def _merge(rule_id: str, labels: Sequence[str], results: Sequence[Assessment], u
     recommends: set[str] = set()
     addresses: set[str] = set()
     because: set[str] = set()
+    conditional: list[Finding] = []
     for label, result, open_rules in zip(labels, results, undecided):
         found = next((f for f in result.findings if f.rule_id == rule_id), None)
         if found is not None:
             first = first or found
+            if found.conditional:
+                conditional.append(found)
             recommends.update(found.recommends)
             addresses.update(found.addresses)
             because.update(found.because)
@@ -281,6 +294,8 @@ def _merge(rule_id: str, labels: Sequence[str], results: Sequence[Assessment], u
         recommends=tuple(sorted(recommends)),
         addresses=tuple(sorted(addresses)),
         because=tuple(sorted(because)),
+        conditional=len(conditional) == sum(1 for e in entries if e.finding is not None),
+        unless=conditional[0].unless if conditional else None,
     )
 
 
@@ -297,6 +312,11 @@ def _factor_summaries(labels: Sequence[str], results: Sequence[Assessment], merg
                 FactorBar(
                     informant=label,
                     findings=tuple((f.rule_id, f.priority) for f in found),
+                    strengths=tuple(
+                        f.rule_id
+                        for f in sorted(result.strengths, key=lambda f: (-PRIORITIES.index(f.priority), f.rule_id))
+                        if f.factor == factor
+                    ),
                     diagnoses=sum(1 for f in found if f.kind == "diagnosis"),
                     pitfalls=sum(1 for f in found if f.kind == "pitfall"),
                     steps=sum(1 for f in result.recommendations if f.factor == factor),
@@ -308,10 +328,11 @@ def _factor_summaries(labels: Sequence[str], results: Sequence[Assessment], merg
             FactorSummary(
                 factor=factor,
                 bars=tuple(bars),
+                strengths=sum(1 for f in mine if f.kind == "strength"),
                 diagnoses=sum(1 for f in mine if f.kind == "diagnosis"),
                 pitfalls=sum(1 for f in mine if f.kind == "pitfall"),
                 steps=sum(1 for f in mine if f.kind == "recommendation"),
-                weight=factor_weight([f.priority for f in mine if f.kind != "recommendation"]),
+                weight=factor_weight([f.priority for f in mine if f.kind in ("diagnosis", "pitfall")]),
             )
         )
     return tuple(out)
@@ -452,7 +473,8 @@ def build_report(
     undecided = [{rid for q in r.questions for rid in q.rules} for r in results]
     fired = sorted(set().union(*(r.fired for r in results)))
     merged = [_merge(rid, labels, results, undecided) for rid in fired]
-    findings = sorted((f for f in merged if f.kind != "recommendation"), key=_finding_key)
+    strengths = sorted((f for f in merged if f.kind == "strength"), key=_finding_key)
+    findings = sorted((f for f in merged if f.kind in ("diagnosis", "pitfall")), key=_finding_key)
     plan = sorted((f for f in merged if f.kind == "recommendation"), key=_plan_key)
     informants = tuple(
         Informant(label=label, municipality=r.municipality, profile_hash=r.manifest.profile_hash)
@@ -466,6 +488,7 @@ def build_report(
         factors=_factor_summaries(labels, results, merged),
         arenas=_arena_rows(labels, facts),
         arenas_known=any(f.arenas is not None for f in facts),
+        strengths=tuple(strengths),
         findings=tuple(findings),
         plan=tuple(plan),
         questions=_questions(labels, results),
@@ -516,6 +539,7 @@ def _summary_lines(report: Report, counts: bool = True) -> list[str]:
             t(
                 lang,
                 "report.summary_counts",
+                s=report.count("strength"),
                 d=report.count("diagnosis"),
                 p=report.count("pitfall"),
                 r=report.count("recommendation"),
@@ -644,8 +668,18 @@ def _profiles_line(report: Report) -> str:
 # Markdown
 
 
+class _Markup(str):
+    """Markdown that advisor wrote (a code span of a fact path): put in a table as it is."""
+
+
 def _md_cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    cell = str(text) if isinstance(text, _Markup) else md(text, line_start=False)
+    return cell.replace("|", "\\|")
+
+
+def _md_code(text: str) -> str:
+    """A code span of ``text`` (a document's file name), or the text escaped if it holds a backtick."""
+    return md(text) if "`" in text or "\n" in text else f"`{text}`"
 
 
 def _md_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
@@ -658,17 +692,17 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
     lang = report.lang
     lines = []
     if report.multi:
-        lines.append(f"- **{t(lang, 'report.fired_for')}:** {', '.join(f.fired_for)}")
+        lines.append(f"- **{t(lang, 'report.fired_for')}:** {md(', '.join(f.fired_for))}")
         if f.not_for:
-            lines.append(f"- **{t(lang, 'report.not_for')}:** {_not_for_text(lang, f)}")
+            lines.append(f"- **{t(lang, 'report.not_for')}:** {md(_not_for_text(lang, f))}")
     for who, found in _explanations(report, f):
         why = _facts_text(lang, found)
         if why:
             label = t(lang, "report.why_for", informant=who) if who else t(lang, "why")
-            lines.append(f"- **{label}:** {why}")
+            lines.append(f"- **{md(label)}:** {md(why)}")
         if found.arenas:
             label = t(lang, "report.arenas_for", informant=who) if who else t(lang, "arenas")
-            lines.append(f"- **{label}:** {', '.join(found.arenas)}")
+            lines.append(f"- **{md(label)}:** {md(', '.join(found.arenas))}")
     because = _because(f)
     if because:
         lines.append(f"- **{t(lang, 'because')}:** {', '.join(because)}")
@@ -676,8 +710,10 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + citation_text(lang, f.citations))
-    lines += [f"- **{t(lang, 'contrast')}:** {text}" for text in contrast_lines(lang, f.contrasts)]
+    if f.unless is not None:
+        lines.append(f"- **{t(lang, 'unless')}:** {md(f.unless.get(lang))}")
+    lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
+    lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
     return lines + [""]
 
 
@@ -688,7 +724,7 @@ def _factor_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     if report.multi:
         head.append(t(lang, "report.col_informant"))
     head += [_cap(t(lang, f"priority.{p}")) for p in _svg.PRIORITY_ORDER]
-    head += [t(lang, "diagnoses"), t(lang, "pitfalls"), t(lang, "report.col_steps"), t(lang, "col_weight")]
+    head += [t(lang, "strengths"), t(lang, "diagnoses"), t(lang, "pitfalls"), t(lang, "report.col_steps"), t(lang, "col_weight")]
     rows = []
     for summary in report.factors:
         for bar in summary.bars:
@@ -696,7 +732,7 @@ def _factor_table(report: Report) -> tuple[list[str], list[list[Any]]]:
             if report.multi:
                 row.append(bar.informant)
             row += [bar.count(p) for p in _svg.PRIORITY_ORDER]
-            row += [bar.diagnoses, bar.pitfalls, bar.steps, bar.weight]
+            row += [len(bar.strengths), bar.diagnoses, bar.pitfalls, bar.steps, bar.weight]
             rows.append(row)
     return head, rows
 
@@ -736,7 +772,7 @@ def _md_disagreements(report: Report) -> list[str]:
     if report.fact_differences:
         out += [t(lang, "report.disagree_facts_intro"), ""]
         rows = [
-            [f"`{d.path}`"]
+            [_Markup(f"`{d.path}`")]
             + [_value(lang, v) for v in d.values]
             + [t(lang, "report.conflict" if d.conflict else "report.partly_known")]
             for d in report.fact_differences
@@ -760,18 +796,24 @@ def _md_disagreements(report: Report) -> list[str]:
 def render_markdown(report: Report) -> str:
     """The report as Markdown (charts as tables)."""
     lang = report.lang
-    out = [f"# {_title(report)}", "", _informants_line(report), ""]
+    out = [f"# {md(_title(report))}", "", md(_informants_line(report)), ""]
     out += [f"## {t(lang, 'report.summary')}", ""]
-    out += [f"- {line}" for line in _summary_lines(report)] + [""]
+    out += [f"- {md(line)}" for line in _summary_lines(report)] + [""]
     if report.plan:
         out += [f"**{t(lang, 'report.first_steps')}:**", ""]
-        out += [f"{i}. {f.rule_id} — {f.title.get(lang)}" for i, f in enumerate(report.plan[:3], 1)] + [""]
+        out += [f"{i}. {f.rule_id} — {md(step_title(f, lang))}" for i, f in enumerate(report.plan[:3], 1)] + [""]
     out += [f"## {t(lang, 'report.factors')}", "", t(lang, "report.factors_intro_md"), ""]
     out += _md_factor_table(report)
     out += [f"## {t(lang, 'report.ladder')}", "", t(lang, "report.ladder_intro"), ""]
     out += _md_ladder(report)
     if report.multi:
         out += _md_disagreements(report)
+    out += [f"## {t(lang, 'strengths')}", "", t(lang, "report.strengths_intro"), ""]
+    if not report.strengths:
+        out += [t(lang, "none"), ""]
+    for f in report.strengths:
+        out += [f"### {f.rule_id} — {md(f.title.get(lang))}", "", f"*{_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
+        out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'report.by_factor')}", ""]
     for factor in FACTORS:
         out += [f"### {_cap(t(lang, f'factor.{factor}'))}", ""]
@@ -779,7 +821,7 @@ def render_markdown(report: Report) -> str:
         if not findings:
             out += [t(lang, "none"), ""]
         for f in findings:
-            out += [f"#### {f.rule_id} — {f.title.get(lang)}", "", f"*{_meta(lang, f)}*", "", f.message.get(lang), ""]
+            out += [f"#### {f.rule_id} — {md(f.title.get(lang))}", "", f"*{_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
             out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'plan')}", ""]
     if not report.plan:
@@ -787,7 +829,7 @@ def render_markdown(report: Report) -> str:
     else:
         out += [t(lang, "report.plan_intro"), ""]
     for i, f in enumerate(report.plan, 1):
-        out += [f"### {i}. {f.rule_id} — {f.title.get(lang)}", "", f"*{_plan_meta(lang, f)}*", "", f.message.get(lang), ""]
+        out += [f"### {i}. {f.rule_id} — {md(step_title(f, lang))}", "", f"*{_plan_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
         out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'questions')}", ""]
     if report.questions:
@@ -797,7 +839,7 @@ def render_markdown(report: Report) -> str:
             head.append(t(lang, "report.col_informants"))
         rows = []
         for q in report.questions:
-            row: list[object] = [f"`{q.path}`", _question_text(q, lang), ", ".join(q.rules), q.weight]
+            row: list[object] = [_Markup(f"`{q.path}`"), _question_text(q, lang), ", ".join(q.rules), q.weight]
             if report.multi:
                 row.append(", ".join(q.informants))
             rows.append(row)
@@ -805,8 +847,8 @@ def render_markdown(report: Report) -> str:
     else:
         out += [t(lang, "none"), ""]
     out += [f"## {t(lang, 'references')}", ""]
-    out += [f"- {r.entry.get(lang)} ({t(lang, 'file')} `{r.file}`)" for r in report.references] or [t(lang, "none")]
-    out += ["", "---", "", f"*{_manifest_line(report)}*", "", f"*{_profiles_line(report)}*", ""]
+    out += [f"- {md(r.entry.get(lang))} ({t(lang, 'file')} {_md_code(r.file)})" for r in report.references] or [t(lang, "none")]
+    out += ["", "---", "", f"*{md(_manifest_line(report))}*", "", f"*{md(_profiles_line(report))}*", ""]
     return "\n".join(out)
 
 
@@ -901,7 +943,7 @@ def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], num: Sequenc
 
 def _factor_chart(report: Report) -> str:
     lang = report.lang
-    titles = {f.rule_id: f.title.get(lang) for f in report.findings}
+    titles = {f.rule_id: f.title.get(lang) for f in report.strengths + report.findings}
     groups = []
     for summary in report.factors:
         bars = []
@@ -913,6 +955,9 @@ def _factor_chart(report: Report) -> str:
                     tooltip=f"{rid} ({t(lang, 'priority.' + priority)}): {titles.get(rid, '')}",
                 )
                 for rid, priority in bar.findings
+            ) + tuple(
+                _svg.Block(label=rid, priority=_svg.STRENGTH, tooltip=f"{rid} ({t(lang, 'kind.strength')}): {titles.get(rid, '')}")
+                for rid in bar.strengths
             )
             note = t(lang, "report.bar_note", weight=bar.weight, steps=bar.steps)
             bars.append(
@@ -924,7 +969,7 @@ def _factor_chart(report: Report) -> str:
                 )
             )
         groups.append(_svg.BarGroup(label=_cap(t(lang, f"factor.{summary.factor}")), bars=tuple(bars)))
-    legend = [(p, _cap(t(lang, f"priority.{p}"))) for p in _svg.PRIORITY_ORDER]
+    legend = [(p, _cap(t(lang, f"priority.{p}"))) for p in _svg.PRIORITY_ORDER] + [(_svg.STRENGTH, _cap(t(lang, "kind.strength")))]
     return _svg.factor_chart(
         groups,
         legend,
@@ -1004,6 +1049,8 @@ def _html_details(report: Report, f: ReportFinding, known: set[str]) -> str:
         rows.append((t(lang, "recommended"), _links(f.recommends, known)))
     if f.addresses:
         rows.append((t(lang, "addresses"), _links(f.addresses, known)))
+    if f.unless is not None:
+        rows.append((t(lang, "unless"), _e(f.unless.get(lang))))
     rows.append((t(lang, "sources"), "<br>".join(_e(c.get(lang)) for c in f.citations)))
     if f.contrasts:
         rows.append((t(lang, "contrast"), "<br>".join(_e(text) for text in contrast_lines(lang, f.contrasts))))
@@ -1015,7 +1062,7 @@ def _html_finding(report: Report, f: ReportFinding, known: set[str], meta: str) 
     badge = f'<span class="badge {f.priority}">{_e(t(lang, "priority." + f.priority))}</span>'
     return (
         f'<article class="finding p-{f.priority}" id="{_anchor(f.rule_id)}">'
-        f'<h4><span class="id">{_e(f.rule_id)}</span>{_e(f.title.get(lang))}</h4>'
+        f'<h4><span class="id">{_e(f.rule_id)}</span>{_e(step_title(f, lang))}</h4>'
         f'<p class="meta">{badge}{_e(meta)}</p>'
         f"<p>{_e(f.message.get(lang))}</p>"
         + _html_details(report, f, known)
@@ -1103,6 +1150,7 @@ def render_html(report: Report) -> str:
     # summary
     out.append(f'<section id="summary"><h2>{_e(t(lang, "report.summary"))}</h2>')
     numbers = [
+        (report.count("strength"), t(lang, "strengths")),
         (report.count("diagnosis"), t(lang, "diagnoses")),
         (report.count("pitfall"), t(lang, "pitfalls")),
         (report.count("recommendation"), t(lang, "report.col_steps")),
@@ -1113,7 +1161,7 @@ def render_html(report: Report) -> str:
     if report.plan:
         out.append(f"<h3>{_e(t(lang, 'report.first_steps'))}</h3><ol>")
         out += [
-            f'<li><a href="#{_anchor(f.rule_id)}">{_e(f.rule_id)}</a> — {_e(f.title.get(lang))}</li>' for f in report.plan[:3]
+            f'<li><a href="#{_anchor(f.rule_id)}">{_e(f.rule_id)}</a> — {_e(step_title(f, lang))}</li>' for f in report.plan[:3]
         ]
         out.append("</ol>")
     out.append("</section>")
@@ -1131,6 +1179,12 @@ def render_html(report: Report) -> str:
     out.append("</section>")
     if report.multi:
         out.append(_html_disagreements(report))
+    # strengths
+    out.append(f'<section id="strengths"><h2>{_e(t(lang, "strengths"))}</h2><p>{_e(t(lang, "report.strengths_intro"))}</p>')
+    if not report.strengths:
+        out.append(f"<p>{_e(t(lang, 'none'))}</p>")
+    out += [_html_finding(report, f, known, _meta(lang, f, priority=False)) for f in report.strengths]
+    out.append("</section>")
     # findings
     out.append(f'<section id="findings"><h2>{_e(t(lang, "report.by_factor"))}</h2>')
     for factor in FACTORS:

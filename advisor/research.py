@@ -32,16 +32,16 @@ import multiprocessing
 import os
 import random
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._io import dumps_compact, open_atomic, write_atomic
+from ._io import Staged, commit_staged, discard_staged, dumps_compact, open_atomic, write_atomic
 from . import __version__
-from ._documents import read_file
+from ._documents import open_regular, read_file
+from ._pool import DEFAULT_TIME_LIMIT, WorkerPool
 from ._profile_io import load_profile, load_profile_line
 from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
 from .assessment import Manifest, _brief, _construct, _engine_label, _manifest_for, profile_hash
@@ -118,12 +118,7 @@ class _Line(tuple[str, int, bytes]):
 
 def _jsonl_lines(path: str) -> Iterator[tuple[str, _Line]]:
     """``(file:line, line)`` for each line of a JSON Lines file that is not blank, read lazily."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - read in the `with` below; opening errors reported here
-    except FileNotFoundError:
-        raise ProfileError("profile file not found", file=path, hint="check the path") from None
-    except OSError as exc:
-        raise ProfileError(f"profile file cannot be read: {exc.strerror}", file=path, hint="check permissions") from None
+    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
     with handle:
         for number, text in enumerate(handle, 1):
             if number == 1 and text.startswith(b"\xef\xbb\xbf"):
@@ -229,6 +224,7 @@ class BatchRow(_Result):
     profile: str
     municipality: Optional[str]
     pack: str
+    strengths: tuple[str, ...]
     diagnoses: tuple[str, ...]
     pitfalls: tuple[str, ...]
     recommendations: tuple[str, ...]
@@ -241,7 +237,7 @@ class BatchRow(_Result):
 
     @property
     def fired(self) -> frozenset[str]:
-        return frozenset(self.diagnoses + self.pitfalls + self.recommendations)
+        return frozenset(self.strengths + self.diagnoses + self.pitfalls + self.recommendations)
 
     def record(self) -> dict[str, Any]:
         """The row as written to JSON Lines and CSV (without ``profile_hash`` and ``questions``
@@ -254,7 +250,8 @@ class BatchRow(_Result):
             "profile_hash": self.manifest.profile_hash,
             "highest_priority": self.highest_priority,
             "questions": self.questions,
-            "fired": sorted(self.diagnoses + self.pitfalls + self.recommendations),
+            "fired": sorted(self.strengths + self.diagnoses + self.pitfalls + self.recommendations),
+            "strengths": list(self.strengths),
             "diagnoses": list(self.diagnoses),
             "pitfalls": list(self.pitfalls),
             "recommendations": list(self.recommendations),
@@ -293,7 +290,7 @@ class RunManifest(_Result):
     skipped: tuple[SkippedProfile, ...]
 
 
-CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "diagnoses", "pitfalls", "recommendations"]
+CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "strengths", "diagnoses", "pitfalls", "recommendations"]
 #: The columns of the columnar engine's rows: the batch row's without the profile hash and questions.
 COLUMNAR_HEADER = [c for c in CSV_HEADER if c not in ("profile_hash", "questions")]
 
@@ -338,9 +335,17 @@ class BatchResult(_Result):
         """Write the rows (JSON Lines or CSV, from ``fmt`` or the file's suffix) and, beside them,
         ``<stem>.manifest.json``. Both are written atomically. Returns both paths."""
         target = Path(path)
-        write_atomic(target, self._render(_output_format(target, fmt)))
+        rows = self._render(_output_format(target, fmt))
         manifest = _manifest_path(target)
-        write_atomic(manifest, self.manifest_json())
+        staged: Staged = []
+        try:
+            with open_atomic(target, staged) as handle:
+                handle.write(rows)
+            with open_atomic(manifest, staged) as handle:
+                handle.write(self.manifest_json())
+            commit_staged(staged)  # the old manifest goes first, the new one comes last
+        finally:
+            discard_staged(staged)
         return target, manifest
 
 
@@ -398,13 +403,17 @@ def _assess_chunk(chunk: Sequence[Task], packs: Optional[Sequence[RulePack]] = N
     return out
 
 
+def _assess_task(task: Task) -> Outcome:
+    """Assess one profile in a worker process of the pool."""
+    return _assess_chunk([task])[0]
+
+
+def _failed_task(index: int, reason: str) -> Outcome:
+    return (index, None, ("worker", reason))
+
+
 def _assess_bundle(chunk: Sequence[Task], bundle: _Bundle) -> list[Outcome]:
     return _assess_chunk(chunk, bundle.packs, bundle.engine)
-
-
-def _mp_context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -436,6 +445,7 @@ def _outcomes(
     engine: str,
     workers: Optional[int],
     client: Any,
+    time_limit: Optional[float] = DEFAULT_TIME_LIMIT,
 ) -> Iterator[Outcome]:
     """The outcome of every task, in the order of the tasks."""
     if client is not None:
@@ -463,13 +473,8 @@ def _outcomes(
         for chunk in chunks:
             yield from _assess_chunk(chunk, packs, engine)
         return
-    with ProcessPoolExecutor(max_workers=count, mp_context=_mp_context(), initializer=_init_worker, initargs=(tuple(packs), engine)) as pool:
-        try:
-            for outcomes in _in_order(lambda chunk: pool.submit(_assess_chunk, chunk), chunks, window):
-                yield from outcomes
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    with WorkerPool(count, _assess_task, _init_worker, (tuple(packs), engine), time_limit=time_limit, make_failure=_failed_task) as pool:
+        yield from pool.run(chunks, window)
 
 
 
@@ -520,10 +525,13 @@ class _BatchRun(_Manifested):
         workers: Optional[int],
         client: Any,
         progress: Optional[Callable[[int, Optional[int]], None]],
+        time_limit: Optional[float] = DEFAULT_TIME_LIMIT,
     ) -> None:
         if engine is not None and engine not in BATCH_ENGINES:
             raise InputError(f"unknown engine {engine!r}", hint="use durable, python or columnar")
         engine = resolve_engine(engine)
+        if time_limit is not None and not time_limit > 0:
+            raise InputError(f"the time limit must be more than 0 seconds, not {time_limit}", hint="give a number of seconds such as 60")
         self.packs = load_packs(packs)
         self.labels = pack_labels(self.packs)
         self.engine = engine
@@ -540,7 +548,7 @@ class _BatchRun(_Manifested):
             self.total, self._sources = (None if many else len(listed)), listed
         else:
             self._sources = iter_profile_sources(profiles)
-        self._workers, self._client, self._progress = workers, client, progress
+        self._workers, self._client, self._progress, self._time_limit = workers, client, progress, time_limit
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
         labels: dict[int, str] = {}  # the source of each task under way, by index
@@ -554,7 +562,7 @@ class _BatchRun(_Manifested):
                 raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles")
 
         done = 0
-        for index, briefs, error in _outcomes(tasks(), self.total, self.packs, self.engine, self._workers, self._client):
+        for index, briefs, error in _outcomes(tasks(), self.total, self.packs, self.engine, self._workers, self._client, self._time_limit):
             source = labels.pop(index)
             done += 1
             if self._progress is not None:
@@ -562,7 +570,8 @@ class _BatchRun(_Manifested):
             if error is not None:
                 if error[0] == "engine":
                     raise EngineError(error[1], hint="this is a bug in advisor; please report it with the profile")
-                self.skipped.append(SkippedProfile(source=source, error=error[1]))
+                message = error[1] if error[0] == "profile" else f"{source}: not assessed: {error[1]}"
+                self.skipped.append(SkippedProfile(source=source, error=message))
                 continue
             assert briefs is not None
             digest = briefs[-1]
@@ -570,13 +579,14 @@ class _BatchRun(_Manifested):
             self.assessed += 1
             rows = []
             for pack_label, brief, base in zip(self.labels, briefs, self._manifests):
-                municipality, diagnoses, pitfalls, recommendations, highest, questions = brief
+                municipality, strengths, diagnoses, pitfalls, recommendations, highest, questions = brief
                 row = _construct(
                     BatchRow,
                     {
                         "profile": source,
                         "municipality": municipality,
                         "pack": pack_label,
+                        "strengths": strengths,
                         "diagnoses": diagnoses,
                         "pitfalls": pitfalls,
                         "recommendations": recommendations,
@@ -586,7 +596,7 @@ class _BatchRun(_Manifested):
                     },
                 )
                 counts = self.fire_counts[pack_label]
-                for rule_id in diagnoses + pitfalls + recommendations:
+                for rule_id in strengths + diagnoses + pitfalls + recommendations:
                     counts[rule_id] += 1
                 rows.append(row)
             yield source, rows
@@ -684,6 +694,7 @@ class _ColumnarRun(_Manifested):
                             "profile": record["profile"],
                             "municipality": record["municipality"],
                             "pack": record["pack"],
+                            "strengths": tuple(record["strengths"]),
                             "diagnoses": tuple(record["diagnoses"]),
                             "pitfalls": tuple(record["pitfalls"]),
                             "recommendations": tuple(record["recommendations"]),
@@ -757,6 +768,7 @@ def batch(
     output: "Union[str, os.PathLike[str], None]" = None,
     fmt: Optional[str] = None,
     keep_rows: bool = True,
+    time_limit: Optional[float] = DEFAULT_TIME_LIMIT,
 ) -> BatchResult:
     """Assess every profile with every pack.
 
@@ -768,33 +780,45 @@ def batch(
     With ``output`` the rows are written there as they come (JSON Lines or CSV, from ``fmt`` or
     the file's suffix), atomically, and the manifest beside it (``<stem>.manifest.json``). With
     ``keep_rows=False`` the rows are not kept in the result (``result.rows`` is empty): memory
-    then does not grow with the number of profiles, for large studies.
+    then does not grow with the number of profiles, for large studies. The rows and the manifest
+    are put in place together when the batch ends: the previous manifest is removed first and the
+    new one comes last, so a manifest always describes the rows beside it.
+
+    In worker processes, a profile that crashes its worker or takes more than ``time_limit``
+    seconds (``None``: no limit) is skipped with the reason (``manifest.skipped``) and the batch
+    goes on. A batch run in this process has neither guard: give ``workers=2`` or more for them.
     """
     chosen = _output_format(output, fmt) if output is not None else None
     run: Union[_BatchRun, _ColumnarRun]
-    run = _ColumnarRun(profiles, packs, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, packs, engine, workers, client, progress)
+    run = _ColumnarRun(profiles, packs, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, packs, engine, workers, client, progress, time_limit)
     kept: list[BatchRow] = []
     written = 0
-    with contextlib.ExitStack() as stack:
-        header = COLUMNAR_HEADER if engine == "columnar" else CSV_HEADER
-        writer = _RowWriter(stack.enter_context(open_atomic(output)), chosen, header) if output is not None and chosen else None
-        if isinstance(run, _ColumnarRun) and not keep_rows:
-            for frame in run.frames():
-                if writer is not None:
-                    writer.write_frame(frame)
-                written += frame.height
-        else:
-            for _source, rows in run:
-                for row in rows:
+    staged: Staged = []  # the rows, then the manifest: put in place together at the end
+    try:
+        with contextlib.ExitStack() as stack:
+            header = COLUMNAR_HEADER if engine == "columnar" else CSV_HEADER
+            writer = _RowWriter(stack.enter_context(open_atomic(output, staged)), chosen, header) if output is not None and chosen else None
+            if isinstance(run, _ColumnarRun) and not keep_rows:
+                for frame in run.frames():
                     if writer is not None:
-                        writer.write(row)
-                    if keep_rows:
-                        kept.append(row)
-                written += len(rows)
-        manifest = run.manifest()
-    result = BatchResult(rows=tuple(kept), row_count=written, fire_counts=run.fire_counts, manifest=manifest)
-    if output is not None:
-        write_atomic(_manifest_path(output), result.manifest_json())
+                        writer.write_frame(frame)
+                    written += frame.height
+            else:
+                for _source, rows in run:
+                    for row in rows:
+                        if writer is not None:
+                            writer.write(row)
+                        if keep_rows:
+                            kept.append(row)
+                    written += len(rows)
+            manifest = run.manifest()
+        result = BatchResult(rows=tuple(kept), row_count=written, fire_counts=run.fire_counts, manifest=manifest)
+        if output is not None:
+            with open_atomic(_manifest_path(output), staged) as handle:
+                handle.write(result.manifest_json())
+            commit_staged(staged)  # the old manifest goes first, the new one comes last
+    finally:
+        discard_staged(staged)
     return result
 
 
@@ -1017,6 +1041,7 @@ def compare(
     client: Any = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
     output: "Union[str, os.PathLike[str], None]" = None,
+    time_limit: Optional[float] = DEFAULT_TIME_LIMIT,
 ) -> Comparison:
     """Assess every profile with every pack and compare each pack after the first with the first.
 
@@ -1027,7 +1052,7 @@ def compare(
     if len(loaded) < 2:
         raise InputError("compare needs at least two rule packs", hint="give --rules twice: the baseline first, then the variant")
     run: Union[_BatchRun, _ColumnarRun]
-    run = _ColumnarRun(profiles, loaded, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, loaded, engine, workers, client, progress)
+    run = _ColumnarRun(profiles, loaded, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, loaded, engine, workers, client, progress, time_limit)
     tallies = [_Tally(loaded[0], other) for other in loaded[1:]]
     if isinstance(run, _ColumnarRun):
         for _labels, fired, parts in run.chunks():

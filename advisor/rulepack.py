@@ -46,14 +46,15 @@ __all__ = [
     "PRIORITIES",
 ]
 
-Kind = Literal["diagnosis", "pitfall", "recommendation"]
+Kind = Literal["strength", "diagnosis", "pitfall", "recommendation"]
 Factor = Literal["anchoring", "leadership", "implementation", "relations"]
 Phase = Literal["initiation", "design", "implementation", "evaluation"]
 Priority = Literal["low", "medium", "high", "critical"]
 Evidence = Literal["empirical", "theory", "practice"]
 DocumentKind = Literal["mba_thesis", "master_thesis", "phd_thesis", "article", "slides", "memo", "report", "book", "other"]
 
-KINDS: tuple[str, ...] = ("diagnosis", "pitfall", "recommendation")
+#: The kinds of rule, in the order of their stages: a rule may test the findings of earlier stages.
+KINDS: tuple[str, ...] = ("strength", "diagnosis", "pitfall", "recommendation")
 FACTORS: tuple[str, ...] = ("anchoring", "leadership", "implementation", "relations")
 PHASES: tuple[str, ...] = ("initiation", "design", "implementation", "evaluation")
 PRIORITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
@@ -63,6 +64,9 @@ _SOURCE = re.compile(
     r"^(?P<doc>[A-Za-z0-9_.-]+\.[a-z]+) §(?P<section>[A-Za-z0-9_.–-]+)"
     r"(?: \((?:lines?|l\.) ?(?P<lines>[0-9]+(?:[-–][0-9]+)?)\))?$"
 )
+
+
+_SHORT_REF = re.compile(r"(?<![-\w.])([0-9]{3})( §|(?=[);,]))")
 
 
 class _Strict(BaseModel):
@@ -226,11 +230,16 @@ class Rule(_Strict):
     message: Text
     when: Optional[dict[str, Any]] = None
     recommends: tuple[str, ...] = ()
+    done_when: Optional[dict[str, Any]] = None
+    """For a recommendation: the condition that shows it is already done (its guard)."""
+    done_when_none: Optional[str] = Field(default=None, min_length=1)
+    """For a recommendation without a guard: why none applies (English)."""
     sources: tuple[Source, ...] = Field(min_length=1)
     contrasts: tuple[Contrast, ...] = ()
     note: Optional[str] = None
 
     _condition: Optional[Condition] = PrivateAttr(default=None)
+    _guard: Optional[Condition] = PrivateAttr(default=None)
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -241,6 +250,12 @@ class Rule(_Strict):
     def condition(self) -> Optional[Condition]:
         """The rule's own condition, parsed (``None`` for a recommendation without ``when``)."""
         return self._condition
+
+    @property
+    def guard(self) -> Optional[Condition]:
+        """A recommendation's ``done_when``, parsed: when it holds, the recommendation does not
+        fire; when it is unknown, the recommendation fires as conditional advice."""
+        return self._guard
 
     @property
     def stage(self) -> int:
@@ -337,6 +352,19 @@ class RulePack(BaseModel):
             Text(**{lang: ref.cite_many(listed, lang) for lang in ("en", "nb")}) for ref, listed in groups.values()
         )
 
+    def readable_refs(self, text: str, lang: str = "en") -> str:
+        """``text`` with the short references the code's own texts use (``000 §4.1.6``, the
+        first digits of a document's file name) written as citations: ``Lundgren (2023) §4.1.6``."""
+
+        def label(match: "re.Match[str]") -> str:
+            doc = next((d for d in self.documents if d.startswith(match[1] + "_")), "")
+            ref = self.documents.get(doc)
+            if ref is None or (ref.author is None and ref.short is None):
+                return match[0]
+            return ref.label(lang, doc) + match[2]
+
+        return _SHORT_REF.sub(label, text)
+
     @cached_property
     def readable_citations(self) -> dict[str, tuple[Text, ...]]:
         """Each rule's sources as readers see them, one text per document, in both languages."""
@@ -344,7 +372,7 @@ class RulePack(BaseModel):
 
     @cached_property
     def stages(self) -> tuple[tuple[Rule, ...], ...]:
-        """The rules of each stage: diagnoses, pitfalls, recommendations."""
+        """The rules of each stage: strengths, diagnoses, pitfalls, recommendations."""
         return tuple(tuple(r for r in self.rules if r.kind == kind) for kind in KINDS)
 
     @cached_property
@@ -354,7 +382,7 @@ class RulePack(BaseModel):
 
     @cached_property
     def in_stage_order(self) -> tuple[Rule, ...]:
-        """The rules, diagnoses first, then pitfalls, then recommendations."""
+        """The rules, strengths first, then diagnoses, pitfalls, recommendations."""
         return tuple(sorted(self.rules, key=lambda r: r.stage))
 
     def describe(self, rule_id: str, lang: str = "en") -> str:
@@ -421,6 +449,13 @@ def _fields_at(loc: Sequence[Union[str, int]], model: Any) -> list[str]:
     return []
 
 
+def _guard_terms(guard: Condition) -> list[Term]:
+    try:
+        return to_dnf(guard)
+    except OverflowError:
+        return []
+
+
 def _parse_rule(doc: Document, raw: Any, base: tuple[Union[str, int], ...]) -> Rule:
     if not isinstance(raw, dict):
         raise _fail(doc, "a rule must be a mapping", base, "start each rule with '- id: ...'")
@@ -436,7 +471,19 @@ def _parse_rule(doc: Document, raw: Any, base: tuple[Union[str, int], ...]) -> R
         except RulePackError as exc:
             raise _fail(doc, exc.message, exc.path, exc.hint) from None
         rule._condition = condition
+    if rule.done_when is not None:
+        try:
+            rule._guard = parse_condition(rule.done_when, base + ("done_when",))
+        except RulePackError as exc:
+            raise _fail(doc, exc.message, exc.path, exc.hint) from None
     return rule
+
+
+def is_inside(root: "Union[str, os.PathLike[str]]", target: "Union[str, os.PathLike[str]]") -> bool:
+    """Whether ``target``, with every symbolic link followed, lies in the directory ``root``."""
+    base = os.path.realpath(root)
+    real = os.path.realpath(target)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def _read_pack_files(path: Path) -> list[Document]:
@@ -445,6 +492,13 @@ def _read_pack_files(path: Path) -> list[Document]:
         if not meta.is_file():
             raise RulePackError("a rule pack directory needs a pack.yaml", file=str(path), hint="add pack.yaml with a `pack:` section")
         others = sorted(p for p in path.glob("*.yaml") if p.name != "pack.yaml")
+        for member in [meta, *others]:
+            if not is_inside(path, member):
+                raise RulePackError(
+                    "is a symbolic link to a file outside the pack directory",
+                    file=str(member),
+                    hint="a pack reads only its own files: copy the file into the directory",
+                )
         return [read_file(p, RulePackError, "rule pack") for p in [meta, *others]]
     return [read_file(path, RulePackError, "rule pack")]
 
@@ -576,21 +630,32 @@ def build_pack(
             elif by_id[target].kind != "recommendation":
                 report(fail_at(rule.id, f"recommends {target}, which is a {by_id[target].kind}", ("recommends", i), "only recommendations can be recommended"))
         if rule.recommends and rule.kind == "recommendation":
-            report(fail_at(rule.id, "a recommendation cannot recommend", ("recommends",), "link from the diagnosis or pitfall instead"))
-        if rule.condition is not None:
-            for node in walk(rule.condition):
+            report(fail_at(rule.id, "a recommendation cannot recommend", ("recommends",), "link from the strength, diagnosis or pitfall instead"))
+        if rule.kind != "recommendation":
+            for key in ("done_when", "done_when_none"):
+                if getattr(rule, key) is not None:
+                    report(fail_at(rule.id, f"a {rule.kind} cannot have `{key}`", (key,), "only recommendations have a guard"))
+        elif rule.done_when is not None and rule.done_when_none is not None:
+            report(fail_at(rule.id, "a recommendation has either `done_when` or `done_when_none`, not both", ("done_when_none",), "drop `done_when_none`"))
+        elif rule.guard is not None and any(ref.negated for term in _guard_terms(rule.guard) for ref in term.findings):
+            # "Done" rests on what is known; a finding that did not fire may just be undecided.
+            report(fail_at(rule.id, "`done_when` may not test that a finding did not fire", ("done_when",), "test facts, or findings that fired"))
+        for key, condition in (("when", rule.condition), ("done_when", rule.guard)):
+            if condition is None:
+                continue
+            for node in walk(condition):
                 if isinstance(node, FindingRef):
                     ref = by_id.get(node.rule_id)
                     if ref is None:
                         match = did_you_mean(node.rule_id, by_id)
-                        report(fail_at(rule.id, f"tests unknown finding {node.rule_id}", ("when",), f"did you mean {match!r}?" if match else "check the id"))
+                        report(fail_at(rule.id, f"tests unknown finding {node.rule_id}", (key,), f"did you mean {match!r}?" if match else "check the id"))
                     elif ref.stage >= rule.stage:
                         report(
                             fail_at(
                                 rule.id,
                                 f"a {rule.kind} cannot test the finding {node.rule_id} ({ref.kind}) of the same or a later stage",
-                                ("when",),
-                                "stages run diagnosis → pitfall → recommendation",
+                                (key,),
+                                "stages run strength → diagnosis → pitfall → recommendation",
                             )
                         )
 

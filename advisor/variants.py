@@ -39,9 +39,9 @@ from pydantic import ValidationError
 
 from . import _profile_io
 from ._documents import Document
-from .errors import InputError, PathPart, ProfileError, RulePackError, did_you_mean
+from .errors import InputError, PathPart, ProfileError, RulePackError, did_you_mean, shorten
 from .profile import Profile
-from .rulepack import PackInfo, Reference, Rule, RulePack, _fail, _from_pydantic, _read_pack_files, build_pack, default_rules_path, parse_documents
+from .rulepack import PackInfo, Reference, Rule, RulePack, _fail, _from_pydantic, _read_pack_files, build_pack, default_rules_path, is_inside, parse_documents
 
 __all__ = ["PackTest", "Variant", "load_variant", "resolve_variant", "PackPaths", "DEFAULT_PACK", "VARIANT_KEYS"]
 
@@ -214,6 +214,24 @@ def resolve_layers(paths: PackPaths, problems: Problems) -> Optional[Resolved]:
     return state
 
 
+#: What a pack may name by path (``extends:``, ``profile_file:``): only files under its own directory.
+_CONFINED_HINT = "a pack names `default` or files under its own directory: move the file there and name it relatively"
+
+
+def _outside(doc: Document, key: str, name: str) -> Optional[RulePackError]:
+    """The error for a path that ``doc`` names under ``key`` and that leads out of its directory
+    (absolute, ``..`` above it, or a symbolic link out of it), else ``None``. Packs are untrusted
+    data: a pack must not make advisor read (and echo in its errors) another file of the user's."""
+    if key == "extends" and name == DEFAULT_PACK:
+        return None
+    if os.path.isabs(name) or name.startswith("~"):
+        return _fail(doc, f"{key} {shorten(repr(name))} is an absolute path", (key,) if key == "extends" else (), _CONFINED_HINT)
+    root = os.path.dirname(os.path.abspath(doc.file))
+    if not is_inside(root, os.path.join(root, name)):
+        return _fail(doc, f"{key} {shorten(repr(name))} leads outside the pack's directory", (key,) if key == "extends" else (), _CONFINED_HINT)
+    return None
+
+
 def _stem_name(where: Path) -> str:
     stem = where.name if where.is_dir() else where.stem
     return re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-") or "variant"
@@ -252,6 +270,10 @@ def _resolve(
         problems.add(_fail(head, "a rule pack file must be a mapping with `pack:` and `rules:`", (), "see docs/RULE-FORMAT.md"))
         return None
     data = head.data
+    if stack and not set(data) & set(VARIANT_KEYS):
+        # A file reached through `extends:`: say nothing of what it holds, it may be any file.
+        problems.add(_fail(head, "is not a rule pack: it has none of the keys " + ", ".join(VARIANT_KEYS), (), "see docs/RULE-FORMAT.md"))
+        return None
     for key in data:
         if key not in VARIANT_KEYS:
             match = did_you_mean(key, VARIANT_KEYS)
@@ -277,7 +299,11 @@ def _resolve(
                 target_shown = os.path.normpath(os.path.join(os.path.dirname(head.file), extends))
                 target = Path(target_shown)
             chain = stack + (real,)
-            if target.resolve() in chain:
+            outside = _outside(head, "extends", extends)
+            if outside is not None:
+                problems.add(outside)
+                base_ok = False
+            elif target.resolve() in chain:
                 names = [p.name for p in chain] + [target.resolve().name]
                 problems.add(_fail(head, "extends cycle: " + " → ".join(names), ("extends",), "a pack cannot extend itself, directly or through others"))
                 base_ok = False
@@ -596,6 +622,10 @@ def _test_profile(doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any]
         name = raw["profile_file"]
         if not isinstance(name, str):
             problems.add(_fail(doc, "`profile_file` is a path", path + ("profile_file",), "quote it"))
+            return None
+        outside = _outside(doc, "profile_file", name)
+        if outside is not None:
+            problems.add(RulePackError(outside.message, file=doc.file, path=path + ("profile_file",), line=doc.line_of(path + ("profile_file",)), hint=outside.hint))
             return None
         try:
             return _profile_io.load_profile(Path(doc.file).parent / name)

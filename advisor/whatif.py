@@ -26,7 +26,7 @@ from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_field
 from .assessment import PRIORITY_WEIGHT, Finding, assess
 from .conditions import Compare, Condition, FindingRef, walk
 from .diff import Diff, arena_labels, compare, facts_table, render_findings_changes
-from .errors import ProfileError, did_you_mean, format_path
+from .errors import ProfileError, did_you_mean, format_path, shorten
 from .explain import describe_value
 from .i18n import t
 from .profile import Profile
@@ -135,7 +135,7 @@ def settable_paths() -> list[str]:
 
 
 def _fail(where: str, message: str, hint: Optional[str] = None) -> ProfileError:
-    return ProfileError(message, file=f"--set {where}", hint=hint)
+    return ProfileError(message, file=f"--set {shorten(where)}", hint=hint)
 
 
 def parse_value(spec: FieldSpec, text: str, where: Optional[str] = None) -> Any:
@@ -154,10 +154,12 @@ def parse_value(spec: FieldSpec, text: str, where: Optional[str] = None) -> Any:
             return True
         if raw.lower() in _FALSE:
             return False
-        raise _fail(where, f"{spec.path} is true or false, not {raw!r}", "write true or false, or null for unknown")
+        raise _fail(where, f"{spec.path} is true or false, not {shorten(repr(raw))}", "write true or false, or null for unknown")
     if kind == "int":
         if not re.fullmatch(r"[+-]?[0-9]+", raw):
-            raise _fail(where, f"{spec.path} is a whole number, not {raw!r}", "write a number such as 3, or null for unknown")
+            raise _fail(where, f"{spec.path} is a whole number, not {shorten(repr(raw))}", "write a number such as 3, or null for unknown")
+        if len(raw.lstrip("+-")) > 18:
+            raise _fail(where, f"{spec.path} is a whole number of at most 18 digits, not one of {len(raw.lstrip('+-')):,}", "write a number such as 3, or null for unknown")
         return int(raw)
     if kind == "float":
         try:
@@ -165,7 +167,7 @@ def parse_value(spec: FieldSpec, text: str, where: Optional[str] = None) -> Any:
         except ValueError:
             number = math.nan
         if not math.isfinite(number) or raw.lower() in ("inf", "nan"):
-            raise _fail(where, f"{spec.path} is a number, not {raw!r}", "write a number such as 0.5, or null for unknown")
+            raise _fail(where, f"{spec.path} is a number, not {shorten(repr(raw))}", "write a number such as 0.5, or null for unknown")
         return number
     if kind in ("ordinal", "nominal"):
         if raw in spec.values:

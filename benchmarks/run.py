@@ -17,6 +17,11 @@ shipped rule base:
   memory, and `advisor batch FILE --engine columnar` end to end from a JSON Lines file and from a
   Parquet file, in profiles per second of wall time and per CPU second (polars runs on every
   core, so the CPU time is what "per core" means).
+* the memory of a researcher's notebook loop over 1,000 variants of the shipped pack (each one
+  distinct, so each is compiled): RSS after 100 and after 1,000 variants, as measured;
+* rule-count scaling on durable-rules: packs of 150, 500, 1,000 and 2,000 rules (copies of the
+  shipped rules with distinct ids, :func:`scaled_pack`), their compile time, rulesets, and engine
+  time per profile and per firing against the reference evaluator.
 
 Every figure of the engine is also given as a ratio to the baseline measured in the same run.
 The figures go to a JSON file (default benchmarks/results.json) and a table is printed.
@@ -250,6 +255,102 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
             wall, cpu = min(_cli(["batch", str(path), "--engine", "columnar", "-o", rows]) for _ in range(2))
             out[f"{name}_per_s"] = round(total / wall)
             out[f"{name}_per_cpu_s"] = round(total / cpu)
+VARIANTS = """
+import advisor
+from advisor.rulepack import PackInfo, RulePack
+from advisor.research import sample_profiles
+def rss():
+    return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20
+base = advisor.load_rules()
+profiles = sample_profiles(3, {seed})
+marks = {{}}
+for i in range({n}):  # each variant is a distinct pack (another version), so it is compiled anew
+    pack = RulePack(info=PackInfo(name='variant', version=str(i)), documents=base.documents, rules=base.rules)
+    for p in profiles:
+        advisor.assess(p, pack)
+    if i + 1 in (100, {n}):
+        marks[i + 1] = round(rss(), 1)
+out = {{'variants': {n}, 'rss_mb_after_100': marks[100], 'rss_mb_after_all': marks[{n}],
+        'growth_mb_per_variant': round((marks[{n}] - marks[100]) / ({n} - 100), 3)}}
+"""
+
+
+def variant_loop(n: int, seed: int) -> dict:
+    """RSS of a notebook loop that assesses 3 profiles with each of ``n`` distinct variants."""
+    return _child(VARIANTS.format(n=n, seed=seed))
+
+
+def scaled_pack(n: int):
+    """A pack of ``n`` rules: copies of the shipped rules, each copy with ids of its own (a letter
+    added to the prefix: LEAD-001, LEADA-001, LEADB-001, ...) and its links and finding tests renamed alike;
+    links to rules past ``n`` are dropped."""
+    import re
+
+    from advisor._documents import Document
+    from advisor.rulepack import PackInfo, _read_pack_files, build_pack, default_rules_path
+
+    docs = _read_pack_files(default_rules_path())
+    raw = [r for d in docs for r in ((d.data or {}).get("rules") or [])]
+    ids = re.compile(r"\b(" + "|".join(re.escape(r["id"]) for r in raw) + r")\b")
+    text = json.dumps(raw)
+    rules: list = []
+    copy = 0
+    while len(rules) < n:
+        if copy > 26:
+            raise ValueError(f"{n} rules need more than 26 copies of the shipped rules")
+        letters = "" if copy == 0 else chr(64 + copy)  # ids have at most 6 letters: ARENA + one
+        renamed = ids.sub(lambda m: m.group(1).replace("-", letters + "-", 1) if letters else m.group(1), text)
+        rules.extend(json.loads(renamed))
+        copy += 1
+    rules = rules[:n]
+    kept = {r["id"] for r in rules}
+    for rule in rules:
+        if "recommends" in rule:
+            rule["recommends"] = [x for x in rule["recommends"] if x in kept]
+    doc = Document("scaled.yaml", {"rules": rules})
+    return build_pack(PackInfo(name=f"scaled-{n}"), docs[0].data.get("documents") or {}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+
+
+def rule_scaling(sizes: tuple[int, ...], n: int, seed: int) -> dict:
+    """Compile time and engine time of packs of ``sizes`` rules on ``n`` sampled profiles, on
+    durable-rules and on the reference evaluator (best of three runs each)."""
+    from advisor._engine import DurableBackend
+    from advisor.assessment import reference_firings
+    from advisor.facts import profile_facts
+    from advisor.research import sample_profiles
+
+    facts = [profile_facts(p) for p in sample_profiles(n, seed)]
+    out: dict = {}
+    for size in sizes:
+        pack = scaled_pack(size)
+        start = time.perf_counter()
+        backend = DurableBackend(pack)
+        compile_s = time.perf_counter() - start
+        for f in facts[:10]:
+            backend.run(f)
+
+        def best(run) -> float:
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                for f in facts:
+                    run(f)
+                times.append(time.perf_counter() - start)
+            return min(times) / len(facts) * 1e6
+
+        firings = sum(len(backend.run(f)) for f in facts) / len(facts)
+        engine_us = best(backend.run)
+        reference_us = best(lambda f: reference_firings(pack, f))
+        out[str(size)] = {
+            "rules": len(pack.rules),
+            "compile_s": round(compile_s, 3),
+            "rulesets": backend.ruleset_count,
+            "firings_per_profile": round(firings, 1),
+            "engine_us": round(engine_us, 1),
+            "reference_us": round(reference_us, 1),
+            "engine_us_per_firing": round(engine_us / max(firings, 1e-9), 2),
+            "ratio_engine_to_reference": round(engine_us / reference_us, 2),
+        }
     return out
 
 
@@ -291,6 +392,8 @@ def main() -> None:
         "memory": memory(small, large, args.seed),
         "files": files(300 if args.quick else 2000, args.seed),
         "columnar": columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
+        "variant_loop": variant_loop(200 if args.quick else 1000, args.seed),
+        "rule_scaling": rule_scaling((150, 500, 1000, 2000), 50 if args.quick else 200, args.seed),
     }
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     w, tp, mem, cs = results["warm"], results["throughput"], results["memory"], results["cold_start"]
@@ -315,6 +418,16 @@ def main() -> None:
         rows.append((f"columnar evaluation, {co['profiles']} profiles in memory", f"{co['engine_per_s']} /s", f"{co['engine_per_cpu_s']} per CPU second; durable 1 worker {tp['durable_1w_per_s']} /s, reference {tp['python_1w_per_s']} /s"))
         for name in ("jsonl", "parquet"):
             rows.append((f"advisor batch --engine columnar, {co['profiles']} from {name}", f"{co[f'{name}_per_s']} /s", f"{co[f'{name}_per_cpu_s']} per CPU second"))
+    vl = results["variant_loop"]
+    rows.append((f"RSS, notebook loop of {vl['variants']} variants", f"{vl['rss_mb_after_100']} / {vl['rss_mb_after_all']} MB", f"after 100 / all; {vl['growth_mb_per_variant']} MB per variant"))
+    for size, sc in results["rule_scaling"].items():
+        rows.append(
+            (
+                f"{size} rules on durable-rules",
+                f"{sc['engine_us']} us",
+                f"compile {sc['compile_s']} s, {sc['rulesets']} rulesets; {sc['engine_us_per_firing']} us per firing; reference {sc['reference_us']} us ({sc['ratio_engine_to_reference']}x)",
+            )
+        )
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value!s:>22}  {note}")

@@ -11,7 +11,7 @@ from advisor.engines import durable_problem
 # runs on its reference evaluator: every test runs on it, but those of the durable-rules engine
 # itself, and the engine="durable" cases of tests that run both engines, are skipped.
 DURABLE_PROBLEM = durable_problem()
-collect_ignore = ["test_engine.py"] if DURABLE_PROBLEM else []
+collect_ignore = ["test_engine.py", "test_engine_packs.py"] if DURABLE_PROBLEM else []
 if DURABLE_PROBLEM:
     # Choose the reference evaluator explicitly, which silences the one-time fallback notice on
     # stderr that would otherwise precede the output of whichever CLI test runs first; the

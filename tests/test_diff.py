@@ -33,7 +33,7 @@ def test_diff_facts_findings_and_summary(tools_pack):
     ]
     assert [f.rule_id for f in d.new] == ["TOOL-001", "TOOL-011"]
     assert [f.rule_id for f in d.persisting] == ["TOOL-015"]
-    assert [(c.key, c.old, c.new) for c in d.kinds] == [("diagnosis", 2, 1), ("pitfall", 5, 2), ("recommendation", 2, 0)]
+    assert [(c.key, c.old, c.new) for c in d.kinds] == [("strength", 0, 0), ("diagnosis", 2, 1), ("pitfall", 5, 2), ("recommendation", 2, 0)]
     assert [(c.key, c.old, c.new) for c in d.pitfalls_by_priority] == [
         ("critical", 0, 1), ("high", 2, 0), ("medium", 2, 1), ("low", 1, 0),
     ]

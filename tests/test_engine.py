@@ -309,6 +309,24 @@ def test_results_built_without_validation_equal_what_model_construct_builds():
         assert cls.model_validate(obj.model_dump()) == obj  # and it would pass validation
 
 
+def test_a_finding_tested_twice_in_one_alternative_fires_on_both_engines(tmp_path):
+    """durable-rules binds each pattern to a different fact: the same finding tested twice in one
+    alternative must be one pattern (found by the differential test on generated packs)."""
+    rule = (
+        "  - id: {id}\n    kind: {kind}\n    factor: leadership\n    phase: design\n    priority: high\n    evidence: empirical\n"
+        "    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n    sources: [\"000_981a243478f15921.txt §6\"]\n"
+    )
+    text = 'pack: {name: dup, version: "1"}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
+    text += rule.format(id="DIAG-000", kind="diagnosis", when="{fact: plan.knowledge_base, eq: false}")
+    text += rule.format(id="PITF-000", kind="pitfall", when="{all: [{finding: DIAG-000}, {any: [{finding: DIAG-000}, {fact: plan.broad_involvement, eq: true}]}]}")
+    path = tmp_path / "dup.yaml"
+    path.write_text(text, encoding="utf-8")
+    pack = advisor.load_rules(path)
+    profile = _profile(plan={"knowledge_base": False})
+    for engine in ("durable", "python"):
+        assert advisor.assess(profile, pack, engine=engine).fired == {"DIAG-000", "PITF-000"}, engine
+
+
 def test_a_recommendation_that_tests_the_finding_recommending_it_fires(tmp_path):
     """Found by the differential test on generated packs: the link from PITF-001 and the rule's
     own `when: {finding: PITF-001}` tested one finding twice, and durable-rules never matched it."""
@@ -332,4 +350,49 @@ def test_a_recommendation_that_tests_the_finding_recommending_it_fires(tmp_path)
     profile = _profile(relations={"citizen_trust": "high"})
     result = advisor.assess(profile, pack)
     assert result.fired == {"PITF-001", "RECO-001"}
+    assert advisor.assess(profile, pack, engine="python").findings == result.findings
+
+
+def test_an_alternative_that_needs_a_finding_both_to_fire_and_not_never_fires(tmp_path):
+    """Found by the differential test once its generated packs had strengths: durable-rules matched
+    `all: [{finding: X}, {not: {finding: X}}]`, which no profile can satisfy."""
+    rule = (
+        "  - id: {id}\n    kind: {kind}\n    factor: leadership\n    phase: design\n    priority: high\n    evidence: empirical\n"
+        "    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n    sources: [\"000_981a243478f15921.txt §6\"]\n"
+    )
+    text = 'pack: {name: never, version: "1"}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
+    text += rule.format(id="STRN-000", kind="strength", when="{fact: plan.knowledge_base, eq: true}")
+    text += rule.format(id="DIAG-000", kind="diagnosis", when="{any: [{all: [{finding: STRN-000}, {not: {finding: STRN-000}}]}, {fact: plan.broad_involvement, eq: true}]}")
+    path = tmp_path / "never.yaml"
+    path.write_text(text, encoding="utf-8")
+    pack = advisor.load_rules(path)
+    for engine in ("durable", "python"):
+        assert advisor.assess(_profile(plan={"knowledge_base": True}), pack, engine=engine).fired == {"STRN-000"}, engine
+        assert advisor.assess(_profile(plan={"knowledge_base": True, "broad_involvement": True}), pack, engine=engine).fired == {"STRN-000", "DIAG-000"}, engine
+
+
+def test_a_recommendation_that_tests_that_its_own_finding_did_not_fire_never_fires(tmp_path):
+    """Found by the differential test on generated packs: linked from PITF-001 with
+    `when: {not: {finding: PITF-001}}`, the rule tests PITF-001 both ways and can never hold;
+    durable-rules fired it."""
+    path = tmp_path / "never.yaml"
+    path.write_text(
+        CHAIN_PACK.split("rules:")[0]
+        + "rules:\n"
+        + "\n".join(
+            f"  - id: {rid}\n    kind: {kind}\n    factor: relations\n    phase: design\n    priority: high\n"
+            f"    evidence: empirical\n    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n"
+            f"{extra}    sources: [\"000_981a243478f15921.txt §6\"]"
+            for rid, kind, when, extra in [
+                ("PITF-001", "pitfall", "{fact: relations.citizen_trust, eq: high}", "    recommends: [RECO-001]\n"),
+                ("RECO-001", "recommendation", "{not: {finding: PITF-001}}", ""),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    pack = advisor.load_rules(path)
+    profile = _profile(relations={"citizen_trust": "high"})
+    result = advisor.assess(profile, pack)
+    assert result.fired == {"PITF-001"}
     assert advisor.assess(profile, pack, engine="python").findings == result.findings

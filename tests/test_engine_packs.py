@@ -22,6 +22,7 @@ import advisor
 from advisor._documents import Document
 from advisor._engine import DurableBackend, backend_for
 from advisor._limits import MAX_BETA, MAX_CHILDREN, MAX_STACK, spell_number
+from advisor.assessment import reference_firings
 from advisor.facts import profile_facts
 from advisor.rulepack import PackInfo, build_pack
 
@@ -105,19 +106,22 @@ def conditions(draw, depth: int = 0, findings: tuple[str, ...] = ()) -> dict:
 @st.composite
 def packs(draw) -> advisor.RulePack:
     rules = []
+    strengths = [f"STRN-{i:03d}" for i in range(draw(st.integers(0, 5)))]
+    for rule_id in strengths:
+        rules.append(_rule(rule_id, "strength", draw(conditions())))
     diagnoses = [f"DIAG-{i:03d}" for i in range(draw(st.integers(1, 40)))]
     # many that fire at once: the same trivially true test, or a threshold each
     always = draw(st.integers(0, 90))
     for rule_id in diagnoses:
-        rules.append(_rule(rule_id, "diagnosis", draw(conditions())))
+        rules.append(_rule(rule_id, "diagnosis", draw(conditions(findings=tuple(strengths)))))
     for i in range(always):
         rules.append(_rule(f"WIDE-{i:03d}", "diagnosis", {"fact": "context.population", "ge": draw(st.integers(0, 3)) + i % 7}))
     pitfalls = [f"PITF-{i:03d}" for i in range(draw(st.integers(0, 10)))]
     recos = [f"RECO-{i:03d}" for i in range(draw(st.integers(0, 5)))]
     for rule_id in pitfalls:
-        rules.append(_rule(rule_id, "pitfall", draw(conditions(findings=tuple(diagnoses))), draw(st.lists(st.sampled_from(recos), max_size=2, unique=True)) if recos else ()))
+        rules.append(_rule(rule_id, "pitfall", draw(conditions(findings=tuple(strengths + diagnoses))), draw(st.lists(st.sampled_from(recos), max_size=2, unique=True)) if recos else ()))
     for rule_id in recos:
-        when = draw(st.one_of(st.none(), conditions(findings=tuple(diagnoses + pitfalls))))
+        when = draw(st.one_of(st.none(), conditions(findings=tuple(strengths + diagnoses + pitfalls))))
         rules.append(_rule(rule_id, "recommendation", when if when is not None else {"fact": "plan.knowledge_base", "eq": False}))
     try:
         return _pack(rules)
@@ -219,3 +223,42 @@ def test_compiled_packs_are_bounded_and_an_evicted_one_still_runs(monkeypatch):
     profile = advisor.parse_profile({"context": {"population": 2}})
     assert first.run(profile_facts(profile)) is not None  # recompiled on demand
     assert advisor.assess(profile, packs_[0]).findings == advisor.assess(profile, packs_[0], engine="python").findings
+
+
+def _scaled_pack(n: int) -> advisor.RulePack:
+    """benchmarks/run.py's pack of ``n`` rules made of copies of the shipped rules."""
+    import importlib.util
+
+    from helpers import REPO
+
+    spec = importlib.util.spec_from_file_location("advisor_benchmarks", REPO / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.scaled_pack(n)
+
+
+def test_a_2000_rule_pack_compiles_and_agrees_with_the_reference():
+    from advisor.research import sample_profiles
+
+    pack = _scaled_pack(2000)
+    assert len(pack.rules) == 2000
+    backend = DurableBackend(pack)  # 2,000 rules: several rulesets, each inside durable-rules' limits
+    assert backend.ruleset_count > 1
+    for profile in sample_profiles(6, 3):
+        facts = profile_facts(profile)
+        assert set(backend.run(facts)) == set(reference_firings(pack, facts))
+    for profile in sample_profiles(1, 4):
+        assert advisor.assess(profile, pack).findings == advisor.assess(profile, pack, engine="python").findings
+
+
+def test_a_finding_tested_twice_in_one_alternative_fires():
+    """A recommendation linked from a finding that also tests that finding in its own `when`:
+    the two tests are one pattern (found by the generated-pack test)."""
+    pack = _pack(
+        [
+            _rule("DIAG-000", "diagnosis", {"fact": "plan.knowledge_base", "eq": True}, ["RECO-000"]),
+            _rule("RECO-000", "recommendation", {"finding": "DIAG-000"}),
+        ]
+    )
+    profile = advisor.parse_profile({"plan": {"knowledge_base": True}})
+    assert sorted(advisor.assess(profile, pack).fired) == sorted(advisor.assess(profile, pack, engine="python").fired) == ["DIAG-000", "RECO-000"]

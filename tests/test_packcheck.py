@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -173,9 +174,10 @@ def test_the_test_cases_of_a_variant_pass(in_data):
 
 
 def test_failing_test_cases_exit_3(in_data, tmp_path):
-    path = tmp_path / "failing.yaml"
+    shutil.copytree(DATA, tmp_path / "research")  # a pack extends only packs under its directory
+    path = tmp_path / "research" / "failing.yaml"
     path.write_text(
-        f"extends: {DATA / 'variant.yaml'}\n"
+        "extends: variant.yaml\n"
         "pack: {name: failing}\n"
         "tests:\n"
         "  - name: wrong on purpose\n"
@@ -213,3 +215,27 @@ def test_the_example_variant_passes_its_tests(core_default):
     report = run_pack_tests(REPO / "examples" / "variants" / "strict-anchoring.yaml")
     assert report.ok and report.passed == 4
     assert check_pack(REPO / "examples" / "variants" / "strict-anchoring.yaml").lines() == []
+
+
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        ("{fact: resources.coordinator_fte, lt: .inf}", "inf is not a finite number"),
+        ("{fact: resources.coordinator_fte, gt: 1e-5}", "YAML reads 1e-5 as text; write 1.0e-5"),
+        ("{fact: context.population, ge: 9223372036854775808}", "beyond the 64-bit range"),
+        ("{all: [" + ", ".join("{any_arena: {fact: ladder_level, ge: %d}}" % (i % 5 + 1) for i in range(15)) + "]}", "durable-rules matches at most 15"),
+    ],
+)
+def test_the_check_predicts_what_durable_rules_cannot_run(tmp_path, when, message):
+    path = pack_with(tmp_path, ("PLAN-001", "diagnosis", when))
+    report = check_pack(path)
+    assert len(report.problems) == 1 and message in report.lines()[0]
+    with pytest.raises(RulePackError, match=message.replace(".", r"\.")):
+        load_variant(path)
+
+
+def test_the_check_passes_packs_the_engine_spreads_over_rulesets(tmp_path):
+    """Past one ruleset's limits (600 rules on one field, a 700-value list) is not a problem."""
+    rules = [("PLAN-%03d" % i, "diagnosis", "{fact: context.population, eq: %d}" % i) for i in range(600)]
+    rules.append(("PLAN-600", "diagnosis", "{fact: context.population, in: [" + ", ".join(map(str, range(700))) + "]}"))
+    assert check_pack(pack_with(tmp_path, *rules)).ok

@@ -179,7 +179,9 @@ def test_the_brief_of_a_batch_row_is_what_assess_finds(profile):
     from advisor.assessment import _brief
 
     result = advisor.assess(profile, SHIPPED)
-    municipality, diagnoses, pitfalls, recommendations, highest, questions = _brief(profile, SHIPPED)
+    municipality, strengths, diagnoses, pitfalls, recommendations, highest, questions = _brief(profile, SHIPPED)
     assert municipality == result.municipality and highest == result.highest_priority()
-    assert (diagnoses, pitfalls, recommendations) == tuple(tuple(f.rule_id for f in fs) for fs in (result.diagnoses, result.pitfalls, result.recommendations))
+    assert (strengths, diagnoses, pitfalls, recommendations) == tuple(
+        tuple(f.rule_id for f in fs) for fs in (result.strengths, result.diagnoses, result.pitfalls, result.recommendations)
+    )
     assert questions == len(result.questions)

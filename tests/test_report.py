@@ -426,3 +426,25 @@ def test_a_factor_with_many_findings_wraps_its_bar_and_keeps_every_label():
     assert {float(w) for _, _, w in rects} == {64.0}
     relations_y = min(float(y) for _, y, _ in rects[17:])
     assert relations_y > rows[-1] + 24  # the next factor starts below the third row
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_strengths_have_their_own_section_and_green_blocks_in_the_factor_chart(pack, lang):
+    """Namsos (shipped pack): strengths are listed apart, framed green in the chart, add no weight,
+    and a recommendation whose guard is unknown is marked as conditional advice."""
+    report = build_report({"namsos": advisor.load_profile(EXAMPLES / "namsos.yaml")}, pack, lang)
+    strengths = [f.rule_id for f in report.strengths]
+    assert "PLAN-030" in strengths and all(f.kind == "strength" for f in report.strengths)
+    assert not set(strengths) & {f.rule_id for f in report.findings}
+    anchoring = next(s for s in report.factors if s.factor == "anchoring")
+    assert "PLAN-030" in anchoring.bars[0].strengths and anchoring.strengths >= 1
+    assert anchoring.weight == factor_weight([p for _, p in anchoring.bars[0].findings])  # strengths add nothing
+    html = render_html(report)
+    assert f'<section id="strengths"><h2>{t(lang, "strengths")}</h2>' in html
+    assert re.search(r'<rect [^>]*fill="#fff" stroke="#2e6b34" stroke-width="3"><title>PLAN-030 ', html)
+    markdown = render_markdown(report)
+    assert f"## {t(lang, 'strengths')}\n" in markdown and "### PLAN-030 — " in markdown
+    conditional = [f for f in report.plan if f.conditional]
+    assert conditional, "Namsos has recommendations whose guard is unknown"
+    assert f"{conditional[0].title.get(lang)} ({t(lang, 'conditional')})" in markdown
+    assert f"**{t(lang, 'unless')}:** {conditional[0].unless.get(lang)}" in markdown

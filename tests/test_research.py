@@ -385,11 +385,11 @@ def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
     started = []
 
     class Pool:
-        def __init__(self, *args, **kwargs):
-            started.append(kwargs["max_workers"])
+        def __init__(self, count, *args, **kwargs):
+            started.append(count)
             raise RuntimeError("no pool here")
 
-    monkeypatch.setattr(research, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(research, "WorkerPool", Pool)
     monkeypatch.setattr(research.os, "cpu_count", lambda: 2)
     result = batch(labelled(sampled), PACKS)
     assert result.row_count == 2 * len(sampled) and started == []

@@ -47,7 +47,7 @@ def _error(tmp_path, *rules) -> str:
 def test_shipped_pack_loads_from_the_package(pack):
     assert pack.info.name == "default"
     assert len(pack.rules) >= 15
-    assert {r.kind for r in pack.rules} == {"diagnosis", "pitfall", "recommendation"}
+    assert {r.kind for r in pack.rules} == {"strength", "diagnosis", "pitfall", "recommendation"}
     assert {r.factor for r in pack.rules} == {"anchoring", "leadership", "implementation", "relations"}
 
 

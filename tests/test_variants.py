@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,14 @@ def fired(pack, profile: dict) -> frozenset[str]:
     return advisor.assess(advisor.parse_profile(profile), pack).fired
 
 
-EXTENDS_BASE = f"extends: {BASE}\n"
+EXTENDS_BASE = "extends: base\n"
+
+
+@pytest.fixture(autouse=True)
+def base_beside(tmp_path):
+    """The base pack in the directory where the tests write their variants: a pack extends only
+    packs under its own directory."""
+    shutil.copytree(BASE, tmp_path / "base")
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,13 +166,18 @@ def test_extends_cycles_and_missing_bases_are_errors(tmp_path):
     assert error_of(gone) == f"{gone}:1: extends: extends 'nowhere.yaml', which does not exist (give a pack file or directory relative to this file, or `default`)"
 
 
-def test_a_chain_of_variants_and_a_directory_variant():
-    variant = resolve_variant(DATA / "dirvariant")
+def test_a_chain_of_variants_and_a_directory_variant(tmp_path):
+    # The directory variant extends the variant, which extends the base: each under the directory
+    # of the pack that names it.
+    where = tmp_path / "dirvariant"
+    shutil.copytree(DATA / "dirvariant", where)
+    shutil.copytree(DATA, where / "layers", ignore=shutil.ignore_patterns("dirvariant", "broken-variant.yaml"))
+    variant = resolve_variant(where)
     pack = variant.pack
     assert pack.info.name == "dir-variant"
     assert "REL-901" not in pack.by_id and "CULT-901" in pack.by_id and "IMPL-901" not in pack.by_id
     assert pack.by_id["PLAN-901"].when == {"fact": "plan.co_creation_status", "ge": "vision"}  # from the middle layer
-    assert variant.layers == (str(BASE), str(VARIANT), str(DATA / "dirvariant"))
+    assert variant.layers == (str(where / "layers" / "base"), str(where / "layers" / "variant.yaml"), str(where))
     assert variant.disabled == ("IMPL-901", "IMPL-903", "REL-901")
     assert variant.added == ("CULT-901",)
     assert [t.name for t in variant.tests] == ["silos"]
