@@ -1391,9 +1391,13 @@ class Sensitivity(_Result):
 
 
 def _tested_facts(pack: RulePack) -> list[str]:
-    """The facts some rule of ``pack`` tests, in the model's order; arena facts (inside
-    ``any_arena`` or derived) are the one fact ``arenas``."""
-    tested = {c.path if not (c.in_arena or c.path in DERIVED_ARENA_FACTS) else "arenas" for compares, _refs in pack.leaves.values() for c in compares}
+    """The facts some rule of ``pack`` tests (in its condition or its ``done_when``), in the
+    model's order; arena facts (inside ``any_arena`` or derived) are the one fact ``arenas``."""
+    from .conditions import Compare, walk
+
+    compares = [c for leaves, _refs in pack.leaves.values() for c in leaves]
+    compares += [n for rule in pack.rules if rule.guard is not None for n in walk(rule.guard) if isinstance(n, Compare)]
+    tested = {c.path if not (c.in_arena or c.path in DERIVED_ARENA_FACTS) else "arenas" for c in compares}
     ordered = [p for p in profile_fields() if p in tested and p not in DERIVED_ARENA_FACTS]
     return ordered + (["arenas"] if "arenas" in tested else [])
 

@@ -286,6 +286,18 @@ def test_sensitivity_counts_the_flips_of_a_seeded_resampling_of_each_fact():
     assert by_rule["DIA-000"].fired == sum(v is True for v in values)
 
 
+def test_sensitivity_counts_the_facts_of_done_when_guards():
+    rules = [
+        _rule("DIA-000", "diagnosis", "low", {"fact": "plan.knowledge_base", "eq": False}, ["REC-000"]),
+        _rule("REC-000", "recommendation", "low", None, done_when={"fact": "implementation.toolbox", "eq": True}),
+    ]
+    doc = Document(file="x.yaml", data={})
+    pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+    result = research.sensitivity(research.sample_profiles(200, seed=5), pack, seed=1)
+    moved = {f.rule_id: {i.fact for i in f.facts} for f in result.findings}
+    assert moved == {"DIA-000": {"plan.knowledge_base"}, "REC-000": {"plan.knowledge_base", "implementation.toolbox"}}
+
+
 def test_sensitivity_command_in_both_languages(tmp_path):
     from click.testing import CliRunner
 
