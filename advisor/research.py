@@ -28,7 +28,6 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
 import os
 import random
 import threading
