@@ -106,6 +106,7 @@ class LazyGroup(AdvisorGroup):
         "batch": ".cli_research:batch_cmd",
         "compare": ".cli_research:compare_cmd",
         "sample": ".cli_research:sample_cmd",
+        "sensitivity": ".cli_research:sensitivity_cmd",
         "explain": ".cli_tools:explain_cmd",
         "whatif": ".cli_tools:whatif_cmd",
         "next-steps": ".cli_tools:next_steps_cmd",

@@ -24,9 +24,9 @@ from .errors import InputError, escape_controls
 from .i18n import STRINGS, t
 from .packcheck import check_pack, run_pack_tests
 from .render import fit_table
-from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
+from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, Sensitivity, batch, compare, iter_sample_profiles, sample, sensitivity
 
-__all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "rules_test", "rules_check", "rules_multi_option"]
+__all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "sensitivity_cmd", "rules_test", "rules_check", "rules_multi_option"]
 
 EXIT_TESTS_FAILED = 3
 
@@ -365,6 +365,52 @@ def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float]
         if progress is not None:
             progress.close()
     echo_text(t(language, "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output) + "\n")
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity
+
+
+def render_sensitivity(result: Sensitivity, lang: str) -> str:
+    """Per finding, the facts that move it most, as a table that fits the terminal."""
+    rows = []
+    for finding in result.findings:
+        moved = ", ".join(f"{f.fact} ({_pct(f.flip_rate, lang)})" for f in finding.facts) or t(lang, "research.sensitivity_none")
+        rows.append([finding.rule_id, t(lang, f"kind.{finding.kind}"), str(finding.fired), moved])
+    headers = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "research.col_fired"), t(lang, "research.col_moved_by")]
+    head = t(lang, "research.sensitivity_heading", pack=result.pack, profiles=result.profiles, seed=result.seed)
+    return f"{head}\n\n{fit_table(rows, headers)}\n"
+
+
+@click.command("sensitivity", cls=AdvisorCommand)
+@click.argument("profiles", nargs=-1, type=click.Path())
+@click.option("--rules", "rules_path", type=click.Path(), default=None, help="Rule pack or variant (default: the shipped rule base).")
+@click.option("-n", "--count", "count", type=click.IntRange(min=1), default=None, help="Study N sampled profiles (advisor sample --seed SEED) instead of PROFILES.")
+@click.option("--n", "old_count", hidden=True, expose_value=False, callback=_old_count_option, is_eager=True, help="Old spelling of -n/--count.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with -n).")
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Facts to show per finding.")
+@format_option(("text", "json"), "text", "Output format.")
+@_lang_option
+@quiet_option
+@_handle_errors
+def sensitivity_cmd(profiles: tuple[str, ...], rules_path: Optional[str], count: Optional[int], seed: int, top: int, fmt: str, lang: Optional[str]) -> None:
+    """Which facts move each finding most, over PROFILES (or -n sampled ones).
+
+    Each fact some rule tests is resampled in turn (shuffled across the profiles, the others
+    kept); a finding's flip rate is the share of profiles on which it then changes. Runs on the
+    columnar engine (samskaping-advisor[columnar]).
+    """
+    if bool(profiles) == (count is not None):
+        raise InputError("give either PROFILES or -n/--count", hint="advisor sensitivity samples/ or advisor sensitivity -n 5000")
+    source: Any = profiles if profiles else iter_sample_profiles(count or 0, seed)
+    result = sensitivity(source, rules_path, seed=seed, top=top)
+    language = resolve_language(lang)
+    for skipped in result.skipped:
+        click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
+    if fmt == "json":
+        echo(result.to_json(), nl=False)
+    else:
+        echo_text(render_sensitivity(result, language))
 
 
 # --------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ __all__ = [
 
 #: Profiles per chunk: large enough that polars' per-call overhead vanishes, small enough that
 #: memory stays flat.
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000
 
 ARENAS = "arenas"
 _FIRED = "@"  # fired columns are named "@<rule id>"
@@ -115,7 +115,7 @@ def _dtype(annotation: Any) -> Any:
     raise TypeError(f"profile field type {annotation!r} has no column type")  # pragma: no cover
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def profile_schema() -> "pl.Schema":
     """The columns of a frame of profiles: one per section, typed as the profile model."""
     require()
@@ -226,7 +226,8 @@ def _compare(node: Compare, column: "pl.Expr") -> "pl.Expr":
     if node.op in ("in", "not_in"):
         hit = column.is_in([_code(spec, v) for v in node.value])
         return pl.when(column.is_not_null()).then(hit if node.op == "in" else ~hit)
-    return _OPS[node.op](column, pl.lit(_code(spec, node.value)))
+    result: pl.Expr = _OPS[node.op](column, pl.lit(_code(spec, node.value)))
+    return result
 
 
 def _any_arena(inner: "pl.Expr") -> "pl.Expr":
@@ -374,7 +375,7 @@ class Chunk:
 
 def _fits(found: Any, wanted: Any) -> bool:
     """Whether values of the inferred type ``found`` are taken by the model as they are."""
-    if found == pl.Null:
+    if found == pl.Null or found == wanted:
         return True
     if isinstance(wanted, pl.Struct):
         if not isinstance(found, pl.Struct):
@@ -384,10 +385,10 @@ def _fits(found: Any, wanted: Any) -> bool:
     if isinstance(wanted, pl.List):
         return isinstance(found, pl.List) and _fits(found.inner, wanted.inner)
     if isinstance(wanted, pl.Enum):
-        return found == pl.String
+        return bool(found == pl.String)
     if wanted == pl.Float64:
         return found in (pl.Float64, pl.Int64)
-    return found == wanted
+    return bool(found == wanted)
 
 
 def _bound_checks(model: type[BaseModel], base: Optional["pl.Expr"], prefix: list[str]) -> list["pl.Expr"]:
@@ -416,7 +417,7 @@ def _bound_checks(model: type[BaseModel], base: Optional["pl.Expr"], prefix: lis
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _violations() -> "pl.Expr":
     checks = _bound_checks(Profile, None, [])
     return pl.any_horizontal(checks).fill_null(False).any()

@@ -81,6 +81,10 @@ __all__ = [
     "write_samples",
     "sample",
     "write_atomic",
+    "FactInfluence",
+    "FindingSensitivity",
+    "Sensitivity",
+    "sensitivity",
 ]
 
 #: A profile to assess: a file, a directory of profile files, a Profile, or ``(label, Profile)``.
@@ -102,7 +106,7 @@ class _Result(BaseModel):
 # inputs
 
 
-class _Line(tuple):  # type: ignore[type-arg]
+class _Line(tuple[str, int, bytes]):
     """One line of a JSON Lines file: ``(file, line number, bytes)``; parsed by the worker."""
 
     __slots__ = ()
@@ -350,7 +354,7 @@ class BatchResult(_Result):
 _WORKER: dict[str, Any] = {}
 _ASSESS_LOCK = threading.Lock()  # one assessment at a time per process: threads share the engine
 
-Task = tuple[int, Union[str, Profile]]
+Task = tuple[int, Union[str, Profile, _Line]]
 #: (index, [brief per pack] + [profile hash], or None; error kind and message, or None)
 Outcome = tuple[int, Optional[list[Any]], Optional[tuple[str, str]]]
 
@@ -472,7 +476,41 @@ def _outcomes(
         yield from pool.run(chunks, window)
 
 
-class _BatchRun:
+
+class _Manifested:
+    """What a batch under way says of itself when done: the run manifest."""
+
+    engine: str
+    labels: list[str]
+    packs: list[RulePack]
+    assessed: int
+    skipped: list[SkippedProfile]
+    _digest: Any
+
+    def manifest(self) -> RunManifest:
+        engine_name, engine_version = _engine_label(self.engine)
+        return RunManifest(
+            advisor_version=__version__,
+            engine=engine_name,
+            engine_version=engine_version,
+            packs=tuple(
+                PackManifest(
+                    label=label,
+                    name=pack.info.name,
+                    version=pack.info.version,
+                    hash=pack.hash,
+                    origin=pack.origin,
+                    rules_enabled=pack.rule_ids,
+                )
+                for label, pack in zip(self.labels, self.packs)
+            ),
+            profiles=self.assessed,
+            profiles_hash=self._digest.hexdigest(),
+            skipped=tuple(self.skipped),
+        )
+
+
+class _BatchRun(_Manifested):
     """A batch under way: iterate it for ``(source, rows)`` of each assessed profile, in order;
     then :meth:`manifest` says what ran, and ``fire_counts`` how often each rule fired.
 
@@ -562,30 +600,7 @@ class _BatchRun:
                 rows.append(row)
             yield source, rows
 
-    def manifest(self) -> RunManifest:
-        engine_name, engine_version = _engine_label(self.engine)
-        return RunManifest(
-            advisor_version=__version__,
-            engine=engine_name,
-            engine_version=engine_version,
-            packs=tuple(
-                PackManifest(
-                    label=label,
-                    name=pack.info.name,
-                    version=pack.info.version,
-                    hash=pack.hash,
-                    origin=pack.origin,
-                    rules_enabled=pack.rule_ids,
-                )
-                for label, pack in zip(self.labels, self.packs)
-            ),
-            profiles=self.assessed,
-            profiles_hash=self._digest.hexdigest(),
-            skipped=tuple(self.skipped),
-        )
-
-
-class _ColumnarRun:
+class _ColumnarRun(_Manifested):
     """A batch on the columnar engine: :meth:`frames` gives the rows of each chunk of profiles as
     one frame; iterating gives ``(source, rows)`` as :class:`_BatchRun` does (for ``compare`` and
     ``keep_rows``). Runs in this process, on polars' threads."""
@@ -622,6 +637,18 @@ class _ColumnarRun:
         order of the profiles, then of the packs."""
         import polars as pl
 
+        for _labels, _fired, parts in self.chunks():
+            if len(parts) == 1:
+                yield parts[0]
+            else:
+                order = pl.int_range(0, parts[0].height, eager=True)
+                yield pl.concat([p.with_columns(_row=order, _pack=pl.lit(k)) for k, p in enumerate(parts)]).sort(["_row", "_pack"]).drop("_row", "_pack")
+
+    def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
+        """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
+        and the rows."""
+        import polars as pl
+
         from . import columnar
 
         seen = False
@@ -639,20 +666,17 @@ class _ColumnarRun:
             head = pl.DataFrame({"profile": chunk.labels}).with_columns(
                 municipality=chunk.frame.get_column("context").struct.field("name")
             )
-            parts = []
+            parts, fired_frames = [], []
             for label, compiled, base in zip(self.labels, self.compiled, self._manifests):
                 fired = compiled.fired(facts)
+                fired_frames.append(fired)
                 counts = self.fire_counts[label]
                 for column, total in zip(fired.columns, fired.sum().row(0)):
                     counts[column[1:]] += total
                 briefs = compiled.briefs(fired)
                 part = pl.concat([head, briefs], how="horizontal").with_columns(pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash))
                 parts.append(part.select(COLUMNAR_HEADER))
-            if len(parts) == 1:
-                yield parts[0]
-            else:
-                order = pl.int_range(0, n, eager=True)
-                yield pl.concat([p.with_columns(_row=order, _pack=pl.lit(k)) for k, p in enumerate(parts)]).sort(["_row", "_pack"]).drop("_row", "_pack")
+            yield chunk.labels, fired_frames, parts
         if not seen:
             raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles")
 
@@ -682,9 +706,6 @@ class _ColumnarRun:
                 if len(rows) == width:
                     yield rows[0].profile, rows
                     rows = []
-
-    def manifest(self) -> RunManifest:
-        return _BatchRun.manifest(self)  # type: ignore[arg-type]
 
 
 class _RowWriter:
@@ -938,6 +959,42 @@ class _Tally:
                 )
             )
 
+    def add_frames(self, fired_a: Any, fired_b: Any, rows_a: Any, rows_b: Any) -> None:
+        """:meth:`add` for a chunk of profiles of the columnar engine, column by column."""
+        import polars as pl
+
+        n = fired_a.height
+        never = pl.repeat(False, n, eager=True)
+        identical = pl.repeat(True, n, eager=True)
+        for rule_id, tally in self.tallies.items():
+            column = "@" + rule_id
+            a = fired_a.get_column(column) if column in fired_a.columns else never
+            b = fired_b.get_column(column) if column in fired_b.columns else never
+            both, only_a, only_b = int((a & b).sum()), int((a & ~b).sum()), int((~a & b).sum())
+            tally[0] += both
+            tally[1] += only_a
+            tally[2] += only_b
+            tally[3] += n - both - only_a - only_b
+            identical = identical & (a == b)
+        same_plan = pl.Series([x == y for x, y in zip(rows_a.get_column("recommendations").to_list(), rows_b.get_column("recommendations").to_list())], dtype=pl.Boolean)
+        self.n += n
+        self.identical += int(identical.sum())
+        self.same_plan += int(same_plan.sum())
+        differ = (~identical | ~same_plan).arg_true().to_list()
+        if differ:
+            pick = pl.Series(differ)
+            a_rows, b_rows = rows_a[pick], rows_b[pick]
+            for a, b in zip(a_rows.iter_rows(named=True), b_rows.iter_rows(named=True)):
+                fa, fb = set(a["fired"]), set(b["fired"])
+                self.differences.append(
+                    ProfileDifference(
+                        profile=a["profile"],
+                        only_baseline=tuple(sorted(fa - fb)),
+                        only_variant=tuple(sorted(fb - fa)),
+                        plan_differs=a["recommendations"] != b["recommendations"],
+                    )
+                )
+
     def result(self, baseline_label: str, variant_label: str) -> VariantComparison:
         n, baseline, variant = self.n, self.baseline, self.variant
         agreements = []
@@ -996,9 +1053,14 @@ def compare(
     run: Union[_BatchRun, _ColumnarRun]
     run = _ColumnarRun(profiles, loaded, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, loaded, engine, workers, client, progress, time_limit)
     tallies = [_Tally(loaded[0], other) for other in loaded[1:]]
-    for _source, rows in run:
-        for tally, row in zip(tallies, rows[1:]):
-            tally.add(rows[0], row)
+    if isinstance(run, _ColumnarRun):
+        for _labels, fired, parts in run.chunks():
+            for tally, other_fired, other_rows in zip(tallies, fired[1:], parts[1:]):
+                tally.add_frames(fired[0], other_fired, parts[0], other_rows)
+    else:
+        for _source, rows in run:
+            for tally, row in zip(tallies, rows[1:]):
+                tally.add(rows[0], row)
     comparison = Comparison(
         comparisons=tuple(tally.result(run.labels[0], label) for tally, label in zip(tallies, run.labels[1:])),
         manifest=run.manifest(),
@@ -1294,3 +1356,125 @@ def sample(
         options = load_sample_options(options)
     profiles = iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options)
     return write_samples(profiles, directory, fmt=fmt, note=f"advisor sample --seed {seed}", total=n, progress=progress)
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity: which facts move each finding
+
+
+class FactInfluence(_Result):
+    """How often a finding changes when one fact is resampled and every other fact is kept."""
+
+    fact: str
+    """A fact path, or ``arenas`` for the list of arenas as a whole (with its derived facts)."""
+    flips: int
+    flip_rate: float
+
+
+class FindingSensitivity(_Result):
+    rule_id: str
+    kind: str
+    fired: int
+    """On how many profiles of the sample it fires as they are."""
+    facts: tuple[FactInfluence, ...]
+    """The facts that move it, most first (those that never do are left out)."""
+
+
+class Sensitivity(_Result):
+    """Per finding, the facts that move it most over a sample (:func:`sensitivity`)."""
+
+    pack: str
+    pack_hash: str
+    profiles: int
+    seed: int
+    engine: str
+    engine_version: str
+    findings: tuple[FindingSensitivity, ...]
+    skipped: tuple[SkippedProfile, ...]
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def _tested_facts(pack: RulePack) -> list[str]:
+    """The facts some rule of ``pack`` tests (in its condition or its ``done_when``), in the
+    model's order; arena facts (inside ``any_arena`` or derived) are the one fact ``arenas``."""
+    from .conditions import Compare, walk
+
+    compares = [c for leaves, _refs in pack.leaves.values() for c in leaves]
+    compares += [n for rule in pack.rules if rule.guard is not None for n in walk(rule.guard) if isinstance(n, Compare)]
+    tested = {c.path if not (c.in_arena or c.path in DERIVED_ARENA_FACTS) else "arenas" for c in compares}
+    ordered = [p for p in profile_fields() if p in tested and p not in DERIVED_ARENA_FACTS]
+    return ordered + (["arenas"] if "arenas" in tested else [])
+
+
+def sensitivity(
+    profiles: Iterable[ProfileLike],
+    pack: Union[None, PackLike] = None,
+    *,
+    seed: int = 0,
+    top: Optional[int] = None,
+) -> Sensitivity:
+    """Over a sample of profiles, which facts move each finding most.
+
+    For each fact some rule tests, the fact's values are shuffled across the profiles (a seeded
+    permutation: each profile gets the value of another, so the fact keeps its distribution in
+    the sample, unknowns included) while every other fact stays as it is; a finding's *flip rate*
+    for the fact is the share of profiles on which it then fires where it did not, or the other
+    way round. The list of arenas is resampled as a whole (with the facts derived from it). Runs
+    on the columnar engine (``samskaping-advisor[columnar]``); the same seed and sample give the same result.
+    """
+    from . import columnar
+
+    columnar.require()
+    import polars as pl
+
+    (loaded,) = load_packs(pack if pack is None or isinstance(pack, (RulePack, str, os.PathLike)) else [pack])
+    compiled = columnar.columnar_pack(loaded)
+    frames: list[Any] = []
+    skipped: list[SkippedProfile] = []
+    sources = profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
+    for chunk in columnar.read_chunks(sources):
+        frames.append(chunk.frame)
+        skipped.extend(SkippedProfile(source=label, error=error) for label, error in chunk.skipped)
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=columnar.profile_schema())
+    n = frame.height
+    if n == 0:
+        raise InputError("no profiles to study", hint="give profiles, or --n to sample them")
+    facts = columnar.facts_frame(frame)
+    base = compiled.fired(facts)
+    rules = [c[1:] for c in base.columns]
+    influence: dict[str, list[tuple[str, int]]] = {rule_id: [] for rule_id in rules}
+    derived = list(DERIVED_ARENA_FACTS)
+    for fact in _tested_facts(loaded):
+        order = list(range(n))
+        random.Random(f"advisor-sensitivity:{seed}:{fact}").shuffle(order)
+        permutation = pl.Series(order, dtype=pl.UInt32)
+        columns = [fact] if fact != "arenas" else ["arenas", *derived]
+        moved = compiled.fired(facts.with_columns(pl.col(c).gather(permutation) for c in columns))
+        flips = moved.select([(pl.col(c) != base.get_column(c)).sum() for c in base.columns]).row(0)
+        for rule_id, count in zip(rules, flips):
+            if count:
+                influence[rule_id].append((fact, int(count)))
+    fired_counts = dict(zip(rules, base.sum().row(0)))
+    findings = []
+    for rule in loaded.rules:
+        ranked = sorted(influence[rule.id], key=lambda item: (-item[1], item[0]))[: top if top else None]
+        findings.append(
+            FindingSensitivity(
+                rule_id=rule.id,
+                kind=rule.kind,
+                fired=int(fired_counts[rule.id]),
+                facts=tuple(FactInfluence(fact=f, flips=c, flip_rate=_round(c / n)) for f, c in ranked),
+            )
+        )
+    return Sensitivity(
+        pack=loaded.info.name,
+        pack_hash=loaded.hash,
+        profiles=n,
+        seed=seed,
+        engine="columnar-polars",
+        engine_version=columnar.engine_version(),
+        findings=tuple(findings),
+        skipped=tuple(skipped),
+    )

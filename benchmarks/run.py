@@ -11,6 +11,12 @@ shipped rule base:
 * peak memory (RSS) of consecutive assessments and of a batch (profiles made lazily, rows
   written as they come, as `advisor batch` runs), at two sizes, so that growth with the number
   of profiles shows;
+* `advisor batch` itself (a child process, start-up included) on files: a directory of YAML
+  files, one of JSON files, and one JSON Lines file, on one worker;
+* the columnar engine (needs samskaping-advisor[columnar]): its evaluation over a frame of profiles in
+  memory, and `advisor batch FILE --engine columnar` end to end from a JSON Lines file and from a
+  Parquet file, in profiles per second of wall time and per CPU second (polars runs on every
+  core, so the CPU time is what "per core" means).
 * the memory of a researcher's notebook loop over 1,000 variants of the shipped pack (each one
   distinct, so each is compiled): RSS after 100 and after 1,000 variants, as measured;
 * rule-count scaling on durable-rules: packs of 150, 500, 1,000 and 2,000 rules (copies of the
@@ -28,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -169,6 +176,85 @@ def memory(small: int, large: int, seed: int) -> dict:
     return out
 
 
+def _cli(args: list[str]) -> tuple[float, float]:
+    """Run ``advisor ARGS`` in a child process: its wall time and CPU time (user + system)."""
+    exe = shutil.which("advisor")
+    command = [exe] if exe else [sys.executable, "-m", "advisor"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command + args, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def files(n: int, seed: int) -> dict:
+    """`advisor batch` itself on profiles from files, one worker: a directory of YAML files, a
+    directory of JSON files, a JSON Lines file. Each at two sizes, n/4 and n, best of two runs:
+    the steady rate is the extra profiles over the extra time (start-up, import and compiling the
+    pack, left out), in wall time and in CPU time (this machine's neighbours make wall time wander
+    far more than CPU time). The rate of the whole n-profile run, start-up included, too."""
+    from advisor.research import sample_profiles, write_samples
+
+    small = max(1, n // 4)
+    profiles = sample_profiles(n, seed)
+    out: dict = {"profiles": n}
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = str(Path(tmp) / "rows.jsonl")
+        for count in (small, n):
+            base = Path(tmp) / str(count)
+            write_samples(profiles[:count], base / "yaml", fmt="yaml")
+            write_samples(profiles[:count], base / "json", fmt="json")
+            write_samples(profiles[:count], base / "p.jsonl", fmt="jsonl")
+        for name, source in (("yaml", "yaml"), ("json", "json"), ("jsonl", "p.jsonl")):
+            t_small = [min(_cli(["batch", str(Path(tmp) / str(small) / source), "-o", rows, "--workers", "1"]) for _ in range(2))]
+            t_large = [min(_cli(["batch", str(Path(tmp) / str(n) / source), "-o", rows, "--workers", "1"]) for _ in range(2))]
+            (wall_s, cpu_s), (wall_l, cpu_l) = t_small[0], t_large[0]
+            out[f"{name}_per_s"] = round((n - small) / max(wall_l - wall_s, 1e-9), 1)
+            out[f"{name}_per_cpu_s"] = round((n - small) / max(cpu_l - cpu_s, 1e-9), 1)
+            out[f"{name}_whole_per_s"] = round(n / wall_l, 1)
+    return out
+
+
+def columnar(n: int, repeat: int, seed: int) -> dict:
+    """The columnar engine: evaluation over a frame in memory (fired rules and the rows' lists),
+    and `advisor batch --engine columnar` end to end from files of n sampled profiles repeated
+    ``repeat`` times (sampling a million profiles would take longer than the rest of the run)."""
+    try:
+        import polars as pl
+    except ImportError:
+        return {"skipped": "polars is not installed (pip install '.[columnar]')"}
+    import advisor
+    from advisor import columnar as col
+    from advisor.research import sample_profiles, write_samples
+
+    pack = advisor.load_rules()
+    profiles = sample_profiles(n, seed)
+    compiled = col.columnar_pack(pack)
+    frame = pl.concat([col.profiles_frame(profiles)] * repeat)
+    total = frame.height
+    out: dict = {"profiles": total, "sampled": n, "polars_threads": pl.thread_pool_size()}
+    times = []
+    for _ in range(3):
+        cpu, start = time.process_time(), time.perf_counter()
+        compiled.briefs(compiled.fired(col.facts_frame(frame)))
+        times.append((time.perf_counter() - start, time.process_time() - cpu))
+    wall, cpu = min(times)
+    out["engine_per_s"] = round(total / wall)
+    out["engine_per_cpu_s"] = round(total / cpu)
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one.jsonl"
+        write_samples(profiles, one, fmt="jsonl")
+        text = one.read_bytes()
+        source = Path(tmp) / "p.jsonl"
+        source.write_bytes(text * repeat)
+        out["jsonl_bytes_per_profile"] = round(len(text) / n)
+        frame.write_parquet(Path(tmp) / "p.parquet")
+        rows = str(Path(tmp) / "rows.jsonl")
+        for name, path in (("jsonl", source), ("parquet", Path(tmp) / "p.parquet")):
+            wall, cpu = min(_cli(["batch", str(path), "--engine", "columnar", "-o", rows]) for _ in range(2))
+            out[f"{name}_per_s"] = round(total / wall)
+            out[f"{name}_per_cpu_s"] = round(total / cpu)
 VARIANTS = """
 import advisor
 from advisor.rulepack import PackInfo, RulePack
@@ -274,10 +360,26 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("-o", "--output", default=str(HERE / "results.json"))
+    parser.add_argument("--only", default=None, help="run only these sections (comma-separated: throughput,files,columnar) and update them in the output file")
     args = parser.parse_args()
     large = args.profiles or (5_000 if args.quick else 100_000)
     small = max(100, large // 10)
     import advisor
+
+    if args.only:
+        sections = {
+            "throughput": lambda: throughput(500 if args.quick else 4000, args.seed),
+            "files": lambda: files(300 if args.quick else 2000, args.seed),
+            "columnar": lambda: columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
+        }
+        target = Path(args.output)
+        results = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+        for name in args.only.split(","):
+            results[name] = sections[name]()
+            results.setdefault("measured_separately", {})[name] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            print(name, json.dumps(results[name]))
+        target.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return
 
     results = {
         "advisor": advisor.__version__,
@@ -288,6 +390,8 @@ def main() -> None:
         "warm": warm_latency(200 if args.quick else 1000, args.seed),
         "throughput": throughput(500 if args.quick else 4000, args.seed),
         "memory": memory(small, large, args.seed),
+        "files": files(300 if args.quick else 2000, args.seed),
+        "columnar": columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
         "variant_loop": variant_loop(200 if args.quick else 1000, args.seed),
         "rule_scaling": rule_scaling((150, 500, 1000, 2000), 50 if args.quick else 200, args.seed),
     }
@@ -307,6 +411,13 @@ def main() -> None:
         (f"peak RSS, {small} vs {large} consecutive assessments", f"{mem[f'loop_{small}_peak_rss_mb']} / {mem[f'loop_{large}_peak_rss_mb']} MB", f"growth {mem['loop_growth']}x"),
         (f"peak RSS, batch of {small} vs {large}", f"{mem[f'batch_{small}_peak_rss_mb']} / {mem[f'batch_{large}_peak_rss_mb']} MB", f"growth {mem['batch_growth']}x"),
     ]
+    fl, co = results["files"], results["columnar"]
+    for name in ("yaml", "json", "jsonl"):
+        rows.append((f"advisor batch from {name} files, 1 worker", f"{fl[f'{name}_per_s']} /s", f"steady; {fl[f'{name}_per_cpu_s']} per CPU second; {fl['profiles']} profiles with start-up: {fl[f'{name}_whole_per_s']} /s"))
+    if "skipped" not in co:
+        rows.append((f"columnar evaluation, {co['profiles']} profiles in memory", f"{co['engine_per_s']} /s", f"{co['engine_per_cpu_s']} per CPU second; durable 1 worker {tp['durable_1w_per_s']} /s, reference {tp['python_1w_per_s']} /s"))
+        for name in ("jsonl", "parquet"):
+            rows.append((f"advisor batch --engine columnar, {co['profiles']} from {name}", f"{co[f'{name}_per_s']} /s", f"{co[f'{name}_per_cpu_s']} per CPU second"))
     vl = results["variant_loop"]
     rows.append((f"RSS, notebook loop of {vl['variants']} variants", f"{vl['rss_mb_after_100']} / {vl['rss_mb_after_all']} MB", f"after 100 / all; {vl['growth_mb_per_variant']} MB per variant"))
     for size, sc in results["rule_scaling"].items():

@@ -1,0 +1,364 @@
+"""The columnar engine against the durable engine: generated packs and profiles, the shipped pack,
+and the reading paths (JSON Lines, Parquet, bad lines)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pl = pytest.importorskip("polars")
+
+import advisor  # noqa: E402
+from advisor import columnar, research  # noqa: E402
+from advisor._documents import Document  # noqa: E402
+from advisor.engines import durable_problem  # noqa: E402
+from advisor.rulepack import PackInfo, build_pack  # noqa: E402
+from test_properties import profiles  # noqa: E402
+
+SHIPPED = advisor.load_rules()
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# Facts of every kind the condition language knows, with values the profile strategy draws.
+PROFILE_FACTS = {
+    "plan.knowledge_base": ("bool", [True, False]),
+    "plan.co_creation_status": ("ordinal", ["absent", "mentioned", "focus_area", "main_goal", "vision"]),
+    "plan.political_anchoring": ("ordinal", ["none", "low", "medium", "high"]),
+    "culture.citizen_role": ("nominal", ["clients", "customers", "partners"]),
+    "context.population": ("int", [0, 50, 5_000, 100_000]),
+    "resources.coordinator_fte": ("float", [0.0, 0.5, 1.0, 3.5]),
+    "context.name": ("str", ["abc", "æøå"]),
+    "arenas.count": ("int", [0, 1, 2, 4]),
+    "arenas.max_ladder_level": ("int", [1, 3, 5]),
+    "arenas.typical_ladder_level": ("int", [2, 3]),
+    "arenas.ladder_spread": ("int", [0, 1, 3]),
+}
+ARENA_FACTS = {
+    "ladder_level": ("int", [1, 2, 3, 4, 5]),
+    "ulrich_type": ("nominal", ["steered", "responsibilising", "equal", "facilitating"]),
+    "evaluated": ("bool", [True, False]),
+    "room_for_influence": ("ordinal", ["none", "low", "medium", "high"]),
+}
+OPS = {
+    "bool": ["eq", "ne"],
+    "str": ["eq", "ne", "in", "not_in"],
+    "nominal": ["eq", "ne", "in", "not_in"],
+    "ordinal": ["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"],
+    "int": ["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"],
+    "float": ["eq", "ne", "lt", "le", "gt", "ge"],
+}
+
+
+@st.composite
+def compares(draw, facts):
+    path = draw(st.sampled_from(sorted(facts)))
+    kind, values = facts[path]
+    op = draw(st.sampled_from(OPS[kind]))
+    if op in ("in", "not_in"):
+        value = draw(st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True))
+    else:
+        value = draw(st.sampled_from(values))
+    return {"fact": path, op: value}
+
+
+def conditions(earlier: list[str]):
+    leaves = [compares(PROFILE_FACTS), st.builds(lambda c: {"any_arena": c}, arena_conditions())]
+    if earlier:
+        leaves.append(st.sampled_from(earlier).map(lambda r: {"finding": r}))
+    return st.recursive(
+        st.one_of(*leaves),
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
+            inner.filter(lambda c: "any_arena" not in json.dumps(c)).map(lambda c: {"not": c}),
+        ),
+        max_leaves=5,
+    )
+
+
+def guards(earlier: list[str]):
+    """``done_when`` conditions: facts, and findings that fired (never that one did not)."""
+    leaves = [compares(PROFILE_FACTS), st.builds(lambda c: {"any_arena": c}, arena_conditions())]
+    if earlier:
+        leaves.append(st.sampled_from(earlier).map(lambda r: {"finding": r}))
+    return st.recursive(
+        st.one_of(*leaves),
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
+        ),
+        max_leaves=4,
+    )
+
+
+def arena_conditions():
+    return st.recursive(
+        compares(ARENA_FACTS),
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=2).map(lambda xs: {"all": xs}),
+            st.lists(inner, min_size=1, max_size=2).map(lambda xs: {"any": xs}),
+            inner.map(lambda c: {"not": c}),
+        ),
+        max_leaves=3,
+    )
+
+
+def _rule(rule_id: str, kind: str, priority: str, when, recommends=(), done_when=None):
+    rule = {
+        "id": rule_id,
+        "kind": kind,
+        "factor": "anchoring",
+        "phase": "design",
+        "priority": priority,
+        "evidence": "theory",
+        "title": {"en": rule_id, "nb": rule_id},
+        "message": {"en": rule_id, "nb": rule_id},
+        "sources": ["000.md §1"],
+    }
+    if when is not None:
+        rule["when"] = when
+    if recommends:
+        rule["recommends"] = list(recommends)
+    if done_when is not None:
+        rule["done_when"] = done_when
+    return rule
+
+
+@st.composite
+def packs(draw):
+    counts = [draw(st.integers(0, 2)), draw(st.integers(1, 3)), draw(st.integers(0, 3)), draw(st.integers(0, 3))]
+    priorities = st.sampled_from(["low", "medium", "high", "critical"])
+    kinds = ("strength", "diagnosis", "pitfall", "recommendation")
+    ids = {kind: [f"{kind[:3].upper()}-{i:03d}" for i in range(n)] for kind, n in zip(kinds, counts)}
+    earlier: list[str] = []
+    rules = []
+    for kind in ("strength", "diagnosis", "pitfall"):
+        for rule_id in ids[kind]:
+            recs = draw(st.lists(st.sampled_from(ids["recommendation"]), max_size=2, unique=True)) if ids["recommendation"] else []
+            rules.append(_rule(rule_id, kind, draw(priorities), draw(conditions(list(earlier))), recs))
+        earlier += ids[kind]
+    linked = {r for rule in rules for r in rule.get("recommends", ())}
+    for rule_id in ids["recommendation"]:
+        when = draw(st.one_of(st.none(), conditions(earlier))) if rule_id in linked else draw(conditions(earlier))
+        rules.append(_rule(rule_id, "recommendation", draw(priorities), when, done_when=draw(st.one_of(st.none(), guards(earlier)))))
+    doc = Document(file="generated.yaml", data={"rules": rules})
+    entries = [(doc, ("rules", i), raw) for i, raw in enumerate(rules)]
+    return build_pack(PackInfo(name="generated"), {"000.md": "a document"}, entries)
+
+
+def _rows(profiles_, pack, engine):
+    if engine == "durable" and durable_problem() is not None:
+        pytest.skip("durable-rules cannot be imported here")
+    result = research.batch(list(profiles_), pack, engine=engine, workers=1)
+    keep = research.COLUMNAR_HEADER
+    return [{k: v for k, v in row.record().items() if k in keep} for row in result.rows], result.fire_counts
+
+
+@SETTINGS
+@given(packs(), st.lists(profiles, min_size=1, max_size=6))
+def test_columnar_rows_are_the_durable_rows_on_generated_packs_and_profiles(pack, sample):
+    durable, durable_counts = _rows(sample, pack, "durable")
+    rows, counts = _rows(sample, pack, "columnar")
+    assert rows == durable
+    assert counts == durable_counts
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(profiles, min_size=1, max_size=20))
+def test_columnar_rows_are_the_durable_rows_with_the_shipped_pack(sample):
+    assert _rows(sample, SHIPPED, "columnar")[0] == _rows(sample, SHIPPED, "durable")[0]
+
+
+def test_the_fired_sets_agree_with_the_reference_on_sampled_profiles():
+    """The reference evaluator, guards (``done_when``) applied as assessments apply them."""
+    sample = research.sample_profiles(300, seed=11)
+    for profile, fired in zip(sample, columnar.fired_sets(SHIPPED, sample)):
+        assert fired == advisor.assess(profile, SHIPPED, engine="python").fired
+
+
+def test_unknown_is_not_false_in_the_columns():
+    """A comparison on an unknown fact is unknown, and ``not`` of unknown stays unknown."""
+    pack_rules = [
+        _rule("DIA-000", "diagnosis", "low", {"not": {"fact": "plan.knowledge_base", "eq": True}}),
+        _rule("DIA-001", "diagnosis", "low", {"any_arena": {"fact": "evaluated", "eq": False}}),
+    ]
+    doc = Document(file="x.yaml", data={})
+    pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(pack_rules)])
+    sample = [
+        advisor.parse_profile({}),
+        advisor.parse_profile({"plan": {"knowledge_base": False}, "arenas": [{"name": "a"}]}),
+        advisor.parse_profile({"arenas": [{"evaluated": True}, {"evaluated": False}]}),
+        advisor.parse_profile({"arenas": []}),
+    ]
+    assert columnar.fired_sets(pack, sample) == [frozenset(), {"DIA-000"}, {"DIA-001"}, frozenset()]
+
+
+def _write_jsonl(path, sample, extra=()):
+    lines = [json.dumps(p.model_dump(mode="json", exclude_none=True)) for p in sample]
+    path.write_text("\n".join(list(lines) + list(extra)) + "\n", encoding="utf-8")
+
+
+def test_jsonl_batch_rows_agree_and_bad_lines_are_skipped_with_file_and_line(tmp_path):
+    sample = research.sample_profiles(40, seed=5)
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, sample, ["", '{"plan": {"knowledge_base": "x"}}', '{"bogus": 1}', "{not json"])
+    outputs = {}
+    for engine in ("durable", "columnar"):
+        result = research.batch([str(source)], None, engine=engine, workers=1)
+        outputs[engine] = ([{k: v for k, v in r.record().items() if k in research.COLUMNAR_HEADER} for r in result.rows], [s.model_dump() for s in result.skipped])
+    assert outputs["columnar"] == outputs["durable"]
+    rows, skipped = outputs["columnar"]
+    assert len(rows) == 40 and rows[0]["profile"] == f"{source}:1"
+    assert [s["source"] for s in skipped] == [f"{source}:42", f"{source}:43", f"{source}:44"]
+    assert skipped[0]["error"].startswith(f"{source}:42: plan.knowledge_base: expected true or false")
+    assert "unknown field 'bogus'" in skipped[1]["error"]
+    assert skipped[2]["error"].startswith(f"{source}:44: not valid JSON")
+
+
+def test_jsonl_chunks_keep_line_numbers_and_the_fast_path_is_taken(tmp_path):
+    sample = research.sample_profiles(25, seed=2)
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, sample[:10], [""] + [json.dumps(p.model_dump(mode="json", exclude_none=True)) for p in sample[10:]])
+    chunks = list(columnar.read_chunks([(str(source), str(source))], rows=7))
+    labels = [label for chunk in chunks for label in chunk.labels.to_list()]
+    assert labels == [f"{source}:{n}" for n in list(range(1, 11)) + list(range(12, 27))]
+    assert all(not chunk.skipped for chunk in chunks)
+    expected = columnar.profiles_frame(sample)
+    assert pl.concat([c.frame for c in chunks]).equals(expected)
+
+
+def test_conform_sends_values_the_model_might_coerce_to_the_exact_path():
+    frame = pl.read_ndjson(b'{"plan": {"knowledge_base": 1}}\n')  # pydantic's bool takes 1: not the fast path's call
+    assert columnar._conform(frame) is None
+    frame = pl.read_ndjson(b'{"context": {"population": -1}}\n')
+    assert columnar._conform(frame) is None
+    frame = pl.read_ndjson(b'{"arenas": [{"ladder_level": 9}]}\n')
+    assert columnar._conform(frame) is None
+    frame = pl.read_ndjson(b'{"plan": {"co_creation_status": "nope"}}\n')
+    assert columnar._conform(frame) is None
+    frame = pl.read_ndjson(b'{"plan": {"co_creation_status": "vision"}, "arenas": [{"ladder_level": 2}]}\n')
+    assert columnar._conform(frame) is not None
+
+
+def test_parquet_profiles(tmp_path):
+    sample = research.sample_profiles(30, seed=4)
+    path = tmp_path / "p.parquet"
+    columnar.profiles_frame(sample).write_parquet(path)
+    assert columnar._conform(pl.read_parquet(path)) is not None  # typed columns take the fast path
+    rows = research.batch([str(path)], None, engine="columnar").rows
+    assert [r.fired for r in rows] == columnar.fired_sets(SHIPPED, sample)
+    assert rows[0].profile == f"{path}:1"
+
+
+def test_compare_on_the_columnar_engine_is_the_durable_comparison(tmp_path):
+    from helpers import REPO
+
+    sample = research.sample_profiles(30, seed=9)
+    variant = str(REPO / "examples" / "variants" / "strict-anchoring.yaml")
+    a = research.compare(sample, ["default", variant], engine="durable", workers=1)
+    b = research.compare(sample, ["default", variant], engine="columnar")
+    assert a.comparisons == b.comparisons
+
+
+def test_sensitivity_counts_the_flips_of_a_seeded_resampling_of_each_fact():
+    import random
+
+    rules = [
+        _rule("DIA-000", "diagnosis", "low", {"fact": "plan.knowledge_base", "eq": True}),
+        _rule("DIA-001", "diagnosis", "low", {"all": [{"fact": "context.population", "gt": 50}, {"any_arena": {"fact": "evaluated", "eq": True}}]}),
+    ]
+    doc = Document(file="x.yaml", data={})
+    pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+    sample = research.sample_profiles(200, seed=3)
+    result = research.sensitivity(sample, pack, seed=7)
+    assert research.sensitivity(sample, pack, seed=7) == result
+    by_rule = {f.rule_id: f for f in result.findings}
+    assert [f.fact for f in by_rule["DIA-000"].facts] == ["plan.knowledge_base"]
+    assert {f.fact for f in by_rule["DIA-001"].facts} <= {"context.population", "arenas"}
+    # the flips of DIA-000, counted by hand with the same permutation
+    order = list(range(len(sample)))
+    random.Random("advisor-sensitivity:7:plan.knowledge_base").shuffle(order)
+    values = [p.plan.knowledge_base if p.plan else None for p in sample]
+    flips = sum((values[i] is True) != (values[order[i]] is True) for i in range(len(sample)))
+    assert by_rule["DIA-000"].facts[0].flips == flips
+    assert by_rule["DIA-000"].fired == sum(v is True for v in values)
+
+
+def test_sensitivity_counts_the_facts_of_done_when_guards():
+    rules = [
+        _rule("DIA-000", "diagnosis", "low", {"fact": "plan.knowledge_base", "eq": False}, ["REC-000"]),
+        _rule("REC-000", "recommendation", "low", None, done_when={"fact": "implementation.toolbox", "eq": True}),
+    ]
+    doc = Document(file="x.yaml", data={})
+    pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+    result = research.sensitivity(research.sample_profiles(200, seed=5), pack, seed=1)
+    moved = {f.rule_id: {i.fact for i in f.facts} for f in result.findings}
+    assert moved == {"DIA-000": {"plan.knowledge_base"}, "REC-000": {"plan.knowledge_base", "implementation.toolbox"}}
+
+
+def test_sensitivity_command_in_both_languages(tmp_path):
+    from click.testing import CliRunner
+
+    from advisor.cli import main
+
+    runner = CliRunner()
+    en = runner.invoke(main, ["sensitivity", "-n", "60", "--seed", "2", "--top", "1"])
+    nb = runner.invoke(main, ["sensitivity", "-n", "60", "--seed", "2", "--top", "1", "--lang", "nb"])
+    js = runner.invoke(main, ["sensitivity", "-n", "60", "--seed", "2", "--format", "json"])
+    assert en.exit_code == nb.exit_code == js.exit_code == 0, en.output
+    assert "moved most by" in en.output and "flyttes mest av" in nb.output
+    assert json.loads(js.output)["profiles"] == 60
+    bad = runner.invoke(main, ["sensitivity"])
+    assert bad.exit_code == 2 and "give either PROFILES or -n/--count" in bad.output
+
+
+def test_sample_writes_json_lines_that_batch_reads(tmp_path):
+    from click.testing import CliRunner
+
+    from advisor.cli import main
+
+    runner = CliRunner()
+    out = tmp_path / "s.jsonl"
+    assert runner.invoke(main, ["sample", "-n", "12", "--seed", "3", "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [advisor.parse_profile(json.loads(line)) for line in lines] == research.sample_profiles(12, seed=3)
+    result = runner.invoke(main, ["batch", str(out), "--engine", "columnar", "-o", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["profile"] for r in rows] == [f"{out}:{i}" for i in range(1, 13)]
+    assert list(rows[0]) == research.COLUMNAR_HEADER
+
+
+@pytest.mark.parametrize("engine", ["durable", "python"])
+def test_a_finding_tested_twice_or_both_ways_in_one_alternative(engine):
+    """Found by the differential test: durable-rules binds each pattern to a fact of its own, so an
+    alternative that tested a finding twice waited for a second fact, and one that tested it both
+    to have and not to have fired held."""
+    rules = [
+        _rule("DIA-001", "diagnosis", "low", {"fact": "arenas.count", "eq": 0}, ["REC-000"]),
+        _rule("REC-000", "recommendation", "low", {"not": {"all": [{"fact": "arenas.count", "eq": 0}, {"finding": "DIA-001"}]}}),
+        _rule("REC-001", "recommendation", "low", {"all": [{"finding": "DIA-001"}, {"finding": "DIA-001"}]}),
+    ]
+    doc = Document(file="x.yaml", data={})
+    pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+    profile = advisor.parse_profile({"arenas": []})
+    assert advisor.assess(profile, pack, engine=engine).fired == {"DIA-001", "REC-001"}
+    assert columnar.fired_sets(pack, [profile]) == [{"DIA-001", "REC-001"}]
+
+
+def test_directories_list_profile_files_sorted_by_name(tmp_path):
+    for name in ("b.yaml", "a.json", "c.jsonl", "d.txt", ".hidden.yaml"):
+        (tmp_path / name).write_text("{}\n", encoding="utf-8")
+    (tmp_path / "sub.yaml").mkdir()
+    assert [label for label, _ in research.iter_profile_sources([str(tmp_path)])] == [str(tmp_path / n) for n in ("a.json", "b.yaml", "c.jsonl")]
+
+
+def test_a_json_profile_error_still_names_its_line(tmp_path):
+    """JSON is parsed without line tracking; the line is worked out when the error needs it."""
+    path = tmp_path / "p.json"
+    path.write_text('{\n  "context": {"name": "X"},\n  "plan": {\n    "knowledge_base": "maybe"\n  }\n}\n', encoding="utf-8")
+    with pytest.raises(advisor.ProfileError) as caught:
+        advisor.load_profile(path)
+    assert caught.value.line == 4 and caught.value.path == ("plan", "knowledge_base")
