@@ -549,7 +549,7 @@ def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     """The ids of the fired rules by kind, each kind in result order."""
     out: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for rule_id in sorted(fired, key=plan.order.__getitem__):
-        out[plan.summary[rule_id]["kind"]].append(rule_id)
+        out[str(plan.summary[rule_id]["kind"])].append(rule_id)
     return out
 
 

@@ -33,7 +33,6 @@ import functools
 import io
 import json
 import operator
-import os
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union

@@ -79,8 +79,8 @@ ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
-def _numeric_fields(model: type) -> frozenset[str]:
+@functools.cache
+def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of ``model`` that hold an int or a float."""
     return frozenset(
         name
