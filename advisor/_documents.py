@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Optional, Type
 
@@ -19,6 +20,8 @@ from .errors import InputError, PathPart, shorten
 
 #: Largest document read, in bytes.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: The name standard input goes by in messages (``-`` as a file name reads it).
+STDIN = "<stdin>"
 #: Largest number of values (after aliases are expanded) in one document.
 MAX_NODES = 200_000
 #: Deepest nesting of mappings and lists.
@@ -208,11 +211,17 @@ def _read_regular(name: str, error: Type[InputError], what: str) -> bytes:
 
 def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str, lazy_lines: bool = False) -> Document:
     """Read and parse the document at ``path``; ``what`` names it in messages ("profile").
+    ``-`` reads standard input (YAML or JSON; ``<stdin>`` in messages).
 
     With ``lazy_lines`` the line numbers of a JSON file are worked out only when an error asks for
     one (:meth:`Document.line_of`): reading it is then a plain JSON parse, ten times faster."""
     name = os.fspath(path)
-    raw = _read_regular(name, error, what)
+    if name == "-":
+        name, raw = STDIN, sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise error(f"{what} on standard input is more than the limit of {MAX_FILE_BYTES} bytes", file=name, hint="is this the right input?")
+    else:
+        raw = _read_regular(name, error, what)
     if b"\x00" in raw:
         raise error(f"{what} file is binary, not text", file=name, hint="give a YAML or JSON file")
     try:

@@ -196,14 +196,20 @@ class WorkerPool:
             for worker in self._workers:
                 if queue and worker.ready and not worker.busy:
                     worker.assign(queue.popleft())
+            given = False
             while order and order[0] in done:
                 index = order.popleft()
                 if ends and ends[0] == index:
                     ends.popleft()
+                given = True
                 yield done.pop(index)
             if exhausted and not order:
                 return
-            self._wait(queue, done)
+            if not given:
+                # Wait only when nothing was given back: giving back frees room in the window, and
+                # waiting then, with every task given back, nothing under way and the next chunks
+                # not yet read, would wait for ever (a batch that hung now and then).
+                self._wait(queue, done)
 
     def _wait(self, queue: collections.deque[list[Task]], done: dict[int, Any]) -> None:
         now = time.monotonic()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from typing import AbstractSet, Any, Optional, Sequence, TypeVar
+from typing import AbstractSet, Any, Iterable, Optional, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,10 +17,26 @@ from .facts import Facts, profile_facts
 from .profile import Profile
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
 
-__all__ = ["ContrastingView", "RuleSummary", "Finding", "rule_states", "Question", "Manifest", "Assessment", "assess", "reference_firings", "PRIORITY_WEIGHT"]
+__all__ = [
+    "ContrastingView",
+    "RuleSummary",
+    "Finding",
+    "rule_states",
+    "Question",
+    "Manifest",
+    "Assessment",
+    "assess",
+    "reference_firings",
+    "PRIORITY_WEIGHT",
+    "FAIL_ON_KINDS",
+]
 
 #: How much a rule of each priority weighs when ranking questions and next steps.
 PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+#: The kinds of finding that ``advisor assess --fail-on`` counts: what the municipality's state
+#: is and what is likely to go wrong. A recommendation's priority says how urgent a step is, not
+#: that something is wrong, so it does not count; nor does a strength (what works and should be kept).
+FAIL_ON_KINDS = ("diagnosis", "pitfall")
 
 _ResultT = TypeVar("_ResultT", bound="_Result")
 
@@ -152,10 +168,11 @@ class Assessment(_Result):
         """The ids of every rule that fired."""
         return frozenset(f.rule_id for f in self.findings)
 
-    def highest_priority(self) -> Optional[str]:
-        """The highest priority among the findings other than strengths, or ``None`` when none
-        fired (a strength is kept, not pressing)."""
-        ranks = [PRIORITIES.index(f.priority) for f in self.findings if f.kind != "strength"]
+    def highest_priority(self, kinds: Optional[Iterable[str]] = None) -> Optional[str]:
+        """The highest priority among the findings of ``kinds`` (by default every kind but
+        strengths: a strength is kept, not pressing), or ``None`` when none fired."""
+        wanted = None if kinds is None else set(kinds)
+        ranks = [PRIORITIES.index(f.priority) for f in self.findings if (f.kind in wanted if wanted is not None else f.kind != "strength")]
         return PRIORITIES[max(ranks)] if ranks else None
 
 

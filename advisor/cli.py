@@ -13,18 +13,34 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import click
 
 from . import __version__
-from ._cli_common import echo, handle_errors, lang_option, load_pack, resolve_language, rules_option
+from ._cli_common import (
+    EXIT_ABORTED,
+    echo,
+    echo_text,
+    error_prefix,
+    format_option,
+    handle_errors,
+    lang_option,
+    load_pack,
+    quiet_option,
+    resolve_language,
+    rules_option,
+    scan_language,
+    set_run_language,
+    usage_error_line,
+)
+from ._cli_help import AdvisorGroup
 from ._profile_io import load_profile
-from .assessment import assess
+from .assessment import FAIL_ON_KINDS, assess
 from .catalogue import rule_catalogue
-from .errors import LONG_PART, RulePackError, did_you_mean, escape_controls, shorten
+from .errors import RulePackError, did_you_mean, escape_controls
 from .examples import example_names, example_text
-from .i18n import t
+from .i18n import LANGUAGES, t
 from .profile import profile_json_schema
 from .render import FORMATS, render, rule_detail, rules_table
 from .rulepack import KINDS, PRIORITIES
@@ -36,7 +52,7 @@ EXIT_FINDINGS = 3
 _handle_errors = handle_errors  # the error boundary, shared with the other command modules
 
 
-class LazyGroup(click.Group):
+class LazyGroup(AdvisorGroup):
     """A group whose commands in other modules are imported only when they run or are listed
     in ``--help``, so that ``advisor assess`` starts without loading the report or research code."""
 
@@ -47,26 +63,32 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
 
-    def main(self, args: Any = None, prog_name: Optional[str] = None, complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, args: "Optional[Sequence[str]]" = None, prog_name: Optional[str] = None, complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
         """Click's ``main``, with its usage errors in advisor's one-line style (``advisor: error:
-        ...``, exit 2) instead of click's three lines."""
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        ...``, exit 2; in the language of ``--lang`` or the locale, read before click parses)
+        instead of click's three lines."""
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = scan_language(argv)
+        set_run_language(lang)
         try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            if not standalone_mode:
+                return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+            return self._main(argv, lang, complete_var, **extra)
+        finally:
+            set_run_language(None)  # a test runner may run the next command in this process
+
+    def _main(self, argv: list[str], lang: str, complete_var: Optional[str], **extra: Any) -> Any:
+        try:
+            result = super().main(argv, "advisor", complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # a group without its command: the help
                 exc.show()
                 sys.exit(exc.exit_code)
-            hint = ""
-            if isinstance(exc, click.UsageError) and exc.ctx is not None:
-                root = exc.ctx.find_root().command_path
-                hint = f" (see `advisor{exc.ctx.command_path[len(root):]} --help`)"
-            click.echo(f"advisor: error: {escape_controls(' '.join(shorten(exc.format_message(), LONG_PART).split()))}{hint}", err=True)
+            click.echo(escape_controls(usage_error_line(exc, lang)), err=True)
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
+            click.echo(error_prefix() + ("aborted" if lang == "en" else "avbrutt"), err=True)
+            sys.exit(EXIT_ABORTED)
         sys.exit(result if isinstance(result, int) else 0)
 
     def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
@@ -99,6 +121,13 @@ class LazyGroup(click.Group):
     callback=lambda ctx, param, value: _print_version(ctx, value),
     help="Show the version and the inference engine, and exit.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    expose_value=False,
+    help="Language of the output: en or nb (default: from the locale, else en).",
+)
 def main() -> None:
     """Assess how ready a Norwegian municipality is for co-creation, and what to do next."""
     from . import engines
@@ -118,24 +147,26 @@ def _print_version(ctx: click.Context, value: bool) -> None:
 
 
 @main.command("assess")
-@click.argument("profile", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
+@format_option(FORMATS, "text", "Output format: text for a terminal, markdown, or json (both languages) for scripts.")
 @lang_option
 @rules_option
 @click.option(
     "--fail-on",
     type=click.Choice(PRIORITIES),
     default=None,
-    help="Exit with code 3 if any finding has this priority or higher.",
+    help="Exit with code 3 if a diagnosis or pitfall has this priority or higher (recommendations do not count).",
 )
+@quiet_option
 @_handle_errors
 def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[str, ...], fail_on: Optional[str]) -> None:
-    """Assess PROFILE (YAML or JSON) and print diagnoses, pitfalls, a plan and questions."""
+    """Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions."""
     pack = load_pack(rules_paths)
     result = assess(load_profile(profile), pack)
-    echo(render(result, fmt, resolve_language(lang)), nl=False)
+    text = render(result, fmt, resolve_language(lang))
+    echo_text(text) if fmt == "text" else echo(text, nl=False)
     if fail_on is not None:
-        highest = result.highest_priority()
+        highest = result.highest_priority(FAIL_ON_KINDS)
         if highest is not None and PRIORITIES.index(highest) >= PRIORITIES.index(fail_on):
             sys.exit(EXIT_FINDINGS)
 
@@ -149,16 +180,18 @@ def rules() -> None:
 @rules_option
 @lang_option
 @click.option("--kind", type=click.Choice(KINDS), default=None, help="Only rules of this kind.")
+@quiet_option
 @_handle_errors
 def rules_list(rules_paths: tuple[str, ...], lang: Optional[str], kind: Optional[str]) -> None:
     """List the rules of a pack."""
-    echo(rules_table(load_pack(rules_paths), resolve_language(lang), kind), nl=False)
+    echo_text(rules_table(load_pack(rules_paths), resolve_language(lang), kind))
 
 
 @rules.command("show")
 @click.argument("rule_id")
 @rules_option
 @lang_option
+@quiet_option
 @_handle_errors
 def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) -> None:
     """Show everything about one rule: texts, condition, links and sources."""
@@ -170,11 +203,12 @@ def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) 
             f"no rule {rule_id} in pack {pack.info.name}",
             hint=f"did you mean {match}?" if match else "see `advisor rules list`",
         )
-    echo(rule_detail(pack, rule, resolve_language(lang)), nl=False)
+    echo_text(rule_detail(pack, rule, resolve_language(lang)))
 
 
 @rules.command("catalogue")
 @rules_option
+@quiet_option
 @_handle_errors
 def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
     """Print a Markdown catalogue of every rule (docs/RULES.md is this for the shipped pack)."""
@@ -182,6 +216,7 @@ def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
 
 
 @main.command("schema")
+@quiet_option
 @_handle_errors
 def schema() -> None:
     """Print the JSON Schema of a municipality profile."""
@@ -195,6 +230,7 @@ def schema() -> None:
     shell_complete=lambda ctx, param, incomplete: [n for n in example_names() if n.startswith(incomplete)],
 )
 @lang_option
+@quiet_option
 @_handle_errors
 def example_cmd(name: Optional[str], lang: Optional[str]) -> None:
     """Print the shipped example profile NAME (to start from: advisor example levanger > levanger.yaml);

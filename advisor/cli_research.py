@@ -16,13 +16,14 @@ import sys
 from typing import Any, Optional, Sequence
 
 import click
-from tabulate import tabulate
 
-from ._cli_common import echo, handle_errors as _handle_errors
+from ._cli_help import AdvisorCommand
+from ._cli_common import echo, echo_text, error_prefix, format_option, handle_errors as _handle_errors, is_quiet, lang_option as _lang_option, quiet_option, resolve_language, run_language
 from ._pool import DEFAULT_TIME_LIMIT
 from .errors import InputError, escape_controls
-from .i18n import LANGUAGES, resolve_language, t
+from .i18n import STRINGS, t
 from .packcheck import check_pack, run_pack_tests
+from .render import fit_table
 from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, batch, compare, sample
 
 __all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "rules_test", "rules_check", "rules_multi_option"]
@@ -37,7 +38,6 @@ rules_multi_option = click.option(
     type=click.Path(dir_okay=True, file_okay=True),
     help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
 )
-_lang_option = click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language of the output: en or nb (default: from the locale, else en).")
 _engine_option = click.option("--engine", type=click.Choice(BATCH_ENGINES), default=None, help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.")
 _test_engine_option = click.option("--engine", type=click.Choice(ENGINES), default=None, help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).")
 _workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
@@ -83,7 +83,7 @@ class _Progress:
 
 
 def _progress(lang: str) -> Optional[_Progress]:
-    return _Progress(lang) if sys.stderr.isatty() else None
+    return _Progress(lang) if sys.stderr.isatty() and not is_quiet() else None
 
 
 class _DaskClient:
@@ -130,6 +130,12 @@ def _num(value: Optional[float], lang: str) -> str:
     return text.replace(".", ",") if lang == "nb" else text
 
 
+def _field(name: str, lang: str) -> str:
+    """A field of a rule (``priority``, ``when``) in ``lang``; the name itself where there is no word."""
+    key = f"rule_field.{name}"
+    return t(lang, key) if key in STRINGS[lang] else name
+
+
 def _report_skipped(result: BatchResult, lang: str) -> None:
     for skipped in result.skipped:
         click.echo("advisor: " + escape_controls(t(lang, "research.skipped", error=skipped.error)), err=True)
@@ -155,21 +161,22 @@ def render_fire_counts(result: BatchResult, lang: str) -> str:
             cells.append("—" if count is None else f"{count} ({_pct(count / done, lang)})" if done else "0")
         rows.append(cells)
     head = t(lang, "research.batch_summary", profiles=done, labels=", ".join(labels), skipped=len(result.skipped))
-    table = tabulate(rows, headers=[t(lang, "col_id")] + labels, tablefmt="simple", disable_numparse=True)
+    table = fit_table(rows, headers=[t(lang, "col_id")] + labels, disable_numparse=True)
     return f"{head}\n\n{table}\n"
 
 
-@click.command("batch")
+@click.command("batch", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Results file: *.jsonl or *.csv (a *.manifest.json is written beside it).")
-@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None, help="Output format (default: from the file name).")
+@format_option(OUTPUT_FORMATS, None, "Format of the results file: jsonl or csv (default: from the file name).")
 @_engine_option
 @_workers_option
 @_time_limit_option
 @_dask_option
 @click.option("--strict", is_flag=True, help="Exit with code 2 if a profile had to be skipped.")
 @_lang_option
+@quiet_option
 @_handle_errors
 def batch_cmd(
     profiles: tuple[str, ...],
@@ -197,8 +204,8 @@ def batch_cmd(
         if progress is not None:
             progress.close()
     _report_skipped(result, language)
-    echo(render_fire_counts(result, language), nl=False)
-    echo(t(language, "research.batch_wrote", rows=result.row_count, output=output))
+    echo_text(render_fire_counts(result, language))
+    echo_text(t(language, "research.batch_wrote", rows=result.row_count, output=output) + "\n")
     if strict and result.skipped:
         sys.exit(2)
 
@@ -227,7 +234,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                 )
             )
         out.append(t(lang, "research.compare_agreement", mean=_pct(c.mean_agreement, lang), kappa=_num(c.pooled_kappa, lang)))
-        changed = ", ".join(f"{rid} ({', '.join(fields)})" for rid, fields in c.diff.changed.items())
+        changed = ", ".join(f"{rid} ({', '.join(_field(f, lang) for f in fields)})" for rid, fields in c.diff.changed.items())
         out.append(
             t(
                 lang,
@@ -254,7 +261,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                 ]
                 for r in rules
             ]
-            out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+            out.append(fit_table(rows, headers=headers, disable_numparse=True))
         else:
             out.append(t(lang, "research.compare_rules_none"))
         out.append("")
@@ -270,7 +277,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                 [d.profile, " ".join(d.only_baseline) or "—", " ".join(d.only_variant) or "—", t(lang, "yes") if d.plan_differs else t(lang, "no")]
                 for d in c.differences
             ]
-            out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+            out.append(fit_table(rows, headers=headers, disable_numparse=True))
         else:
             out.append(t(lang, "research.compare_profiles_none"))
         out.append("")
@@ -281,10 +288,10 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
     return "\n".join(out) + "\n"
 
 
-@click.command("compare")
+@click.command("compare", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@format_option(("text", "json"), "text", "Output format: text, or json for scripts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Also write the full comparison as JSON to this file.")
 @click.option("--all-rules", is_flag=True, help="List every rule, not only those where the packs disagree.")
 @_engine_option
@@ -292,6 +299,7 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
 @_time_limit_option
 @_dask_option
 @_lang_option
+@quiet_option
 @_handle_errors
 def compare_cmd(
     profiles: tuple[str, ...],
@@ -324,79 +332,112 @@ def compare_cmd(
     if fmt == "json":
         echo(result.to_json(), nl=False)
     else:
-        echo(render_comparison(result, language, all_rules), nl=False)
+        echo_text(render_comparison(result, language, all_rules))
 
 
 # --------------------------------------------------------------------------------------------
 # sample
 
 
-@click.command("sample")
-@click.option("--n", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
+def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Optional[str]) -> None:
+    if value is not None:
+        raise click.UsageError(f"--n is now -n/--count: write -n {value} or --count {value}", ctx=ctx)
+
+
+@click.command("sample", cls=AdvisorCommand)
+@click.option("-n", "--count", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
+@click.option("--n", "old_count", hidden=True, expose_value=False, callback=_old_count_option, is_eager=True, help="Old spelling of -n/--count.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles.")
 @click.option("-o", "--output", required=True, type=click.Path(), help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.")
 @click.option("--unknown-rate", type=click.FloatRange(0, 1), default=None, help="Chance that a field is unknown (default 0.3, or the options file's).")
 @click.option("--options", "options_path", type=click.Path(dir_okay=False), default=None, help="YAML file with distributions: weights per value, ranges, unknown rates per field.")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "jsonl"]), default="yaml", show_default=True, help="Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).")
+@format_option(("yaml", "json", "jsonl"), "yaml", "Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).")
 @_lang_option
+@quiet_option
 @_handle_errors
 def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float], options_path: Optional[str], fmt: str, lang: Optional[str]) -> None:
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
-    written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt)
-    echo(t(resolve_language(lang), "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output))
+    language = resolve_language(lang)
+    progress = _progress(language)
+    try:
+        written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    echo_text(t(language, "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output) + "\n")
 
 
 # --------------------------------------------------------------------------------------------
 # rules test / rules check
 
 
-@click.command("test")
-@click.argument("packs", nargs=-1, type=click.Path())
+def _stacked(rules_paths: tuple[str, ...], packs: tuple[str, ...]) -> tuple[str, ...]:
+    """The packs of ``rules check/test``: ``--rules``, and the positional packs of before 0.4 with
+    a deprecation notice on standard error."""
+    if packs:
+        notice = (
+            "packs are given with --rules now: write `--rules {0}`; packs as arguments will stop working"
+            if run_language() == "en"
+            else "pakker gis med --rules nå: skriv `--rules {0}`; pakker som argumenter vil slutte å virke"
+        )
+        label = "advisor: warning: " if run_language() == "en" else "advisor: advarsel: "
+        click.echo(label + notice.format(" --rules ".join(packs)), err=True)
+    return tuple(rules_paths) + tuple(packs)
+
+
+@click.command("test", cls=AdvisorCommand)
+@click.argument("packs", nargs=-1, type=click.Path(), metavar="")
+@rules_multi_option
 @click.option("--inherited", is_flag=True, help="Also run the test cases of the packs it extends.")
 @_test_engine_option
 @_lang_option
+@quiet_option
 @_handle_errors
-def rules_test(packs: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]) -> None:
-    """Run the test cases of a rule pack (default: the shipped one). Exit code 3 if one fails.
+def rules_test(packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]) -> None:
+    """Run the test cases of a rule pack (--rules; default: the shipped one). Exit code 3 if one fails.
 
-    Several PACKS are stacked into one, each applied on top of the ones before.
+    Several --rules are stacked into one, each applied on top of the ones before.
     """
     language = resolve_language(lang)
+    packs = _stacked(rules_paths, packs)
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
     if not report.outcomes:
-        echo(t(language, "research.tests_none", pack=report.pack))
+        echo_text(t(language, "research.tests_none", pack=report.pack) + "\n")
         return
     for outcome in report.outcomes:
         test = outcome.test
         if outcome.passed:
-            echo(f"{t(language, 'research.test_ok'):<4}  {test.name}")
+            echo_text(f"{t(language, 'research.test_ok'):<4}  {test.name}" + "\n")
             continue
         parts = []
         if outcome.missing:
             parts.append(t(language, "research.test_missing", ids=", ".join(outcome.missing)))
         if outcome.unexpected:
             parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
-        echo(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}")
-    echo(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed))
+        echo_text(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}" + "\n")
+    echo_text(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed) + "\n")
     if not report.ok:
         sys.exit(EXIT_TESTS_FAILED)
 
 
-@click.command("check")
-@click.argument("packs", nargs=-1, type=click.Path())
+@click.command("check", cls=AdvisorCommand)
+@click.argument("packs", nargs=-1, type=click.Path(), metavar="")
+@rules_multi_option
 @_lang_option
+@quiet_option
 @_handle_errors
-def rules_check(packs: tuple[str, ...], lang: Optional[str]) -> None:
-    """Report every problem of a rule pack at once, one line each (default: the shipped pack).
+def rules_check(packs: tuple[str, ...], rules_paths: tuple[str, ...], lang: Optional[str]) -> None:
+    """Report every problem of a rule pack (--rules; default: the shipped pack) at once, one line each.
 
-    Exit code 2 if there is any. Several PACKS are stacked into one.
+    Exit code 0 for a pack without problems, 2 if there is any. Several --rules are stacked into one.
     """
     language = resolve_language(lang)
+    packs = _stacked(rules_paths, packs)
     report = check_pack(_packs(packs))
     for line in report.lines():
         echo(line)
     name = report.pack or ", ".join(packs) or "default"
     if report.problems:
-        click.echo("advisor: " + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
+        click.echo(error_prefix() + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
         sys.exit(2)
-    echo(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests))
+    echo_text(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests) + "\n")

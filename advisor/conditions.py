@@ -287,7 +287,12 @@ def walk(node: Condition) -> Iterator[Condition]:
 
 
 def describe_value(value: Any, lang: str = "en") -> str:
-    """A fact value as written in a profile (``true``, ``main_goal``, ``2``), or "unknown"."""
+    """A fact value as written in a profile (``true``, ``main_goal``, ``2``), or "unknown"; in
+    bokmål in words (``ja``, ``hovedmål``, see :func:`advisor.questions.value_text`)."""
+    if lang != "en":
+        from .questions import value_text
+
+        return value_text(value, lang)
     if value is None:
         return t(lang, "explain.unknown")
     if isinstance(value, bool):

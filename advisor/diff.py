@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
-from tabulate import tabulate
+from .render import fit_table
 
 from ._schema import arena_fields, profile_fields
 from .assessment import PRIORITY_WEIGHT, Assessment, Finding, assess
@@ -221,12 +221,12 @@ def _findings_table(findings: Sequence[Finding], lang: str) -> str:
         [f.rule_id, t(lang, f"kind.{f.kind}"), t(lang, f"priority.{f.priority}"), step_title(f, lang)] for f in findings
     ]
     head = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "col_priority"), t(lang, "col_title")]
-    return tabulate(rows, head, tablefmt="simple")
+    return fit_table(rows, head)
 
 
 def facts_table(facts: Sequence[FactChange], lang: str) -> str:
     rows = [[c.path, format_value(c.old, lang), format_value(c.new, lang)] for c in facts]
-    return tabulate(rows, [t(lang, "col_fact"), t(lang, "diff.before"), t(lang, "diff.after")], tablefmt="simple")
+    return fit_table(rows, [t(lang, "col_fact"), t(lang, "diff.before"), t(lang, "diff.after")])
 
 
 def render_findings_changes(d: Diff, lang: str, gone_key: str = "diff.resolved", new_key: str = "diff.new") -> list[str]:
@@ -248,7 +248,7 @@ def render_findings_changes(d: Diff, lang: str, gone_key: str = "diff.resolved",
     load = d.pitfall_load
     rows.append([t(lang, "diff.load"), load.old, load.new, _signed(load.new - load.old)])
     head = ["", t(lang, "diff.before"), t(lang, "diff.after"), t(lang, "diff.change")]
-    out.append(tabulate(rows, head, tablefmt="simple", colalign=("left", "right", "right", "right")))
+    out.append(fit_table(rows, head, colalign=("left", "right", "right", "right")))
     return out
 
 

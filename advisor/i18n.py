@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Mapping, Optional
 
-__all__ = ["LANGUAGES", "OP_WORDS", "STRINGS", "t", "resolve_language"]
+__all__ = ["LANGUAGES", "OP_WORDS", "STRINGS", "t", "resolve_language", "Count"]
 
 LANGUAGES = ("en", "nb")
 
@@ -23,7 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "assessment_of": "Co-creation readiness: {name}",
         "unnamed": "unnamed municipality",
-        "summary": "{s} strengths, {d} diagnoses, {p} pitfalls, {r} recommendations. Rule pack {pack} {version} ({rules} rules).",
+        "summary": "{s} {s:strength|strengths}, {d} {d:diagnosis|diagnoses}, {p} {p:pitfall|pitfalls}, {r} {r:recommendation|recommendations}. Rule pack {pack} {version} ({rules} {rules:rule|rules}).",
         "strengths": "Strengths",
         "diagnoses": "Diagnoses",
         "pitfalls": "Pitfalls",
@@ -102,12 +102,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "evidence.practice": "practitioner advice",
         "yes": "yes",
         "no": "no",
+        "rule_field.kind": "kind",
+        "rule_field.factor": "factor",
+        "rule_field.phase": "phase",
+        "rule_field.priority": "priority",
+        "rule_field.evidence": "evidence",
+        "rule_field.title": "title",
+        "rule_field.message": "message",
+        "rule_field.when": "condition",
+        "rule_field.recommends": "recommends",
+        "rule_field.sources": "sources",
+        "rule_field.note": "note",
         "research.progress": "Assessing",
         "research.skipped": "skipped: {error}",
-        "research.batch_summary": "{profiles} profiles assessed ({skipped} skipped) with the rule packs {labels}. How often each rule fired:",
+        "research.batch_summary": "{profiles} {profiles:profile|profiles} assessed ({skipped} skipped) with the rule packs {labels}. How often each rule fired:",
         "research.batch_wrote": "Rows written to {output}: {rows}. The run manifest is beside it.",
-        "research.compare_heading": "{baseline} → {variant} on {profiles} profiles",
-        "research.compare_same": "The same rules fired on {same} of {n} profiles ({share}); the same plan on {plans} of {n} ({plan_share}).",
+        "research.compare_heading": "{baseline} → {variant} on {profiles} {profiles:profile|profiles}",
+        "research.compare_same": "The same rules fired on {same} of {n} {n:profile|profiles} ({share}); the same plan on {plans} of {n} ({plan_share}).",
         "research.compare_agreement": "Mean agreement per rule: {mean}. Pooled Cohen's kappa: {kappa}.",
         "research.compare_changes": "Rules added: {added}. Removed: {removed}. Changed: {changed}.",
         "research.compare_rules": "Rules on which they disagree",
@@ -121,16 +132,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "research.col_profile": "Profile",
         "research.col_only": "Only {label}",
         "research.col_plan_differs": "Plan differs",
-        "research.pack_line": "Pack {label}: {name} {version} (sha256 {hash}, {rules} rules) from {origin}.",
+        "research.pack_line": "Pack {label}: {name} {version} (sha256 {hash}, {rules} {rules:rule|rules}) from {origin}.",
         "research.engine_line": "Reproduce with advisor {advisor}, {engine} {engine_version}.",
         "research.sample_wrote": "Profiles written to {directory}: {n}.",
         "research.test_ok": "ok",
         "research.test_fail": "FAIL",
         "research.test_missing": "should fire but did not: {ids}",
         "research.test_unexpected": "fired but must not: {ids}",
-        "research.tests_summary": "Pack {pack}: {total} test cases, {passed} passed, {failed} failed.",
+        "research.tests_summary": "Pack {pack}: {total} test {total:case|cases}, {passed} passed, {failed} failed.",
         "research.tests_none": "Pack {pack} has no test cases.",
-        "research.check_ok": "Pack {pack}: {rules} rules, {tests} test cases, no problems.",
+        "research.check_ok": "Pack {pack}: {rules} {rules:rule|rules}, {tests} test {tests:case|cases}, no problems.",
         "research.check_problems": "problems in {pack}: {count}",
         "explain.true": "true",
         "explain.false": "false",
@@ -190,7 +201,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "whatif.appear": "Findings that appear ({n})",
         "next.title": "Next steps: {name}",
         "next.intro": "Single changes to the profile, ranked by the pitfalls they resolve minus those they introduce, weighted by priority ({weights}).",
-        "next.counts": "{p} pitfalls fired (weighted {load}); {tried} changes tried.",
+        "next.counts": "{p} {p:pitfall|pitfalls} fired (weighted {load}); {tried} {tried:change|changes} tried.",
         "next.no_pitfalls": "No pitfalls fired: there is nothing to resolve.",
         "next.no_steps": "No single change resolves a pitfall. See the questions to ask next in `advisor assess`.",
         "next.resolves": "resolves",
@@ -198,9 +209,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "next.now": "now",
         "next.score": "score",
         "next.new_arena": "a new arena",
-        "next.try": "Try one: advisor whatif PROFILE --set {example}",
+        "next.try": "Try one:\n  advisor whatif {profile} --set {example}",
+        "next.profile": "PROFILE",
         "init.intro": "Answer what you know. Press Enter (or ?) for \"don't know\": the fact is left out, and unknown is not \"no\".",
-        "init.resume": "Resuming {file}: {known} facts are known and kept; only the missing ones are asked.",
+        "init.resume": "Resuming {file}: {known} {known:fact is|facts are} known and kept; only the missing ones are asked.",
         "init.section": "{title} ({i}/{n})",
         "init.choices": "Choices",
         "init.hint.bool": "yes/no, Enter = don't know",
@@ -223,8 +235,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "init.arena_named": "Arena {i}: {name}",
         "init.another_arena": "Add another arena?",
         "init.overwrite": "{path} exists. Overwrite it?",
+        "init.hint.overwrite": "yes/no, Enter = no: keep it",
+        "init.invalid_yes_no": "Not understood: answer yes or no (Enter keeps the file).",
+        "init.interrupted": "Interrupted. The answers given so far are in {path}: go on with `advisor init --resume {path}`.",
+        "init.interrupted_nothing": "Interrupted. Nothing written.",
         "init.not_written": "Nothing written: {path} was kept.",
-        "init.written": "Wrote {path}: {known} facts known, {unknown} unknown.",
+        "init.written": "Wrote {path}: {known} {known:fact|facts} known, {unknown} unknown.",
         "init.next": "Next: advisor assess {path}",
         "init.yaml_head": "Municipality profile written by `advisor init`.",
         "init.yaml_unknown": "Leave out (or write null) what is not known: unknown is not \"no\". Lines commented out were not known at the interview: fill them in, or run `advisor init --resume FILE`.",
@@ -307,7 +323,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nb": {
         "assessment_of": "Klar for samskaping: {name}",
         "unnamed": "kommune uten navn",
-        "summary": "{s} styrker, {d} diagnoser, {p} fallgruver, {r} anbefalinger. Regelpakke {pack} {version} ({rules} regler).",
+        "summary": "{s} {s:styrke|styrker}, {d} {d:diagnose|diagnoser}, {p} {p:fallgruve|fallgruver}, {r} {r:anbefaling|anbefalinger}. Regelpakke {pack} {version} ({rules} {rules:regel|regler}).",
         "strengths": "Styrker",
         "diagnoses": "Diagnoser",
         "pitfalls": "Fallgruver",
@@ -386,12 +402,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "evidence.practice": "praksisråd",
         "yes": "ja",
         "no": "nei",
+        "rule_field.kind": "type",
+        "rule_field.factor": "faktor",
+        "rule_field.phase": "fase",
+        "rule_field.priority": "prioritet",
+        "rule_field.evidence": "belegg",
+        "rule_field.title": "tittel",
+        "rule_field.message": "melding",
+        "rule_field.when": "betingelse",
+        "rule_field.recommends": "anbefaler",
+        "rule_field.sources": "kilder",
+        "rule_field.note": "merknad",
         "research.progress": "Vurderer",
         "research.skipped": "hoppet over: {error}",
-        "research.batch_summary": "{profiles} profiler vurdert ({skipped} hoppet over) med regelpakkene {labels}. Hvor ofte hver regel slo til:",
+        "research.batch_summary": "{profiles} {profiles:profil|profiler} vurdert ({skipped} hoppet over) med regelpakkene {labels}. Hvor ofte hver regel slo til:",
         "research.batch_wrote": "Rader skrevet til {output}: {rows}. Kjøringsmanifestet ligger ved siden av.",
-        "research.compare_heading": "{baseline} → {variant} på {profiles} profiler",
-        "research.compare_same": "De samme reglene slo til på {same} av {n} profiler ({share}); samme plan på {plans} av {n} ({plan_share}).",
+        "research.compare_heading": "{baseline} → {variant} på {profiles} {profiles:profil|profiler}",
+        "research.compare_same": "De samme reglene slo til på {same} av {n} {n:profil|profiler} ({share}); samme plan på {plans} av {n} ({plan_share}).",
         "research.compare_agreement": "Gjennomsnittlig samsvar per regel: {mean}. Samlet Cohens kappa: {kappa}.",
         "research.compare_changes": "Regler lagt til: {added}. Fjernet: {removed}. Endret: {changed}.",
         "research.compare_rules": "Regler der de er uenige",
@@ -405,16 +432,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "research.col_profile": "Profil",
         "research.col_only": "Bare {label}",
         "research.col_plan_differs": "Ulik plan",
-        "research.pack_line": "Pakke {label}: {name} {version} (sha256 {hash}, {rules} regler) fra {origin}.",
+        "research.pack_line": "Pakke {label}: {name} {version} (sha256 {hash}, {rules} {rules:regel|regler}) fra {origin}.",
         "research.engine_line": "Reproduser med advisor {advisor}, {engine} {engine_version}.",
         "research.sample_wrote": "Profiler skrevet til {directory}: {n}.",
         "research.test_ok": "ok",
         "research.test_fail": "FEIL",
         "research.test_missing": "skulle slått til, men gjorde det ikke: {ids}",
         "research.test_unexpected": "slo til, men skal ikke: {ids}",
-        "research.tests_summary": "Pakke {pack}: {total} testtilfeller, {passed} bestått, {failed} feilet.",
+        "research.tests_summary": "Pakke {pack}: {total} {total:testtilfelle|testtilfeller}, {passed} bestått, {failed} feilet.",
         "research.tests_none": "Pakke {pack} har ingen testtilfeller.",
-        "research.check_ok": "Pakke {pack}: {rules} regler, {tests} testtilfeller, ingen problemer.",
+        "research.check_ok": "Pakke {pack}: {rules} {rules:regel|regler}, {tests} {tests:testtilfelle|testtilfeller}, ingen problemer.",
         "research.check_problems": "problemer i {pack}: {count}",
         "explain.true": "sann",
         "explain.false": "usann",
@@ -474,7 +501,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "whatif.appear": "Funn som kommer til ({n})",
         "next.title": "Neste steg: {name}",
         "next.intro": "Enkeltendringer i profilen, rangert etter fallgruvene de løser minus dem de skaper, vektet etter prioritet ({weights}).",
-        "next.counts": "{p} fallgruver slo til (vektet {load}); {tried} endringer prøvd.",
+        "next.counts": "{p} {p:fallgruve|fallgruver} slo til (vektet {load}); {tried} {tried:endring|endringer} prøvd.",
         "next.no_pitfalls": "Ingen fallgruver slo til: det er ingenting å løse.",
         "next.no_steps": "Ingen enkeltendring løser en fallgruve. Se spørsmålene å stille videre i `advisor assess`.",
         "next.resolves": "løser",
@@ -482,20 +509,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "next.now": "nå",
         "next.score": "poeng",
         "next.new_arena": "en ny arena",
-        "next.try": "Prøv en: advisor whatif PROFIL --set {example}",
+        "next.try": "Prøv en:\n  advisor whatif {profile} --set {example}",
+        "next.profile": "PROFIL",
         "init.intro": "Svar på det du vet. Trykk Enter (eller ?) for «vet ikke»: da utelates faktumet, og ukjent er ikke det samme som «nei».",
-        "init.resume": "Fortsetter {file}: {known} fakta er kjent og beholdes; bare de som mangler, blir spurt om.",
+        "init.resume": "Fortsetter {file}: {known} {known:faktum|fakta} er kjent og beholdes; bare de som mangler, blir spurt om.",
         "init.section": "{title} ({i}/{n})",
         "init.choices": "Valg",
         "init.hint.bool": "ja/nei, Enter = vet ikke",
-        "init.hint.int": "helt tall, Enter = vet ikke",
+        "init.hint.int": "heltall, Enter = vet ikke",
         "init.hint.float": "tall, Enter = vet ikke",
         "init.hint.str": "tekst, Enter = vet ikke",
         "init.hint.choice": "nummer eller verdi, Enter = vet ikke",
         "init.hint.yes_no": "ja/nei",
         "init.invalid": "Forstod ikke svaret: {error}. Prøv igjen, eller trykk Enter for «vet ikke».",
         "init.bad_bool": "svar ja eller nei",
-        "init.bad_int": "skriv et helt tall",
+        "init.bad_int": "skriv et heltall",
         "init.bad_float": "skriv et tall, for eksempel 0.5",
         "init.bad_choice": "velg et nummer fra 1 til {n} eller en av verdiene",
         "init.too_small": "må være minst {limit}, ikke {value}",
@@ -507,8 +535,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "init.arena_named": "Arena {i}: {name}",
         "init.another_arena": "Legge til en arena til?",
         "init.overwrite": "{path} finnes. Skrive over den?",
+        "init.hint.overwrite": "ja/nei, Enter = nei: behold den",
+        "init.invalid_yes_no": "Forstod ikke svaret: svar ja eller nei (Enter beholder filen).",
+        "init.interrupted": "Avbrutt. Svarene så langt står i {path}: fortsett med `advisor init --resume {path}`.",
+        "init.interrupted_nothing": "Avbrutt. Ingenting skrevet.",
         "init.not_written": "Ingenting skrevet: {path} er beholdt.",
-        "init.written": "Skrev {path}: {known} fakta kjent, {unknown} ukjent.",
+        "init.written": "Skrev {path}: {known} {known:faktum|fakta} kjent, {unknown} ukjent.",
         "init.next": "Neste: advisor assess {path}",
         "init.yaml_head": "Kommuneprofil skrevet av `advisor init`.",
         "init.yaml_unknown": "Utelat (eller skriv null) det som ikke er kjent: ukjent er ikke det samme som «nei». Linjer som er kommentert ut, var ikke kjent i intervjuet: fyll dem inn, eller kjør `advisor init --resume FIL`.",
@@ -591,10 +623,26 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+class Count(int):
+    """A number in a text that also chooses the plural form of a word: ``{n:diagnosis|diagnoses}``
+    gives the first form for 1 and the second for any other number (the rule of English and of
+    bokmål: 0 diagnoser, 1 diagnose, 2 diagnoser)."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, other = spec.split("|", 1)
+            return one if int(self) == 1 else other
+        return int.__format__(int(self), spec)
+
+
 def t(lang: str, key: str, **values: object) -> str:
-    """The text ``key`` in ``lang``, with ``{placeholders}`` filled in."""
+    """The text ``key`` in ``lang``, with ``{placeholders}`` filled in; a whole number also
+    chooses plural forms (``{n:rule|rules}``, see :class:`Count`)."""
     text = STRINGS[lang][key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    counted = {k: Count(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
+    return text.format(**counted)
 
 
 def resolve_language(explicit: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> str:

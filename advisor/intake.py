@@ -7,9 +7,10 @@ of :mod:`advisor.questions`. "Don't know" (Enter or ``?``) is always allowed and
 unknown. Arenas are a repeatable group. Started from a partly filled profile, it keeps what is
 known and asks only what is missing.
 
-Input and output go through an :class:`IntakeIO` (``say``, ``ask``, ``confirm``), so the
-interview runs the same under click, in tests and elsewhere. :func:`run_intake` is the whole
-command: resume, ask before overwriting, interview, write atomically.
+Input and output go through an :class:`IntakeIO` (``say``, ``ask``), so the interview runs the
+same under click, in tests and elsewhere. :func:`run_intake` is the whole command: resume, ask
+before overwriting another file (Enter keeps it), interview, write atomically. Cut off (Ctrl-C, or
+the input ends), it writes the answers given so far, so that ``--resume`` goes on from there.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "write_atomic",
     "run_intake",
     "count_facts",
+    "InterviewInterrupted",
 ]
 
 _DONT_KNOW = ("", "?")
@@ -55,10 +57,8 @@ class IntakeIO(Protocol):
         """Show a line."""
 
     def ask(self, prompt: str) -> str:
-        """Ask and return the answer as typed ("" for just Enter)."""
-
-    def confirm(self, prompt: str) -> bool:
-        """Ask a yes/no question whose default is no."""
+        """Ask and return the answer as typed ("" for just Enter). Raises ``KeyboardInterrupt``
+        when the user cuts the interview off (Ctrl-C, or the input ends)."""
 
 
 class IntakeResult(BaseModel):
@@ -71,10 +71,21 @@ class IntakeResult(BaseModel):
     known: int = 0
     unknown: int = 0
     profile: Optional[Profile] = None
+    #: The interview was cut off: what was written are the answers given until then.
+    interrupted: bool = False
 
 
 class _Invalid(Exception):
     pass
+
+
+class InterviewInterrupted(Exception):
+    """The interview was cut off; ``answers`` are the answers given until then (and what the
+    resumed profile knew)."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        super().__init__("interview cut off")
+        self.answers = answers
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,8 +271,16 @@ def _ask_arena(io: IntakeIO, lang: str, data: dict[str, Any], index: int) -> Non
 
 
 def interview(io: IntakeIO, lang: str = "en", start: Optional[Profile] = None) -> Profile:
-    """Ask every fact ``start`` does not know yet; return the profile with the answers."""
+    """Ask every fact ``start`` does not know yet; return the profile with the answers. Raises
+    :class:`InterviewInterrupted` with the answers so far when ``io`` is cut off."""
     data: dict[str, Any] = start.model_dump(mode="python", exclude_none=True) if start is not None else {}
+    try:
+        return _interview(io, lang, data)
+    except KeyboardInterrupt:
+        raise InterviewInterrupted(data) from None
+
+
+def _interview(io: IntakeIO, lang: str, data: dict[str, Any]) -> Profile:
     groups = sections()
     total = len(groups) + 1
     io.say(t(lang, "init.intro"))
@@ -395,11 +414,44 @@ def run_intake(
     target = Path(output)
     if target.is_dir():
         raise InputError(f"cannot write {target}: it is a directory", hint="give a file name such as profile.yaml")
-    if target.exists() and not io.confirm(t(lang, "init.overwrite", path=str(target))):
-        return IntakeResult(path=str(target), written=False)
+    continuing = resume is not None and target.exists() and target.resolve() == Path(resume).resolve()
+    try:
+        if target.exists() and not continuing and not _overwrite(io, lang, str(target)):
+            return IntakeResult(path=str(target), written=False)
+    except KeyboardInterrupt:
+        return IntakeResult(path=str(target), written=False, interrupted=True)
     if start is not None:
         io.say(t(lang, "init.resume", file=str(resume), known=count_facts(start)[0]))
-    profile = interview(io, lang, start)
+    interrupted = False
+    try:
+        profile = interview(io, lang, start)
+    except InterviewInterrupted as cut:
+        profile, interrupted = _partial_profile(cut.answers, start), True
     write_atomic(target, profile_yaml(profile, lang))
     known, unknown = count_facts(profile)
-    return IntakeResult(path=str(target), written=True, known=known, unknown=unknown, profile=profile)
+    return IntakeResult(path=str(target), written=True, known=known, unknown=unknown, profile=profile, interrupted=interrupted)
+
+
+def _overwrite(io: IntakeIO, lang: str, path: str) -> bool:
+    """Whether to overwrite ``path``: yes or no, and Enter (as everywhere in the interview,
+    "nothing given") keeps the file, which the question says."""
+    while True:
+        answer = io.ask(f"{t(lang, 'init.overwrite', path=path)} [{t(lang, 'init.hint.overwrite')}]").strip()
+        if answer == "":
+            return False
+        try:
+            return bool(parse_value(FieldSpec("answer", "bool"), answer))
+        except ProfileError:
+            io.say(t(lang, "init.invalid_yes_no"))
+
+
+def _partial_profile(answers: dict[str, Any], start: Optional[Profile]) -> Profile:
+    """The profile of the answers given before the interview was cut off: an arena left without
+    any answer is dropped; should the answers not make a valid profile, what was known at the start."""
+    data = _copy(answers)
+    if isinstance(data.get("arenas"), list):
+        data["arenas"] = [a for a in data["arenas"] if a]
+    try:
+        return parse_profile(data, name="answers")
+    except ProfileError:  # pragma: no cover - every answer was checked as it was given
+        return start if start is not None else Profile()

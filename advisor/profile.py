@@ -495,6 +495,10 @@ class Arena(_Section):
         None,
         description="The partners also implement the solution with the municipality, not only identify and plan it (003, thick co-creation).",
     )
+    found_useful: Optional[bool] = Field(
+        None,
+        description="The participants find the arena useful and motivating, with room to exchange experience, communicate and build relations (004 §2.1).",
+    )
 
 
 class Profile(_Section):

@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from .rulepack import Text
 
-__all__ = ["FieldQuestion", "QUESTIONS", "SECTIONS", "VALUE_LABELS", "ARENAS_QUESTION", "question_for", "value_label"]
+__all__ = ["FieldQuestion", "QUESTIONS", "SECTIONS", "VALUE_LABELS", "ARENAS_QUESTION", "question_for", "value_label", "value_text", "question_text"]
 
 
 @dataclass(frozen=True)
@@ -641,6 +641,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Gjennomfører partnerne også løsningen sammen med kommunen, ikke bare finner og planlegger den?",
         True,
     ),
+    "arenas[].found_useful": _q(
+        "Do the participants find the arena useful and motivating, with room to exchange experience, communicate and build relations?",
+        "Opplever deltakerne arenaen som nyttig og motiverende, med mulighet for erfaringsutveksling, kommunikasjon og relasjonsutvikling?",
+        True,
+    ),
 }
 
 #: Labels of the values of the scales, shown next to the values in the interview.
@@ -691,6 +696,32 @@ VALUE_LABELS: dict[str, Text] = {
 def question_for(path: str) -> Optional[FieldQuestion]:
     """The question for a fact path (arena fields as ``arenas[].FIELD``), or ``None``."""
     return QUESTIONS.get(path)
+
+
+def question_text(path: str, lang: str, default: str) -> str:
+    """The interview question for the fact ``path`` (``arenas`` for the arenas themselves) in
+    ``lang``, else ``default`` (the field's description)."""
+    found = ARENAS_QUESTION if path == "arenas" else question_for(path)
+    return found.get(lang) if found is not None else default
+
+
+def value_text(value: Any, lang: str) -> str:
+    """A fact value for a reader of ``lang``: in English as written in a profile (``true``,
+    ``main_goal``), in bokmål ``ja``/``nei`` and the label of a scale value (``hovedmål``);
+    ``None`` is "unknown"."""
+    from .i18n import t
+
+    if value is None:
+        return t(lang, "explain.unknown")
+    if isinstance(value, (tuple, list)):
+        return ", ".join(value_text(v, lang) for v in value)
+    if lang == "en":
+        return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if isinstance(value, bool):
+        return t(lang, "yes" if value else "no")
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    return value_label(value, lang) if isinstance(value, str) else str(value)
 
 
 def value_label(value: str, lang: str) -> str:

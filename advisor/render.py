@@ -5,9 +5,14 @@ Every function returns a string and is deterministic: the same input gives the s
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
-from typing import Any, Iterable
+import shlex
+import sys
+import textwrap
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 import yaml
 from tabulate import tabulate
@@ -15,14 +20,188 @@ from tabulate import tabulate
 from .assessment import Assessment, ContrastingView, Finding, Manifest
 from .conditions import describe
 from .i18n import t
+from .questions import question_text, value_text
 from .rulepack import Rule, RulePack, Text
 
-__all__ = ["step_title", "citation_text", "contrast_lines", "manifest_line", "to_json", "to_table", "to_markdown", "md", "FORMATS", "render", "rules_table", "rule_detail"]
+__all__ = [
+    "step_title",
+    "citation_text",
+    "contrast_lines",
+    "manifest_line",
+    "to_json",
+    "to_table",
+    "to_markdown",
+    "md",
+    "FORMATS",
+    "render",
+    "rules_table",
+    "rule_detail",
+    "DEFAULT_WIDTH",
+    "output_width",
+    "text_width",
+    "use_width",
+    "fit_table",
+    "fit_lines",
+]
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("text", "json", "markdown")
+
+#: Width of text output when the terminal's is not known (not a terminal, no ``COLUMNS``).
+DEFAULT_WIDTH = 80
+#: Narrowest width text output is fitted to.
+MIN_WIDTH = 40
+_WIDTH = [DEFAULT_WIDTH]
+
+
+def output_width(environ: "Mapping[str, str] | None" = None, stream: Any = None) -> int:
+    """The width the command line fits its text to: ``COLUMNS`` if set, else the terminal's
+    when standard output is one, else :data:`DEFAULT_WIDTH` (80); never below :data:`MIN_WIDTH`."""
+    env = os.environ if environ is None else environ
+    columns = env.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(MIN_WIDTH, int(columns))
+    stream = sys.stdout if stream is None else stream
+    try:
+        if stream.isatty():
+            return max(MIN_WIDTH, os.get_terminal_size(stream.fileno()).columns)
+    except (AttributeError, OSError, ValueError):
+        pass
+    return DEFAULT_WIDTH
+
+
+def text_width() -> int:
+    """The width text is fitted to now: :data:`DEFAULT_WIDTH`, or what :func:`use_width` set."""
+    return _WIDTH[0]
+
+
+@contextlib.contextmanager
+def use_width(width: int) -> Iterator[None]:
+    """Fit the text rendered inside the ``with`` block to ``width`` columns."""
+    before = _WIDTH[0]
+    _WIDTH[0] = max(MIN_WIDTH, width)
+    try:
+        yield
+    finally:
+        _WIDTH[0] = before
+
+
+def _lines_width(cell: Any) -> int:
+    return max((len(line) for line in str(cell).splitlines()), default=0)
+
+
+def _words_width(cell: Any) -> int:
+    return max((len(word) for word in str(cell).split()), default=0)
+
+
+def _column_limits(rows: Sequence[Sequence[Any]], headers: Sequence[str], natural: list[int], room: int) -> list[Optional[int]]:
+    """How wide each column may be for the table to fit ``room``: the columns of text (cells
+    with spaces) share what the others leave, in proportion to their natural widths, none
+    narrower than its longest word where that fits; without text columns, the widest columns
+    are narrowed first."""
+    ncols = len(natural)
+    text = [i for i in range(ncols) if any(" " in str(r[i]).strip() for r in rows if i < len(r))]
+    avail = room - sum(natural[i] for i in range(ncols) if i not in text)
+    if not text or avail < 8 * len(text):
+        text, avail = list(range(ncols)), room
+    limits: list[Optional[int]] = [None] * ncols
+    cap = max(avail // len(text), 4)
+    floor = {i: min(cap, max([_words_width(r[i]) for r in rows if i < len(r)] + [4])) for i in text}
+    total = sum(natural[i] for i in text)
+    width = {i: min(natural[i], max(floor[i], natural[i] * avail // total)) for i in text}
+    while sum(width.values()) > avail:  # floors pushed it over: take from the widest
+        j = max((i for i in text if width[i] > floor[i]), key=lambda i: (width[i], i), default=None)
+        if j is None:
+            break
+        width[j] -= 1
+    left = avail - sum(width.values())
+    for i in sorted(text, key=lambda i: (-natural[i], i)):  # what is left to the widest
+        extra = max(0, min(left, natural[i] - width[i]))
+        width[i] += extra
+        left -= extra
+    for i in text:
+        if width[i] < natural[i]:
+            limits[i] = width[i]
+    return limits
+
+
+def fit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], width: Optional[int] = None, **options: Any) -> str:
+    """``tabulate`` in the "simple" format, its widest columns wrapped (``maxcolwidths``) so that
+    the table is no wider than ``width`` (default :func:`text_width`). Every renderer of text
+    tables goes through here."""
+    width = text_width() if width is None else width
+    options.setdefault("tablefmt", "simple")
+    ncols = len(headers) if headers else max((len(r) for r in rows), default=0)
+    natural = [
+        max([_lines_width(headers[i]) + 2 if headers else 0] + [_lines_width(r[i]) for r in rows if i < len(r)])
+        for i in range(ncols)
+    ]
+    room = width - 2 * (ncols - 1)
+    if sum(natural) <= room or ncols == 0:
+        return tabulate(rows, headers, **options)
+    limits = _column_limits(rows, headers, natural, room)
+    def wrap(cell: Any, limit: Optional[int]) -> Any:
+        if limit is None or _lines_width(cell) <= limit:
+            return cell
+        lines = str(cell).splitlines()
+        return "\n".join(w for line in lines for w in textwrap.wrap(line, limit, break_on_hyphens=False) or [""])
+
+    # wrapped here, not by tabulate's maxcolwidths: that breaks at hyphens and overshoots the width
+    fitted = [[wrap(cell, limits[i] if i < ncols else None) for i, cell in enumerate(row)] for row in rows]
+    # tabulate pads a header by 2 (MIN_PADDING): a wrapped header leaves room for that
+    heads = [wrap(h, None if limits[i] is None else limits[i] - 2) for i, h in enumerate(headers)] if headers else headers
+    return tabulate(fitted, heads, **options)
+
+
+def _wrap_command(line: str, width: int) -> list[str]:
+    indent = " " * (len(line) - len(line.lstrip(" ")))
+    try:
+        words = [shlex.quote(w) for w in shlex.split(line)]
+    except ValueError:
+        return [line]
+    lines, current = [], indent + words[0]
+    for word in words[1:]:
+        if len(current) + 1 + len(word) + 2 > width:
+            lines.append(current + " \\")
+            current = indent + "    " + word
+        else:
+            current += " " + word
+    return lines + [current]
+
+
+_ITEM_LEAD = re.compile(r"^ *(?:[-*] |\d+\. |\[[^\]]*\] +)+ *")
+
+
+def fit_lines(text: str, width: Optional[int] = None) -> str:
+    """``text`` with every line longer than ``width`` (default :func:`text_width`) wrapped at
+    spaces, continuation lines indented like the line (and under a list item's text). A word
+    longer than the width (a long file name) is not broken; a line that is a command to copy
+    (it starts with ``advisor ``) is continued with `` \\`` between its words, as a shell reads it."""
+    width = text_width() if width is None else width
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        if line.lstrip(" ").startswith("advisor "):
+            out.extend(_wrap_command(line, width))
+            continue
+        stripped = line.lstrip(" ")
+        indent = " " * (len(line) - len(stripped))
+        # continuation lines go under the text of a list item (- x, 1. x) or a marked line ([x] x)
+        lead = _ITEM_LEAD.match(line)
+        follow = " " * len(lead.group(0)) if lead else indent
+        out.extend(
+            textwrap.wrap(
+                stripped, width, initial_indent=indent, subsequent_indent=follow, break_on_hyphens=False, break_long_words=False
+            )
+            or [line]
+        )
+    return "\n".join(out)
 
 
 def _value(lang: str, value: Any) -> str:
+    if lang != "en":
+        return value_text(value, lang)
     if isinstance(value, bool):
         return t(lang, "yes" if value else "no")
     return str(value)
@@ -108,7 +287,7 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     head = [t(lang, "col_id"), t(lang, "col_priority"), t(lang, "col_factor"), t(lang, "col_title")]
     for key, findings in (("strengths", result.strengths), ("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
         out += [t(lang, key), "-" * len(t(lang, key))]
-        out.append(tabulate(_findings_rows(lang, findings), head, tablefmt="simple") if findings else t(lang, "none"))
+        out.append(fit_table(_findings_rows(lang, findings), head) if findings else t(lang, "none"))
         out.append("")
     plan = t(lang, "plan")
     out += [plan, "-" * len(plan)]
@@ -132,7 +311,7 @@ def to_table(result: Assessment, lang: str = "en") -> str:
             t(lang, "col_title"),
             t(lang, "col_addresses"),
         ]
-        out.append(tabulate(rows, head_plan, tablefmt="simple"))
+        out.append(fit_table(rows, head_plan))
     else:
         out.append(t(lang, "none"))
     out.append("")
@@ -146,7 +325,7 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     out += [questions, "-" * len(questions)]
     if result.questions:
         rows = [[q.path, ", ".join(q.rules), q.weight] for q in result.questions]
-        out.append(tabulate(rows, [t(lang, "col_fact"), t(lang, "col_rules"), t(lang, "col_weight")], tablefmt="simple"))
+        out.append(fit_table(rows, [t(lang, "col_fact"), t(lang, "col_rules"), t(lang, "col_weight")]))
     else:
         out.append(t(lang, "none"))
     return "\n".join(out) + "\n"
@@ -201,7 +380,11 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
     out += [f"## {t(lang, 'questions')}", ""]
     if result.questions:
         out += [t(lang, "questions_intro"), ""]
-        rows = [[f"`{q.path}`", q.description, ", ".join(q.rules), q.weight] for q in result.questions]
+        # the field's description (English, with its citation); in bokmål the interview question
+        rows = [
+            [f"`{q.path}`", q.description if lang == "en" else question_text(q.path, lang, q.description), ", ".join(q.rules), q.weight]
+            for q in result.questions
+        ]
         out.append(tabulate(rows, [t(lang, "col_fact"), "", t(lang, "col_rules"), t(lang, "col_weight")], tablefmt="github"))
         out.append("")
     else:
@@ -224,13 +407,13 @@ def manifest_line(m: Manifest, lang: str) -> str:
     )
 
 
-def render(result: Assessment, fmt: str = "table", lang: str = "en") -> str:
+def render(result: Assessment, fmt: str = "text", lang: str = "en") -> str:
     """Render ``result`` in one of :data:`FORMATS`."""
     if fmt == "json":
         return to_json(result)
     if fmt == "markdown":
         return to_markdown(result, lang)
-    if fmt == "table":
+    if fmt in ("text", "table"):  # "table": the name before 0.4
         return to_table(result, lang)
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
@@ -243,7 +426,7 @@ def rules_table(pack: RulePack, lang: str = "en", kind: "str | None" = None) -> 
         if kind is None or r.kind == kind
     ]
     head = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "col_factor"), t(lang, "col_priority"), t(lang, "col_title")]
-    return tabulate(rows, head, tablefmt="simple") + "\n"
+    return fit_table(rows, head) + "\n"
 
 
 def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:

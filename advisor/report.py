@@ -30,6 +30,7 @@ from .assessment import PRIORITY_WEIGHT, Assessment, Finding, RuleSummary, arena
 from .errors import InputError, ProfileError
 from .facts import Facts, profile_facts
 from .i18n import LANGUAGES, t
+from .questions import question_text, value_text
 from .profile import Profile
 from .render import citation_text, contrast_lines, manifest_line, md, step_title
 from .rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text, load_rules
@@ -509,6 +510,8 @@ def _cap(text: str) -> str:
 def _value(lang: str, value: Any) -> str:
     if value is None:
         return t(lang, "report.unknown")
+    if lang != "en" and not (isinstance(value, float) and value.is_integer()):
+        return value_text(value, lang)
     if isinstance(value, bool):
         return t(lang, "yes" if value else "no")
     if isinstance(value, float) and value.is_integer():
@@ -599,12 +602,7 @@ def _explanations(report: Report, f: ReportFinding) -> list[tuple[str, Finding]]
 
 def _question_text(q: ReportQuestion, lang: str) -> str:
     """The interview question for ``q`` in ``lang`` (advisor.questions), else the field's description."""
-    try:
-        from .questions import ARENAS_QUESTION, question_for
-    except ImportError:  # pragma: no cover - the interview questions ship with advisor
-        return q.description
-    found = ARENAS_QUESTION if q.path == "arenas" else question_for(q.path)
-    return found.get(lang) if found is not None else q.description
+    return question_text(q.path, lang, q.description)
 
 
 def _because(f: ReportFinding) -> tuple[str, ...]:

@@ -1236,11 +1236,13 @@ def write_samples(
     fmt: str = "yaml",
     note: str = "",
     total: Optional[int] = None,
+    progress: Optional[Callable[[int, Optional[int]], None]] = None,
 ) -> list[Path]:
     """Write each profile to ``directory/sample-NNNN.yaml`` (or ``.json``), atomically; with
     ``fmt="jsonl"`` write them all to the file ``directory``, one a line (JSON Lines), as they come.
 
-    ``profiles`` may be an iterator (written as it goes); then give ``total``, their number."""
+    ``profiles`` may be an iterator (written as it goes); then give ``total``, their number.
+    ``progress(done, total)`` is called every 100 profiles and at the end, as in :func:`batch`."""
     if fmt not in ("yaml", "json", "jsonl"):
         raise InputError(f"unknown profile format {fmt!r}", hint="use yaml, json or jsonl")
     target = Path(directory)
@@ -1248,8 +1250,10 @@ def write_samples(
         if target.is_dir():
             raise InputError(f"{target} is a directory", hint="with --format jsonl, -o names the file to write, such as samples.jsonl")
         with open_atomic(target) as handle:
-            for profile in profiles:
+            for done, profile in enumerate(profiles, 1):
                 handle.write(dumps_compact(profile.model_dump(mode="json", exclude_none=True)) + "\n")
+                if progress is not None and (done % 100 == 0 or done == total):
+                    progress(done, total)
         return [target]
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -1270,6 +1274,8 @@ def write_samples(
             text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         write_atomic(path, text)
         written.append(path)
+        if progress is not None and (len(written) % 100 == 0 or len(written) == total):
+            progress(len(written), total)
     return written
 
 
@@ -1281,9 +1287,10 @@ def sample(
     unknown_rate: Optional[float] = None,
     options: "Union[str, os.PathLike[str], SampleOptions, None]" = None,
     fmt: str = "yaml",
+    progress: Optional[Callable[[int, Optional[int]], None]] = None,
 ) -> list[Path]:
     """:func:`sample_profiles` and :func:`write_samples` in one call (``advisor sample``)."""
     if options is not None and not isinstance(options, SampleOptions):
         options = load_sample_options(options)
     profiles = iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options)
-    return write_samples(profiles, directory, fmt=fmt, note=f"advisor sample --seed {seed}", total=n)
+    return write_samples(profiles, directory, fmt=fmt, note=f"advisor sample --seed {seed}", total=n, progress=progress)

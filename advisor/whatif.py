@@ -540,8 +540,10 @@ def _pitfall_lines(label: str, refs: Sequence[PitfallRef], lang: str) -> list[st
     return out
 
 
-def render_next_steps(result: NextSteps, lang: str = "en") -> str:
-    """The ranked next steps as plain text in ``lang``."""
+def render_next_steps(result: NextSteps, lang: str = "en", profile: Optional[str] = None) -> str:
+    """The ranked next steps as plain text in ``lang``; ``profile`` is the file name the hint to
+    try a step names (``PROFILE`` when not given; standard input cannot be read twice, so ``-``
+    gives the placeholder too)."""
     title = t(lang, "next.title", name=result.municipality or t(lang, "unnamed"))
     weights = ", ".join(f"{t(lang, 'priority.' + p)} {PRIORITY_WEIGHT[p]}" for p in reversed(PRIORITIES))
     out = [
@@ -567,5 +569,6 @@ def render_next_steps(result: NextSteps, lang: str = "en") -> str:
         if step.introduces:
             out += _pitfall_lines(labels[1].ljust(lw), step.introduces, lang)
         out.append("")
-    out.append(t(lang, "next.try", example=shlex.quote(result.steps[0].set)))
+    target = shlex.quote(profile) if profile and profile != "-" else t(lang, "next.profile")
+    out.append(t(lang, "next.try", profile=target, example=shlex.quote(result.steps[0].set)))
     return "\n".join(out) + "\n"

@@ -97,7 +97,7 @@ SECTIONS = [
     "Files that are not regular files",
     "Changes (`advisor whatif PROFILE --set PATH=VALUE`)",
     "Rule packs (`advisor assess PROFILE --rules pack.yaml`)",
-    "Untrusted packs (`advisor rules check pack.yaml`)",
+    "Untrusted packs (`advisor rules check --rules pack.yaml`)",
     "The command line",
     "Output that cannot be written",
     "Batches (`advisor batch PROFILES -o rows.jsonl`)",
@@ -226,8 +226,8 @@ def test_files_that_are_not_regular_files(tmp_path):
         ("a directory as the profile", ["assess", "dir.yaml"]),
         ("a FIFO as a JSON Lines file of profiles (`batch`)", ["batch", "fifo.jsonl", "-o", "out.jsonl"]),
         ("a FIFO as `--rules`", ["rules", "list", "--rules", "fifo.yaml"]),
-        ("a FIFO as the pack `extends:` names", ["rules", "check", "pack/variant.yaml"]),
-        ("a FIFO as a test case's `profile_file`", ["rules", "check", "pack/tested.yaml"]),
+        ("a FIFO as the pack `extends:` names", ["rules", "check", "--rules", "pack/variant.yaml"]),
+        ("a FIFO as a test case's `profile_file`", ["rules", "check", "--rules", "pack/tested.yaml"]),
     ]
     rows = []
     for label, args in cases:
@@ -303,7 +303,7 @@ def test_untrusted_packs_read_only_their_own_files(tmp_path):
     for i, (label, text) in enumerate(cases):
         name = f"variant{i}.yaml"
         (pack / name).write_text(text, encoding="utf-8")
-        result = _run(pack, ["rules", "check", name])
+        result = _run(pack, ["rules", "check", "--rules", name])
         assert result.exit_code == 2 and "Traceback" not in result.output, (label, result.output)
         assert SECRET not in result.output, label
         problems = result.stdout.strip().splitlines()
@@ -312,7 +312,7 @@ def test_untrusted_packs_read_only_their_own_files(tmp_path):
         loaded = _run(pack, ["rules", "list", "--rules", name])
         assert SECRET not in loaded.output and loaded.exit_code == 2, (label, loaded.output)
         rows.append((label, "2", problems[0]))
-    _check_section("Untrusted packs (`advisor rules check pack.yaml`)", rows)
+    _check_section("Untrusted packs (`advisor rules check --rules pack.yaml`)", rows)
 
 
 def test_the_command_line(tmp_path):
@@ -365,7 +365,7 @@ def test_output_that_cannot_be_written(tmp_path, monkeypatch):
     rows.append(("standard output is `/dev/full`", "2", proc.stderr))
 
     _full_disk(monkeypatch)
-    result = _run(tmp_path, ["sample", "--n", "3", "--seed", "1", "-o", "samples"])
+    result = _run(tmp_path, ["sample", "-n", "3", "--seed", "1", "-o", "samples"])
     rows.append(("`sample -o` on a full disk (written to `/dev/full`)", "2", _one_line_error(result)))
     assert not list(tmp_path.rglob("*.tmp"))
     monkeypatch.undo()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -128,13 +131,27 @@ def test_broken_rule_pack_exit_2(tmp_path):
     assert result.stderr.count("\n") == 1
 
 
+def test_fail_on_counts_diagnoses_and_pitfalls_not_recommendations():
+    levanger = str(EXAMPLES / "levanger.yaml")
+    data = json.loads(run("assess", levanger, "--format", "json").stdout)
+    kinds_at = {(f["kind"], f["priority"]) for key in ("diagnoses", "pitfalls", "recommendations") for f in data[key]}
+    # Levanger's only critical finding is a recommendation; its diagnoses and pitfalls go up to high
+    assert ("recommendation", "critical") in kinds_at
+    assert not any(p == "critical" for k, p in kinds_at if k != "recommendation")
+    assert ("pitfall", "high") in kinds_at
+    assert run("assess", levanger, "--fail-on", "critical").exit_code == 0
+    assert run("assess", levanger, "--fail-on", "high").exit_code == 3
+
+
 def test_fail_on_exit_code(tmp_path):
-    assert run("assess", DEMO, "--fail-on", "critical").exit_code == 3
     assert run("assess", DEMO, "--fail-on", "high").exit_code == 3
     calm = tmp_path / "calm.yaml"
-    calm.write_text("relations:\n  citizen_trust: high\n", encoding="utf-8")
+    calm.write_text("plan:\n  co_creation_status: main_goal\n", encoding="utf-8")  # one low diagnosis
     assert run("assess", str(calm), "--fail-on", "high").exit_code == 0
     assert run("assess", str(calm), "--fail-on", "low").exit_code == 3
+    strong = tmp_path / "strong.yaml"
+    strong.write_text("relations:\n  citizen_trust: high\n", encoding="utf-8")  # one low strength
+    assert run("assess", str(strong), "--fail-on", "low").exit_code == 0  # a strength does not count
 
 
 def test_usage_error_exit_2():
@@ -154,3 +171,285 @@ def test_internal_errors_print_one_line_not_a_traceback(monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.startswith("advisor: internal error: KeyError")
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------------------ one set of conventions
+
+
+def test_usage_errors_in_the_one_error_style():
+    result = run("assess", DEMO, "--format", "pdf")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "advisor: error: invalid value for '--format': 'pdf' is not one of 'text', 'json', 'markdown' "
+        "(see `advisor assess --help`)\n"
+    )
+    nb = run("assess", DEMO, "--format", "pdf", "--lang", "nb")
+    assert nb.stderr == (
+        "advisor: feil: ugyldig verdi for '--format': 'pdf' er ikke en av 'text', 'json', 'markdown' "
+        "(se `advisor assess --help`)\n"
+    )
+    for args in (["asess"], ["assess"], ["assess", DEMO, "--bogus"], ["sample", "-n", "x", "-o", "x"]):
+        result = run(*args)
+        assert result.exit_code == 2 and result.stderr.startswith("advisor: error: "), args
+        assert "Error:" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_old_spellings_keep_working_or_say_what_to_write(tmp_path):
+    assert run("assess", DEMO, "--format", "table").stdout == run("assess", DEMO, "--format", "text").stdout
+    old = run("sample", "--n", "3", "-o", str(tmp_path / "s"))
+    assert old.exit_code == 2
+    assert old.stderr == "advisor: error: --n is now -n/--count: write -n 3 or --count 3 (see `advisor sample --help`)\n"
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_dash_reads_the_profile_from_standard_input():
+    text = (EXAMPLES / "demo.yaml").read_text(encoding="utf-8")
+    piped = CliRunner().invoke(main, ["assess", "-", "--format", "json"], input=text)
+    assert piped.exit_code == 0
+    assert piped.stdout == run("assess", DEMO, "--format", "json").stdout
+    bad = CliRunner().invoke(main, ["assess", "-"], input="plan: {knowledge_bas: true}\n")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("advisor: error: <stdin>:1: plan.knowledge_bas: unknown field")
+
+
+def test_rules_check_and_test_take_packs_via_rules():
+    variant = str(EXAMPLES / "variants" / "strict-anchoring.yaml")
+    clean = run("rules", "check", "--rules", variant)
+    assert clean.exit_code == 0 and clean.stderr == ""
+    assert clean.stdout.startswith("Pack strict-anchoring: ") and clean.stdout.endswith("no problems.\n")
+    old = run("rules", "check", variant)
+    assert old.exit_code == 0 and old.stdout == clean.stdout
+    assert old.stderr == (
+        f"advisor: warning: packs are given with --rules now: write `--rules {variant}`; "
+        "packs as arguments will stop working\n"
+    )
+    tests = run("rules", "test", "--rules", variant)
+    assert tests.exit_code == 0 and tests.stdout == run("rules", "test", variant).stdout
+
+
+def _every_command(tmp_path, examples=EXAMPLES):
+    """One invocation of every command (without --lang), with the files they need."""
+    samples = tmp_path / "samples"
+    run("sample", "-n", "3", "--seed", "1", "-o", str(samples))
+    variant = str(examples / "variants" / "strict-anchoring.yaml")
+    levanger = str(examples / "levanger.yaml")
+    demo = str(examples / "demo.yaml")
+    return {
+        "assess": ["assess", demo],
+        "assess-md": ["assess", demo, "--format", "markdown"],
+        "report": ["report", demo],
+        "explain": ["explain", levanger, "LEAD-002"],
+        "whatif": ["whatif", levanger, "--set", "implementation.strategy.exists=true"],
+        "next-steps": ["next-steps", levanger],
+        "diff": ["diff", levanger, demo],
+        "rules list": ["rules", "list"],
+        "rules show": ["rules", "show", "IMPL-001"],
+        "rules catalogue": ["rules", "catalogue"],
+        "rules check": ["rules", "check", "--rules", variant],
+        "rules test": ["rules", "test", "--rules", variant],
+        "sample": ["sample", "-n", "3", "-o", str(tmp_path / "more")],
+        "batch": ["batch", str(samples), "-o", str(tmp_path / "rows.jsonl")],
+        "compare": ["compare", str(samples), "--rules", "default", "--rules", variant],
+        "schema": ["schema"],
+        "example": ["example"],
+    }
+
+
+def test_quiet_on_every_command_prints_nothing(tmp_path):
+    for name, args in _every_command(tmp_path).items():
+        loud = run(*args)
+        assert loud.exit_code == 0 and loud.stdout, name
+        quiet = run(*args, "-q")
+        assert quiet.exit_code == 0, (name, quiet.stderr)
+        assert quiet.stdout == "" and quiet.stderr == "", name
+    assert (tmp_path / "rows.jsonl").read_text(encoding="utf-8").count("\n") == 3
+    out = tmp_path / "init.yaml"
+    result = CliRunner().invoke(main, ["init", str(out), "-q"], input="\n" * 200)
+    assert result.exit_code == 0 and result.stdout == "" and out.exists()
+
+
+# ------------------------------------------------------------------------------ the terminal's width
+
+#: Commands whose output is a data format (Markdown, JSON), not text for a terminal: not wrapped.
+DATA_OUTPUT = {"assess-md", "report", "rules catalogue", "schema"}
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_no_text_output_is_wider_than_80_columns(tmp_path, monkeypatch, lang):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.chdir(tmp_path)  # file names as a user types them, not pytest's long ones
+    shutil.copytree(EXAMPLES, "examples")
+    commands = _every_command(Path("."), Path("examples"))
+    for name, args in commands.items():
+        if name in DATA_OUTPUT:
+            continue
+        result = run(*args, "--lang", lang) if name != "schema" else run(*args)
+        assert result.exit_code == 0, (name, result.stderr)
+        too_wide = [line for line in result.stdout.splitlines() if len(line) > 80]
+        assert not too_wide, (name, too_wide[:3])
+    for args in [[], ["rules"]] + [a[:2] if a[0] == "rules" else a[:1] for a in commands.values()]:
+        result = run(*args, "--help")
+        assert result.exit_code == 0
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80, args
+    interview = CliRunner().invoke(main, ["init", "interview.yaml", "--lang", lang], input="\n" * 300)
+    assert interview.exit_code == 0
+    assert [line for line in interview.stdout.splitlines() if len(line) > 80] == []
+
+
+def test_the_width_follows_columns(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = run("rules", "list").stdout.splitlines()
+    assert max(len(line) for line in narrow) <= 60
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = run("rules", "list").stdout.splitlines()
+    assert max(len(line) for line in wide) > 80 and len(wide) < len(narrow)
+
+
+# ------------------------------------------------------------------------------ Norwegian all through
+
+#: English words a bokmål reader should not meet (none of them is also a Norwegian word).
+ENGLISH = {"the", "and", "of", "is", "are", "was", "were", "with", "from", "this", "that", "these", "which", "what", "when", "where", "why", "how", "not", "no", "yes", "true", "false", "unknown", "lines", "line", "before", "after", "none", "rule", "rules", "pack", "profile", "profiles", "fact", "facts", "finding", "findings", "diagnosis", "diagnoses", "pitfall", "pitfalls", "recommendation", "recommendations", "error", "warning", "usage", "options", "show", "message", "exit", "default", "required", "file", "directory", "output", "language", "format", "priority", "kind", "factor", "phase", "evidence", "skipped", "written", "wrote", "assessed", "known", "question", "questions", "step", "steps", "weight", "condition", "sources", "changes", "resolves", "introduces", "score", "now", "try", "only", "also", "every", "each", "problems", "passed", "failed", "cases", "command", "commands", "aborted", "missing", "invalid"}
+
+
+def _codes() -> set[str]:
+    """The codes of the profile's scales and of the rule format a reader should see in words."""
+    import typing
+
+    from advisor import profile as profile_module
+    from advisor.rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Evidence
+
+    codes = set(KINDS) | set(PRIORITIES) | set(FACTORS) | set(PHASES) | set(typing.get_args(Evidence))
+    for model in vars(profile_module).values():
+        if isinstance(model, type) and hasattr(model, "model_fields"):
+            for field in model.model_fields.values():
+                for arg in typing.get_args(field.annotation) or (field.annotation,):
+                    if typing.get_origin(arg) is typing.Literal:
+                        codes |= set(typing.get_args(arg))
+                    for inner in typing.get_args(arg):
+                        if typing.get_origin(inner) is typing.Literal:
+                            codes |= set(typing.get_args(inner))
+    return {c for c in codes if isinstance(c, str)} - {"design", "under", "over", "passive"}  # also bokmål words
+
+
+#: What a bokmål reader sees as written, not translated: fact paths, --set expressions, rule ids,
+#: file names, option names, choices to type, commands, and the YAML condition `rules show` prints
+_AS_WRITTEN = [
+    re.compile(r"^(  |    )(- )?(all|any|not|fact|arena|finding|[a-z_]+): .*$|^when:$", re.M),  # rules show: the YAML
+    re.compile(r"`[^`]*`"),
+    re.compile(r"\[[a-z|]+\]"),  # choices: [en|nb]
+    re.compile(r"--?[a-z][\w-]*"),
+    re.compile(r"[\w\[\]./-]+\.(yaml|jsonl|json|md|html|txt)\b"),
+    re.compile(r"[\w\[\]]+(?:\.[\w\[\]]+)+(=\S+)?"),  # fact paths and --set expressions
+    re.compile(r"^\s*advisor .*$", re.M),
+    re.compile(r"\b[a-z]+-[a-z-]+\b"),  # pack names: strict-anchoring, durable-rules
+    re.compile(r"(?<![\[(])\bdefault\b"),  # the name of the shipped pack (not "[default:" of click)
+    re.compile(r"\badvisor(?: [a-z-]+)+"),  # command names: advisor rules show
+    re.compile(r"^  [a-z-]+(?=  )", re.M),  # the command names of a group's help
+    re.compile(r"§\S+"),  # the section of a cited document, as the document names it
+    re.compile(r"JSON Lines"),  # the name of a format
+    re.compile(r"\S+/\S+"),  # paths and names to type: variants/profiles/recent-plan
+]
+
+
+def _not_bokmal(text: str, pack_data: "set[str]") -> list[str]:
+    for line in pack_data:
+        text = text.replace(line, "")
+    for pattern in _AS_WRITTEN:
+        text = pattern.sub(" ", text)
+    words = re.findall(r"[A-Za-z_]+", text)
+    codes = _codes()
+    return sorted({w for w in words if w.lower() in ENGLISH or w in codes})
+
+
+def test_bokmal_all_through(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, "examples")
+    commands = _every_command(Path("."), Path("examples"))
+    commands["whatif"] += ["--set", "plan.co_creation_status=vision"]
+    commands["explain-values"] = ["explain", "examples/demo.yaml", "IMPL-001"]
+    import advisor
+
+    variant = advisor.variants.resolve_variant(["examples/variants/strict-anchoring.yaml"])
+    # what a rule pack holds in one language: the names of its test cases
+    pack_data = {case.name for case in variant.tests}
+    leaks = {}
+    for name, args in commands.items():
+        if name in ("schema", "rules catalogue"):  # data: the JSON Schema, and docs/RULES.md
+            continue
+        result = run(*args, "--lang", "nb")
+        assert result.exit_code == 0, (name, result.stderr)
+        found = _not_bokmal(result.stdout + result.stderr, pack_data)
+        if found:
+            leaks[name] = found
+    for args in [[], ["rules"]] + [a[:2] if a[0] == "rules" else a[:1] for a in commands.values()]:
+        result = run(*args, "--help", "--lang", "nb")
+        found = _not_bokmal(result.stdout, pack_data)
+        if found:
+            leaks[" ".join(args + ["--help"])] = found
+    assert not leaks
+
+
+def test_the_bokmal_check_finds_english():
+    assert _not_bokmal("Usage: advisor assess [OPTIONS] PROFILE", set()) == ["OPTIONS", "PROFILE", "Usage"]
+    assert _not_bokmal("implementation.strategy.exists er false (faktisk: unknown)", set()) == ["false", "unknown"]
+    assert _not_bokmal("Prioritet: high; 1 diagnoses", set()) == ["diagnoses", "high"]
+    assert _not_bokmal("plan.co_creation_status er main_goal", set()) == ["main_goal"]
+    assert _not_bokmal("Kilder: 000.txt §5 (lines 3-4)", set()) == ["lines"]
+
+
+def test_every_help_text_has_its_bokmal():
+    import click
+
+    from advisor._cli_help import HELP_NB, fold
+
+    ctx = click.Context(main)
+    missing = []
+
+    def walk(cmd, name):
+        texts = [cmd.help] + [getattr(p, "help", None) for p in cmd.params] + [cmd.get_help_option(ctx).help]
+        missing.extend((name, text) for text in texts if text and fold(text) not in HELP_NB)
+        if isinstance(cmd, click.Group):
+            for sub in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, sub), f"{name} {sub}")
+
+    walk(main, "advisor")
+    assert not missing
+
+
+def test_help_follows_the_language_read_before_click_parses(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "")
+    monkeypatch.setenv("LC_MESSAGES", "")
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+    assert run("assess", "--help").stdout.startswith("Bruk: advisor assess [VALG] PROFIL\n")
+    assert run("assess", "--help", "--lang", "en").stdout.startswith("Usage: advisor assess [OPTIONS] PROFILE\n")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert run("--lang", "nb", "assess", "--help").stdout.startswith("Bruk: ")
+    assert run("--lang", "nb", "assess", DEMO).stdout.startswith("Klar for samskaping")
+    helped = run("assess", "-h", "--lang", "nb")
+    assert "  [standard: text]" in helped.stdout, helped.stderr
+
+
+def test_the_errors_a_user_meets_most_in_bokmal(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("context:\n  name: X\nleadership:\n  top_management_anchoring: strong\n", encoding="utf-8")
+    result = run("assess", str(bad), "--lang", "nb")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"advisor: feil: {bad}:4: leadership.top_management_anchoring: 'strong' er ikke tillatt "
+        "(bruk en av: none, low, medium, high, eller utelat det hvis det er ukjent)\n"
+    )
+    assert run("assess", str(tmp_path / "nope.yaml"), "--lang", "nb").stderr == (
+        f"advisor: feil: {tmp_path / 'nope.yaml'}: finner ikke profilfilen (sjekk stien)\n"
+    )
+    piped = CliRunner().invoke(main, ["assess", "-", "--lang", "nb"], input="context: {population: -5}\nplan: {x: 1, y: 2}\n")
+    assert piped.stderr.startswith("advisor: feil: <stdin>:")
+    assert run("rules", "show", "IMLP-001", "--lang", "nb").stderr == (
+        "advisor: feil: ingen regel IMLP-001 i pakken default (mente du IMPL-001?)\n"
+    )
+    whatif = run("whatif", DEMO, "--set", "plan.knowledge_base=kanskje", "--lang", "nb")
+    assert whatif.stderr == (
+        "advisor: feil: --set plan.knowledge_base=kanskje: plan.knowledge_base er `true` eller `false`, "
+        "ikke 'kanskje' (skriv `true` eller `false`, eller `null` for ukjent)\n"
+    )
+    for result in (piped, whatif):
+        assert _not_bokmal(result.stderr, set()) == []

@@ -106,6 +106,6 @@ def test_conditions_are_described_in_either_language():
         " or context.recent_merger is true)"
     )
     assert describe(node, "nb") == (
-        "((plan.co_creation_status ≥ main_goal og ikke funnet LEAD-001) eller en arena har ladder_level er en av 1, 2"
-        " eller context.recent_merger er true)"
+        "((plan.co_creation_status ≥ hovedmål og ikke funnet LEAD-001) eller en arena har ladder_level er en av 1, 2"
+        " eller context.recent_merger er ja)"
     )

@@ -7,7 +7,7 @@ import pytest
 import advisor
 from advisor.errors import RulePackError
 from advisor.explain import explain, render_explanation
-from advisor.render import render
+from advisor.render import render, use_width
 
 PACK = """
 pack: {name: guards, version: "1"}
@@ -109,7 +109,8 @@ def test_an_unknown_guard_gives_conditional_advice_and_a_question(guard_pack, en
     assert question.rules == ("RECO-001",)
     other = next(f for f in result.recommendations if f.rule_id == "RECO-002")
     assert other.conditional is False  # no guard: never conditional
-    table = render(result, "table", "en")
+    with use_width(1000):  # the step's title on one line, not wrapped to 80 columns
+        table = render(result, "table", "en")
     assert "train leaders (unless already in place)" in table
     assert "lær opp ledere (med mindre det allerede er på plass)" in render(result, "markdown", "nb")
 
@@ -160,7 +161,7 @@ def test_rules_show_and_the_catalogue_print_the_guard(guard_pack):
     from advisor.render import rule_detail
 
     assert "Done when: implementation.competence_building is true" in rule_detail(guard_pack, guard_pack.by_id["RECO-001"], "en")
-    assert "Gjort når: implementation.competence_building er true" in rule_detail(guard_pack, guard_pack.by_id["RECO-001"], "nb")
+    assert "Gjort når: implementation.competence_building er ja" in rule_detail(guard_pack, guard_pack.by_id["RECO-001"], "nb")
     assert 'No "done" condition: nothing in the profile records it' in rule_detail(guard_pack, guard_pack.by_id["RECO-002"], "en")
     catalogue = rule_catalogue(guard_pack)
     assert "## Strengths" in catalogue and "- **done when** (does not fire; unknown: fires as conditional advice): implementation.competence_building is true" in catalogue

@@ -143,6 +143,14 @@ EXPECTED = {
 }
 
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The texts here name pytest's long temporary paths and are compared whole: no wrapping
+    (the width has its own tests in test_cli.py)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 def init(*args: str, input: str):
     return CliRunner().invoke(init_cmd, list(args), input=input, catch_exceptions=False)
 
@@ -268,9 +276,9 @@ def test_resume_asks_only_what_is_missing_and_keeps_what_is_known(tmp_path):
     lines = script({"plan.political_anchoring": "medium"}, start=start).splitlines()[:-1]  # no arenas question
     lines += [a for field, a in zip(arena_fields(), arena_answers) if field not in ("name", "ladder_level")]
     lines += ["no"]
-    result = init("--resume", str(partial), input="y\n" + "\n".join(lines) + "\n")
+    result = init("--resume", str(partial), input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
-    assert f"{partial} exists. Overwrite it? [y/N]: y" in result.stdout
+    assert "Overwrite" not in result.stdout  # resuming a file goes on with it: nothing of it is lost
     assert "Resuming" in result.stdout and "5 facts are known and kept" in result.stdout
     assert QUESTIONS["context.name"].en not in result.stdout
     assert QUESTIONS["plan.knowledge_base"].en not in result.stdout
@@ -302,7 +310,17 @@ def test_never_overwrites_without_asking(tmp_path):
     out.write_text("context: {name: Old}\n", encoding="utf-8")
     result = init(str(out), input="n\n")
     assert result.exit_code == 0
-    assert result.stdout == f"{out} exists. Overwrite it? [y/N]: n\nNothing written: {out} was kept.\n"
+    assert result.stdout == f"{out} exists. Overwrite it? [yes/no, Enter = no: keep it]: n\nNothing written: {out} was kept.\n"
+    assert out.read_text(encoding="utf-8") == "context: {name: Old}\n"
+    enter = init(str(out), input="\n")  # Enter keeps the file, as the question says
+    assert enter.exit_code == 0 and enter.stdout.endswith(f"Nothing written: {out} was kept.\n")
+    nb = init(str(out), "--lang", "nb", input="kanskje\nnei\n")
+    assert nb.stdout == (
+        f"{out} finnes. Skrive over den? [ja/nei, Enter = nei: behold den]: kanskje\n"
+        "Forstod ikke svaret: svar ja eller nei (Enter beholder filen).\n"
+        f"{out} finnes. Skrive over den? [ja/nei, Enter = nei: behold den]: nei\n"
+        f"Ingenting skrevet: {out} er beholdt.\n"
+    )
     assert out.read_text(encoding="utf-8") == "context: {name: Old}\n"
     result = init(str(out), input="y\n" + script({"context.name": "New"}))
     assert result.exit_code == 0
@@ -315,14 +333,6 @@ def test_default_output_and_no_leftover_files(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert os.listdir(tmp_path) == ["profile.yaml"]
     assert advisor.load_profile(tmp_path / "profile.yaml").context.name == "Testvik"
-
-
-def test_end_of_input_aborts_and_writes_nothing(tmp_path):
-    out = tmp_path / "p.yaml"
-    result = CliRunner().invoke(init_cmd, [str(out)], input="Testvik\n")
-    assert result.exit_code == 1
-    assert "Aborted!" in result.output
-    assert not out.exists() and os.listdir(tmp_path) == []
 
 
 def test_resume_of_a_broken_profile_exits_2(tmp_path):
@@ -396,3 +406,27 @@ def test_profile_yaml_quotes_tricky_text():
     again = advisor.parse_profile(profile_yaml(profile))
     assert again.context.name == "yes: no # 1"
     assert [a.name for a in again.arenas] == ["0.5", "Ørland «x»"]
+
+
+def test_cut_off_keeps_the_answers_given_so_far_and_resume_goes_on(tmp_path):
+    out = tmp_path / "p.yaml"
+    first = [spec.path for spec in sections()["context"]][:2]
+    answers = {first[0]: "Testvik"} if first[0] == "context.name" else {}
+    lines = script(answers).splitlines()[:2]  # two answers, then the input ends (as Ctrl-C would)
+    result = init(str(out), input="\n".join(lines) + "\n")
+    assert result.exit_code == 130
+    assert result.stderr.endswith(f"advisor: Interrupted. The answers given so far are in {out}: go on with `advisor init --resume {out}`.\n")
+    kept = advisor.load_profile(out)
+    assert profile_facts(kept).values.get("context.name") == answers.get("context.name")
+    again = init("--resume", str(out), input=script(start=kept))
+    assert again.exit_code == 0, again.output
+    assert "Overwrite" not in again.stdout and "Resuming" in again.stdout
+    assert QUESTIONS["context.name"].en not in again.stdout
+
+
+def test_cut_off_at_the_overwrite_question_writes_nothing(tmp_path):
+    out = tmp_path / "p.yaml"
+    out.write_text("context: {name: Old}\n", encoding="utf-8")
+    result = init(str(out), input="")
+    assert result.exit_code == 130 and "Nothing written" in result.stderr
+    assert out.read_text(encoding="utf-8") == "context: {name: Old}\n"

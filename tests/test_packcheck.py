@@ -30,6 +30,13 @@ def in_data(monkeypatch):
     monkeypatch.chdir(DATA)
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The outputs here name pytest's long temporary paths, replaced after the run: no wrapping
+    (the width has its own tests in test_cli.py)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 def pack_with(tmp_path, *rules: tuple[str, str, str]):
     path = tmp_path / "pack.yaml"
     path.write_text(HEAD + "".join(RULE.format(id=i, kind=k, when=w) for i, k, w in rules), encoding="utf-8")
@@ -48,7 +55,7 @@ def dead(tmp_path, when: str) -> list[tuple]:
 def test_a_clean_variant_has_no_problems(in_data):
     report = check_pack("variant.yaml")
     assert report.ok and report.pack == "strict" and report.rules == 7 and report.tests == 3
-    result = CliRunner().invoke(rules_check, ["variant.yaml"])
+    result = CliRunner().invoke(rules_check, ["--rules", "variant.yaml"])
     assert result.exit_code == 0
     assert result.stdout == "Pack strict: 7 rules, 3 test cases, no problems.\n"
 
@@ -80,10 +87,10 @@ def test_every_problem_is_reported_at_once(in_data):
 
 
 def test_the_check_command_prints_one_line_each_and_exits_2(in_data):
-    result = CliRunner().invoke(rules_check, ["broken-variant.yaml"])
+    result = CliRunner().invoke(rules_check, ["--rules", "broken-variant.yaml"])
     assert result.exit_code == 2
     check_golden("research-rules-check-broken.txt", result.stdout)
-    assert result.stderr == f"advisor: problems in broken-variant: {len(result.stdout.splitlines())}\n"
+    assert result.stderr == f"advisor: error: problems in broken-variant: {len(result.stdout.splitlines())}\n"
 
 
 def test_the_loader_stops_at_a_problem_the_check_reports(in_data):
@@ -168,7 +175,7 @@ def test_the_test_cases_of_a_variant_pass(in_data):
     report = run_pack_tests("variant.yaml")
     assert report.ok and report.passed == 3
     assert run_pack_tests("variant.yaml", engine="python").passed == 3
-    result = CliRunner().invoke(rules_test, ["variant.yaml", "--lang", "en"])
+    result = CliRunner().invoke(rules_test, ["--rules", "variant.yaml", "--lang", "en"])
     assert result.exit_code == 0
     check_golden("research-rules-test.en.txt", result.stdout)
 
@@ -193,7 +200,7 @@ def test_failing_test_cases_exit_3(in_data, tmp_path):
     assert [o.passed for o in report.outcomes] == [False, True]
     assert report.outcomes[0].missing == ("PLAN-901",) and report.outcomes[0].unexpected == ()
     for lang in ("en", "nb"):
-        result = CliRunner().invoke(rules_test, [str(path), "--lang", lang])
+        result = CliRunner().invoke(rules_test, ["--rules", str(path), "--lang", lang])
         assert result.exit_code == 3
         check_golden(f"research-rules-test-failing.{lang}.txt", result.stdout.replace(str(path), "failing.yaml"))
     # the inherited cases run too when asked
@@ -201,12 +208,12 @@ def test_failing_test_cases_exit_3(in_data, tmp_path):
 
 
 def test_a_pack_without_test_cases(in_data):
-    result = CliRunner().invoke(rules_test, ["base"])
+    result = CliRunner().invoke(rules_test, ["--rules", "base"])
     assert result.exit_code == 0 and result.stdout == "Pack base has no test cases.\n"
 
 
 def test_rules_test_on_a_broken_pack_is_an_input_error(in_data):
-    result = CliRunner().invoke(rules_test, ["broken-variant.yaml"])
+    result = CliRunner().invoke(rules_test, ["--rules", "broken-variant.yaml"])
     assert result.exit_code == 2
     assert result.stderr.startswith("advisor: error: broken-variant.yaml:")
 

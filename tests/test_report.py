@@ -309,7 +309,7 @@ def test_cli_refuses_an_unknown_output_format(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (
         f"advisor: error: cannot tell the format of {tmp_path / 'r.pdf'} (end the file name in one of "
-        ".html, .htm, .md, .markdown)\n"
+        ".html, .htm, .md, .markdown, or give --format)\n"
     )
 
 
@@ -334,8 +334,16 @@ def test_cli_errors_for_missing_files_and_directories(tmp_path):
     result = _run(str(DEMO), "-o", str(tmp_path / "no" / "dir" / "r.md"), "--rules", str(PACK_DIR))
     assert result.exit_code == 2
     assert "directory" in result.stderr and "does not exist" in result.stderr
+
+
+def test_cli_without_output_writes_to_standard_output(tmp_path):
+    out = tmp_path / "r.md"
+    assert _run(str(DEMO), "-o", str(out), "--rules", str(PACK_DIR)).exit_code == 0
     result = _run(str(DEMO), "--rules", str(PACK_DIR))
-    assert result.exit_code == 2 and "-o" in result.stderr
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout == out.read_text(encoding="utf-8")
+    html = _run(str(DEMO), "--rules", str(PACK_DIR), "--format", "html")
+    assert html.exit_code == 0 and html.stdout.startswith("<!DOCTYPE html>")
 
 
 # ------------------------------------------------------------------------------ atomic writing

@@ -36,6 +36,13 @@ def sampled():
     return sample_profiles(40, seed=7)
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The outputs here name pytest's long temporary paths, replaced after the run: no wrapping
+    (the width has its own tests in test_cli.py)."""
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
 def labelled(profiles):
     return [(f"s{i:02d}", p) for i, p in enumerate(profiles)]
 
@@ -331,21 +338,22 @@ def test_written_samples_load_back_unchanged(tmp_path):
         assert [profile_hash(advisor.load_profile(p)) for p in paths] == [profile_hash(p) for p in profiles]
 
 
-def test_the_sample_command(tmp_path):
+def test_the_sample_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # the message names pytest's long path: not wrapped
     options = tmp_path / "options.yaml"
     options.write_text("unknown_rate: 0.5\nfields: {plan.co_creation_status: {weights: {main_goal: 1}}}\n", encoding="utf-8")
     out = tmp_path / "samples"
-    result = CliRunner().invoke(sample_cmd, ["--n", "5", "--seed", "9", "-o", str(out), "--options", str(options), "--lang", "nb"])
+    result = CliRunner().invoke(sample_cmd, ["-n", "5", "--seed", "9", "-o", str(out), "--options", str(options), "--lang", "nb"])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Profiler skrevet til {out}: 5.\n"
     files = sorted(out.iterdir())
     assert len(files) == 5 and files[0].read_text(encoding="utf-8").startswith("# Synthetic profile 1 of 5, advisor sample --seed 9.")
     again = tmp_path / "again"
-    CliRunner().invoke(sample_cmd, ["--n", "5", "--seed", "9", "-o", str(again), "--options", str(options)])
+    CliRunner().invoke(sample_cmd, ["--count", "5", "--seed", "9", "-o", str(again), "--options", str(options)])
     assert [f.read_bytes() for f in files] == [f.read_bytes() for f in sorted(again.iterdir())]
     profiles = [advisor.load_profile(f) for f in files]
     assert {p.plan.co_creation_status for p in profiles if p.plan} <= {"main_goal", None}
-    bad = CliRunner().invoke(sample_cmd, ["--n", "5", "-o", str(out), "--options", str(tmp_path / "none.yaml")])
+    bad = CliRunner().invoke(sample_cmd, ["-n", "5", "-o", str(out), "--options", str(tmp_path / "none.yaml")])
     assert bad.exit_code == 2 and "options file not found" in bad.stderr
 
 
@@ -399,3 +407,10 @@ def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
     with pytest.raises(RuntimeError, match="no pool here"):
         batch(labelled(sampled), PACKS)
     assert started == [2, 2]
+
+
+def test_sample_reports_progress_like_batch(tmp_path):
+    calls = []
+    written = advisor.research.sample(250, 3, tmp_path / "s", progress=lambda done, total: calls.append((done, total)))
+    assert len(written) == 250
+    assert calls == [(100, 250), (200, 250), (250, 250)]

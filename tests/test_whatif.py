@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from advisor.cli_tools import next_steps_cmd, whatif_cmd
 from advisor.errors import ProfileError
 from advisor.questions import QUESTIONS
 from advisor.whatif import apply_changes, next_steps, parse_change, render_next_steps, whatif
-from helpers import EXAMPLES, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
+from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW
 
@@ -248,10 +249,17 @@ def test_next_steps_on_the_shipped_pack(pack):
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
-def test_next_steps_cli_golden(lang):
-    result = run(next_steps_cmd, OLD, "--lang", lang, "--top", "5")
+def test_next_steps_cli_golden(lang, monkeypatch):
+    monkeypatch.chdir(TOOLS)  # the hint names the profile as given: a relative path here
+    result = run(next_steps_cmd, "old.yaml", "--lang", lang, "--top", "5")
     assert result.exit_code == 0, result.output
     check_golden(f"next-steps-tools.{lang}.txt", result.stdout)
+
+
+def test_next_steps_hint_names_the_profile_file_quoted(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # pytest's long path: the command is not continued
+    result = run(next_steps_cmd, OLD, "--top", "1")
+    assert result.stdout.splitlines()[-2:] == ["Try one:", f"  advisor whatif {shlex.quote(OLD)} --set 'arenas[0].ladder_level=3'"]
 
 
 def test_next_steps_cli_json_and_determinism():
