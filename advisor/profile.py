@@ -130,7 +130,6 @@ class Context(_Section):
     national_frameworks: Optional[bool] = Field(
         None,
         description="Solutions must first fit national frameworks: grant schemes, earmarked grants, norms and rights (002).",
-        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
     )
 
 
@@ -239,6 +238,9 @@ class Implementation(_Section):
     shared_definition: Optional[bool] = Field(
         None, description="The municipality has agreed what co-creation means for it (002 advice 4)."
     )
+    common_goal: Optional[bool] = Field(
+        None, description="The municipality and its partners have made a common goal for the co-creation work (002 advice 5)."
+    )
     deliberate_timing: Optional[bool] = Field(
         None,
         description="It decides on purpose in which processes, and when in them, to co-create (000 §4.1.6, §4.2.6, §5.1.5).",
@@ -324,7 +326,7 @@ class Relations(_Section):
     )
     actors_work_apart: Optional[bool] = Field(
         None,
-        description="Municipality, voluntary organisations and business each make their own solutions, shaped to grant schemes (002).",
+        description="Municipality, voluntary organisations and business each make their own solutions, not together with those who need them (002).",
     )
     expects_more_than_offered: Optional[bool] = Field(
         None, description="The municipality expects more of the other actors than they want to contribute (002)."
@@ -332,7 +334,10 @@ class Relations(_Section):
     power_imbalance: Optional[bool] = Field(
         None,
         description="There is a power imbalance between the partners, and within the municipality (002).",
-        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
+    )
+    volunteers_define_challenges: Optional[bool] = Field(
+        None,
+        description="In co-creation with the municipality, voluntary organisations help define both the challenges and the solutions, on their own premises (002, Frivillighet Norge).",
     )
 
 

@@ -301,6 +301,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Har kommunen blitt enig om hva samskaping betyr for den?",
         True,
     ),
+    "implementation.common_goal": _q(
+        "Have the municipality and its partners made a common goal for the co-creation work?",
+        "Har kommunen og partene laget et felles mål for samskapingsarbeidet?",
+        True,
+    ),
     # ---------------------------------------------------------------- resources
     "resources.coordinator_fte": _q(
         "How many full-time equivalents coordinate co-creation (for example 0.5)?",
@@ -382,8 +387,8 @@ QUESTIONS: dict[str, FieldQuestion] = {
         True,
     ),
     "relations.actors_work_apart": _q(
-        "Do the municipality, voluntary organisations and business each make their own solutions, shaped to grant schemes?",
-        "Lager kommunen, frivilligheten og næringslivet hver sine løsninger, tilpasset tilskuddsordninger?",
+        "Do the municipality, voluntary organisations and business each make their own solutions, not together with those who need them?",
+        "Lager kommunen, frivilligheten og næringslivet hver sine løsninger, ikke sammen med dem som trenger dem?",
         False,
     ),
     "relations.expects_more_than_offered": _q(
@@ -395,6 +400,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Is there a power imbalance between the partners, or within the municipality?",
         "Er det en maktubalanse mellom aktørene, eller internt i kommunen?",
         False,
+    ),
+    "relations.volunteers_define_challenges": _q(
+        "In co-creation with the municipality, do voluntary organisations help define both the challenges and the solutions?",
+        "Er de frivillige organisasjonene med på å definere både utfordringer og løsninger når de samskaper med kommunen?",
+        True,
     ),
     # ---------------------------------------------------------------- culture
     "culture.zero_error_culture": _q(
