@@ -29,7 +29,7 @@ from ._schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_field
 from .errors import InputError, ProfileError
 from .facts import profile_facts
 from .i18n import t
-from .profile import SCHEMA_URL, Profile
+from .profile import SCHEMA_FILE, Profile
 from .questions import ARENAS_QUESTION, QUESTIONS, SECTIONS, value_label
 from .whatif import parse_value
 
@@ -362,8 +362,9 @@ def profile_yaml(profile: Profile, lang: str = "en") -> str:
     filled in later; a section with nothing known reads as null (unknown).
     """
     data = profile.model_dump(mode="python", exclude_none=True)
-    # The first line lets editors with the YAML language server validate and complete the file.
-    out = [f"# yaml-language-server: $schema={SCHEMA_URL}"]
+    # The first line lets editors with the YAML language server validate and complete the file,
+    # once `advisor schema > profile.schema.json` has written the schema beside it.
+    out = [f"# yaml-language-server: $schema={SCHEMA_FILE}"]
     out += _comment(t(lang, "init.yaml_head"), "") + _comment(t(lang, "init.yaml_unknown"), "")
     for section, specs in sections().items():
         title = SECTIONS[section].get(lang) if section in SECTIONS else section

@@ -41,7 +41,8 @@ __all__ = [
     "Arena",
     "Profile",
     "ORDINAL_SCALES",
-    "SCHEMA_URL",
+    "SCHEMA_FILE",
+    "SCHEMA_ID",
     "profile_json_schema",
 ]
 
@@ -517,13 +518,16 @@ class Profile(_Section):
     )
 
 
-#: The ``$id`` of the profile's JSON Schema: where a release publishes ``advisor schema``, and
-#: what the ``yaml-language-server`` comment of profiles written by ``advisor init`` points to.
-SCHEMA_URL = "https://samskaping-advisor.github.io/schema/profile.schema.json"
+#: The ``$id`` of the profile's JSON Schema: a name, not an address (no site publishes the
+#: schema; ``advisor schema`` prints it).
+SCHEMA_ID = "urn:samskaping-advisor:schema:profile"
+#: Where the ``yaml-language-server`` comment of profiles written by ``advisor init`` looks for
+#: the schema: a file beside the profile, written by ``advisor schema > profile.schema.json``.
+SCHEMA_FILE = "profile.schema.json"
 #: The JSON Schema dialect pydantic generates.
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def profile_json_schema() -> dict[str, Any]:
     """The JSON Schema of a profile, with ``$schema`` and ``$id`` first."""
-    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_URL, **Profile.model_json_schema()}
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **Profile.model_json_schema()}

@@ -121,4 +121,7 @@ def test_profiles_written_by_init_point_editors_to_the_schema():
     from advisor.profile import profile_json_schema
 
     text = profile_yaml(advisor.load_profile(LEVANGER))
-    assert text.splitlines()[0] == f"# yaml-language-server: $schema={profile_json_schema()['$id']}"
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=profile.schema.json"
+    schema = profile_json_schema()
+    assert list(schema)[:2] == ["$schema", "$id"]
+    assert schema["$id"] == "urn:samskaping-advisor:schema:profile"  # a name: no site hosts it
