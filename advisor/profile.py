@@ -110,6 +110,14 @@ class Context(_Section):
     population_decline: Optional[bool] = Field(
         None, description="Centralisation: stagnating employment and settlement (004 §3, §2.1)."
     )
+    expectations_exceed_services: Optional[bool] = Field(
+        None,
+        description="Citizens' expectations and needs outgrow what the municipality's services deliver: the mismatch and rising expectations of Kobro's cross-pressure (003 welfare waves, cross-pressure).",
+    )
+    wicked_problems: Optional[bool] = Field(
+        None,
+        description="The municipality faces complex (wicked) problems, such as environment, crime, social problems or health, that the public sector cannot solve alone (003 wicked problems, St.meld. nr. 29 quoted).",
+    )
 
 
 class PartnerAnchoring(_Section):
@@ -227,6 +235,10 @@ class Implementation(_Section):
     learns_from_others: Optional[bool] = Field(
         None, description="It learns from other municipalities' co-creation through visits and networks (000 §4.1.6, §5.1.5)."
     )
+    co_creation_seen_as_dugnad: Optional[bool] = Field(
+        None,
+        description="In the municipality co-creation is taken for another word for dugnad, voluntary community work (003: \"not just a new word for dugnad\").",
+    )
     co_creation_in_hard_cases: Optional[bool] = Field(
         None, description="Co-creation is also used, prepared, in hard processes such as cuts (000 §5.1.5, §5.1.3)."
     )
@@ -289,6 +301,10 @@ class Relations(_Section):
     cedes_power: Optional[bool] = Field(
         None, description="The municipality is willing to give away power so that solutions are made together (002; 003)."
     )
+    room_for_local_initiative: Optional[bool] = Field(
+        None,
+        description="Local people's and groups' own will and ability to innovate is given room: the municipality facilitates new initiatives rather than creating them itself (003 building blocks).",
+    )
     actors_work_apart: Optional[bool] = Field(
         None,
         description="Municipality, voluntary organisations and business each make their own solutions, shaped to grant schemes (002).",
@@ -340,6 +356,10 @@ class Culture(_Section):
     )
     plans_preferred_to_action: Optional[bool] = Field(
         None, description="The political steering system prefers making plans to acting and trying things out (003)."
+    )
+    pace_pressure: Optional[bool] = Field(
+        None,
+        description="The work is driven by a demand for pace that leaves little room for slow thinking: Kobro's inhibitor \"a time that demands pace\" (003 inhibitors).",
     )
 
 
@@ -423,6 +443,14 @@ class Arena(_Section):
     implemented_together: Optional[bool] = Field(
         None,
         description="The partners also implement the solution with the municipality, not only identify and plan it (003, thick co-creation).",
+    )
+    mixed_group: Optional[bool] = Field(
+        None,
+        description="The group working on the arena is composed across disciplines, sectors and levels of the hierarchy (003 principle 4; diversity as a resource).",
+    )
+    setting_fits_purpose: Optional[bool] = Field(
+        None,
+        description="The place, the timing (when the meetings are held) and the atmosphere (informal, friendly, safely challenging) are chosen for the arena's purpose (003 principles 1-3, 7).",
     )
 
 

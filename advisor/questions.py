@@ -82,6 +82,15 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Is the municipality marked by centralisation: stagnating employment and people moving away?",
         "Er kommunen preget av sentralisering: stagnerende sysselsetting og fraflytting?",
     ),
+    "context.expectations_exceed_services": _q(
+        "Do citizens' expectations and needs outgrow what the municipality's services deliver?",
+        "Vokser innbyggernes forventninger og behov fra det kommunens tjenester leverer?",
+        False,
+    ),
+    "context.wicked_problems": _q(
+        "Does the municipality face complex problems (environment, crime, social problems, health) it cannot solve alone?",
+        "Står kommunen overfor sammensatte problemer (miljø, kriminalitet, sosiale problemer, helse) den ikke kan løse alene?",
+    ),
     # ---------------------------------------------------------------- plan
     "plan.adopted_year": _q(
         "In which year was the community plan (kommuneplanens samfunnsdel) adopted?",
@@ -171,6 +180,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Does the municipality learn from other municipalities' co-creation, through visits and networks?",
         "Lærer kommunen av andre kommuners samskaping, gjennom besøk og nettverk?",
         True,
+    ),
+    "implementation.co_creation_seen_as_dugnad": _q(
+        "Is co-creation taken in the municipality for another word for dugnad?",
+        "Blir samskaping oppfattet i kommunen som et annet ord for dugnad?",
+        False,
     ),
     "implementation.co_creation_in_hard_cases": _q(
         "Is co-creation also used, well prepared, in hard processes such as cuts?",
@@ -365,6 +379,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Er kommunen villig til å gi fra seg makt slik at løsninger lages sammen?",
         True,
     ),
+    "relations.room_for_local_initiative": _q(
+        "Is local people's own will to innovate given room, with the municipality facilitating rather than creating itself?",
+        "Får folks og gruppers egen nyskapningsvilje plass, med kommunen som tilrettelegger heller enn å skape selv?",
+        True,
+    ),
     "relations.actors_work_apart": _q(
         "Do the municipality, voluntary organisations and business each make their own solutions, shaped to grant schemes?",
         "Lager kommunen, frivilligheten og næringslivet hver sine løsninger, tilpasset tilskuddsordninger?",
@@ -429,6 +448,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "culture.plans_preferred_to_action": _q(
         "Does the political steering system prefer making plans to acting and trying things out?",
         "Foretrekker det politiske styringssystemet å lage planer framfor å handle og prøve ut?",
+        False,
+    ),
+    "culture.pace_pressure": _q(
+        "Is the work driven by a demand for pace that leaves little room for slow thinking?",
+        "Drives arbeidet av et krav om tempo som gir lite rom for langsom tenkning?",
         False,
     ),
     "culture.common_goals_across_sectors": _q(
@@ -575,6 +599,16 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "arenas[].implemented_together": _q(
         "Do the partners also carry out the solution with the municipality, not only find and plan it?",
         "Gjennomfører partnerne også løsningen sammen med kommunen, ikke bare finner og planlegger den?",
+        True,
+    ),
+    "arenas[].mixed_group": _q(
+        "Is the group on the arena composed across disciplines, sectors and levels of the hierarchy?",
+        "Er gruppen på arenaen sammensatt på tvers av fag, sektorer og nivåer i hierarkiet?",
+        True,
+    ),
+    "arenas[].setting_fits_purpose": _q(
+        "Are the place, the time of the meetings and the atmosphere chosen for the arena's purpose?",
+        "Er stedet, tidspunktet for møtene og atmosfæren valgt ut fra formålet med arenaen?",
         True,
     ),
 }
