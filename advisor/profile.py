@@ -448,6 +448,10 @@ class Arena(_Section):
         None,
         description="The group working on the arena is composed across disciplines, sectors and levels of the hierarchy (003 principle 4; diversity as a resource).",
     )
+    open_sharing: Optional[bool] = Field(
+        None,
+        description="The participants share goals, thoughts, worries and hopes, in a language that includes, with curiosity and openness about each other's experience and ideas (003 principles 5, 6, 8).",
+    )
     setting_fits_purpose: Optional[bool] = Field(
         None,
         description="The place, the timing (when the meetings are held) and the atmosphere (informal, friendly, safely challenging) are chosen for the arena's purpose (003 principles 1-3, 7).",

@@ -606,6 +606,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Er gruppen på arenaen sammensatt på tvers av fag, sektorer og nivåer i hierarkiet?",
         True,
     ),
+    "arenas[].open_sharing": _q(
+        "Do the participants share goals, thoughts, worries and hopes, curious about each other's experience and ideas?",
+        "Deler deltakerne målsettinger, tanker, bekymringer og håp, nysgjerrige på hverandres erfaringer og ideer?",
+        True,
+    ),
     "arenas[].setting_fits_purpose": _q(
         "Are the place, the time of the meetings and the atmosphere chosen for the arena's purpose?",
         "Er stedet, tidspunktet for møtene og atmosfæren valgt ut fra formålet med arenaen?",
