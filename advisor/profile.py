@@ -404,6 +404,10 @@ class Business(_Section):
     immigrant_entrepreneurship_support: Optional[bool] = Field(
         None, description="It supports entrepreneurship among immigrants, language included (004 §2.2.1)."
     )
+    social_entrepreneurship_infrastructure: Optional[bool] = Field(
+        None,
+        description="An infrastructure for social entrepreneurship is built and maintained; the slides do not say what it consists of (003 building blocks).",
+    )
 
 
 class Arena(_Section):

@@ -523,6 +523,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Støtter kommunen entreprenørskap blant innvandrere, språkopplæring inkludert?",
         True,
     ),
+    "business.social_entrepreneurship_infrastructure": _q(
+        "Is an infrastructure for social entrepreneurship built and maintained?",
+        "Bygges og vedlikeholdes det en infrastruktur for samfunnsentreprenørskap?",
+        True,
+    ),
     # ---------------------------------------------------------------- one arena
     "arenas[].name": _q("What is the arena or meeting place called?", "Hva heter arenaen eller møteplassen?"),
     "arenas[].initiator": _q("Who took the initiative to the arena?", "Hvem tok initiativet til arenaen?"),
