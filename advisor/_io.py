@@ -133,10 +133,8 @@ def open_atomic(path: "Union[str, os.PathLike[str]]", staged: Optional[Staged] =
         except OSError as exc:
             raise _write_error(target, exc, "check the path and permissions") from None
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -146,10 +144,8 @@ def commit_staged(staged: Staged) -> None:
     beside it are the ones it describes. On an error the files not yet in place are removed."""
     try:
         if staged:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(staged[-1][1])
-            except FileNotFoundError:
-                pass
         while staged:
             tmp, target, mode = staged[0]
             try:
@@ -167,10 +163,8 @@ def discard_staged(staged: Staged) -> None:
     """Remove staged files that were not put in place."""
     while staged:
         tmp = staged.pop()[0]
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def write_atomic(path: "Union[str, os.PathLike[str]]", text: str) -> None:

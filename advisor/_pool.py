@@ -20,8 +20,8 @@ cannot stop a worker that hangs) is this one:
 from __future__ import annotations
 
 import collections
+import contextlib
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -40,6 +40,8 @@ DEFAULT_TIME_LIMIT = 60.0
 #: How often a worker's watchdog thread checks that its parent still runs, in seconds.
 _WATCH_INTERVAL = 1.0
 _PR_SET_PDEATHSIG = 1
+#: Seconds a worker may take to start (import advisor, read the packs) before it is replaced.
+_START_LIMIT = 30.0
 
 Task = tuple[int, Any]
 
@@ -48,7 +50,7 @@ def _die_with_parent(parent: int) -> None:
     """Make this process end when ``parent`` does."""
     if sys.platform.startswith("linux"):
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc = ctypes.CDLL(None, use_errno=True)  # libc is loaded; find_library would run ldconfig
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
@@ -97,10 +99,9 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
-        try:
+        self.started = time.monotonic()
+        with contextlib.suppress(OSError):  # it died already: its sentinel says so
             self.conn.send(setup)
-        except OSError:
-            pass  # it died already: its sentinel says so
         self.tasks: collections.deque[Task] = collections.deque()  # assigned, not yet done
         self.since = 0.0  # when the task at the head of ``tasks`` started
 
@@ -206,17 +207,17 @@ class WorkerPool:
 
     def _wait(self, queue: collections.deque[list[Task]], done: dict[int, Any]) -> None:
         now = time.monotonic()
-        timeout = None
+        ends = [w.started + _START_LIMIT for w in self._workers if not w.ready]
         if self._time_limit is not None:
-            ends = [w.since + self._time_limit for w in self._workers if w.busy]
-            timeout = max(0.0, min(ends) - now) if ends else None
+            ends += [w.since + self._time_limit for w in self._workers if w.busy]
+        timeout = max(0.0, min(ends) - now) if ends else None
         waiting = {w.conn: w for w in self._workers}
         waiting.update({w.process.sentinel: w for w in self._workers})
         for ready in wait(list(waiting), timeout):
             worker = waiting[ready]
             if worker not in self._workers:
                 continue  # replaced already (its pipe and its sentinel were both ready)
-            if ready is worker.conn:
+            if not isinstance(ready, int):  # its pipe (a sentinel is a file descriptor)
                 try:
                     while worker.conn.poll():
                         kind, outcome = worker.conn.recv()
@@ -230,6 +231,10 @@ class WorkerPool:
                     pass  # it died: below
             worker.process.join(5)
             self._fail(worker, queue, done, f"the worker process assessing it ended ({_signal_name(worker.process.exitcode)}), as when the inference engine crashes")
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if not worker.ready and now - worker.started > _START_LIMIT:
+                self._fail(worker, queue, done, f"did not start within {_START_LIMIT:g} s")
         if self._time_limit is not None:
             now = time.monotonic()
             for worker in list(self._workers):

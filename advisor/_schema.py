@@ -42,27 +42,34 @@ class FieldSpec:
         return value
 
 
-#: Facts derived from the list of arenas, computed before rules run.
+#: Facts derived from the list of arenas, computed before rules run (three-valued: see
+#: :func:`advisor.facts.ladder_aggregates`). An arena's level counts as known when it is given or
+#: derived (:mod:`advisor.arenas`).
 DERIVED_ARENA_FACTS: dict[str, FieldSpec] = {
     spec.path: spec
     for spec in (
         FieldSpec("arenas.count", "int", description="Number of arenas listed (known when `arenas` is given)."),
-        FieldSpec("arenas.max_ladder_level", "int", description="Highest ladder level among arenas with a known level."),
+        FieldSpec(
+            "arenas.max_ladder_level",
+            "int",
+            description="Highest ladder level of the arenas; unknown while an arena's level is unknown, unless one is at level 5.",
+        ),
         FieldSpec(
             "arenas.min_ladder_level",
             "int",
-            description="Lowest ladder level among arenas with a known level.",
+            description="Lowest ladder level of the arenas; unknown while an arena's level is unknown, unless one is at level 1.",
             descriptive="shown with the highest level; the rules reason with the highest, typical and spread levels",
         ),
         FieldSpec(
             "arenas.ladder_spread",
             "int",
-            description="Highest minus lowest ladder level, when at least two arenas have a known level.",
+            description="Highest minus lowest ladder level of two or more arenas, when both are known.",
+            descriptive="shown for the reader; ARENA-105 tests the arenas themselves (some arena two rungs above another), which holds whatever the unknown levels are",
         ),
         FieldSpec(
             "arenas.typical_ladder_level",
             "int",
-            description="Median ladder level (rounded down) of arenas with a known level.",
+            description="Median ladder level (rounded down) of the arenas; unknown unless the arenas of unknown level could not change it.",
         ),
     )
 }

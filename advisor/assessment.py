@@ -10,6 +10,7 @@ from typing import AbstractSet, Any, Optional, Sequence, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from ._schema import arena_fields, profile_fields
+from .arenas import derivation_inputs
 from .engines import Firing, engine_label, resolve_engine
 from .conditions import Compare, FindingRef, Term, compile_condition, describe, walk
 from .facts import Facts, profile_facts
@@ -184,11 +185,32 @@ def _unknown(plain: "AbstractSet[str]", derived: "AbstractSet[str]", in_arena: "
     out = set(plain - values.keys())
     if derived and not values.keys() >= derived:
         out.add("arenas" if arenas is None else "arenas[].ladder_level")
+        if arenas is not None:
+            out |= _arena_unknown(("ladder_level",), arenas)
     if in_arena:
         if arenas is None:
             out.add("arenas")
         else:
-            out.update(f"arenas[].{p}" for p in in_arena if any(p not in arena for arena in arenas))
+            out |= _arena_unknown(in_arena, arenas)
+    return out
+
+
+def _arena_unknown(fields: "AbstractSet[str] | tuple[str, ...]", arenas: Sequence[dict[str, Any]]) -> set[str]:
+    """The arena fields unknown in some arena; for a ladder level or Ulrich type, also the facts
+    it would be derived from (:mod:`advisor.arenas`) that those arenas leave unknown, since an
+    informant who cannot place an arena can often say what kind of arena it is."""
+    out: set[str] = set()
+    inputs = derivation_inputs()
+    for field in fields:
+        derived_from = inputs.get(field)
+        if derived_from is None:
+            if any(field not in arena for arena in arenas):
+                out.add(f"arenas[].{field}")
+            continue
+        lacking = [arena for arena in arenas if field not in arena]
+        if lacking:
+            out.add(f"arenas[].{field}")
+            out.update(f"arenas[].{q}" for q in derived_from if any(q not in arena for arena in lacking))
     return out
 
 
@@ -527,7 +549,7 @@ def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     """The ids of the fired rules by kind, each kind in result order."""
     out: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for rule_id in sorted(fired, key=plan.order.__getitem__):
-        out[plan.summary[rule_id]["kind"]].append(rule_id)
+        out[str(plan.summary[rule_id]["kind"])].append(rule_id)
     return out
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from tabulate import tabulate
 
 from ._schema import FieldSpec, arena_fields, profile_fields
+from .arenas import derivations
 from .conditions import describe
 from .rulepack import KINDS, RulePack
 
@@ -53,6 +54,19 @@ def profile_reference() -> str:
     out += ["", "## Derived facts (computed from the arenas)", ""]
     rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if path.startswith("arenas.")]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
+    out += [
+        "",
+        "## How an arena's ladder level and Ulrich type are derived",
+        "",
+        "When an arena does not give `ladder_level` or `ulrich_type`, it is derived from the arena's other",
+        "facts (`advisor/arenas.py`): the entries of each table are read in order, and the first whose",
+        "condition holds gives the value, provided every earlier entry that would give another value is",
+        "known not to hold (otherwise the value stays unknown). A given value always wins.",
+    ]
+    for field, entries in derivations().items():
+        out += ["", f"### `{field}`", ""]
+        rows = [[str(e.value), describe(e.condition), e.reason.en, "; ".join(str(src) for src in e.sources)] for e in entries]
+        out.append(tabulate(rows, ["value", "when", "because", "sources"], tablefmt="github"))
     return "\n".join(out) + "\n"
 
 

@@ -33,19 +33,19 @@ import functools
 import io
 import json
 import operator
-import os
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from pydantic import BaseModel
 
-from ._schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, profile_fields
+from ._schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, arena_fields, profile_fields
+from .arenas import derivations
 from .conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
 from ._documents import open_regular
 from ._profile_io import load_profile, load_profile_line
 from .errors import InputError, ProfileError
-from .profile import Arena, Profile
+from .profile import LADDER_LEVELS, Arena, Profile
 from .rulepack import KINDS, PRIORITIES, RulePack
 
 try:  # the optional extra samskaping-advisor[columnar]
@@ -130,17 +130,57 @@ def _field(path: str) -> "pl.Expr":
     return expr
 
 
+def _derivation(field: str) -> "pl.Expr":
+    """The value of an arena's ``field`` derived from its other facts, as
+    :func:`advisor.arenas.derive` gives it: an entry's value where its condition is true and
+    every earlier entry with another value is false (an expression on one arena, for
+    ``list.eval``)."""
+    entries = derivations()[field]
+    spec = arena_fields()[field]
+    conditions = [compile_expr(entry.condition, in_arena=True) for entry in entries]
+    expr: Any = pl
+    for i, entry in enumerate(entries):
+        holds = conditions[i].fill_null(False)
+        for j in range(i):
+            if entries[j].value != entry.value:
+                holds = holds & (~conditions[j]).fill_null(False)
+        expr = expr.when(holds).then(pl.lit(entry.value, dtype=_dtype(Arena.model_fields[field].annotation)))
+    assert spec.path == field
+    return expr.otherwise(None)
+
+
+def _classified_arenas() -> "pl.Expr":
+    """The arenas, each with the ladder level and Ulrich type derived from its facts where it
+    does not give them (:mod:`advisor.arenas`)."""
+    arena = pl.element().struct
+    return pl.col(ARENAS).list.eval(
+        arena.with_fields(
+            *(pl.coalesce(arena.field(field), _derivation(field)).alias(field) for field in derivations())
+        )
+    )
+
+
 def _derived() -> dict[str, "pl.Expr"]:
-    """The derived arena facts, as :func:`advisor.facts.profile_facts` computes them."""
+    """The derived arena facts, three-valued, as :func:`advisor.facts.ladder_aggregates` computes
+    them (over arenas already classified)."""
     arenas = pl.col(ARENAS)
-    levels = arenas.list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort())
-    n = levels.list.len()
+    known = arenas.list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort())
+    n = arenas.list.len()
+    k = known.list.len()
+    unknown = n - k
+    bottom, top = LADDER_LEVELS[0], LADDER_LEVELS[-1]
+    highest, lowest = known.list.max(), known.list.min()
+    max_level = pl.when((k > 0) & ((unknown == 0) | (highest == top))).then(highest)
+    min_level = pl.when((k > 0) & ((unknown == 0) | (lowest == bottom))).then(lowest)
+    middle = (n - 1) // 2  # median_low of n levels; the unknown ones all at the bottom or all at the top
+    low = pl.when(middle < unknown).then(pl.lit(bottom, dtype=pl.Int64)).otherwise(known.list.get(middle - unknown, null_on_oob=True))
+    high = pl.when(middle < k).then(known.list.get(middle, null_on_oob=True)).otherwise(pl.lit(top, dtype=pl.Int64))
     exprs = {
         "arenas.count": arenas.list.len(),
-        "arenas.max_ladder_level": levels.list.max(),
-        "arenas.min_ladder_level": levels.list.min(),
-        "arenas.typical_ladder_level": levels.list.get((n - 1) // 2, null_on_oob=True),  # median_low
-        "arenas.ladder_spread": pl.when(n >= 2).then(levels.list.max() - levels.list.min()),
+        "arenas.max_ladder_level": max_level,
+        "arenas.min_ladder_level": min_level,
+        "arenas.typical_ladder_level": pl.when((k > 0) & (low == high)).then(low),
+        "arenas.ladder_spread": pl.when((n >= 2) & max_level.is_not_null() & min_level.is_not_null()).then(max_level - min_level),
     }
     assert set(exprs) == set(DERIVED_ARENA_FACTS)
     return exprs
@@ -148,7 +188,9 @@ def _derived() -> dict[str, "pl.Expr"]:
 
 def facts_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
     """One column per fact path (derived arena facts included) and the arenas, from a frame of
-    profiles (:func:`profile_schema`)."""
+    profiles (:func:`profile_schema`). The arenas are classified first (their derived ladder
+    level and Ulrich type), as :func:`advisor.facts.profile_facts` does."""
+    frame = frame.with_columns(_classified_arenas().alias(ARENAS))
     derived = _derived()
     exprs = [derived[path].alias(path) if path in derived else _field(path).alias(path) for path in profile_fields()]
     return frame.select(*exprs, pl.col(ARENAS))

@@ -58,6 +58,9 @@ class Node(_Model):
     fired: Optional[bool] = None
     undecided: bool = False
     arena: Optional[str] = None
+    derived: Optional[Text] = None
+    """For an arena's ladder level or Ulrich type that the profile does not give: how it was
+    derived from the arena's other facts (:mod:`advisor.arenas`)."""
     children: tuple["Node", ...] = ()
 
 
@@ -125,7 +128,9 @@ class _Walker:
         fired: frozenset[str],
         state: Mapping[str, Optional[bool]],
         arena_labels: Sequence[str],
+        pack: RulePack,
     ) -> None:
+        self.pack = pack
         self.facts = facts
         self.fired = fired
         self.state = state
@@ -144,6 +149,18 @@ class _Walker:
         if isinstance(cond, Compare):
             actual = values.get(cond.path)
             shown = self._prefix(arena) + cond.path
+            entry = self.facts.derived[arena].get(cond.path) if arena is not None and self.facts.derived else None
+            derived = None
+            if entry is not None:
+                derived = _both(
+                    lambda lang: t(
+                        lang,
+                        "explain.derived",
+                        condition=describe(entry.condition, lang, self._prefix(arena)),
+                        reason=entry.reason.get(lang),
+                        source="; ".join(f"{self.pack.cite(s).get(lang)} [{s.detail(lang)}]" for s in entry.sources),
+                    )
+                )
             return Node(
                 kind="compare",
                 value=value,
@@ -154,6 +171,7 @@ class _Walker:
                 expected=list(cond.value) if isinstance(cond.value, tuple) else cond.value,
                 actual=actual,
                 known=actual is not None,
+                derived=derived,
             )
         if isinstance(cond, (AllOf, AnyOf)):
             children = tuple(self.node(i, values, arena) for i in cond.items)
@@ -247,7 +265,7 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[
     # from one that was undecided because of unknown facts.
     state = rule_states(pack, facts, fired)
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
-    walker = _Walker(facts, fired, state, labels)
+    walker = _Walker(facts, fired, state, labels, pack)
     tree = walker.node(pack.effective_conditions[rid], facts.values)
     guard = walker.node(rule.guard, facts.values) if rule.guard is not None else None
     return Explanation(
@@ -285,7 +303,8 @@ def _mark(lang: str, value: Optional[bool]) -> str:
 
 def _detail(node: Node, lang: str) -> str:
     if node.kind == "compare":
-        return t(lang, "explain.actual", value=describe_value(node.actual, lang))
+        actual = t(lang, "explain.actual", value=describe_value(node.actual, lang))
+        return f"{actual}, {node.derived.get(lang)}" if node.derived else actual
     if node.kind == "finding":
         if node.fired:
             return t(lang, "explain.fired")
@@ -313,7 +332,7 @@ def _tree_lines(node: Node, lang: str, depth: int, width: int) -> list[str]:
 def _failed_line(node: Node, lang: str) -> str:
     text = node.condition.get(lang)
     if node.kind == "compare":
-        return f"  - {text} ({t(lang, 'explain.actual', value=describe_value(node.actual, lang))})"
+        return f"  - {text} ({_detail(node, lang)})"
     if node.kind == "finding":
         state = t(lang, "explain.fired") if node.fired else t(lang, "explain.undecided" if node.undecided else "explain.not_fired")
         return f"  - {text} ({state})"

@@ -26,6 +26,8 @@ __all__ = [
     "Actor",
     "UlrichType",
     "CitizenRole",
+    "ArenaKind",
+    "LADDER_LEVELS",
     "Context",
     "Plan",
     "PartnerAnchoring",
@@ -49,12 +51,22 @@ Level = Literal["none", "low", "medium", "high"]
 PlanStatus = Literal["absent", "mentioned", "focus_area", "main_goal", "vision"]
 #: How process-leadership competence is spread (000 §5.1.5). Ordinal.
 CompetenceSpread = Literal["none", "few_key_persons", "some_units", "broad"]
-#: Phases of a co-creation process (000 §2.3.4). Ordinal: earlier phases first.
-ProcessPhase = Literal["initiation", "design", "implementation", "evaluation"]
+#: Phases of a co-creation process (000 §2.3.4). Ordinal: earlier phases first. ``consultation`` is
+#: not one of Ansell and Torfing's phases: it is the point after a proposal is fixed and before it is
+#: decided (a hearing, the input rounds of Steinkjer 2025, 000 §5.1.3), where partners who come in
+#: can still comment but no longer shape the solution (000 §4.1.6, §4.2.6).
+ProcessPhase = Literal["initiation", "design", "consultation", "implementation", "evaluation"]
 #: Who initiates or owns something. Nominal.
 Actor = Literal["municipality", "citizens", "volunteers", "business", "mixed"]
 #: Ulrich's typology (000 §2.1.1). Nominal.
 UlrichType = Literal["steered", "responsibilising", "equal", "facilitating"]
+#: What kind of arena it is: the forms the documents place on the ladder of co-creation (000 §2.2.4
+#: Table 1; §4.1.3, §5.1.3): a hearing or input round, a survey or focus interview, a public meeting
+#: (folkemøte), a workshop, a standing group or council that works over time, or a project that
+#: citizens initiate and the municipality supports (mulighetsteam, by&bygdeLAB, bolystteam). Nominal.
+ArenaKind = Literal["hearing", "survey", "public_meeting", "workshop", "standing_group", "citizen_project"]
+#: The rungs of the ladder of co-creation (000 §2.2.4), lowest first.
+LADDER_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: How the municipality mostly meets its citizens: Kommune 1.0 / 2.0 / 3.0 (000 §1.2; 003). Nominal.
 CitizenRole = Literal["clients", "customers", "partners"]
 
@@ -63,12 +75,12 @@ ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
     "Level": ("none", "low", "medium", "high"),
     "PlanStatus": ("absent", "mentioned", "focus_area", "main_goal", "vision"),
     "CompetenceSpread": ("none", "few_key_persons", "some_units", "broad"),
-    "ProcessPhase": ("initiation", "design", "implementation", "evaluation"),
+    "ProcessPhase": ("initiation", "design", "consultation", "implementation", "evaluation"),
 }
 
 
-@functools.lru_cache(maxsize=None)
-def _numeric_fields(model: type) -> frozenset[str]:
+@functools.cache
+def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of ``model`` that hold an int or a float."""
     return frozenset(
         name
@@ -118,6 +130,16 @@ class Context(_Section):
         None,
         description="The municipality faces complex (wicked) problems, such as environment, crime, social problems or health, that the public sector cannot solve alone (003 wicked problems, St.meld. nr. 29 quoted).",
     )
+    savings_process: Optional[bool] = Field(
+        None,
+        description="A savings or cut-back process is under way or coming (000 §5.1.3, §5.1.5).",
+        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
+    )
+    national_frameworks: Optional[bool] = Field(
+        None,
+        description="Solutions must first fit national frameworks: grant schemes, earmarked grants, norms and rights (002).",
+        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
+    )
 
 
 class PartnerAnchoring(_Section):
@@ -163,6 +185,12 @@ class Plan(_Section):
     innovation_strategy: Optional[bool] = Field(
         None,
         description="A free-standing written innovation strategy, separate from other plans (Asker's 2015-2018 strategy, 001 §4.2, §5.1).",
+    )
+    co_creation_years: Optional[int] = Field(
+        None,
+        ge=0,
+        le=100,
+        description="How many years co-creation has been a goal of the plan; results are hard to expect within about three (000 §5.1.4, §7.1).",
     )
     volunteer_policy: Optional[bool] = Field(
         None,
@@ -257,6 +285,11 @@ class Resources(_Section):
         None, description="The work depends on one or a few enthusiasts (Steinkjer, 000 §4.3.6)."
     )
     external_funding: Optional[bool] = Field(None, description="Co-creation work is funded from outside.")
+    time_limited_grant: Optional[bool] = Field(
+        None,
+        description="Co-creation work rests on a time-limited grant or project money.",
+        json_schema_extra={"descriptive": "context for the reader; no rule reads it yet (issue 14)"},
+    )
     coordinating_role: Optional[bool] = Field(
         None,
         description="Someone has a dedicated coordinating role for co-creation, in single areas or overall (000 §4.2.6, §5.1.5).",
@@ -311,6 +344,11 @@ class Relations(_Section):
     )
     expects_more_than_offered: Optional[bool] = Field(
         None, description="The municipality expects more of the other actors than they want to contribute (002)."
+    )
+    power_imbalance: Optional[bool] = Field(
+        None,
+        description="There is a power imbalance between the partners, and within the municipality (002).",
+        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
     )
 
 
@@ -414,18 +452,46 @@ class Arena(_Section):
     """One co-creation arena or meeting place (000 §4.x.3, §5.1.3)."""
 
     name: Optional[str] = Field(None, max_length=200, json_schema_extra={"descriptive": "names the arena in findings and reports"})
+    kind: Optional[ArenaKind] = Field(
+        None,
+        description="What kind of arena: hearing, survey, public_meeting, workshop, standing_group or citizen_project (000 §2.2.4, §5.1.3).",
+    )
     initiator: Optional[Actor] = Field(None, description="Who took the initiative.")
     owner: Optional[Actor] = Field(
         None, description="Who owns and runs the arena.", json_schema_extra={"descriptive": "recorded for the reader; no rule tests it yet"}
     )
+    agenda_set_by: Optional[Actor] = Field(
+        None, description="Who sets the agenda; mixed = set together (000 §2.2.4 Table 1)."
+    )
+    labelled_co_creation: Optional[bool] = Field(
+        None, description="The municipality calls the arena co-creation or invites to it as co-creation (000 §5.1.5)."
+    )
     ladder_level: Optional[int] = Field(
-        None, ge=1, le=5, description="Level on the ladder of co-creation, 1 (lowest) to 5 (000 §2.2.4)."
+        None,
+        ge=LADDER_LEVELS[0],
+        le=LADDER_LEVELS[-1],
+        description="Level on the ladder of co-creation, 1 (lowest) to 5 (000 §2.2.4); derived from kind and agenda_set_by when not given.",
     )
     ulrich_type: Optional[UlrichType] = Field(
-        None, description="Ulrich's type: steered, responsibilising, equal or facilitating (000 §2.1.1)."
+        None,
+        description="Ulrich's type: steered, responsibilising, equal or facilitating (000 §2.1.1); derived from the arena's facts when not given.",
     )
     involvement_phase: Optional[ProcessPhase] = Field(
-        None, description="The earliest phase in which citizens and partners are involved (000 §2.3.4)."
+        None,
+        description="The earliest phase in which citizens and partners are involved: initiation, design, consultation (after the proposal is fixed, before the decision), implementation or evaluation (000 §2.3.4).",
+    )
+    expectations_clarified: Optional[bool] = Field(
+        None,
+        description="The preconditions, room for influence and use of the input were agreed with the participants beforehand (000 §4.1.6, §5.1.3).",
+    )
+    equality: Optional[Level] = Field(
+        None, description="How far the parties meet as equals on this arena (000 §5.1.3, §6 factor 4)."
+    )
+    citizen_involvement: Optional[Literal["passive", "active"]] = Field(
+        None, description="Participants are informants (passive) or co-creators (active) on this arena (001 §1.1, §5.3)."
+    )
+    input_used: Optional[Level] = Field(
+        None, description="How much of the participants' input was taken up in what was decided or done (000 §5.1.3)."
     )
     room_for_influence: Optional[Level] = Field(None, description="How much the participants can influence the outcome.")
     evaluated: Optional[bool] = Field(None, description="The arena or process has been evaluated.")

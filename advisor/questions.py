@@ -91,6 +91,14 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Does the municipality face complex problems (environment, crime, social problems, health) it cannot solve alone?",
         "Står kommunen overfor sammensatte problemer (miljø, kriminalitet, sosiale problemer, helse) den ikke kan løse alene?",
     ),
+    "context.savings_process": _q(
+        "Is a savings or cut-back process under way or coming?",
+        "Pågår det, eller kommer det, en innsparings- eller nedskjæringsprosess?",
+    ),
+    "context.national_frameworks": _q(
+        "Must solutions first fit national frameworks: grant schemes, earmarked grants, norms and rights?",
+        "Må løsningene først tilpasses nasjonale rammer: tilskuddsordninger, øremerkinger, normer og rettigheter?",
+    ),
     # ---------------------------------------------------------------- plan
     "plan.adopted_year": _q(
         "In which year was the community plan (kommuneplanens samfunnsdel) adopted?",
@@ -205,6 +213,10 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Does the municipality have a written innovation strategy of its own, separate from other plans?",
         "Har kommunen en egen skriftlig innovasjonsstrategi, atskilt fra andre planer?",
         True,
+    ),
+    "plan.co_creation_years": _q(
+        "For how many years has co-creation been a goal of the plan?",
+        "Hvor mange år har samskaping vært et mål i planen?",
     ),
     "plan.volunteer_policy": _q(
         "Does the municipality have a holistic volunteer policy that recognises voluntary organisations as independent actors?",
@@ -323,6 +335,10 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Is the co-creation work funded from outside the municipality?",
         "Blir samskapingsarbeidet finansiert utenfra?",
     ),
+    "resources.time_limited_grant": _q(
+        "Does the co-creation work rest on a time-limited grant or project money?",
+        "Hviler samskapingsarbeidet på et tidsavgrenset tilskudd eller prosjektmidler?",
+    ),
     "resources.dedicated_time": _q(
         "Do staff have time set aside for co-creation and innovation?",
         "Har ansatte satt av tid til samskaping og innovasjon?",
@@ -392,6 +408,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "relations.expects_more_than_offered": _q(
         "Does the municipality expect more of the other actors than they want to contribute?",
         "Forventer kommunen mer av de andre aktørene enn de selv ønsker å bidra med?",
+        False,
+    ),
+    "relations.power_imbalance": _q(
+        "Is there a power imbalance between the partners, or within the municipality?",
+        "Er det en maktubalanse mellom aktørene, eller internt i kommunen?",
         False,
     ),
     # ---------------------------------------------------------------- culture
@@ -530,8 +551,19 @@ QUESTIONS: dict[str, FieldQuestion] = {
     ),
     # ---------------------------------------------------------------- one arena
     "arenas[].name": _q("What is the arena or meeting place called?", "Hva heter arenaen eller møteplassen?"),
+    "arenas[].kind": _q(
+        "What kind of arena is it: a hearing or input round, a survey or focus interview, a public meeting, a workshop, "
+        "a standing group or council, or a project citizens initiated?",
+        "Hva slags arena er det: en høring eller innspillsrunde, en undersøkelse eller et fokusintervju, et folkemøte, et verksted, "
+        "en fast gruppe eller et råd, eller et prosjekt innbyggerne tok initiativ til?",
+    ),
     "arenas[].initiator": _q("Who took the initiative to the arena?", "Hvem tok initiativet til arenaen?"),
     "arenas[].owner": _q("Who owns and runs the arena?", "Hvem eier og driver arenaen?"),
+    "arenas[].agenda_set_by": _q("Who sets the agenda on the arena?", "Hvem setter agendaen på arenaen?", ("mixed",)),
+    "arenas[].labelled_co_creation": _q(
+        "Does the municipality call the arena co-creation, or invite to it as co-creation?",
+        "Kaller kommunen arenaen samskaping, eller inviterer den til den som samskaping?",
+    ),
     "arenas[].ladder_level": _q(
         "On Torfing's ladder of co-creation, which level is the arena at? 1 = the municipality asks for input; "
         "2 = it asks for proposals on set problems and sets the agenda; 3 = it works with citizens over time and starts to facilitate; "
@@ -547,9 +579,31 @@ QUESTIONS: dict[str, FieldQuestion] = {
         ("equal", "facilitating"),
     ),
     "arenas[].involvement_phase": _q(
-        "In which phase are citizens and partners first involved: initiation, design, implementation or evaluation?",
-        "I hvilken fase blir innbyggere og partnere involvert første gang: initiering, design, gjennomføring eller evaluering?",
+        "In which phase are citizens and partners first involved: initiation, design, consultation (after the proposal is fixed, "
+        "before the decision), implementation or evaluation?",
+        "I hvilken fase blir innbyggere og partnere involvert første gang: initiering, design, høring (etter at forslaget er ferdig, "
+        "før vedtaket), gjennomføring eller evaluering?",
         "down",
+    ),
+    "arenas[].expectations_clarified": _q(
+        "Were the preconditions, the room for influence and how the input will be used agreed with the participants beforehand?",
+        "Ble forutsetningene, handlingsrommet og hvordan innspillene skal brukes, avklart med deltakerne på forhånd?",
+        True,
+    ),
+    "arenas[].equality": _q(
+        "How far do the parties meet as equals on the arena?",
+        "I hvor stor grad møtes partene som likeverdige på arenaen?",
+        "up",
+    ),
+    "arenas[].citizen_involvement": _q(
+        "Are the participants informants (passive) or co-creators (active) on the arena?",
+        "Er deltakerne informanter (passive) eller medskapere (aktive) på arenaen?",
+        ("active",),
+    ),
+    "arenas[].input_used": _q(
+        "How much of the participants' input was taken up in what was decided or done?",
+        "Hvor mye av deltakernes innspill ble tatt med i det som ble vedtatt eller gjort?",
+        "up",
     ),
     "arenas[].room_for_influence": _q(
         "How much can the participants influence the outcome?",
@@ -639,6 +693,7 @@ VALUE_LABELS: dict[str, Text] = {
     "broad": Text(en="broadly", nb="bredt"),
     "initiation": Text(en="initiation", nb="initiering"),
     "design": Text(en="design", nb="design"),
+    "consultation": Text(en="consultation: after the proposal is fixed, before the decision", nb="høring: etter at forslaget er ferdig, før vedtaket"),
     "implementation": Text(en="implementation", nb="gjennomføring"),
     "evaluation": Text(en="evaluation", nb="evaluering"),
     "municipality": Text(en="the municipality", nb="kommunen"),
@@ -652,6 +707,12 @@ VALUE_LABELS: dict[str, Text] = {
     "facilitating": Text(en="facilitating", nb="tilretteleggende"),
     "passive": Text(en="passive: informants", nb="passive: informanter"),
     "active": Text(en="active: co-creators", nb="aktive: medskapere"),
+    "hearing": Text(en="a hearing or input round", nb="en høring eller innspillsrunde"),
+    "survey": Text(en="a survey or focus interview", nb="en undersøkelse eller et fokusintervju"),
+    "public_meeting": Text(en="a public meeting", nb="et folkemøte"),
+    "workshop": Text(en="a workshop", nb="et verksted"),
+    "standing_group": Text(en="a standing group or council", nb="en fast gruppe eller et råd"),
+    "citizen_project": Text(en="a project citizens initiated", nb="et prosjekt innbyggerne tok initiativ til"),
     "clients": Text(en="clients", nb="klienter"),
     "customers": Text(en="customers", nb="kunder"),
     "partners": Text(en="partners", nb="partnere"),

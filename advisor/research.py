@@ -28,7 +28,6 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
 import os
 import random
 import threading
@@ -641,7 +640,7 @@ class _ColumnarRun:
                 municipality=chunk.frame.get_column("context").struct.field("name")
             )
             parts = []
-            for k, (label, compiled, base) in enumerate(zip(self.labels, self.compiled, self._manifests)):
+            for label, compiled, base in zip(self.labels, self.compiled, self._manifests):
                 fired = compiled.fired(facts)
                 counts = self.fire_counts[label]
                 for column, total in zip(fired.columns, fired.sum().row(0)):

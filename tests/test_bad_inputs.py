@@ -351,22 +351,23 @@ def _full_disk(monkeypatch, full=lambda name: True):
 def test_output_that_cannot_be_written(tmp_path, monkeypatch):
     rows = []
     demo = str(EXAMPLES / "demo.yaml")
-    proc = subprocess.run(
-        [sys.executable, "-m", "advisor", "assess", demo],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=open("/dev/full", "w"),
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=120,
-    )
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "advisor", "assess", demo],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and proc.stderr.startswith("advisor: error: "), proc.stderr
     rows.append(("standard output is `/dev/full`", "2", proc.stderr))
 
     _full_disk(monkeypatch)
     result = _run(tmp_path, ["sample", "--n", "3", "--seed", "1", "-o", "samples"])
     rows.append(("`sample -o` on a full disk (written to `/dev/full`)", "2", _one_line_error(result)))
-    assert not [p for p in tmp_path.rglob("*.tmp")]
+    assert not list(tmp_path.rglob("*.tmp"))
     monkeypatch.undo()
 
     # A batch on a nearly full disk: the rows are written, the manifest is not. The previous

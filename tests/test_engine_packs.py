@@ -145,7 +145,7 @@ def profiles(draw) -> advisor.Profile:
     return advisor.parse_profile(data)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 @given(packs(), st.lists(profiles(), min_size=1, max_size=4))
 def test_durable_equals_the_reference_on_generated_packs(pack, sample):
     for profile in sample:

@@ -8,6 +8,7 @@ import re
 import yaml
 
 from advisor._schema import arena_fields, profile_fields
+from advisor.arenas import derivation_inputs
 from advisor.conditions import Compare, walk
 from helpers import REPO
 
@@ -27,6 +28,13 @@ def _read(pack) -> tuple[set[str], set[str]]:
             for node in walk(condition):
                 if isinstance(node, Compare):
                     (arena if node.in_arena else plain).add(node.path)
+    # An arena's ladder level and Ulrich type are derived from other arena facts
+    # (advisor/arenas.py); where a rule reads the level (or an aggregate of it) or the type, it
+    # reads those facts too.
+    reads_level = "ladder_level" in arena or any(p.startswith("arenas.") and p != "arenas.count" for p in plain)
+    for field, inputs in derivation_inputs().items():
+        if field in arena or (field == "ladder_level" and reads_level):
+            arena |= set(inputs)
     return plain, arena
 
 

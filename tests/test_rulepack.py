@@ -67,7 +67,7 @@ def test_every_rule_cites_a_source_section_that_exists():
             lines = texts[source.doc]
             if re.fullmatch(r"[0-9]+(\.[0-9]+)*", source.section):
                 heading = re.compile(rf"^\s*{re.escape(source.section)}\.?\s")
-                assert any(heading.match(l) for l in lines), f"{r.id}: §{source.section} not found in {source.doc}"
+                assert any(heading.match(line) for line in lines), f"{r.id}: §{source.section} not found in {source.doc}"
             if source.lines:
                 first, _, last = source.lines.partition("-")
                 assert 1 <= int(first) <= int(last or first) <= len(lines), f"{r.id}: lines {source.lines} out of range"
