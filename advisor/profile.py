@@ -123,6 +123,14 @@ class Context(_Section):
     population_decline: Optional[bool] = Field(
         None, description="Centralisation: stagnating employment and settlement (004 §3, §2.1)."
     )
+    expectations_exceed_services: Optional[bool] = Field(
+        None,
+        description="Citizens' expectations and needs outgrow what the municipality's services deliver: the mismatch and rising expectations of Kobro's cross-pressure (003 welfare waves, cross-pressure).",
+    )
+    wicked_problems: Optional[bool] = Field(
+        None,
+        description="The municipality faces complex (wicked) problems, such as environment, crime, social problems or health, that the public sector cannot solve alone (003 wicked problems, St.meld. nr. 29 quoted).",
+    )
     savings_process: Optional[bool] = Field(
         None,
         description="A savings or cut-back process is under way or coming (000 §5.1.3, §5.1.5).",
@@ -258,6 +266,10 @@ class Implementation(_Section):
     learns_from_others: Optional[bool] = Field(
         None, description="It learns from other municipalities' co-creation through visits and networks (000 §4.1.6, §5.1.5)."
     )
+    co_creation_seen_as_dugnad: Optional[bool] = Field(
+        None,
+        description="In the municipality co-creation is taken for another word for dugnad, voluntary community work (003: \"not just a new word for dugnad\").",
+    )
     co_creation_in_hard_cases: Optional[bool] = Field(
         None, description="Co-creation is also used, prepared, in hard processes such as cuts (000 §5.1.5, §5.1.3)."
     )
@@ -325,6 +337,10 @@ class Relations(_Section):
     cedes_power: Optional[bool] = Field(
         None, description="The municipality is willing to give away power so that solutions are made together (002; 003)."
     )
+    room_for_local_initiative: Optional[bool] = Field(
+        None,
+        description="Local people's and groups' own will and ability to innovate is given room: the municipality facilitates new initiatives rather than creating them itself (003 building blocks).",
+    )
     actors_work_apart: Optional[bool] = Field(
         None,
         description="Municipality, voluntary organisations and business each make their own solutions, not together with those who need them (002).",
@@ -385,6 +401,10 @@ class Culture(_Section):
     plans_preferred_to_action: Optional[bool] = Field(
         None, description="The political steering system prefers making plans to acting and trying things out (003)."
     )
+    pace_pressure: Optional[bool] = Field(
+        None,
+        description="The work is driven by a demand for pace that leaves little room for slow thinking: Kobro's inhibitor \"a time that demands pace\" (003 inhibitors).",
+    )
 
 
 class Business(_Section):
@@ -427,6 +447,10 @@ class Business(_Section):
     )
     immigrant_entrepreneurship_support: Optional[bool] = Field(
         None, description="It supports entrepreneurship among immigrants, language included (004 §2.2.1)."
+    )
+    social_entrepreneurship_infrastructure: Optional[bool] = Field(
+        None,
+        description="An infrastructure for social entrepreneurship is built and maintained; the slides do not say what it consists of (003 building blocks).",
     )
 
 
@@ -499,6 +523,18 @@ class Arena(_Section):
     found_useful: Optional[bool] = Field(
         None,
         description="The participants find the arena useful and motivating, with room to exchange experience, communicate and build relations (004 §2.1).",
+    )
+    mixed_group: Optional[bool] = Field(
+        None,
+        description="The group working on the arena is composed across disciplines, sectors and levels of the hierarchy (003 principle 4; diversity as a resource).",
+    )
+    open_sharing: Optional[bool] = Field(
+        None,
+        description="The participants share goals, thoughts, worries and hopes, in a language that includes, with curiosity and openness about each other's experience and ideas (003 principles 5, 6, 8).",
+    )
+    setting_fits_purpose: Optional[bool] = Field(
+        None,
+        description="The place, the timing (when the meetings are held) and the atmosphere (informal, friendly, safely challenging) are chosen for the arena's purpose (003 principles 1-3, 7).",
     )
 
 

@@ -82,6 +82,15 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Is the municipality marked by centralisation: stagnating employment and people moving away?",
         "Er kommunen preget av sentralisering: stagnerende sysselsetting og fraflytting?",
     ),
+    "context.expectations_exceed_services": _q(
+        "Do citizens' expectations and needs outgrow what the municipality's services deliver?",
+        "Vokser innbyggernes forventninger og behov fra det kommunens tjenester leverer?",
+        False,
+    ),
+    "context.wicked_problems": _q(
+        "Does the municipality face complex problems (environment, crime, social problems, health) it cannot solve alone?",
+        "Står kommunen overfor sammensatte problemer (miljø, kriminalitet, sosiale problemer, helse) den ikke kan løse alene?",
+    ),
     "context.savings_process": _q(
         "Is a savings or cut-back process under way or coming?",
         "Pågår det, eller kommer det, en innsparings- eller nedskjæringsprosess?",
@@ -179,6 +188,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Does the municipality learn from other municipalities' co-creation, through visits and networks?",
         "Lærer kommunen av andre kommuners samskaping, gjennom besøk og nettverk?",
         True,
+    ),
+    "implementation.co_creation_seen_as_dugnad": _q(
+        "Is co-creation taken in the municipality for another word for dugnad?",
+        "Blir samskaping oppfattet i kommunen som et annet ord for dugnad?",
+        False,
     ),
     "implementation.co_creation_in_hard_cases": _q(
         "Is co-creation also used, well prepared, in hard processes such as cuts?",
@@ -386,6 +400,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Er kommunen villig til å gi fra seg makt slik at løsninger lages sammen?",
         True,
     ),
+    "relations.room_for_local_initiative": _q(
+        "Is local people's own will to innovate given room, with the municipality facilitating rather than creating itself?",
+        "Får folks og gruppers egen nyskapningsvilje plass, med kommunen som tilrettelegger heller enn å skape selv?",
+        True,
+    ),
     "relations.actors_work_apart": _q(
         "Do the municipality, voluntary organisations and business each make their own solutions, not together with those who need them?",
         "Lager kommunen, frivilligheten og næringslivet hver sine løsninger, ikke sammen med dem som trenger dem?",
@@ -462,6 +481,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Foretrekker det politiske styringssystemet å lage planer framfor å handle og prøve ut?",
         False,
     ),
+    "culture.pace_pressure": _q(
+        "Is the work driven by a demand for pace that leaves little room for slow thinking?",
+        "Drives arbeidet av et krav om tempo som gir lite rom for langsom tenkning?",
+        False,
+    ),
     "culture.common_goals_across_sectors": _q(
         "Do sectors and departments share common goals and pull in the same direction?",
         "Har sektorer og avdelinger felles mål og drar de i samme retning?",
@@ -528,6 +552,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "business.immigrant_entrepreneurship_support": _q(
         "Does the municipality support entrepreneurship among immigrants, language training included?",
         "Støtter kommunen entreprenørskap blant innvandrere, språkopplæring inkludert?",
+        True,
+    ),
+    "business.social_entrepreneurship_infrastructure": _q(
+        "Is an infrastructure for social entrepreneurship built and maintained?",
+        "Bygges og vedlikeholdes det en infrastruktur for samfunnsentreprenørskap?",
         True,
     ),
     # ---------------------------------------------------------------- one arena
@@ -644,6 +673,21 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "arenas[].found_useful": _q(
         "Do the participants find the arena useful and motivating, with room to exchange experience, communicate and build relations?",
         "Opplever deltakerne arenaen som nyttig og motiverende, med mulighet for erfaringsutveksling, kommunikasjon og relasjonsutvikling?",
+        True,
+    ),
+    "arenas[].mixed_group": _q(
+        "Is the group on the arena composed across disciplines, sectors and levels of the hierarchy?",
+        "Er gruppen på arenaen sammensatt på tvers av fag, sektorer og nivåer i hierarkiet?",
+        True,
+    ),
+    "arenas[].open_sharing": _q(
+        "Do the participants share goals, thoughts, worries and hopes, curious about each other's experience and ideas?",
+        "Deler deltakerne målsettinger, tanker, bekymringer og håp, nysgjerrige på hverandres erfaringer og ideer?",
+        True,
+    ),
+    "arenas[].setting_fits_purpose": _q(
+        "Are the place, the time of the meetings and the atmosphere chosen for the arena's purpose?",
+        "Er stedet, tidspunktet for møtene og atmosfæren valgt ut fra formålet med arenaen?",
         True,
     ),
 }

@@ -77,7 +77,7 @@ def test_schema_is_json_schema_of_the_profile():
     assert result.exit_code == 0
     assert set(schema["properties"]) >= {"context", "plan", "leadership", "arenas"}
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"].startswith("https://") and schema["$id"].endswith(".json")
+    assert schema["$id"] == "urn:samskaping-advisor:schema:profile"
     assert list(schema)[:2] == ["$schema", "$id"]
 
 
