@@ -14,7 +14,7 @@ Everything public is listed in ``__all__``; other modules are private.
 
 from __future__ import annotations
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 from ._profile_io import load_profile, parse_profile
 from .assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
