@@ -135,9 +135,17 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             terminated = isinstance(exc, Terminated)
             nb = run_language() == "nb"
             if terminated:
-                _error("avsluttet (SIGTERM); ingenting halvskrevet ble liggende" if nb else "terminated (SIGTERM); nothing half-written was left")
+                _error(
+                    "avsluttet (SIGTERM); ingenting halvskrevet ble liggende"
+                    if nb
+                    else "terminated (SIGTERM); nothing half-written was left"
+                )
             else:
-                _error("avbrutt (Ctrl-C); ingenting halvskrevet ble liggende" if nb else "interrupted (Ctrl-C); nothing half-written was left")
+                _error(
+                    "avbrutt (Ctrl-C); ingenting halvskrevet ble liggende"
+                    if nb
+                    else "interrupted (Ctrl-C); nothing half-written was left"
+                )
             sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, BrokenPipeError):
             raise
@@ -161,7 +169,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _internal(exc: BaseException) -> SystemExit:
-    _error(f"{type(exc).__name__}: {shorten(str(exc), LONG_PART)} (please report it; ADVISOR_DEBUG=1 shows the traceback)", "internal error")
+    _error(
+        f"{type(exc).__name__}: {shorten(str(exc), LONG_PART)} (please report it; ADVISOR_DEBUG=1 shows the traceback)",
+        "internal error",
+    )
     return SystemExit(EXIT_INTERNAL)
 
 
@@ -256,8 +267,14 @@ _CLICK_NB = (
     (re.compile(r"^'(.*)' is not a valid (?:integer|float) range\.$"), "{0!r} er ikke et tall i det tillatte området"),
     (re.compile(r"^No such command '(.*)'\. Did you mean '(.*)'\?$"), "ingen kommando {0!r} (mente du {1!r}?)"),
     (re.compile(r"^(.*) is not in the range (.*)\.$"), "{0} er utenfor området {1}"),
-    (re.compile(r"^(.*) is smaller than the minimum valid value (.*)\.$"), "{0} er mindre enn den minste tillatte verdien {1}"),
-    (re.compile(r"^(.*) is larger than the maximum valid value (.*)\.$"), "{0} er større enn den største tillatte verdien {1}"),
+    (
+        re.compile(r"^(.*) is smaller than the minimum valid value (.*)\.$"),
+        "{0} er mindre enn den minste tillatte verdien {1}",
+    ),
+    (
+        re.compile(r"^(.*) is larger than the maximum valid value (.*)\.$"),
+        "{0} er større enn den største tillatte verdien {1}",
+    ),
     (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), "uventet argument: {0}"),
     (re.compile(r"^No such command '(.*)'\.$"), "ingen kommando {0!r}"),
     (re.compile(r"^No such option: (\S+)$"), "ukjent valg {0}"),
@@ -280,7 +297,13 @@ def usage_error_line(exc: click.ClickException, lang: str) -> str:
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "advisor"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
-        hint = exc.param_hint if isinstance(exc.param_hint, str) else exc.param.get_error_hint(ctx) if ctx else exc.param.name
+        hint = (
+            exc.param_hint
+            if isinstance(exc.param_hint, str)
+            else exc.param.get_error_hint(ctx)
+            if ctx
+            else exc.param.name
+        )
         message = (
             f"invalid value for {hint}: {exc.message.rstrip('.')}"
             if lang == "en"
@@ -293,7 +316,9 @@ def usage_error_line(exc: click.ClickException, lang: str) -> str:
         message = exc.format_message().rstrip(".") if lang == "en" else _click_nb(f"No such option: {exc.option_name}")
         if exc.possibilities:
             suggestion = ", ".join(sorted(exc.possibilities))
-            message = message.split(" Did you mean")[0].rstrip(".") + (f" (did you mean {suggestion}?)" if lang == "en" else f" (mente du {suggestion}?)")
+            message = message.split(" Did you mean")[0].rstrip(".") + (
+                f" (did you mean {suggestion}?)" if lang == "en" else f" (mente du {suggestion}?)"
+            )
     else:
         message = exc.format_message().rstrip(".") if lang == "en" else _click_nb(exc.format_message())
     see = f"see `{command} --help`" if lang == "en" else f"se `{command} --help`"

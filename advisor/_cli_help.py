@@ -60,7 +60,7 @@ HELP_NB: dict[str, str] = {
         "Compare two assessments of one municipality over time (profiles OLD and NEW): facts changed, findings resolved and new, pitfalls by priority.": "Sammenlign to vurderinger av én kommune over tid (profilene GAMMEL og NY): endrede fakta, funn som er løst og nye funn, fallgruver etter prioritet.",
         "Output format: text, or json (both languages) for scripts.": "Utdataformat: text, eller json (begge språk) for skript.",
         "Why rule RULE_ID fired for PROFILE, or why not: its condition part by part, with the actual facts, the part that failed and the facts that are unknown.": "Hvorfor regel REGEL_ID slo til for PROFIL, eller hvorfor ikke: betingelsen del for del, med de faktiske faktaene, delen som ikke holdt, og faktaene som er ukjente.",
-        "Interview: ask the questions of a profile and write it, commented, to OUTPUT (default: the --resume file, else profile.yaml). \"Don't know\" is always allowed.": "Intervju: still spørsmålene i en profil og skriv den, kommentert, til UTFIL (standard: --resume-filen, ellers profile.yaml). «Vet ikke» er alltid lov.",
+        'Interview: ask the questions of a profile and write it, commented, to OUTPUT (default: the --resume file, else profile.yaml). "Don\'t know" is always allowed.': "Intervju: still spørsmålene i en profil og skriv den, kommentert, til UTFIL (standard: --resume-filen, ellers profile.yaml). «Vet ikke» er alltid lov.",
         "Start from this partly filled profile: keep what it knows, ask only what is missing.": "Start fra denne delvis utfylte profilen: behold det den vet, spør bare om det som mangler.",
         "What to do first: single changes to PROFILE ranked by the pitfalls they resolve, weighted by priority.": "Hva bør gjøres først: enkeltendringer i PROFIL rangert etter fallgruvene de løser, vektet etter prioritet.",
         "How many steps to show.": "Hvor mange steg som skal vises.",
@@ -96,7 +96,13 @@ HELP_NB: dict[str, str] = {
 }
 
 #: Click's own words in help pages, in bokmål.
-CLICK_WORDS_NB = {"Usage: ": "Bruk: ", "Options": "Valg", "Commands": "Kommandoer", "default": "standard", "required": "påkrevd"}
+CLICK_WORDS_NB = {
+    "Usage: ": "Bruk: ",
+    "Options": "Valg",
+    "Commands": "Kommandoer",
+    "default": "standard",
+    "required": "påkrevd",
+}
 
 #: The placeholders of usage lines and options, in bokmål.
 METAVARS_NB = {
@@ -188,7 +194,7 @@ class _HelpInLanguage:
             opts, text = record
             own = getattr(param, "help", None) or ""
             if own and text.startswith(own):
-                text = help_text(own, lang) + text[len(own):]
+                text = help_text(own, lang) + text[len(own) :]
             text = _EXTRA.sub(lambda m: m.group(1) + CLICK_WORDS_NB[m.group(2)], text)
             rows.append((_metavars(opts), text))
         if rows:

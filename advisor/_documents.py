@@ -205,7 +205,9 @@ def _read_regular(name: str, error: Type[InputError], what: str) -> bytes:
         except OSError as exc:
             raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise error(f"{what} file is more than the limit of {MAX_FILE_BYTES} bytes", file=name, hint="is this the right file?")
+        raise error(
+            f"{what} file is more than the limit of {MAX_FILE_BYTES} bytes", file=name, hint="is this the right file?"
+        )
     return raw
 
 
@@ -219,7 +221,11 @@ def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str
     if name == "-":
         name, raw = STDIN, sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
-            raise error(f"{what} on standard input is more than the limit of {MAX_FILE_BYTES} bytes", file=name, hint="is this the right input?")
+            raise error(
+                f"{what} on standard input is more than the limit of {MAX_FILE_BYTES} bytes",
+                file=name,
+                hint="is this the right input?",
+            )
     else:
         raw = _read_regular(name, error, what)
     if b"\x00" in raw:
@@ -275,7 +281,9 @@ def _parse_json(text: str, file: str, error: Type[InputError], lazy_lines: bool 
         data = json.loads(text, object_pairs_hook=no_duplicates) if text.strip() else None
     except json.JSONDecodeError as exc:
         exc = _trailing_comma(exc)
-        raise error(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, hint=f"check column {exc.colno} of that line") from None
+        raise error(
+            f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, hint=f"check column {exc.colno} of that line"
+        ) from None
     except ValueError as exc:
         raise error(f"not valid JSON: {exc}", file=file, hint="keep one of the duplicate keys") from None
     except RecursionError:

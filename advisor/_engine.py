@@ -249,7 +249,9 @@ def _plan(units: list[_Unit]) -> list[_Net]:
         if not nets[-1].add(unit):
             nets.append(_Net())
             if not nets[-1].add(unit):  # pragma: no cover - load-time checks refuse such a rule
-                raise EngineError(f"rule {unit.rule_id} does not fit a durable-rules ruleset", hint="this is a bug in advisor")
+                raise EngineError(
+                    f"rule {unit.rule_id} does not fit a durable-rules ruleset", hint="this is a bug in advisor"
+                )
     return nets
 
 
@@ -290,12 +292,16 @@ class _Encoder:
         return ",".join(parts) + "}"
 
 
-def _encoders(properties: dict[str, set[str]], members: dict[tuple[bool, str, frozenset[Any]], str]) -> tuple[_Encoder, _Encoder]:
+def _encoders(
+    properties: dict[str, set[str]], members: dict[tuple[bool, str, frozenset[Any]], str]
+) -> tuple[_Encoder, _Encoder]:
     """The encoders of the profile and of an arena fact that carry ``properties`` (engine keys)."""
     out = []
     for kind, fields, in_arena in (("profile", profile_fields(), False), ("arena", arena_fields(), True)):
         used = properties[kind]
-        mine = [(key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used]
+        mine = [
+            (key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used
+        ]
         out.append(_Encoder(fields, {p for p in fields if _key(p) in used}, mine))
     return out[0], out[1]
 
@@ -406,7 +412,11 @@ class DurableBackend:
                     name = f"finding{i}$not" if ref.negated else f"finding{i}"
                     patterns.append((name, (("t", "eq", "finding"), ("id", "eq", ref.rule_id))))
                 findings = frozenset(ref.rule_id for ref in term.findings)
-                out.append(_Unit(f"{rule_id}#{index}.{part}", rule_id, index, tuple(arena_names), tuple(patterns), findings, gate))
+                out.append(
+                    _Unit(
+                        f"{rule_id}#{index}.{part}", rule_id, index, tuple(arena_names), tuple(patterns), findings, gate
+                    )
+                )
         return out
 
     def _assert(self, rs: _Ruleset, method: Callable[[int, str], Any], text: str) -> Optional[int]:
@@ -487,7 +497,11 @@ class DurableBackend:
                     if batch:
                         new += self._act(rs, self._assert(rs, _C.assert_facts, "[" + ",".join(batch) + "]"), run)
                 pending = [
-                    [f'{{"t":"finding","id":{dumps_compact(rule_id)},"sid":{quoted}}}' for rule_id in new if rule_id in rs.tested]
+                    [
+                        f'{{"t":"finding","id":{dumps_compact(rule_id)},"sid":{quoted}}}'
+                        for rule_id in new
+                        if rule_id in rs.tested
+                    ]
                     for rs in self._rulesets
                 ]
             if any(pending):  # pragma: no cover - a rule of the last stage is tested by no rule

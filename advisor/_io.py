@@ -31,7 +31,9 @@ class _Writer:
         try:
             return self._handle.write(text)
         except OSError as exc:
-            raise InputError(f"cannot write {self._target}: {exc.strerror}", hint="check the free space and permissions") from None
+            raise InputError(
+                f"cannot write {self._target}: {exc.strerror}", hint="check the free space and permissions"
+            ) from None
 
 
 #: A temporary file is ``.<target name>.<pid>.<random>.tmp`` beside its target: recognisable, and

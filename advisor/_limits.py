@@ -103,7 +103,11 @@ def term_properties(term: Term) -> tuple[int, int]:
     def count(compares: Any) -> int:
         keys = set()
         for c in compares:
-            keys.add(("m", c.path, frozenset(c.value) if isinstance(c.value, tuple) else frozenset([c.value])) if is_membership(c) else c.path)
+            keys.add(
+                ("m", c.path, frozenset(c.value) if isinstance(c.value, tuple) else frozenset([c.value]))
+                if is_membership(c)
+                else c.path
+            )
         return len(keys)
 
     return count(term.compares), count(c for group in term.arenas for c in group)

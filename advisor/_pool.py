@@ -95,7 +95,9 @@ class _Worker:
         # What to run goes through the pipe, not as the process's arguments: a child that dies
         # while it starts would otherwise leave the parent blocked in writing them (the packs are
         # larger than a pipe's buffer); through the pipe the write fails instead.
-        self.process = context.Process(target=_worker_main, args=(child, os.getpid()), daemon=True, name="advisor-batch-worker")
+        self.process = context.Process(
+            target=_worker_main, args=(child, os.getpid()), daemon=True, name="advisor-batch-worker"
+        )
         self.process.start()
         child.close()
         self.ready = False
@@ -236,7 +238,12 @@ class WorkerPool:
                 except (EOFError, OSError):
                     pass  # it died: below
             worker.process.join(5)
-            self._fail(worker, queue, done, f"the worker process assessing it ended ({_signal_name(worker.process.exitcode)}), as when the inference engine crashes")
+            self._fail(
+                worker,
+                queue,
+                done,
+                f"the worker process assessing it ended ({_signal_name(worker.process.exitcode)}), as when the inference engine crashes",
+            )
         now = time.monotonic()
         for worker in list(self._workers):
             if not worker.ready and now - worker.started > _START_LIMIT:
@@ -254,7 +261,7 @@ class WorkerPool:
             if self._start_failures > 3:
                 raise EngineError(
                     f"worker processes cannot start ({_signal_name(worker.process.exitcode)})",
-                    hint="a script that runs a batch in worker processes must do so under `if __name__ == \"__main__\":`; otherwise this is a bug, please report it",
+                    hint='a script that runs a batch in worker processes must do so under `if __name__ == "__main__":`; otherwise this is a bug, please report it',
                 )
         if worker.tasks:
             index, _ = worker.tasks.popleft()

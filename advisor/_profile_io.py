@@ -41,7 +41,9 @@ def _inner_model(annotation: Any) -> Any:
 def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
     errors = exc.errors()
     first = errors[0]
-    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith(("literal[", "list[", "function-"))))
+    loc = tuple(
+        p for p in first["loc"] if not (isinstance(p, str) and p.startswith(("literal[", "list[", "function-")))
+    )
     kind = first["type"]
     value = first.get("input")
     hint: Optional[str] = None
@@ -56,7 +58,12 @@ def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
         choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",") if c.strip(" '")]
         match = did_you_mean(str(value), choices)
         message = f"{shorten(repr(value))} is not allowed"
-        hint = (f"did you mean {match!r}? " if match else "") + "use one of: " + ", ".join(choices) + ", or leave it out if unknown"
+        hint = (
+            (f"did you mean {match!r}? " if match else "")
+            + "use one of: "
+            + ", ".join(choices)
+            + ", or leave it out if unknown"
+        )
     elif kind in ("model_type", "dict_type"):
         message = f"expected a mapping of fields, got {type(value).__name__} {shorten(repr(value))}"
         hint = "write `field: value` lines indented under it"
@@ -88,7 +95,9 @@ def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
 
 def _validate(doc: Document) -> Profile:
     if doc.data is None:
-        raise ProfileError("profile is empty", file=doc.file, hint="write at least `context: {name: ...}`; see examples/")
+        raise ProfileError(
+            "profile is empty", file=doc.file, hint="write at least `context: {name: ...}`; see examples/"
+        )
     if not isinstance(doc.data, dict):
         raise ProfileError(
             f"a profile must be a mapping of sections, not a {type(doc.data).__name__}",
@@ -112,9 +121,16 @@ def load_profile_line(text: Union[str, bytes], file: str, line: int) -> Profile:
     try:
         data = json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
-        raise ProfileError(f"not valid JSON: {exc.msg}", file=file, line=line, hint=f"check column {exc.colno} of that line") from None
+        raise ProfileError(
+            f"not valid JSON: {exc.msg}", file=file, line=line, hint=f"check column {exc.colno} of that line"
+        ) from None
     except ValueError as exc:
-        raise ProfileError(f"not valid JSON: {exc}", file=file, line=line, hint="keep one of the duplicate keys, or save the file as UTF-8") from None
+        raise ProfileError(
+            f"not valid JSON: {exc}",
+            file=file,
+            line=line,
+            hint="keep one of the duplicate keys, or save the file as UTF-8",
+        ) from None
     except RecursionError:
         raise ProfileError("nested too deeply", file=file, line=line, hint="flatten the document") from None
     return _validate(Document(file=file, data=data, lines={(): line}))
@@ -125,5 +141,3 @@ def parse_profile(data: Union[str, dict[str, Any]], *, name: str = "<profile>") 
     if isinstance(data, str):
         return _validate(parse_text(data, name, ProfileError))
     return _validate(Document(file=name, data=data))
-
-

@@ -111,8 +111,18 @@ def _stroke(priority: str) -> str:
     return f'stroke="{INK}" stroke-width="1"'
 
 
-def _text(x: float, y: float, text: str, *, size: float = 12, anchor: str = "start", weight: str = "normal",
-          fill: str = INK, halo: bool = False, cls: str = "") -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 12,
+    anchor: str = "start",
+    weight: str = "normal",
+    fill: str = INK,
+    halo: bool = False,
+    cls: str = "",
+) -> str:
     attrs = [f'x="{x:g}"', f'y="{y:g}"', f'font-size="{size:g}"']
     if anchor != "start":
         attrs.append(f'text-anchor="{anchor}"')
@@ -226,11 +236,13 @@ def factor_chart(
                 row_cy = row_y + bar_h // 2 + 4
                 out.append(
                     f'<rect x="{bx}" y="{row_y}" width="{block_w}" height="{bar_h}" fill="{_fill(prefix, block.priority)}" '
-                    f'{_stroke(block.priority)}><title>{esc(block.tooltip or block.label)}</title></rect>'
+                    f"{_stroke(block.priority)}><title>{esc(block.tooltip or block.label)}</title></rect>"
                 )
                 if _text_width(block.label, 10.5) + 4 <= block_w:
                     if block.priority == "critical":
-                        out.append(_text(bx + block_w / 2, row_cy, block.label, size=10.5, anchor="middle", fill="#fff"))
+                        out.append(
+                            _text(bx + block_w / 2, row_cy, block.label, size=10.5, anchor="middle", fill="#fff")
+                        )
                     else:
                         out.append(_text(bx + block_w / 2, row_cy, block.label, size=10.5, anchor="middle", halo=True))
             out.append(_text(bar_x + bar_w + 12, cy, bar.note, size=13))

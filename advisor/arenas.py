@@ -53,29 +53,48 @@ def derivations() -> dict[str, tuple[Derivation, ...]]:
     """The derivation tables by field (``ladder_level``, ``ulrich_type``), entries in reading order."""
     ladder = (
         _entry(
-            "ladder_level", 1,
+            "ladder_level",
+            1,
             {"fact": "kind", "in": ["hearing", "survey"]},
             "a hearing or survey gathers input within an area the public side defines, with little interaction (level 1)",
             "en høring eller undersøkelse henter inn innspill innenfor et område det offentlige definerer, med lite samhandling (nivå 1)",
             f"{_LADDER} (lines 847-857)",
         ),
         _entry(
-            "ladder_level", 2,
-            {"all": [{"fact": "kind", "in": ["public_meeting", "workshop"]}, {"fact": "agenda_set_by", "eq": "municipality"}]},
+            "ladder_level",
+            2,
+            {
+                "all": [
+                    {"fact": "kind", "in": ["public_meeting", "workshop"]},
+                    {"fact": "agenda_set_by", "eq": "municipality"},
+                ]
+            },
             "in common meetings the municipality sets the agenda to get input and proposals (level 2)",
             "i felles møter setter kommunen agendaen for å få innspill og forslag (nivå 2)",
             f"{_LADDER} (lines 859-869); 000_981a243478f15921.txt §5.1.3 (lines 3871-3877)",
         ),
         _entry(
-            "ladder_level", 3,
-            {"all": [{"fact": "kind", "in": ["standing_group", "citizen_project"]}, {"fact": "agenda_set_by", "eq": "municipality"}]},
+            "ladder_level",
+            3,
+            {
+                "all": [
+                    {"fact": "kind", "in": ["standing_group", "citizen_project"]},
+                    {"fact": "agenda_set_by", "eq": "municipality"},
+                ]
+            },
             "citizens work with the municipality over time, but the municipality sets the agenda (level 3)",
             "innbyggerne jobber sammen med kommunen over tid, men kommunen setter agendaen (nivå 3)",
             f"{_LADDER} (lines 871-883)",
         ),
         _entry(
-            "ladder_level", 4,
-            {"all": [{"fact": "kind", "not_in": ["hearing", "survey"]}, {"fact": "agenda_set_by", "ne": "municipality"}]},
+            "ladder_level",
+            4,
+            {
+                "all": [
+                    {"fact": "kind", "not_in": ["hearing", "survey"]},
+                    {"fact": "agenda_set_by", "ne": "municipality"},
+                ]
+            },
             "the agenda is set together with, or by, the partners, and the municipality facilitates (level 4; level 5 describes a whole community, never one arena)",
             "agendaen settes sammen med, eller av, partnerne, og kommunen fasiliterer (nivå 4; nivå 5 beskriver et helt lokalsamfunn, aldri én arena)",
             f"{_LADDER} (lines 885-911); 000_981a243478f15921.txt §5.1.3 (lines 3780-3806)",
@@ -84,57 +103,75 @@ def derivations() -> dict[str, tuple[Derivation, ...]]:
     citizens = ["citizens", "volunteers"]
     ulrich = (
         _entry(
-            "ulrich_type", "steered",
+            "ulrich_type",
+            "steered",
             {"fact": "equality", "le": "low"},
             "the parties did not meet as equals, so the municipality's premises steer",
             "partene møttes ikke som likeverdige, så kommunens premisser styrer",
             f"{_ULRICH}; 000_981a243478f15921.txt §5.1.3 (lines 3877-3889)",
         ),
         _entry(
-            "ulrich_type", "steered",
+            "ulrich_type",
+            "steered",
             {"fact": "input_used", "le": "low"},
             "little of the input was taken up: the municipality kept control of the process (Steinkjer 2025)",
             "lite av innspillene ble tatt med: kommunen beholdt kontrollen over prosessen (Steinkjer 2025)",
             f"{_ULRICH}; 000_981a243478f15921.txt §5.1.3 (lines 3893-3907)",
         ),
         _entry(
-            "ulrich_type", "facilitating",
+            "ulrich_type",
+            "facilitating",
             {"all": [{"fact": "equality", "eq": "high"}, {"fact": "initiator", "in": citizens}]},
             "citizens took the initiative and the parties meet as equals: the municipality facilitates",
             "innbyggerne tok initiativet og partene møtes som likeverdige: kommunen tilrettelegger",
             _ULRICH,
         ),
         _entry(
-            "ulrich_type", "equal",
+            "ulrich_type",
+            "equal",
             {"fact": "equality", "eq": "high"},
             "the parties meet as equals, even where the municipality coordinates (the meeting in Namdalseid)",
             "partene møtes som likeverdige, også der kommunen koordinerer (møtet i Namdalseid)",
             f"{_ULRICH}; 000_981a243478f15921.txt §4.1.3 (lines 2531-2541)",
         ),
         _entry(
-            "ulrich_type", "steered",
-            {"all": [{"fact": "agenda_set_by", "eq": "municipality"}, {"fact": "citizen_involvement", "eq": "passive"}]},
+            "ulrich_type",
+            "steered",
+            {
+                "all": [
+                    {"fact": "agenda_set_by", "eq": "municipality"},
+                    {"fact": "citizen_involvement", "eq": "passive"},
+                ]
+            },
             "the municipality sets the agenda and listens to citizens on its own premises",
             "kommunen setter agendaen og lytter til innbyggerne på egne premisser",
             _ULRICH,
         ),
         _entry(
-            "ulrich_type", "responsibilising",
+            "ulrich_type",
+            "responsibilising",
             {"all": [{"fact": "agenda_set_by", "eq": "municipality"}, {"fact": "citizen_involvement", "eq": "active"}]},
             "the municipality sets the frame, and citizens actively find and carry solutions within it",
             "kommunen setter rammene, og innbyggerne finner og bærer løsninger aktivt innenfor dem",
             _ULRICH,
         ),
         _entry(
-            "ulrich_type", "facilitating",
+            "ulrich_type",
+            "facilitating",
             {"all": [{"fact": "agenda_set_by", "ne": "municipality"}, {"fact": "initiator", "in": citizens}]},
             "citizens took the initiative and the agenda is not the municipality's: it facilitates",
             "innbyggerne tok initiativet, og agendaen er ikke kommunens: kommunen tilrettelegger",
             f"{_ULRICH}; 000_981a243478f15921.txt §5.1.3 (lines 3780-3806)",
         ),
         _entry(
-            "ulrich_type", "equal",
-            {"all": [{"fact": "agenda_set_by", "ne": "municipality"}, {"fact": "initiator", "in": ["municipality", "mixed"]}]},
+            "ulrich_type",
+            "equal",
+            {
+                "all": [
+                    {"fact": "agenda_set_by", "ne": "municipality"},
+                    {"fact": "initiator", "in": ["municipality", "mixed"]},
+                ]
+            },
             "the agenda is open, form and content are not fixed beforehand, and the municipality took the initiative",
             "agendaen er åpen, form og innhold er ikke bestemt på forhånd, og kommunen tok initiativet",
             _ULRICH,
@@ -158,7 +195,9 @@ def derivation_inputs() -> dict[str, tuple[str, ...]]:
 @functools.lru_cache(maxsize=None)
 def _compiled() -> dict[str, tuple[tuple[Derivation, Any], ...]]:
     """Each table's entries with their conditions compiled once (:func:`compile_condition`)."""
-    return {field: tuple((e, compile_condition(e.condition)) for e in entries) for field, entries in derivations().items()}
+    return {
+        field: tuple((e, compile_condition(e.condition)) for e in entries) for field, entries in derivations().items()
+    }
 
 
 def _no_finding(rule_id: str) -> Optional[bool]:  # pragma: no cover - arena conditions test no findings

@@ -172,7 +172,11 @@ class Assessment(_Result):
         """The highest priority among the findings of ``kinds`` (by default every kind but
         strengths: a strength is kept, not pressing), or ``None`` when none fired."""
         wanted = None if kinds is None else set(kinds)
-        ranks = [PRIORITIES.index(f.priority) for f in self.findings if (f.kind in wanted if wanted is not None else f.kind != "strength")]
+        ranks = [
+            PRIORITIES.index(f.priority)
+            for f in self.findings
+            if (f.kind in wanted if wanted is not None else f.kind != "strength")
+        ]
         return PRIORITIES[max(ranks)] if ranks else None
 
 
@@ -197,7 +201,9 @@ class _Needs:
         return _unknown(self.plain, self.derived, self.in_arena, facts)
 
 
-def _unknown(plain: "AbstractSet[str]", derived: "AbstractSet[str]", in_arena: "AbstractSet[str]", facts: Facts) -> set[str]:
+def _unknown(
+    plain: "AbstractSet[str]", derived: "AbstractSet[str]", in_arena: "AbstractSet[str]", facts: Facts
+) -> set[str]:
     values, arenas = facts.values, facts.arenas
     out = set(plain - values.keys())
     if derived and not values.keys() >= derived:
@@ -272,9 +278,15 @@ class _Plan:
         self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
         # Recommendations' guards: evaluated on the facts after the engine has run.
         self.guards = {rule.id: compile_condition(rule.guard) for rule in pack.rules if rule.guard is not None}
-        self.guard_needs = {rule.id: _Needs(tuple(n for n in walk(rule.guard) if isinstance(n, Compare))) for rule in pack.rules if rule.guard is not None}
+        self.guard_needs = {
+            rule.id: _Needs(tuple(n for n in walk(rule.guard) if isinstance(n, Compare)))
+            for rule in pack.rules
+            if rule.guard is not None
+        }
         self.unless = {
-            rule.id: Text(en=describe(rule.guard, "en"), nb=describe(rule.guard, "nb")) for rule in pack.rules if rule.guard is not None
+            rule.id: Text(en=describe(rule.guard, "en"), nb=describe(rule.guard, "nb"))
+            for rule in pack.rules
+            if rule.guard is not None
         }
         self.guard_ref_ids = {
             rule_id: tuple(dict.fromkeys(n.rule_id for n in walk(guard) if isinstance(n, FindingRef)))
@@ -393,7 +405,12 @@ def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str
         else:
             state[rule_id] = conditions[rule_id](values, arenas, finding)
         guard = plan.guards.get(rule_id)
-        if guard is not None and rule_id not in fired and state[rule_id] is not False and guard(values, arenas, finding) is True:
+        if (
+            guard is not None
+            and rule_id not in fired
+            and state[rule_id] is not False
+            and guard(values, arenas, finding) is True
+        ):
             state[rule_id] = False  # what it recommends is known to be done
     return state
 
@@ -472,7 +489,9 @@ def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str], conditiona
     return len(_unknown(plain, derived, in_arena, facts))
 
 
-def _questions(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()) -> tuple[Question, ...]:
+def _questions(
+    plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()
+) -> tuple[Question, ...]:
     """Unknown facts that leave a rule undecided (or a recommendation conditional), most
     influential first."""
     fields = profile_fields()
@@ -481,7 +500,11 @@ def _questions(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: fr
         spec = fields.get(path) or arena_fields().get(path.replace("arenas[].", ""))
         description = plan.description(path, spec.description if spec else "the list of co-creation arenas")
         weight = sum(plan.weight[r] for r in rule_ids)
-        out.append(_construct(Question, {"path": path, "description": description, "rules": tuple(sorted(rule_ids)), "weight": weight}))
+        out.append(
+            _construct(
+                Question, {"path": path, "description": description, "rules": tuple(sorted(rule_ids)), "weight": weight}
+            )
+        )
     out.sort(key=lambda q: (-q.weight, q.path))
     return tuple(out)
 
@@ -591,7 +614,15 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
             addresses.setdefault(r, []).append(rid)
     kinds = {
         kind: tuple(
-            _finding(plan, rid, facts, by_rule[rid], recommends[rid], tuple(sorted(addresses.get(rid, ()))), rid in conditional)
+            _finding(
+                plan,
+                rid,
+                facts,
+                by_rule[rid],
+                recommends[rid],
+                tuple(sorted(addresses.get(rid, ()))),
+                rid in conditional,
+            )
             for rid in rule_ids
         )
         for kind, rule_ids in _by_kind(plan, fired).items()
@@ -619,7 +650,9 @@ def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tu
     facts, by_rule, conditional = _run(profile, pack, engine)
     fired = frozenset(by_rule)
     kinds = _by_kind(plan, fired)
-    highest = max((PRIORITIES.index(plan.summary[r]["priority"]) for r in fired if r not in kinds["strength"]), default=None)
+    highest = max(
+        (PRIORITIES.index(plan.summary[r]["priority"]) for r in fired if r not in kinds["strength"]), default=None
+    )
     return (
         profile.context.name if profile.context else None,
         tuple(kinds["strength"]),

@@ -17,7 +17,12 @@ from .rulepack import KINDS, RulePack
 
 __all__ = ["profile_reference", "rule_catalogue"]
 
-_PLURAL = {"strength": "Strengths", "diagnosis": "Diagnoses", "pitfall": "Pitfalls", "recommendation": "Recommendations"}
+_PLURAL = {
+    "strength": "Strengths",
+    "diagnosis": "Diagnoses",
+    "pitfall": "Pitfalls",
+    "recommendation": "Recommendations",
+}
 
 
 def _type(spec) -> str:
@@ -39,20 +44,28 @@ def profile_reference() -> str:
         "# Profile reference",
         "",
         "Generated from `advisor/profile.py` by `advisor.catalogue.profile_reference()`; a test keeps it current.",
-        "Every field is optional: leave out what is unknown (unknown is not \"no\"). Ordinal scales",
+        'Every field is optional: leave out what is unknown (unknown is not "no"). Ordinal scales',
         "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on. A fact marked",
         "*descriptive only* is read by no rule (the reason is given); every other fact is read by some rule.",
         "",
         "## Profile facts",
         "",
     ]
-    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if not path.startswith("arenas.")]
+    rows = [
+        [f"`{path}`", _type(spec), _meaning(spec)]
+        for path, spec in profile_fields().items()
+        if not path.startswith("arenas.")
+    ]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
     out += ["", "## Arena fields (`arenas: [...]`, tested inside `any_arena`)", ""]
     rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in arena_fields().items()]
     out.append(tabulate(rows, ["field", "values", "meaning"], tablefmt="github"))
     out += ["", "## Derived facts (computed from the arenas)", ""]
-    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in profile_fields().items() if path.startswith("arenas.")]
+    rows = [
+        [f"`{path}`", _type(spec), _meaning(spec)]
+        for path, spec in profile_fields().items()
+        if path.startswith("arenas.")
+    ]
     out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
     out += [
         "",
@@ -65,7 +78,10 @@ def profile_reference() -> str:
     ]
     for field, entries in derivations().items():
         out += ["", f"### `{field}`", ""]
-        rows = [[str(e.value), describe(e.condition), e.reason.en, "; ".join(str(src) for src in e.sources)] for e in entries]
+        rows = [
+            [str(e.value), describe(e.condition), e.reason.en, "; ".join(str(src) for src in e.sources)]
+            for e in entries
+        ]
         out.append(tabulate(rows, ["value", "when", "because", "sources"], tablefmt="github"))
     return "\n".join(out) + "\n"
 
@@ -101,9 +117,11 @@ def rule_catalogue(pack: RulePack) -> str:
                 f"- **fires when:** {pack.describe(rule.id)}",
             ]
             if rule.guard is not None:
-                out.append(f"- **done when** (does not fire; unknown: fires as conditional advice): {describe(rule.guard)}")
+                out.append(
+                    f"- **done when** (does not fire; unknown: fires as conditional advice): {describe(rule.guard)}"
+                )
             if rule.done_when_none is not None:
-                out.append(f"- **no \"done\" condition:** {rule.done_when_none}")
+                out.append(f'- **no "done" condition:** {rule.done_when_none}')
             if rule.recommends:
                 out.append(f"- **recommends:** {', '.join(rule.recommends)}")
             out.append("- **sources:** " + "; ".join(f"{pack.cite(s).en} (`{s}`)" for s in rule.sources))

@@ -63,7 +63,14 @@ class LazyGroup(AdvisorGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
 
-    def main(self, args: "Optional[Sequence[str]]" = None, prog_name: Optional[str] = None, complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: "Optional[Sequence[str]]" = None,
+        prog_name: Optional[str] = None,
+        complete_var: Optional[str] = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Click's ``main``, with its usage errors in advisor's one-line style (``advisor: error:
         ...``, exit 2; in the language of ``--lang`` or the locale, read before click parses)
         instead of click's three lines."""
@@ -160,7 +167,9 @@ def _print_version(ctx: click.Context, value: bool) -> None:
 )
 @quiet_option
 @_handle_errors
-def assess_cmd(profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[str, ...], fail_on: Optional[str]) -> None:
+def assess_cmd(
+    profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[str, ...], fail_on: Optional[str]
+) -> None:
     """Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions."""
     pack = load_pack(rules_paths)
     result = assess(load_profile(profile), pack)

@@ -15,7 +15,16 @@ import click
 from ._io import write_atomic
 from ._profile_io import load_profile
 from ._cli_help import AdvisorCommand
-from ._cli_common import echo, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
+from ._cli_common import (
+    echo,
+    format_option,
+    handle_errors as _handle_errors,
+    lang_option,
+    load_pack,
+    quiet_option,
+    resolve_language,
+    rules_option,
+)
 from .errors import InputError
 from .report import REPORT_FORMATS, build_report, format_for, render_report
 
@@ -38,12 +47,22 @@ def informant_labels(paths: tuple[str, ...]) -> list[str]:
     type=click.Path(dir_okay=False, writable=False),
     help="File to write: *.html (a self-contained page) or *.md (Markdown). Default: standard output.",
 )
-@format_option(tuple(REPORT_FORMATS), None, "Output format: html or markdown (default: from the -o file name; markdown on standard output).")
+@format_option(
+    tuple(REPORT_FORMATS),
+    None,
+    "Output format: html or markdown (default: from the -o file name; markdown on standard output).",
+)
 @lang_option
 @rules_option
 @quiet_option
 @_handle_errors
-def report_cmd(profiles: tuple[str, ...], output: Optional[str], fmt: Optional[str], lang: Optional[str], rules_paths: tuple[str, ...]) -> None:
+def report_cmd(
+    profiles: tuple[str, ...],
+    output: Optional[str],
+    fmt: Optional[str],
+    lang: Optional[str],
+    rules_paths: tuple[str, ...],
+) -> None:
     """Write a report on one or more PROFILES of the same municipality (one per informant).
 
     The report has a summary, the four factors at a glance, the arenas on the ladder of
@@ -54,7 +73,9 @@ def report_cmd(profiles: tuple[str, ...], output: Optional[str], fmt: Optional[s
         fmt = "markdown" if output is None else format_for(output)
     if fmt is None:
         endings = ", ".join(e for es in REPORT_FORMATS.values() for e in es)
-        raise InputError(f"cannot tell the format of {output}", hint=f"end the file name in one of {endings}, or give --format")
+        raise InputError(
+            f"cannot tell the format of {output}", hint=f"end the file name in one of {endings}, or give --format"
+        )
     pack = load_pack(rules_paths)
     loaded = {label: load_profile(path) for label, path in zip(informant_labels(profiles), profiles)}
     if len(loaded) < len(profiles):

@@ -18,15 +18,46 @@ from typing import Any, Optional, Sequence
 import click
 
 from ._cli_help import AdvisorCommand
-from ._cli_common import echo, echo_text, error_prefix, format_option, handle_errors as _handle_errors, is_quiet, lang_option as _lang_option, quiet_option, resolve_language, run_language
+from ._cli_common import (
+    echo,
+    echo_text,
+    error_prefix,
+    format_option,
+    handle_errors as _handle_errors,
+    is_quiet,
+    lang_option as _lang_option,
+    quiet_option,
+    resolve_language,
+    run_language,
+)
 from ._pool import DEFAULT_TIME_LIMIT
 from .errors import InputError, escape_controls
 from .i18n import STRINGS, t
 from .packcheck import check_pack, run_pack_tests
 from .render import fit_table
-from .research import BATCH_ENGINES, ENGINES, OUTPUT_FORMATS, BatchResult, Comparison, Sensitivity, batch, compare, iter_sample_profiles, sample, sensitivity
+from .research import (
+    BATCH_ENGINES,
+    ENGINES,
+    OUTPUT_FORMATS,
+    BatchResult,
+    Comparison,
+    Sensitivity,
+    batch,
+    compare,
+    iter_sample_profiles,
+    sample,
+    sensitivity,
+)
 
-__all__ = ["batch_cmd", "compare_cmd", "sample_cmd", "sensitivity_cmd", "rules_test", "rules_check", "rules_multi_option"]
+__all__ = [
+    "batch_cmd",
+    "compare_cmd",
+    "sample_cmd",
+    "sensitivity_cmd",
+    "rules_test",
+    "rules_check",
+    "rules_multi_option",
+]
 
 EXIT_TESTS_FAILED = 3
 
@@ -38,9 +69,24 @@ rules_multi_option = click.option(
     type=click.Path(dir_okay=True, file_okay=True),
     help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
 )
-_engine_option = click.option("--engine", type=click.Choice(BATCH_ENGINES), default=None, help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.")
-_test_engine_option = click.option("--engine", type=click.Choice(ENGINES), default=None, help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).")
-_workers_option = click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).")
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(BATCH_ENGINES),
+    default=None,
+    help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.",
+)
+_test_engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).",
+)
+_workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).",
+)
 _time_limit_option = click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
@@ -100,7 +146,10 @@ class _DaskClient:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise InputError("--dask needs Dask's distributed scheduler, which is not installed", hint="pip install 'samskaping-advisor[distributed]'") from None
+            raise InputError(
+                "--dask needs Dask's distributed scheduler, which is not installed",
+                hint="pip install 'samskaping-advisor[distributed]'",
+            ) from None
         if self.address == "local":
             self.cluster = LocalCluster(dashboard_address=None)
             self.client = Client(self.cluster)
@@ -108,7 +157,10 @@ class _DaskClient:
             try:
                 self.client = Client(self.address, timeout=30)
             except OSError as exc:
-                raise InputError(f"cannot reach the Dask scheduler at {self.address}: {exc}", hint="check the address and that the scheduler runs") from None
+                raise InputError(
+                    f"cannot reach the Dask scheduler at {self.address}: {exc}",
+                    hint="check the address and that the scheduler runs",
+                ) from None
         return self.client
 
     def __exit__(self, *exc: Any) -> None:
@@ -168,7 +220,13 @@ def render_fire_counts(result: BatchResult, lang: str) -> str:
 @click.command("batch", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Results file: *.jsonl or *.csv (a *.manifest.json is written beside it).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Results file: *.jsonl or *.csv (a *.manifest.json is written beside it).",
+)
 @format_option(OUTPUT_FORMATS, None, "Format of the results file: jsonl or csv (default: from the file name).")
 @_engine_option
 @_workers_option
@@ -199,7 +257,18 @@ def batch_cmd(
     progress = _progress(language)
     try:
         with _DaskClient(dask_address) as client:
-            result = batch(profiles, _packs(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, fmt=fmt, keep_rows=False, time_limit=time_limit)
+            result = batch(
+                profiles,
+                _packs(rules_paths),
+                engine=engine,
+                workers=workers,
+                client=client,
+                progress=progress,
+                output=output,
+                fmt=fmt,
+                keep_rows=False,
+                time_limit=time_limit,
+            )
     finally:
         if progress is not None:
             progress.close()
@@ -233,8 +302,12 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                     plan_share=_pct(c.identical_plans / n, lang),
                 )
             )
-        out.append(t(lang, "research.compare_agreement", mean=_pct(c.mean_agreement, lang), kappa=_num(c.pooled_kappa, lang)))
-        changed = ", ".join(f"{rid} ({', '.join(_field(f, lang) for f in fields)})" for rid, fields in c.diff.changed.items())
+        out.append(
+            t(lang, "research.compare_agreement", mean=_pct(c.mean_agreement, lang), kappa=_num(c.pooled_kappa, lang))
+        )
+        changed = ", ".join(
+            f"{rid} ({', '.join(_field(f, lang) for f in fields)})" for rid, fields in c.diff.changed.items()
+        )
         out.append(
             t(
                 lang,
@@ -248,7 +321,15 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
         rules = [r for r in c.rules if all_rules or r.disagreements]
         out.append(t(lang, "research.compare_rules_all" if all_rules else "research.compare_rules"))
         if rules:
-            headers = [t(lang, "col_id"), t(lang, "col_kind"), c.baseline, c.variant, t(lang, "research.col_both"), t(lang, "research.col_agreement"), t(lang, "research.col_kappa")]
+            headers = [
+                t(lang, "col_id"),
+                t(lang, "col_kind"),
+                c.baseline,
+                c.variant,
+                t(lang, "research.col_both"),
+                t(lang, "research.col_agreement"),
+                t(lang, "research.col_kappa"),
+            ]
             rows = [
                 [
                     r.rule_id,
@@ -274,7 +355,12 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
                 t(lang, "research.col_plan_differs"),
             ]
             rows = [
-                [d.profile, " ".join(d.only_baseline) or "—", " ".join(d.only_variant) or "—", t(lang, "yes") if d.plan_differs else t(lang, "no")]
+                [
+                    d.profile,
+                    " ".join(d.only_baseline) or "—",
+                    " ".join(d.only_variant) or "—",
+                    t(lang, "yes") if d.plan_differs else t(lang, "no"),
+                ]
                 for d in c.differences
             ]
             out.append(fit_table(rows, headers=headers, disable_numparse=True))
@@ -283,8 +369,27 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
         out.append("")
     manifest = comparison.manifest
     for pack in manifest.packs:
-        out.append(t(lang, "research.pack_line", label=pack.label, name=pack.name, version=pack.version, hash=pack.hash[:12], rules=len(pack.rules_enabled), origin=pack.origin))
-    out.append(t(lang, "research.engine_line", advisor=manifest.advisor_version, engine=manifest.engine, engine_version=manifest.engine_version))
+        out.append(
+            t(
+                lang,
+                "research.pack_line",
+                label=pack.label,
+                name=pack.name,
+                version=pack.version,
+                hash=pack.hash[:12],
+                rules=len(pack.rules_enabled),
+                origin=pack.origin,
+            )
+        )
+    out.append(
+        t(
+            lang,
+            "research.engine_line",
+            advisor=manifest.advisor_version,
+            engine=manifest.engine,
+            engine_version=manifest.engine_version,
+        )
+    )
     return "\n".join(out) + "\n"
 
 
@@ -292,7 +397,13 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
 @format_option(("text", "json"), "text", "Output format: text, or json for scripts.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Also write the full comparison as JSON to this file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the full comparison as JSON to this file.",
+)
 @click.option("--all-rules", is_flag=True, help="List every rule, not only those where the packs disagree.")
 @_engine_option
 @_workers_option
@@ -323,7 +434,16 @@ def compare_cmd(
     progress = _progress(language)
     try:
         with _DaskClient(dask_address) as client:
-            result = compare(profiles, list(rules_paths), engine=engine, workers=workers, client=client, progress=progress, output=output, time_limit=time_limit)
+            result = compare(
+                profiles,
+                list(rules_paths),
+                engine=engine,
+                workers=workers,
+                client=client,
+                progress=progress,
+                output=output,
+                time_limit=time_limit,
+            )
     finally:
         if progress is not None:
             progress.close()
@@ -346,25 +466,68 @@ def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Option
 
 @click.command("sample", cls=AdvisorCommand)
 @click.option("-n", "--count", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
-@click.option("--n", "old_count", hidden=True, expose_value=False, callback=_old_count_option, is_eager=True, help="Old spelling of -n/--count.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles.")
-@click.option("-o", "--output", required=True, type=click.Path(), help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.")
-@click.option("--unknown-rate", type=click.FloatRange(0, 1), default=None, help="Chance that a field is unknown (default 0.3, or the options file's).")
-@click.option("--options", "options_path", type=click.Path(dir_okay=False), default=None, help="YAML file with distributions: weights per value, ranges, unknown rates per field.")
-@format_option(("yaml", "json", "jsonl"), "yaml", "Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).")
+@click.option(
+    "--n",
+    "old_count",
+    hidden=True,
+    expose_value=False,
+    callback=_old_count_option,
+    is_eager=True,
+    help="Old spelling of -n/--count.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles."
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.",
+)
+@click.option(
+    "--unknown-rate",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Chance that a field is unknown (default 0.3, or the options file's).",
+)
+@click.option(
+    "--options",
+    "options_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="YAML file with distributions: weights per value, ranges, unknown rates per field.",
+)
+@format_option(
+    ("yaml", "json", "jsonl"),
+    "yaml",
+    "Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).",
+)
 @_lang_option
 @quiet_option
 @_handle_errors
-def sample_cmd(count: int, seed: int, output: str, unknown_rate: Optional[float], options_path: Optional[str], fmt: str, lang: Optional[str]) -> None:
+def sample_cmd(
+    count: int,
+    seed: int,
+    output: str,
+    unknown_rate: Optional[float],
+    options_path: Optional[str],
+    fmt: str,
+    lang: Optional[str],
+) -> None:
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
     language = resolve_language(lang)
     progress = _progress(language)
     try:
-        written = sample(count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt, progress=progress)
+        written = sample(
+            count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt, progress=progress
+        )
     finally:
         if progress is not None:
             progress.close()
-    echo_text(t(language, "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output) + "\n")
+    echo_text(
+        t(language, "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output) + "\n"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,7 +538,9 @@ def render_sensitivity(result: Sensitivity, lang: str) -> str:
     """Per finding, the facts that move it most, as a table that fits the terminal."""
     rows = []
     for finding in result.findings:
-        moved = ", ".join(f"{f.fact} ({_pct(f.flip_rate, lang)})" for f in finding.facts) or t(lang, "research.sensitivity_none")
+        moved = ", ".join(f"{f.fact} ({_pct(f.flip_rate, lang)})" for f in finding.facts) or t(
+            lang, "research.sensitivity_none"
+        )
         rows.append([finding.rule_id, t(lang, f"kind.{finding.kind}"), str(finding.fired), moved])
     headers = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "research.col_fired"), t(lang, "research.col_moved_by")]
     head = t(lang, "research.sensitivity_heading", pack=result.pack, profiles=result.profiles, seed=result.seed)
@@ -384,16 +549,47 @@ def render_sensitivity(result: Sensitivity, lang: str) -> str:
 
 @click.command("sensitivity", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, type=click.Path())
-@click.option("--rules", "rules_path", type=click.Path(), default=None, help="Rule pack or variant (default: the shipped rule base).")
-@click.option("-n", "--count", "count", type=click.IntRange(min=1), default=None, help="Study N sampled profiles (advisor sample --seed SEED) instead of PROFILES.")
-@click.option("--n", "old_count", hidden=True, expose_value=False, callback=_old_count_option, is_eager=True, help="Old spelling of -n/--count.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with -n).")
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(),
+    default=None,
+    help="Rule pack or variant (default: the shipped rule base).",
+)
+@click.option(
+    "-n",
+    "--count",
+    "count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Study N sampled profiles (advisor sample --seed SEED) instead of PROFILES.",
+)
+@click.option(
+    "--n",
+    "old_count",
+    hidden=True,
+    expose_value=False,
+    callback=_old_count_option,
+    is_eager=True,
+    help="Old spelling of -n/--count.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with -n)."
+)
 @click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Facts to show per finding.")
 @format_option(("text", "json"), "text", "Output format.")
 @_lang_option
 @quiet_option
 @_handle_errors
-def sensitivity_cmd(profiles: tuple[str, ...], rules_path: Optional[str], count: Optional[int], seed: int, top: int, fmt: str, lang: Optional[str]) -> None:
+def sensitivity_cmd(
+    profiles: tuple[str, ...],
+    rules_path: Optional[str],
+    count: Optional[int],
+    seed: int,
+    top: int,
+    fmt: str,
+    lang: Optional[str],
+) -> None:
     """Which facts move each finding most, over PROFILES (or -n sampled ones).
 
     Each fact some rule tests is resampled in turn (shuffled across the profiles, the others
@@ -401,7 +597,9 @@ def sensitivity_cmd(profiles: tuple[str, ...], rules_path: Optional[str], count:
     columnar engine (samskaping-advisor[columnar]).
     """
     if bool(profiles) == (count is not None):
-        raise InputError("give either PROFILES or -n/--count", hint="advisor sensitivity samples/ or advisor sensitivity -n 5000")
+        raise InputError(
+            "give either PROFILES or -n/--count", hint="advisor sensitivity samples/ or advisor sensitivity -n 5000"
+        )
     source: Any = profiles if profiles else iter_sample_profiles(count or 0, seed)
     result = sensitivity(source, rules_path, seed=seed, top=top)
     language = resolve_language(lang)
@@ -439,7 +637,9 @@ def _stacked(rules_paths: tuple[str, ...], packs: tuple[str, ...]) -> tuple[str,
 @_lang_option
 @quiet_option
 @_handle_errors
-def rules_test(packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]) -> None:
+def rules_test(
+    packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]
+) -> None:
     """Run the test cases of a rule pack (--rules; default: the shipped one). Exit code 3 if one fails.
 
     Several --rules are stacked into one, each applied on top of the ones before.
@@ -461,7 +661,17 @@ def rules_test(packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: 
         if outcome.unexpected:
             parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
         echo_text(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}" + "\n")
-    echo_text(t(language, "research.tests_summary", pack=report.pack, total=len(report.outcomes), passed=report.passed, failed=report.failed) + "\n")
+    echo_text(
+        t(
+            language,
+            "research.tests_summary",
+            pack=report.pack,
+            total=len(report.outcomes),
+            passed=report.passed,
+            failed=report.failed,
+        )
+        + "\n"
+    )
     if not report.ok:
         sys.exit(EXIT_TESTS_FAILED)
 
@@ -484,6 +694,8 @@ def rules_check(packs: tuple[str, ...], rules_paths: tuple[str, ...], lang: Opti
         echo(line)
     name = report.pack or ", ".join(packs) or "default"
     if report.problems:
-        click.echo(error_prefix() + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True)
+        click.echo(
+            error_prefix() + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True
+        )
         sys.exit(2)
     echo_text(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests) + "\n")

@@ -17,7 +17,18 @@ from pydantic import BaseModel
 
 from ._profile_io import load_profile
 from ._cli_help import AdvisorCommand
-from ._cli_common import EXIT_ABORTED, echo, echo_text, format_option, handle_errors as _handle_errors, lang_option, load_pack, quiet_option, resolve_language, rules_option
+from ._cli_common import (
+    EXIT_ABORTED,
+    echo,
+    echo_text,
+    format_option,
+    handle_errors as _handle_errors,
+    lang_option,
+    load_pack,
+    quiet_option,
+    resolve_language,
+    rules_option,
+)
 from .diff import diff, render_diff
 from .render import fit_lines, text_width
 from .explain import explain, render_explanation
@@ -66,7 +77,9 @@ def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tu
 @_format_option
 @quiet_option
 @_handle_errors
-def whatif_cmd(profile: str, changes: tuple[str, ...], lang: Optional[str], rules_paths: tuple[str, ...], fmt: str) -> None:
+def whatif_cmd(
+    profile: str, changes: tuple[str, ...], lang: Optional[str], rules_paths: tuple[str, ...], fmt: str
+) -> None:
     """Assess PROFILE as it is and with the changes given by --set, and show which findings
     appear and disappear."""
     result = whatif(load_profile(profile), list(changes), load_pack(rules_paths))
@@ -75,7 +88,9 @@ def whatif_cmd(profile: str, changes: tuple[str, ...], lang: Optional[str], rule
 
 @click.command("next-steps", cls=AdvisorCommand)
 @click.argument("profile", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True, help="How many steps to show.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True, help="How many steps to show."
+)
 @lang_option
 @rules_option
 @_format_option
@@ -85,7 +100,9 @@ def next_steps_cmd(profile: str, top: int, lang: Optional[str], rules_paths: tup
     """What to do first: single changes to PROFILE ranked by the pitfalls they resolve,
     weighted by priority."""
     result = next_steps(load_profile(profile), load_pack(rules_paths), top=top)
-    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_next_steps(result, resolve_language(lang), profile=profile))
+    echo(_json(result), nl=False) if fmt == "json" else echo_text(
+        render_next_steps(result, resolve_language(lang), profile=profile)
+    )
 
 
 @click.command("diff", cls=AdvisorCommand)

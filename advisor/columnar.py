@@ -82,7 +82,10 @@ def available() -> bool:
 def require() -> None:
     """Raise an :class:`InputError` that says how to install polars, if it is missing."""
     if pl is None:
-        raise InputError("the columnar engine needs polars, which is not installed", hint="pip install 'samskaping-advisor[columnar]'")
+        raise InputError(
+            "the columnar engine needs polars, which is not installed",
+            hint="pip install 'samskaping-advisor[columnar]'",
+        )
 
 
 def engine_version() -> str:
@@ -173,14 +176,20 @@ def _derived() -> dict[str, "pl.Expr"]:
     max_level = pl.when((k > 0) & ((unknown == 0) | (highest == top))).then(highest)
     min_level = pl.when((k > 0) & ((unknown == 0) | (lowest == bottom))).then(lowest)
     middle = (n - 1) // 2  # median_low of n levels; the unknown ones all at the bottom or all at the top
-    low = pl.when(middle < unknown).then(pl.lit(bottom, dtype=pl.Int64)).otherwise(known.list.get(middle - unknown, null_on_oob=True))
+    low = (
+        pl.when(middle < unknown)
+        .then(pl.lit(bottom, dtype=pl.Int64))
+        .otherwise(known.list.get(middle - unknown, null_on_oob=True))
+    )
     high = pl.when(middle < k).then(known.list.get(middle, null_on_oob=True)).otherwise(pl.lit(top, dtype=pl.Int64))
     exprs = {
         "arenas.count": arenas.list.len(),
         "arenas.max_ladder_level": max_level,
         "arenas.min_ladder_level": min_level,
         "arenas.typical_ladder_level": pl.when((k > 0) & (low == high)).then(low),
-        "arenas.ladder_spread": pl.when((n >= 2) & max_level.is_not_null() & min_level.is_not_null()).then(max_level - min_level),
+        "arenas.ladder_spread": pl.when((n >= 2) & max_level.is_not_null() & min_level.is_not_null()).then(
+            max_level - min_level
+        ),
     }
     assert set(exprs) == set(DERIVED_ARENA_FACTS)
     return exprs
@@ -235,7 +244,15 @@ def _any_arena(inner: "pl.Expr") -> "pl.Expr":
     if none can (no arenas included), unknown when the arenas are unknown."""
     code = pl.when(inner).then(2).when(inner.is_null()).then(1).otherwise(0)
     best = pl.col(ARENAS).list.eval(code).list.max()
-    return pl.when(pl.col(ARENAS).is_null()).then(None).when(best == 2).then(True).when(best == 1).then(None).otherwise(False)
+    return (
+        pl.when(pl.col(ARENAS).is_null())
+        .then(None)
+        .when(best == 2)
+        .then(True)
+        .when(best == 1)
+        .then(None)
+        .otherwise(False)
+    )
 
 
 def compile_expr(node: Condition, in_arena: bool = False) -> "pl.Expr":
@@ -303,7 +320,9 @@ class ColumnarPack:
             rows.join(grouped, on="row", how="left")
             .sort("row")
             .select(
-                highest_priority=pl.col("highest").replace_strict(dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String),
+                highest_priority=pl.col("highest").replace_strict(
+                    dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String
+                ),
                 fired=pl.col("fired").fill_null(empty),
                 **{name: pl.col(name).fill_null(empty) for name in _KIND_COLUMNS},
             )
@@ -320,7 +339,9 @@ class ColumnarPack:
                 "kind": pl.Series([KINDS.index(kind) for kind, _ in entries], dtype=pl.UInt8),
                 "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
                 # A strength is not pressing: it does not count for the highest priority.
-                "priority": pl.Series([None if kind == "strength" else self.priority[rule_id] for kind, rule_id in entries], dtype=pl.Int8),
+                "priority": pl.Series(
+                    [None if kind == "strength" else self.priority[rule_id] for kind, rule_id in entries], dtype=pl.Int8
+                ),
             }
         )
 
@@ -333,6 +354,8 @@ def _fires(condition: Condition, guard: Optional[Condition]) -> "pl.Expr":
     that guard is not known to hold (what it recommends is not known to be done)."""
     fires = compile_expr(condition).fill_null(False)
     return fires if guard is None else fires & ~compile_expr(guard).fill_null(False)
+
+
 assert len(_KIND_COLUMNS) == len(KINDS)
 
 
@@ -431,7 +454,11 @@ def _convert(expr: "pl.Expr", found: Any, wanted: Any) -> "pl.Expr":
     if isinstance(wanted, pl.Struct):
         present = {f.name: f.dtype for f in found.fields}
         fields = [
-            (_convert(expr.struct.field(f.name), present[f.name], f.dtype) if f.name in present else pl.lit(None, dtype=f.dtype)).alias(f.name)
+            (
+                _convert(expr.struct.field(f.name), present[f.name], f.dtype)
+                if f.name in present
+                else pl.lit(None, dtype=f.dtype)
+            ).alias(f.name)
             for f in wanted.fields
         ]
         return pl.when(expr.is_not_null()).then(pl.struct(fields))
@@ -447,10 +474,18 @@ def _conform(frame: "pl.DataFrame") -> Optional["pl.DataFrame"]:
     if any(name not in schema or not _fits(dtype, schema[name]) for name, dtype in frame.schema.items()):
         return None
     try:
-        if ARENAS in frame.columns and frame.select(pl.col(ARENAS).list.eval(pl.element().is_null()).list.any().any()).item():
+        if (
+            ARENAS in frame.columns
+            and frame.select(pl.col(ARENAS).list.eval(pl.element().is_null()).list.any().any()).item()
+        ):
             return None  # an arena that is null: the model refuses it
         typed = frame.select(
-            [_convert(pl.col(n), frame.schema[n], d).alias(n) if n in frame.columns else pl.lit(None, dtype=d).alias(n) for n, d in schema.items()]
+            [
+                _convert(pl.col(n), frame.schema[n], d).alias(n)
+                if n in frame.columns
+                else pl.lit(None, dtype=d).alias(n)
+                for n, d in schema.items()
+            ]
         )
         if typed.select(_violations()).item():
             return None
@@ -459,7 +494,9 @@ def _conform(frame: "pl.DataFrame") -> Optional["pl.DataFrame"]:
     return typed
 
 
-def _slow_chunk(items: Sequence[tuple[str, Callable[[], Profile]]]) -> tuple[list[str], list[Profile], list[tuple[str, str]]]:
+def _slow_chunk(
+    items: Sequence[tuple[str, Callable[[], Profile]]],
+) -> tuple[list[str], list[Profile], list[tuple[str, str]]]:
     labels, profiles, skipped = [], [], []
     for label, load in items:
         try:
@@ -516,10 +553,7 @@ def _jsonl_chunk(path: str, lines: list[bytes], first: int) -> Chunk:
     if frame is not None:
         labels = pl.Series("profile", [f"{path}:{n}" for n in numbers], dtype=pl.String)
         return Chunk(frame, labels, [], blob)
-    items = [
-        (f"{path}:{n}", functools.partial(load_profile_line, lines[n - first], path, n))
-        for n in numbers
-    ]
+    items = [(f"{path}:{n}", functools.partial(load_profile_line, lines[n - first], path, n)) for n in numbers]
     labels_list, profiles, skipped = _slow_chunk(items)
     return Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, blob)
 
@@ -531,7 +565,9 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
     try:
         total = pl.scan_parquet(path).select(pl.len()).collect().item()
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise ProfileError(f"not a readable Parquet file: {exc}".splitlines()[0], file=path, hint="give a Parquet file of profiles") from None
+        raise ProfileError(
+            f"not a readable Parquet file: {exc}".splitlines()[0], file=path, hint="give a Parquet file of profiles"
+        ) from None
     for start in range(0, total, rows):
         part = pl.scan_parquet(path).slice(start, rows).collect()
         digest = part.hash_rows().to_list().__repr__().encode()

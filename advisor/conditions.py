@@ -144,11 +144,17 @@ def _check_value(spec: FieldSpec, value: Any, loc: Sequence[PathPart]) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _err(f"{spec.path} is a whole number, not {_short(value)}", loc, "write a number such as 3")
         if not _INT_MIN <= value <= _INT_MAX:
-            raise _err(f"{spec.path}: {_short(value)} is beyond the 64-bit range the engine compares", loc, "write a smaller number")
+            raise _err(
+                f"{spec.path}: {_short(value)} is beyond the 64-bit range the engine compares",
+                loc,
+                "write a smaller number",
+            )
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _err(f"{spec.path} is a number, not {_short(value)}", loc, _number_hint(value, "write a number such as 0.5"))
+            raise _err(
+                f"{spec.path} is a number, not {_short(value)}", loc, _number_hint(value, "write a number such as 0.5")
+            )
         try:
             number = float(value)
         except OverflowError:
@@ -168,7 +174,9 @@ _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 def _short(value: Any) -> str:
     """A number as written, cut to a readable length (a pack may hold thousands of digits)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
-        return f"a {len(str(abs(value)))}-digit number" if abs(value) < 10**4000 else "a number of more than 4,000 digits"
+        return (
+            f"a {len(str(abs(value)))}-digit number" if abs(value) < 10**4000 else "a number of more than 4,000 digits"
+        )
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -210,7 +218,9 @@ def _parse_compare(raw: Mapping[str, Any], loc: tuple[PathPart, ...], in_arena: 
         )
     op = ops[0]
     if op not in COMPARE_OPS:
-        raise _err(f"unknown operator {op!r}", loc + (op,), _suggest(op, COMPARE_OPS, "use one of " + ", ".join(COMPARE_OPS)))
+        raise _err(
+            f"unknown operator {op!r}", loc + (op,), _suggest(op, COMPARE_OPS, "use one of " + ", ".join(COMPARE_OPS))
+        )
     if op in _ORDER_OPS and not spec.ordered:
         raise _err(
             f"{path} has no order, so {op!r} cannot compare it",
@@ -327,7 +337,14 @@ Evaluator = Callable[
     [Mapping[str, Any], Optional[Sequence[Mapping[str, Any]]], Callable[[str], Optional[bool]]], Optional[bool]
 ]
 
-_OPS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+_OPS = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 def _compile_compare(node: Compare) -> Evaluator:

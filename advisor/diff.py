@@ -122,7 +122,12 @@ def _fact_order(paths: Sequence[str], labels: Sequence[str]) -> list[str]:
         if path in fields:
             return (0, fields.index(path), 0, "")
         label, _, field = path[len("arenas[") :].partition("].")
-        return (1, labels.index(label) if label in labels else len(labels), afields.index(field) if field in afields else len(afields), path)
+        return (
+            1,
+            labels.index(label) if label in labels else len(labels),
+            afields.index(field) if field in afields else len(afields),
+            path,
+        )
 
     return sorted(paths, key=key)
 
@@ -229,7 +234,9 @@ def facts_table(facts: Sequence[FactChange], lang: str) -> str:
     return fit_table(rows, [t(lang, "col_fact"), t(lang, "diff.before"), t(lang, "diff.after")])
 
 
-def render_findings_changes(d: Diff, lang: str, gone_key: str = "diff.resolved", new_key: str = "diff.new") -> list[str]:
+def render_findings_changes(
+    d: Diff, lang: str, gone_key: str = "diff.resolved", new_key: str = "diff.new"
+) -> list[str]:
     """The findings that went and came, the ones that stayed, and the summary, as text lines."""
     out: list[str] = []
     for key, findings in ((gone_key, d.resolved), (new_key, d.new)):

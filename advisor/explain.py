@@ -27,6 +27,7 @@ __all__ = ["Node", "Explanation", "explain", "render_explanation", "find_rule", 
 
 NodeKind = Literal["compare", "all", "any", "not", "finding", "any_arena", "arena"]
 
+
 #: Comparison operators in words, per language.
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -334,7 +335,11 @@ def _failed_line(node: Node, lang: str) -> str:
     if node.kind == "compare":
         return f"  - {text} ({_detail(node, lang)})"
     if node.kind == "finding":
-        state = t(lang, "explain.fired") if node.fired else t(lang, "explain.undecided" if node.undecided else "explain.not_fired")
+        state = (
+            t(lang, "explain.fired")
+            if node.fired
+            else t(lang, "explain.undecided" if node.undecided else "explain.not_fired")
+        )
         return f"  - {text} ({state})"
     if node.kind == "not":
         return f"  - {text} ({t(lang, 'explain.inner_holds')})"
@@ -371,7 +376,13 @@ def render_explanation(expl: Explanation, lang: str = "en") -> str:
     if expl.guard is not None:
         out += ["", t(lang, "explain.guard")]
         out += _tree_lines(expl.guard, lang, 0, width)
-        key = "explain.guard_done" if done else "explain.guard_unknown" if expl.guard.value is None else "explain.guard_not_done"
+        key = (
+            "explain.guard_done"
+            if done
+            else "explain.guard_unknown"
+            if expl.guard.value is None
+            else "explain.guard_not_done"
+        )
         if not (key == "explain.guard_done" and expl.value is True and not expl.fired):
             out.append(t(lang, key))
     if expl.failed:

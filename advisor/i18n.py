@@ -15,8 +15,26 @@ LANGUAGES = ("en", "nb")
 
 #: How conditions name their comparison operators, by language.
 OP_WORDS: dict[str, dict[str, str]] = {
-    "en": {"eq": "is", "ne": "is not", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "is one of", "not_in": "is none of"},
-    "nb": {"eq": "er", "ne": "er ikke", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "er en av", "not_in": "er ingen av"},
+    "en": {
+        "eq": "is",
+        "ne": "is not",
+        "lt": "<",
+        "le": "≤",
+        "gt": ">",
+        "ge": "≥",
+        "in": "is one of",
+        "not_in": "is none of",
+    },
+    "nb": {
+        "eq": "er",
+        "ne": "er ikke",
+        "lt": "<",
+        "le": "≤",
+        "gt": ">",
+        "ge": "≥",
+        "in": "er en av",
+        "not_in": "er ingen av",
+    },
 }
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -55,7 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "conditional": "unless already in place",
         "unless": "Unless already in place",
         "done_when": "Done when",
-        "done_when_none": "No \"done\" condition",
+        "done_when_none": 'No "done" condition',
         "contrast": "Contrasting view",
         "contrasts": "Contrasting views",
         "contrast_intro": "Another document disagrees; cited as a contrast, not as support.",
@@ -215,7 +233,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "next.new_arena": "a new arena",
         "next.try": "Try one:\n  advisor whatif {profile} --set {example}",
         "next.profile": "PROFILE",
-        "init.intro": "Answer what you know. Press Enter (or ?) for \"don't know\": the fact is left out, and unknown is not \"no\".",
+        "init.intro": 'Answer what you know. Press Enter (or ?) for "don\'t know": the fact is left out, and unknown is not "no".',
         "init.resume": "Resuming {file}: {known} {known:fact is|facts are} known and kept; only the missing ones are asked.",
         "init.section": "{title} ({i}/{n})",
         "init.choices": "Choices",
@@ -225,7 +243,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "init.hint.str": "text, Enter = don't know",
         "init.hint.choice": "number or value, Enter = don't know",
         "init.hint.yes_no": "yes/no",
-        "init.invalid": "Not understood: {error}. Try again, or press Enter for \"don't know\".",
+        "init.invalid": 'Not understood: {error}. Try again, or press Enter for "don\'t know".',
         "init.bad_bool": "answer yes or no",
         "init.bad_int": "write a whole number",
         "init.bad_float": "write a number such as 0.5",
@@ -247,7 +265,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "init.written": "Wrote {path}: {known} {known:fact|facts} known, {unknown} unknown.",
         "init.next": "Next: advisor assess {path}",
         "init.yaml_head": "Municipality profile written by `advisor init`.",
-        "init.yaml_unknown": "Leave out (or write null) what is not known: unknown is not \"no\". Lines commented out were not known at the interview: fill them in, or run `advisor init --resume FILE`.",
+        "init.yaml_unknown": 'Leave out (or write null) what is not known: unknown is not "no". Lines commented out were not known at the interview: fill them in, or run `advisor init --resume FILE`.',
         "init.yaml_values": "values",
         "init.yaml_arenas_unknown": "Not known which arenas there are. List them like this (or write `arenas: []` if there are none):",
         "init.yaml_no_arenas": "There are no co-creation arenas.",
@@ -321,7 +339,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "engine_line": "engine: {name} {version}",
         "engine_why": "(durable-rules cannot be imported: {problem})",
         "engine_fallback": "durable-rules cannot be imported ({problem}); running on the reference evaluator, which gives the same results. To get durable-rules: {hint}",
-        "engine_install": "pip install \"samskaping-advisor[durable]\" (builds it with a C compiler; on Python 3.13 and newer with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), see the README",
+        "engine_install": 'pip install "samskaping-advisor[durable]" (builds it with a C compiler; on Python 3.13 and newer with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), see the README',
         "example_list": "Examples (advisor example NAME > NAME.yaml):",
     },
     "nb": {
@@ -625,7 +643,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "engine_line": "motor: {name} {version}",
         "engine_why": "(durable-rules kan ikke importeres: {problem})",
         "engine_fallback": "durable-rules kan ikke importeres ({problem}); kjører på referanseevaluatoren, som gir de samme resultatene. Slik får du durable-rules: {hint}",
-        "engine_install": "pip install \"samskaping-advisor[durable]\" (bygger den med en C-kompilator; på Python 3.13 og nyere med CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), se README",
+        "engine_install": 'pip install "samskaping-advisor[durable]" (bygger den med en C-kompilator; på Python 3.13 og nyere med CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject), se README',
         "example_list": "Eksempler (advisor example NAVN > NAVN.yaml):",
     },
 }

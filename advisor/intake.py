@@ -430,7 +430,9 @@ def run_intake(
         profile, interrupted = _partial_profile(cut.answers, start), True
     write_atomic(target, profile_yaml(profile, lang))
     known, unknown = count_facts(profile)
-    return IntakeResult(path=str(target), written=True, known=known, unknown=unknown, profile=profile, interrupted=interrupted)
+    return IntakeResult(
+        path=str(target), written=True, known=known, unknown=unknown, profile=profile, interrupted=interrupted
+    )
 
 
 def _overwrite(io: IntakeIO, lang: str, path: str) -> bool:

@@ -32,7 +32,16 @@ from .profile import Arena, Profile
 from .rulepack import PackInfo, Rule, RulePack, _fail, _from_pydantic, build_pack
 from .variants import PackPaths, PackTest, Problems, parse_tests, resolve_layers, resolve_variant
 
-__all__ = ["PackReport", "check_pack", "TestOutcome", "TestReport", "run_pack_tests", "condition_problems", "dead_alternatives", "rule_problems"]
+__all__ = [
+    "PackReport",
+    "check_pack",
+    "TestOutcome",
+    "TestReport",
+    "run_pack_tests",
+    "condition_problems",
+    "dead_alternatives",
+    "rule_problems",
+]
 
 
 @dataclass(frozen=True)
@@ -79,14 +88,23 @@ def check_pack(paths: PackPaths = None) -> PackReport:
     # Leave out what follows from a problem already reported: links to rules that are broken (or
     # disabled), and recommendations orphaned because the rules that recommend them are broken.
     gone = broken | set(state.disabled)
-    orphaned = {t for e in state.entries if e.rule_id in broken and isinstance(e.raw, dict) for t in (e.raw.get("recommends") or []) if isinstance(t, str)}
+    orphaned = {
+        t
+        for e in state.entries
+        if e.rule_id in broken and isinstance(e.raw, dict)
+        for t in (e.raw.get("recommends") or [])
+        if isinstance(t, str)
+    }
     located = {(doc.file, path): raw.get("id") for doc, path, raw in clean if isinstance(raw, dict)}
     cascade = re.compile(r"^(?:recommends unknown rule|tests unknown finding) (\S+)$")
     for exc in errors:
         match = cascade.match(exc.message)
         if match and match.group(1) in gone:
             continue
-        if exc.message.startswith("recommendation can never fire") and located.get((exc.file, exc.path[:2])) in orphaned:
+        if (
+            exc.message.startswith("recommendation can never fire")
+            and located.get((exc.file, exc.path[:2])) in orphaned
+        ):
             continue
         problems.add(exc)
 
@@ -94,15 +112,33 @@ def check_pack(paths: PackPaths = None) -> PackReport:
     for rule_ids in _cycles(pack):
         doc, path = where[rule_ids[0]]
         chain = " → ".join(rule_ids + [rule_ids[0]])
-        problems.add(_fail(doc, f"rules form a cycle: {chain}", path + ("when",), "a rule may only test findings of earlier stages"))
+        problems.add(
+            _fail(
+                doc, f"rules form a cycle: {chain}", path + ("when",), "a rule may only test findings of earlier stages"
+            )
+        )
     for rule_id, index, total, reason in dead_alternatives(pack):
         doc, path = where[rule_id]
         rule = pack.by_id[rule_id]
         field = ("when",) if rule.condition is not None else ("id",)
         if index is None:
-            problems.add(_fail(doc, f"{rule_id} can never fire: {reason}", path + field, "fix the contradiction, or disable the rule"))
+            problems.add(
+                _fail(
+                    doc,
+                    f"{rule_id} can never fire: {reason}",
+                    path + field,
+                    "fix the contradiction, or disable the rule",
+                )
+            )
         else:
-            problems.add(_fail(doc, f"alternative {index + 1} of {total} of {rule_id}'s condition can never hold: {reason}", path + field, "remove it or fix the contradiction"))
+            problems.add(
+                _fail(
+                    doc,
+                    f"alternative {index + 1} of {total} of {rule_id}'s condition can never hold: {reason}",
+                    path + field,
+                    "remove it or fix the contradiction",
+                )
+            )
 
     tests = parse_tests(state.own_tests, pack, problems)
     found = list(problems.items)
@@ -271,7 +307,11 @@ def _contradiction(term: Term, never: set[str]) -> Optional[str]:
             words = " and ".join(describe(c) for c in written)
             if len(written) < len(items):
                 words += " while it tests an arena"
-            return ("an arena's " if items[0].in_arena else "") + words + (" cannot all hold" if len(written) > 1 else " cannot hold")
+            return (
+                ("an arena's " if items[0].in_arena else "")
+                + words
+                + (" cannot all hold" if len(written) > 1 else " cannot hold")
+            )
     return None
 
 
@@ -292,7 +332,13 @@ def _satisfiable(spec: FieldSpec, compares: list[Compare], bounds: tuple[Optiona
             first = False
         domain = sorted(candidates, key=repr) if domain is None else [v for v in domain if v in candidates]
         lo, hi = bounds
-        domain = [v for v in domain if not isinstance(v, (int, float)) or isinstance(v, bool) or ((lo is None or v >= lo) and (hi is None or v <= hi))]
+        domain = [
+            v
+            for v in domain
+            if not isinstance(v, (int, float))
+            or isinstance(v, bool)
+            or ((lo is None or v >= lo) and (hi is None or v <= hi))
+        ]
     if domain is not None:
         return any(all(c.test(v) for c in compares) for v in domain)
     if spec.kind == "str":
@@ -300,7 +346,9 @@ def _satisfiable(spec: FieldSpec, compares: list[Compare], bounds: tuple[Optiona
     return _interval_satisfiable(spec.kind == "int", compares, bounds)
 
 
-def _interval_satisfiable(integer: bool, compares: list[Compare], bounds: tuple[Optional[float], Optional[float]]) -> bool:
+def _interval_satisfiable(
+    integer: bool, compares: list[Compare], bounds: tuple[Optional[float], Optional[float]]
+) -> bool:
     lo, hi = bounds
     lo_open = hi_open = False
     lo = -math.inf if lo is None else lo
@@ -425,4 +473,3 @@ def run_pack_tests(paths: PackPaths = None, *, engine: Optional[str] = None, inh
             )
         )
     return TestReport(pack=variant.pack.info.name, outcomes=tuple(outcomes))
-

@@ -86,7 +86,9 @@ def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(
         name
         for name, info in model.model_fields.items()
-        if int in typing.get_args(info.annotation) or float in typing.get_args(info.annotation) or info.annotation in (int, float)
+        if int in typing.get_args(info.annotation)
+        or float in typing.get_args(info.annotation)
+        or info.annotation in (int, float)
     )
 
 
@@ -106,10 +108,17 @@ class Context(_Section):
     """The municipality and what it is going through (000 §4.1.1, §4.2.1, §4.3.1)."""
 
     name: Optional[str] = Field(
-        None, description="Name of the municipality.", max_length=200, json_schema_extra={"descriptive": "names the municipality in every output"}
+        None,
+        description="Name of the municipality.",
+        max_length=200,
+        json_schema_extra={"descriptive": "names the municipality in every output"},
     )
     population: Optional[int] = Field(
-        None, ge=0, le=10_000_000, description="Number of inhabitants.", json_schema_extra={"descriptive": "context for the reader; no rule reasons with size alone"}
+        None,
+        ge=0,
+        le=10_000_000,
+        description="Number of inhabitants.",
+        json_schema_extra={"descriptive": "context for the reader; no rule reasons with size alone"},
     )
     recent_merger: Optional[bool] = Field(
         None, description="Merged with other municipalities recently (Namsos 2020, 000 §4.1.1)."
@@ -145,16 +154,26 @@ class Context(_Section):
 class PartnerAnchoring(_Section):
     """How well co-creation is anchored with partners outside the municipal organisation."""
 
-    volunteers: Optional[Level] = Field(None, json_schema_extra={"descriptive": "recorded for the reader; only the anchoring with business is tested (004)"})
+    volunteers: Optional[Level] = Field(
+        None,
+        json_schema_extra={"descriptive": "recorded for the reader; only the anchoring with business is tested (004)"},
+    )
     business: Optional[Level] = None
-    citizens: Optional[Level] = Field(None, json_schema_extra={"descriptive": "recorded for the reader; only the anchoring with business is tested (004)"})
+    citizens: Optional[Level] = Field(
+        None,
+        json_schema_extra={"descriptive": "recorded for the reader; only the anchoring with business is tested (004)"},
+    )
 
 
 class Plan(_Section):
     """The community plan (kommuneplanens samfunnsdel) and its anchoring (000 §5.1.1–5.1.2, §6 factor 1)."""
 
     adopted_year: Optional[int] = Field(
-        None, ge=1950, le=2100, description="Year the community plan was adopted.", json_schema_extra={"descriptive": "dates the plan for the reader; no rule tests it yet"}
+        None,
+        ge=1950,
+        le=2100,
+        description="Year the community plan was adopted.",
+        json_schema_extra={"descriptive": "dates the plan for the reader; no rule tests it yet"},
     )
     co_creation_status: Optional[PlanStatus] = Field(
         None, description="Where co-creation stands in the plan: absent, mentioned, focus_area, main_goal or vision."
@@ -165,7 +184,9 @@ class Plan(_Section):
     broad_involvement: Optional[bool] = Field(
         None, description="Staff, citizens and partners were broadly involved before the plan was adopted."
     )
-    political_anchoring: Optional[Level] = Field(None, description="How firmly the politicians stand behind co-creation.")
+    political_anchoring: Optional[Level] = Field(
+        None, description="How firmly the politicians stand behind co-creation."
+    )
     administrative_anchoring: Optional[Level] = Field(
         None, description="How firmly the administration stands behind co-creation."
     )
@@ -248,14 +269,16 @@ class Implementation(_Section):
         None, description="The municipality has agreed what co-creation means for it (002 advice 4)."
     )
     common_goal: Optional[bool] = Field(
-        None, description="The municipality and its partners have made a common goal for the co-creation work (002 advice 5)."
+        None,
+        description="The municipality and its partners have made a common goal for the co-creation work (002 advice 5).",
     )
     deliberate_timing: Optional[bool] = Field(
         None,
         description="It decides on purpose in which processes, and when in them, to co-create (000 §4.1.6, §4.2.6, §5.1.5).",
     )
     process_preparation: Optional[bool] = Field(
-        None, description="Co-creation processes are prepared beforehand: aim, participants, outcome (000 §4.3.6, §5.1.5)."
+        None,
+        description="Co-creation processes are prepared beforehand: aim, participants, outcome (000 §4.3.6, §5.1.5).",
     )
     model_known: Optional[bool] = Field(
         None, description="The local co-creation model is known to those who run the processes (000 §4.2.6)."
@@ -264,11 +287,12 @@ class Implementation(_Section):
         None, description="How well staff across the organisation know what co-creation means (000 §4.2.4, §5.1.4)."
     )
     learns_from_others: Optional[bool] = Field(
-        None, description="It learns from other municipalities' co-creation through visits and networks (000 §4.1.6, §5.1.5)."
+        None,
+        description="It learns from other municipalities' co-creation through visits and networks (000 §4.1.6, §5.1.5).",
     )
     co_creation_seen_as_dugnad: Optional[bool] = Field(
         None,
-        description="In the municipality co-creation is taken for another word for dugnad, voluntary community work (003: \"not just a new word for dugnad\").",
+        description='In the municipality co-creation is taken for another word for dugnad, voluntary community work (003: "not just a new word for dugnad").',
     )
     co_creation_in_hard_cases: Optional[bool] = Field(
         None, description="Co-creation is also used, prepared, in hard processes such as cuts (000 §5.1.5, §5.1.3)."
@@ -313,9 +337,7 @@ class Relations(_Section):
     """Trust and relations between the municipality and its citizens (000 §5.1.5, §6 factor 4; 002)."""
 
     citizen_trust: Optional[Level] = Field(None, description="Trust between the municipality and its citizens.")
-    equality_on_arenas: Optional[Level] = Field(
-        None, description="How far the parties meet as equals on the arenas."
-    )
+    equality_on_arenas: Optional[Level] = Field(None, description="How far the parties meet as equals on the arenas.")
     dialogue_based: Optional[bool] = Field(None, description="Interaction is dialogue, not steering.")
     municipality_as_facilitator: Optional[bool] = Field(
         None, description="The municipality coordinates and facilitates, also where it does not own the project."
@@ -335,7 +357,8 @@ class Relations(_Section):
         description="Trust between the actors of the community: staff, politicians, business and voluntary associations (002; 003).",
     )
     cedes_power: Optional[bool] = Field(
-        None, description="The municipality is willing to give away power so that solutions are made together (002; 003)."
+        None,
+        description="The municipality is willing to give away power so that solutions are made together (002; 003).",
     )
     room_for_local_initiative: Optional[bool] = Field(
         None,
@@ -392,7 +415,8 @@ class Culture(_Section):
         description="How the municipality mostly meets citizens: as clients of its authority (Kommune 1.0), customers of its services (2.0) or partners (3.0) (000 §1.2; 003).",
     )
     co_creation_culture_established: Optional[bool] = Field(
-        None, description="Co-creation has become part of how the whole municipality works, not only of its plans (002)."
+        None,
+        description="Co-creation has become part of how the whole municipality works, not only of its plans (002).",
     )
     habit_bound_structures: Optional[bool] = Field(
         None,
@@ -403,7 +427,7 @@ class Culture(_Section):
     )
     pace_pressure: Optional[bool] = Field(
         None,
-        description="The work is driven by a demand for pace that leaves little room for slow thinking: Kobro's inhibitor \"a time that demands pace\" (003 inhibitors).",
+        description='The work is driven by a demand for pace that leaves little room for slow thinking: Kobro\'s inhibitor "a time that demands pace" (003 inhibitors).',
     )
 
 
@@ -457,14 +481,18 @@ class Business(_Section):
 class Arena(_Section):
     """One co-creation arena or meeting place (000 §4.x.3, §5.1.3)."""
 
-    name: Optional[str] = Field(None, max_length=200, json_schema_extra={"descriptive": "names the arena in findings and reports"})
+    name: Optional[str] = Field(
+        None, max_length=200, json_schema_extra={"descriptive": "names the arena in findings and reports"}
+    )
     kind: Optional[ArenaKind] = Field(
         None,
         description="What kind of arena: hearing, survey, public_meeting, workshop, standing_group or citizen_project (000 §2.2.4, §5.1.3).",
     )
     initiator: Optional[Actor] = Field(None, description="Who took the initiative.")
     owner: Optional[Actor] = Field(
-        None, description="Who owns and runs the arena.", json_schema_extra={"descriptive": "recorded for the reader; no rule tests it yet"}
+        None,
+        description="Who owns and runs the arena.",
+        json_schema_extra={"descriptive": "recorded for the reader; no rule tests it yet"},
     )
     agenda_set_by: Optional[Actor] = Field(
         None, description="Who sets the agenda; mixed = set together (000 §2.2.4 Table 1)."
@@ -494,12 +522,15 @@ class Arena(_Section):
         None, description="How far the parties meet as equals on this arena (000 §5.1.3, §6 factor 4)."
     )
     citizen_involvement: Optional[Literal["passive", "active"]] = Field(
-        None, description="Participants are informants (passive) or co-creators (active) on this arena (001 §1.1, §5.3)."
+        None,
+        description="Participants are informants (passive) or co-creators (active) on this arena (001 §1.1, §5.3).",
     )
     input_used: Optional[Level] = Field(
         None, description="How much of the participants' input was taken up in what was decided or done (000 §5.1.3)."
     )
-    room_for_influence: Optional[Level] = Field(None, description="How much the participants can influence the outcome.")
+    room_for_influence: Optional[Level] = Field(
+        None, description="How much the participants can influence the outcome."
+    )
     evaluated: Optional[bool] = Field(None, description="The arena or process has been evaluated.")
     aim_stated: Optional[bool] = Field(
         None,
@@ -511,7 +542,8 @@ class Arena(_Section):
     n3_team: Optional[bool] = Field(None, description="N3 foundation in place: a team (001 §4.6).")
     n3_anchoring: Optional[bool] = Field(None, description="N3 foundation in place: anchoring (001 §4.6).")
     resourceful_dominate: Optional[bool] = Field(
-        None, description="The most resourceful citizens are the most engaged and dominate the arena (Borgen, 001 §4.4)."
+        None,
+        description="The most resourceful citizens are the most engaged and dominate the arena (Borgen, 001 §4.4).",
     )
     snowball_recruitment: Optional[bool] = Field(
         None, description="Participants are recruited mainly through those already taking part (Borgen, 001 §4.4)."

@@ -24,7 +24,17 @@ from typing import Any, Optional
 
 from .rulepack import Text
 
-__all__ = ["FieldQuestion", "QUESTIONS", "SECTIONS", "VALUE_LABELS", "ARENAS_QUESTION", "question_for", "value_label", "value_text", "question_text"]
+__all__ = [
+    "FieldQuestion",
+    "QUESTIONS",
+    "SECTIONS",
+    "VALUE_LABELS",
+    "ARENAS_QUESTION",
+    "question_for",
+    "value_label",
+    "value_text",
+    "question_text",
+]
 
 
 @dataclass(frozen=True)
@@ -708,7 +718,10 @@ VALUE_LABELS: dict[str, Text] = {
     "broad": Text(en="broadly", nb="bredt"),
     "initiation": Text(en="initiation", nb="initiering"),
     "design": Text(en="design", nb="design"),
-    "consultation": Text(en="consultation: after the proposal is fixed, before the decision", nb="høring: etter at forslaget er ferdig, før vedtaket"),
+    "consultation": Text(
+        en="consultation: after the proposal is fixed, before the decision",
+        nb="høring: etter at forslaget er ferdig, før vedtaket",
+    ),
     "implementation": Text(en="implementation", nb="gjennomføring"),
     "evaluation": Text(en="evaluation", nb="evaluering"),
     "municipality": Text(en="the municipality", nb="kommunen"),

@@ -93,7 +93,9 @@ def _words_width(cell: Any) -> int:
     return max((len(word) for word in str(cell).split()), default=0)
 
 
-def _column_limits(rows: Sequence[Sequence[Any]], headers: Sequence[str], natural: list[int], room: int) -> list[Optional[int]]:
+def _column_limits(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], natural: list[int], room: int
+) -> list[Optional[int]]:
     """How wide each column may be for the table to fit ``room``: the columns of text (cells
     with spaces) share what the others leave, in proportion to their natural widths, none
     narrower than its longest word where that fits; without text columns, the widest columns
@@ -124,7 +126,9 @@ def _column_limits(rows: Sequence[Sequence[Any]], headers: Sequence[str], natura
     return limits
 
 
-def fit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], width: Optional[int] = None, **options: Any) -> str:
+def fit_table(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], width: Optional[int] = None, **options: Any
+) -> str:
     """``tabulate`` in the "simple" format, its widest columns wrapped (``maxcolwidths``) so that
     the table is no wider than ``width`` (default :func:`text_width`). Every renderer of text
     tables goes through here."""
@@ -139,6 +143,7 @@ def fit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], width: Opti
     if sum(natural) <= room or ncols == 0:
         return tabulate(rows, headers, **options)
     limits = _column_limits(rows, headers, natural, room)
+
     def wrap(cell: Any, limit: Optional[int]) -> Any:
         if limit is None or _lines_width(cell) <= limit:
             return cell
@@ -148,7 +153,9 @@ def fit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], width: Opti
     # wrapped here, not by tabulate's maxcolwidths: that breaks at hyphens and overshoots the width
     fitted = [[wrap(cell, limits[i] if i < ncols else None) for i, cell in enumerate(row)] for row in rows]
     # tabulate pads a header by 2 (MIN_PADDING): a wrapped header leaves room for that
-    heads = [wrap(h, None if limits[i] is None else limits[i] - 2) for i, h in enumerate(headers)] if headers else headers
+    heads = (
+        [wrap(h, None if limits[i] is None else limits[i] - 2) for i, h in enumerate(headers)] if headers else headers
+    )
     return tabulate(fitted, heads, **options)
 
 
@@ -192,7 +199,12 @@ def fit_lines(text: str, width: Optional[int] = None) -> str:
         follow = " " * len(lead.group(0)) if lead else indent
         out.extend(
             textwrap.wrap(
-                stripped, width, initial_indent=indent, subsequent_indent=follow, break_on_hyphens=False, break_long_words=False
+                stripped,
+                width,
+                initial_indent=indent,
+                subsequent_indent=follow,
+                break_on_hyphens=False,
+                break_long_words=False,
             )
             or [line]
         )
@@ -285,7 +297,11 @@ def to_table(result: Assessment, lang: str = "en") -> str:
     title, summary = _header(result, lang)
     out = [title, "=" * len(title), summary, ""]
     head = [t(lang, "col_id"), t(lang, "col_priority"), t(lang, "col_factor"), t(lang, "col_title")]
-    for key, findings in (("strengths", result.strengths), ("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
+    for key, findings in (
+        ("strengths", result.strengths),
+        ("diagnoses", result.diagnoses),
+        ("pitfalls", result.pitfalls),
+    ):
         out += [t(lang, key), "-" * len(t(lang, key))]
         out.append(fit_table(_findings_rows(lang, findings), head) if findings else t(lang, "none"))
         out.append("")
@@ -366,7 +382,11 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
     """A Markdown report: summary, findings with explanations and sources, plan, questions."""
     title, summary = _header(result, lang)
     out = [f"# {md(title)}", "", md(summary), ""]
-    for key, findings in (("strengths", result.strengths), ("diagnoses", result.diagnoses), ("pitfalls", result.pitfalls)):
+    for key, findings in (
+        ("strengths", result.strengths),
+        ("diagnoses", result.diagnoses),
+        ("pitfalls", result.pitfalls),
+    ):
         out += [f"## {t(lang, key)}", ""]
         if not findings:
             out += [t(lang, "none"), ""]
@@ -382,10 +402,17 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
         out += [t(lang, "questions_intro"), ""]
         # the field's description (English, with its citation); in bokmål the interview question
         rows = [
-            [f"`{q.path}`", q.description if lang == "en" else question_text(q.path, lang, q.description), ", ".join(q.rules), q.weight]
+            [
+                f"`{q.path}`",
+                q.description if lang == "en" else question_text(q.path, lang, q.description),
+                ", ".join(q.rules),
+                q.weight,
+            ]
             for q in result.questions
         ]
-        out.append(tabulate(rows, [t(lang, "col_fact"), "", t(lang, "col_rules"), t(lang, "col_weight")], tablefmt="github"))
+        out.append(
+            tabulate(rows, [t(lang, "col_fact"), "", t(lang, "col_rules"), t(lang, "col_weight")], tablefmt="github")
+        )
         out.append("")
     else:
         out += [t(lang, "none"), ""]
@@ -421,11 +448,23 @@ def render(result: Assessment, fmt: str = "text", lang: str = "en") -> str:
 def rules_table(pack: RulePack, lang: str = "en", kind: "str | None" = None) -> str:
     """One line per rule of ``pack``."""
     rows = [
-        [r.id, t(lang, f"kind.{r.kind}"), t(lang, f"factor.{r.factor}"), t(lang, f"priority.{r.priority}"), r.title.get(lang)]
+        [
+            r.id,
+            t(lang, f"kind.{r.kind}"),
+            t(lang, f"factor.{r.factor}"),
+            t(lang, f"priority.{r.priority}"),
+            r.title.get(lang),
+        ]
         for r in pack.rules
         if kind is None or r.kind == kind
     ]
-    head = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "col_factor"), t(lang, "col_priority"), t(lang, "col_title")]
+    head = [
+        t(lang, "col_id"),
+        t(lang, "col_kind"),
+        t(lang, "col_factor"),
+        t(lang, "col_priority"),
+        t(lang, "col_title"),
+    ]
     return fit_table(rows, head) + "\n"
 
 

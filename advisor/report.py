@@ -268,7 +268,9 @@ def _plan_key(f: Union[Finding, ReportFinding]) -> tuple[Any, ...]:
     return (PHASES.index(f.phase), -PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
 
 
-def _merge(rule_id: str, labels: Sequence[str], results: Sequence[Assessment], undecided: Sequence[set[str]]) -> ReportFinding:
+def _merge(
+    rule_id: str, labels: Sequence[str], results: Sequence[Assessment], undecided: Sequence[set[str]]
+) -> ReportFinding:
     entries: list[InformantFinding] = []
     first: Optional[Finding] = None
     recommends: set[str] = set()
@@ -300,7 +302,9 @@ def _merge(rule_id: str, labels: Sequence[str], results: Sequence[Assessment], u
     )
 
 
-def _factor_summaries(labels: Sequence[str], results: Sequence[Assessment], merged: Sequence[ReportFinding]) -> tuple[FactorSummary, ...]:
+def _factor_summaries(
+    labels: Sequence[str], results: Sequence[Assessment], merged: Sequence[ReportFinding]
+) -> tuple[FactorSummary, ...]:
     out = []
     for factor in FACTORS:
         bars = []
@@ -350,7 +354,9 @@ def _arena_rows(labels: Sequence[str], facts: Sequence[Facts]) -> tuple[ArenaRow
                 placements[name] = {}
             placements[name].setdefault(
                 label,
-                ArenaPlacement(informant=label, ladder_level=arena.get("ladder_level"), ulrich_type=arena.get("ulrich_type")),
+                ArenaPlacement(
+                    informant=label, ladder_level=arena.get("ladder_level"), ulrich_type=arena.get("ulrich_type")
+                ),
             )
     rows = []
     for name in order:
@@ -400,7 +406,9 @@ def _questions(labels: Sequence[str], results: Sequence[Assessment]) -> tuple[Re
     merged: dict[str, dict[str, Any]] = {}
     for label, result in zip(labels, results):
         for q in result.questions:
-            entry = merged.setdefault(q.path, {"description": q.description, "rules": set(), "weight": 0, "informants": []})
+            entry = merged.setdefault(
+                q.path, {"description": q.description, "rules": set(), "weight": 0, "informants": []}
+            )
             entry["rules"].update(q.rules)
             entry["weight"] = max(entry["weight"], q.weight)
             entry["informants"].append(label)
@@ -560,7 +568,9 @@ def _summary_lines(report: Report, counts: bool = True) -> list[str]:
     elif not report.arenas:
         lines.append(t(lang, "report.summary_no_arenas"))
     elif levels:
-        lines.append(t(lang, "report.summary_ladder", placed=placed, n=len(report.arenas), lo=min(levels), hi=max(levels)))
+        lines.append(
+            t(lang, "report.summary_ladder", placed=placed, n=len(report.arenas), lo=min(levels), hi=max(levels))
+        )
     else:
         lines.append(t(lang, "report.summary_unplaced", n=len(report.arenas)))
     if report.questions:
@@ -722,7 +732,13 @@ def _factor_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     if report.multi:
         head.append(t(lang, "report.col_informant"))
     head += [_cap(t(lang, f"priority.{p}")) for p in _svg.PRIORITY_ORDER]
-    head += [t(lang, "strengths"), t(lang, "diagnoses"), t(lang, "pitfalls"), t(lang, "report.col_steps"), t(lang, "col_weight")]
+    head += [
+        t(lang, "strengths"),
+        t(lang, "diagnoses"),
+        t(lang, "pitfalls"),
+        t(lang, "report.col_steps"),
+        t(lang, "col_weight"),
+    ]
     rows = []
     for summary in report.factors:
         for bar in summary.bars:
@@ -810,7 +826,14 @@ def render_markdown(report: Report) -> str:
     if not report.strengths:
         out += [t(lang, "none"), ""]
     for f in report.strengths:
-        out += [f"### {f.rule_id} — {md(f.title.get(lang))}", "", f"*{_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
+        out += [
+            f"### {f.rule_id} — {md(f.title.get(lang))}",
+            "",
+            f"*{_meta(lang, f)}*",
+            "",
+            md(f.message.get(lang)),
+            "",
+        ]
         out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'report.by_factor')}", ""]
     for factor in FACTORS:
@@ -819,7 +842,14 @@ def render_markdown(report: Report) -> str:
         if not findings:
             out += [t(lang, "none"), ""]
         for f in findings:
-            out += [f"#### {f.rule_id} — {md(f.title.get(lang))}", "", f"*{_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
+            out += [
+                f"#### {f.rule_id} — {md(f.title.get(lang))}",
+                "",
+                f"*{_meta(lang, f)}*",
+                "",
+                md(f.message.get(lang)),
+                "",
+            ]
             out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'plan')}", ""]
     if not report.plan:
@@ -827,7 +857,14 @@ def render_markdown(report: Report) -> str:
     else:
         out += [t(lang, "report.plan_intro"), ""]
     for i, f in enumerate(report.plan, 1):
-        out += [f"### {i}. {f.rule_id} — {md(step_title(f, lang))}", "", f"*{_plan_meta(lang, f)}*", "", md(f.message.get(lang)), ""]
+        out += [
+            f"### {i}. {f.rule_id} — {md(step_title(f, lang))}",
+            "",
+            f"*{_plan_meta(lang, f)}*",
+            "",
+            md(f.message.get(lang)),
+            "",
+        ]
         out += _md_finding_details(report, f)
     out += [f"## {t(lang, 'questions')}", ""]
     if report.questions:
@@ -845,7 +882,9 @@ def render_markdown(report: Report) -> str:
     else:
         out += [t(lang, "none"), ""]
     out += [f"## {t(lang, 'references')}", ""]
-    out += [f"- {md(r.entry.get(lang))} ({t(lang, 'file')} {_md_code(r.file)})" for r in report.references] or [t(lang, "none")]
+    out += [f"- {md(r.entry.get(lang))} ({t(lang, 'file')} {_md_code(r.file)})" for r in report.references] or [
+        t(lang, "none")
+    ]
     out += ["", "---", "", f"*{md(_manifest_line(report))}*", "", f"*{md(_profiles_line(report))}*", ""]
     return "\n".join(out)
 
@@ -924,7 +963,9 @@ def _anchor(rule_id: str) -> str:
 
 
 def _links(ids: Sequence[str], known: set[str]) -> str:
-    return ", ".join(f'<a href="#{_anchor(i)}">{_e(i)}</a>' if i in known else f'<span class="rid">{_e(i)}</span>' for i in ids)
+    return ", ".join(
+        f'<a href="#{_anchor(i)}">{_e(i)}</a>' if i in known else f'<span class="rid">{_e(i)}</span>' for i in ids
+    )
 
 
 def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], num: Sequence[int] = ()) -> str:
@@ -954,7 +995,11 @@ def _factor_chart(report: Report) -> str:
                 )
                 for rid, priority in bar.findings
             ) + tuple(
-                _svg.Block(label=rid, priority=_svg.STRENGTH, tooltip=f"{rid} ({t(lang, 'kind.strength')}): {titles.get(rid, '')}")
+                _svg.Block(
+                    label=rid,
+                    priority=_svg.STRENGTH,
+                    tooltip=f"{rid} ({t(lang, 'kind.strength')}): {titles.get(rid, '')}",
+                )
                 for rid in bar.strengths
             )
             note = t(lang, "report.bar_note", weight=bar.weight, steps=bar.steps)
@@ -967,7 +1012,9 @@ def _factor_chart(report: Report) -> str:
                 )
             )
         groups.append(_svg.BarGroup(label=_cap(t(lang, f"factor.{summary.factor}")), bars=tuple(bars)))
-    legend = [(p, _cap(t(lang, f"priority.{p}"))) for p in _svg.PRIORITY_ORDER] + [(_svg.STRENGTH, _cap(t(lang, "kind.strength")))]
+    legend = [(p, _cap(t(lang, f"priority.{p}"))) for p in _svg.PRIORITY_ORDER] + [
+        (_svg.STRENGTH, _cap(t(lang, "kind.strength")))
+    ]
     return _svg.factor_chart(
         groups,
         legend,
@@ -1035,7 +1082,9 @@ def _html_details(report: Report, f: ReportFinding, known: set[str]) -> str:
     for who, found in _explanations(report, f):
         if found.facts:
             label = t(lang, "report.why_for", informant=who) if who else t(lang, "why")
-            items = "; ".join(f"<code>{_e(path)}</code> = {_e(_value(lang, value))}" for path, value in found.facts.items())
+            items = "; ".join(
+                f"<code>{_e(path)}</code> = {_e(_value(lang, value))}" for path, value in found.facts.items()
+            )
             rows.append((label, items))
         if found.arenas:
             label = t(lang, "report.arenas_for", informant=who) if who else t(lang, "arenas")
@@ -1062,9 +1111,7 @@ def _html_finding(report: Report, f: ReportFinding, known: set[str], meta: str) 
         f'<article class="finding p-{f.priority}" id="{_anchor(f.rule_id)}">'
         f'<h4><span class="id">{_e(f.rule_id)}</span>{_e(step_title(f, lang))}</h4>'
         f'<p class="meta">{badge}{_e(meta)}</p>'
-        f"<p>{_e(f.message.get(lang))}</p>"
-        + _html_details(report, f, known)
-        + "</article>"
+        f"<p>{_e(f.message.get(lang))}</p>" + _html_details(report, f, known) + "</article>"
     )
 
 
@@ -1095,7 +1142,9 @@ def _html_disagreements(report: Report) -> str:
             + [f'<span class="status-{i.status}">{_e(_status(lang, i.status))}</span>' for i in f.by_informant]
             for f in report.finding_differences
         ]
-        out.append(_html_table([_e(t(lang, "col_id")), _e(t(lang, "col_title")), *(_e(x) for x in report.labels)], rows))
+        out.append(
+            _html_table([_e(t(lang, "col_id")), _e(t(lang, "col_title")), *(_e(x) for x in report.labels)], rows)
+        )
     else:
         out.append(f"<p>{_e(t(lang, 'none'))}</p>")
     out.append("</section>")
@@ -1122,7 +1171,10 @@ def _html_arena_table(report: Report) -> str:
             row = [name]
             if report.multi:
                 row.append(_e(p.informant))
-            row += [_e(p.ladder_level if p.ladder_level is not None else t(lang, "report.unknown")), _e(_ulrich_short(lang, p.ulrich_type))]
+            row += [
+                _e(p.ladder_level if p.ladder_level is not None else t(lang, "report.unknown")),
+                _e(_ulrich_short(lang, p.ulrich_type)),
+            ]
             rows.append(row)
     return _html_table([_e(h) for h in head], rows)
 
@@ -1155,17 +1207,24 @@ def render_html(report: Report) -> str:
         (len(report.questions), t(lang, "report.col_questions")),
     ]
     out.append('<ul class="numbers">' + "".join(f"<li><b>{n}</b>{_e(label)}</li>" for n, label in numbers) + "</ul>")
-    out.append('<ul class="summary">' + "".join(f"<li>{_e(line)}</li>" for line in _summary_lines(report, counts=False)) + "</ul>")
+    out.append(
+        '<ul class="summary">'
+        + "".join(f"<li>{_e(line)}</li>" for line in _summary_lines(report, counts=False))
+        + "</ul>"
+    )
     if report.plan:
         out.append(f"<h3>{_e(t(lang, 'report.first_steps'))}</h3><ol>")
         out += [
-            f'<li><a href="#{_anchor(f.rule_id)}">{_e(f.rule_id)}</a> — {_e(step_title(f, lang))}</li>' for f in report.plan[:3]
+            f'<li><a href="#{_anchor(f.rule_id)}">{_e(f.rule_id)}</a> — {_e(step_title(f, lang))}</li>'
+            for f in report.plan[:3]
         ]
         out.append("</ol>")
     out.append("</section>")
     # factors
     out.append(f'<section id="factors"><h2>{_e(t(lang, "report.factors"))}</h2>')
-    out.append(f"<figure>{_factor_chart(report)}<figcaption>{_e(t(lang, 'report.factors_intro'))}</figcaption></figure>")
+    out.append(
+        f"<figure>{_factor_chart(report)}<figcaption>{_e(t(lang, 'report.factors_intro'))}</figcaption></figure>"
+    )
     out.append(_html_factor_table(report))
     out.append("</section>")
     # ladder
@@ -1178,7 +1237,9 @@ def render_html(report: Report) -> str:
     if report.multi:
         out.append(_html_disagreements(report))
     # strengths
-    out.append(f'<section id="strengths"><h2>{_e(t(lang, "strengths"))}</h2><p>{_e(t(lang, "report.strengths_intro"))}</p>')
+    out.append(
+        f'<section id="strengths"><h2>{_e(t(lang, "strengths"))}</h2><p>{_e(t(lang, "report.strengths_intro"))}</p>'
+    )
     if not report.strengths:
         out.append(f"<p>{_e(t(lang, 'none'))}</p>")
     out += [_html_finding(report, f, known, _meta(lang, f, priority=False)) for f in report.strengths]
@@ -1195,7 +1256,7 @@ def render_html(report: Report) -> str:
     # plan
     out.append(f'<section id="plan"><h2>{_e(t(lang, "plan"))}</h2>')
     if report.plan:
-        out.append(f"<p>{_e(t(lang, 'report.plan_intro'))}</p><ol class=\"plan\">")
+        out.append(f'<p>{_e(t(lang, "report.plan_intro"))}</p><ol class="plan">')
         out += [f"<li>{_html_finding(report, f, known, _plan_meta(lang, f, priority=False))}</li>" for f in report.plan]
         out.append("</ol>")
     else:

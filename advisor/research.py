@@ -132,7 +132,11 @@ def _expand(sources: Iterable[tuple[str, Union[str, Profile]]]) -> Iterator[tupl
         if isinstance(item, str) and item.lower().endswith(".jsonl"):
             yield from _jsonl_lines(item)
         elif isinstance(item, str) and item.lower().endswith(".parquet"):
-            raise InputError("Parquet profiles are read by the columnar engine only", file=item, hint="add --engine columnar, or give JSON Lines")
+            raise InputError(
+                "Parquet profiles are read by the columnar engine only",
+                file=item,
+                hint="add --engine columnar, or give JSON Lines",
+            )
         else:
             yield label, item
 
@@ -146,10 +150,14 @@ def _profile_files(directory: Path) -> list[str]:
             return sorted(
                 entry.name
                 for entry in entries
-                if not entry.name.startswith(".") and os.path.splitext(entry.name)[1].lower() in PROFILE_SUFFIXES and entry.is_file()
+                if not entry.name.startswith(".")
+                and os.path.splitext(entry.name)[1].lower() in PROFILE_SUFFIXES
+                and entry.is_file()
             )
     except OSError as exc:
-        raise InputError(f"cannot list the directory {directory}: {exc.strerror}", hint="check the path and permissions") from None
+        raise InputError(
+            f"cannot list the directory {directory}: {exc.strerror}", hint="check the path and permissions"
+        ) from None
 
 
 def iter_profile_sources(items: Iterable[ProfileLike]) -> Iterator[tuple[str, Union[str, Profile]]]:
@@ -181,7 +189,9 @@ def profile_sources(items: Iterable[ProfileLike]) -> list[tuple[str, Union[str, 
     """:func:`iter_profile_sources` as a list; raises :class:`InputError` if there are none."""
     out = list(iter_profile_sources(items))
     if not out:
-        raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles")
+        raise InputError(
+            "no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles"
+        )
     return out
 
 
@@ -289,7 +299,20 @@ class RunManifest(_Result):
     skipped: tuple[SkippedProfile, ...]
 
 
-CSV_HEADER = ["profile", "municipality", "pack", "pack_hash", "profile_hash", "highest_priority", "questions", "fired", "strengths", "diagnoses", "pitfalls", "recommendations"]
+CSV_HEADER = [
+    "profile",
+    "municipality",
+    "pack",
+    "pack_hash",
+    "profile_hash",
+    "highest_priority",
+    "questions",
+    "fired",
+    "strengths",
+    "diagnoses",
+    "pitfalls",
+    "recommendations",
+]
 #: The columns of the columnar engine's rows: the batch row's without the profile hash and questions.
 COLUMNAR_HEADER = [c for c in CSV_HEADER if c not in ("profile_hash", "questions")]
 
@@ -380,7 +403,9 @@ class _Bundle:
         self.engine = engine
 
 
-def _assess_chunk(chunk: Sequence[Task], packs: Optional[Sequence[RulePack]] = None, engine: Optional[str] = None) -> list[Outcome]:
+def _assess_chunk(
+    chunk: Sequence[Task], packs: Optional[Sequence[RulePack]] = None, engine: Optional[str] = None
+) -> list[Outcome]:
     """Assess a chunk of profiles with every pack (in a worker, or here)."""
     packs = packs if packs is not None else _WORKER["packs"]
     engine = engine or _WORKER.get("engine", "durable")
@@ -388,7 +413,13 @@ def _assess_chunk(chunk: Sequence[Task], packs: Optional[Sequence[RulePack]] = N
     with _ASSESS_LOCK:
         for index, item in chunk:
             try:
-                profile = item if isinstance(item, Profile) else item.load() if isinstance(item, _Line) else load_profile(item)
+                profile = (
+                    item
+                    if isinstance(item, Profile)
+                    else item.load()
+                    if isinstance(item, _Line)
+                    else load_profile(item)
+                )
             except ProfileError as exc:
                 out.append((index, None, ("profile", exc.one_line())))
                 continue
@@ -426,7 +457,9 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _in_order(submit: Callable[[list[Task]], Any], chunks: Iterator[list[Task]], window: int) -> Iterator[list[Outcome]]:
+def _in_order(
+    submit: Callable[[list[Task]], Any], chunks: Iterator[list[Task]], window: int
+) -> Iterator[list[Outcome]]:
     """Submit chunks, at most ``window`` under way at a time, and give their outcomes in order."""
     pending: collections.deque[Any] = collections.deque()
     for chunk in chunks:
@@ -465,16 +498,19 @@ def _outcomes(
         # The bundle goes with each task: scattering it first (broadcast) raced with the tasks on
         # a local cluster ("lost dependencies").
         bundle = _Bundle(packs, engine)
-        for outcomes in _in_order(lambda chunk: client.submit(_assess_bundle, chunk, bundle, pure=False), chunks, window):
+        for outcomes in _in_order(
+            lambda chunk: client.submit(_assess_bundle, chunk, bundle, pure=False), chunks, window
+        ):
             yield from outcomes
         return
     if count == 1 or (total is not None and total <= size):
         for chunk in chunks:
             yield from _assess_chunk(chunk, packs, engine)
         return
-    with WorkerPool(count, _assess_task, _init_worker, (tuple(packs), engine), time_limit=time_limit, make_failure=_failed_task) as pool:
+    with WorkerPool(
+        count, _assess_task, _init_worker, (tuple(packs), engine), time_limit=time_limit, make_failure=_failed_task
+    ) as pool:
         yield from pool.run(chunks, window)
-
 
 
 class _Manifested:
@@ -530,11 +566,16 @@ class _BatchRun(_Manifested):
             raise InputError(f"unknown engine {engine!r}", hint="use durable, python or columnar")
         engine = resolve_engine(engine)
         if time_limit is not None and not time_limit > 0:
-            raise InputError(f"the time limit must be more than 0 seconds, not {time_limit}", hint="give a number of seconds such as 60")
+            raise InputError(
+                f"the time limit must be more than 0 seconds, not {time_limit}",
+                hint="give a number of seconds such as 60",
+            )
         self.packs = load_packs(packs)
         self.labels = pack_labels(self.packs)
         self.engine = engine
-        self.fire_counts: dict[str, dict[str, int]] = {label: {r.id: 0 for r in pack.rules} for label, pack in zip(self.labels, self.packs)}
+        self.fire_counts: dict[str, dict[str, int]] = {
+            label: {r.id: 0 for r in pack.rules} for label, pack in zip(self.labels, self.packs)
+        }
         self.skipped: list[SkippedProfile] = []
         self.assessed = 0
         self._digest = hashlib.sha256()
@@ -543,7 +584,9 @@ class _BatchRun(_Manifested):
         self._sources: Iterable[tuple[str, Union[str, Profile]]]
         if isinstance(profiles, (list, tuple)):
             listed = profile_sources(profiles)
-            many = any(isinstance(item, str) and item.lower().endswith((".jsonl", ".parquet")) for _label, item in listed)
+            many = any(
+                isinstance(item, str) and item.lower().endswith((".jsonl", ".parquet")) for _label, item in listed
+            )
             self.total, self._sources = (None if many else len(listed)), listed
         else:
             self._sources = iter_profile_sources(profiles)
@@ -558,10 +601,14 @@ class _BatchRun(_Manifested):
                 labels[index] = label
                 yield index, item
             if index < 0:
-                raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles")
+                raise InputError(
+                    "no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles"
+                )
 
         done = 0
-        for index, briefs, error in _outcomes(tasks(), self.total, self.packs, self.engine, self._workers, self._client, self._time_limit):
+        for index, briefs, error in _outcomes(
+            tasks(), self.total, self.packs, self.engine, self._workers, self._client, self._time_limit
+        ):
             source = labels.pop(index)
             done += 1
             if self._progress is not None:
@@ -600,6 +647,7 @@ class _BatchRun(_Manifested):
                 rows.append(row)
             yield source, rows
 
+
 class _ColumnarRun(_Manifested):
     """A batch on the columnar engine: :meth:`frames` gives the rows of each chunk of profiles as
     one frame; iterating gives ``(source, rows)`` as :class:`_BatchRun` does (for ``compare`` and
@@ -618,17 +666,23 @@ class _ColumnarRun(_Manifested):
 
         columnar.require()
         if client is not None or (workers is not None and workers > 1):
-            raise InputError("the columnar engine runs in this process on all cores", hint="leave out --workers and --dask")
+            raise InputError(
+                "the columnar engine runs in this process on all cores", hint="leave out --workers and --dask"
+            )
         self.packs = load_packs(packs)
         self.labels = pack_labels(self.packs)
         self.engine = "columnar"
         self.compiled = [columnar.columnar_pack(pack) for pack in self.packs]
-        self.fire_counts: dict[str, dict[str, int]] = {label: {r.id: 0 for r in pack.rules} for label, pack in zip(self.labels, self.packs)}
+        self.fire_counts: dict[str, dict[str, int]] = {
+            label: {r.id: 0 for r in pack.rules} for label, pack in zip(self.labels, self.packs)
+        }
         self.skipped: list[SkippedProfile] = []
         self.assessed = 0
         self._digest = hashlib.sha256()
         self._manifests = [_manifest_for(pack, "columnar", "") for pack in self.packs]
-        self._sources = profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
+        self._sources = (
+            profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
+        )
         self._progress = progress
         self._rows = chunk_rows or columnar.CHUNK_ROWS
 
@@ -642,7 +696,11 @@ class _ColumnarRun(_Manifested):
                 yield parts[0]
             else:
                 order = pl.int_range(0, parts[0].height, eager=True)
-                yield pl.concat([p.with_columns(_row=order, _pack=pl.lit(k)) for k, p in enumerate(parts)]).sort(["_row", "_pack"]).drop("_row", "_pack")
+                yield (
+                    pl.concat([p.with_columns(_row=order, _pack=pl.lit(k)) for k, p in enumerate(parts)])
+                    .sort(["_row", "_pack"])
+                    .drop("_row", "_pack")
+                )
 
     def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
         """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
@@ -674,11 +732,16 @@ class _ColumnarRun(_Manifested):
                 for column, total in zip(fired.columns, fired.sum().row(0)):
                     counts[column[1:]] += total
                 briefs = compiled.briefs(fired)
-                part = pl.concat([head, briefs], how="horizontal").with_columns(pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash))
+                part = pl.concat([head, briefs], how="horizontal").with_columns(
+                    pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash)
+                )
                 parts.append(part.select(COLUMNAR_HEADER))
             yield chunk.labels, fired_frames, parts
         if not seen:
-            raise InputError("no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles")
+            raise InputError(
+                "no profiles to assess",
+                hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
+            )
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
         bases = dict(zip(self.labels, self._manifests))
@@ -724,7 +787,12 @@ class _RowWriter:
         if self.fmt == "jsonl":
             self.handle.write(dumps_compact(record) + "\n")
         else:
-            self.csv.writerow(["" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k] for k in self.header])
+            self.csv.writerow(
+                [
+                    "" if record[k] is None else " ".join(record[k]) if isinstance(record[k], list) else record[k]
+                    for k in self.header
+                ]
+            )
         self.count += 1
 
     def write_frame(self, frame: Any) -> None:
@@ -735,14 +803,18 @@ class _RowWriter:
             self.handle.write(frame.write_ndjson())
         else:
             lists = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-            self.handle.write(frame.with_columns(pl.col(c).list.join(" ") for c in lists).write_csv(include_header=False))
+            self.handle.write(
+                frame.with_columns(pl.col(c).list.join(" ") for c in lists).write_csv(include_header=False)
+            )
         self.count += frame.height
 
 
 def _output_format(output: "Union[str, os.PathLike[str]]", fmt: Optional[str]) -> str:
     chosen = fmt or Path(output).suffix.lower().lstrip(".")
     if chosen not in OUTPUT_FORMATS:
-        raise InputError(f"cannot tell the output format of {Path(output).name}", hint="name it *.jsonl or *.csv, or give --format")
+        raise InputError(
+            f"cannot tell the output format of {Path(output).name}", hint="name it *.jsonl or *.csv, or give --format"
+        )
     return chosen
 
 
@@ -789,14 +861,22 @@ def batch(
     """
     chosen = _output_format(output, fmt) if output is not None else None
     run: Union[_BatchRun, _ColumnarRun]
-    run = _ColumnarRun(profiles, packs, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, packs, engine, workers, client, progress, time_limit)
+    run = (
+        _ColumnarRun(profiles, packs, workers, client, progress)
+        if engine == "columnar"
+        else _BatchRun(profiles, packs, engine, workers, client, progress, time_limit)
+    )
     kept: list[BatchRow] = []
     written = 0
     staged: Staged = []  # the rows, then the manifest: put in place together at the end
     try:
         with contextlib.ExitStack() as stack:
             header = COLUMNAR_HEADER if engine == "columnar" else CSV_HEADER
-            writer = _RowWriter(stack.enter_context(open_atomic(output, staged)), chosen, header) if output is not None and chosen else None
+            writer = (
+                _RowWriter(stack.enter_context(open_atomic(output, staged)), chosen, header)
+                if output is not None and chosen
+                else None
+            )
             if isinstance(run, _ColumnarRun) and not keep_rows:
                 for frame in run.frames():
                     if writer is not None:
@@ -976,7 +1056,15 @@ class _Tally:
             tally[2] += only_b
             tally[3] += n - both - only_a - only_b
             identical = identical & (a == b)
-        same_plan = pl.Series([x == y for x, y in zip(rows_a.get_column("recommendations").to_list(), rows_b.get_column("recommendations").to_list())], dtype=pl.Boolean)
+        same_plan = pl.Series(
+            [
+                x == y
+                for x, y in zip(
+                    rows_a.get_column("recommendations").to_list(), rows_b.get_column("recommendations").to_list()
+                )
+            ],
+            dtype=pl.Boolean,
+        )
         self.n += n
         self.identical += int(identical.sum())
         self.same_plan += int(same_plan.sum())
@@ -1049,9 +1137,15 @@ def compare(
     """
     loaded = load_packs(list(packs))
     if len(loaded) < 2:
-        raise InputError("compare needs at least two rule packs", hint="give --rules twice: the baseline first, then the variant")
+        raise InputError(
+            "compare needs at least two rule packs", hint="give --rules twice: the baseline first, then the variant"
+        )
     run: Union[_BatchRun, _ColumnarRun]
-    run = _ColumnarRun(profiles, loaded, workers, client, progress) if engine == "columnar" else _BatchRun(profiles, loaded, engine, workers, client, progress, time_limit)
+    run = (
+        _ColumnarRun(profiles, loaded, workers, client, progress)
+        if engine == "columnar"
+        else _BatchRun(profiles, loaded, engine, workers, client, progress, time_limit)
+    )
     tallies = [_Tally(loaded[0], other) for other in loaded[1:]]
     if isinstance(run, _ColumnarRun):
         for _labels, fired, parts in run.chunks():
@@ -1121,7 +1215,9 @@ def load_sample_options(path: "Union[str, os.PathLike[str]]") -> SampleOptions:
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
-        raise InputError(error["msg"], file=doc.file, path=loc, line=doc.line_of(loc), hint="see `advisor sample --help`") from None
+        raise InputError(
+            error["msg"], file=doc.file, path=loc, line=doc.line_of(loc), hint="see `advisor sample --help`"
+        ) from None
     problem = _check_options(options)
     if problem is not None:
         loc, message, hint = problem
@@ -1137,26 +1233,46 @@ def _check_options(options: SampleOptions) -> Optional[tuple[tuple[Any, ...], st
             spec = fields.get(path)
             if spec is None:
                 match = did_you_mean(path, fields)
-                return (section, path), f"unknown field {path!r}", f"did you mean {match!r}?" if match else "see docs/PROFILE.md"
+                return (
+                    (section, path),
+                    f"unknown field {path!r}",
+                    f"did you mean {match!r}?" if match else "see docs/PROFILE.md",
+                )
             if opts.weights is not None:
                 allowed = _weight_keys(spec)
                 for key, weight in opts.weights.items():
                     if allowed is not None and key not in allowed:
-                        return (section, path, "weights", key), f"{key!r} is not a value of {path}", "use one of " + ", ".join(allowed)
+                        return (
+                            (section, path, "weights", key),
+                            f"{key!r} is not a value of {path}",
+                            "use one of " + ", ".join(allowed),
+                        )
                     if allowed is None and spec.kind in ("int", "float"):
                         try:
                             float(key)
                         except ValueError:
-                            return (section, path, "weights", key), f"{key!r} is not a number", "weights of a number field are keyed by value"
+                            return (
+                                (section, path, "weights", key),
+                                f"{key!r} is not a number",
+                                "weights of a number field are keyed by value",
+                            )
                     if weight < 0:
-                        return (section, path, "weights", key), "a weight cannot be negative", "use 0 to leave a value out"
+                        return (
+                            (section, path, "weights", key),
+                            "a weight cannot be negative",
+                            "use 0 to leave a value out",
+                        )
                 if not any(w > 0 for w in opts.weights.values()):
                     return (section, path, "weights"), "every weight is 0", "give some value a positive weight"
             if (opts.min is not None or opts.max is not None) and spec.kind not in ("int", "float"):
                 return (section, path), f"{path} is not a number, so min and max do not apply", "use weights"
             lo, hi = _range(spec, path, section == "arena_fields", opts)
             if lo > hi:
-                return (section, path), f"{path}: min {lo} is above max {hi}", "check the range and the field's bounds in docs/PROFILE.md"
+                return (
+                    (section, path),
+                    f"{path}: min {lo} is above max {hi}",
+                    "check the range and the field's bounds in docs/PROFILE.md",
+                )
     return None
 
 
@@ -1185,7 +1301,9 @@ def _range(spec: FieldSpec, path: str, in_arena: bool, opts: Optional[FieldOptio
     return float(lo), float(hi)
 
 
-def _draw(rng: random.Random, spec: FieldSpec, path: str, in_arena: bool, opts: Optional[FieldOptions], label: str) -> Any:
+def _draw(
+    rng: random.Random, spec: FieldSpec, path: str, in_arena: bool, opts: Optional[FieldOptions], label: str
+) -> Any:
     if opts is not None and opts.weights is not None:
         keys = [k for k, w in opts.weights.items() if w > 0]
         key = rng.choices(keys, weights=[opts.weights[k] for k in keys])[0]
@@ -1310,7 +1428,10 @@ def write_samples(
     target = Path(directory)
     if fmt == "jsonl":
         if target.is_dir():
-            raise InputError(f"{target} is a directory", hint="with --format jsonl, -o names the file to write, such as samples.jsonl")
+            raise InputError(
+                f"{target} is a directory",
+                hint="with --format jsonl, -o names the file to write, such as samples.jsonl",
+            )
         with open_atomic(target) as handle:
             for done, profile in enumerate(profiles, 1):
                 handle.write(dumps_compact(profile.model_dump(mode="json", exclude_none=True)) + "\n")
@@ -1320,7 +1441,9 @@ def write_samples(
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create directory {target}: {exc.strerror}", hint="check the path and permissions") from None
+        raise InputError(
+            f"cannot create directory {target}: {exc.strerror}", hint="check the path and permissions"
+        ) from None
     if total is None:
         profiles = list(profiles)
         total = len(profiles)

@@ -19,7 +19,19 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from ._documents import Document, read_file
 from ._limits import term_problems
-from .conditions import MAX_TERMS, AllOf, AnyOf, Compare, Condition, FindingRef, Term, describe, parse_condition, to_dnf, walk
+from .conditions import (
+    MAX_TERMS,
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    FindingRef,
+    Term,
+    describe,
+    parse_condition,
+    to_dnf,
+    walk,
+)
 from .errors import RulePackError, did_you_mean
 
 __all__ = [
@@ -51,7 +63,9 @@ Factor = Literal["anchoring", "leadership", "implementation", "relations"]
 Phase = Literal["initiation", "design", "implementation", "evaluation"]
 Priority = Literal["low", "medium", "high", "critical"]
 Evidence = Literal["empirical", "theory", "practice"]
-DocumentKind = Literal["mba_thesis", "master_thesis", "phd_thesis", "article", "slides", "memo", "report", "book", "other"]
+DocumentKind = Literal[
+    "mba_thesis", "master_thesis", "phd_thesis", "article", "slides", "memo", "report", "book", "other"
+]
 
 #: The kinds of rule, in the order of their stages: a rule may test the findings of earlier stages.
 KINDS: tuple[str, ...] = ("strength", "diagnosis", "pitfall", "recommendation")
@@ -95,8 +109,7 @@ class Source(_Strict):
         match = _SOURCE.match(text.strip()) if isinstance(text, str) else None
         if not match:
             raise ValueError(
-                f"{text!r} is not a citation; write '<seed file name> §<section>' "
-                "optionally followed by ' (lines A-B)'"
+                f"{text!r} is not a citation; write '<seed file name> §<section>' optionally followed by ' (lines A-B)'"
             )
         lines = match["lines"].replace("–", "-") if match["lines"] else None
         return cls(doc=match["doc"], section=match["section"], lines=lines)
@@ -159,9 +172,7 @@ class Reference(_Strict):
     def cite_many(self, sources: Sequence["Source"], lang: str) -> str:
         """Several sections of this document in one citation: ``Lundgren (2023) §6, §5.1.5``."""
         label = self.label(lang, sources[0].doc)
-        parts = [
-            self.sections[s.section].get(lang) if s.section in self.sections else f"§{s.section}" for s in sources
-        ]
+        parts = [self.sections[s.section].get(lang) if s.section in self.sections else f"§{s.section}" for s in sources]
         numbered = all(s.section not in self.sections for s in sources)
         return f"{label} {', '.join(parts)}" if numbered else f"{label}, {'; '.join(parts)}"
 
@@ -409,7 +420,9 @@ def _fail(doc: Document, message: str, path: Sequence[Union[str, int]], hint: Op
     return RulePackError(message, file=doc.file, path=tuple(path), line=doc.line_of(tuple(path)), hint=hint)
 
 
-def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, int], ...], model: Any = None) -> RulePackError:
+def _from_pydantic(
+    doc: Document, exc: ValidationError, base: tuple[Union[str, int], ...], model: Any = None
+) -> RulePackError:
     error = exc.errors()[0]
     loc = base + tuple(error["loc"])
     more = len(exc.errors()) - 1
@@ -419,7 +432,9 @@ def _from_pydantic(doc: Document, exc: ValidationError, base: tuple[Union[str, i
         message = f"unknown key {loc[-1]!r}"
         model_fields = _fields_at(error["loc"][:-1], model if model is not None else Rule)
         match = did_you_mean(str(loc[-1]), model_fields)
-        hint = f"did you mean {match!r}?" if match else ("allowed: " + ", ".join(model_fields) if model_fields else None)
+        hint = (
+            f"did you mean {match!r}?" if match else ("allowed: " + ", ".join(model_fields) if model_fields else None)
+        )
     elif error["type"] == "missing":
         message = "required field is missing"
         hint = "see docs/RULE-FORMAT.md"
@@ -490,7 +505,9 @@ def _read_pack_files(path: Path) -> list[Document]:
     if path.is_dir():
         meta = path / "pack.yaml"
         if not meta.is_file():
-            raise RulePackError("a rule pack directory needs a pack.yaml", file=str(path), hint="add pack.yaml with a `pack:` section")
+            raise RulePackError(
+                "a rule pack directory needs a pack.yaml", file=str(path), hint="add pack.yaml with a `pack:` section"
+            )
         others = sorted(p for p in path.glob("*.yaml") if p.name != "pack.yaml")
         for member in [meta, *others]:
             if not is_inside(path, member):
@@ -513,7 +530,12 @@ def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
     for key in head.data:
         if key not in ("pack", "documents", "rules"):
             match = did_you_mean(key, ["pack", "documents", "rules"])
-            raise _fail(head, f"unknown key {key!r}", (key,), f"did you mean {match!r}?" if match else "allowed: pack, documents, rules")
+            raise _fail(
+                head,
+                f"unknown key {key!r}",
+                (key,),
+                f"did you mean {match!r}?" if match else "allowed: pack, documents, rules",
+            )
     try:
         info = PackInfo.model_validate(head.data.get("pack"))
     except ValidationError as exc:
@@ -528,7 +550,12 @@ def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
                 continue
             if not isinstance(data, dict) or set(data) - {"rules"}:
                 extra = sorted(set(data) - {"rules"}) if isinstance(data, dict) else []
-                raise _fail(doc, f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`", (extra[0],) if extra else (), "a rule file holds only `rules:`")
+                raise _fail(
+                    doc,
+                    f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
+                    (extra[0],) if extra else (),
+                    "a rule file holds only `rules:`",
+                )
         raw_rules = data.get("rules") or []
         if not isinstance(raw_rules, list):
             raise _fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'")
@@ -543,7 +570,9 @@ def parse_documents(doc: Document, raw: Any) -> dict[str, Reference]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise _fail(doc, "`documents` maps each cited file name to its reference", ("documents",), "see docs/RULE-FORMAT.md")
+        raise _fail(
+            doc, "`documents` maps each cited file name to its reference", ("documents",), "see docs/RULE-FORMAT.md"
+        )
     out: dict[str, Reference] = {}
     for name, value in raw.items():
         where = ("documents", name)
@@ -551,13 +580,23 @@ def parse_documents(doc: Document, raw: Any) -> dict[str, Reference]:
             out[str(name)] = Reference.from_title(value)
             continue
         if not isinstance(value, dict):
-            raise _fail(doc, f"document {name!r} needs a reference (author, year, title, kind, institution) or a title", where, "see docs/RULE-FORMAT.md")
+            raise _fail(
+                doc,
+                f"document {name!r} needs a reference (author, year, title, kind, institution) or a title",
+                where,
+                "see docs/RULE-FORMAT.md",
+            )
         try:
             ref = Reference.model_validate(value)
         except ValidationError as exc:
             raise _from_pydantic(doc, exc, where, Reference) from None
         if ref.author is None and ref.short is None:
-            raise _fail(doc, f"document {name!r} has no author and no `short` name to cite it by", where, "add `author: \"Surname, Given\"` or `short: {en: ..., nb: ...}`")
+            raise _fail(
+                doc,
+                f"document {name!r} has no author and no `short` name to cite it by",
+                where,
+                'add `author: "Surname, Given"` or `short: {en: ..., nb: ...}`',
+            )
         out[str(name)] = ref
     return out
 
@@ -600,12 +639,21 @@ def build_pack(
         if rule.id in where_defined:
             first_doc, first_base = where_defined[rule.id]
             first_line = first_doc.line_of(first_base)
-            report(_fail(doc, f"duplicate rule id {rule.id}", (*base, "id"), f"first defined in {first_doc.file}:{first_line}; ids are unique"))
+            report(
+                _fail(
+                    doc,
+                    f"duplicate rule id {rule.id}",
+                    (*base, "id"),
+                    f"first defined in {first_doc.file}:{first_line}; ids are unique",
+                )
+            )
             continue
         where_defined[rule.id] = (doc, base)
         rules.append(rule)
 
-    def fail_at(rule_id: str, message: str, field: Sequence[Union[str, int]], hint: Optional[str] = None) -> RulePackError:
+    def fail_at(
+        rule_id: str, message: str, field: Sequence[Union[str, int]], hint: Optional[str] = None
+    ) -> RulePackError:
         doc, base = where_defined[rule_id]
         return _fail(doc, message, (*base, *field), hint)
 
@@ -614,32 +662,92 @@ def build_pack(
         for i, source in enumerate(rule.sources):
             if source.doc not in documents:
                 match = did_you_mean(source.doc, documents)
-                report(fail_at(rule.id, f"cites {source.doc!r}, which the pack's `documents` does not list", ("sources", i), f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml"))
+                report(
+                    fail_at(
+                        rule.id,
+                        f"cites {source.doc!r}, which the pack's `documents` does not list",
+                        ("sources", i),
+                        f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
+                    )
+                )
         for i, contrast in enumerate(rule.contrasts):
             for j, source in enumerate(contrast.sources):
                 if source.doc not in documents:
                     match = did_you_mean(source.doc, documents)
-                    report(fail_at(rule.id, f"cites {source.doc!r}, which the pack's `documents` does not list", ("contrasts", i, "sources", j), f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml"))
+                    report(
+                        fail_at(
+                            rule.id,
+                            f"cites {source.doc!r}, which the pack's `documents` does not list",
+                            ("contrasts", i, "sources", j),
+                            f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
+                        )
+                    )
                 same = next((s for s in rule.sources if _overlaps(s, source)), None)
                 if same is not None:
-                    report(fail_at(rule.id, f"cites {same} as a source and {source} as a contrast", ("contrasts", i, "sources", j), "a passage that disagrees with the rule is not one of its sources: remove it from `sources`"))
+                    report(
+                        fail_at(
+                            rule.id,
+                            f"cites {same} as a source and {source} as a contrast",
+                            ("contrasts", i, "sources", j),
+                            "a passage that disagrees with the rule is not one of its sources: remove it from `sources`",
+                        )
+                    )
         for i, target in enumerate(rule.recommends):
             if target not in by_id:
                 match = did_you_mean(target, by_id)
-                report(fail_at(rule.id, f"recommends unknown rule {target}", ("recommends", i), f"did you mean {match!r}?" if match else "add that recommendation"))
+                report(
+                    fail_at(
+                        rule.id,
+                        f"recommends unknown rule {target}",
+                        ("recommends", i),
+                        f"did you mean {match!r}?" if match else "add that recommendation",
+                    )
+                )
             elif by_id[target].kind != "recommendation":
-                report(fail_at(rule.id, f"recommends {target}, which is a {by_id[target].kind}", ("recommends", i), "only recommendations can be recommended"))
+                report(
+                    fail_at(
+                        rule.id,
+                        f"recommends {target}, which is a {by_id[target].kind}",
+                        ("recommends", i),
+                        "only recommendations can be recommended",
+                    )
+                )
         if rule.recommends and rule.kind == "recommendation":
-            report(fail_at(rule.id, "a recommendation cannot recommend", ("recommends",), "link from the strength, diagnosis or pitfall instead"))
+            report(
+                fail_at(
+                    rule.id,
+                    "a recommendation cannot recommend",
+                    ("recommends",),
+                    "link from the strength, diagnosis or pitfall instead",
+                )
+            )
         if rule.kind != "recommendation":
             for key in ("done_when", "done_when_none"):
                 if getattr(rule, key) is not None:
-                    report(fail_at(rule.id, f"a {rule.kind} cannot have `{key}`", (key,), "only recommendations have a guard"))
+                    report(
+                        fail_at(
+                            rule.id, f"a {rule.kind} cannot have `{key}`", (key,), "only recommendations have a guard"
+                        )
+                    )
         elif rule.done_when is not None and rule.done_when_none is not None:
-            report(fail_at(rule.id, "a recommendation has either `done_when` or `done_when_none`, not both", ("done_when_none",), "drop `done_when_none`"))
+            report(
+                fail_at(
+                    rule.id,
+                    "a recommendation has either `done_when` or `done_when_none`, not both",
+                    ("done_when_none",),
+                    "drop `done_when_none`",
+                )
+            )
         elif rule.guard is not None and any(ref.negated for term in _guard_terms(rule.guard) for ref in term.findings):
             # "Done" rests on what is known; a finding that did not fire may just be undecided.
-            report(fail_at(rule.id, "`done_when` may not test that a finding did not fire", ("done_when",), "test facts, or findings that fired"))
+            report(
+                fail_at(
+                    rule.id,
+                    "`done_when` may not test that a finding did not fire",
+                    ("done_when",),
+                    "test facts, or findings that fired",
+                )
+            )
         for key, condition in (("when", rule.condition), ("done_when", rule.guard)):
             if condition is None:
                 continue
@@ -648,7 +756,14 @@ def build_pack(
                     ref = by_id.get(node.rule_id)
                     if ref is None:
                         match = did_you_mean(node.rule_id, by_id)
-                        report(fail_at(rule.id, f"tests unknown finding {node.rule_id}", (key,), f"did you mean {match!r}?" if match else "check the id"))
+                        report(
+                            fail_at(
+                                rule.id,
+                                f"tests unknown finding {node.rule_id}",
+                                (key,),
+                                f"did you mean {match!r}?" if match else "check the id",
+                            )
+                        )
                     elif ref.stage >= rule.stage:
                         report(
                             fail_at(
@@ -663,16 +778,29 @@ def build_pack(
     linked = pack.recommended_by
     for rule in rules:
         if rule.kind == "recommendation" and rule.condition is None and rule.id not in linked:
-            report(fail_at(rule.id, "recommendation can never fire: no `when` and no finding recommends it", ("id",), "link it from a finding's `recommends`, or give it a `when`"))
+            report(
+                fail_at(
+                    rule.id,
+                    "recommendation can never fire: no `when` and no finding recommends it",
+                    ("id",),
+                    "link it from a finding's `recommends`, or give it a `when`",
+                )
+            )
         if rule.kind != "recommendation" and rule.condition is None:
             report(fail_at(rule.id, f"a {rule.kind} needs a `when` condition", ("id",), "add `when:`"))
         try:
             terms = to_dnf(pack.effective_conditions[rule.id])
         except OverflowError:
-            report(fail_at(rule.id, f"condition expands to more than {MAX_TERMS} alternatives", ("when",), "split the rule"))
+            report(
+                fail_at(
+                    rule.id, f"condition expands to more than {MAX_TERMS} alternatives", ("when",), "split the rule"
+                )
+            )
             continue
         for index, term in enumerate(terms):  # what durable-rules cannot run however it is compiled
             for why, hint in term_problems(term):
-                which = f"alternative {index + 1} of {len(terms)} of the condition" if len(terms) > 1 else "the condition"
+                which = (
+                    f"alternative {index + 1} of {len(terms)} of the condition" if len(terms) > 1 else "the condition"
+                )
                 report(fail_at(rule.id, f"{which} {why}", ("when",) if rule.condition is not None else ("id",), hint))
     return pack

@@ -41,7 +41,19 @@ from . import _profile_io
 from ._documents import Document
 from .errors import InputError, PathPart, ProfileError, RulePackError, did_you_mean, shorten
 from .profile import Profile
-from .rulepack import PackInfo, Reference, Rule, RulePack, _fail, _from_pydantic, _read_pack_files, build_pack, default_rules_path, is_inside, parse_documents
+from .rulepack import (
+    PackInfo,
+    Reference,
+    Rule,
+    RulePack,
+    _fail,
+    _from_pydantic,
+    _read_pack_files,
+    build_pack,
+    default_rules_path,
+    is_inside,
+    parse_documents,
+)
 
 __all__ = ["PackTest", "Variant", "load_variant", "resolve_variant", "PackPaths", "DEFAULT_PACK", "VARIANT_KEYS"]
 
@@ -225,10 +237,17 @@ def _outside(doc: Document, key: str, name: str) -> Optional[RulePackError]:
     if key == "extends" and name == DEFAULT_PACK:
         return None
     if os.path.isabs(name) or name.startswith("~"):
-        return _fail(doc, f"{key} {shorten(repr(name))} is an absolute path", (key,) if key == "extends" else (), _CONFINED_HINT)
+        return _fail(
+            doc, f"{key} {shorten(repr(name))} is an absolute path", (key,) if key == "extends" else (), _CONFINED_HINT
+        )
     root = os.path.dirname(os.path.abspath(doc.file))
     if not is_inside(root, os.path.join(root, name)):
-        return _fail(doc, f"{key} {shorten(repr(name))} leads outside the pack's directory", (key,) if key == "extends" else (), _CONFINED_HINT)
+        return _fail(
+            doc,
+            f"{key} {shorten(repr(name))} leads outside the pack's directory",
+            (key,) if key == "extends" else (),
+            _CONFINED_HINT,
+        )
     return None
 
 
@@ -267,17 +286,33 @@ def _resolve(
         return None
     head = docs[0]
     if not isinstance(head.data, dict):
-        problems.add(_fail(head, "a rule pack file must be a mapping with `pack:` and `rules:`", (), "see docs/RULE-FORMAT.md"))
+        problems.add(
+            _fail(head, "a rule pack file must be a mapping with `pack:` and `rules:`", (), "see docs/RULE-FORMAT.md")
+        )
         return None
     data = head.data
     if stack and not set(data) & set(VARIANT_KEYS):
         # A file reached through `extends:`: say nothing of what it holds, it may be any file.
-        problems.add(_fail(head, "is not a rule pack: it has none of the keys " + ", ".join(VARIANT_KEYS), (), "see docs/RULE-FORMAT.md"))
+        problems.add(
+            _fail(
+                head,
+                "is not a rule pack: it has none of the keys " + ", ".join(VARIANT_KEYS),
+                (),
+                "see docs/RULE-FORMAT.md",
+            )
+        )
         return None
     for key in data:
         if key not in VARIANT_KEYS:
             match = did_you_mean(key, VARIANT_KEYS)
-            problems.add(_fail(head, f"unknown key {key!r}", (key,), f"did you mean {match!r}?" if match else "allowed: " + ", ".join(VARIANT_KEYS)))
+            problems.add(
+                _fail(
+                    head,
+                    f"unknown key {key!r}",
+                    (key,),
+                    f"did you mean {match!r}?" if match else "allowed: " + ", ".join(VARIANT_KEYS),
+                )
+            )
     real = where.resolve()
 
     # ---- what it extends
@@ -285,12 +320,23 @@ def _resolve(
     if "extends" in data:
         extends = data["extends"]
         if stacked:
-            problems.add(_fail(head, "a pack stacked on another cannot say `extends:`", ("extends",), "it extends the pack given before it; drop `extends:` or give this pack alone"))
+            problems.add(
+                _fail(
+                    head,
+                    "a pack stacked on another cannot say `extends:`",
+                    ("extends",),
+                    "it extends the pack given before it; drop `extends:` or give this pack alone",
+                )
+            )
         elif not isinstance(extends, str) or not extends.strip():
-            problems.add(_fail(head, "`extends` names one pack: `default` or a path", ("extends",), "write extends: default"))
+            problems.add(
+                _fail(head, "`extends` names one pack: `default` or a path", ("extends",), "write extends: default")
+            )
             base_ok = False
         elif len(stack) >= _MAX_DEPTH:
-            problems.add(_fail(head, f"extends chain is deeper than {_MAX_DEPTH} packs", ("extends",), "flatten the chain"))
+            problems.add(
+                _fail(head, f"extends chain is deeper than {_MAX_DEPTH} packs", ("extends",), "flatten the chain")
+            )
             base_ok = False
         else:
             if extends == DEFAULT_PACK:
@@ -305,10 +351,24 @@ def _resolve(
                 base_ok = False
             elif target.resolve() in chain:
                 names = [p.name for p in chain] + [target.resolve().name]
-                problems.add(_fail(head, "extends cycle: " + " → ".join(names), ("extends",), "a pack cannot extend itself, directly or through others"))
+                problems.add(
+                    _fail(
+                        head,
+                        "extends cycle: " + " → ".join(names),
+                        ("extends",),
+                        "a pack cannot extend itself, directly or through others",
+                    )
+                )
                 base_ok = False
             elif not target.exists():
-                problems.add(_fail(head, f"extends {extends!r}, which does not exist", ("extends",), "give a pack file or directory relative to this file, or `default`"))
+                problems.add(
+                    _fail(
+                        head,
+                        f"extends {extends!r}, which does not exist",
+                        ("extends",),
+                        "give a pack file or directory relative to this file, or `default`",
+                    )
+                )
                 base_ok = False
             else:
                 base = _resolve(target, target_shown, chain, problems)
@@ -350,7 +410,11 @@ def _resolve(
     raw_disable = data.get("disable")
     if raw_disable is not None:
         if not has_base:
-            problems.add(_fail(head, "`disable` needs `extends`", ("disable",), "say which pack this one changes: extends: default"))
+            problems.add(
+                _fail(
+                    head, "`disable` needs `extends`", ("disable",), "say which pack this one changes: extends: default"
+                )
+            )
         elif not isinstance(raw_disable, list) or not all(isinstance(x, str) for x in raw_disable):
             problems.add(_fail(head, "`disable` is a list of rule ids", ("disable",), "write disable: [PLAN-004, ...]"))
         elif base_ok:
@@ -359,7 +423,14 @@ def _resolve(
                     problems.add(_fail(head, f"{rid} is disabled twice", ("disable", i), "keep one"))
                 elif rid not in inherited_ids:
                     match = did_you_mean(rid, inherited_ids)
-                    problems.add(_fail(head, f"disables unknown rule {rid}", ("disable", i), f"did you mean {match!r}?" if match else "only inherited rules can be disabled"))
+                    problems.add(
+                        _fail(
+                            head,
+                            f"disables unknown rule {rid}",
+                            ("disable", i),
+                            f"did you mean {match!r}?" if match else "only inherited rules can be disabled",
+                        )
+                    )
                 else:
                     disabled[rid] = i
 
@@ -370,21 +441,48 @@ def _resolve(
     raw_override = data.get("override")
     if raw_override is not None:
         if not has_base:
-            problems.add(_fail(head, "`override` needs `extends`", ("override",), "say which pack this one changes: extends: default"))
+            problems.add(
+                _fail(
+                    head,
+                    "`override` needs `extends`",
+                    ("override",),
+                    "say which pack this one changes: extends: default",
+                )
+            )
         elif not isinstance(raw_override, dict):
-            problems.add(_fail(head, "`override` maps rule ids to the fields to change", ("override",), "write override: {PLAN-002: {priority: high}}"))
+            problems.add(
+                _fail(
+                    head,
+                    "`override` maps rule ids to the fields to change",
+                    ("override",),
+                    "write override: {PLAN-002: {priority: high}}",
+                )
+            )
         elif base_ok:
             for rid, fields in raw_override.items():
                 here: tuple[PathPart, ...] = ("override", rid)
                 if rid not in inherited_ids:
                     match = did_you_mean(rid, inherited_ids)
-                    problems.add(_fail(head, f"overrides unknown rule {rid}", here, f"did you mean {match!r}?" if match else "only inherited rules can be overridden; add new ones under `rules:`"))
+                    problems.add(
+                        _fail(
+                            head,
+                            f"overrides unknown rule {rid}",
+                            here,
+                            f"did you mean {match!r}?"
+                            if match
+                            else "only inherited rules can be overridden; add new ones under `rules:`",
+                        )
+                    )
                     continue
                 if rid in disabled:
                     problems.add(_fail(head, f"{rid} is both disabled and overridden", here, "keep one"))
                     continue
                 if not isinstance(fields, dict) or not fields:
-                    problems.add(_fail(head, f"the override of {rid} must map fields to new values", here, "write {priority: high}"))
+                    problems.add(
+                        _fail(
+                            head, f"the override of {rid} must map fields to new values", here, "write {priority: high}"
+                        )
+                    )
                     continue
                 merged = copy.deepcopy(inherited_ids[rid].raw)
                 if not isinstance(merged, dict):
@@ -392,7 +490,9 @@ def _resolve(
                 changed = _apply_override(head, here, merged, fields, lines, problems)
                 if changed:
                     overrides[rid] = Entry(rid, layer_doc, here, merged)
-                    state.overridden.setdefault(rid, []).extend(c for c in changed if c not in state.overridden.get(rid, []))
+                    state.overridden.setdefault(rid, []).extend(
+                        c for c in changed if c not in state.overridden.get(rid, [])
+                    )
 
     # ---- inherited rules, minus disabled, with overrides and links to disabled rules dropped
     before: dict[str, int] = {}
@@ -418,14 +518,23 @@ def _resolve(
             for ref in _finding_refs(raw.get("when")):
                 if ref in disabled:
                     problems.add(
-                        _fail(head, f"{entry.rule_id} tests finding {ref} in its condition", ("disable", disabled[ref]), f"disable {entry.rule_id} too, or override its `when`")
+                        _fail(
+                            head,
+                            f"{entry.rule_id} tests finding {ref} in its condition",
+                            ("disable", disabled[ref]),
+                            f"disable {entry.rule_id} too, or override its `when`",
+                        )
                     )
         state.entries.append(entry)
     for entry in state.entries:
         raw = entry.raw
         if not isinstance(raw, dict) or raw.get("kind") != "recommendation" or raw.get("when") is not None:
             continue
-        gone = [e.rule_id for e in inherited if e.rule_id in disabled and isinstance(e.raw, dict) and entry.rule_id in (e.raw.get("recommends") or [])]
+        gone = [
+            e.rule_id
+            for e in inherited
+            if e.rule_id in disabled and isinstance(e.raw, dict) and entry.rule_id in (e.raw.get("recommends") or [])
+        ]
         if gone and before.get(entry.rule_id, 0) and not after.get(entry.rule_id, 0):
             problems.add(
                 _fail(
@@ -446,7 +555,12 @@ def _resolve(
         elif not isinstance(doc.data, dict) or set(doc.data) - set(_RULE_FILE_KEYS):
             extra = sorted(set(doc.data) - set(_RULE_FILE_KEYS)) if isinstance(doc.data, dict) else []
             problems.add(
-                _fail(doc, f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`", (extra[0],) if extra else (), "a rule file holds only `rules:` and `tests:`")
+                _fail(
+                    doc,
+                    f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
+                    (extra[0],) if extra else (),
+                    "a rule file holds only `rules:` and `tests:`",
+                )
             )
             continue
         raw_rules = doc.data.get("rules") or []
@@ -457,7 +571,12 @@ def _resolve(
             rid = raw.get("id") if isinstance(raw, dict) else None
             if isinstance(rid, str) and rid in inherited_ids and rid not in disabled:
                 problems.add(
-                    _fail(doc, f"rule {rid} is inherited from the pack this one extends", ("rules", index, "id"), "change it under `override:`, or `disable:` it to replace it")
+                    _fail(
+                        doc,
+                        f"rule {rid} is inherited from the pack this one extends",
+                        ("rules", index, "id"),
+                        "change it under `override:`, or `disable:` it to replace it",
+                    )
                 )
                 continue
             state.entries.append(Entry(rid, doc, ("rules", index), raw))
@@ -467,7 +586,9 @@ def _resolve(
         if raw_tests is None:
             continue
         if not isinstance(raw_tests, list):
-            problems.add(_fail(doc, "`tests` must be a list of test cases", ("tests",), "start each with '- name: ...'"))
+            problems.add(
+                _fail(doc, "`tests` must be a list of test cases", ("tests",), "start each with '- name: ...'")
+            )
             continue
         state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
     return state
@@ -492,7 +613,14 @@ def _apply_override(
         parts = key.split(".")
         if parts[0] not in allowed:
             match = did_you_mean(parts[0], allowed)
-            problems.add(_fail(head, f"rules have no field {parts[0]!r}", at, f"did you mean {match!r}?" if match else "allowed: " + ", ".join(allowed)))
+            problems.add(
+                _fail(
+                    head,
+                    f"rules have no field {parts[0]!r}",
+                    at,
+                    f"did you mean {match!r}?" if match else "allowed: " + ", ".join(allowed),
+                )
+            )
             continue
         if len(parts) == 1:
             old = merged.get(key)
@@ -524,7 +652,14 @@ def _apply_override(
             else:
                 ok = False
         if not ok:
-            problems.add(_fail(head, f"{key} is not a value of rule {here[-1]}", at, "a dotted path must lead to a value the inherited rule has, such as when.all.0.ge"))
+            problems.add(
+                _fail(
+                    head,
+                    f"{key} is not a value of rule {here[-1]}",
+                    at,
+                    "a dotted path must lead to a value the inherited rule has, such as when.all.0.ge",
+                )
+            )
             continue
         _reroot_lines(lines, at, here + tuple(steps))
         changed.append(key)
@@ -539,7 +674,9 @@ def _step(node: Any, part: str) -> tuple[Any, PathPart]:
     return None, part
 
 
-def _reroot_lines(lines: dict[tuple[PathPart, ...], int], written: tuple[PathPart, ...], logical: tuple[PathPart, ...]) -> None:
+def _reroot_lines(
+    lines: dict[tuple[PathPart, ...], int], written: tuple[PathPart, ...], logical: tuple[PathPart, ...]
+) -> None:
     """Let errors at ``logical`` (and below) find the line where the override is ``written``."""
     line = lines.get(written)
     if line is None:
@@ -568,13 +705,22 @@ def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[P
     doc, path, raw = item.doc, item.path, item.raw
     name_default = f"{Path(doc.file).name} test {path[-1] + 1 if isinstance(path[-1], int) else path[-1]}"
     if not isinstance(raw, dict):
-        problems.add(_fail(doc, "a test case must be a mapping", path, "write - {name: ..., profile: {...}, fires: [...]}"))
+        problems.add(
+            _fail(doc, "a test case must be a mapping", path, "write - {name: ..., profile: {...}, fires: [...]}")
+        )
         return None
     ok = True
     for key in raw:
         if key not in _TEST_KEYS:
             match = did_you_mean(key, _TEST_KEYS)
-            problems.add(_fail(doc, f"unknown key {key!r} in a test case", path + (key,), f"did you mean {match!r}?" if match else "allowed: " + ", ".join(_TEST_KEYS)))
+            problems.add(
+                _fail(
+                    doc,
+                    f"unknown key {key!r} in a test case",
+                    path + (key,),
+                    f"did you mean {match!r}?" if match else "allowed: " + ", ".join(_TEST_KEYS),
+                )
+            )
             ok = False
     name = raw.get("name", name_default)
     if not isinstance(name, str) or not name.strip():
@@ -590,12 +736,21 @@ def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[P
         for i, rid in enumerate(value):
             if rid not in pack.by_id:
                 match = did_you_mean(rid, pack.by_id)
-                problems.add(_fail(doc, f"test names unknown rule {rid}", path + (key, i), f"did you mean {match!r}?" if match else "check the id; a disabled rule is not in the pack"))
+                problems.add(
+                    _fail(
+                        doc,
+                        f"test names unknown rule {rid}",
+                        path + (key, i),
+                        f"did you mean {match!r}?" if match else "check the id; a disabled rule is not in the pack",
+                    )
+                )
                 ok = False
         expected[key] = tuple(value)
     both = set(expected.get("fires", ())) & set(expected.get("not_fires", ()))
     if both:
-        problems.add(_fail(doc, f"{', '.join(sorted(both))} must both fire and not fire", path, "keep each id in one list"))
+        problems.add(
+            _fail(doc, f"{', '.join(sorted(both))} must both fire and not fire", path, "keep each id in one list")
+        )
         ok = False
     if ok and not expected.get("fires") and not expected.get("not_fires"):
         problems.add(_fail(doc, "a test case expects nothing", path, "give `fires:` or `not_fires:`"))
@@ -613,10 +768,19 @@ def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[P
     )
 
 
-def _test_profile(doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any], problems: Problems) -> Optional[Profile]:
+def _test_profile(
+    doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any], problems: Problems
+) -> Optional[Profile]:
     has_inline, has_file = "profile" in raw, "profile_file" in raw
     if has_inline == has_file:
-        problems.add(_fail(doc, "a test case needs either `profile` or `profile_file`", path, "give the profile inline, or a file relative to this one"))
+        problems.add(
+            _fail(
+                doc,
+                "a test case needs either `profile` or `profile_file`",
+                path,
+                "give the profile inline, or a file relative to this one",
+            )
+        )
         return None
     if has_file:
         name = raw["profile_file"]
@@ -625,7 +789,15 @@ def _test_profile(doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any]
             return None
         outside = _outside(doc, "profile_file", name)
         if outside is not None:
-            problems.add(RulePackError(outside.message, file=doc.file, path=path + ("profile_file",), line=doc.line_of(path + ("profile_file",)), hint=outside.hint))
+            problems.add(
+                RulePackError(
+                    outside.message,
+                    file=doc.file,
+                    path=path + ("profile_file",),
+                    line=doc.line_of(path + ("profile_file",)),
+                    hint=outside.hint,
+                )
+            )
             return None
         try:
             return _profile_io.load_profile(Path(doc.file).parent / name)
@@ -641,5 +813,9 @@ def _test_profile(doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any]
     try:
         return _profile_io._validate(sub)
     except ProfileError as exc:
-        problems.add(RulePackError(exc.message, file=doc.file, path=at + exc.path, line=exc.line or doc.line_of(at), hint=exc.hint))
+        problems.add(
+            RulePackError(
+                exc.message, file=doc.file, path=at + exc.path, line=exc.line or doc.line_of(at), hint=exc.hint
+            )
+        )
         return None

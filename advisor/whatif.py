@@ -154,12 +154,22 @@ def parse_value(spec: FieldSpec, text: str, where: Optional[str] = None) -> Any:
             return True
         if raw.lower() in _FALSE:
             return False
-        raise _fail(where, f"{spec.path} is true or false, not {shorten(repr(raw))}", "write true or false, or null for unknown")
+        raise _fail(
+            where, f"{spec.path} is true or false, not {shorten(repr(raw))}", "write true or false, or null for unknown"
+        )
     if kind == "int":
         if not re.fullmatch(r"[+-]?[0-9]+", raw):
-            raise _fail(where, f"{spec.path} is a whole number, not {shorten(repr(raw))}", "write a number such as 3, or null for unknown")
+            raise _fail(
+                where,
+                f"{spec.path} is a whole number, not {shorten(repr(raw))}",
+                "write a number such as 3, or null for unknown",
+            )
         if len(raw.lstrip("+-")) > 18:
-            raise _fail(where, f"{spec.path} is a whole number of at most 18 digits, not one of {len(raw.lstrip('+-')):,}", "write a number such as 3, or null for unknown")
+            raise _fail(
+                where,
+                f"{spec.path} is a whole number of at most 18 digits, not one of {len(raw.lstrip('+-')):,}",
+                "write a number such as 3, or null for unknown",
+            )
         return int(raw)
     if kind == "float":
         try:
@@ -167,13 +177,22 @@ def parse_value(spec: FieldSpec, text: str, where: Optional[str] = None) -> Any:
         except ValueError:
             number = math.nan
         if not math.isfinite(number) or raw.lower() in ("inf", "nan"):
-            raise _fail(where, f"{spec.path} is a number, not {shorten(repr(raw))}", "write a number such as 0.5, or null for unknown")
+            raise _fail(
+                where,
+                f"{spec.path} is a number, not {shorten(repr(raw))}",
+                "write a number such as 0.5, or null for unknown",
+            )
         return number
     if kind in ("ordinal", "nominal"):
         if raw in spec.values:
             return raw
         match = did_you_mean(raw, spec.values)
-        hint = (f"did you mean {match!r}? " if match else "") + "use one of: " + ", ".join(spec.values) + ", or null for unknown"
+        hint = (
+            (f"did you mean {match!r}? " if match else "")
+            + "use one of: "
+            + ", ".join(spec.values)
+            + ", or null for unknown"
+        )
         raise _fail(where, f"{raw!r} is not a value of {spec.path}", hint)
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
         raw = raw[1:-1]
@@ -188,35 +207,55 @@ def parse_change(text: str) -> Change:
         raise _fail(text, "expected PATH=VALUE", "for example --set plan.knowledge_base=true")
     fields = profile_fields()
     if path in DERIVED_ARENA_FACTS:
-        raise _fail(text, f"{path} is computed from the arenas and cannot be set", "set arena fields instead, e.g. arenas[0].ladder_level=3")
+        raise _fail(
+            text,
+            f"{path} is computed from the arenas and cannot be set",
+            "set arena fields instead, e.g. arenas[0].ladder_level=3",
+        )
     if path in fields:
         return Change(text=text, path=path, value=parse_value(fields[path], value, text))
     raw = value.strip()
     sections = {p.rsplit(".", i)[0] for p in fields if not p.startswith("arenas.") for i in range(1, p.count(".") + 1)}
     if path in sections:
         if raw != "null":
-            raise _fail(text, f"{path} is a section: only null (all unknown) can be set", f"set one of its fields, e.g. {_first_field(path)}=...")
+            raise _fail(
+                text,
+                f"{path} is a section: only null (all unknown) can be set",
+                f"set one of its fields, e.g. {_first_field(path)}=...",
+            )
         return Change(text=text, path=path, value=None)
     if path == "arenas":
         if raw == "null":
             return Change(text=text, path=path, value=None)
         if raw.replace(" ", "") == "[]":
             return Change(text=text, path=path, value=[])
-        raise _fail(text, "arenas can be set to null (unknown) or [] (none)", "set arena fields as arenas[0].ladder_level=3")
+        raise _fail(
+            text, "arenas can be set to null (unknown) or [] (none)", "set arena fields as arenas[0].ladder_level=3"
+        )
     match = _ARENA_PATH.match(path)
     if match:
         field = match.group(2)
         if field is None:
             if raw != "null":
-                raise _fail(text, f"{path} is an arena: only null (remove it) can be set", f"set its fields, e.g. {path}.ladder_level=3")
+                raise _fail(
+                    text,
+                    f"{path} is an arena: only null (remove it) can be set",
+                    f"set its fields, e.g. {path}.ladder_level=3",
+                )
             return Change(text=text, path=path, value=None)
         afields = arena_fields()
         if field not in afields:
             hint = did_you_mean(field, afields)
-            raise _fail(text, f"unknown arena field {field!r}", f"did you mean {hint!r}?" if hint else "allowed: " + ", ".join(afields))
+            raise _fail(
+                text,
+                f"unknown arena field {field!r}",
+                f"did you mean {hint!r}?" if hint else "allowed: " + ", ".join(afields),
+            )
         return Change(text=text, path=path, value=parse_value(afields[field], value, text))
     hint = did_you_mean(path, settable_paths())
-    raise _fail(text, f"unknown fact {path!r}", f"did you mean {hint!r}?" if hint else "see docs/PROFILE.md for the fact paths")
+    raise _fail(
+        text, f"unknown fact {path!r}", f"did you mean {hint!r}?" if hint else "see docs/PROFILE.md for the fact paths"
+    )
 
 
 def _first_field(section: str) -> str:
@@ -235,11 +274,19 @@ def _apply(data: dict[str, Any], change: Change) -> None:
         count = len(arenas) if isinstance(arenas, list) else 0
         if field is None:
             if index >= count:
-                raise _fail(change.text, f"there is no arena {index} to remove", f"arenas are numbered from 0 to {count - 1}" if count else "the profile lists no arenas")
+                raise _fail(
+                    change.text,
+                    f"there is no arena {index} to remove",
+                    f"arenas are numbered from 0 to {count - 1}" if count else "the profile lists no arenas",
+                )
             del arenas[index]  # type: ignore[union-attr]
             return
         if index > count:
-            raise _fail(change.text, f"there is no arena {index}", f"the profile lists {count} arena(s); arenas[{count}] adds one")
+            raise _fail(
+                change.text,
+                f"there is no arena {index}",
+                f"the profile lists {count} arena(s); arenas[{count}] adds one",
+            )
         if arenas is None:
             arenas = data["arenas"] = []
         if index == count:
@@ -317,7 +364,11 @@ def whatif(
     changed = apply_changes(profile, parsed)
     before = assess(profile, pack, engine=engine)
     after = assess(changed, pack, engine=engine)
-    return WhatIf(municipality=after.municipality or before.municipality, changes=parsed, diff=compare(profile, changed, before, after))
+    return WhatIf(
+        municipality=after.municipality or before.municipality,
+        changes=parsed,
+        diff=compare(profile, changed, before, after),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,7 +447,9 @@ def _improvements(spec: FieldSpec, better: Any, current: Any, numbers: set[Any])
     return [(v, float(rank(v) - ref)) for v in values if rank(v) > ref]
 
 
-def _targets(pack: RulePack, profile: Profile, fired_pitfalls: Sequence[str]) -> list[tuple[str, str, FieldSpec, Any, bool]]:
+def _targets(
+    pack: RulePack, profile: Profile, fired_pitfalls: Sequence[str]
+) -> list[tuple[str, str, FieldSpec, Any, bool]]:
     """(path, question key, field, current value, adds an arena) of every fact behind the fired
     pitfalls."""
     fields = profile_fields()
@@ -469,9 +522,13 @@ def next_steps(
     labels = arena_labels(profile)
     tried = 0
     for path, key, spec, current, new_arena in _targets(pack, profile, list(fired)):
-        numbers = arena_thresholds.get(spec.path, set()) if path.startswith("arenas[") else fact_thresholds.get(path, set())
+        numbers = (
+            arena_thresholds.get(spec.path, set()) if path.startswith("arenas[") else fact_thresholds.get(path, set())
+        )
         question = QUESTIONS.get(key)
-        for index, (value, distance) in enumerate(_improvements(spec, question.better if question else None, current, numbers)):
+        for index, (value, distance) in enumerate(
+            _improvements(spec, question.better if question else None, current, numbers)
+        ):
             change = Change(text=f"{path}={describe_value(value)}", path=path, value=value)
             try:
                 changed = apply_changes(profile, [change])
@@ -484,7 +541,9 @@ def next_steps(
             introduces = [now[r] for r in now if r not in fired]
             if not resolves:
                 continue
-            score = sum(PRIORITY_WEIGHT[f.priority] for f in resolves) - sum(PRIORITY_WEIGHT[f.priority] for f in introduces)
+            score = sum(PRIORITY_WEIGHT[f.priority] for f in resolves) - sum(
+                PRIORITY_WEIGHT[f.priority] for f in introduces
+            )
             if score <= 0:
                 continue
             step = Step(
@@ -536,7 +595,9 @@ def _pitfall_lines(label: str, refs: Sequence[PitfallRef], lang: str) -> list[st
     pwidth = max(len(t(lang, f"priority.{p}")) for p in PRIORITIES)
     for i, ref in enumerate(refs):
         head = label if i == 0 else " " * len(label)
-        out.append(f"   {head}  {ref.rule_id.ljust(width)}  {t(lang, 'priority.' + ref.priority).ljust(pwidth)}  {ref.title.get(lang)}")
+        out.append(
+            f"   {head}  {ref.rule_id.ljust(width)}  {t(lang, 'priority.' + ref.priority).ljust(pwidth)}  {ref.title.get(lang)}"
+        )
     return out
 
 

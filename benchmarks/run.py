@@ -89,7 +89,10 @@ def warm_latency(n: int, seed: int) -> dict:
             start = time.perf_counter()
             advisor.assess(p, pack, engine=engine)
             times.append(time.perf_counter() - start)
-        out[engine] = {"median_ms": round(statistics.median(times) * 1e3, 3), "p95_ms": round(sorted(times)[int(0.95 * len(times))] * 1e3, 3)}
+        out[engine] = {
+            "median_ms": round(statistics.median(times) * 1e3, 3),
+            "p95_ms": round(sorted(times)[int(0.95 * len(times))] * 1e3, 3),
+        }
     out["ratio_engine_to_baseline"] = round(out["durable"]["median_ms"] / out["python"]["median_ms"], 2)
     out["profiles"] = n
     return out
@@ -207,8 +210,15 @@ def files(n: int, seed: int) -> dict:
             write_samples(profiles[:count], base / "json", fmt="json")
             write_samples(profiles[:count], base / "p.jsonl", fmt="jsonl")
         for name, source in (("yaml", "yaml"), ("json", "json"), ("jsonl", "p.jsonl")):
-            t_small = [min(_cli(["batch", str(Path(tmp) / str(small) / source), "-o", rows, "--workers", "1"]) for _ in range(2))]
-            t_large = [min(_cli(["batch", str(Path(tmp) / str(n) / source), "-o", rows, "--workers", "1"]) for _ in range(2))]
+            t_small = [
+                min(
+                    _cli(["batch", str(Path(tmp) / str(small) / source), "-o", rows, "--workers", "1"])
+                    for _ in range(2)
+                )
+            ]
+            t_large = [
+                min(_cli(["batch", str(Path(tmp) / str(n) / source), "-o", rows, "--workers", "1"]) for _ in range(2))
+            ]
             (wall_s, cpu_s), (wall_l, cpu_l) = t_small[0], t_large[0]
             out[f"{name}_per_s"] = round((n - small) / max(wall_l - wall_s, 1e-9), 1)
             out[f"{name}_per_cpu_s"] = round((n - small) / max(cpu_l - cpu_s, 1e-9), 1)
@@ -255,6 +265,8 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
             wall, cpu = min(_cli(["batch", str(path), "--engine", "columnar", "-o", rows]) for _ in range(2))
             out[f"{name}_per_s"] = round(total / wall)
             out[f"{name}_per_cpu_s"] = round(total / cpu)
+
+
 VARIANTS = """
 import advisor
 from advisor.rulepack import PackInfo, RulePack
@@ -308,7 +320,11 @@ def scaled_pack(n: int):
         if "recommends" in rule:
             rule["recommends"] = [x for x in rule["recommends"] if x in kept]
     doc = Document("scaled.yaml", {"rules": rules})
-    return build_pack(PackInfo(name=f"scaled-{n}"), docs[0].data.get("documents") or {}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
+    return build_pack(
+        PackInfo(name=f"scaled-{n}"),
+        docs[0].data.get("documents") or {},
+        [(doc, ("rules", i), r) for i, r in enumerate(rules)],
+    )
 
 
 def rule_scaling(sizes: tuple[int, ...], n: int, seed: int) -> dict:
@@ -360,7 +376,11 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("-o", "--output", default=str(HERE / "results.json"))
-    parser.add_argument("--only", default=None, help="run only these sections (comma-separated: throughput,files,columnar) and update them in the output file")
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="run only these sections (comma-separated: throughput,files,columnar) and update them in the output file",
+    )
     args = parser.parse_args()
     large = args.profiles or (5_000 if args.quick else 100_000)
     small = max(100, large // 10)
@@ -400,26 +420,78 @@ def main() -> None:
     rows = [
         ("rules in the shipped pack", results["rules"], ""),
         ("CLI cold start, median", f"{cs.get('median_s', '-')} s", f"python alone {cs.get('python_startup_s', '-')} s"),
-        ("warm assessment, durable-rules, median", f"{w['durable']['median_ms']} ms", f"p95 {w['durable']['p95_ms']} ms"),
-        ("warm assessment, Python baseline, median", f"{w['python']['median_ms']} ms", f"p95 {w['python']['p95_ms']} ms"),
+        (
+            "warm assessment, durable-rules, median",
+            f"{w['durable']['median_ms']} ms",
+            f"p95 {w['durable']['p95_ms']} ms",
+        ),
+        (
+            "warm assessment, Python baseline, median",
+            f"{w['python']['median_ms']} ms",
+            f"p95 {w['python']['p95_ms']} ms",
+        ),
         ("engine / baseline (latency)", f"{w['ratio_engine_to_baseline']}x", ""),
-        ("batch, durable-rules, 1 worker", f"{tp['durable_1w_per_s']} /s", f"steady; {tp['profiles']} profiles: {tp['durable_1w_whole_batch_per_s']} /s"),
-        (f"batch, durable-rules, {tp['cores']} workers", f"{tp['durable_%dw_per_s' % tp['cores']]} /s", f"steady, {tp['per_core_durable_all']} /s per core; start-up {tp['durable_%dw_startup_s' % tp['cores']]} s; {tp['profiles']} profiles: {tp['durable_%dw_whole_batch_per_s' % tp['cores']]} /s"),
-        ("batch, Python baseline, 1 worker", f"{tp['python_1w_per_s']} /s", f"steady; {tp['profiles']} profiles: {tp['python_1w_whole_batch_per_s']} /s"),
+        (
+            "batch, durable-rules, 1 worker",
+            f"{tp['durable_1w_per_s']} /s",
+            f"steady; {tp['profiles']} profiles: {tp['durable_1w_whole_batch_per_s']} /s",
+        ),
+        (
+            f"batch, durable-rules, {tp['cores']} workers",
+            f"{tp['durable_%dw_per_s' % tp['cores']]} /s",
+            f"steady, {tp['per_core_durable_all']} /s per core; start-up {tp['durable_%dw_startup_s' % tp['cores']]} s; {tp['profiles']} profiles: {tp['durable_%dw_whole_batch_per_s' % tp['cores']]} /s",
+        ),
+        (
+            "batch, Python baseline, 1 worker",
+            f"{tp['python_1w_per_s']} /s",
+            f"steady; {tp['profiles']} profiles: {tp['python_1w_whole_batch_per_s']} /s",
+        ),
         (f"batch, Python baseline, {tp['cores']} workers", f"{tp['python_%dw_per_s' % tp['cores']]} /s", "steady"),
         ("engine / baseline (throughput)", f"{tp['ratio_engine_to_baseline_1w']}x", ""),
-        (f"peak RSS, {small} vs {large} consecutive assessments", f"{mem[f'loop_{small}_peak_rss_mb']} / {mem[f'loop_{large}_peak_rss_mb']} MB", f"growth {mem['loop_growth']}x"),
-        (f"peak RSS, batch of {small} vs {large}", f"{mem[f'batch_{small}_peak_rss_mb']} / {mem[f'batch_{large}_peak_rss_mb']} MB", f"growth {mem['batch_growth']}x"),
+        (
+            f"peak RSS, {small} vs {large} consecutive assessments",
+            f"{mem[f'loop_{small}_peak_rss_mb']} / {mem[f'loop_{large}_peak_rss_mb']} MB",
+            f"growth {mem['loop_growth']}x",
+        ),
+        (
+            f"peak RSS, batch of {small} vs {large}",
+            f"{mem[f'batch_{small}_peak_rss_mb']} / {mem[f'batch_{large}_peak_rss_mb']} MB",
+            f"growth {mem['batch_growth']}x",
+        ),
     ]
     fl, co = results["files"], results["columnar"]
     for name in ("yaml", "json", "jsonl"):
-        rows.append((f"advisor batch from {name} files, 1 worker", f"{fl[f'{name}_per_s']} /s", f"steady; {fl[f'{name}_per_cpu_s']} per CPU second; {fl['profiles']} profiles with start-up: {fl[f'{name}_whole_per_s']} /s"))
+        rows.append(
+            (
+                f"advisor batch from {name} files, 1 worker",
+                f"{fl[f'{name}_per_s']} /s",
+                f"steady; {fl[f'{name}_per_cpu_s']} per CPU second; {fl['profiles']} profiles with start-up: {fl[f'{name}_whole_per_s']} /s",
+            )
+        )
     if "skipped" not in co:
-        rows.append((f"columnar evaluation, {co['profiles']} profiles in memory", f"{co['engine_per_s']} /s", f"{co['engine_per_cpu_s']} per CPU second; durable 1 worker {tp['durable_1w_per_s']} /s, reference {tp['python_1w_per_s']} /s"))
+        rows.append(
+            (
+                f"columnar evaluation, {co['profiles']} profiles in memory",
+                f"{co['engine_per_s']} /s",
+                f"{co['engine_per_cpu_s']} per CPU second; durable 1 worker {tp['durable_1w_per_s']} /s, reference {tp['python_1w_per_s']} /s",
+            )
+        )
         for name in ("jsonl", "parquet"):
-            rows.append((f"advisor batch --engine columnar, {co['profiles']} from {name}", f"{co[f'{name}_per_s']} /s", f"{co[f'{name}_per_cpu_s']} per CPU second"))
+            rows.append(
+                (
+                    f"advisor batch --engine columnar, {co['profiles']} from {name}",
+                    f"{co[f'{name}_per_s']} /s",
+                    f"{co[f'{name}_per_cpu_s']} per CPU second",
+                )
+            )
     vl = results["variant_loop"]
-    rows.append((f"RSS, notebook loop of {vl['variants']} variants", f"{vl['rss_mb_after_100']} / {vl['rss_mb_after_all']} MB", f"after 100 / all; {vl['growth_mb_per_variant']} MB per variant"))
+    rows.append(
+        (
+            f"RSS, notebook loop of {vl['variants']} variants",
+            f"{vl['rss_mb_after_100']} / {vl['rss_mb_after_all']} MB",
+            f"after 100 / all; {vl['growth_mb_per_variant']} MB per variant",
+        )
+    )
     for size, sc in results["rule_scaling"].items():
         rows.append(
             (

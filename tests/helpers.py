@@ -1,6 +1,5 @@
 """Shared paths and helpers of the test suite."""
 
-
 import os
 import re
 from pathlib import Path
@@ -20,7 +19,9 @@ def check_golden(name: str, actual: str) -> None:
     """Compare ``actual`` with tests/golden/NAME; ADVISOR_UPDATE_GOLDEN=1 rewrites it."""
     path = GOLDEN / name
     if UPDATE_GOLDEN:
-        assert durable_problem() is None, "golden files are made with the durable-rules engine, which cannot be imported here"
+        assert durable_problem() is None, (
+            "golden files are made with the durable-rules engine, which cannot be imported here"
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
         return
@@ -29,6 +30,7 @@ def check_golden(name: str, actual: str) -> None:
     if durable_problem() is not None:  # golden files name durable-rules; the rest must be equal
         actual, expected = _engine_neutral(actual), _engine_neutral(expected)
     assert actual == expected, f"output differs from {path}; review and rerun with ADVISOR_UPDATE_GOLDEN=1"
+
 
 _ENGINE_LABELS = [
     re.compile(r"(durable-rules|python-reference) [0-9][0-9.]*[0-9]"),

@@ -25,7 +25,13 @@ INPUTS = {
 def test_the_tables_read_only_the_facts_listed_here():
     from advisor.conditions import Compare, walk
 
-    read = {n.path for entries in derivations().values() for e in entries for n in walk(e.condition) if isinstance(n, Compare)}
+    read = {
+        n.path
+        for entries in derivations().values()
+        for e in entries
+        for n in walk(e.condition)
+        if isinstance(n, Compare)
+    }
     assert read == set(INPUTS)
 
 
@@ -53,10 +59,32 @@ def test_ladder_level_is_derived_from_the_kind_of_arena_and_who_sets_the_agenda(
         ({"input_used": "none"}, "steered"),  # an unknown equality could only make it steered too
         ({"equality": "high", "initiator": "citizens", "input_used": "high"}, "facilitating"),
         ({"equality": "high", "initiator": "municipality", "input_used": "medium"}, "equal"),
-        ({"equality": "medium", "input_used": "high", "agenda_set_by": "municipality", "citizen_involvement": "passive"}, "steered"),
-        ({"equality": "medium", "input_used": "high", "agenda_set_by": "municipality", "citizen_involvement": "active"}, "responsibilising"),
-        ({"equality": "medium", "input_used": "medium", "agenda_set_by": "mixed", "initiator": "volunteers"}, "facilitating"),
-        ({"agenda_set_by": "municipality", "citizen_involvement": "active"}, None),  # equality unknown: could be steered
+        (
+            {
+                "equality": "medium",
+                "input_used": "high",
+                "agenda_set_by": "municipality",
+                "citizen_involvement": "passive",
+            },
+            "steered",
+        ),
+        (
+            {
+                "equality": "medium",
+                "input_used": "high",
+                "agenda_set_by": "municipality",
+                "citizen_involvement": "active",
+            },
+            "responsibilising",
+        ),
+        (
+            {"equality": "medium", "input_used": "medium", "agenda_set_by": "mixed", "initiator": "volunteers"},
+            "facilitating",
+        ),
+        (
+            {"agenda_set_by": "municipality", "citizen_involvement": "active"},
+            None,
+        ),  # equality unknown: could be steered
         ({"equality": "high"}, None),  # the initiator decides between equal and facilitating
     ],
 )
@@ -92,7 +120,15 @@ def test_a_derived_value_holds_for_every_way_of_filling_in_the_arenas_unknown_fa
 @pytest.mark.parametrize(
     "levels, known",
     [
-        ([2, 4], {"arenas.max_ladder_level": 4, "arenas.min_ladder_level": 2, "arenas.typical_ladder_level": 2, "arenas.ladder_spread": 2}),
+        (
+            [2, 4],
+            {
+                "arenas.max_ladder_level": 4,
+                "arenas.min_ladder_level": 2,
+                "arenas.typical_ladder_level": 2,
+                "arenas.ladder_spread": 2,
+            },
+        ),
         ([4, None, None], {}),  # one known arena among unknown ones decides nothing
         ([5, None], {"arenas.max_ladder_level": 5}),  # nothing is above 5
         ([1, 1, None], {"arenas.min_ladder_level": 1, "arenas.typical_ladder_level": 1}),
@@ -129,6 +165,8 @@ def test_questions_ask_for_the_facts_an_unknown_level_would_be_derived_from(pack
     profile = advisor.parse_profile({"plan": {"co_creation_status": "main_goal"}, "arenas": [{"name": "Folkemøte"}]})
     asked = {q.path for q in advisor.assess(profile, pack).questions}
     assert {"arenas[].ladder_level", "arenas[].kind", "arenas[].agenda_set_by"} <= asked
-    described = advisor.parse_profile({"plan": {"co_creation_status": "main_goal"}, "arenas": [{"name": "Folkemøte", "kind": "hearing"}]})
+    described = advisor.parse_profile(
+        {"plan": {"co_creation_status": "main_goal"}, "arenas": [{"name": "Folkemøte", "kind": "hearing"}]}
+    )
     asked = {q.path for q in advisor.assess(described, pack).questions}
     assert "arenas[].ladder_level" not in asked and "arenas[].kind" not in asked

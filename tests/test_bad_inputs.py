@@ -45,26 +45,56 @@ PROFILE_CASES: list[tuple[str, str, bytes]] = [
     ("nesting too deep", "profile.yaml", ("x:\n" + "".join("  " * i + "- \n" for i in range(1, 70))).encode()),
     ("missing file", "missing.yaml", b""),
     ("YAML tag that cannot be constructed (`!!int abc`)", "profile.yaml", b"context:\n  population: !!int abc\n"),
-    ("YAML tag that cannot be constructed (`!!bool maybe`)", "profile.yaml", b"plan:\n  knowledge_base: !!bool maybe\n"),
-    ("YAML tag that cannot be constructed (`!!int \"\"`)", "profile.yaml", b'context:\n  population: !!int ""\n'),
+    (
+        "YAML tag that cannot be constructed (`!!bool maybe`)",
+        "profile.yaml",
+        b"plan:\n  knowledge_base: !!bool maybe\n",
+    ),
+    ('YAML tag that cannot be constructed (`!!int ""`)', "profile.yaml", b'context:\n  population: !!int ""\n'),
     ("a 5,000-digit number", "profile.yaml", b"context:\n  population: " + b"9" * 5000 + b"\n"),
-    ("a boolean where a number belongs (`ladder_level: true`)", "profile.yaml", b"arenas:\n  - name: Torget\n    ladder_level: true\n"),
+    (
+        "a boolean where a number belongs (`ladder_level: true`)",
+        "profile.yaml",
+        b"arenas:\n  - name: Torget\n    ladder_level: true\n",
+    ),
     ("a 4 MB name (cut in the message)", "profile.yaml", b"context:\n  name: " + b"x" * 4_000_000 + b"\n"),
-    ("terminal escapes in a key (escaped)", "profile.yaml", b'arenas:\n  - name: Torget\n    "\\e[2J\\e[31mladder": 3\n'),
-    ("a float in exponent form, 1.0e-5, which crashed durable-rules (valid)", "profile.yaml", b"resources: {coordinator_fte: 1.0e-5}\n"),
-    ("Norwegian letters everywhere (valid)", "profile.yaml", "context:\n  name: Ærøy-Øster Åsen\narenas:\n  - name: Innbyggertorget på Øra\n".encode()),
+    (
+        "terminal escapes in a key (escaped)",
+        "profile.yaml",
+        b'arenas:\n  - name: Torget\n    "\\e[2J\\e[31mladder": 3\n',
+    ),
+    (
+        "a float in exponent form, 1.0e-5, which crashed durable-rules (valid)",
+        "profile.yaml",
+        b"resources: {coordinator_fte: 1.0e-5}\n",
+    ),
+    (
+        "Norwegian letters everywhere (valid)",
+        "profile.yaml",
+        "context:\n  name: Ærøy-Øster Åsen\narenas:\n  - name: Innbyggertorget på Øra\n".encode(),
+    ),
 ]
 
 PACK_HEAD = 'pack: {name: mine, version: "1"}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
 PACK_RULE = (
     "  - id: {id}\n    kind: diagnosis\n    factor: leadership\n    phase: design\n    priority: high\n"
     "    evidence: empirical\n    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n"
-    "    when: {when}\n    sources: [\"{source}\"]\n"
+    '    when: {when}\n    sources: ["{source}"]\n'
 )
 
 
 def _pack(*rules: dict) -> bytes:
-    body = "".join(PACK_RULE.format(**{"id": "LEAD-001", "when": "{fact: leadership.leader_development, eq: false}", "source": "000_981a243478f15921.txt §6", **r}) for r in rules)
+    body = "".join(
+        PACK_RULE.format(
+            **{
+                "id": "LEAD-001",
+                "when": "{fact: leadership.leader_development, eq: false}",
+                "source": "000_981a243478f15921.txt §6",
+                **r,
+            }
+        )
+        for r in rules
+    )
     return (PACK_HEAD + body).encode()
 
 
@@ -74,22 +104,46 @@ PACK_CASES: list[tuple[str, bytes]] = [
     ("operator a field does not allow", _pack({"when": "{any_arena: {fact: ulrich_type, gt: equal}}"})),
     ("duplicate rule id", _pack({}, {})),
     ("finding of a later stage", _pack({"when": "{finding: LEAD-001}"})),
-    ("`done_when` on a diagnosis", _pack({"when": "{fact: leadership.leader_development, eq: false}\n    done_when: {fact: leadership.leader_development, eq: true}"})),
+    (
+        "`done_when` on a diagnosis",
+        _pack(
+            {
+                "when": "{fact: leadership.leader_development, eq: false}\n    done_when: {fact: leadership.leader_development, eq: true}"
+            }
+        ),
+    ),
     ("citation without a section", _pack({"source": "000_981a243478f15921.txt"})),
     ("citation of an unlisted document", _pack({"source": "005_unknown.txt §1"})),
     (
         "one passage cited as a source and as a contrast",
-        _pack({"source": '000_981a243478f15921.txt §6 (lines 4449-4451)"]\n    contrasts: [{statement: {en: a, nb: b}, sources: ["000_981a243478f15921.txt §6 (lines 4450-4455)"]}]  #'}),
+        _pack(
+            {
+                "source": '000_981a243478f15921.txt §6 (lines 4449-4451)"]\n    contrasts: [{statement: {en: a, nb: b}, sources: ["000_981a243478f15921.txt §6 (lines 4450-4455)"]}]  #'
+            }
+        ),
     ),
-    ("a document without author or short name", _pack({}).replace(b"{000_981a243478f15921.txt: thesis}", b"{000_981a243478f15921.txt: {title: A thesis, year: 2023}}")),
+    (
+        "a document without author or short name",
+        _pack({}).replace(
+            b"{000_981a243478f15921.txt: thesis}", b"{000_981a243478f15921.txt: {title: A thesis, year: 2023}}"
+        ),
+    ),
     ("object-constructing YAML tag", _pack({"when": "!!python/object/apply:os.system [ls]"})),
     ("not a number: .nan", _pack({"when": "{fact: resources.coordinator_fte, ne: .nan}"})),
     ("infinity: .inf", _pack({"when": "{fact: resources.coordinator_fte, lt: .inf}"})),
     ("exponent YAML reads as text: 1e16", _pack({"when": "{fact: resources.coordinator_fte, lt: 1e16}"})),
     ("integer beyond 64 bits", _pack({"when": "{fact: context.population, lt: 100000000000000000000000}"})),
-    ("an alternative binding 16 facts (durable-rules takes 15)", _pack({"when": "{all: [" + ", ".join(["{any_arena: {fact: ladder_level, ge: %d}}" % (i % 5 + 1) for i in range(15)]) + "]}"})),
+    (
+        "an alternative binding 16 facts (durable-rules takes 15)",
+        _pack(
+            {
+                "when": "{all: ["
+                + ", ".join(["{any_arena: {fact: ladder_level, ge: %d}}" % (i % 5 + 1) for i in range(15)])
+                + "]}"
+            }
+        ),
+    ),
 ]
-
 
 
 SECTIONS = [
@@ -117,8 +171,7 @@ INTRO = [
     "## Limits",
     "",
     f"- file size: {MAX_FILE_BYTES:,} bytes, enforced while reading; only regular files are read (not",
-    "  FIFOs, devices or directories); values after YAML aliases are expanded: "
-    f"{MAX_NODES:,};",
+    f"  FIFOs, devices or directories); values after YAML aliases are expanded: {MAX_NODES:,};",
     f"  nesting depth: {MAX_DEPTH}; arenas per profile: 500; text fields: 200 characters; numbers: Python's",
     "  4,300 digits in a file, 18 digits in `--set`.",
     "- YAML tags, duplicate keys and more than one document per file are refused; JSON is read as YAML.",
@@ -167,13 +220,15 @@ def _check_section(title: str, rows: list[tuple[str, str, str]], intro: str = ""
     found = {m.group(1): m.group(0) for m in re.finditer(r"(?ms)^## (.+?)\n.*?(?=^## |\Z)", text)}
     if UPDATE_GOLDEN:
         found[title] = section
-        body = "\n".join(INTRO) + "\n" + "".join(
-            (found[name].rstrip("\n") + "\n\n") for name in SECTIONS if name in found
+        body = (
+            "\n".join(INTRO) + "\n" + "".join((found[name].rstrip("\n") + "\n\n") for name in SECTIONS if name in found)
         )
         path.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
         return
     assert text.startswith("\n".join(INTRO) + "\n"), "docs/BAD-INPUTS.md is stale: ADVISOR_UPDATE_GOLDEN=1 pytest"
-    assert found.get(title, "").rstrip("\n") == section.rstrip("\n"), f"section {title!r} of docs/BAD-INPUTS.md is stale: ADVISOR_UPDATE_GOLDEN=1 pytest"
+    assert found.get(title, "").rstrip("\n") == section.rstrip("\n"), (
+        f"section {title!r} of docs/BAD-INPUTS.md is stale: ADVISOR_UPDATE_GOLDEN=1 pytest"
+    )
 
 
 def _case_dir(tmp_path: Path, label: str) -> Path:
@@ -194,7 +249,9 @@ def test_profiles(tmp_path):
         result = _run(case, ["assess", name])
         if label.endswith("(valid)"):
             assert result.exit_code == 0, result.stderr
-            rows.append((label, "0", "the assessment (names are kept as written)" if "Norwegian" in label else "the assessment"))
+            rows.append(
+                (label, "0", "the assessment (names are kept as written)" if "Norwegian" in label else "the assessment")
+            )
             continue
         assert result.stdout == ""
         line = _one_line_error(result)
@@ -217,7 +274,8 @@ def test_files_that_are_not_regular_files(tmp_path):
     (pack / "variant.yaml").write_text("extends: base.yaml\n", encoding="utf-8")
     os.mkfifo(pack / "fifo-profile.yaml")
     (pack / "tested.yaml").write_text(
-        "extends: default\ntests:\n  - name: t\n    profile_file: fifo-profile.yaml\n    fires: [PLAN-001]\n", encoding="utf-8"
+        "extends: default\ntests:\n  - name: t\n    profile_file: fifo-profile.yaml\n    fires: [PLAN-001]\n",
+        encoding="utf-8",
     )
     demo = str(EXAMPLES / "demo.yaml")
     cases = [
@@ -326,7 +384,11 @@ def test_the_command_line(tmp_path):
     ]
     (tmp_path / "profile.yaml").write_text("context: {name: A}\n", encoding="utf-8")
     rows = [(label, "2", _one_line_error(_run(tmp_path, args))) for label, args in cases]
-    _check_section("The command line", rows, "Click's usage errors in the same one-line style, with the command whose `--help` to read.")
+    _check_section(
+        "The command line",
+        rows,
+        "Click's usage errors in the same one-line style, with the command whose `--help` to read.",
+    )
 
 
 def _full_disk(monkeypatch, full=lambda name: True):
@@ -361,7 +423,9 @@ def test_output_that_cannot_be_written(tmp_path, monkeypatch):
             text=True,
             timeout=120,
         )
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and proc.stderr.startswith("advisor: error: "), proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and proc.stderr.startswith("advisor: error: "), (
+        proc.stderr
+    )
     rows.append(("standard output is `/dev/full`", "2", proc.stderr))
 
     _full_disk(monkeypatch)
@@ -384,7 +448,13 @@ def test_output_that_cannot_be_written(tmp_path, monkeypatch):
     line = _one_line_error(result)
     assert ((tmp_path / "rows.jsonl").read_bytes(), (tmp_path / "rows.manifest.json").read_bytes()) == before
     assert not list(tmp_path.glob(".*.tmp"))
-    rows.append(("`batch -o` whose manifest cannot be written (full disk)", "2", line + " — the previous rows and manifest are left as they were"))
+    rows.append(
+        (
+            "`batch -o` whose manifest cannot be written (full disk)",
+            "2",
+            line + " — the previous rows and manifest are left as they were",
+        )
+    )
     _check_section(
         "Output that cannot be written",
         rows,
@@ -410,9 +480,19 @@ def test_batches_skip_a_bad_profile_and_go_on(tmp_path):
     rows_written = (tmp_path / "rows.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(r)["profile"] for r in rows_written] == ["in/a-demo.yaml", "in/z-levanger.yaml"]
     manifest = json.loads((tmp_path / "rows.manifest.json").read_text(encoding="utf-8"))["manifest"]
-    assert [s["source"] for s in manifest["skipped"]] == ["in/b-tag.yaml", "in/c-digits.yaml", "in/d-bool.yaml", "in/e-escape.yaml"]
+    assert [s["source"] for s in manifest["skipped"]] == [
+        "in/b-tag.yaml",
+        "in/c-digits.yaml",
+        "in/d-bool.yaml",
+        "in/e-escape.yaml",
+    ]
     assert all(len(s["error"]) < 700 for s in manifest["skipped"])
-    labels = ["a YAML tag that cannot be constructed", "a 5,000-digit number", "`ladder_level: true`", "terminal escapes in a key"]
+    labels = [
+        "a YAML tag that cannot be constructed",
+        "a 5,000-digit number",
+        "`ladder_level: true`",
+        "terminal escapes in a key",
+    ]
 
     # worker processes: a profile that crashes its worker, one that hangs it (faults injected by
     # tests/faults.py where a crash of the C engine would happen)
@@ -421,14 +501,32 @@ def test_batches_skip_a_bad_profile_and_go_on(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(TESTS)])}
     started = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-c", "import faults; faults.run()", "batch", "in", "--workers", "2", "--time-limit", "3", "-o", "pooled.jsonl"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            "import faults; faults.run()",
+            "batch",
+            "in",
+            "--workers",
+            "2",
+            "--time-limit",
+            "3",
+            "-o",
+            "pooled.jsonl",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert time.monotonic() - started < 120
     pooled = proc.stderr.strip().splitlines()
     assert len(pooled) == 6, proc.stderr
-    pooled_rows = [json.loads(r)["profile"] for r in (tmp_path / "pooled.jsonl").read_text(encoding="utf-8").splitlines()]
+    pooled_rows = [
+        json.loads(r)["profile"] for r in (tmp_path / "pooled.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert pooled_rows == ["in/a-demo.yaml", "in/z-levanger.yaml"]  # the batch went on
     crash = next(line for line in pooled if "crash.yaml" in line)
     hang = next(line for line in pooled if "hang.yaml" in line)
@@ -477,7 +575,11 @@ def _start_hung_batch(tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(TESTS)])}
     proc = subprocess.Popen(
         [sys.executable, "-c", "import faults; faults.run()", "batch", "in", "--workers", "2", "-o", "rows.jsonl"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
     )
     deadline = time.monotonic() + 60
@@ -503,7 +605,10 @@ def _gone(pids: list[int], seconds: float = 10) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_batches_and_signals(tmp_path):
     rows = []
-    for signum, code, label in ((signal.SIGINT, 130, "Ctrl-C (SIGINT) during a batch"), (signal.SIGTERM, 143, "SIGTERM during a batch")):
+    for signum, code, label in (
+        (signal.SIGINT, 130, "Ctrl-C (SIGINT) during a batch"),
+        (signal.SIGTERM, 143, "SIGTERM during a batch"),
+    ):
         case = _case_dir(tmp_path, label)
         proc, workers = _start_hung_batch(case)
         proc.send_signal(signum)
@@ -541,17 +646,26 @@ def test_batches_and_signals(tmp_path):
 
 def test_markdown_output_is_escaped(tmp_path):
     name = "x\n\n# INJECTED\n<script>alert(5)</script>"
-    (tmp_path / "profile.yaml").write_text(json.dumps({"context": {"name": name}, "plan": {"co_creation_status": "absent"}}), encoding="utf-8")
+    (tmp_path / "profile.yaml").write_text(
+        json.dumps({"context": {"name": name}, "plan": {"co_creation_status": "absent"}}), encoding="utf-8"
+    )
     pack = (EXAMPLES / "variants" / "strict-anchoring.yaml").read_text(encoding="utf-8")
     (tmp_path / "pack.yaml").write_text(
-        pack.replace("en: Co-creation rests on an old community plan", "en: \"<img src=x onerror=alert(1)> *bold* [link](http://x)\"").split("\ntests:")[0] + "\n",
+        pack.replace(
+            "en: Co-creation rests on an old community plan",
+            'en: "<img src=x onerror=alert(1)> *bold* [link](http://x)"',
+        ).split("\ntests:")[0]
+        + "\n",
         encoding="utf-8",
     )
     (tmp_path / "old-plan.yaml").write_text(
-        json.dumps({"context": {"name": name}, "plan": {"co_creation_status": "focus_area", "adopted_year": 2010}}), encoding="utf-8"
+        json.dumps({"context": {"name": name}, "plan": {"co_creation_status": "focus_area", "adopted_year": 2010}}),
+        encoding="utf-8",
     )
     rows = []
-    assessed = _run(tmp_path, ["assess", "old-plan.yaml", "--format", "markdown", "--rules", "pack.yaml", "--lang", "en"])
+    assessed = _run(
+        tmp_path, ["assess", "old-plan.yaml", "--format", "markdown", "--rules", "pack.yaml", "--lang", "en"]
+    )
     assert assessed.exit_code == 0, assessed.output
     reported = _run(tmp_path, ["report", "old-plan.yaml", "-o", "r.md", "--rules", "pack.yaml", "--lang", "en"])
     assert reported.exit_code == 0, reported.output
@@ -559,7 +673,10 @@ def test_markdown_output_is_escaped(tmp_path):
     assert html.exit_code == 0
     html_text = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html_text and "&lt;script&gt;" in html_text and "<img src=x" not in html_text
-    for label, text in (("`assess --format markdown`", assessed.stdout), ("`report -o r.md`", (tmp_path / "r.md").read_text(encoding="utf-8"))):
+    for label, text in (
+        ("`assess --format markdown`", assessed.stdout),
+        ("`report -o r.md`", (tmp_path / "r.md").read_text(encoding="utf-8")),
+    ):
         assert "<script>" not in text and "<img" not in text
         assert not any(line.startswith("# INJECTED") for line in text.splitlines())
         assert "[link](http://x)" not in text

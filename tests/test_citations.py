@@ -102,7 +102,9 @@ def test_the_reference_list_entry_gives_author_year_title_kind_and_institution(t
     lundgren = pack.documents["000_981a243478f15921.txt"]
     assert lundgren.entry("en", "x") == "Lundgren, Patrik (2023). [A described title]. MBA thesis, Nord universitet."
     assert lundgren.entry("nb", "x") == "Lundgren, Patrik (2023). [A described title]. MBA-oppgave, Nord universitet."
-    assert pack.documents["002_ff62d10c30c710c7.txt"].entry("nb", "x") == "Stad-artikkelen (u.å.). An article. Artikkel."
+    assert (
+        pack.documents["002_ff62d10c30c710c7.txt"].entry("nb", "x") == "Stad-artikkelen (u.å.). An article. Artikkel."
+    )
 
 
 def test_a_document_given_by_its_title_alone_is_still_cited_by_its_file_name(tmp_path):
@@ -131,7 +133,10 @@ def test_the_json_keeps_files_and_line_ranges_beside_the_readable_citations(tmp_
     pack = _pack(tmp_path)
     data = json.loads(render(advisor.assess(advisor.parse_profile(PROFILE), pack), "json"))
     finding = data["diagnoses"][0]
-    assert finding["sources"] == ["000_981a243478f15921.txt §6 (lines 4457-4461)", "000_981a243478f15921.txt §5.1.3 (lines 3752-3770)"]
+    assert finding["sources"] == [
+        "000_981a243478f15921.txt §6 (lines 4457-4461)",
+        "000_981a243478f15921.txt §5.1.3 (lines 3752-3770)",
+    ]
     assert finding["citations"] == [{"en": "Lundgren (2023) §6, §5.1.3", "nb": "Lundgren (2023) §6, §5.1.3"}]
     assert finding["contrasts"][0]["sources"] == ["002_ff62d10c30c710c7.txt §volunteers (lines 55-57)"]
 
@@ -143,7 +148,9 @@ def test_assessments_of_the_shipped_pack_cite_no_file_names(fmt, lang):
         out = render(advisor.assess(advisor.load_profile(EXAMPLES / f"{name}.yaml")), fmt, lang)
         assert not FILE_NAME.search(out), f"{name}: {FILE_NAME.search(out)[0]}"
         assert "(lines " not in out and "(linje " not in out
-        assert not re.search(r"(?<![-\w.])00[0-9]( §|[);,])", out), "a short reference such as '000 §2.2.4' in a fact's description"
+        assert not re.search(r"(?<![-\w.])00[0-9]( §|[);,])", out), (
+            "a short reference such as '000 §2.2.4' in a fact's description"
+        )
 
 
 def test_every_document_of_the_shipped_pack_is_a_full_reference(pack):
@@ -166,13 +173,17 @@ def test_every_named_section_the_shipped_pack_cites_has_a_readable_name(pack):
 
 
 def test_a_passage_cited_as_a_source_cannot_also_be_a_contrast(tmp_path):
-    rule = RULE + CONTRAST.replace("002_ff62d10c30c710c7.txt §volunteers (lines 55-57)", "000_981a243478f15921.txt §6 (lines 4459-4470)")
+    rule = RULE + CONTRAST.replace(
+        "002_ff62d10c30c710c7.txt §volunteers (lines 55-57)", "000_981a243478f15921.txt §6 (lines 4459-4470)"
+    )
     line = _error(tmp_path, rule)
     assert "pack.yaml:" in line and "as a source and" in line and "contrasts[0].sources[0]" in line
 
 
 def test_distinct_lines_of_one_section_may_support_and_contrast(tmp_path):
-    rule = RULE + CONTRAST.replace("002_ff62d10c30c710c7.txt §volunteers (lines 55-57)", "000_981a243478f15921.txt §6 (lines 4449-4451)")
+    rule = RULE + CONTRAST.replace(
+        "002_ff62d10c30c710c7.txt §volunteers (lines 55-57)", "000_981a243478f15921.txt §6 (lines 4449-4451)"
+    )
     assert _pack(tmp_path, rule).by_id["REL-103"].contrasts[0].sources[0].lines == "4449-4451"
 
 
@@ -187,10 +198,18 @@ def test_a_contrast_needs_a_statement_in_both_languages_and_a_source(tmp_path):
     assert "contrasts" in _error(tmp_path, no_source)
 
 
-@pytest.mark.parametrize("lang, label, text, cited", [
-    ("en", "Contrasting view", "Volunteers decide for themselves.", "Stad article (n.d.), «Er aktørene likeverdige?»"),
-    ("nb", "Motsatt syn", "De frivillige bestemmer selv.", "Stad-artikkelen (u.å.), «Er aktørene likeverdige?»"),
-])
+@pytest.mark.parametrize(
+    "lang, label, text, cited",
+    [
+        (
+            "en",
+            "Contrasting view",
+            "Volunteers decide for themselves.",
+            "Stad article (n.d.), «Er aktørene likeverdige?»",
+        ),
+        ("nb", "Motsatt syn", "De frivillige bestemmer selv.", "Stad-artikkelen (u.å.), «Er aktørene likeverdige?»"),
+    ],
+)
 def test_a_contrast_is_shown_wherever_the_finding_is_shown(tmp_path, lang, label, text, cited):
     pack = _pack(tmp_path)
     profile = advisor.parse_profile(PROFILE)
@@ -208,14 +227,19 @@ def test_a_contrast_is_shown_wherever_the_finding_is_shown(tmp_path, lang, label
     shown = rule_detail(pack, pack.by_id["REL-103"], lang)
     assert text in shown and cited in shown
     # never among the sources
-    sources_line = next(line for line in markdown.splitlines() if line.startswith("- **" + ("Sources" if lang == "en" else "Kilder")))
+    sources_line = next(
+        line for line in markdown.splitlines() if line.startswith("- **" + ("Sources" if lang == "en" else "Kilder"))
+    )
     assert "Stad" not in sources_line
 
 
 def test_the_catalogue_lists_contrasts_apart_from_sources(tmp_path):
     pack = _pack(tmp_path)
     catalogue = rule_catalogue(pack)
-    assert "- **contrasting view:** Volunteers decide for themselves. — Stad article (n.d.), «Er aktørene likeverdige?» (`002_ff62d10c30c710c7.txt §volunteers (lines 55-57)`)" in catalogue
+    assert (
+        "- **contrasting view:** Volunteers decide for themselves. — Stad article (n.d.), «Er aktørene likeverdige?» (`002_ff62d10c30c710c7.txt §volunteers (lines 55-57)`)"
+        in catalogue
+    )
     assert "- **sources:** Lundgren (2023) §6 (`000_981a243478f15921.txt §6 (lines 4457-4461)`)" in catalogue
 
 
@@ -224,9 +248,12 @@ def test_the_report_ends_with_the_reference_list_of_sources_and_contrasts(tmp_pa
     report = build_report([advisor.parse_profile(PROFILE)], pack, "nb")
     assert [r.file for r in report.references] == ["000_981a243478f15921.txt", "002_ff62d10c30c710c7.txt"]
     markdown = render_markdown(report)
-    tail = markdown[markdown.index("## Litteratur"):]
+    tail = markdown[markdown.index("## Litteratur") :]
     # pack text is escaped for Markdown: the brackets show as written, not as a link
-    assert "- Lundgren, Patrik (2023). \\[A described title\\]. MBA-oppgave, Nord universitet. (fil `000_981a243478f15921.txt`)" in tail
+    assert (
+        "- Lundgren, Patrik (2023). \\[A described title\\]. MBA-oppgave, Nord universitet. (fil `000_981a243478f15921.txt`)"
+        in tail
+    )
     assert "- Stad-artikkelen (u.å.). An article. Artikkel." in tail
     assert "## " not in tail[3:], "the reference list is the last section"
     html = render_html(report)

@@ -198,7 +198,9 @@ def test_old_spellings_keep_working_or_say_what_to_write(tmp_path):
     assert run("assess", DEMO, "--format", "table").stdout == run("assess", DEMO, "--format", "text").stdout
     old = run("sample", "--n", "3", "-o", str(tmp_path / "s"))
     assert old.exit_code == 2
-    assert old.stderr == "advisor: error: --n is now -n/--count: write -n 3 or --count 3 (see `advisor sample --help`)\n"
+    assert (
+        old.stderr == "advisor: error: --n is now -n/--count: write -n 3 or --count 3 (see `advisor sample --help`)\n"
+    )
     assert not (tmp_path / "s").exists()
 
 
@@ -308,7 +310,102 @@ def test_the_width_follows_columns(monkeypatch):
 # ------------------------------------------------------------------------------ Norwegian all through
 
 #: English words a bokmål reader should not meet (none of them is also a Norwegian word).
-ENGLISH = {"the", "and", "of", "is", "are", "was", "were", "with", "from", "this", "that", "these", "which", "what", "when", "where", "why", "how", "not", "no", "yes", "true", "false", "unknown", "lines", "line", "before", "after", "none", "rule", "rules", "pack", "profile", "profiles", "fact", "facts", "finding", "findings", "diagnosis", "diagnoses", "pitfall", "pitfalls", "recommendation", "recommendations", "error", "warning", "usage", "options", "show", "message", "exit", "default", "required", "file", "directory", "output", "language", "format", "priority", "kind", "factor", "phase", "evidence", "skipped", "written", "wrote", "assessed", "known", "question", "questions", "step", "steps", "weight", "condition", "sources", "changes", "resolves", "introduces", "score", "now", "try", "only", "also", "every", "each", "problems", "passed", "failed", "cases", "command", "commands", "aborted", "missing", "invalid"}
+ENGLISH = {
+    "the",
+    "and",
+    "of",
+    "is",
+    "are",
+    "was",
+    "were",
+    "with",
+    "from",
+    "this",
+    "that",
+    "these",
+    "which",
+    "what",
+    "when",
+    "where",
+    "why",
+    "how",
+    "not",
+    "no",
+    "yes",
+    "true",
+    "false",
+    "unknown",
+    "lines",
+    "line",
+    "before",
+    "after",
+    "none",
+    "rule",
+    "rules",
+    "pack",
+    "profile",
+    "profiles",
+    "fact",
+    "facts",
+    "finding",
+    "findings",
+    "diagnosis",
+    "diagnoses",
+    "pitfall",
+    "pitfalls",
+    "recommendation",
+    "recommendations",
+    "error",
+    "warning",
+    "usage",
+    "options",
+    "show",
+    "message",
+    "exit",
+    "default",
+    "required",
+    "file",
+    "directory",
+    "output",
+    "language",
+    "format",
+    "priority",
+    "kind",
+    "factor",
+    "phase",
+    "evidence",
+    "skipped",
+    "written",
+    "wrote",
+    "assessed",
+    "known",
+    "question",
+    "questions",
+    "step",
+    "steps",
+    "weight",
+    "condition",
+    "sources",
+    "changes",
+    "resolves",
+    "introduces",
+    "score",
+    "now",
+    "try",
+    "only",
+    "also",
+    "every",
+    "each",
+    "problems",
+    "passed",
+    "failed",
+    "cases",
+    "command",
+    "commands",
+    "aborted",
+    "missing",
+    "invalid",
+}
 
 
 def _codes() -> set[str]:
@@ -441,7 +538,9 @@ def test_the_errors_a_user_meets_most_in_bokmal(tmp_path):
     assert run("assess", str(tmp_path / "nope.yaml"), "--lang", "nb").stderr == (
         f"advisor: feil: {tmp_path / 'nope.yaml'}: finner ikke profilfilen (sjekk stien)\n"
     )
-    piped = CliRunner().invoke(main, ["assess", "-", "--lang", "nb"], input="context: {population: -5}\nplan: {x: 1, y: 2}\n")
+    piped = CliRunner().invoke(
+        main, ["assess", "-", "--lang", "nb"], input="context: {population: -5}\nplan: {x: 1, y: 2}\n"
+    )
     assert piped.stderr.startswith("advisor: feil: <stdin>:")
     assert run("rules", "show", "IMLP-001", "--lang", "nb").stderr == (
         "advisor: feil: ingen regel IMLP-001 i pakken default (mente du IMPL-001?)\n"

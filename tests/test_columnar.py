@@ -19,7 +19,9 @@ from advisor.rulepack import PackInfo, build_pack  # noqa: E402
 from test_properties import profiles  # noqa: E402
 
 SHIPPED = advisor.load_rules()
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 # Facts of every kind the condition language knows, with values the profile strategy draws.
 PROFILE_FACTS = {
@@ -136,13 +138,21 @@ def packs(draw):
     rules = []
     for kind in ("strength", "diagnosis", "pitfall"):
         for rule_id in ids[kind]:
-            recs = draw(st.lists(st.sampled_from(ids["recommendation"]), max_size=2, unique=True)) if ids["recommendation"] else []
+            recs = (
+                draw(st.lists(st.sampled_from(ids["recommendation"]), max_size=2, unique=True))
+                if ids["recommendation"]
+                else []
+            )
             rules.append(_rule(rule_id, kind, draw(priorities), draw(conditions(list(earlier))), recs))
         earlier += ids[kind]
     linked = {r for rule in rules for r in rule.get("recommends", ())}
     for rule_id in ids["recommendation"]:
         when = draw(st.one_of(st.none(), conditions(earlier))) if rule_id in linked else draw(conditions(earlier))
-        rules.append(_rule(rule_id, "recommendation", draw(priorities), when, done_when=draw(st.one_of(st.none(), guards(earlier)))))
+        rules.append(
+            _rule(
+                rule_id, "recommendation", draw(priorities), when, done_when=draw(st.one_of(st.none(), guards(earlier)))
+            )
+        )
     doc = Document(file="generated.yaml", data={"rules": rules})
     entries = [(doc, ("rules", i), raw) for i, raw in enumerate(rules)]
     return build_pack(PackInfo(name="generated"), {"000.md": "a document"}, entries)
@@ -207,7 +217,10 @@ def test_jsonl_batch_rows_agree_and_bad_lines_are_skipped_with_file_and_line(tmp
     outputs = {}
     for engine in ("durable", "columnar"):
         result = research.batch([str(source)], None, engine=engine, workers=1)
-        outputs[engine] = ([{k: v for k, v in r.record().items() if k in research.COLUMNAR_HEADER} for r in result.rows], [s.model_dump() for s in result.skipped])
+        outputs[engine] = (
+            [{k: v for k, v in r.record().items() if k in research.COLUMNAR_HEADER} for r in result.rows],
+            [s.model_dump() for s in result.skipped],
+        )
     assert outputs["columnar"] == outputs["durable"]
     rows, skipped = outputs["columnar"]
     assert len(rows) == 40 and rows[0]["profile"] == f"{source}:1"
@@ -220,7 +233,9 @@ def test_jsonl_batch_rows_agree_and_bad_lines_are_skipped_with_file_and_line(tmp
 def test_jsonl_chunks_keep_line_numbers_and_the_fast_path_is_taken(tmp_path):
     sample = research.sample_profiles(25, seed=2)
     source = tmp_path / "p.jsonl"
-    _write_jsonl(source, sample[:10], [""] + [json.dumps(p.model_dump(mode="json", exclude_none=True)) for p in sample[10:]])
+    _write_jsonl(
+        source, sample[:10], [""] + [json.dumps(p.model_dump(mode="json", exclude_none=True)) for p in sample[10:]]
+    )
     chunks = list(columnar.read_chunks([(str(source), str(source))], rows=7))
     labels = [label for chunk in chunks for label in chunk.labels.to_list()]
     assert labels == [f"{source}:{n}" for n in list(range(1, 11)) + list(range(12, 27))]
@@ -267,7 +282,12 @@ def test_sensitivity_counts_the_flips_of_a_seeded_resampling_of_each_fact():
 
     rules = [
         _rule("DIA-000", "diagnosis", "low", {"fact": "plan.knowledge_base", "eq": True}),
-        _rule("DIA-001", "diagnosis", "low", {"all": [{"fact": "context.population", "gt": 50}, {"any_arena": {"fact": "evaluated", "eq": True}}]}),
+        _rule(
+            "DIA-001",
+            "diagnosis",
+            "low",
+            {"all": [{"fact": "context.population", "gt": 50}, {"any_arena": {"fact": "evaluated", "eq": True}}]},
+        ),
     ]
     doc = Document(file="x.yaml", data={})
     pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
@@ -321,7 +341,9 @@ def test_sample_writes_json_lines_that_batch_reads(tmp_path):
 
     runner = CliRunner()
     out = tmp_path / "s.jsonl"
-    assert runner.invoke(main, ["sample", "-n", "12", "--seed", "3", "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["sample", "-n", "12", "--seed", "3", "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    )
     lines = out.read_text(encoding="utf-8").splitlines()
     assert [advisor.parse_profile(json.loads(line)) for line in lines] == research.sample_profiles(12, seed=3)
     result = runner.invoke(main, ["batch", str(out), "--engine", "columnar", "-o", str(tmp_path / "r.jsonl")])
@@ -338,7 +360,12 @@ def test_a_finding_tested_twice_or_both_ways_in_one_alternative(engine):
     to have and not to have fired held."""
     rules = [
         _rule("DIA-001", "diagnosis", "low", {"fact": "arenas.count", "eq": 0}, ["REC-000"]),
-        _rule("REC-000", "recommendation", "low", {"not": {"all": [{"fact": "arenas.count", "eq": 0}, {"finding": "DIA-001"}]}}),
+        _rule(
+            "REC-000",
+            "recommendation",
+            "low",
+            {"not": {"all": [{"fact": "arenas.count", "eq": 0}, {"finding": "DIA-001"}]}},
+        ),
         _rule("REC-001", "recommendation", "low", {"all": [{"finding": "DIA-001"}, {"finding": "DIA-001"}]}),
     ]
     doc = Document(file="x.yaml", data={})
@@ -352,13 +379,17 @@ def test_directories_list_profile_files_sorted_by_name(tmp_path):
     for name in ("b.yaml", "a.json", "c.jsonl", "d.txt", ".hidden.yaml"):
         (tmp_path / name).write_text("{}\n", encoding="utf-8")
     (tmp_path / "sub.yaml").mkdir()
-    assert [label for label, _ in research.iter_profile_sources([str(tmp_path)])] == [str(tmp_path / n) for n in ("a.json", "b.yaml", "c.jsonl")]
+    assert [label for label, _ in research.iter_profile_sources([str(tmp_path)])] == [
+        str(tmp_path / n) for n in ("a.json", "b.yaml", "c.jsonl")
+    ]
 
 
 def test_a_json_profile_error_still_names_its_line(tmp_path):
     """JSON is parsed without line tracking; the line is worked out when the error needs it."""
     path = tmp_path / "p.json"
-    path.write_text('{\n  "context": {"name": "X"},\n  "plan": {\n    "knowledge_base": "maybe"\n  }\n}\n', encoding="utf-8")
+    path.write_text(
+        '{\n  "context": {"name": "X"},\n  "plan": {\n    "knowledge_base": "maybe"\n  }\n}\n', encoding="utf-8"
+    )
     with pytest.raises(advisor.ProfileError) as caught:
         advisor.load_profile(path)
     assert caught.value.line == 4 and caught.value.path == ("plan", "knowledge_base")

@@ -24,9 +24,21 @@ def _eval(raw, facts, arenas=None, findings=()):
         ({"fact": "plan.knowledge_base", "eq": False}, {"plan.knowledge_base": False}, True),
         ({"not": {"fact": "plan.knowledge_base", "eq": True}}, {}, None),
         ({"not": {"fact": "plan.knowledge_base", "eq": True}}, {"plan.knowledge_base": False}, True),
-        ({"any": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "plan.broad_involvement", "eq": True}]}, {"plan.broad_involvement": True}, True),
-        ({"any": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "plan.broad_involvement", "eq": True}]}, {"plan.broad_involvement": False}, None),
-        ({"all": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "plan.broad_involvement", "eq": True}]}, {"plan.broad_involvement": False}, False),
+        (
+            {"any": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "plan.broad_involvement", "eq": True}]},
+            {"plan.broad_involvement": True},
+            True,
+        ),
+        (
+            {"any": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "plan.broad_involvement", "eq": True}]},
+            {"plan.broad_involvement": False},
+            None,
+        ),
+        (
+            {"all": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "plan.broad_involvement", "eq": True}]},
+            {"plan.broad_involvement": False},
+            False,
+        ),
         ({"fact": "plan.co_creation_status", "ge": "main_goal"}, {"plan.co_creation_status": "vision"}, True),
         ({"fact": "plan.co_creation_status", "ge": "main_goal"}, {"plan.co_creation_status": "focus_area"}, False),
         ({"fact": "relations.citizen_trust", "in": ["low", "none"]}, {"relations.citizen_trust": "low"}, True),
@@ -46,7 +58,9 @@ def test_any_arena_is_unknown_when_arenas_are_unknown_and_false_when_empty():
 
 
 def test_not_pushes_down_to_complemented_comparisons():
-    node = parse_condition({"not": {"all": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "resources.coordinator_fte", "lt": 1}]}})
+    node = parse_condition(
+        {"not": {"all": [{"fact": "plan.knowledge_base", "eq": True}, {"fact": "resources.coordinator_fte", "lt": 1}]}}
+    )
     terms = to_dnf(node)
     assert [(c.path, c.op) for t in terms for c in t.compares] == [
         ("plan.knowledge_base", "ne"),
@@ -59,7 +73,12 @@ def test_unknown_facts_never_fire_any_shipped_rule(pack):
     assert advisor.assess(advisor.Profile(), pack).findings == ()
 
 
-BOOL_PATHS = ["plan.knowledge_base", "plan.broad_involvement", "implementation.strategy.exists", "relations.expectations_clarified"]
+BOOL_PATHS = [
+    "plan.knowledge_base",
+    "plan.broad_involvement",
+    "implementation.strategy.exists",
+    "relations.expectations_clarified",
+]
 
 
 def test_engine_agrees_with_three_valued_evaluation_over_combinations(pack):
@@ -81,10 +100,17 @@ def test_engine_agrees_with_three_valued_evaluation_over_combinations(pack):
         for stage in KINDS:
             fired = frozenset(expected)  # the findings of the earlier stages
             for rule in pack.rules:
-                if rule.kind != stage or evaluate(pack.effective_conditions[rule.id], facts.values, facts.arenas, fired.__contains__) is not True:
+                if (
+                    rule.kind != stage
+                    or evaluate(pack.effective_conditions[rule.id], facts.values, facts.arenas, fired.__contains__)
+                    is not True
+                ):
                     continue
                 # A recommendation known to be done (its guard holds) does not fire.
-                if rule.guard is None or evaluate(rule.guard, facts.values, facts.arenas, fired.__contains__) is not True:
+                if (
+                    rule.guard is None
+                    or evaluate(rule.guard, facts.values, facts.arenas, fired.__contains__) is not True
+                ):
                     expected.add(rule.id)
         assert engine.fired == expected, values
 

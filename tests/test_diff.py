@@ -15,7 +15,6 @@ from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_go
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW
 
 
-
 def run(*args: str):
     return CliRunner().invoke(diff_cmd, [*args, "--rules", RULES], catch_exceptions=False)
 
@@ -29,13 +28,28 @@ def test_diff_facts_findings_and_summary(tools_pack):
     assert facts["arenas[Ungdomsrådet].ladder_level"] == (None, 4)
     assert "arenas[Verkstedet].ladder_level" not in facts  # unchanged
     assert [f.rule_id for f in d.resolved] == [
-        "TOOL-002", "TOOL-003", "TOOL-010", "TOOL-014", "TOOL-012", "TOOL-013", "TOOL-101", "TOOL-102",
+        "TOOL-002",
+        "TOOL-003",
+        "TOOL-010",
+        "TOOL-014",
+        "TOOL-012",
+        "TOOL-013",
+        "TOOL-101",
+        "TOOL-102",
     ]
     assert [f.rule_id for f in d.new] == ["TOOL-001", "TOOL-011"]
     assert [f.rule_id for f in d.persisting] == ["TOOL-015"]
-    assert [(c.key, c.old, c.new) for c in d.kinds] == [("strength", 0, 0), ("diagnosis", 2, 1), ("pitfall", 5, 2), ("recommendation", 2, 0)]
+    assert [(c.key, c.old, c.new) for c in d.kinds] == [
+        ("strength", 0, 0),
+        ("diagnosis", 2, 1),
+        ("pitfall", 5, 2),
+        ("recommendation", 2, 0),
+    ]
     assert [(c.key, c.old, c.new) for c in d.pitfalls_by_priority] == [
-        ("critical", 0, 1), ("high", 2, 0), ("medium", 2, 1), ("low", 1, 0),
+        ("critical", 0, 1),
+        ("high", 2, 0),
+        ("medium", 2, 1),
+        ("low", 1, 0),
     ]
     assert (d.pitfall_load.old, d.pitfall_load.new) == (11, 6)
     assert d.same_municipality
@@ -44,7 +58,11 @@ def test_diff_facts_findings_and_summary(tools_pack):
 def test_facts_are_listed_in_profile_order(tools_pack):
     d = diff(advisor.load_profile(OLD), advisor.load_profile(NEW), tools_pack)
     paths = [c.path for c in d.facts]
-    assert paths.index("plan.co_creation_status") < paths.index("implementation.strategy.exists") < paths.index("arenas.count")
+    assert (
+        paths.index("plan.co_creation_status")
+        < paths.index("implementation.strategy.exists")
+        < paths.index("arenas.count")
+    )
     assert paths.index("arenas[Torget].ladder_level") < paths.index("arenas[Ungdomsrådet].name")
 
 
@@ -65,7 +83,9 @@ def test_other_municipality_is_noted(tools_pack):
 
 
 def test_arenas_with_the_same_name_are_kept_apart():
-    profile = advisor.parse_profile({"arenas": [{"name": "X", "ladder_level": 1}, {"name": "X", "ladder_level": 2}, {"ladder_level": 3}]})
+    profile = advisor.parse_profile(
+        {"arenas": [{"name": "X", "ladder_level": 1}, {"name": "X", "ladder_level": 2}, {"ladder_level": 3}]}
+    )
     values = fact_values(profile)
     assert values["arenas[X#1].ladder_level"] == 1
     assert values["arenas[X#2].ladder_level"] == 2

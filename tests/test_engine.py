@@ -148,7 +148,9 @@ def test_a_negated_finding_waits_for_every_earlier_stage(tmp_path):
     for exists in (False, True):
         for fte in (0, 0.5, 2):
             for arenas in ([], [{"ladder_level": 1}]):
-                profile = _profile(implementation={"strategy": {"exists": exists}}, resources={"coordinator_fte": fte}, arenas=arenas)
+                profile = _profile(
+                    implementation={"strategy": {"exists": exists}}, resources={"coordinator_fte": fte}, arenas=arenas
+                )
                 result = advisor.assess(profile, pack)
                 reference = advisor.assess(profile, pack, engine="python")
                 assert result.model_copy(update={"manifest": reference.manifest}) == reference
@@ -314,11 +316,15 @@ def test_a_finding_tested_twice_in_one_alternative_fires_on_both_engines(tmp_pat
     alternative must be one pattern (found by the differential test on generated packs)."""
     rule = (
         "  - id: {id}\n    kind: {kind}\n    factor: leadership\n    phase: design\n    priority: high\n    evidence: empirical\n"
-        "    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n    sources: [\"000_981a243478f15921.txt §6\"]\n"
+        '    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n    sources: ["000_981a243478f15921.txt §6"]\n'
     )
     text = 'pack: {name: dup, version: "1"}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
     text += rule.format(id="DIAG-000", kind="diagnosis", when="{fact: plan.knowledge_base, eq: false}")
-    text += rule.format(id="PITF-000", kind="pitfall", when="{all: [{finding: DIAG-000}, {any: [{finding: DIAG-000}, {fact: plan.broad_involvement, eq: true}]}]}")
+    text += rule.format(
+        id="PITF-000",
+        kind="pitfall",
+        when="{all: [{finding: DIAG-000}, {any: [{finding: DIAG-000}, {fact: plan.broad_involvement, eq: true}]}]}",
+    )
     path = tmp_path / "dup.yaml"
     path.write_text(text, encoding="utf-8")
     pack = advisor.load_rules(path)
@@ -337,7 +343,7 @@ def test_a_recommendation_that_tests_the_finding_recommending_it_fires(tmp_path)
         + "\n".join(
             f"  - id: {rid}\n    kind: {kind}\n    factor: relations\n    phase: design\n    priority: high\n"
             f"    evidence: empirical\n    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n"
-            f"{extra}    sources: [\"000_981a243478f15921.txt §6\"]"
+            f'{extra}    sources: ["000_981a243478f15921.txt §6"]'
             for rid, kind, when, extra in [
                 ("PITF-001", "pitfall", "{fact: relations.citizen_trust, eq: high}", "    recommends: [RECO-001]\n"),
                 ("RECO-001", "recommendation", "{finding: PITF-001}", ""),
@@ -358,17 +364,25 @@ def test_an_alternative_that_needs_a_finding_both_to_fire_and_not_never_fires(tm
     `all: [{finding: X}, {not: {finding: X}}]`, which no profile can satisfy."""
     rule = (
         "  - id: {id}\n    kind: {kind}\n    factor: leadership\n    phase: design\n    priority: high\n    evidence: empirical\n"
-        "    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n    sources: [\"000_981a243478f15921.txt §6\"]\n"
+        '    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n    sources: ["000_981a243478f15921.txt §6"]\n'
     )
     text = 'pack: {name: never, version: "1"}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
     text += rule.format(id="STRN-000", kind="strength", when="{fact: plan.knowledge_base, eq: true}")
-    text += rule.format(id="DIAG-000", kind="diagnosis", when="{any: [{all: [{finding: STRN-000}, {not: {finding: STRN-000}}]}, {fact: plan.broad_involvement, eq: true}]}")
+    text += rule.format(
+        id="DIAG-000",
+        kind="diagnosis",
+        when="{any: [{all: [{finding: STRN-000}, {not: {finding: STRN-000}}]}, {fact: plan.broad_involvement, eq: true}]}",
+    )
     path = tmp_path / "never.yaml"
     path.write_text(text, encoding="utf-8")
     pack = advisor.load_rules(path)
     for engine in ("durable", "python"):
-        assert advisor.assess(_profile(plan={"knowledge_base": True}), pack, engine=engine).fired == {"STRN-000"}, engine
-        assert advisor.assess(_profile(plan={"knowledge_base": True, "broad_involvement": True}), pack, engine=engine).fired == {"STRN-000", "DIAG-000"}, engine
+        assert advisor.assess(_profile(plan={"knowledge_base": True}), pack, engine=engine).fired == {"STRN-000"}, (
+            engine
+        )
+        assert advisor.assess(
+            _profile(plan={"knowledge_base": True, "broad_involvement": True}), pack, engine=engine
+        ).fired == {"STRN-000", "DIAG-000"}, engine
 
 
 def test_a_recommendation_that_tests_that_its_own_finding_did_not_fire_never_fires(tmp_path):
@@ -382,7 +396,7 @@ def test_a_recommendation_that_tests_that_its_own_finding_did_not_fire_never_fir
         + "\n".join(
             f"  - id: {rid}\n    kind: {kind}\n    factor: relations\n    phase: design\n    priority: high\n"
             f"    evidence: empirical\n    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n    when: {when}\n"
-            f"{extra}    sources: [\"000_981a243478f15921.txt §6\"]"
+            f'{extra}    sources: ["000_981a243478f15921.txt §6"]'
             for rid, kind, when, extra in [
                 ("PITF-001", "pitfall", "{fact: relations.citizen_trust, eq: high}", "    recommends: [RECO-001]\n"),
                 ("RECO-001", "recommendation", "{not: {finding: PITF-001}}", ""),

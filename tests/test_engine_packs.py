@@ -30,7 +30,22 @@ WATCHDOG_S = 300
 SOURCE = "000_981a243478f15921.txt §6"
 DOCUMENTS = {"000_981a243478f15921.txt": "thesis"}
 
-FLOATS = [0.0, -0.0, 1e-05, 2.5e-10, 5e-324, 2.2250738585072014e-308, 0.1, 0.5, 1.0, 3.5, 1e16, 1.7976931348623157e308, 999.9999999999999, 1000.0]
+FLOATS = [
+    0.0,
+    -0.0,
+    1e-05,
+    2.5e-10,
+    5e-324,
+    2.2250738585072014e-308,
+    0.1,
+    0.5,
+    1.0,
+    3.5,
+    1e16,
+    1.7976931348623157e308,
+    999.9999999999999,
+    1000.0,
+]
 PROFILE_FLOATS = [v for v in FLOATS if 0 <= v <= 1000]
 BOOLS = ["plan.knowledge_base", "plan.broad_involvement", "leadership.leader_development", "resources.external_funding"]
 ORDINALS = {"relations.citizen_trust": ["none", "low", "medium", "high"]}
@@ -46,8 +61,15 @@ def _watchdog():
 
 def _rule(rule_id: str, kind: str, when, recommends=()) -> dict:
     rule = {
-        "id": rule_id, "kind": kind, "factor": "leadership", "phase": "design", "priority": "high",
-        "evidence": "empirical", "title": {"en": "t", "nb": "t"}, "message": {"en": "m", "nb": "m"}, "sources": [SOURCE],
+        "id": rule_id,
+        "kind": kind,
+        "factor": "leadership",
+        "phase": "design",
+        "priority": "high",
+        "evidence": "empirical",
+        "title": {"en": "t", "nb": "t"},
+        "message": {"en": "m", "nb": "m"},
+        "sources": [SOURCE],
     }
     if when is not None:
         rule["when"] = when
@@ -70,9 +92,17 @@ def _leaf(draw) -> dict:
     if kind == "bool":
         return {"fact": draw(st.sampled_from(BOOLS)), draw(st.sampled_from(["eq", "ne"])): draw(st.booleans())}
     if kind == "ordinal":
-        return {"fact": "relations.citizen_trust", draw(st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"])): draw(st.sampled_from(ORDINALS["relations.citizen_trust"]))}
+        return {
+            "fact": "relations.citizen_trust",
+            draw(st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"])): draw(
+                st.sampled_from(ORDINALS["relations.citizen_trust"])
+            ),
+        }
     if kind == "float":
-        return {"fact": "resources.coordinator_fte", draw(st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"])): draw(floats)}
+        return {
+            "fact": "resources.coordinator_fte",
+            draw(st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"])): draw(floats),
+        }
     if kind == "int":
         return {"fact": "context.population", draw(st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"])): draw(ints)}
     if kind == "in_int":
@@ -80,12 +110,22 @@ def _leaf(draw) -> dict:
         start = draw(st.integers(0, 50))
         return {"fact": "context.population", draw(st.sampled_from(["in", "not_in"])): list(range(start, start + size))}
     if kind == "in_float":
-        return {"fact": "resources.coordinator_fte", draw(st.sampled_from(["in", "not_in"])): draw(st.lists(st.sampled_from(PROFILE_FLOATS), min_size=1, max_size=6))}
+        return {
+            "fact": "resources.coordinator_fte",
+            draw(st.sampled_from(["in", "not_in"])): draw(
+                st.lists(st.sampled_from(PROFILE_FLOATS), min_size=1, max_size=6)
+            ),
+        }
     if kind == "text":
         op = draw(st.sampled_from(["eq", "ne", "in", "not_in"]))
         value = draw(st.sampled_from(NAMES))
         return {"fact": "context.name", op: [value, "Namsos"] if op in ("in", "not_in") else value}
-    return {"any_arena": {"all": [{"fact": "ladder_level", draw(st.sampled_from(["le", "ge", "eq"])): draw(st.integers(1, 5))}] + ([{"fact": "evaluated", "eq": draw(st.booleans())}] if draw(st.booleans()) else [])}}
+    return {
+        "any_arena": {
+            "all": [{"fact": "ladder_level", draw(st.sampled_from(["le", "ge", "eq"])): draw(st.integers(1, 5))}]
+            + ([{"fact": "evaluated", "eq": draw(st.booleans())}] if draw(st.booleans()) else [])
+        }
+    }
 
 
 @st.composite
@@ -115,14 +155,25 @@ def packs(draw) -> advisor.RulePack:
     for rule_id in diagnoses:
         rules.append(_rule(rule_id, "diagnosis", draw(conditions(findings=tuple(strengths)))))
     for i in range(always):
-        rules.append(_rule(f"WIDE-{i:03d}", "diagnosis", {"fact": "context.population", "ge": draw(st.integers(0, 3)) + i % 7}))
+        rules.append(
+            _rule(f"WIDE-{i:03d}", "diagnosis", {"fact": "context.population", "ge": draw(st.integers(0, 3)) + i % 7})
+        )
     pitfalls = [f"PITF-{i:03d}" for i in range(draw(st.integers(0, 10)))]
     recos = [f"RECO-{i:03d}" for i in range(draw(st.integers(0, 5)))]
     for rule_id in pitfalls:
-        rules.append(_rule(rule_id, "pitfall", draw(conditions(findings=tuple(strengths + diagnoses))), draw(st.lists(st.sampled_from(recos), max_size=2, unique=True)) if recos else ()))
+        rules.append(
+            _rule(
+                rule_id,
+                "pitfall",
+                draw(conditions(findings=tuple(strengths + diagnoses))),
+                draw(st.lists(st.sampled_from(recos), max_size=2, unique=True)) if recos else (),
+            )
+        )
     for rule_id in recos:
         when = draw(st.one_of(st.none(), conditions(findings=tuple(strengths + diagnoses + pitfalls))))
-        rules.append(_rule(rule_id, "recommendation", when if when is not None else {"fact": "plan.knowledge_base", "eq": False}))
+        rules.append(
+            _rule(rule_id, "recommendation", when if when is not None else {"fact": "plan.knowledge_base", "eq": False})
+        )
     try:
         return _pack(rules)
     except advisor.RulePackError:  # too many alternatives, a dead link: not what this test is about
@@ -132,12 +183,21 @@ def packs(draw) -> advisor.RulePack:
 @st.composite
 def profiles(draw) -> advisor.Profile:
     data = {
-        "context": {"population": draw(st.integers(0, 60)) if draw(st.booleans()) else 10_000_000, "name": draw(st.sampled_from(NAMES + ["Namsos"]))},
+        "context": {
+            "population": draw(st.integers(0, 60)) if draw(st.booleans()) else 10_000_000,
+            "name": draw(st.sampled_from(NAMES + ["Namsos"])),
+        },
         "plan": {"knowledge_base": draw(st.booleans()), "broad_involvement": draw(st.booleans())},
         "leadership": {"leader_development": draw(st.booleans())},
-        "resources": {"coordinator_fte": draw(st.sampled_from(PROFILE_FLOATS)), "external_funding": draw(st.booleans())},
+        "resources": {
+            "coordinator_fte": draw(st.sampled_from(PROFILE_FLOATS)),
+            "external_funding": draw(st.booleans()),
+        },
         "relations": {"citizen_trust": draw(st.sampled_from(ORDINALS["relations.citizen_trust"]))},
-        "arenas": [{"name": f"A{i}", "ladder_level": draw(st.integers(1, 5)), "evaluated": draw(st.booleans())} for i in range(draw(st.integers(0, 3)))],
+        "arenas": [
+            {"name": f"A{i}", "ladder_level": draw(st.integers(1, 5)), "evaluated": draw(st.booleans())}
+            for i in range(draw(st.integers(0, 3)))
+        ],
     }
     for section, values in list(data.items()):  # leave some unknown
         if isinstance(values, dict):
@@ -145,7 +205,11 @@ def profiles(draw) -> advisor.Profile:
     return advisor.parse_profile(data)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 @given(packs(), st.lists(profiles(), min_size=1, max_size=4))
 def test_durable_equals_the_reference_on_generated_packs(pack, sample):
     for profile in sample:
@@ -161,14 +225,29 @@ def _wide(rules: int, when) -> advisor.RulePack:
 @pytest.mark.parametrize(
     "label, pack",
     [
-        ("700 rules on one field (a full table of 512 children hung the compile)", lambda: _wide(700, lambda i: {"fact": "context.population", "eq": i})),
-        ("an in list of 700 values (700 children of one node)", lambda: _wide(2, lambda i: {"fact": "context.population", "in": list(range(i, i + 700))})),
-        ("300 rules firing at once (error 303 past 64)", lambda: _wide(300, lambda i: {"fact": "context.population", "ge": i % 50})),
-        ("300 alternatives with no fact test (error 108 past 256)", lambda: _pack(
-            [_rule("DIAG-000", "diagnosis", {"fact": "plan.knowledge_base", "eq": True})]
-            + [_rule(f"PITF-{i:03d}", "pitfall", {"finding": "DIAG-000"}) for i in range(300)]
-        )),
-        ("15 in lists in one alternative (error 113 with $or)", lambda: _wide(1, lambda i: {"all": [{"fact": "context.population", "in": [j, j + 1]} for j in range(15)]})),
+        (
+            "700 rules on one field (a full table of 512 children hung the compile)",
+            lambda: _wide(700, lambda i: {"fact": "context.population", "eq": i}),
+        ),
+        (
+            "an in list of 700 values (700 children of one node)",
+            lambda: _wide(2, lambda i: {"fact": "context.population", "in": list(range(i, i + 700))}),
+        ),
+        (
+            "300 rules firing at once (error 303 past 64)",
+            lambda: _wide(300, lambda i: {"fact": "context.population", "ge": i % 50}),
+        ),
+        (
+            "300 alternatives with no fact test (error 108 past 256)",
+            lambda: _pack(
+                [_rule("DIAG-000", "diagnosis", {"fact": "plan.knowledge_base", "eq": True})]
+                + [_rule(f"PITF-{i:03d}", "pitfall", {"finding": "DIAG-000"}) for i in range(300)]
+            ),
+        ),
+        (
+            "15 in lists in one alternative (error 113 with $or)",
+            lambda: _wide(1, lambda i: {"all": [{"fact": "context.population", "in": [j, j + 1]} for j in range(15)]}),
+        ),
     ],
 )
 def test_packs_past_durable_rules_limits_compile_and_agree(label, pack):
@@ -188,7 +267,9 @@ def test_a_pack_too_wide_for_one_ruleset_is_spread_over_several():
         assert net_limit < 600
 
 
-@pytest.mark.parametrize("value", [1e-05, 2.5e-10, 5e-324, -0.0, 1e16, 1.7976931348623157e308, 0.1, 123456789.0, -1e-300])
+@pytest.mark.parametrize(
+    "value", [1e-05, 2.5e-10, 5e-324, -0.0, 1e16, 1.7976931348623157e308, 0.1, 123456789.0, -1e-300]
+)
 def test_numbers_are_spelled_as_durable_rules_reads_them(value):
     text = spell_number(value)
     mantissa, _, exponent = text.partition("e")
@@ -205,9 +286,17 @@ def test_numbers_without_a_faithful_spelling_are_refused(value):
 
 def test_the_issue_s_segfault_profile_assesses():
     profile = advisor.parse_profile({"resources": {"coordinator_fte": 1.0e-5}})
-    pack = _pack([_rule("DIAG-000", "diagnosis", {"fact": "resources.coordinator_fte", "gt": 0.00001}), _rule("DIAG-001", "diagnosis", {"fact": "resources.coordinator_fte", "le": 1e-5})])
+    pack = _pack(
+        [
+            _rule("DIAG-000", "diagnosis", {"fact": "resources.coordinator_fte", "gt": 0.00001}),
+            _rule("DIAG-001", "diagnosis", {"fact": "resources.coordinator_fte", "le": 1e-5}),
+        ]
+    )
     result = advisor.assess(profile, pack)
-    assert sorted(result.fired) == ["DIAG-001"] and result.findings == advisor.assess(profile, pack, engine="python").findings
+    assert (
+        sorted(result.fired) == ["DIAG-001"]
+        and result.findings == advisor.assess(profile, pack, engine="python").findings
+    )
     assert advisor.assess(profile).findings == advisor.assess(profile, engine="python").findings
 
 
@@ -261,4 +350,8 @@ def test_a_finding_tested_twice_in_one_alternative_fires():
         ]
     )
     profile = advisor.parse_profile({"plan": {"knowledge_base": True}})
-    assert sorted(advisor.assess(profile, pack).fired) == sorted(advisor.assess(profile, pack, engine="python").fired) == ["DIAG-000", "RECO-000"]
+    assert (
+        sorted(advisor.assess(profile, pack).fired)
+        == sorted(advisor.assess(profile, pack, engine="python").fired)
+        == ["DIAG-000", "RECO-000"]
+    )

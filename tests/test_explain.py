@@ -15,8 +15,6 @@ from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_go
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW
 
 
-
-
 def run(*args: str):
     return CliRunner().invoke(explain_cmd, [*args, "--rules", RULES], catch_exceptions=False)
 

@@ -73,18 +73,28 @@ def _profile(**sections) -> advisor.Profile:
 
 @pytest.mark.parametrize("engine", ["durable", "python"])
 def test_a_strength_fires_first_and_a_later_stage_may_test_it(guard_pack, engine):
-    with_strategy = advisor.assess(_profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}), guard_pack, engine=engine)
+    with_strategy = advisor.assess(
+        _profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}),
+        guard_pack,
+        engine=engine,
+    )
     assert [f.rule_id for f in with_strategy.strengths] == ["STR-001"]
     assert with_strategy.findings[0].kind == "strength"
     assert "PITF-001" not in with_strategy.fired
     assert with_strategy.highest_priority() is None  # a strength is not pressing
-    without = advisor.assess(_profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}), guard_pack, engine=engine)
+    without = advisor.assess(
+        _profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}),
+        guard_pack,
+        engine=engine,
+    )
     assert without.strengths == () and "PITF-001" in without.fired
 
 
 @pytest.mark.parametrize("engine", ["durable", "python"])
 def test_a_recommendation_known_to_be_done_does_not_fire(guard_pack, engine):
-    profile = _profile(resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": True})
+    profile = _profile(
+        resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": True}
+    )
     result = advisor.assess(profile, guard_pack, engine=engine)
     assert "PITF-001" in result.fired
     assert "RECO-001" not in result.fired
@@ -93,8 +103,12 @@ def test_a_recommendation_known_to_be_done_does_not_fire(guard_pack, engine):
 
 @pytest.mark.parametrize("engine", ["durable", "python"])
 def test_a_recommendation_known_not_done_fires_plainly(guard_pack, engine):
-    profile = _profile(resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": False})
-    reco = next(f for f in advisor.assess(profile, guard_pack, engine=engine).recommendations if f.rule_id == "RECO-001")
+    profile = _profile(
+        resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": False}
+    )
+    reco = next(
+        f for f in advisor.assess(profile, guard_pack, engine=engine).recommendations if f.rule_id == "RECO-001"
+    )
     assert reco.conditional is False and reco.unless is None
 
 
@@ -116,12 +130,18 @@ def test_an_unknown_guard_gives_conditional_advice_and_a_question(guard_pack, en
 
 
 def test_explain_shows_the_guard(guard_pack):
-    done = _profile(resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": True})
+    done = _profile(
+        resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": True}
+    )
     expl = explain(done, "RECO-001", guard_pack)
     assert expl.fired is False and expl.value is True and expl.guard.value is True
     text = render_explanation(expl, "en")
     assert "Result: done." in text and "It does not fire when what it recommends is known to be done:" in text
-    unknown = explain(_profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}), "RECO-001", guard_pack)
+    unknown = explain(
+        _profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}),
+        "RECO-001",
+        guard_pack,
+    )
     assert unknown.fired and unknown.guard.value is None
     assert "med mindre det allerede er på plass" in render_explanation(unknown, "nb")
 
@@ -129,7 +149,10 @@ def test_explain_shows_the_guard(guard_pack):
 @pytest.mark.parametrize(
     "patch, message",
     [
-        ("done_when_none: no fact\n    done_when: {fact: plan.knowledge_base, eq: true}", "either `done_when` or `done_when_none`"),
+        (
+            "done_when_none: no fact\n    done_when: {fact: plan.knowledge_base, eq: true}",
+            "either `done_when` or `done_when_none`",
+        ),
         ("done_when: {fact: plan.exsts, eq: true}", "plan.exsts"),
         ("done_when: {finding: RECO-001}", "cannot test the finding RECO-001"),
         ("done_when: {not: {finding: STR-001}}", "`done_when` may not test that a finding did not fire"),
@@ -144,7 +167,11 @@ def test_bad_guards_are_errors(tmp_path, patch, message):
 
 
 def test_only_recommendations_have_guards(tmp_path):
-    text = PACK.replace("    when: {fact: implementation.strategy.exists, eq: true}\n", "    when: {fact: implementation.strategy.exists, eq: true}\n    done_when_none: x\n", 1)
+    text = PACK.replace(
+        "    when: {fact: implementation.strategy.exists, eq: true}\n",
+        "    when: {fact: implementation.strategy.exists, eq: true}\n    done_when_none: x\n",
+        1,
+    )
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RulePackError, match="a strength cannot have `done_when_none`"):
@@ -160,27 +187,45 @@ def test_rules_show_and_the_catalogue_print_the_guard(guard_pack):
     from advisor.catalogue import rule_catalogue
     from advisor.render import rule_detail
 
-    assert "Done when: implementation.competence_building is true" in rule_detail(guard_pack, guard_pack.by_id["RECO-001"], "en")
-    assert "Gjort når: implementation.competence_building er ja" in rule_detail(guard_pack, guard_pack.by_id["RECO-001"], "nb")
-    assert 'No "done" condition: nothing in the profile records it' in rule_detail(guard_pack, guard_pack.by_id["RECO-002"], "en")
+    assert "Done when: implementation.competence_building is true" in rule_detail(
+        guard_pack, guard_pack.by_id["RECO-001"], "en"
+    )
+    assert "Gjort når: implementation.competence_building er ja" in rule_detail(
+        guard_pack, guard_pack.by_id["RECO-001"], "nb"
+    )
+    assert 'No "done" condition: nothing in the profile records it' in rule_detail(
+        guard_pack, guard_pack.by_id["RECO-002"], "en"
+    )
     catalogue = rule_catalogue(guard_pack)
-    assert "## Strengths" in catalogue and "- **done when** (does not fire; unknown: fires as conditional advice): implementation.competence_building is true" in catalogue
+    assert (
+        "## Strengths" in catalogue
+        and "- **done when** (does not fire; unknown: fires as conditional advice): implementation.competence_building is true"
+        in catalogue
+    )
 
 
 @pytest.mark.parametrize("engine", ["durable", "python"])
 def test_a_guard_may_test_a_strength(tmp_path, engine):
     """`done_when: {finding: STR-001}`: done when the strength fired, conditional while it is undecided."""
-    text = PACK.replace("    done_when: {fact: implementation.competence_building, eq: true}", "    done_when: {finding: STR-001}")
+    text = PACK.replace(
+        "    done_when: {fact: implementation.competence_building, eq: true}", "    done_when: {finding: STR-001}"
+    )
     text = text.replace("        - {not: {finding: STR-001}}\n", "")
     path = tmp_path / "pack.yaml"
     path.write_text(text, encoding="utf-8")
     pack = advisor.load_rules(path)
-    done = advisor.assess(_profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}), pack, engine=engine)
+    done = advisor.assess(
+        _profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}), pack, engine=engine
+    )
     assert "STR-001" in done.fired and "PITF-001" in done.fired and "RECO-001" not in done.fired
     open_ = advisor.assess(_profile(resources={"coordinator_fte": 0}), pack, engine=engine)
     reco = next(f for f in open_.recommendations if f.rule_id == "RECO-001")
-    assert reco.conditional and any(q.path == "implementation.strategy.exists" and "RECO-001" in q.rules for q in open_.questions)
-    plain = advisor.assess(_profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}), pack, engine=engine)
+    assert reco.conditional and any(
+        q.path == "implementation.strategy.exists" and "RECO-001" in q.rules for q in open_.questions
+    )
+    plain = advisor.assess(
+        _profile(implementation={"strategy": {"exists": False}}, resources={"coordinator_fte": 0}), pack, engine=engine
+    )
     assert not next(f for f in plain.recommendations if f.rule_id == "RECO-001").conditional
 
 
@@ -192,13 +237,23 @@ def test_the_columnar_engine_gives_strengths_and_applies_guards(guard_pack, pack
 
     profiles = [
         _profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}),
-        _profile(resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": True}),
-        _profile(resources={"coordinator_fte": 0}, implementation={"strategy": {"exists": False}, "competence_building": False}),
+        _profile(
+            resources={"coordinator_fte": 0},
+            implementation={"strategy": {"exists": False}, "competence_building": True},
+        ),
+        _profile(
+            resources={"coordinator_fte": 0},
+            implementation={"strategy": {"exists": False}, "competence_building": False},
+        ),
         _profile(resources={"coordinator_fte": 0}),
     ]
-    assert columnar.fired_sets(guard_pack, profiles) == [advisor.assess(p, guard_pack, engine="python").fired for p in profiles]
+    assert columnar.fired_sets(guard_pack, profiles) == [
+        advisor.assess(p, guard_pack, engine="python").fired for p in profiles
+    ]
     examples = [advisor.load_profile(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     assert columnar.fired_sets(pack, examples) == [advisor.assess(p, pack, engine="python").fired for p in examples]
     compiled = columnar.columnar_pack(guard_pack)
     briefs = compiled.briefs(compiled.fired(columnar.facts_frame(columnar.profiles_frame(profiles[:1]))))
-    assert briefs.get_column("strengths").to_list() == [["STR-001"]] and briefs.get_column("highest_priority").to_list() == [None]
+    assert briefs.get_column("strengths").to_list() == [["STR-001"]] and briefs.get_column(
+        "highest_priority"
+    ).to_list() == [None]

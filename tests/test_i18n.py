@@ -35,9 +35,15 @@ def test_plural_forms_in_both_languages():
     one = dict(s=1, d=1, p=1, r=1, pack="p", version="1", rules=1)
     many = dict(s=2, d=0, p=2, r=3, pack="p", version="1", rules=151)
     assert t("en", "summary", **one) == "1 strength, 1 diagnosis, 1 pitfall, 1 recommendation. Rule pack p 1 (1 rule)."
-    assert t("en", "summary", **many) == "2 strengths, 0 diagnoses, 2 pitfalls, 3 recommendations. Rule pack p 1 (151 rules)."
+    assert (
+        t("en", "summary", **many)
+        == "2 strengths, 0 diagnoses, 2 pitfalls, 3 recommendations. Rule pack p 1 (151 rules)."
+    )
     assert t("nb", "summary", **one) == "1 styrke, 1 diagnose, 1 fallgruve, 1 anbefaling. Regelpakke p 1 (1 regel)."
-    assert t("nb", "summary", **many) == "2 styrker, 0 diagnoser, 2 fallgruver, 3 anbefalinger. Regelpakke p 1 (151 regler)."
+    assert (
+        t("nb", "summary", **many)
+        == "2 styrker, 0 diagnoser, 2 fallgruver, 3 anbefalinger. Regelpakke p 1 (151 regler)."
+    )
     assert t("nb", "init.written", path="x", known=1, unknown=2) == "Skrev x: 1 faktum kjent, 2 ukjent."
     assert t("en", "init.resume", file="x", known=1).startswith("Resuming x: 1 fact is known")
 

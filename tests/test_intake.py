@@ -81,7 +81,12 @@ def test_every_section_has_a_title():
 # driving the interview
 
 
-def script(values: Optional[dict[str, Any]] = None, arenas: Optional[list[dict[str, Any]]] = None, lang: str = "en", start: Optional[Profile] = None) -> str:
+def script(
+    values: Optional[dict[str, Any]] = None,
+    arenas: Optional[list[dict[str, Any]]] = None,
+    lang: str = "en",
+    start: Optional[Profile] = None,
+) -> str:
     """The answers, one line per question in the order the interview asks them.
 
     ``values`` maps a fact path to an answer (or to a list of answers, for retries); a fact
@@ -141,7 +146,6 @@ EXPECTED = {
     "relations.citizen_trust": "medium",
     "culture.citizen_involvement": "active",
 }
-
 
 
 @pytest.fixture(autouse=True)
@@ -295,7 +299,12 @@ def test_resume_asks_only_what_is_missing_and_keeps_what_is_known(tmp_path):
 
 def test_resume_a_complete_section_is_skipped(tmp_path):
     partial = tmp_path / "partial.yaml"
-    context = {spec.path.split(".")[1]: {"str": "X", "int": 1, "bool": False, "float": 1.0}.get(spec.kind, spec.values[0] if spec.values else None) for spec in sections()["context"]}
+    context = {
+        spec.path.split(".")[1]: {"str": "X", "int": 1, "bool": False, "float": 1.0}.get(
+            spec.kind, spec.values[0] if spec.values else None
+        )
+        for spec in sections()["context"]
+    }
     partial.write_text(advisor.intake.profile_yaml(advisor.parse_profile({"context": context}), "en"), encoding="utf-8")
     out = tmp_path / "out.yaml"
     result = init(str(out), "--resume", str(partial), input=script(start=advisor.load_profile(partial)))
@@ -310,7 +319,10 @@ def test_never_overwrites_without_asking(tmp_path):
     out.write_text("context: {name: Old}\n", encoding="utf-8")
     result = init(str(out), input="n\n")
     assert result.exit_code == 0
-    assert result.stdout == f"{out} exists. Overwrite it? [yes/no, Enter = no: keep it]: n\nNothing written: {out} was kept.\n"
+    assert (
+        result.stdout
+        == f"{out} exists. Overwrite it? [yes/no, Enter = no: keep it]: n\nNothing written: {out} was kept.\n"
+    )
     assert out.read_text(encoding="utf-8") == "context: {name: Old}\n"
     enter = init(str(out), input="\n")  # Enter keeps the file, as the question says
     assert enter.exit_code == 0 and enter.stdout.endswith(f"Nothing written: {out} was kept.\n")
@@ -402,7 +414,9 @@ def test_profile_yaml_round_trips_every_example(name):
 
 
 def test_profile_yaml_quotes_tricky_text():
-    profile = advisor.parse_profile({"context": {"name": "yes: no # 1"}, "arenas": [{"name": "0.5"}, {"name": "Ørland «x»"}]})
+    profile = advisor.parse_profile(
+        {"context": {"name": "yes: no # 1"}, "arenas": [{"name": "0.5"}, {"name": "Ørland «x»"}]}
+    )
     again = advisor.parse_profile(profile_yaml(profile))
     assert again.context.name == "yes: no # 1"
     assert [a.name for a in again.arenas] == ["0.5", "Ørland «x»"]
@@ -415,7 +429,9 @@ def test_cut_off_keeps_the_answers_given_so_far_and_resume_goes_on(tmp_path):
     lines = script(answers).splitlines()[:2]  # two answers, then the input ends (as Ctrl-C would)
     result = init(str(out), input="\n".join(lines) + "\n")
     assert result.exit_code == 130
-    assert result.stderr.endswith(f"advisor: Interrupted. The answers given so far are in {out}: go on with `advisor init --resume {out}`.\n")
+    assert result.stderr.endswith(
+        f"advisor: Interrupted. The answers given so far are in {out}: go on with `advisor init --resume {out}`.\n"
+    )
     kept = advisor.load_profile(out)
     assert profile_facts(kept).values.get("context.name") == answers.get("context.name")
     again = init("--resume", str(out), input=script(start=kept))

@@ -43,13 +43,23 @@ def test_every_fact_is_read_by_a_rule_or_documented_as_descriptive(pack):
     fields = [(path, spec, path in plain) for path, spec in profile_fields().items()]
     fields += [(f"arenas[].{path}", spec, path in arena) for path, spec in arena_fields().items()]
     unread = [path for path, spec, read in fields if not read and not spec.descriptive]
-    assert not unread, f"facts no rule reads: use them in rules the documents support, or mark them descriptive: {unread}"
+    assert not unread, (
+        f"facts no rule reads: use them in rules the documents support, or mark them descriptive: {unread}"
+    )
     wrongly = [path for path, spec, read in fields if read and spec.descriptive]
     assert not wrongly, f"facts marked descriptive only that a rule reads: {wrongly}"
 
 
 def _mentioning_files():
-    for pattern in ("rules/*.yaml", "docs/**/*.md", "README.md", "tests/example_expectations/*.yaml", "tests/rule_cases/*.yaml", "examples/**/*.yaml", "advisor/**/*.py"):
+    for pattern in (
+        "rules/*.yaml",
+        "docs/**/*.md",
+        "README.md",
+        "tests/example_expectations/*.yaml",
+        "tests/rule_cases/*.yaml",
+        "examples/**/*.yaml",
+        "advisor/**/*.py",
+    ):
         yield from sorted(REPO.glob(pattern))
 
 
@@ -69,5 +79,5 @@ def test_every_rule_id_mentioned_anywhere_exists(pack):
 
 def test_the_dangling_id_check_sees_notes_and_comments(pack, tmp_path):
     """The pattern finds ids in the places the issue names: notes, file headers, field notes."""
-    text = "# header naming MODEL-351\nnote: \"as IMPL-309 does\"\n"
+    text = '# header naming MODEL-351\nnote: "as IMPL-309 does"\n'
     assert set(RULE_ID.findall(text)) - set(pack.by_id) == {"MODEL-351", "IMPL-309"}

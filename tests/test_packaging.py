@@ -42,7 +42,9 @@ def without_durable(*args: str, env: dict[str, str] | None = None) -> subprocess
 def test_without_durable_the_reference_evaluator_runs_and_says_so():
     version = without_durable("--version")
     assert version.returncode == 0, version.stderr
-    assert version.stdout.startswith(f"advisor, version {advisor.__version__}; engine: python-reference {advisor.__version__} ")
+    assert version.stdout.startswith(
+        f"advisor, version {advisor.__version__}; engine: python-reference {advisor.__version__} "
+    )
     assert "durable-rules cannot be imported" in version.stdout
 
     done = without_durable("assess", LEVANGER, "--format", "json")

@@ -18,10 +18,9 @@ DATA = TESTS / "research"
 RULE = (
     "  - id: {id}\n    kind: {kind}\n    factor: anchoring\n    phase: initiation\n    priority: high\n"
     "    evidence: empirical\n    title: {{en: t, nb: t}}\n    message: {{en: m, nb: m}}\n"
-    "    when: {when}\n    sources: [\"000_981a243478f15921.txt §6\"]\n"
+    '    when: {when}\n    sources: ["000_981a243478f15921.txt §6"]\n'
 )
-HEAD = 'pack: {name: test}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n'
-
+HEAD = "pack: {name: test}\ndocuments: {000_981a243478f15921.txt: thesis}\nrules:\n"
 
 
 @pytest.fixture
@@ -65,10 +64,10 @@ def test_every_problem_is_reported_at_once(in_data):
     check_golden("research-rules-check-broken.txt", "\n".join(report.lines()) + "\n")
     text = "\n".join(report.lines())
     for expected in [
-        "disable[0]: LEAD-901 tests finding PLAN-901",                       # a link to a disabled rule
-        "disable[2]: disables unknown rule NOPE-001",                         # an unknown id
-        "override.PLAN-902.priority: 'urgent' is not allowed",                # schema, in an override
-        "rules[0].kind: 'pitfal' is not allowed (did you mean 'pitfall'?)",   # schema: two in one rule
+        "disable[0]: LEAD-901 tests finding PLAN-901",  # a link to a disabled rule
+        "disable[2]: disables unknown rule NOPE-001",  # an unknown id
+        "override.PLAN-902.priority: 'urgent' is not allowed",  # schema, in an override
+        "rules[0].kind: 'pitfal' is not allowed (did you mean 'pitfall'?)",  # schema: two in one rule
         "rules[0].title.nb: required field is missing",
         "rules[0].when.all[1].fact: unknown profile fact 'relations.citizen_trst'",  # two in one condition
         "rules[0].when.all[2].eq: plan.knowledge_base is true or false, not 'maybe'",
@@ -154,7 +153,10 @@ def test_satisfiable_conditions_are_not_flagged(tmp_path, when):
 
 
 def test_a_dead_alternative_is_reported_alone(tmp_path):
-    found = dead(tmp_path, "{any: [{fact: plan.knowledge_base, eq: true}, {all: [{fact: context.population, lt: 5}, {fact: context.population, gt: 5}]}]}")
+    found = dead(
+        tmp_path,
+        "{any: [{fact: plan.knowledge_base, eq: true}, {all: [{fact: context.population, lt: 5}, {fact: context.population, gt: 5}]}]}",
+    )
     assert found == [("PLAN-001", 1, 2, "context.population < 5 and context.population > 5 cannot all hold")]
 
 
@@ -164,7 +166,9 @@ def test_a_finding_tested_both_ways_is_dead(tmp_path):
         ("PLAN-001", "diagnosis", "{fact: plan.knowledge_base, eq: true}"),
         ("PLAN-002", "pitfall", "{all: [{finding: PLAN-001}, {not: {finding: PLAN-001}}]}"),
     )
-    assert dead_alternatives(load_variant(path)) == [("PLAN-002", None, 1, "it needs finding PLAN-001 both to fire and not to fire")]
+    assert dead_alternatives(load_variant(path)) == [
+        ("PLAN-002", None, 1, "it needs finding PLAN-001 both to fire and not to fire")
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,7 +234,10 @@ def test_the_example_variant_passes_its_tests(core_default):
         ("{fact: resources.coordinator_fte, lt: .inf}", "inf is not a finite number"),
         ("{fact: resources.coordinator_fte, gt: 1e-5}", "YAML reads 1e-5 as text; write 1.0e-5"),
         ("{fact: context.population, ge: 9223372036854775808}", "beyond the 64-bit range"),
-        ("{all: [" + ", ".join("{any_arena: {fact: ladder_level, ge: %d}}" % (i % 5 + 1) for i in range(15)) + "]}", "durable-rules matches at most 15"),
+        (
+            "{all: [" + ", ".join("{any_arena: {fact: ladder_level, ge: %d}}" % (i % 5 + 1) for i in range(15)) + "]}",
+            "durable-rules matches at most 15",
+        ),
     ],
 )
 def test_the_check_predicts_what_durable_rules_cannot_run(tmp_path, when, message):

@@ -48,8 +48,7 @@ def _value_strategy(annotation: typing.Any, name: str) -> st.SearchStrategy:
 
 def _model_strategy(model: type[BaseModel]) -> st.SearchStrategy:
     fields = {
-        name: st.one_of(st.none(), _value_strategy(info.annotation, name))
-        for name, info in model.model_fields.items()
+        name: st.one_of(st.none(), _value_strategy(info.annotation, name)) for name, info in model.model_fields.items()
     }
     return st.fixed_dictionaries({}, optional=fields).map(lambda d: {k: v for k, v in d.items() if v is not None})
 
@@ -69,11 +68,16 @@ def test_generated_profiles_assess_deterministically_and_engines_agree(profile):
 def test_arenas_that_share_a_name_keep_apart_in_the_results():
     """Found by the property above: two arenas named alike gave one key in a finding's facts, so
     the engines reported the facts of different arenas."""
-    profile = Profile.model_validate({"arenas": [{"name": "a", "ulrich_type": "responsibilising"}, {"name": "a", "ulrich_type": "steered"}]})
+    profile = Profile.model_validate(
+        {"arenas": [{"name": "a", "ulrich_type": "responsibilising"}, {"name": "a", "ulrich_type": "steered"}]}
+    )
     first = advisor.assess(profile, SHIPPED)
     assert advisor.assess(profile, SHIPPED, engine="python").model_copy(update={"manifest": first.manifest}) == first
     facts = {k: v for f in first.findings for k, v in f.facts.items() if k.startswith("arenas[")}
-    assert facts.get("arenas[a #1].ulrich_type") == "responsibilising" or facts.get("arenas[a #2].ulrich_type") == "steered"
+    assert (
+        facts.get("arenas[a #1].ulrich_type") == "responsibilising"
+        or facts.get("arenas[a #2].ulrich_type") == "steered"
+    )
     assert "arenas[a].ulrich_type" not in facts
 
 
@@ -108,7 +112,23 @@ yaml_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["high", "vision", "x", "æøå"])),
     lambda children: st.one_of(
         st.lists(children, max_size=3),
-        st.dictionaries(st.sampled_from(["plan", "context", "arenas", "leadership", "name", "ladder_level", "citizen_trust", "relations", "bogus"]), children, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "plan",
+                    "context",
+                    "arenas",
+                    "leadership",
+                    "name",
+                    "ladder_level",
+                    "citizen_trust",
+                    "relations",
+                    "bogus",
+                ]
+            ),
+            children,
+            max_size=3,
+        ),
     ),
     max_leaves=12,
 )
@@ -127,8 +147,20 @@ def test_profile_loader_fuzz_structures(data):
 condition_values = st.recursive(
     st.one_of(
         st.fixed_dictionaries(
-            {"fact": st.sampled_from(["plan.knowledge_base", "plan.co_creation_status", "resources.coordinator_fte", "nope", "ladder_level"])},
-            optional={op: st.sampled_from([True, 1, "high", "main_goal", ["low"], None]) for op in ["eq", "lt", "in", "zz"]},
+            {
+                "fact": st.sampled_from(
+                    [
+                        "plan.knowledge_base",
+                        "plan.co_creation_status",
+                        "resources.coordinator_fte",
+                        "nope",
+                        "ladder_level",
+                    ]
+                )
+            },
+            optional={
+                op: st.sampled_from([True, 1, "high", "main_goal", ["low"], None]) for op in ["eq", "lt", "in", "zz"]
+            },
         ),
         st.fixed_dictionaries({"finding": st.sampled_from(["PLAN-001", "X", 3])}),
     ),
@@ -184,7 +216,8 @@ def test_the_brief_of_a_batch_row_is_what_assess_finds(profile):
     municipality, strengths, diagnoses, pitfalls, recommendations, highest, questions = _brief(profile, SHIPPED)
     assert municipality == result.municipality and highest == result.highest_priority()
     assert (strengths, diagnoses, pitfalls, recommendations) == tuple(
-        tuple(f.rule_id for f in fs) for fs in (result.strengths, result.diagnoses, result.pitfalls, result.recommendations)
+        tuple(f.rule_id for f in fs)
+        for fs in (result.strengths, result.diagnoses, result.pitfalls, result.recommendations)
     )
     assert questions == len(result.questions)
 
@@ -213,7 +246,11 @@ def _random_full(model: type[BaseModel], rng) -> dict:
         elif annotation is bool:
             out[name] = rng.random() < 0.5
         elif annotation is int:
-            out[name] = rng.randint(*{"ladder_level": (1, 5), "adopted_year": (1990, 2030), "co_creation_years": (0, 30)}.get(name, (0, 100_000)))
+            out[name] = rng.randint(
+                *{"ladder_level": (1, 5), "adopted_year": (1990, 2030), "co_creation_years": (0, 30)}.get(
+                    name, (0, 100_000)
+                )
+            )
         elif annotation is float:
             out[name] = rng.choice([0.0, 0.5, 1.0, 2.0, 3.5])
         else:
@@ -264,7 +301,9 @@ def test_what_fires_on_unknown_facts_stays_fired_whatever_they_turn_out_to_be(en
         full = _random_full(Profile, rng)
         completed = Profile.model_validate(_complete(profile.model_dump(exclude_none=True), full, derived))
         lost = fired - advisor.assess(completed, SHIPPED, engine=engine).fired
-        assert not lost, f"{sorted(lost)} fired on {partial} but not once its unknown facts were filled in: {completed.model_dump(exclude_none=True)}"
+        assert not lost, (
+            f"{sorted(lost)} fired on {partial} but not once its unknown facts were filled in: {completed.model_dump(exclude_none=True)}"
+        )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -279,10 +318,19 @@ def test_the_columnar_engine_classifies_arenas_and_aggregates_as_the_reference_d
     frame = columnar.facts_frame(columnar.profiles_frame(profiles))
     for row, profile in zip(frame.iter_rows(named=True), profiles):
         facts = profile_facts(profile)
-        for path in ("arenas.count", "arenas.max_ladder_level", "arenas.min_ladder_level", "arenas.typical_ladder_level", "arenas.ladder_spread"):
+        for path in (
+            "arenas.count",
+            "arenas.max_ladder_level",
+            "arenas.min_ladder_level",
+            "arenas.typical_ladder_level",
+            "arenas.ladder_spread",
+        ):
             assert row[path] == facts.values.get(path), path
         if facts.arenas is not None:
             for arena, known in zip(row["arenas"], facts.arenas):
-                assert (arena["ladder_level"], arena["ulrich_type"]) == (known.get("ladder_level"), known.get("ulrich_type"))
+                assert (arena["ladder_level"], arena["ulrich_type"]) == (
+                    known.get("ladder_level"),
+                    known.get("ulrich_type"),
+                )
     fired = columnar.fired_sets(SHIPPED, profiles)
     assert fired == [advisor.assess(p, SHIPPED, engine="python").fired for p in profiles]

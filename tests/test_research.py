@@ -57,7 +57,9 @@ def test_a_batch_skips_a_broken_profile_and_completes_the_rest(in_data):
     assert "plan.co_creation_status: 'vison' is not allowed" in result.skipped[0].error
     # profile order (sorted within a directory), then pack order
     assert [(r.profile, r.pack) for r in result.rows] == [
-        (p, label) for p in ["profiles/low-trust.yaml", "profiles/main-goal.yaml", "profiles/strong.yaml"] for label in ["base", "strict"]
+        (p, label)
+        for p in ["profiles/low-trust.yaml", "profiles/main-goal.yaml", "profiles/strong.yaml"]
+        for label in ["base", "strict"]
     ]
     # each row is what assess says
     packs = research.load_packs(["base", "variant.yaml"])
@@ -78,12 +80,16 @@ def test_the_manifest_names_versions_packs_profiles_and_rules(in_data):
     assert (manifest.engine, manifest.engine_version) == engine_label(default_engine())
     assert [p.label for p in manifest.packs] == ["base", "strict"]
     strict = research.load_packs(["variant.yaml"])[0]
-    assert manifest.packs[1].hash == strict.hash and manifest.packs[1].rules_enabled == tuple(r.id for r in strict.rules)
+    assert manifest.packs[1].hash == strict.hash and manifest.packs[1].rules_enabled == tuple(
+        r.id for r in strict.rules
+    )
     assert manifest.packs[1].origin == "variant.yaml"
     assert manifest.profiles == 3 and [s.source for s in manifest.skipped] == FILES[:1]
     lines = "".join(f"{f}\t{profile_hash(advisor.load_profile(f))}\n" for f in FILES[1:])
     assert manifest.profiles_hash == hashlib.sha256(lines.encode("utf-8")).hexdigest()
-    assert [r.manifest.profile_hash for r in result.rows[::2]] == [profile_hash(advisor.load_profile(f)) for f in FILES[1:]]
+    assert [r.manifest.profile_hash for r in result.rows[::2]] == [
+        profile_hash(advisor.load_profile(f)) for f in FILES[1:]
+    ]
 
 
 def test_a_batch_writes_jsonl_or_csv_and_a_manifest_atomically(in_data, tmp_path):
@@ -97,7 +103,11 @@ def test_a_batch_writes_jsonl_or_csv_and_a_manifest_atomically(in_data, tmp_path
     csv_out = tmp_path / "results.csv"
     batch(FILES, ["base", "variant.yaml"], workers=1, output=csv_out)
     check_golden("research-batch.csv", csv_out.read_text(encoding="utf-8"))
-    assert sorted(os.listdir(tmp_path)) == ["results.csv", "results.jsonl", "results.manifest.json"]  # no temp files left
+    assert sorted(os.listdir(tmp_path)) == [
+        "results.csv",
+        "results.jsonl",
+        "results.manifest.json",
+    ]  # no temp files left
     with pytest.raises(InputError, match="cannot tell the output format of results.txt"):
         batch(FILES, ["base"], workers=1, output=tmp_path / "results.txt")
     with pytest.raises(InputError, match="cannot write"):
@@ -149,15 +159,27 @@ def test_a_streamed_batch_reads_lazily_writes_as_it_goes_and_keeps_no_rows(sampl
     for workers in (1, 2):
         read.clear()
         done.clear()
-        streamed = batch(profiles(), PACKS, workers=workers, output=tmp_path / "streamed.jsonl", keep_rows=False, progress=lambda d, t: done.append(d))
+        streamed = batch(
+            profiles(),
+            PACKS,
+            workers=workers,
+            output=tmp_path / "streamed.jsonl",
+            keep_rows=False,
+            progress=lambda d, t: done.append(d),
+        )
         assert streamed.rows == () and streamed.row_count == kept.row_count == 2 * len(sampled)
         assert streamed.manifest == kept.manifest and streamed.fire_counts == kept.fire_counts
-        assert (tmp_path / "streamed.jsonl").read_text(encoding="utf-8") == (tmp_path / "kept.jsonl").read_text(encoding="utf-8")
+        assert (tmp_path / "streamed.jsonl").read_text(encoding="utf-8") == (tmp_path / "kept.jsonl").read_text(
+            encoding="utf-8"
+        )
         assert (tmp_path / "streamed.manifest.json").read_bytes() == (tmp_path / "kept.manifest.json").read_bytes()
         assert read == list(range(len(sampled))) and done == list(range(1, len(sampled) + 1))
     # 40 profiles in chunks of 4: at most 2 workers x 3 chunks are under way, so most profiles
     # were assessed (and their rows written) before the last one was read.
-    assert done_when_last_read[0] >= len(sampled) - 8 and done_when_last_read[1] >= len(sampled) - 4 * 2 * research.CHUNKS_PER_WORKER - 4
+    assert (
+        done_when_last_read[0] >= len(sampled) - 8
+        and done_when_last_read[1] >= len(sampled) - 4 * 2 * research.CHUNKS_PER_WORKER - 4
+    )
 
 
 def test_a_failed_streamed_batch_leaves_no_file(sampled, tmp_path):
@@ -221,8 +243,15 @@ def test_compare_finds_where_packs_disagree(in_data):
     assert rules["PLAN-903"].agreement == 1.0 and rules["PLAN-903"].kappa == 1.0
     assert rules["REL-901"].in_baseline is False and rules["REL-901"].variant_fired == 1
     assert c.identical_profiles == 0 and c.identical_plans == 1
-    assert [d.profile for d in c.differences] == ["profiles/low-trust.yaml", "profiles/main-goal.yaml", "profiles/strong.yaml"]
-    assert c.differences[1].only_baseline == ("IMPL-901", "IMPL-903", "LEAD-901", "PLAN-901") and c.differences[1].plan_differs
+    assert [d.profile for d in c.differences] == [
+        "profiles/low-trust.yaml",
+        "profiles/main-goal.yaml",
+        "profiles/strong.yaml",
+    ]
+    assert (
+        c.differences[1].only_baseline == ("IMPL-901", "IMPL-903", "LEAD-901", "PLAN-901")
+        and c.differences[1].plan_differs
+    )
     pooled = [0, 0, 0, 0]
     for r in c.rules:
         only_a, only_b = r.baseline_fired - r.both, r.variant_fired - r.both
@@ -245,7 +274,9 @@ def test_the_compare_command(in_data, tmp_path):
         result = CliRunner().invoke(compare_cmd, args + ["--lang", lang])
         assert result.exit_code == 0, result.output
         check_golden(f"research-compare.{lang}.txt", result.stdout)
-        assert result.stderr.startswith("advisor: " + ("skipped" if lang == "en" else "hoppet over") + ": profiles/broken.yaml:2:")
+        assert result.stderr.startswith(
+            "advisor: " + ("skipped" if lang == "en" else "hoppet over") + ": profiles/broken.yaml:2:"
+        )
     out = tmp_path / "comparison.json"
     as_json = CliRunner().invoke(compare_cmd, args + ["--format", "json", "-o", str(out)])
     assert as_json.exit_code == 0
@@ -253,7 +284,10 @@ def test_the_compare_command(in_data, tmp_path):
     assert json.loads(as_json.stdout)["manifest"]["packs"][1]["name"] == "strict"
     one = CliRunner().invoke(compare_cmd, FILES + ["--rules", "base"])
     assert one.exit_code == 2
-    assert one.stderr == "advisor: error: compare needs at least two rule packs (give --rules twice: the baseline first, then the variant)\n"
+    assert (
+        one.stderr
+        == "advisor: error: compare needs at least two rule packs (give --rules twice: the baseline first, then the variant)\n"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,7 +318,9 @@ def test_every_field_is_sampled():
 
 
 def test_the_unknown_rate_controls_what_is_known():
-    everything = sample_profiles(5, seed=1, unknown_rate=0.0, options=SampleOptions(arenas={"unknown_rate": 0, "min": 1, "max": 1}))
+    everything = sample_profiles(
+        5, seed=1, unknown_rate=0.0, options=SampleOptions(arenas={"unknown_rate": 0, "min": 1, "max": 1})
+    )
     for profile in everything:
         facts = profile_facts(profile)
         assert set(facts.values) >= set(profile_fields()) - set(DERIVED_ARENA_FACTS) - {"arenas.ladder_spread"}
@@ -313,8 +349,14 @@ def test_weights_and_ranges_steer_the_draws():
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("fields: {plan.co_creation_stat: {weights: {vision: 1}}}", "options.yaml:1: fields.plan.co_creation_stat: unknown field 'plan.co_creation_stat' (did you mean 'plan.co_creation_status'?)"),
-        ("fields:\n  plan.co_creation_status:\n    weights: {visionary: 1}\n", "options.yaml:3: fields.plan.co_creation_status.weights.visionary: 'visionary' is not a value of plan.co_creation_status"),
+        (
+            "fields: {plan.co_creation_stat: {weights: {vision: 1}}}",
+            "options.yaml:1: fields.plan.co_creation_stat: unknown field 'plan.co_creation_stat' (did you mean 'plan.co_creation_status'?)",
+        ),
+        (
+            "fields:\n  plan.co_creation_status:\n    weights: {visionary: 1}\n",
+            "options.yaml:3: fields.plan.co_creation_status.weights.visionary: 'visionary' is not a value of plan.co_creation_status",
+        ),
         ("fields: {plan.knowledge_base: {min: 1}}", "plan.knowledge_base is not a number, so min and max do not apply"),
         ("fields: {plan.knowledge_base: {weights: {true: 0}}}", "every weight is 0"),
         ("fields: {context.population: {min: 5000, max: 10}}", "context.population: min 5000.0 is above max 10.0"),
@@ -341,13 +383,19 @@ def test_written_samples_load_back_unchanged(tmp_path):
 def test_the_sample_command(tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "1000")  # the message names pytest's long path: not wrapped
     options = tmp_path / "options.yaml"
-    options.write_text("unknown_rate: 0.5\nfields: {plan.co_creation_status: {weights: {main_goal: 1}}}\n", encoding="utf-8")
+    options.write_text(
+        "unknown_rate: 0.5\nfields: {plan.co_creation_status: {weights: {main_goal: 1}}}\n", encoding="utf-8"
+    )
     out = tmp_path / "samples"
-    result = CliRunner().invoke(sample_cmd, ["-n", "5", "--seed", "9", "-o", str(out), "--options", str(options), "--lang", "nb"])
+    result = CliRunner().invoke(
+        sample_cmd, ["-n", "5", "--seed", "9", "-o", str(out), "--options", str(options), "--lang", "nb"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Profiler skrevet til {out}: 5.\n"
     files = sorted(out.iterdir())
-    assert len(files) == 5 and files[0].read_text(encoding="utf-8").startswith("# Synthetic profile 1 of 5, advisor sample --seed 9.")
+    assert len(files) == 5 and files[0].read_text(encoding="utf-8").startswith(
+        "# Synthetic profile 1 of 5, advisor sample --seed 9."
+    )
     again = tmp_path / "again"
     CliRunner().invoke(sample_cmd, ["--count", "5", "--seed", "9", "-o", str(again), "--options", str(options)])
     assert [f.read_bytes() for f in files] == [f.read_bytes() for f in sorted(again.iterdir())]
@@ -371,7 +419,9 @@ def test_a_dask_run_equals_the_local_run(sampled):
     distributed = pytest.importorskip("distributed")
     profiles = labelled(sampled) + [str(DATA / f) for f in FILES]
     local = batch(profiles, PACKS, workers=1)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
         with distributed.Client(cluster) as client:
             remote = batch(profiles, PACKS, client=client)
             compared = compare(profiles, PACKS, client=client)
@@ -382,9 +432,14 @@ def test_a_dask_run_equals_the_local_run(sampled):
 
 def test_the_dask_option_without_dask_is_an_input_error(in_data, tmp_path, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "distributed", None)  # as if not installed
-    result = CliRunner().invoke(batch_cmd, ["profiles", "--rules", "base", "-o", str(tmp_path / "x.jsonl"), "--dask", "local"])
+    result = CliRunner().invoke(
+        batch_cmd, ["profiles", "--rules", "base", "-o", str(tmp_path / "x.jsonl"), "--dask", "local"]
+    )
     assert result.exit_code == 2
-    assert result.stderr == "advisor: error: --dask needs Dask's distributed scheduler, which is not installed (pip install 'samskaping-advisor[distributed]')\n"
+    assert (
+        result.stderr
+        == "advisor: error: --dask needs Dask's distributed scheduler, which is not installed (pip install 'samskaping-advisor[distributed]')\n"
+    )
 
 
 def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):

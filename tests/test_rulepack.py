@@ -31,7 +31,13 @@ def _pack(tmp_path, *rules: str) -> Path:
     return path
 
 
-def rule(id="PLAN-001", kind="diagnosis", when="{fact: plan.knowledge_base, eq: false}", extra="", source="000_981a243478f15921.txt §6"):
+def rule(
+    id="PLAN-001",
+    kind="diagnosis",
+    when="{fact: plan.knowledge_base, eq: false}",
+    extra="",
+    source="000_981a243478f15921.txt §6",
+):
     body = f"    when: {when}\n" if when else ""
     return RULE.format(id=id, kind=kind, extra=body + extra, source=source)
 
@@ -67,7 +73,9 @@ def test_every_rule_cites_a_source_section_that_exists():
             lines = texts[source.doc]
             if re.fullmatch(r"[0-9]+(\.[0-9]+)*", source.section):
                 heading = re.compile(rf"^\s*{re.escape(source.section)}\.?\s")
-                assert any(heading.match(line) for line in lines), f"{r.id}: §{source.section} not found in {source.doc}"
+                assert any(heading.match(line) for line in lines), (
+                    f"{r.id}: §{source.section} not found in {source.doc}"
+                )
             if source.lines:
                 first, _, last = source.lines.partition("-")
                 assert 1 <= int(first) <= int(last or first) <= len(lines), f"{r.id}: lines {source.lines} out of range"
@@ -143,11 +151,15 @@ def test_findings_of_a_later_stage_are_refused(tmp_path):
 
 
 def test_unknown_finding_is_refused(tmp_path):
-    assert "did you mean 'PLAN-001'?" in _error(tmp_path, rule(id="PLAN-001"), rule(id="PLAN-003", kind="pitfall", when="{finding: PLAN-011}"))
+    assert "did you mean 'PLAN-001'?" in _error(
+        tmp_path, rule(id="PLAN-001"), rule(id="PLAN-003", kind="pitfall", when="{finding: PLAN-011}")
+    )
 
 
 def test_recommends_must_point_at_a_recommendation(tmp_path):
-    line = _error(tmp_path, rule(id="PLAN-001", extra="    recommends: [PLAN-002]\n"), rule(id="PLAN-002", kind="pitfall"))
+    line = _error(
+        tmp_path, rule(id="PLAN-001", extra="    recommends: [PLAN-002]\n"), rule(id="PLAN-002", kind="pitfall")
+    )
     assert "which is a pitfall" in line
 
 

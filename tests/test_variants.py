@@ -19,7 +19,6 @@ VARIANT = DATA / "variant.yaml"
 EXAMPLE = EXAMPLES / "variants" / "strict-anchoring.yaml"
 
 
-
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -63,7 +62,15 @@ def test_a_variant_disables_overrides_and_adds():
     variant = resolve_variant(VARIANT)
     pack = variant.pack
     assert pack.info.name == "strict" and pack.info.version == "2"
-    assert [r.id for r in pack.rules] == ["PLAN-901", "PLAN-902", "PLAN-903", "LEAD-901", "LEAD-903", "ARENA-901", "REL-901"]
+    assert [r.id for r in pack.rules] == [
+        "PLAN-901",
+        "PLAN-902",
+        "PLAN-903",
+        "LEAD-901",
+        "LEAD-903",
+        "ARENA-901",
+        "REL-901",
+    ]
     assert variant.disabled == ("IMPL-901", "IMPL-903")
     assert variant.overridden == {"PLAN-901": ("when.ge", "priority"), "PLAN-902": ("title",)}
     assert variant.added == ("REL-901",)
@@ -101,11 +108,15 @@ def test_disabling_a_finding_another_rule_tests_is_an_error(tmp_path):
         "(disable LEAD-901 too, or override its `when`)"
     )
     # disabling both, or overriding the condition, is fine
-    assert "LEAD-901" not in load_variant(write(tmp_path, "w.yaml", EXTENDS_BASE + "disable: [PLAN-901, LEAD-901, LEAD-903]\n")).by_id
+    assert (
+        "LEAD-901"
+        not in load_variant(write(tmp_path, "w.yaml", EXTENDS_BASE + "disable: [PLAN-901, LEAD-901, LEAD-903]\n")).by_id
+    )
     fixed = write(
         tmp_path,
         "x.yaml",
-        EXTENDS_BASE + "disable: [PLAN-901]\noverride:\n  LEAD-901:\n    when: {fact: leadership.top_management_anchoring, le: low}\n",
+        EXTENDS_BASE
+        + "disable: [PLAN-901]\noverride:\n  LEAD-901:\n    when: {fact: leadership.top_management_anchoring, le: low}\n",
     )
     assert load_variant(fixed).by_id["LEAD-901"].when == {"fact": "leadership.top_management_anchoring", "le": "low"}
 
@@ -120,7 +131,10 @@ def test_disabling_the_only_finding_that_recommends_a_recommendation_is_an_error
 
 def test_errors_in_an_override_name_the_variant_file_and_line(tmp_path):
     path = write(tmp_path, "v.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    priority: urgent\n")
-    assert error_of(path) == f"{path}:4: override.PLAN-901.priority: 'urgent' is not allowed (allowed: 'low', 'medium', 'high' or 'critical')"
+    assert (
+        error_of(path)
+        == f"{path}:4: override.PLAN-901.priority: 'urgent' is not allowed (allowed: 'low', 'medium', 'high' or 'critical')"
+    )
     path = write(tmp_path, "w.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    when.ge: visionary\n")
     assert error_of(path) == (
         f"{path}:4: override.PLAN-901.when.ge: 'visionary' is not a value of plan.co_creation_status (did you mean 'vision'?)"
@@ -128,7 +142,10 @@ def test_errors_in_an_override_name_the_variant_file_and_line(tmp_path):
     path = write(tmp_path, "x.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    when.all.0.ge: vision\n")
     assert "override.PLAN-901.when.all.0.ge: when.all.0.ge is not a value of rule PLAN-901" in error_of(path)
     path = write(tmp_path, "y.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    priorty: low\n")
-    assert error_of(path) == f"{path}:4: override.PLAN-901.priorty: rules have no field 'priorty' (did you mean 'priority'?)"
+    assert (
+        error_of(path)
+        == f"{path}:4: override.PLAN-901.priorty: rules have no field 'priorty' (did you mean 'priority'?)"
+    )
     path = write(tmp_path, "z.yaml", EXTENDS_BASE + "override:\n  PLAN-991:\n    priority: low\n")
     assert "override.PLAN-991: overrides unknown rule PLAN-991 (did you mean 'PLAN-901'?)" in error_of(path)
     path = write(tmp_path, "i.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    id: PLAN-999\n")
@@ -145,25 +162,42 @@ def test_a_new_rule_may_not_reuse_an_inherited_id(tmp_path):
         "(change it under `override:`, or `disable:` it to replace it)"
     )
     # disabled first, it is replaced
-    replaced = write(tmp_path, "w.yaml", EXTENDS_BASE + "disable: [PLAN-901, LEAD-901, LEAD-903]\nrules:\n" + rule.replace("priority: low", "priority: high") + "\n")
+    replaced = write(
+        tmp_path,
+        "w.yaml",
+        EXTENDS_BASE
+        + "disable: [PLAN-901, LEAD-901, LEAD-903]\nrules:\n"
+        + rule.replace("priority: low", "priority: high")
+        + "\n",
+    )
     assert load_variant(replaced).by_id["PLAN-901"].priority == "high"
 
 
 def test_disable_and_override_need_extends(tmp_path):
-    head = 'pack: {name: p}\ndocuments: {000_981a243478f15921.txt: t}\n'
+    head = "pack: {name: p}\ndocuments: {000_981a243478f15921.txt: t}\n"
     assert "disable: `disable` needs `extends`" in error_of(write(tmp_path, "p.yaml", head + "disable: [PLAN-901]\n"))
-    assert "override: `override` needs `extends`" in error_of(write(tmp_path, "q.yaml", head + "override: {PLAN-901: {priority: low}}\n"))
-    assert "unknown key 'extend' (did you mean 'extends'?)" in error_of(write(tmp_path, "r.yaml", head + "extend: default\n"))
+    assert "override: `override` needs `extends`" in error_of(
+        write(tmp_path, "q.yaml", head + "override: {PLAN-901: {priority: low}}\n")
+    )
+    assert "unknown key 'extend' (did you mean 'extends'?)" in error_of(
+        write(tmp_path, "r.yaml", head + "extend: default\n")
+    )
 
 
 def test_extends_cycles_and_missing_bases_are_errors(tmp_path):
     a = write(tmp_path, "a.yaml", "extends: b.yaml\n")
     write(tmp_path, "b.yaml", "extends: a.yaml\n")
-    assert error_of(a) == f"{tmp_path / 'b.yaml'}:1: extends: extends cycle: a.yaml → b.yaml → a.yaml (a pack cannot extend itself, directly or through others)"
+    assert (
+        error_of(a)
+        == f"{tmp_path / 'b.yaml'}:1: extends: extends cycle: a.yaml → b.yaml → a.yaml (a pack cannot extend itself, directly or through others)"
+    )
     me = write(tmp_path, "me.yaml", "extends: me.yaml\n")
     assert "extends cycle: me.yaml → me.yaml" in error_of(me)
     gone = write(tmp_path, "gone.yaml", "extends: nowhere.yaml\n")
-    assert error_of(gone) == f"{gone}:1: extends: extends 'nowhere.yaml', which does not exist (give a pack file or directory relative to this file, or `default`)"
+    assert (
+        error_of(gone)
+        == f"{gone}:1: extends: extends 'nowhere.yaml', which does not exist (give a pack file or directory relative to this file, or `default`)"
+    )
 
 
 def test_a_chain_of_variants_and_a_directory_variant(tmp_path):
@@ -182,7 +216,10 @@ def test_a_chain_of_variants_and_a_directory_variant(tmp_path):
     assert variant.added == ("CULT-901",)
     assert [t.name for t in variant.tests] == ["silos"]
     # the inherited test of REL-901 is left out: this variant disables REL-901
-    assert [t.name for t in variant.inherited_tests] == ["vision fires the main-goal diagnosis", "main goal is no longer enough"]
+    assert [t.name for t in variant.inherited_tests] == [
+        "vision fires the main-goal diagnosis",
+        "main goal is no longer enough",
+    ]
 
 
 def test_several_packs_are_stacked(tmp_path):
@@ -194,8 +231,8 @@ def test_several_packs_are_stacked(tmp_path):
     extra = write(
         tmp_path,
         "extra.yaml",
-        'pack: {name: extra}\nrules:\n  - {id: CULT-902, kind: diagnosis, factor: relations, phase: design, priority: low, '
-        'evidence: theory, title: {en: t, nb: t}, message: {en: m, nb: m}, when: {fact: culture.silos, eq: true}, '
+        "pack: {name: extra}\nrules:\n  - {id: CULT-902, kind: diagnosis, factor: relations, phase: design, priority: low, "
+        "evidence: theory, title: {en: t, nb: t}, message: {en: m, nb: m}, when: {fact: culture.silos, eq: true}, "
         'sources: ["000_981a243478f15921.txt §6"]}\n',
     )
     both = load_variant([BASE, extra])
@@ -228,7 +265,11 @@ def test_the_example_variant_extends_the_shipped_pack():
 
 def test_test_cases_are_parsed_with_their_profiles():
     tests = resolve_variant(VARIANT).tests
-    assert [t.name for t in tests] == ["vision fires the main-goal diagnosis", "main goal is no longer enough", "low trust"]
+    assert [t.name for t in tests] == [
+        "vision fires the main-goal diagnosis",
+        "main goal is no longer enough",
+        "low trust",
+    ]
     assert tests[0].fires == ("PLAN-901",) and tests[1].not_fires == ("PLAN-901",)
     assert tests[2].profile.context.name == "Lavtillit"  # from profile_file, relative to the variant
     assert tests[0].where == f"{VARIANT}:23"
@@ -237,11 +278,20 @@ def test_test_cases_are_parsed_with_their_profiles():
 @pytest.mark.parametrize(
     "case, message",
     [
-        ("{name: a, profile: {}, fires: [PLAN-9O1]}", "tests[0].fires[0]: test names unknown rule PLAN-9O1 (did you mean 'PLAN-901'?)"),
+        (
+            "{name: a, profile: {}, fires: [PLAN-9O1]}",
+            "tests[0].fires[0]: test names unknown rule PLAN-9O1 (did you mean 'PLAN-901'?)",
+        ),
         ("{name: a, fires: [PLAN-901]}", "tests[0]: a test case needs either `profile` or `profile_file`"),
         ("{name: a, profile: {}}", "tests[0]: a test case expects nothing (give `fires:` or `not_fires:`)"),
-        ("{name: a, profile: {}, fires: [PLAN-901], not_fires: [PLAN-901]}", "tests[0]: PLAN-901 must both fire and not fire"),
-        ("{name: a, profile: {}, fire: [PLAN-901]}", "tests[0].fire: unknown key 'fire' in a test case (did you mean 'fires'?)"),
+        (
+            "{name: a, profile: {}, fires: [PLAN-901], not_fires: [PLAN-901]}",
+            "tests[0]: PLAN-901 must both fire and not fire",
+        ),
+        (
+            "{name: a, profile: {}, fire: [PLAN-901]}",
+            "tests[0].fire: unknown key 'fire' in a test case (did you mean 'fires'?)",
+        ),
         ("{name: a, profile_file: nope.yaml, fires: [PLAN-901]}", "tests[0].profile_file: profile_file nope.yaml: "),
     ],
 )
@@ -251,5 +301,12 @@ def test_broken_test_cases_are_errors(tmp_path, case, message):
 
 
 def test_an_invalid_test_profile_names_its_line(tmp_path):
-    path = write(tmp_path, "v.yaml", EXTENDS_BASE + "tests:\n  - name: a\n    fires: [PLAN-901]\n    profile:\n      plan:\n        co_creation_status: vison\n")
-    assert error_of(path).startswith(f"{path}:7: tests[0].profile.plan.co_creation_status: 'vison' is not allowed (did you mean 'vision'?")
+    path = write(
+        tmp_path,
+        "v.yaml",
+        EXTENDS_BASE
+        + "tests:\n  - name: a\n    fires: [PLAN-901]\n    profile:\n      plan:\n        co_creation_status: vison\n",
+    )
+    assert error_of(path).startswith(
+        f"{path}:7: tests[0].profile.plan.co_creation_status: 'vison' is not allowed (did you mean 'vision'?"
+    )

@@ -19,8 +19,6 @@ from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_go
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW
 
 
-
-
 def run(command, *args: str):
     return CliRunner().invoke(command, [*args, "--rules", RULES], catch_exceptions=False)
 
@@ -59,16 +57,46 @@ def test_values_are_parsed_by_field_type(text, path, value):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("plan.knowledge_base", "--set plan.knowledge_base: expected PATH=VALUE (for example --set plan.knowledge_base=true)"),
-        ("plan.knowledge_base=maybe", "--set plan.knowledge_base=maybe: plan.knowledge_base is true or false, not 'maybe' (write true or false, or null for unknown)"),
-        ("plan.co_creation_status=main goal", "--set plan.co_creation_status=main goal: 'main goal' is not a value of plan.co_creation_status (did you mean 'main_goal'? use one of: absent, mentioned, focus_area, main_goal, vision, or null for unknown)"),
-        ("context.population=many", "--set context.population=many: context.population is a whole number, not 'many' (write a number such as 3, or null for unknown)"),
-        ("resources.coordinator_fte=nan", "--set resources.coordinator_fte=nan: resources.coordinator_fte is a number, not 'nan' (write a number such as 0.5, or null for unknown)"),
-        ("plan.knowlege_base=true", "--set plan.knowlege_base=true: unknown fact 'plan.knowlege_base' (did you mean 'plan.knowledge_base'?)"),
-        ("arenas.count=3", "--set arenas.count=3: arenas.count is computed from the arenas and cannot be set (set arena fields instead, e.g. arenas[0].ladder_level=3)"),
-        ("plan=true", "--set plan=true: plan is a section: only null (all unknown) can be set (set one of its fields, e.g. plan.adopted_year=...)"),
-        ("arenas=3", "--set arenas=3: arenas can be set to null (unknown) or [] (none) (set arena fields as arenas[0].ladder_level=3)"),
-        ("arenas[0]=x", "--set arenas[0]=x: arenas[0] is an arena: only null (remove it) can be set (set its fields, e.g. arenas[0].ladder_level=3)"),
+        (
+            "plan.knowledge_base",
+            "--set plan.knowledge_base: expected PATH=VALUE (for example --set plan.knowledge_base=true)",
+        ),
+        (
+            "plan.knowledge_base=maybe",
+            "--set plan.knowledge_base=maybe: plan.knowledge_base is true or false, not 'maybe' (write true or false, or null for unknown)",
+        ),
+        (
+            "plan.co_creation_status=main goal",
+            "--set plan.co_creation_status=main goal: 'main goal' is not a value of plan.co_creation_status (did you mean 'main_goal'? use one of: absent, mentioned, focus_area, main_goal, vision, or null for unknown)",
+        ),
+        (
+            "context.population=many",
+            "--set context.population=many: context.population is a whole number, not 'many' (write a number such as 3, or null for unknown)",
+        ),
+        (
+            "resources.coordinator_fte=nan",
+            "--set resources.coordinator_fte=nan: resources.coordinator_fte is a number, not 'nan' (write a number such as 0.5, or null for unknown)",
+        ),
+        (
+            "plan.knowlege_base=true",
+            "--set plan.knowlege_base=true: unknown fact 'plan.knowlege_base' (did you mean 'plan.knowledge_base'?)",
+        ),
+        (
+            "arenas.count=3",
+            "--set arenas.count=3: arenas.count is computed from the arenas and cannot be set (set arena fields instead, e.g. arenas[0].ladder_level=3)",
+        ),
+        (
+            "plan=true",
+            "--set plan=true: plan is a section: only null (all unknown) can be set (set one of its fields, e.g. plan.adopted_year=...)",
+        ),
+        (
+            "arenas=3",
+            "--set arenas=3: arenas can be set to null (unknown) or [] (none) (set arena fields as arenas[0].ladder_level=3)",
+        ),
+        (
+            "arenas[0]=x",
+            "--set arenas[0]=x: arenas[0] is an arena: only null (remove it) can be set (set its fields, e.g. arenas[0].ladder_level=3)",
+        ),
         ("arenas[0].ladder=3", "--set arenas[0].ladder=3: unknown arena field 'ladder' (did you mean 'ladder_level'?)"),
     ],
 )
@@ -110,7 +138,10 @@ def test_apply_changes_to_arenas(old):
     assert cleared.arenas[0].room_for_influence is None
     first = apply_changes(advisor.parse_profile({}), ["arenas[0].ladder_level=2"])
     assert len(first.arenas) == 1
-    with pytest.raises(ProfileError, match=r"^--set arenas\[5\]\.ladder_level=1: there is no arena 5 \(the profile lists 2 arena\(s\); arenas\[2\] adds one\)$"):
+    with pytest.raises(
+        ProfileError,
+        match=r"^--set arenas\[5\]\.ladder_level=1: there is no arena 5 \(the profile lists 2 arena\(s\); arenas\[2\] adds one\)$",
+    ):
         apply_changes(old, ["arenas[5].ladder_level=1"])
     with pytest.raises(ProfileError, match="there is no arena 2 to remove"):
         apply_changes(old, ["arenas[2]=null"])
@@ -153,7 +184,16 @@ def test_whatif_with_no_real_change(old, tools_pack):
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
 def test_whatif_cli_golden(lang):
-    result = run(whatif_cmd, OLD, "--set", "plan.knowledge_base=true", "--set", "arenas[1].room_for_influence=none", "--lang", lang)
+    result = run(
+        whatif_cmd,
+        OLD,
+        "--set",
+        "plan.knowledge_base=true",
+        "--set",
+        "arenas[1].room_for_influence=none",
+        "--lang",
+        lang,
+    )
     assert result.exit_code == 0, result.output
     check_golden(f"whatif-tools.{lang}.txt", result.stdout)
 
@@ -162,7 +202,9 @@ def test_whatif_cli_json():
     result = run(whatif_cmd, OLD, "--set", "plan.resources_with_decision=true", "--format", "json")
     data = json.loads(result.stdout)
     assert [f["rule_id"] for f in data["diff"]["resolved"]] == ["TOOL-010", "TOOL-102"]
-    assert data["changes"] == [{"text": "plan.resources_with_decision=true", "path": "plan.resources_with_decision", "value": True}]
+    assert data["changes"] == [
+        {"text": "plan.resources_with_decision=true", "path": "plan.resources_with_decision", "value": True}
+    ]
 
 
 def test_whatif_cli_bad_set_exits_2():
@@ -212,7 +254,9 @@ def test_next_steps_ranks_by_weighted_pitfalls_resolved(old, tools_pack):
 
 def test_next_steps_only_suggests_improvements(old, tools_pack):
     for step in next_steps(old, tools_pack, top=None).steps:
-        question = QUESTIONS[step.path if not step.path.startswith("arenas[") else "arenas[]." + step.path.split(".")[-1]]
+        question = QUESTIONS[
+            step.path if not step.path.startswith("arenas[") else "arenas[]." + step.path.split(".")[-1]
+        ]
         assert question.better is not None, step.set
         assert step.set != "plan.co_creation_status=absent"
 
@@ -222,9 +266,9 @@ def test_next_steps_counts_pitfalls_introduced(tools_pack):
     profile = advisor.parse_profile({"arenas": [{"name": "A", "ladder_level": 1, "room_for_influence": "none"}]})
     steps = next_steps(profile, tools_pack, top=None).steps
     for step in steps:
-        assert step.score == sum({"low": 1, "medium": 2, "high": 3, "critical": 4}[r.priority] for r in step.resolves) - sum(
-            {"low": 1, "medium": 2, "high": 3, "critical": 4}[r.priority] for r in step.introduces
-        )
+        assert step.score == sum(
+            {"low": 1, "medium": 2, "high": 3, "critical": 4}[r.priority] for r in step.resolves
+        ) - sum({"low": 1, "medium": 2, "high": 3, "critical": 4}[r.priority] for r in step.introduces)
     sets = [s.set for s in steps]
     assert "arenas[0].room_for_influence=low" in sets  # resolves TOOL-011 (critical)
     assert sets[0] == "arenas[0].room_for_influence=low"
@@ -259,7 +303,10 @@ def test_next_steps_cli_golden(lang, monkeypatch):
 def test_next_steps_hint_names_the_profile_file_quoted(monkeypatch):
     monkeypatch.setenv("COLUMNS", "1000")  # pytest's long path: the command is not continued
     result = run(next_steps_cmd, OLD, "--top", "1")
-    assert result.stdout.splitlines()[-2:] == ["Try one:", f"  advisor whatif {shlex.quote(OLD)} --set 'arenas[0].ladder_level=3'"]
+    assert result.stdout.splitlines()[-2:] == [
+        "Try one:",
+        f"  advisor whatif {shlex.quote(OLD)} --set 'arenas[0].ladder_level=3'",
+    ]
 
 
 def test_next_steps_cli_json_and_determinism():
