@@ -464,9 +464,8 @@ def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Option
         raise click.UsageError(f"--n is now -n/--count: write -n {value} or --count {value}", ctx=ctx)
 
 
-@click.command("sample", cls=AdvisorCommand)
-@click.option("-n", "--count", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
-@click.option(
+#: The old spelling ``--n``: hidden, and an error that says what to write instead.
+_old_count = click.option(
     "--n",
     "old_count",
     hidden=True,
@@ -475,6 +474,11 @@ def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Option
     is_eager=True,
     help="Old spelling of -n/--count.",
 )
+
+
+@click.command("sample", cls=AdvisorCommand)
+@click.option("-n", "--count", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
+@_old_count
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles."
 )
@@ -564,15 +568,7 @@ def render_sensitivity(result: Sensitivity, lang: str) -> str:
     default=None,
     help="Study N sampled profiles (advisor sample --seed SEED) instead of PROFILES.",
 )
-@click.option(
-    "--n",
-    "old_count",
-    hidden=True,
-    expose_value=False,
-    callback=_old_count_option,
-    is_eager=True,
-    help="Old spelling of -n/--count.",
-)
+@_old_count
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with -n)."
 )
