@@ -696,6 +696,19 @@ def _md_table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str
     return out + [""]
 
 
+def _md_finding(report: Report, f: ReportFinding, lang: str, heading: str) -> list[str]:
+    """One finding in Markdown under a heading of level ``heading`` (``###``): title, kind and
+    priority, message, then its details."""
+    return [
+        f"{heading} {f.rule_id} — {md(f.title.get(lang))}",
+        "",
+        f"*{_meta(lang, f)}*",
+        "",
+        md(f.message.get(lang)),
+        "",
+    ] + _md_finding_details(report, f)
+
+
 def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
     lang = report.lang
     lines = []
@@ -826,15 +839,7 @@ def render_markdown(report: Report) -> str:
     if not report.strengths:
         out += [t(lang, "none"), ""]
     for f in report.strengths:
-        out += [
-            f"### {f.rule_id} — {md(f.title.get(lang))}",
-            "",
-            f"*{_meta(lang, f)}*",
-            "",
-            md(f.message.get(lang)),
-            "",
-        ]
-        out += _md_finding_details(report, f)
+        out += _md_finding(report, f, lang, "###")
     out += [f"## {t(lang, 'report.by_factor')}", ""]
     for factor in FACTORS:
         out += [f"### {_cap(t(lang, f'factor.{factor}'))}", ""]
@@ -842,15 +847,7 @@ def render_markdown(report: Report) -> str:
         if not findings:
             out += [t(lang, "none"), ""]
         for f in findings:
-            out += [
-                f"#### {f.rule_id} — {md(f.title.get(lang))}",
-                "",
-                f"*{_meta(lang, f)}*",
-                "",
-                md(f.message.get(lang)),
-                "",
-            ]
-            out += _md_finding_details(report, f)
+            out += _md_finding(report, f, lang, "####")
     out += [f"## {t(lang, 'plan')}", ""]
     if not report.plan:
         out += [t(lang, "none"), ""]
