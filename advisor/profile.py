@@ -142,8 +142,7 @@ class Context(_Section):
     )
     savings_process: Optional[bool] = Field(
         None,
-        description="A savings or cut-back process is under way or coming (000 §5.1.3, §5.1.5).",
-        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
+        description="A savings or cut-back process is under way or coming (Lundgren (2023) §5.1.3, §5.1.5).",
     )
     national_frameworks: Optional[bool] = Field(
         None,
