@@ -429,7 +429,7 @@ class Culture(_Section):
     )
     citizen_role: Optional[CitizenRole] = Field(
         None,
-        description="How the municipality mostly meets citizens: as clients of its authority (Kommune 1.0), customers of its services (2.0) or partners (3.0) (000 §1.2; 003).",
+        description="How the municipality mostly meets citizens: as clients of its authority (Kommune 1.0), customers of its services (2.0) or partners (3.0) (Lundgren (2023) §1.2; Kobro (n.d.)).",
     )
     co_creation_culture_established: Optional[bool] = Field(
         None,
@@ -512,7 +512,7 @@ class Arena(_Section):
         json_schema_extra={"descriptive": "recorded for the reader; no rule tests it yet"},
     )
     agenda_set_by: Optional[Actor] = Field(
-        None, description="Who sets the agenda; mixed = set together (000 §2.2.4 Table 1)."
+        None, description="Who sets the agenda; mixed = set together (Lundgren (2023) §2.2.4 Table 1)."
     )
     labelled_co_creation: Optional[bool] = Field(
         None, description="The municipality calls the arena co-creation or invites to it as co-creation (000 §5.1.5)."
@@ -521,15 +521,15 @@ class Arena(_Section):
         None,
         ge=LADDER_LEVELS[0],
         le=LADDER_LEVELS[-1],
-        description="Level on the ladder of co-creation, 1 (lowest) to 5 (000 §2.2.4); derived from kind and agenda_set_by when not given.",
+        description="Level on the ladder of co-creation, 1 (lowest) to 5 (Lundgren (2023) §2.2.4); derived from kind and agenda_set_by when not given.",
     )
     ulrich_type: Optional[UlrichType] = Field(
         None,
-        description="Ulrich's type: steered, responsibilising, equal or facilitating (000 §2.1.1); derived from the arena's facts when not given.",
+        description="Ulrich's type: steered, responsibilising, equal or facilitating (Lundgren (2023) §2.1.1); derived from the arena's facts when not given.",
     )
     involvement_phase: Optional[ProcessPhase] = Field(
         None,
-        description="The earliest phase in which citizens and partners are involved: initiation, design, consultation (after the proposal is fixed, before the decision), implementation or evaluation (000 §2.3.4).",
+        description="The earliest phase in which citizens and partners are involved: initiation, design, consultation (after the proposal is fixed, before the decision), implementation or evaluation (Lundgren (2023) §2.3.4).",
     )
     expectations_clarified: Optional[bool] = Field(
         None,
