@@ -19,6 +19,7 @@ __version__ = "0.4.0"
 from ._profile_io import load_profile, parse_profile
 from .assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
 from .errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
+from .pdf import report_pdf
 from .profile import Profile
 from .rulepack import Contrast, Reference, Rule, RulePack, Source, Text, default_rules_path, load_rules
 
@@ -41,6 +42,7 @@ __all__ = [
     "ContrastingView",
     "Question",
     "Manifest",
+    "report_pdf",
     "AdvisorError",
     "InputError",
     "ProfileError",
