@@ -117,7 +117,7 @@ def test_the_pdf_fetches_nothing(weasyprint, tmp_path):
     """A reference that slipped into the page is not followed: the page has nothing to fetch,
     and the fetcher refuses every scheme all the same."""
     secret = tmp_path / "secret.css"
-    secret.write_text("body { background: url(data:,x) } h1::after { content: 'LEAKED' }", encoding="utf-8")
+    secret.write_text("h1::after { content: 'LEAKED' }", encoding="utf-8")  # WeasyPrint's default fetcher reads it
     html = f'<html><head><link rel="stylesheet" href="{secret.as_uri()}"></head><body><h1>Heading</h1></body></html>'
     text = pdf_text(pdf._html_to_pdf(html))
     assert "Heading" in text and "LEAKED" not in text
