@@ -4,7 +4,7 @@ import os
 import re
 from pathlib import Path
 
-from advisor.engines import durable_problem
+from advisor.engine.interface import durable_problem
 
 
 TESTS = Path(__file__).resolve().parent
@@ -95,7 +95,7 @@ def hide_weasyprint(monkeypatch, error: "type[Exception]" = ImportError) -> None
     without Pango (``OSError``), for the rest of the test."""
     import sys
 
-    from advisor import pdf
+    from advisor.render import pdf
 
     class Refuse:
         def find_spec(self, name, path=None, target=None):

@@ -1,4 +1,4 @@
-"""The report as PDF (advisor/pdf.py, `advisor report -o x.pdf`, `advisor.report_pdf`).
+"""The report as PDF (advisor/render/pdf.py, `advisor report -o x.pdf`, `advisor.report_pdf`).
 
 The PDF is the HTML report printed by WeasyPrint (the `pdf` extra); its text is read back with
 pdftotext and its pages counted with pdfinfo (Debian's poppler-utils). Where either is missing
@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from helpers import EXAMPLES, REPO, TESTS, hide_weasyprint, pdf_pages, pdf_text, require_or_skip
 
 import advisor
-from advisor import pdf
-from advisor.cli import main
-from advisor.errors import InputError
-from advisor.i18n import LANGUAGES, t
-from advisor.render import step_title
-from advisor.report import build_report, render_html
+from advisor.cli.main import main
+from advisor.core.errors import InputError
+from advisor.core.i18n import LANGUAGES, t
+from advisor.render import pdf
+from advisor.render.format import step_title
+from advisor.render.report import build_report, render_html
 
 PACK_DIR = TESTS / "data" / "report_pack"
 DEMO = EXAMPLES / "demo.yaml"
