@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from typing import AbstractSet, Any, Iterable, Optional, Sequence, TypeVar
+from functools import cached_property
+from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, computed_field, model_validator
 
 from ._schema import arena_fields, profile_fields
 from .arenas import derivation_inputs
@@ -148,15 +149,63 @@ class Manifest(_Result):
 
 
 class Assessment(_Result):
-    """The outcome of assessing one profile."""
+    """The outcome of assessing one profile.
+
+    ``questions`` and ``manifest`` (whose ``profile_hash`` hashes the whole profile) are worked out
+    when first asked for, not by :func:`assess`: a batch or a loop that reads only the findings
+    does not pay for them. They are read, dumped, compared and pickled as the other fields are."""
 
     municipality: Optional[str]
     strengths: tuple[Finding, ...]
     diagnoses: tuple[Finding, ...]
     pitfalls: tuple[Finding, ...]
     recommendations: tuple[Finding, ...]
-    questions: tuple[Question, ...]
-    manifest: Manifest
+    _lazy: Optional[tuple[Callable[[], tuple[Question, ...]], Callable[[], Manifest]]] = PrivateAttr(default=None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Unknown facts that leave a rule undecided (or a recommendation conditional), most
+        influential first."""
+        return self._deferred(0)  # type: ignore[return-value]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @cached_property
+    def manifest(self) -> Manifest:
+        """What is needed to reproduce the assessment."""
+        return self._deferred(1)  # type: ignore[return-value]
+
+    def _deferred(self, index: int) -> Any:
+        if self._lazy is None:
+            raise AttributeError("this Assessment was built without its questions and manifest")
+        return self._lazy[index]()
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _given(cls, data: Any, handler: Any) -> Any:
+        """Validation (``Assessment.model_validate``, JSON output read back) takes the questions
+        and manifest as given."""
+        instance = handler(data)
+        if isinstance(data, dict) and instance is not data:
+            if "questions" in data:
+                instance.__dict__["questions"] = _QUESTIONS.validate_python(data["questions"])
+            if "manifest" in data:
+                instance.__dict__["manifest"] = Manifest.model_validate(data["manifest"])
+        return instance
+
+    def _complete(self) -> None:
+        self.questions, self.manifest  # noqa: B018 - worked out now if they were not yet
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        self._complete()
+        other._complete()
+        return bool(self.__dict__ == other.__dict__)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._complete()
+        return {**super().__getstate__(), "__pydantic_private__": {"_lazy": None}}
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -178,6 +227,9 @@ class Assessment(_Result):
             if (f.kind in wanted if wanted is not None else f.kind != "strength")
         ]
         return PRIORITIES[max(ranks)] if ranks else None
+
+
+_QUESTIONS: "TypeAdapter[tuple[Question, ...]]" = TypeAdapter(tuple[Question, ...])
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,7 +657,6 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)
     facts, by_rule, conditional = _run(profile, pack, engine)
-    manifest = _manifest_for(pack, engine, profile_hash(profile))
     fired = frozenset(by_rule)
     recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
     addresses: dict[str, list[str]] = {}
@@ -627,7 +678,7 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
         )
         for kind, rule_ids in _by_kind(plan, fired).items()
     }
-    return _construct(
+    result = _construct(
         Assessment,
         {
             "municipality": profile.context.name if profile.context else None,
@@ -635,10 +686,19 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
             "diagnoses": kinds["diagnosis"],
             "pitfalls": kinds["pitfall"],
             "recommendations": kinds["recommendation"],
-            "questions": _questions(plan, facts, fired, conditional),
-            "manifest": manifest,
         },
     )
+    _set(
+        result,
+        "__pydantic_private__",
+        {
+            "_lazy": (
+                lambda: _questions(plan, facts, fired, conditional),
+                lambda: _manifest_for(pack, engine, profile_hash(profile)),
+            )
+        },
+    )
+    return result
 
 
 def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tuple[Any, ...]:
