@@ -78,7 +78,7 @@ def _read(file: Path, origin: str) -> Optional[RulePack]:
                 rule._guard = parse_condition(rule.done_when, ("done_when",))
         if pack.hash != data["hash"]:
             return None
-    except Exception:  # noqa: BLE001 - a cache that cannot be used is read from the files instead
+    except Exception:  # a cache that cannot be used: the pack is read from its files instead
         return None
     return pack
 

@@ -167,13 +167,15 @@ class Assessment(_Result):
     def questions(self) -> tuple[Question, ...]:
         """Unknown facts that leave a rule undecided (or a recommendation conditional), most
         influential first."""
-        return self._deferred(0)  # type: ignore[return-value]
+        questions: tuple[Question, ...] = self._deferred(0)
+        return questions
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def manifest(self) -> Manifest:
         """What is needed to reproduce the assessment."""
-        return self._deferred(1)  # type: ignore[return-value]
+        manifest: Manifest = self._deferred(1)
+        return manifest
 
     def _deferred(self, index: int) -> Any:
         if self._lazy is None:
@@ -478,7 +480,12 @@ class _States:
         else:
             out = self.plan.conditions[rule_id](values, arenas, finding)
         guard = self.plan.guards.get(rule_id)
-        if guard is not None and out is not False and rule_id not in self.fired and guard(values, arenas, finding) is True:
+        if (
+            guard is not None
+            and out is not False
+            and rule_id not in self.fired
+            and guard(values, arenas, finding) is True
+        ):
             out = False  # what it recommends is known to be done
         self.state[rule_id] = out
         return out
