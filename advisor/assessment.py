@@ -328,7 +328,6 @@ class _Plan:
         self.checks = tuple(
             (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
         )
-        self.check_of = {check[0]: check for check in self.checks}
         self.conditions = {rule_id: compile_condition(c) for rule_id, c in pack.effective_conditions.items()}
         self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
         # Recommendations' guards: evaluated on the facts after the engine has run.
@@ -442,53 +441,32 @@ def _finding(
 def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str, Optional[bool]]:
     """Each rule's three-valued state: ``True`` fired, ``False`` decided not to fire, ``None``
     undecided because of unknown facts (or undecided findings it rests on)."""
-    states = _States(_plan_for(pack), facts, fired)
-    for rule_id, _needs, _refs in states.plan.checks:
-        states.of(rule_id)
-    return states.state
-
-
-class _States:
-    """The three-valued states of :func:`rule_states`, each worked out when first asked for (with
-    those of the findings it tests)."""
-
-    __slots__ = ("plan", "values", "arenas", "fired", "state")
-
-    def __init__(self, plan: _Plan, facts: Facts, fired: frozenset[str]) -> None:
-        self.plan = plan
-        self.values, self.arenas = facts.values, facts.arenas
-        self.fired = fired
-        self.state: dict[str, Optional[bool]] = {}
-
-    def of(self, rule_id: str) -> Optional[bool]:
-        """The state of ``rule_id``; ``False`` for a rule the pack does not have."""
-        if rule_id in self.state:
-            return self.state[rule_id]
-        check = self.plan.check_of.get(rule_id)
-        if check is None:
-            return False
-        _id, needs, refs = check
-        values, arenas, finding = self.values, self.arenas, self.of
-        if rule_id in self.fired:
-            out: Optional[bool] = True
+    state: dict[str, Optional[bool]] = {}
+    plan = _plan_for(pack)
+    conditions = plan.conditions
+    values, arenas = facts.values, facts.arenas
+    known = values.keys()
+    finding = lambda rid: state.get(rid, False)  # noqa: E731 - a rule of no stage before: not fired
+    for rule_id, needs, refs in plan.checks:
+        if rule_id in fired:
+            state[rule_id] = True
         elif (
-            values.keys() >= needs.flat
+            known >= needs.flat
             and (not needs.in_arena or (arenas is not None and all(a.keys() >= needs.in_arena for a in arenas)))
-            and all(finding(ref) is not None for ref in refs)
+            and all(state.get(ref) is not None for ref in refs)
         ):
-            out = False  # every fact it tests is known (so are its findings), and it did not fire
+            state[rule_id] = False  # every fact it tests is known (so are its findings), and it did not fire
         else:
-            out = self.plan.conditions[rule_id](values, arenas, finding)
-        guard = self.plan.guards.get(rule_id)
+            state[rule_id] = conditions[rule_id](values, arenas, finding)
+        guard = plan.guards.get(rule_id)
         if (
             guard is not None
-            and out is not False
-            and rule_id not in self.fired
+            and rule_id not in fired
+            and state[rule_id] is not False
             and guard(values, arenas, finding) is True
         ):
-            out = False  # what it recommends is known to be done
-        self.state[rule_id] = out
-        return out
+            state[rule_id] = False  # what it recommends is known to be done
+    return state
 
 
 def _guarded(plan: _Plan, facts: Facts, by_rule: dict[str, list[Any]]) -> frozenset[str]:
@@ -547,17 +525,13 @@ def _question_paths(
 def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()) -> int:
     """``len(_question_paths(...))``, cheaper: the unknown facts of the rules a rule rests on are
     counted with those rules, so the count is that of the unknown facts of every undecided rule,
-    and the unknown facts of several rules are those of their merged needs. A rule whose facts are
-    all among those merged so far adds none, so whether it is undecided is not worked out (unless
-    a later rule tests its finding)."""
-    states = _States(plan, facts, fired)
+    and the unknown facts of several rules are those of their merged needs."""
+    state = rule_states(plan.pack, facts, fired)
     plain: set[str] = set()
     derived: set[str] = set()
     in_arena: set[str] = set()
     for rule_id, needs, _refs in plan.checks:
-        if needs.plain <= plain and needs.derived <= derived and needs.in_arena <= in_arena:
-            continue
-        if states.of(rule_id) is None:
+        if state[rule_id] is None:
             plain |= needs.plain
             derived |= needs.derived
             in_arena |= needs.in_arena
