@@ -7,7 +7,7 @@ import tempfile
 import pytest
 
 import advisor
-from advisor.engines import durable_problem
+from advisor.engine.interface import durable_problem
 
 # Where durable-rules cannot be imported (not installed, or not built for this Python), advisor
 # runs on its reference evaluator: every test runs on it, but those of the durable-rules engine
@@ -21,7 +21,7 @@ if DURABLE_PROBLEM:
     os.environ.setdefault("ADVISOR_ENGINE", "python")
 
 
-# The shipped pack's cache (advisor._pack_cache) goes to a directory of this test session, not to
+# The shipped pack's cache (advisor.rules.cache) goes to a directory of this test session, not to
 # the user's cache; subprocesses inherit it.
 _CACHE = tempfile.mkdtemp(prefix="advisor-test-cache-")
 os.environ["ADVISOR_CACHE_DIR"] = _CACHE
@@ -66,7 +66,7 @@ def core_default(tmp_path, monkeypatch):
     """`extends: default` reads only rules/core.yaml: the rule ids that stay put while rules grow."""
     import shutil
 
-    from advisor import variants
+    from advisor.rules import variants
     from helpers import REPO
 
     target = tmp_path / "default"

@@ -1,4 +1,4 @@
-"""The shipped pack kept validated between runs (advisor._pack_cache, issue 15 §3)."""
+"""The shipped pack kept validated between runs (advisor.rules.cache, issue 15 §3)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import shutil
 import pytest
 
 import advisor
-from advisor import _pack_cache, rulepack, variants
+from advisor.engine.interface import durable_problem
+from advisor.rules import cache as pack_cache
+from advisor.rules import pack as rulepack
+from advisor.rules import variants
 from helpers import REPO
 
 EXAMPLE = REPO / "examples" / "levanger.yaml"
@@ -51,7 +54,7 @@ def test_the_cached_pack_is_the_pack_read_from_its_files(shipped, monkeypatch):
         assert (a.condition, a.guard) == (b.condition, b.guard)
     profile = advisor.load_profile(EXAMPLE)
     for engine in ("python", "durable"):
-        if engine == "durable" and advisor.engines.durable_problem():
+        if engine == "durable" and durable_problem():
             continue
         assert (
             advisor.assess(profile, cached_rules, engine=engine).model_dump()
@@ -92,7 +95,7 @@ def test_a_cache_that_does_not_hold_a_valid_pack_is_not_used(shipped):
 def test_no_cache_when_the_directory_is_set_empty_or_cannot_be_written(shipped, monkeypatch, tmp_path):
     _rules, cache = shipped
     monkeypatch.setenv("ADVISOR_CACHE_DIR", "")
-    assert _pack_cache.cache_dir() is None
+    assert pack_cache.cache_dir() is None
     pack = advisor.load_rules()
     assert not cache.exists()
     blocker = tmp_path / "a-file"
@@ -106,7 +109,9 @@ def test_the_cache_is_json_and_depends_on_the_versions(shipped, monkeypatch):
     advisor.load_rules()
     (file,) = cache.glob("pack-rules-*.json")
     json.loads(file.read_text(encoding="utf-8"))  # plain JSON, no pickle
-    key = _pack_cache._key(rules, "rules")
+    key = pack_cache._key(rules, "rules")
     assert file.name == f"pack-rules-{key}.json"
-    monkeypatch.setattr(advisor, "__version__", "999")
-    assert _pack_cache._key(rules, "rules") != key
+    from advisor.core import version
+
+    monkeypatch.setattr(version, "__version__", "999")
+    assert pack_cache._key(rules, "rules") != key
