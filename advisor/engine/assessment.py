@@ -292,10 +292,11 @@ def _arena_unknown(fields: "AbstractSet[str] | tuple[str, ...]", arenas: Sequenc
 
 
 class _TermPlan:
-    __slots__ = ("paths", "arena_paths", "because")
+    __slots__ = ("paths", "sorted_paths", "arena_paths", "because")
 
     def __init__(self, term: Term) -> None:
         self.paths = tuple(dict.fromkeys(c.path for c in term.compares))
+        self.sorted_paths = tuple(sorted(self.paths))
         self.arena_paths = tuple(tuple(dict.fromkeys(c.path for c in group)) for group in term.arenas)
         self.because = tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated}))
 
@@ -325,6 +326,7 @@ class _Plan:
             rule.id: (_plan_key if rule.kind == "recommendation" else _priority_key)(rule) for rule in pack.rules
         }
         self.terms = {rule_id: tuple(_TermPlan(t) for t in terms) for rule_id, terms in pack.dnf.items()}
+        self.recommends = {rule.id: tuple(sorted(rule.recommends)) for rule in pack.rules}
         self.checks = tuple(
             (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
         )
@@ -410,10 +412,10 @@ def _finding(
     addresses: tuple[str, ...],
     conditional: bool = False,
 ) -> Finding:
-    term_index = min(f.term for f in firings)
+    term_index = firings[0].term if len(firings) == 1 else min(f.term for f in firings)
     term = plan.terms[rule_id][term_index]
     values = facts.values
-    shown: dict[str, Any] = {path: values[path] for path in term.paths}
+    shown: dict[str, Any] = {path: values[path] for path in term.sorted_paths}
     arena_indices: tuple[int, ...] = ()
     if term.arena_paths:
         arenas = facts.arenas
@@ -428,7 +430,7 @@ def _finding(
     if len(firings) > 1 or firings[0].arenas:
         arena_indices = tuple(sorted({i for f in firings for i in f.arenas}))
     values = dict(plan.summary[rule_id])
-    values["facts"] = dict(sorted(shown.items()))
+    values["facts"] = dict(sorted(shown.items())) if term.arena_paths else shown  # else sorted already
     values["arenas"] = tuple(arena_label(facts, i) for i in arena_indices)
     values["because"] = term.because
     values["recommends"] = recommends
@@ -660,8 +662,8 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     plan = _plan_for(pack)
     facts, by_rule, conditional = _run(profile, pack, engine)
     fired = frozenset(by_rule)
-    recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
-    addresses: dict[str, list[str]] = {}
+    recommends = {rid: tuple(r for r in plan.recommends[rid] if r in fired) for rid in sorted(fired)}
+    addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
     for rid, recs in recommends.items():
         for r in recs:
             addresses.setdefault(r, []).append(rid)
@@ -673,7 +675,7 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
                 facts,
                 by_rule[rid],
                 recommends[rid],
-                tuple(sorted(addresses.get(rid, ()))),
+                tuple(addresses.get(rid, ())),
                 rid in conditional,
             )
             for rid in rule_ids
