@@ -119,6 +119,7 @@ class LazyGroup(AdvisorGroup):
         "next-steps": ".cli_tools:next_steps_cmd",
         "diff": ".cli_tools:diff_cmd",
         "init": ".cli_tools:init_cmd",
+        "serve": ".web.command:serve_cmd",
     },
 )
 @click.option(
