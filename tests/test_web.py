@@ -237,7 +237,9 @@ def test_consultant_view_report_downloads_and_tools(client, store):
     steps = client.get(f"/engagements/{engagement}", params={"tool": "next-steps", "informant": "Ordfører"})
     assert 'id="tool-output"' in steps.text
     rule = __import__("advisor").load_rules().rules[0].id
-    explained = client.get(f"/engagements/{engagement}", params={"tool": "explain", "informant": "Ordfører", "rule": rule})
+    explained = client.get(
+        f"/engagements/{engagement}", params={"tool": "explain", "informant": "Ordfører", "rule": rule}
+    )
     assert rule in explained.text.split('id="tool-output"', 1)[1]
     whatif = client.get(
         f"/engagements/{engagement}",
@@ -250,7 +252,11 @@ def test_diff_against_the_earlier_round(client, store):
     from advisor.diff import diff, render_diff
     from advisor.web.app import load_named_pack
 
-    old = __import__("advisor").load_profile(REPO / "tests" / "data" / "tools" / "old.yaml") if (REPO / "tests" / "data" / "tools" / "old.yaml").exists() else None
+    old = (
+        __import__("advisor").load_profile(REPO / "tests" / "data" / "tools" / "old.yaml")
+        if (REPO / "tests" / "data" / "tools" / "old.yaml").exists()
+        else None
+    )
     first, link1, csrf = new_informant(client, "Levanger", "Ordfører")
     before = {"context": {"name": "Levanger"}, "plan": {"knowledge_base": False}}
     after = {"context": {"name": "Levanger"}, "plan": {"knowledge_base": True}}
@@ -262,7 +268,9 @@ def test_diff_against_the_earlier_round(client, store):
     store.save_profile(store.informant_by_token(link2.rsplit("/", 1)[1]).id, after)
     page = client.get(f"/engagements/{second}?lang=en")
     P = __import__("advisor").parse_profile
-    expected = render_diff(diff(P(before), P(after), load_named_pack(), old_label="Levanger", new_label="Levanger"), "en")
+    expected = render_diff(
+        diff(P(before), P(after), load_named_pack(), old_label="Levanger", new_label="Levanger"), "en"
+    )
     from html import escape
 
     assert escape(expected, quote=True) in page.text

@@ -15,7 +15,17 @@ from __future__ import annotations
 __all__ = ["REQUIRED_MODULES", "missing_extra"]
 
 #: The modules of the ``web`` extra.
-REQUIRED_MODULES = ("fastapi", "starlette", "jinja2", "uvicorn", "sqlalchemy", "alembic", "argon2", "multipart", "itsdangerous")
+REQUIRED_MODULES = (
+    "fastapi",
+    "starlette",
+    "jinja2",
+    "uvicorn",
+    "sqlalchemy",
+    "alembic",
+    "argon2",
+    "multipart",
+    "itsdangerous",
+)
 
 
 def missing_extra() -> "str | None":

@@ -77,7 +77,7 @@ def register(app: FastAPI, templates: Jinja2Templates) -> None:
                 "required": True,
                 "content": {"application/json": {"schema": {"$ref": "/api/schema"}}},
             },
-            "responses": {"422": {"description": "The profile does not validate: `{\"detail\": one line}`"}},
+            "responses": {"422": {"description": 'The profile does not validate: `{"detail": one line}`'}},
         },
     )
     async def assess(request: Request, rules: str = DEFAULT_PACK) -> Response:
@@ -87,7 +87,9 @@ def register(app: FastAPI, templates: Jinja2Templates) -> None:
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
-                raise lib.InputError("the request body is not UTF-8", file=BODY_NAME, hint="send the profile as UTF-8 JSON") from None
+                raise lib.InputError(
+                    "the request body is not UTF-8", file=BODY_NAME, hint="send the profile as UTF-8 JSON"
+                ) from None
             profile = lib.parse_profile(text, name=BODY_NAME)
             result = lib.assess(profile, pack)
         except lib.AdvisorError as exc:

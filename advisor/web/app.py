@@ -159,7 +159,9 @@ def create_app(
 
     @app.exception_handler(_Forbidden)
     async def _forbidden(request: Request, exc: _Forbidden) -> Response:
-        return page(request, "message.html", 403, title=t(_lang(request), "error"), message=t(_lang(request), "forbidden"))
+        return page(
+            request, "message.html", 403, title=t(_lang(request), "error"), message=t(_lang(request), "forbidden")
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -263,7 +265,13 @@ def create_app(
                 before = _profiles(previous.id)
                 for label, profile in profiles.items():
                     if label in before:
-                        result = lib.diff(before[label], profile, pack, old_label=previous.municipality, new_label=engagement.municipality)
+                        result = lib.diff(
+                            before[label],
+                            profile,
+                            pack,
+                            old_label=previous.municipality,
+                            new_label=engagement.municipality,
+                        )
                         diffs.append((label, lib.render_diff(result, lang)))
         link = request.session.pop("new_link", None)
         return page(
@@ -374,7 +382,9 @@ def create_app(
         lang = _lang(request)
         engagement = _engagement_or_404(engagement_id)
         data = render_pdf(_report(engagement_id, lang))
-        return Response(data, media_type="application/pdf", headers=_attachment(f"{_slug(engagement.municipality)}.pdf"))
+        return Response(
+            data, media_type="application/pdf", headers=_attachment(f"{_slug(engagement.municipality)}.pdf")
+        )
 
     # ---------------------------------------------------------------- informants
     def _informant_by_token(token: str) -> Informant:
@@ -383,7 +393,9 @@ def create_app(
             raise not_found()
         return informant
 
-    def _form_page(request: Request, informant: Informant, lang: str, raw: dict[str, Any], **extra: Any) -> HTMLResponse:
+    def _form_page(
+        request: Request, informant: Informant, lang: str, raw: dict[str, Any], **extra: Any
+    ) -> HTMLResponse:
         engagement = _engagement_or_404(informant.engagement_id)
         status = extra.pop("status", 200)
         profile = extra.pop("profile", None)
@@ -425,9 +437,17 @@ def create_app(
         if profile is None:
             first = next(iter(errors.values()), None) or form_errors[0]
             if wants_json:
-                return JSONResponse({"saved": False, "message": t(lang, "not_saved", error=first), "errors": errors}, 422)
+                return JSONResponse(
+                    {"saved": False, "message": t(lang, "not_saved", error=first), "errors": errors}, 422
+                )
             return _form_page(
-                request, informant, lang, raw, errors=errors, form_errors=form_errors, status=422,
+                request,
+                informant,
+                lang,
+                raw,
+                errors=errors,
+                form_errors=form_errors,
+                status=422,
                 failed=t(lang, "not_saved", error=first),
             )
         version = store.save_profile(informant.id, profile.model_dump(mode="json", exclude_none=True))
@@ -441,7 +461,9 @@ def create_app(
                 }
             )
         if form.get("action", "save") != "save":  # an arena added or removed: show the form again
-            return _form_page(request, informant, lang, raw, profile=profile, saved=t(lang, "saved", time=_time(version.saved)))
+            return _form_page(
+                request, informant, lang, raw, profile=profile, saved=t(lang, "saved", time=_time(version.saved))
+            )
         return RedirectResponse(f"/f/{token}?saved=1", status_code=303)
 
     # ---------------------------------------------------------------- API

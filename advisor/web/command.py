@@ -8,10 +8,10 @@ a consultant password is set (``advisor serve --set-password``).
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import click
 
+from advisor._cli_help import AdvisorCommand
 from advisor.errors import InputError
 
 from . import missing_extra
@@ -33,8 +33,13 @@ def _lang() -> str:
     return run_language()
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; any but this machine's needs a consultant password.")
+@click.command("serve", cls=AdvisorCommand)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but this machine's needs a consultant password.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option(
     "--db",
@@ -68,8 +73,16 @@ def _serve(host: str, port: int, db: str, set_password: bool) -> None:
         store = open_store(db)
     except Exception as exc:  # the database cannot be opened: one line, naming it
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        from sqlalchemy.engine import make_url
+
+        from .store import database_url
+
+        try:
+            shown = make_url(database_url(db)).render_as_string(hide_password=True)
+        except Exception:
+            shown = "--db"
         raise InputError(
-            f"cannot open the database {db}: {first}",
+            f"cannot open the database {shown}: {first}",
             hint="give --db a writable file path or a reachable postgresql:// URL",
         ) from None
     if set_password:

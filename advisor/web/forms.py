@@ -31,7 +31,6 @@ from ._lib import (
     sections,
     value_label,
 )
-from .strings import t
 
 __all__ = ["FormField", "FormSection", "ArenaForm", "FormView", "raw_from_profile", "read_post", "form_view"]
 
@@ -147,14 +146,14 @@ def read_post(form: Mapping[str, str], lang: str) -> tuple[dict[str, Any], dict[
     action = str(form.get("action", "save"))
     if action == "add_arena" and len(raw["arena_list"]) < MAX_ARENAS:
         raw["arenas"] = "true"
-        raw["arena_list"].append({name: "" for name in arena_fields()})
+        raw["arena_list"].append(dict.fromkeys(arena_fields(), ""))
     elif action.startswith("remove_arena:"):
         try:
             del raw["arena_list"][int(action.split(":", 1)[1])]
         except (ValueError, IndexError):
             pass
     if raw["arenas"] == "true" and not raw["arena_list"]:
-        raw["arena_list"].append({name: "" for name in arena_fields()})
+        raw["arena_list"].append(dict.fromkeys(arena_fields(), ""))
     return raw, {}
 
 
@@ -213,7 +212,14 @@ def form_view(
     arenas = []
     for i, values in enumerate(raw.get("arena_list", [])):
         fields = [
-            _field(spec, f"arenas.{i}.{name}", f"arenas[].{name}", values.get(name, ""), lang, errors.get(f"arenas.{i}.{name}", ""))
+            _field(
+                spec,
+                f"arenas.{i}.{name}",
+                f"arenas[].{name}",
+                values.get(name, ""),
+                lang,
+                errors.get(f"arenas.{i}.{name}", ""),
+            )
             for name, spec in arena_fields().items()
         ]
         arenas.append(ArenaForm(i, fields))
@@ -222,4 +228,3 @@ def form_view(
         known, unknown = count_facts(profile)
         view.known, view.total = known, known + unknown
     return view
-

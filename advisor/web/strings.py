@@ -26,7 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_saved": "Not saved: {error}",
         "save_failed": "The save failed; your answers are still in the page. Try again.",
         "form_title": "Questionnaire: {municipality}",
-        "form_intro": "Answer what you know; \"Don't know\" is always allowed. Your answers are saved as you go and each time you press Save, and you can come back to this link later to go on.",
+        "form_intro": 'Answer what you know; "Don\'t know" is always allowed. Your answers are saved as you go and each time you press Save, and you can come back to this link later to go on.',
         "form_for": "Informant: {label}",
         "progress": "{known} of {total} facts answered.",
         "arenas_count": "Arenas",

@@ -29,9 +29,7 @@ def upgrade() -> None:
     op.create_table(
         "informant",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "engagement_id", sa.Integer(), sa.ForeignKey("engagement.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("engagement_id", sa.Integer(), sa.ForeignKey("engagement.id", ondelete="CASCADE"), nullable=False),
         sa.Column("label", sa.String(100), nullable=False),
         sa.Column("token_sha256", sa.String(64), nullable=True, unique=True),
         sa.Column("created", sa.DateTime(), nullable=False),
@@ -40,9 +38,7 @@ def upgrade() -> None:
     op.create_table(
         "profile_version",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "informant_id", sa.Integer(), sa.ForeignKey("informant.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("informant_id", sa.Integer(), sa.ForeignKey("informant.id", ondelete="CASCADE"), nullable=False),
         sa.Column("saved", sa.DateTime(), nullable=False),
         sa.Column("data", sa.Text(), nullable=False),
     )
