@@ -12,7 +12,7 @@ import shutil
 import socket
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -55,7 +55,7 @@ def require_chromium() -> None:
 
 
 def databases() -> list[Any]:
-    """The databases to test on: SQLite always, PostgreSQL when ADVISOR_TEST_DATABASE_URL is set."""
+    """The databases to test on: SQLite, and PostgreSQL (skipped where ADVISOR_TEST_DATABASE_URL is unset)."""
     return ["sqlite", "postgresql"]
 
 
@@ -112,8 +112,3 @@ class Server:
 
 def pdftotext() -> "str | None":
     return shutil.which("pdftotext")
-
-
-def serve(app: Any) -> Iterator[Server]:
-    with Server(app) as server:
-        yield server

@@ -274,6 +274,7 @@ def create_app(
                         )
                         diffs.append((label, lib.render_diff(result, lang)))
         link = request.session.pop("new_link", None)
+        flash = request.session.pop("flash", None)
         return page(
             request,
             "engagement.html",
@@ -291,6 +292,7 @@ def create_app(
             diffs=diffs,
             previous=previous,
             new_link=link,
+            flash=flash,
             pdf=report_pdf_available(),
             base=str(request.base_url).rstrip("/"),
         )
@@ -313,7 +315,9 @@ def create_app(
         form = await posted(request)
         _engagement_or_404(engagement_id)
         label = form.get("label", "").strip()[:100]
-        if label and label not in [i.label for i in store.informants(engagement_id)]:
+        if label in [i.label for i in store.informants(engagement_id)]:
+            request.session["flash"] = t(_lang(request), "label_taken", label=label)
+        elif label:
             informant, token = store.add_informant(engagement_id, label)
             request.session["new_link"] = {"label": informant.label, "path": f"/f/{token}"}
         return RedirectResponse(f"/engagements/{engagement_id}", status_code=303)
@@ -381,7 +385,10 @@ def create_app(
             raise not_found()
         lang = _lang(request)
         engagement = _engagement_or_404(engagement_id)
-        data = render_pdf(_report(engagement_id, lang))
+        try:
+            data = render_pdf(_report(engagement_id, lang))
+        except lib.AdvisorError as exc:  # WeasyPrint missing, or profiles of two municipalities
+            return page(request, "message.html", 409, title=t(lang, "error"), message=lib.error_line(exc, lang))
         return Response(
             data, media_type="application/pdf", headers=_attachment(f"{_slug(engagement.municipality)}.pdf")
         )
@@ -432,7 +439,7 @@ def create_app(
         form = await posted(request)
         lang = _lang(request)
         wants_json = request.headers.get("x-requested-with") == "fetch"
-        raw, _ = read_post(form, lang)
+        raw = read_post(form)
         profile, errors, form_errors = to_profile(raw, lang)
         if profile is None:
             first = next(iter(errors.values()), None) or form_errors[0]

@@ -32,7 +32,7 @@ from ._lib import (
     value_label,
 )
 
-__all__ = ["FormField", "FormSection", "ArenaForm", "FormView", "raw_from_profile", "read_post", "form_view"]
+__all__ = ["FormField", "FormSection", "ArenaForm", "FormView", "raw_from_profile", "read_post", "to_profile", "form_view"]
 
 #: At most this many arenas in one form (the interview's limit).
 MAX_ARENAS = 500
@@ -108,10 +108,6 @@ def raw_from_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def _one_line(exc: ProfileError, lang: str) -> str:
-    return error_line(exc, lang)
-
-
 def _parse(spec: FieldSpec, text: str, where: str, lang: str) -> tuple[Any, str]:
     """``(value, error)`` of one answer; ``""`` is unknown."""
     raw = text.strip()
@@ -119,18 +115,18 @@ def _parse(spec: FieldSpec, text: str, where: str, lang: str) -> tuple[Any, str]
         return None, ""
     if spec.kind in ("ordinal", "nominal") and raw not in spec.values:
         exc = ProfileError(f"{raw!r} is not a value of {where}", hint="use one of: " + ", ".join(spec.values))
-        return None, _one_line(exc, lang)
+        return None, error_line(exc, lang)
     if spec.kind == "float":
         raw = raw.replace(",", ".")
     try:
         return parse_value(spec, raw, where), ""
     except ProfileError as exc:
         exc.file = None  # parse_value names a --set; here the field is named by the page
-        return None, _one_line(exc, lang)
+        return None, error_line(exc, lang)
 
 
-def read_post(form: Mapping[str, str], lang: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The raw values of a posted form and the errors of single fields (by form name)."""
+def read_post(form: Mapping[str, str]) -> dict[str, Any]:
+    """The raw values of a posted form, with an arena added or removed as its ``action`` asks."""
     raw: dict[str, Any] = {}
     for specs in sections().values():
         for spec in specs:
@@ -154,7 +150,7 @@ def read_post(form: Mapping[str, str], lang: str) -> tuple[dict[str, Any], dict[
             pass
     if raw["arenas"] == "true" and not raw["arena_list"]:
         raw["arena_list"].append(dict.fromkeys(arena_fields(), ""))
-    return raw, {}
+    return raw
 
 
 def to_profile(raw: Mapping[str, Any], lang: str) -> tuple[Optional[Profile], dict[str, str], list[str]]:
@@ -186,7 +182,7 @@ def to_profile(raw: Mapping[str, Any], lang: str) -> tuple[Optional[Profile], di
     try:
         return parse_profile(data, name="form"), {}, []
     except ProfileError as exc:
-        return None, {}, [_one_line(exc, lang)]
+        return None, {}, [error_line(exc, lang)]
 
 
 def _field(spec: FieldSpec, name: str, question_key: str, value: str, lang: str, error: str) -> FormField:
