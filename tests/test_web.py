@@ -307,7 +307,16 @@ def test_a_consultant_password_guards_every_consultant_page(store):
     from advisor.web.app import create_app
     from advisor.web.security import hash_password
 
+    engagement = store.create_engagement("Levanger")
+    _, token = store.add_informant(engagement.id, "Ordfører")
     store.set_setting("password_hash", hash_password("correct horse battery"))
+    with TestClient(create_app(store)) as informant:  # an informant needs no login, for their form only
+        form = informant.get(f"/f/{token}")
+        assert form.status_code == 200
+        saved = informant.post(f"/f/{token}", data={"csrf": csrf_of(form.text), "context.name": "Levanger"})
+        assert saved.status_code == 200 and "Lagret kl." in saved.text
+        assert informant.get(f"/engagements/{engagement.id}", follow_redirects=False).status_code == 303
+        assert informant.get("/informants/1/profile.yaml", follow_redirects=False).status_code == 303
     with TestClient(create_app(store)) as client:
         for path in ("/", "/engagements/1", "/engagements/1/report.html", "/informants/1/profile.yaml"):
             page = client.get(path, follow_redirects=False)
