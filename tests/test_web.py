@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from helpers import EXAMPLES, REPO
 from web_support import databases, open_test_store, require_web_extra
 
-from advisor.cli import main
+from advisor.cli.main import main
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
@@ -113,7 +113,7 @@ def test_api_rules_by_pack_name(client):
 
 
 def test_api_schema_and_openapi(client):
-    from advisor.profile import profile_json_schema
+    from advisor.profile.model import profile_json_schema
 
     assert client.get("/api/schema").json() == profile_json_schema()
     spec = client.get("/openapi.json").json()
@@ -131,7 +131,7 @@ def test_informant_saves_resumes_and_every_save_is_a_version(client, store):
     _, link, csrf = new_informant(client)
     page = client.get(link)
     assert page.status_code == 200 and "Spørreskjema: Levanger" in page.text
-    from advisor.intake import sections
+    from advisor.tools.intake import sections
 
     specs = [spec for group in sections().values() for spec in group]
     choices = sum(spec.kind not in ("int", "float", "str") for spec in specs)
@@ -232,7 +232,7 @@ def test_consultant_view_report_downloads_and_tools(client, store):
     assert 'id="report"' in page.text
     html = client.get(f"/engagements/{engagement}/report.html?download=1")
     assert html.headers["content-disposition"].startswith("attachment")
-    from advisor.report import build_report, render_html
+    from advisor.render.report import build_report, render_html
 
     assert html.text == render_html(build_report({"Ordfører": profile}, lang="nb"))
     yaml_text = client.get(f"/informants/{informant.id}/profile.yaml").text
@@ -255,7 +255,7 @@ def test_diff_against_the_earlier_round(client, store):
     from html import escape
 
     from advisor import parse_profile
-    from advisor.diff import diff, render_diff
+    from advisor.tools.diff import diff, render_diff
     from advisor.web.app import load_named_pack
 
     first, link1, csrf = new_informant(client, "Levanger", "Ordfører")
@@ -352,7 +352,7 @@ def test_serve_without_the_extra_says_how_to_install_it(tmp_path):
         "import importlib.util, sys\n"
         "real = importlib.util.find_spec\n"
         "importlib.util.find_spec = lambda name, *a: None if name == 'fastapi' else real(name, *a)\n"
-        "from advisor.cli import main\n"
+        "from advisor.cli.main import main\n"
         "sys.argv = ['advisor', 'serve']\n"
         "main()\n"
     )
@@ -393,7 +393,7 @@ def test_the_web_words_exist_in_both_languages():
 
 
 def test_the_core_does_not_load_the_web_extra():
-    code = "import sys, advisor, advisor.cli, advisor.web.command; print(sorted(m for m in ('fastapi', 'sqlalchemy', 'uvicorn') if m in sys.modules))"
+    code = "import sys, advisor, advisor.cli.main, advisor.cli.serve; print(sorted(m for m in ('fastapi', 'sqlalchemy', 'uvicorn') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
     assert "serve" in CliRunner().invoke(main, ["--help"]).output

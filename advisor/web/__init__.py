@@ -5,9 +5,9 @@ the combined assessment live, with the informants' disagreements, explain, what-
 and progress since an earlier round, and hands over the report as HTML (and PDF) and every profile
 as YAML; a JSON API with OpenAPI serves other systems. See the README, "For consultants".
 
-This package imports nothing of the extra at import time: :mod:`advisor.web.command` is the
-click command, which says how to install the extra when it is missing; :func:`create_app`
-(in :mod:`advisor.web.app`) needs it.
+This package imports nothing of the extra at import time: the click command
+(:mod:`advisor.cli.serve`) asks :func:`missing_extra` first and says how to install the extra when
+it is missing; :func:`advisor.web.app.create_app` needs it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Who sees what:
 * everything else under ``/`` is the consultant's: engagements, informants and their links, the
   combined report, explain, what-if, next steps, diff, the downloads. When a consultant password
   is set, these need a login; without one the app only runs on this machine (127.0.0.1), which
-  :func:`advisor.web.command.serve_cmd` enforces.
+  :func:`advisor.cli.serve.serve_cmd` enforces.
 * ``/api/...``: the JSON API (``/api/docs`` lists it, ``/openapi.json`` is its OpenAPI document).
 """
 
@@ -36,7 +36,7 @@ from .security import LimitsMiddleware, check_password, csrf_ok, csrf_token
 from .store import Informant, Store
 from .strings import t
 
-__all__ = ["create_app", "pack_names", "load_named_pack", "report_pdf_available"]
+__all__ = ["create_app", "pack_names", "load_named_pack"]
 
 HERE = Path(__file__).parent
 DEFAULT_PACK = "default"
@@ -58,12 +58,6 @@ def load_named_pack(name: str = DEFAULT_PACK) -> lib.RulePack:
     if name not in pack_names():
         raise lib.InputError(f"no rule pack {name!r}", hint="use one of: " + ", ".join(pack_names()))
     return lib.load_variant([str(lib.examples_path() / f"{name}.yaml")])
-
-
-def report_pdf_available() -> bool:
-    import advisor
-
-    return callable(getattr(advisor, "report_pdf", None))
 
 
 # --------------------------------------------------------------------------------------------
@@ -293,7 +287,6 @@ def create_app(
             previous=previous,
             new_link=link,
             flash=flash,
-            pdf=report_pdf_available(),
             base=str(request.base_url).rstrip("/"),
         )
 
@@ -374,24 +367,6 @@ def create_app(
             return page(request, "message.html", 409, title=t(lang, "error"), message=lib.error_line(exc, lang))
         headers = _attachment(f"{_slug(engagement.municipality)}.html") if request.query_params.get("download") else {}
         return HTMLResponse(html, headers=headers)
-
-    @app.get("/engagements/{engagement_id}/report.pdf", include_in_schema=False)
-    def report_pdf(request: Request, engagement_id: int) -> Response:
-        consultant(request)
-        import advisor
-
-        render_pdf = getattr(advisor, "report_pdf", None)
-        if render_pdf is None:
-            raise not_found()
-        lang = _lang(request)
-        engagement = _engagement_or_404(engagement_id)
-        try:
-            data = render_pdf(_report(engagement_id, lang))
-        except lib.AdvisorError as exc:  # WeasyPrint missing, or profiles of two municipalities
-            return page(request, "message.html", 409, title=t(lang, "error"), message=lib.error_line(exc, lang))
-        return Response(
-            data, media_type="application/pdf", headers=_attachment(f"{_slug(engagement.municipality)}.pdf")
-        )
 
     # ---------------------------------------------------------------- informants
     def _informant_by_token(token: str) -> Informant:

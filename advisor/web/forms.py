@@ -1,8 +1,8 @@
 """The informant form, generated from the profile model.
 
-The sections and fields come from :func:`advisor.intake.sections` and the arena fields from the
+The sections and fields come from :func:`advisor.tools.intake.sections` and the arena fields from the
 profile model at run time (as ``advisor init`` asks them), the questions and value labels from
-:mod:`advisor.questions`, the help text from the fields' descriptions. Every question has "don't
+:mod:`advisor.profile.questions`, the help text from the fields' descriptions. Every question has "don't
 know": an empty choice, an empty box. Arenas are a repeatable group.
 
 A posted form is read back field by field (the values the same as ``advisor init`` and
@@ -32,7 +32,16 @@ from ._lib import (
     value_label,
 )
 
-__all__ = ["FormField", "FormSection", "ArenaForm", "FormView", "raw_from_profile", "read_post", "to_profile", "form_view"]
+__all__ = [
+    "FormField",
+    "FormSection",
+    "ArenaForm",
+    "FormView",
+    "raw_from_profile",
+    "read_post",
+    "to_profile",
+    "form_view",
+]
 
 #: At most this many arenas in one form (the interview's limit).
 MAX_ARENAS = 500

@@ -1,8 +1,8 @@
 """The workbench's own words, in English and Norwegian bokmål.
 
-The same mechanism as :mod:`advisor.i18n`: one table per language, the same keys in both (a test
-checks it), ``{placeholders}`` filled in and plural forms chosen by :class:`advisor.i18n.Count`.
-Questions, section titles and value labels come from the library (:mod:`advisor.questions`).
+The same mechanism as :mod:`advisor.core.i18n`: one table per language, the same keys in both (a test
+checks it), ``{placeholders}`` filled in and plural forms chosen by :class:`advisor.core.i18n.Count`.
+Questions, section titles and value labels come from the library (:mod:`advisor.profile.questions`).
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    """The text ``key`` in ``lang`` with ``{placeholders}`` filled in (as :func:`advisor.i18n.t`)."""
+    """The text ``key`` in ``lang`` with ``{placeholders}`` filled in (as :func:`advisor.core.i18n.t`)."""
     text = STRINGS[lang if lang in LANGUAGES else "en"][key]
     counted = {k: Count(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
     return text.format(**counted) if values else text
