@@ -111,6 +111,12 @@ def test_informants_answer_and_the_consultant_sees_the_disagreement(browser, ser
     expect(resumed.locator("#status")).to_have_text(re.compile(r"^Lagret kl\."))
     informant = server.store.informant_by_token(mayor_link.rsplit("/", 1)[1])
     assert '"leaders_role_models": true' in server.store.latest(informant.id).data
+    # a save that fails on the way (the connection lost) says so; the answer stays in the page
+    resumed.route("**/f/*", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    resumed.check("input[name='leadership.leaders_carry_message'][value='false']")
+    expect(resumed.locator("#status")).to_have_text(re.compile(r"^Lagringen mislyktes"))
+    assert resumed.is_checked("input[name='leadership.leaders_carry_message'][value='false']")
+    resumed.unroute("**/f/*")
     # a bad answer is not saved, says so, and stays in the page
     resumed.fill("input[name='context.population']", "mange")
     resumed.click("button[value=save]")
