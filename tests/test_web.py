@@ -235,6 +235,14 @@ def test_consultant_view_report_downloads_and_tools(client, store):
     from advisor.render.report import build_report, render_html
 
     assert html.text == render_html(build_report({"Ordfører": profile}, lang="nb"))
+    pdf = client.get(f"/engagements/{engagement}/report.pdf")
+    from advisor.render.pdf import available
+
+    if available():  # the same bytes as the library's PDF of the same report
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content == __import__("advisor").report_pdf({"Ordfører": profile}, lang="nb")
+    else:
+        assert pdf.status_code == 409 and "WeasyPrint" in pdf.text
     yaml_text = client.get(f"/informants/{informant.id}/profile.yaml").text
     assert __import__("advisor").parse_profile(yaml_text, name="x") == profile
     steps = client.get(f"/engagements/{engagement}", params={"tool": "next-steps", "informant": "Ordfører"})

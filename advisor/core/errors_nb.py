@@ -52,6 +52,12 @@ MESSAGES_NB: tuple[tuple[str, str], ...] = (
     (r"(\S+) is set twice", "{0} er satt to ganger"),
     (r"cannot tell the format of (.+)", "kan ikke se formatet til {0}"),
     (r"a profile is given twice", "en profil er gitt to ganger"),
+    (
+        r"writing a PDF needs WeasyPrint, which is not installed",
+        "å skrive PDF krever WeasyPrint, som ikke er installert",
+    ),
+    (r"WeasyPrint cannot load its system libraries: (.+)", "WeasyPrint får ikke lastet systembibliotekene sine: {0}"),
+    (r"a PDF is not written to a terminal", "en PDF skrives ikke til en terminal"),
     (r"\(and (\d+) more problems?\)", "(og {0} problem{p0} til)"),
     (r"refusing to listen on (\S+) without a consultant login", "lytter ikke på {0} uten en konsulentinnlogging"),
     (r"the password is too short", "passordet er for kort"),
@@ -106,6 +112,9 @@ HINTS_NB: tuple[tuple[str, str], ...] = (
         r"give --db a writable file path or a reachable postgresql:// URL",
         "gi --db en skrivbar filsti eller en postgresql://-URL som kan nås",
     ),
+    (r"install it: (.+)", "installer den: {0}"),
+    (r"install Pango; on Debian: (.+)", "installer Pango; på Debian: {0}"),
+    (r"give -o report\.pdf, or redirect the output", "gi -o rapport.pdf, eller send utdata til en fil"),
 )
 
 _COMPARISON = {"greater": "større", "less": "mindre", "file": "fil", "input": "inndata"}

@@ -2,7 +2,7 @@
 
 Everything the workbench does goes through these names: the profile model and its JSON Schema,
 reading a profile with the CLI's one-line errors, the assessment and its JSON, the report for
-several informants, explain, what-if, next steps, diff and the commented YAML of ``advisor init``.
+several informants (HTML and PDF), explain, what-if, next steps, diff and the commented YAML of ``advisor init``.
 Keeping the imports here means a move of the library's modules is mended in one file. The web
 layer sits between ``research`` and ``cli`` (docs/ARCHITECTURE.md): like the CLI, it imports the
 modules of the layers below it, not the ``advisor`` facade above them all.
@@ -21,6 +21,7 @@ from ..profile.model import Profile, profile_json_schema
 from ..profile.questions import ARENAS_QUESTION, SECTIONS, question_text, value_label
 from ..profile.schema import FieldSpec, arena_fields
 from ..render.format import render
+from ..render.pdf import report_pdf, require as require_pdf
 from ..render.report import build_report, render_html
 from ..rules.pack import RulePack
 from ..rules.variants import load_variant
@@ -58,6 +59,8 @@ __all__ = [
     "question_text",
     "value_label",
     "render",
+    "report_pdf",
+    "require_pdf",
     "build_report",
     "render_html",
     "load_variant",

@@ -267,6 +267,11 @@ def create_app(
                             new_label=engagement.municipality,
                         )
                         diffs.append((label, lib.render_diff(result, lang)))
+        try:
+            lib.require_pdf()
+            pdf_problem = ""
+        except lib.AdvisorError as exc:  # WeasyPrint or its system libraries missing: say so
+            pdf_problem = lib.error_line(exc, lang)
         link = request.session.pop("new_link", None)
         flash = request.session.pop("flash", None)
         return page(
@@ -286,6 +291,7 @@ def create_app(
             diffs=diffs,
             previous=previous,
             new_link=link,
+            pdf_problem=pdf_problem,
             flash=flash,
             base=str(request.base_url).rstrip("/"),
         )
@@ -367,6 +373,18 @@ def create_app(
             return page(request, "message.html", 409, title=t(lang, "error"), message=lib.error_line(exc, lang))
         headers = _attachment(f"{_slug(engagement.municipality)}.html") if request.query_params.get("download") else {}
         return HTMLResponse(html, headers=headers)
+
+    @app.get("/engagements/{engagement_id}/report.pdf", include_in_schema=False)
+    def report_pdf(request: Request, engagement_id: int) -> Response:
+        consultant(request)
+        lang = _lang(request)
+        engagement = _engagement_or_404(engagement_id)
+        try:
+            data = lib.report_pdf(_report(engagement_id, lang))
+        except lib.AdvisorError as exc:  # WeasyPrint missing, or profiles of two municipalities
+            return page(request, "message.html", 409, title=t(lang, "error"), message=lib.error_line(exc, lang))
+        name = f"{_slug(engagement.municipality)}.pdf"
+        return Response(data, media_type="application/pdf", headers=_attachment(name))
 
     # ---------------------------------------------------------------- informants
     def _informant_by_token(token: str) -> Informant:
