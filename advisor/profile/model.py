@@ -429,6 +429,10 @@ class Culture(_Section):
         None,
         description='The work is driven by a demand for pace that leaves little room for slow thinking: Kobro\'s inhibitor "a time that demands pace" (003 inhibitors).',
     )
+    co_governed_resource_culture: Optional[bool] = Field(
+        None,
+        description='A culture ("this is how we do it") for co-governed resource management: the administration works as an operator resource that creates value by activating operand resources (004 §4.1; §4 and §4.2 on changing the attitudes behind it).',
+    )
 
 
 class Business(_Section):
