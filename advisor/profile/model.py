@@ -343,7 +343,8 @@ class Relations(_Section):
         None, description="The municipality coordinates and facilitates, also where it does not own the project."
     )
     expectations_clarified: Optional[bool] = Field(
-        None, description="Expectations, roles and responsibility are agreed with the partners."
+        None,
+        description="Expectations, roles and responsibility are agreed with the partners (000 §5.1.5; 002 advice 6).",
     )
     invited_without_influence: Optional[bool] = Field(
         None,

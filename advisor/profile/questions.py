@@ -497,7 +497,7 @@ QUESTIONS: dict[str, FieldQuestion] = {
         False,
     ),
     "culture.co_governed_resource_culture": _q(
-        "Is there a culture (\"this is how we do it\") for managing resources together with citizens, business and civil society, where the administration creates value by activating others' resources?",
+        'Is there a culture ("this is how we do it") for managing resources together with citizens, business and civil society, where the administration creates value by activating others\' resources?',
         "Finnes det en kultur («sånn gjør vi det») for samstyrt ressursforvaltning, der forvaltningen skaper verdi ved å aktivere andres ressurser?",
         True,
     ),
