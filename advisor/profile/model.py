@@ -372,7 +372,8 @@ class Relations(_Section):
         None, description="The municipality coordinates and facilitates, also where it does not own the project."
     )
     expectations_clarified: Optional[bool] = Field(
-        None, description="Expectations, roles and responsibility are agreed with the partners."
+        None,
+        description="Expectations, roles and responsibility are agreed with the partners (000 §5.1.5; 002 advice 6).",
     )
     invited_without_influence: Optional[bool] = Field(
         None,
@@ -457,6 +458,10 @@ class Culture(_Section):
     pace_pressure: Optional[bool] = Field(
         None,
         description='The work is driven by a demand for pace that leaves little room for slow thinking: Kobro\'s inhibitor "a time that demands pace" (003 inhibitors).',
+    )
+    co_governed_resource_culture: Optional[bool] = Field(
+        None,
+        description='A culture ("this is how we do it") for co-governed resource management: the administration works as an operator resource that creates value by activating operand resources (004 §4.1; §4 and §4.2 on changing the attitudes behind it).',
     )
 
 

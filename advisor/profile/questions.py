@@ -510,6 +510,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Drives arbeidet av et krav om tempo som gir lite rom for langsom tenkning?",
         False,
     ),
+    "culture.co_governed_resource_culture": _q(
+        'Is there a culture ("this is how we do it") for managing resources together with citizens, business and civil society, where the administration creates value by activating others\' resources?',
+        "Finnes det en kultur («sånn gjør vi det») for samstyrt ressursforvaltning, der forvaltningen skaper verdi ved å aktivere andres ressurser?",
+        True,
+    ),
     "culture.common_goals_across_sectors": _q(
         "Do sectors and departments share common goals and pull in the same direction?",
         "Har sektorer og avdelinger felles mål og drar de i samme retning?",
