@@ -9,24 +9,97 @@ Typical use::
     for finding in result.pitfalls:
         print(finding.rule_id, finding.title.en)
 
-Everything public is listed in ``__all__``; other modules are private.
+The public API is what this module exports, listed in ``__all__`` (a test pins the list). The
+subpackages (``advisor.core``, ``profile``, ``rules``, ``engine``, ``render``, ``tools``,
+``research``, ``cli``; see docs/ARCHITECTURE.md) are private and may change in any release.
+
+The tools, the report and the research functions are imported on first use (``advisor.explain``
+loads the explain module then), so ``import advisor`` stays as quick as the assessment needs.
 """
 
-from __future__ import annotations
+import importlib as _importlib
+import typing as _typing
 
-__version__ = "0.4.0"
+from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
+from .core.text import Text
+from .core.version import __version__
+from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
+from .profile.io import load_profile, parse_profile
+from .profile.model import Profile
+from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path, load_rules
 
-from ._profile_io import load_profile, parse_profile
-from .assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
-from .errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
-from .profile import Profile
-from .rulepack import Contrast, Reference, Rule, RulePack, Source, Text, default_rules_path, load_rules
+if _typing.TYPE_CHECKING:
+    from .engine.columnar import profiles_frame
+    from .render.report import Report, build_report, render_report
+    from .research.runs import (
+        BatchResult,
+        Comparison,
+        Sensitivity,
+        batch,
+        compare,
+        sample,
+        sample_profiles,
+        sensitivity,
+    )
+    from .rules.variants import load_variant
+    from .tools.diff import Diff, diff
+    from .tools.explain import Explanation, explain
+    from .tools.intake import IntakeResult, run_intake
+    from .tools.packcheck import PackReport, TestReport, check_pack, run_pack_tests
+    from .tools.whatif import NextSteps, WhatIf, next_steps, whatif
+
+#: The names imported on first use, and the module of each.
+_LAZY = {
+    "load_variant": ".rules.variants",
+    "explain": ".tools.explain",
+    "Explanation": ".tools.explain",
+    "whatif": ".tools.whatif",
+    "WhatIf": ".tools.whatif",
+    "next_steps": ".tools.whatif",
+    "NextSteps": ".tools.whatif",
+    "diff": ".tools.diff",
+    "Diff": ".tools.diff",
+    "run_intake": ".tools.intake",
+    "IntakeResult": ".tools.intake",
+    "check_pack": ".tools.packcheck",
+    "PackReport": ".tools.packcheck",
+    "run_pack_tests": ".tools.packcheck",
+    "TestReport": ".tools.packcheck",
+    "build_report": ".render.report",
+    "render_report": ".render.report",
+    "Report": ".render.report",
+    "batch": ".research.runs",
+    "BatchResult": ".research.runs",
+    "compare": ".research.runs",
+    "Comparison": ".research.runs",
+    "sample": ".research.runs",
+    "sample_profiles": ".research.runs",
+    "sensitivity": ".research.runs",
+    "Sensitivity": ".research.runs",
+    "profiles_frame": ".engine.columnar",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'advisor' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",
+    # the profile
     "Profile",
     "load_profile",
     "parse_profile",
+    # rule packs and variants
     "Rule",
     "RulePack",
     "Source",
@@ -34,13 +107,45 @@ __all__ = [
     "Contrast",
     "Text",
     "load_rules",
+    "load_variant",
     "default_rules_path",
+    # the assessment
     "assess",
     "Assessment",
     "Finding",
     "ContrastingView",
     "Question",
     "Manifest",
+    # the tools
+    "explain",
+    "Explanation",
+    "whatif",
+    "WhatIf",
+    "next_steps",
+    "NextSteps",
+    "diff",
+    "Diff",
+    "run_intake",
+    "IntakeResult",
+    "check_pack",
+    "PackReport",
+    "run_pack_tests",
+    "TestReport",
+    # the report
+    "build_report",
+    "render_report",
+    "Report",
+    # research
+    "batch",
+    "BatchResult",
+    "compare",
+    "Comparison",
+    "sample",
+    "sample_profiles",
+    "sensitivity",
+    "Sensitivity",
+    "profiles_frame",
+    # errors
     "AdvisorError",
     "InputError",
     "ProfileError",

@@ -1,6 +1,6 @@
 """Benchmarks of advisor: run `python benchmarks/run.py` (after `pip install ".[durable]"`).
 
-Measures, in one run, on synthetic profiles (advisor.research.sample_profiles) against the full
+Measures, in one run, on synthetic profiles (advisor.research.runs.sample_profiles) against the full
 shipped rule base:
 
 * CLI cold start of `advisor assess` on one profile (median of several runs);
@@ -76,7 +76,7 @@ def cold_start(runs: int) -> dict:
 
 def warm_latency(n: int, seed: int) -> dict:
     import advisor
-    from advisor.research import sample_profiles
+    from advisor.research.runs import sample_profiles
 
     pack = advisor.load_rules()
     profiles = sample_profiles(n, seed)
@@ -109,7 +109,7 @@ def throughput(n: int, seed: int) -> dict:
     the small batch's time. The rate of the whole n-profile batch is given too.
     """
     import advisor
-    from advisor.research import batch, sample_profiles
+    from advisor.research.runs import batch, sample_profiles
 
     pack = advisor.load_rules()
     profiles = sample_profiles(n, seed)
@@ -147,7 +147,7 @@ def throughput(n: int, seed: int) -> dict:
 
 LOOP = """
 import advisor
-from advisor.research import iter_sample_profiles
+from advisor.research.runs import iter_sample_profiles
 pack = advisor.load_rules()
 for p in iter_sample_profiles({n}, {seed}):  # made one at a time: only the engine's memory can grow
     advisor.assess(p, pack)
@@ -157,7 +157,7 @@ out = {{'profiles': {n}}}
 # A large study as advisor batch runs it: profiles made (read) lazily, rows written as they come.
 BATCH = """
 import advisor
-from advisor.research import batch, iter_sample_profiles
+from advisor.research.runs import batch, iter_sample_profiles
 result = batch(iter_sample_profiles({n}, {seed}), advisor.load_rules(), workers={workers}, output={output!r}, keep_rows=False)
 out = {{'profiles': {n}, 'rows': result.row_count}}
 """
@@ -197,7 +197,7 @@ def files(n: int, seed: int) -> dict:
     the steady rate is the extra profiles over the extra time (start-up, import and compiling the
     pack, left out), in wall time and in CPU time (this machine's neighbours make wall time wander
     far more than CPU time). The rate of the whole n-profile run, start-up included, too."""
-    from advisor.research import sample_profiles, write_samples
+    from advisor.research.runs import sample_profiles, write_samples
 
     small = max(1, n // 4)
     profiles = sample_profiles(n, seed)
@@ -235,8 +235,8 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
     except ImportError:
         return {"skipped": "polars is not installed (pip install '.[columnar]')"}
     import advisor
-    from advisor import columnar as col
-    from advisor.research import sample_profiles, write_samples
+    from advisor.engine import columnar as col
+    from advisor.research.runs import sample_profiles, write_samples
 
     pack = advisor.load_rules()
     profiles = sample_profiles(n, seed)
@@ -269,8 +269,8 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
 
 VARIANTS = """
 import advisor
-from advisor.rulepack import PackInfo, RulePack
-from advisor.research import sample_profiles
+from advisor.rules.pack import PackInfo, RulePack
+from advisor.research.runs import sample_profiles
 def rss():
     return int(open('/proc/self/statm').read().split()[1]) * 4096 / 2**20
 base = advisor.load_rules()
@@ -298,8 +298,8 @@ def scaled_pack(n: int):
     links to rules past ``n`` are dropped."""
     import re
 
-    from advisor._documents import Document
-    from advisor.rulepack import PackInfo, _read_pack_files, build_pack, default_rules_path
+    from advisor.core.documents import Document
+    from advisor.rules.pack import PackInfo, _read_pack_files, build_pack, default_rules_path
 
     docs = _read_pack_files(default_rules_path())
     raw = [r for d in docs for r in ((d.data or {}).get("rules") or [])]
@@ -330,10 +330,10 @@ def scaled_pack(n: int):
 def rule_scaling(sizes: tuple[int, ...], n: int, seed: int) -> dict:
     """Compile time and engine time of packs of ``sizes`` rules on ``n`` sampled profiles, on
     durable-rules and on the reference evaluator (best of three runs each)."""
-    from advisor._engine import DurableBackend
-    from advisor.assessment import reference_firings
-    from advisor.facts import profile_facts
-    from advisor.research import sample_profiles
+    from advisor.engine.durable import DurableBackend
+    from advisor.engine.assessment import reference_firings
+    from advisor.engine.facts import profile_facts
+    from advisor.research.runs import sample_profiles
 
     facts = [profile_facts(p) for p in sample_profiles(n, seed)]
     out: dict = {}

@@ -82,9 +82,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 2
 
     from advisor import load_profile, load_rules
-    from advisor.cli_report import informant_labels, write_atomic
-    from advisor.errors import AdvisorError
-    from advisor.report import build_report, render_html
+    from advisor.cli.report import informant_labels, write_atomic
+    from advisor.core.errors import AdvisorError
+    from advisor.render.report import build_report, render_html
 
     try:
         profiles = {label: load_profile(p) for label, p in zip(informant_labels(tuple(args.profiles)), args.profiles)}

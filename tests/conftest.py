@@ -5,7 +5,7 @@ import os
 import pytest
 
 import advisor
-from advisor.engines import durable_problem
+from advisor.engine.interface import durable_problem
 
 # Where durable-rules cannot be imported (not installed, or not built for this Python), advisor
 # runs on its reference evaluator: every test runs on it, but those of the durable-rules engine
@@ -54,7 +54,7 @@ def core_default(tmp_path, monkeypatch):
     """`extends: default` reads only rules/core.yaml: the rule ids that stay put while rules grow."""
     import shutil
 
-    from advisor import variants
+    from advisor.rules import variants
     from helpers import REPO
 
     target = tmp_path / "default"

@@ -15,7 +15,7 @@ import signal
 import sys
 import time
 
-from advisor import research
+from advisor.research import runs as research
 
 _REAL_TASK = research._assess_task
 
@@ -37,6 +37,6 @@ def install() -> None:
 def run() -> None:
     """``advisor`` with the faults installed, its arguments from the command line."""
     install()
-    from advisor.cli import main
+    from advisor.cli.main import main
 
     main(sys.argv[1:], prog_name="advisor")

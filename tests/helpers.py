@@ -4,7 +4,7 @@ import os
 import re
 from pathlib import Path
 
-from advisor.engines import durable_problem
+from advisor.engine.interface import durable_problem
 
 
 TESTS = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
-"""Arenas classified from facts (advisor/arenas.py) and the three-valued ladder aggregates."""
+"""Arenas classified from facts (advisor/rules/arenas.py) and the three-valued ladder aggregates."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import typing
 import pytest
 
 import advisor
-from advisor._schema import _unwrap_optional
-from advisor.arenas import derivations, derive, derive_arena
-from advisor.explain import explain, render_explanation
-from advisor.facts import ladder_aggregates, profile_facts
-from advisor.profile import Arena
+from advisor.profile.schema import _unwrap_optional
+from advisor.rules.arenas import derivations, derive, derive_arena
+from advisor.tools.explain import explain, render_explanation
+from advisor.engine.facts import ladder_aggregates, profile_facts
+from advisor.profile.model import Arena
 
 #: The arena facts the derivation tables read, and their values.
 INPUTS = {
@@ -23,7 +23,7 @@ INPUTS = {
 
 
 def test_the_tables_read_only_the_facts_listed_here():
-    from advisor.conditions import Compare, walk
+    from advisor.rules.conditions import Compare, walk
 
     read = {
         n.path

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from advisor._documents import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
-from advisor.cli import main
+from advisor.core.documents import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from advisor.cli.main import main
 from helpers import EXAMPLES, REPO, TESTS, UPDATE_GOLDEN
 
 BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -396,7 +396,7 @@ def _full_disk(monkeypatch, full=lambda name: True):
     /dev/full: every flush then fails with ENOSPC, as on a full disk."""
     import tempfile
 
-    from advisor import _io
+    from advisor.core import io as _io
 
     real = tempfile.mkstemp
 

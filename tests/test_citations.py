@@ -11,12 +11,12 @@ from click.testing import CliRunner
 
 import advisor
 from advisor import RulePackError
-from advisor.catalogue import rule_catalogue
-from advisor.cli import main
-from advisor.explain import explain, render_explanation
-from advisor.render import render, rule_detail
-from advisor.report import build_report, render_html, render_markdown
-from advisor.rulepack import Source
+from advisor.rules.catalogue import rule_catalogue
+from advisor.cli.main import main
+from advisor.tools.explain import explain, render_explanation
+from advisor.render.format import render, rule_detail
+from advisor.render.report import build_report, render_html, render_markdown
+from advisor.rules.pack import Source
 from helpers import EXAMPLES
 
 #: A seed file name as the pack writes it; no user-facing text should show one.

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from advisor import __version__
-from advisor.cli import main
+from advisor.cli.main import main
 from helpers import EXAMPLES, check_golden
 
 DEMO = str(EXAMPLES / "demo.yaml")
@@ -82,7 +82,7 @@ def test_schema_is_json_schema_of_the_profile():
 
 
 def test_version_names_the_engine():
-    from advisor.engines import default_engine, engine_label
+    from advisor.engine.interface import default_engine, engine_label
 
     result = run("--version")
     name, version = engine_label(default_engine())
@@ -160,7 +160,7 @@ def test_usage_error_exit_2():
 
 
 def test_internal_errors_print_one_line_not_a_traceback(monkeypatch):
-    import advisor.cli as cli
+    import advisor.cli.main as cli
 
     def broken(*args, **kwargs):
         raise KeyError("x")
@@ -412,8 +412,8 @@ def _codes() -> set[str]:
     """The codes of the profile's scales and of the rule format a reader should see in words."""
     import typing
 
-    from advisor import profile as profile_module
-    from advisor.rulepack import FACTORS, KINDS, PHASES, PRIORITIES, Evidence
+    from advisor.profile import model as profile_module
+    from advisor.rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Evidence
 
     codes = set(KINDS) | set(PRIORITIES) | set(FACTORS) | set(PHASES) | set(typing.get_args(Evidence))
     for model in vars(profile_module).values():
@@ -466,7 +466,7 @@ def test_bokmal_all_through(tmp_path, monkeypatch):
     commands["explain-values"] = ["explain", "examples/demo.yaml", "IMPL-001"]
     import advisor
 
-    variant = advisor.variants.resolve_variant(["examples/variants/strict-anchoring.yaml"])
+    variant = advisor.rules.variants.resolve_variant(["examples/variants/strict-anchoring.yaml"])
     # what a rule pack holds in one language: the names of its test cases
     pack_data = {case.name for case in variant.tests}
     leaks = {}
@@ -497,7 +497,7 @@ def test_the_bokmal_check_finds_english():
 def test_every_help_text_has_its_bokmal():
     import click
 
-    from advisor._cli_help import HELP_NB, fold
+    from advisor.cli.help import HELP_NB, fold
 
     ctx = click.Context(main)
     missing = []

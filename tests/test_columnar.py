@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 pl = pytest.importorskip("polars")
 
 import advisor  # noqa: E402
-from advisor import columnar, research  # noqa: E402
-from advisor._documents import Document  # noqa: E402
-from advisor.engines import durable_problem  # noqa: E402
-from advisor.rulepack import PackInfo, build_pack  # noqa: E402
+from advisor.engine import columnar  # noqa: E402
+from advisor.research import runs as research  # noqa: E402
+from advisor.core.documents import Document  # noqa: E402
+from advisor.engine.interface import durable_problem  # noqa: E402
+from advisor.rules.pack import PackInfo, build_pack  # noqa: E402
 from test_properties import profiles  # noqa: E402
 
 SHIPPED = advisor.load_rules()
@@ -321,7 +322,7 @@ def test_sensitivity_counts_the_facts_of_done_when_guards():
 def test_sensitivity_command_in_both_languages(tmp_path):
     from click.testing import CliRunner
 
-    from advisor.cli import main
+    from advisor.cli.main import main
 
     runner = CliRunner()
     en = runner.invoke(main, ["sensitivity", "-n", "60", "--seed", "2", "--top", "1"])
@@ -337,7 +338,7 @@ def test_sensitivity_command_in_both_languages(tmp_path):
 def test_sample_writes_json_lines_that_batch_reads(tmp_path):
     from click.testing import CliRunner
 
-    from advisor.cli import main
+    from advisor.cli.main import main
 
     runner = CliRunner()
     out = tmp_path / "s.jsonl"

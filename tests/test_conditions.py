@@ -7,9 +7,9 @@ import itertools
 import pytest
 
 import advisor
-from advisor.conditions import evaluate, parse_condition, to_dnf
-from advisor.facts import profile_facts
-from advisor.rulepack import KINDS
+from advisor.rules.conditions import evaluate, parse_condition, to_dnf
+from advisor.engine.facts import profile_facts
+from advisor.rules.pack import KINDS
 
 
 def _eval(raw, facts, arenas=None, findings=()):
@@ -116,7 +116,7 @@ def test_engine_agrees_with_three_valued_evaluation_over_combinations(pack):
 
 
 def test_conditions_are_described_in_either_language():
-    from advisor.conditions import describe
+    from advisor.rules.conditions import describe
 
     node = parse_condition(
         {

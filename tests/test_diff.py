@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import advisor
-from advisor.cli_tools import diff_cmd
-from advisor.diff import diff, fact_values, render_diff
+from advisor.cli.tools import diff_cmd
+from advisor.tools.diff import diff, fact_values, render_diff
 from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW

@@ -1,6 +1,6 @@
 """Generated reference documents are current."""
 
-from advisor.catalogue import profile_reference, rule_catalogue
+from advisor.rules.catalogue import profile_reference, rule_catalogue
 from helpers import REPO, UPDATE_GOLDEN
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import advisor
-from advisor._engine import backend_for
+from advisor.engine.durable import backend_for
 
 CHAIN_PACK = """
 pack: {name: chain, version: "1"}
@@ -232,7 +232,7 @@ def test_concurrent_assessments_from_threads_match_sequential(pack):
 
 
 def test_a_failing_action_becomes_an_engine_error_and_the_engine_recovers(chain_pack, monkeypatch):
-    from advisor import _engine
+    from advisor.engine import durable as _engine
 
     profile = _profile(implementation={"strategy": {"exists": False}})
     expected = advisor.assess(profile, chain_pack)
@@ -296,7 +296,7 @@ def test_two_arena_tests_may_be_met_by_one_arena(tmp_path, arenas, fires):
 def test_results_built_without_validation_equal_what_model_construct_builds():
     """assess() builds its result objects with a fast constructor; each must be what pydantic's
     model_construct would build from the same values, attribute for attribute."""
-    from advisor.assessment import Assessment, Finding, Manifest, Question
+    from advisor.engine.assessment import Assessment, Finding, Manifest, Question
 
     result = advisor.assess(advisor.load_profile(Path(__file__).parent.parent / "examples" / "levanger.yaml"))
     objects = [result, result.manifest, *result.findings, *result.questions]

@@ -3,7 +3,7 @@
 Hypothesis builds packs with many rules, many rules firing at once, numbers in every spelling
 (exponents, subnormals, -0.0, the largest floats), long ``in`` lists, text tests, deep nesting,
 arena tests and chains of findings, and profiles to match; the findings of both engines must be
-equal. This is the test that finds the next limit of durable-rules (see advisor/_limits.py).
+equal. This is the test that finds the next limit of durable-rules (see advisor/rules/limits.py).
 
 A crash of the C engine kills the test process: pytest's faulthandler prints where, and the run
 fails. A hang is turned into the same: a watchdog (``faulthandler.dump_traceback_later``) prints
@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import advisor
-from advisor._documents import Document
-from advisor._engine import DurableBackend, backend_for
-from advisor._limits import MAX_BETA, MAX_CHILDREN, MAX_STACK, spell_number
-from advisor.assessment import reference_firings
-from advisor.facts import profile_facts
-from advisor.rulepack import PackInfo, build_pack
+from advisor.core.documents import Document
+from advisor.engine.durable import DurableBackend, backend_for
+from advisor.rules.limits import MAX_BETA, MAX_CHILDREN, MAX_STACK, spell_number
+from advisor.engine.assessment import reference_firings
+from advisor.engine.facts import profile_facts
+from advisor.rules.pack import PackInfo, build_pack
 
 WATCHDOG_S = 300
 SOURCE = "000_981a243478f15921.txt §6"
@@ -301,7 +301,7 @@ def test_the_issue_s_segfault_profile_assesses():
 
 
 def test_compiled_packs_are_bounded_and_an_evicted_one_still_runs(monkeypatch):
-    from advisor import _engine
+    from advisor.engine import durable as _engine
 
     monkeypatch.setattr(_engine, "CACHE_SIZE", 2)
     packs_ = [_wide(3, lambda i, k=k: {"fact": "context.population", "ge": i + k}) for k in range(4)]
@@ -327,7 +327,7 @@ def _scaled_pack(n: int) -> advisor.RulePack:
 
 
 def test_a_2000_rule_pack_compiles_and_agrees_with_the_reference():
-    from advisor.research import sample_profiles
+    from advisor.research.runs import sample_profiles
 
     pack = _scaled_pack(2000)
     assert len(pack.rules) == 2000

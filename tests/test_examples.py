@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 import advisor
-from advisor.render import to_markdown
+from advisor.render.format import to_markdown
 from helpers import EXAMPLES, TESTS, check_golden
 
 PROFILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))

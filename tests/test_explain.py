@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import advisor
-from advisor.cli_tools import explain_cmd
-from advisor.explain import explain, render_explanation
+from advisor.cli.tools import explain_cmd
+from advisor.tools.explain import explain, render_explanation
 from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW

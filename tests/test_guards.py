@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import advisor
-from advisor.errors import RulePackError
-from advisor.explain import explain, render_explanation
-from advisor.render import render, use_width
+from advisor.core.errors import RulePackError
+from advisor.tools.explain import explain, render_explanation
+from advisor.render.format import render, use_width
 
 PACK = """
 pack: {name: guards, version: "1"}
@@ -184,8 +184,8 @@ def test_every_shipped_recommendation_has_a_guard_or_says_why_none_applies(pack)
 
 
 def test_rules_show_and_the_catalogue_print_the_guard(guard_pack):
-    from advisor.catalogue import rule_catalogue
-    from advisor.render import rule_detail
+    from advisor.rules.catalogue import rule_catalogue
+    from advisor.render.format import rule_detail
 
     assert "Done when: implementation.competence_building is true" in rule_detail(
         guard_pack, guard_pack.by_id["RECO-001"], "en"

@@ -1,5 +1,5 @@
-from advisor.i18n import LANGUAGES, STRINGS, resolve_language
-from advisor.rulepack import FACTORS, KINDS, PHASES, PRIORITIES
+from advisor.core.i18n import LANGUAGES, STRINGS, resolve_language
+from advisor.rules.pack import FACTORS, KINDS, PHASES, PRIORITIES
 
 
 def test_every_string_exists_in_both_languages():
@@ -30,7 +30,7 @@ def test_language_resolution():
 
 
 def test_plural_forms_in_both_languages():
-    from advisor.i18n import t
+    from advisor.core.i18n import t
 
     one = dict(s=1, d=1, p=1, r=1, pack="p", version="1", rules=1)
     many = dict(s=2, d=0, p=2, r=3, pack="p", version="1", rules=151)
@@ -49,7 +49,7 @@ def test_plural_forms_in_both_languages():
 
 
 def test_values_in_bokmal():
-    from advisor.conditions import describe_value
+    from advisor.rules.conditions import describe_value
 
     assert [describe_value(v, "nb") for v in (False, None, "main_goal", 0.5, ["low", "high"])] == [
         "nei",

@@ -1,7 +1,7 @@
 """advisor init: the intake interview, its questions in both languages, and the profile it writes.
 
-The fields come from the profile model at run time, so a field added to advisor/profile.py
-without a question in advisor/questions.py makes these tests fail.
+The fields come from the profile model at run time, so a field added to advisor/profile/model.py
+without a question in advisor/profile/questions.py makes these tests fail.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 import advisor
-from advisor._schema import DERIVED_ARENA_FACTS, arena_fields, profile_fields
-from advisor.cli_tools import init_cmd
-from advisor.facts import profile_facts
-from advisor.i18n import LANGUAGES
-from advisor.intake import count_facts, profile_yaml, sections, write_atomic
-from advisor.profile import Profile
-from advisor.questions import QUESTIONS, SECTIONS, VALUE_LABELS
+from advisor.profile.schema import DERIVED_ARENA_FACTS, arena_fields, profile_fields
+from advisor.cli.tools import init_cmd
+from advisor.engine.facts import profile_facts
+from advisor.core.i18n import LANGUAGES
+from advisor.tools.intake import count_facts, profile_yaml, sections, write_atomic
+from advisor.profile.model import Profile
+from advisor.profile.questions import QUESTIONS, SECTIONS, VALUE_LABELS
 from helpers import EXAMPLES, check_golden
 
 FACT_PATHS = [p for p in profile_fields() if p not in DERIVED_ARENA_FACTS]
@@ -36,7 +36,7 @@ def _spec(key: str):
 
 @pytest.mark.parametrize("path", FACT_PATHS + ARENA_PATHS)
 def test_every_field_has_a_question_in_both_languages(path):
-    assert path in QUESTIONS, f"add a question for {path} to advisor/questions.py (en and nb)"
+    assert path in QUESTIONS, f"add a question for {path} to advisor/profile/questions.py (en and nb)"
     question = QUESTIONS[path]
     for lang in LANGUAGES:
         text = question.get(lang)
@@ -67,7 +67,7 @@ def test_better_direction_fits_the_field(path):
 def test_every_scale_value_has_a_label_in_both_languages():
     values = {v for spec in [*profile_fields().values(), *arena_fields().values()] for v in spec.values}
     missing = sorted(values - set(VALUE_LABELS))
-    assert not missing, f"add labels for {missing} to VALUE_LABELS in advisor/questions.py"
+    assert not missing, f"add labels for {missing} to VALUE_LABELS in advisor/profile/questions.py"
     for value in values:
         assert VALUE_LABELS[value].en and VALUE_LABELS[value].nb
 
@@ -305,7 +305,9 @@ def test_resume_a_complete_section_is_skipped(tmp_path):
         )
         for spec in sections()["context"]
     }
-    partial.write_text(advisor.intake.profile_yaml(advisor.parse_profile({"context": context}), "en"), encoding="utf-8")
+    partial.write_text(
+        advisor.tools.intake.profile_yaml(advisor.parse_profile({"context": context}), "en"), encoding="utf-8"
+    )
     out = tmp_path / "out.yaml"
     result = init(str(out), "--resume", str(partial), input=script(start=advisor.load_profile(partial)))
     assert result.exit_code == 0, result.output
@@ -382,7 +384,7 @@ def test_write_atomic_replaces_and_keeps_the_mode(tmp_path):
 def test_open_atomic_names_the_file_only_for_its_own_errors(tmp_path, monkeypatch):
     """A failing write names the target; any other error of the block passes through unchanged
     (a broken pipe to a worker is not "cannot write results.jsonl"); either way nothing is left."""
-    from advisor._io import open_atomic
+    from advisor.core.io import open_atomic
 
     target = tmp_path / "rows.jsonl"
     with pytest.raises(BrokenPipeError):

@@ -7,9 +7,9 @@ import re
 
 import yaml
 
-from advisor._schema import arena_fields, profile_fields
-from advisor.arenas import derivation_inputs
-from advisor.conditions import Compare, walk
+from advisor.profile.schema import arena_fields, profile_fields
+from advisor.rules.arenas import derivation_inputs
+from advisor.rules.conditions import Compare, walk
 from helpers import REPO
 
 #: The area codes of rule ids (docs/RULE-FORMAT.md).
@@ -29,7 +29,7 @@ def _read(pack) -> tuple[set[str], set[str]]:
                 if isinstance(node, Compare):
                     (arena if node.in_arena else plain).add(node.path)
     # An arena's ladder level and Ulrich type are derived from other arena facts
-    # (advisor/arenas.py); where a rule reads the level (or an aggregate of it) or the type, it
+    # (advisor/rules/arenas.py); where a rule reads the level (or an aggregate of it) or the type, it
     # reads those facts too.
     reads_level = "ladder_level" in arena or any(p.startswith("arenas.") and p != "arenas.count" for p in plain)
     for field, inputs in derivation_inputs().items():

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import advisor
-from advisor import engines
-from advisor.cli import main
+from advisor.engine import interface as engines
+from advisor.cli.main import main
 from helpers import EXAMPLES
 
 LEVANGER = str(EXAMPLES / "levanger.yaml")
@@ -25,7 +25,7 @@ WITHOUT_DURABLE = textwrap.dedent(
     import sys
     sys.modules["durable_rules_engine"] = None
     sys.modules["durable"] = None
-    from advisor.cli import main
+    from advisor.cli.main import main
     main(sys.argv[1:], prog_name="advisor")
     """
 )
@@ -119,8 +119,8 @@ def test_an_unknown_example_is_one_line_and_exit_2():
 
 
 def test_profiles_written_by_init_point_editors_to_the_schema():
-    from advisor.intake import profile_yaml
-    from advisor.profile import profile_json_schema
+    from advisor.tools.intake import profile_yaml
+    from advisor.profile.model import profile_json_schema
 
     text = profile_yaml(advisor.load_profile(LEVANGER))
     assert text.splitlines()[0] == "# yaml-language-server: $schema=profile.schema.json"

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from advisor import RulePackError
-from advisor.cli_research import rules_check, rules_test
-from advisor.packcheck import check_pack, dead_alternatives, run_pack_tests
-from advisor.variants import load_variant
+from advisor.cli.research import rules_check, rules_test
+from advisor.tools.packcheck import check_pack, dead_alternatives, run_pack_tests
+from advisor.rules.variants import load_variant
 
 from helpers import REPO, TESTS, check_golden
 

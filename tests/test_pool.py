@@ -2,7 +2,7 @@
 
 import threading
 
-from advisor._pool import WorkerPool
+from advisor.engine.pool import WorkerPool
 
 
 def _square(task):

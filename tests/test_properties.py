@@ -12,10 +12,10 @@ from pydantic import BaseModel
 
 import advisor
 from advisor import ProfileError, RulePackError
-from advisor._schema import _unwrap_optional
-from advisor.conditions import evaluate, parse_condition
-from advisor.facts import profile_facts
-from advisor.profile import Arena, Plan, Profile, Relations
+from advisor.profile.schema import _unwrap_optional
+from advisor.rules.conditions import evaluate, parse_condition
+from advisor.engine.facts import profile_facts
+from advisor.profile.model import Arena, Plan, Profile, Relations
 
 SHIPPED = advisor.load_rules()
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -197,7 +197,7 @@ def test_a_rule_fires_exactly_when_its_condition_is_true(profile):
     """The three-valued evaluator (compiled, used for questions and explain) against the
     reference evaluator of the normal forms (used as the engine's baseline): a rule fires exactly
     when its condition is true, given the findings that fired."""
-    from advisor.assessment import reference_firings
+    from advisor.engine.assessment import reference_firings
 
     facts = profile_facts(profile)
     fired = {f.rule_id for f in reference_firings(SHIPPED, facts)}
@@ -210,7 +210,7 @@ def test_a_rule_fires_exactly_when_its_condition_is_true(profile):
 @given(profiles)
 def test_the_brief_of_a_batch_row_is_what_assess_finds(profile):
     """Batches build their rows from a cheaper brief; it must say what the full assessment says."""
-    from advisor.assessment import _brief
+    from advisor.engine.assessment import _brief
 
     result = advisor.assess(profile, SHIPPED)
     municipality, strengths, diagnoses, pitfalls, recommendations, highest, questions = _brief(profile, SHIPPED)

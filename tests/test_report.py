@@ -1,4 +1,4 @@
-"""The consultant's report (advisor/report.py, advisor/_svg.py, advisor/cli_report.py).
+"""The consultant's report (advisor/render/report.py, advisor/render/svg.py, advisor/cli/report.py).
 
 Golden files use a frozen test pack (tests/data/report_pack: rules/core.yaml as it was plus three
 arena rules), so they do not change when the shipped rule base grows.
@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from helpers import EXAMPLES, REPO, TESTS, check_golden
 
 import advisor
-from advisor import _svg
-from advisor.cli_report import informant_labels, report_cmd, write_atomic
-from advisor.errors import InputError, ProfileError
-from advisor.i18n import LANGUAGES, STRINGS, t
-from advisor.report import (
+from advisor.render import svg as _svg
+from advisor.cli.report import informant_labels, report_cmd, write_atomic
+from advisor.core.errors import InputError, ProfileError
+from advisor.core.i18n import LANGUAGES, STRINGS, t
+from advisor.render.report import (
     LADDER_LEVELS,
     STATUSES,
     ULRICH_TYPES,
@@ -35,7 +35,7 @@ DATA = TESTS / "data"
 PACK_DIR = DATA / "report_pack"
 DEMO = EXAMPLES / "demo.yaml"
 SECOND = DATA / "demo-second-informant.yaml"
-SOURCES = [REPO / "advisor" / name for name in ("report.py", "_svg.py", "cli_report.py")]
+SOURCES = [REPO / "advisor" / name for name in ("render/report.py", "render/svg.py", "cli/report.py")]
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +219,7 @@ def test_multi_informant_model_shows_disagreement(multi):
 
 
 def test_plan_is_ordered_by_phase_then_priority(multi):
-    from advisor.rulepack import PHASES, PRIORITIES
+    from advisor.rules.pack import PHASES, PRIORITIES
 
     keys = [(PHASES.index(f.phase), -PRIORITIES.index(f.priority)) for f in multi.plan]
     assert keys == sorted(keys)

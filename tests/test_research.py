@@ -11,13 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 import advisor
-from advisor import InputError, research
-from advisor.engines import default_engine, engine_label
-from advisor._schema import DERIVED_ARENA_FACTS, arena_fields, profile_fields
-from advisor.assessment import profile_hash
-from advisor.cli_research import batch_cmd, compare_cmd, sample_cmd
-from advisor.facts import profile_facts
-from advisor.research import SampleOptions, batch, cohen_kappa, compare, sample_profiles
+from advisor import InputError
+from advisor.research import runs as research
+from advisor.engine.interface import default_engine, engine_label
+from advisor.profile.schema import DERIVED_ARENA_FACTS, arena_fields, profile_fields
+from advisor.engine.assessment import profile_hash
+from advisor.cli.research import batch_cmd, compare_cmd, sample_cmd
+from advisor.engine.facts import profile_facts
+from advisor.research.runs import SampleOptions, batch, cohen_kappa, compare, sample_profiles
 
 from helpers import TESTS, check_golden
 
@@ -466,6 +467,6 @@ def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
 
 def test_sample_reports_progress_like_batch(tmp_path):
     calls = []
-    written = advisor.research.sample(250, 3, tmp_path / "s", progress=lambda done, total: calls.append((done, total)))
+    written = research.sample(250, 3, tmp_path / "s", progress=lambda done, total: calls.append((done, total)))
     assert len(written) == 250
     assert calls == [(100, 250), (200, 250), (250, 250)]

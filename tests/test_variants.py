@@ -9,7 +9,7 @@ import pytest
 
 import advisor
 from advisor import RulePackError
-from advisor.variants import load_variant, resolve_variant
+from advisor.rules.variants import load_variant, resolve_variant
 
 from helpers import EXAMPLES, TESTS
 

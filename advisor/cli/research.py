@@ -1,0 +1,697 @@
+"""Commands of the research workflow: ``batch``, ``compare``, ``sample``, ``rules test`` and ``rules check``.
+
+A thin layer like :mod:`advisor.cli.main`: each command parses its options, makes one library call
+(:mod:`advisor.research.runs`, :mod:`advisor.tools.packcheck`) and formats the result. The commands are
+attached to the ``advisor`` group in :mod:`advisor.cli.main`.
+
+``--rules`` may be given several times. For ``batch`` and ``compare`` the packs are assessed side by
+side (``compare`` compares each with the first, the baseline); for ``rules test`` and ``rules check``
+several packs are stacked into one, each applied on top of the ones before (see
+:mod:`advisor.rules.variants`).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Optional, Sequence
+
+import click
+
+from .help import AdvisorCommand
+from .common import (
+    echo,
+    echo_text,
+    error_prefix,
+    format_option,
+    handle_errors as _handle_errors,
+    is_quiet,
+    lang_option as _lang_option,
+    quiet_option,
+    resolve_language,
+    run_language,
+)
+from ..engine.pool import DEFAULT_TIME_LIMIT
+from ..core.errors import InputError, escape_controls
+from ..core.i18n import STRINGS, t
+from ..tools.packcheck import check_pack, run_pack_tests
+from ..render.format import fit_table
+from ..research.runs import (
+    BATCH_ENGINES,
+    ENGINES,
+    OUTPUT_FORMATS,
+    BatchResult,
+    Comparison,
+    Sensitivity,
+    batch,
+    compare,
+    iter_sample_profiles,
+    sample,
+    sensitivity,
+)
+
+__all__ = [
+    "batch_cmd",
+    "compare_cmd",
+    "sample_cmd",
+    "sensitivity_cmd",
+    "rules_test",
+    "rules_check",
+    "rules_multi_option",
+]
+
+EXIT_TESTS_FAILED = 3
+
+
+rules_multi_option = click.option(
+    "--rules",
+    "rules_paths",
+    multiple=True,
+    type=click.Path(dir_okay=True, file_okay=True),
+    help="Rule pack or variant (file or directory); give it several times for several packs. Default: the shipped rule base.",
+)
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(BATCH_ENGINES),
+    default=None,
+    help="Inference engine: durable-rules, the plain-Python reference evaluator, or columnar (polars, for large studies; needs samskaping-advisor[columnar]). Default: durable-rules where it is installed, see `advisor --version`.",
+)
+_test_engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Inference engine: durable-rules, or the plain-Python reference evaluator (default: durable-rules where it is installed, see `advisor --version`).",
+)
+_workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core, or 1 for fewer than 500 profiles; 1 runs in this process).",
+)
+_time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="A profile that takes longer in a worker process (or crashes it) is skipped with the reason; the batch goes on.",
+)
+_dask_option = click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS",
+    help="Run on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for a local cluster. Needs samskaping-advisor[distributed].",
+)
+
+
+def _packs(paths: Sequence[str]) -> Optional[list[str]]:
+    return list(paths) or None
+
+
+class _Progress:
+    """A progress bar on standard error, only when it is a terminal."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: Optional[int]) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=t(self.lang, "research.progress"), file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _progress(lang: str) -> Optional[_Progress]:
+    return _Progress(lang) if sys.stderr.isatty() and not is_quiet() else None
+
+
+class _DaskClient:
+    """A Dask client for ``--dask ADDRESS`` (``local`` starts a cluster on this machine)."""
+
+    def __init__(self, address: Optional[str]) -> None:
+        self.address = address
+        self.client: Any = None
+        self.cluster: Any = None
+
+    def __enter__(self) -> Any:
+        if self.address is None:
+            return None
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError(
+                "--dask needs Dask's distributed scheduler, which is not installed",
+                hint="pip install 'samskaping-advisor[distributed]'",
+            ) from None
+        if self.address == "local":
+            self.cluster = LocalCluster(dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(self.address, timeout=30)
+            except OSError as exc:
+                raise InputError(
+                    f"cannot reach the Dask scheduler at {self.address}: {exc}",
+                    hint="check the address and that the scheduler runs",
+                ) from None
+        return self.client
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _pct(value: float, lang: str) -> str:
+    text = f"{value * 100:.1f}"
+    return text.replace(".", ",") + " %" if lang == "nb" else text + "%"
+
+
+def _num(value: Optional[float], lang: str) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def _field(name: str, lang: str) -> str:
+    """A field of a rule (``priority``, ``when``) in ``lang``; the name itself where there is no word."""
+    key = f"rule_field.{name}"
+    return t(lang, key) if key in STRINGS[lang] else name
+
+
+def _report_skipped(result: BatchResult, lang: str) -> None:
+    for skipped in result.skipped:
+        click.echo("advisor: " + escape_controls(t(lang, "research.skipped", error=skipped.error)), err=True)
+
+
+# --------------------------------------------------------------------------------------------
+# batch
+
+
+def render_fire_counts(result: BatchResult, lang: str) -> str:
+    """The summary of a batch: how often each rule fired, per pack."""
+    labels = result.labels
+    done = result.manifest.profiles
+    kinds: dict[str, str] = {}
+    for pack in result.manifest.packs:
+        for rule_id in pack.rules_enabled:
+            kinds.setdefault(rule_id, "")
+    rows = []
+    for rule_id in sorted(kinds):
+        cells = [rule_id]
+        for label in labels:
+            count = result.fire_counts[label].get(rule_id)
+            cells.append("—" if count is None else f"{count} ({_pct(count / done, lang)})" if done else "0")
+        rows.append(cells)
+    head = t(lang, "research.batch_summary", profiles=done, labels=", ".join(labels), skipped=len(result.skipped))
+    table = fit_table(rows, headers=[t(lang, "col_id")] + labels, disable_numparse=True)
+    return f"{head}\n\n{table}\n"
+
+
+@click.command("batch", cls=AdvisorCommand)
+@click.argument("profiles", nargs=-1, required=True, type=click.Path())
+@rules_multi_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Results file: *.jsonl or *.csv (a *.manifest.json is written beside it).",
+)
+@format_option(OUTPUT_FORMATS, None, "Format of the results file: jsonl or csv (default: from the file name).")
+@_engine_option
+@_workers_option
+@_time_limit_option
+@_dask_option
+@click.option("--strict", is_flag=True, help="Exit with code 2 if a profile had to be skipped.")
+@_lang_option
+@quiet_option
+@_handle_errors
+def batch_cmd(
+    profiles: tuple[str, ...],
+    rules_paths: tuple[str, ...],
+    output: str,
+    fmt: Optional[str],
+    engine: Optional[str],
+    workers: Optional[int],
+    time_limit: float,
+    dask_address: Optional[str],
+    strict: bool,
+    lang: Optional[str],
+) -> None:
+    """Assess PROFILES (files or directories) with one or more rule packs and write the results.
+
+    Several --rules are assessed side by side: one row per profile and pack. A profile that fails
+    validation is reported on standard error and skipped; the others complete.
+    """
+    language = resolve_language(lang)
+    progress = _progress(language)
+    try:
+        with _DaskClient(dask_address) as client:
+            result = batch(
+                profiles,
+                _packs(rules_paths),
+                engine=engine,
+                workers=workers,
+                client=client,
+                progress=progress,
+                output=output,
+                fmt=fmt,
+                keep_rows=False,
+                time_limit=time_limit,
+            )
+    finally:
+        if progress is not None:
+            progress.close()
+    _report_skipped(result, language)
+    echo_text(render_fire_counts(result, language))
+    echo_text(t(language, "research.batch_wrote", rows=result.row_count, output=output) + "\n")
+    if strict and result.skipped:
+        sys.exit(2)
+
+
+# --------------------------------------------------------------------------------------------
+# compare
+
+
+def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False) -> str:
+    """A comparison as text: agreement figures, the rules and the profiles where packs disagree."""
+    out: list[str] = []
+    for c in comparison.comparisons:
+        n = c.profiles
+        out.append(t(lang, "research.compare_heading", baseline=c.baseline, variant=c.variant, profiles=n))
+        out.append("")
+        if n:
+            out.append(
+                t(
+                    lang,
+                    "research.compare_same",
+                    same=c.identical_profiles,
+                    n=n,
+                    share=_pct(c.identical_profiles / n, lang),
+                    plans=c.identical_plans,
+                    plan_share=_pct(c.identical_plans / n, lang),
+                )
+            )
+        out.append(
+            t(lang, "research.compare_agreement", mean=_pct(c.mean_agreement, lang), kappa=_num(c.pooled_kappa, lang))
+        )
+        changed = ", ".join(
+            f"{rid} ({', '.join(_field(f, lang) for f in fields)})" for rid, fields in c.diff.changed.items()
+        )
+        out.append(
+            t(
+                lang,
+                "research.compare_changes",
+                added=", ".join(c.diff.added) or "—",
+                removed=", ".join(c.diff.removed) or "—",
+                changed=changed or "—",
+            )
+        )
+        out.append("")
+        rules = [r for r in c.rules if all_rules or r.disagreements]
+        out.append(t(lang, "research.compare_rules_all" if all_rules else "research.compare_rules"))
+        if rules:
+            headers = [
+                t(lang, "col_id"),
+                t(lang, "col_kind"),
+                c.baseline,
+                c.variant,
+                t(lang, "research.col_both"),
+                t(lang, "research.col_agreement"),
+                t(lang, "research.col_kappa"),
+            ]
+            rows = [
+                [
+                    r.rule_id,
+                    t(lang, f"kind.{r.kind}"),
+                    r.baseline_fired if r.in_baseline else "—",
+                    r.variant_fired if r.in_variant else "—",
+                    r.both,
+                    _pct(r.agreement, lang),
+                    _num(r.kappa, lang),
+                ]
+                for r in rules
+            ]
+            out.append(fit_table(rows, headers=headers, disable_numparse=True))
+        else:
+            out.append(t(lang, "research.compare_rules_none"))
+        out.append("")
+        out.append(t(lang, "research.compare_profiles"))
+        if c.differences:
+            headers = [
+                t(lang, "research.col_profile"),
+                t(lang, "research.col_only", label=c.baseline),
+                t(lang, "research.col_only", label=c.variant),
+                t(lang, "research.col_plan_differs"),
+            ]
+            rows = [
+                [
+                    d.profile,
+                    " ".join(d.only_baseline) or "—",
+                    " ".join(d.only_variant) or "—",
+                    t(lang, "yes") if d.plan_differs else t(lang, "no"),
+                ]
+                for d in c.differences
+            ]
+            out.append(fit_table(rows, headers=headers, disable_numparse=True))
+        else:
+            out.append(t(lang, "research.compare_profiles_none"))
+        out.append("")
+    manifest = comparison.manifest
+    for pack in manifest.packs:
+        out.append(
+            t(
+                lang,
+                "research.pack_line",
+                label=pack.label,
+                name=pack.name,
+                version=pack.version,
+                hash=pack.hash[:12],
+                rules=len(pack.rules_enabled),
+                origin=pack.origin,
+            )
+        )
+    out.append(
+        t(
+            lang,
+            "research.engine_line",
+            advisor=manifest.advisor_version,
+            engine=manifest.engine,
+            engine_version=manifest.engine_version,
+        )
+    )
+    return "\n".join(out) + "\n"
+
+
+@click.command("compare", cls=AdvisorCommand)
+@click.argument("profiles", nargs=-1, required=True, type=click.Path())
+@rules_multi_option
+@format_option(("text", "json"), "text", "Output format: text, or json for scripts.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the full comparison as JSON to this file.",
+)
+@click.option("--all-rules", is_flag=True, help="List every rule, not only those where the packs disagree.")
+@_engine_option
+@_workers_option
+@_time_limit_option
+@_dask_option
+@_lang_option
+@quiet_option
+@_handle_errors
+def compare_cmd(
+    profiles: tuple[str, ...],
+    rules_paths: tuple[str, ...],
+    fmt: str,
+    output: Optional[str],
+    all_rules: bool,
+    engine: Optional[str],
+    workers: Optional[int],
+    time_limit: float,
+    dask_address: Optional[str],
+    lang: Optional[str],
+) -> None:
+    """Compare rule packs on PROFILES: where does the advice differ, and how much do they agree?
+
+    Give --rules at least twice: the first pack is the baseline, each other one is compared with
+    it. Agreement per rule is the share of profiles on which both packs fire the rule or both do
+    not; kappa is Cohen's kappa of the two.
+    """
+    language = resolve_language(lang)
+    progress = _progress(language)
+    try:
+        with _DaskClient(dask_address) as client:
+            result = compare(
+                profiles,
+                list(rules_paths),
+                engine=engine,
+                workers=workers,
+                client=client,
+                progress=progress,
+                output=output,
+                time_limit=time_limit,
+            )
+    finally:
+        if progress is not None:
+            progress.close()
+    for skipped in result.manifest.skipped:
+        click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
+    if fmt == "json":
+        echo(result.to_json(), nl=False)
+    else:
+        echo_text(render_comparison(result, language, all_rules))
+
+
+# --------------------------------------------------------------------------------------------
+# sample
+
+
+def _old_count_option(ctx: click.Context, _param: click.Parameter, value: Optional[str]) -> None:
+    if value is not None:
+        raise click.UsageError(f"--n is now -n/--count: write -n {value} or --count {value}", ctx=ctx)
+
+
+#: The old spelling ``--n``: hidden, and an error that says what to write instead.
+_old_count = click.option(
+    "--n",
+    "old_count",
+    hidden=True,
+    expose_value=False,
+    callback=_old_count_option,
+    is_eager=True,
+    help="Old spelling of -n/--count.",
+)
+
+
+@click.command("sample", cls=AdvisorCommand)
+@click.option("-n", "--count", "count", type=click.IntRange(min=0), required=True, help="How many profiles.")
+@_old_count
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same profiles."
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.",
+)
+@click.option(
+    "--unknown-rate",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Chance that a field is unknown (default 0.3, or the options file's).",
+)
+@click.option(
+    "--options",
+    "options_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="YAML file with distributions: weights per value, ranges, unknown rates per field.",
+)
+@format_option(
+    ("yaml", "json", "jsonl"),
+    "yaml",
+    "Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).",
+)
+@_lang_option
+@quiet_option
+@_handle_errors
+def sample_cmd(
+    count: int,
+    seed: int,
+    output: str,
+    unknown_rate: Optional[float],
+    options_path: Optional[str],
+    fmt: str,
+    lang: Optional[str],
+) -> None:
+    """Write N valid random profiles, for sensitivity studies and benchmarks."""
+    language = resolve_language(lang)
+    progress = _progress(language)
+    try:
+        written = sample(
+            count, seed, output, unknown_rate=unknown_rate, options=options_path, fmt=fmt, progress=progress
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    echo_text(
+        t(language, "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output) + "\n"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# sensitivity
+
+
+def render_sensitivity(result: Sensitivity, lang: str) -> str:
+    """Per finding, the facts that move it most, as a table that fits the terminal."""
+    rows = []
+    for finding in result.findings:
+        moved = ", ".join(f"{f.fact} ({_pct(f.flip_rate, lang)})" for f in finding.facts) or t(
+            lang, "research.sensitivity_none"
+        )
+        rows.append([finding.rule_id, t(lang, f"kind.{finding.kind}"), str(finding.fired), moved])
+    headers = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "research.col_fired"), t(lang, "research.col_moved_by")]
+    head = t(lang, "research.sensitivity_heading", pack=result.pack, profiles=result.profiles, seed=result.seed)
+    return f"{head}\n\n{fit_table(rows, headers)}\n"
+
+
+@click.command("sensitivity", cls=AdvisorCommand)
+@click.argument("profiles", nargs=-1, type=click.Path())
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(),
+    default=None,
+    help="Rule pack or variant (default: the shipped rule base).",
+)
+@click.option(
+    "-n",
+    "--count",
+    "count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Study N sampled profiles (advisor sample --seed SEED) instead of PROFILES.",
+)
+@_old_count
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with -n)."
+)
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Facts to show per finding.")
+@format_option(("text", "json"), "text", "Output format.")
+@_lang_option
+@quiet_option
+@_handle_errors
+def sensitivity_cmd(
+    profiles: tuple[str, ...],
+    rules_path: Optional[str],
+    count: Optional[int],
+    seed: int,
+    top: int,
+    fmt: str,
+    lang: Optional[str],
+) -> None:
+    """Which facts move each finding most, over PROFILES (or -n sampled ones).
+
+    Each fact some rule tests is resampled in turn (shuffled across the profiles, the others
+    kept); a finding's flip rate is the share of profiles on which it then changes. Runs on the
+    columnar engine (samskaping-advisor[columnar]).
+    """
+    if bool(profiles) == (count is not None):
+        raise InputError(
+            "give either PROFILES or -n/--count", hint="advisor sensitivity samples/ or advisor sensitivity -n 5000"
+        )
+    source: Any = profiles if profiles else iter_sample_profiles(count or 0, seed)
+    result = sensitivity(source, rules_path, seed=seed, top=top)
+    language = resolve_language(lang)
+    for skipped in result.skipped:
+        click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
+    if fmt == "json":
+        echo(result.to_json(), nl=False)
+    else:
+        echo_text(render_sensitivity(result, language))
+
+
+# --------------------------------------------------------------------------------------------
+# rules test / rules check
+
+
+def _stacked(rules_paths: tuple[str, ...], packs: tuple[str, ...]) -> tuple[str, ...]:
+    """The packs of ``rules check/test``: ``--rules``, and the positional packs of before 0.4 with
+    a deprecation notice on standard error."""
+    if packs:
+        notice = (
+            "packs are given with --rules now: write `--rules {0}`; packs as arguments will stop working"
+            if run_language() == "en"
+            else "pakker gis med --rules nå: skriv `--rules {0}`; pakker som argumenter vil slutte å virke"
+        )
+        label = "advisor: warning: " if run_language() == "en" else "advisor: advarsel: "
+        click.echo(label + notice.format(" --rules ".join(packs)), err=True)
+    return tuple(rules_paths) + tuple(packs)
+
+
+@click.command("test", cls=AdvisorCommand)
+@click.argument("packs", nargs=-1, type=click.Path(), metavar="")
+@rules_multi_option
+@click.option("--inherited", is_flag=True, help="Also run the test cases of the packs it extends.")
+@_test_engine_option
+@_lang_option
+@quiet_option
+@_handle_errors
+def rules_test(
+    packs: tuple[str, ...], rules_paths: tuple[str, ...], inherited: bool, engine: Optional[str], lang: Optional[str]
+) -> None:
+    """Run the test cases of a rule pack (--rules; default: the shipped one). Exit code 3 if one fails.
+
+    Several --rules are stacked into one, each applied on top of the ones before.
+    """
+    language = resolve_language(lang)
+    packs = _stacked(rules_paths, packs)
+    report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
+    if not report.outcomes:
+        echo_text(t(language, "research.tests_none", pack=report.pack) + "\n")
+        return
+    for outcome in report.outcomes:
+        test = outcome.test
+        if outcome.passed:
+            echo_text(f"{t(language, 'research.test_ok'):<4}  {test.name}" + "\n")
+            continue
+        parts = []
+        if outcome.missing:
+            parts.append(t(language, "research.test_missing", ids=", ".join(outcome.missing)))
+        if outcome.unexpected:
+            parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
+        echo_text(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}" + "\n")
+    echo_text(
+        t(
+            language,
+            "research.tests_summary",
+            pack=report.pack,
+            total=len(report.outcomes),
+            passed=report.passed,
+            failed=report.failed,
+        )
+        + "\n"
+    )
+    if not report.ok:
+        sys.exit(EXIT_TESTS_FAILED)
+
+
+@click.command("check", cls=AdvisorCommand)
+@click.argument("packs", nargs=-1, type=click.Path(), metavar="")
+@rules_multi_option
+@_lang_option
+@quiet_option
+@_handle_errors
+def rules_check(packs: tuple[str, ...], rules_paths: tuple[str, ...], lang: Optional[str]) -> None:
+    """Report every problem of a rule pack (--rules; default: the shipped pack) at once, one line each.
+
+    Exit code 0 for a pack without problems, 2 if there is any. Several --rules are stacked into one.
+    """
+    language = resolve_language(lang)
+    packs = _stacked(rules_paths, packs)
+    report = check_pack(_packs(packs))
+    for line in report.lines():
+        echo(line)
+    name = report.pack or ", ".join(packs) or "default"
+    if report.problems:
+        click.echo(
+            error_prefix() + t(language, "research.check_problems", count=len(report.problems), pack=name), err=True
+        )
+        sys.exit(2)
+    echo_text(t(language, "research.check_ok", pack=name, rules=report.rules, tests=report.tests) + "\n")

@@ -1,0 +1,299 @@
+"""Read YAML and JSON documents safely, keeping the line of every value.
+
+Only plain data is built: mappings, lists, strings, numbers, booleans and null. Tags that would
+construct objects, duplicate keys, alias bombs and oversized files are refused with an
+:class:`~advisor.core.errors.InputError` subclass that names the file and the line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Optional, Type
+
+import yaml
+
+from .errors import InputError, PathPart, shorten
+
+#: Largest document read, in bytes.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: The name standard input goes by in messages (``-`` as a file name reads it).
+STDIN = "<stdin>"
+#: Largest number of values (after aliases are expanded) in one document.
+MAX_NODES = 200_000
+#: Deepest nesting of mappings and lists.
+MAX_DEPTH = 64
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+#: libyaml's parser where PyYAML has it (about ten times faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Document:
+    """A parsed document: its data and the 1-based line of each value, by path."""
+
+    file: str
+    data: Any
+    lines: dict[tuple[PathPart, ...], int] = field(default_factory=dict)
+    text: Optional[str] = None
+    """JSON text whose line numbers are worked out only when :meth:`line_of` needs them."""
+
+    def line_of(self, path: tuple[PathPart, ...]) -> Optional[int]:
+        """The line of the value at ``path``, or of its nearest parent that has one."""
+        if self.text is not None:
+            text, self.text = self.text, None
+            self.lines = _json_lines(text, self.file, self.data)
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+class _Builder:
+    def __init__(self, file: str, error: Type[InputError]) -> None:
+        self.file = file
+        self.error = error
+        self.loader = yaml.SafeLoader("")
+        self.count = 0
+        self.lines: dict[tuple[PathPart, ...], int] = {}
+
+    def fail(self, message: str, node: yaml.Node, path: tuple[PathPart, ...], hint: str) -> InputError:
+        return self.error(message, file=self.file, path=path, line=node.start_mark.line + 1, hint=hint)
+
+    def build(self, node: yaml.Node, path: tuple[PathPart, ...] = ()) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                f"document has more than {MAX_NODES} values (an alias bomb?)",
+                node,
+                path,
+                "split it or remove repeated aliases",
+            )
+        if len(path) > MAX_DEPTH:
+            raise self.fail(f"nested deeper than {MAX_DEPTH} levels", node, path, "flatten the document")
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in _STANDARD_TAGS:
+            raise self.fail(
+                f"YAML tag {node.tag!r} is not allowed",
+                node,
+                path,
+                "write plain values without '!' tags",
+            )
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail("a key must be a plain word", key_node, path, "write `name: value`")
+                key = self.construct(key_node, path)
+                if key is None or isinstance(key, (bool, float)):
+                    key = key_node.value
+                key = str(key)
+                if key in result:
+                    raise self.fail(
+                        f"duplicate key {key!r}",
+                        key_node,
+                        path + (key,),
+                        f"it already appears on line {self.lines.get(path + (key,), '?')}; keep one",
+                    )
+                self.lines[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.construct(node, path)
+
+    def construct(self, node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
+        """The value of a scalar; one that its tag cannot make (``!!int abc``, ``!!bool maybe``,
+        an int of more than Python's 4,300 digits) is an error that names it, cut short."""
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise self.fail(
+                f"{shorten(repr(node.value))} cannot be read as {kind}",
+                node,
+                path,
+                "write a plain value (numbers of at most 4,300 digits), or quote it as text",
+            ) from None
+
+
+def parse_text(text: str, file: str, error: Type[InputError]) -> Document:
+    """Parse YAML (or JSON, which is read as YAML) text into plain data with line numbers."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "cannot be parsed"
+        raise error(
+            f"not valid YAML/JSON: {problem}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            hint="check indentation, colons and quotes around that line",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise error(f"not valid YAML/JSON: {exc}", file=file, hint="check the syntax") from None
+    if len(nodes) > 1:
+        raise error(
+            "holds more than one YAML document",
+            file=file,
+            line=nodes[1].start_mark.line + 1,
+            hint="remove the '---' separator; one file holds one document",
+        )
+    builder = _Builder(file, error)
+    try:
+        data = builder.build(nodes[0]) if nodes else None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise error(
+            f"value cannot be read: {exc.problem}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            hint="write plain values",
+        ) from None
+    return Document(file=file, data=data, lines=builder.lines)
+
+
+def open_regular(name: str, error: Type[InputError], what: str) -> BinaryIO:
+    """``name`` opened for reading in binary, if it is a regular file.
+
+    Anything else is refused before it is read: a FIFO would block, a device (``/dev/zero``) never
+    ends and reports a size of 0, a directory is not a document. The file is opened without
+    blocking and checked again through its descriptor (it may have been swapped meanwhile)."""
+    not_regular = f"{what} path is not a regular file (a FIFO, socket or device)"
+    try:
+        kind = os.stat(name).st_mode
+        if stat.S_ISDIR(kind):
+            raise error(f"{what} path is a directory", file=name, hint="give a file")
+        if not stat.S_ISREG(kind):
+            raise error(not_regular, file=name, hint="give a YAML or JSON file")
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise error(f"{what} file not found", file=name, hint="check the path") from None
+    except OSError as exc:
+        raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise error(not_regular, file=name, hint="give a YAML or JSON file")
+    return os.fdopen(fd, "rb")
+
+
+def _read_regular(name: str, error: Type[InputError], what: str) -> bytes:
+    """The bytes of the regular file ``name`` (:func:`open_regular`), at most
+    :data:`MAX_FILE_BYTES` of them: the limit is enforced while reading, not taken from the size
+    the file system reports."""
+    with open_regular(name, error, what) as handle:
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise error(f"{what} file cannot be read: {exc.strerror}", file=name, hint="check permissions") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise error(
+            f"{what} file is more than the limit of {MAX_FILE_BYTES} bytes", file=name, hint="is this the right file?"
+        )
+    return raw
+
+
+def read_file(path: "str | os.PathLike[str]", error: Type[InputError], what: str, lazy_lines: bool = False) -> Document:
+    """Read and parse the document at ``path``; ``what`` names it in messages ("profile").
+    ``-`` reads standard input (YAML or JSON; ``<stdin>`` in messages).
+
+    With ``lazy_lines`` the line numbers of a JSON file are worked out only when an error asks for
+    one (:meth:`Document.line_of`): reading it is then a plain JSON parse, ten times faster."""
+    name = os.fspath(path)
+    if name == "-":
+        name, raw = STDIN, sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise error(
+                f"{what} on standard input is more than the limit of {MAX_FILE_BYTES} bytes",
+                file=name,
+                hint="is this the right input?",
+            )
+    else:
+        raw = _read_regular(name, error, what)
+    if b"\x00" in raw:
+        raise error(f"{what} file is binary, not text", file=name, hint="give a YAML or JSON file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(
+            f"{what} file is not UTF-8 text (byte {exc.start})",
+            file=name,
+            line=line,
+            hint="save it as UTF-8",
+        ) from None
+    if name.lower().endswith(".json"):
+        return _parse_json(text, name, error, lazy_lines)
+    return parse_text(text, name, error)
+
+
+def _trailing_comma(exc: json.JSONDecodeError) -> json.JSONDecodeError:
+    """A trailing comma as Python 3.13 and newer report it (at the comma), on every version:
+    earlier ones report a missing value or property name at the closing bracket."""
+    before = exc.doc[: exc.pos].rstrip()
+    if exc.pos < len(exc.doc) and exc.doc[exc.pos] in "}]" and before.endswith(","):
+        kind = "object" if exc.doc[exc.pos] == "}" else "array"
+        return json.JSONDecodeError(f"Illegal trailing comma before end of {kind}", exc.doc, len(before) - 1)
+    return exc
+
+
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An ``object_pairs_hook`` for :func:`json.loads` that refuses duplicate keys."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _json_lines(text: str, file: str, data: Any) -> dict[tuple[PathPart, ...], int]:
+    """The line of each value of the JSON ``text`` (whose data is ``data``), from a YAML parse
+    of the same text; none if YAML reads it differently."""
+    try:
+        doc = parse_text(text, file, InputError)
+    except InputError:
+        return {}
+    return doc.lines if doc.data == data else {}
+
+
+def _parse_json(text: str, file: str, error: Type[InputError], lazy_lines: bool = False) -> Document:
+    """Strict JSON (the json module), with line numbers taken from a YAML parse of the same text."""
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates) if text.strip() else None
+    except json.JSONDecodeError as exc:
+        exc = _trailing_comma(exc)
+        raise error(
+            f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, hint=f"check column {exc.colno} of that line"
+        ) from None
+    except ValueError as exc:
+        raise error(f"not valid JSON: {exc}", file=file, hint="keep one of the duplicate keys") from None
+    except RecursionError:
+        raise error(f"nested deeper than {MAX_DEPTH} levels", file=file, hint="flatten the document") from None
+    if lazy_lines:
+        return Document(file=file, data=data, text=text)
+    try:
+        doc = parse_text(text, file, error)
+    except InputError:
+        doc = Document(file=file, data=data)  # valid JSON that YAML reads differently: no line numbers
+    if doc.data != data:
+        return Document(file=file, data=data)
+    return doc

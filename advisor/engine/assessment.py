@@ -1,0 +1,673 @@
+"""Assess a profile with a rule pack: the result model and :func:`assess`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from typing import AbstractSet, Any, Iterable, Optional, Sequence, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from ..profile.schema import arena_fields, profile_fields
+from ..rules.arenas import derivation_inputs
+from .interface import Firing, engine_label, resolve_engine
+from ..rules.conditions import Compare, FindingRef, Term, compile_condition, describe, walk
+from .facts import Facts, profile_facts
+from ..profile.model import Profile
+from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
+
+__all__ = [
+    "ContrastingView",
+    "RuleSummary",
+    "Finding",
+    "rule_states",
+    "Question",
+    "Manifest",
+    "Assessment",
+    "assess",
+    "reference_firings",
+    "PRIORITY_WEIGHT",
+    "FAIL_ON_KINDS",
+]
+
+#: How much a rule of each priority weighs when ranking questions and next steps.
+PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+#: The kinds of finding that ``advisor assess --fail-on`` counts: what the municipality's state
+#: is and what is likely to go wrong. A recommendation's priority says how urgent a step is, not
+#: that something is wrong, so it does not count; nor does a strength (what works and should be kept).
+FAIL_ON_KINDS = ("diagnosis", "pitfall")
+
+_ResultT = TypeVar("_ResultT", bound="_Result")
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+_set = object.__setattr__
+
+
+def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
+    """An instance of the result model ``cls`` from ``values`` (every field, in field order),
+    without validation, as ``cls.model_construct(**values)`` builds it, at a quarter of the cost.
+
+    Only for values worked out from a validated profile and rule pack. A test checks that the
+    instance equals the one ``model_construct`` builds, attribute for attribute.
+    """
+    instance = cls.__new__(cls)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
+class ContrastingView(_Result):
+    """Another passage that disagrees with a finding: shown beside it, never as its source."""
+
+    statement: Text
+    sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6``), in both languages."""
+
+
+def contrasting_views(pack: RulePack, rule: Rule) -> tuple[ContrastingView, ...]:
+    """The contrasts of ``rule`` as results show them."""
+    return tuple(
+        ContrastingView(
+            statement=c.statement,
+            sources=tuple(str(s) for s in c.sources),
+            citations=pack.cite_all(c.sources),
+        )
+        for c in rule.contrasts
+    )
+
+
+class RuleSummary(_Result):
+    """What every result says about a rule: its id, classification, texts and sources."""
+
+    rule_id: str
+    kind: str
+    factor: str
+    phase: str
+    priority: str
+    evidence: str
+    title: Text
+    message: Text
+    sources: tuple[str, ...]
+    """The citations as written in the pack: document file, section and line range."""
+    citations: tuple[Text, ...]
+    """The same citations as readers see them, one per document (``Lundgren (2023) §6, §5.1.5``), in both languages."""
+    contrasts: tuple[ContrastingView, ...] = ()
+    """Passages of other documents that disagree: contrasting, not supporting."""
+
+
+class Finding(RuleSummary):
+    """A rule that fired, with its explanation."""
+
+    facts: dict[str, Any]
+    """The known facts that made it fire, by path."""
+    arenas: tuple[str, ...] = ()
+    """The arenas that made it fire (their names, or ``#N`` for unnamed ones)."""
+    because: tuple[str, ...] = ()
+    """Findings of earlier stages it rests on."""
+    recommends: tuple[str, ...] = ()
+    """Recommendations of this assessment that address it."""
+    addresses: tuple[str, ...] = ()
+    """For a recommendation: the findings of this assessment it addresses."""
+    conditional: bool = False
+    """For a recommendation whose guard (``done_when``) is unknown: advice that holds unless what
+    it recommends is already in place."""
+    unless: Optional[Text] = None
+    """For a conditional recommendation: its ``done_when``, in words (what "already in place" means)."""
+
+
+class Question(_Result):
+    """An unknown fact that could change the outcome: a question to ask next."""
+
+    path: str
+    description: str
+    rules: tuple[str, ...]
+    weight: int
+
+
+class Manifest(_Result):
+    """What is needed to reproduce an assessment."""
+
+    advisor_version: str
+    engine: str
+    engine_version: str
+    pack: str
+    pack_version: str
+    pack_hash: str
+    profile_hash: str
+    rules_enabled: tuple[str, ...]
+    """The ids of the rules the pack ran."""
+
+
+class Assessment(_Result):
+    """The outcome of assessing one profile."""
+
+    municipality: Optional[str]
+    strengths: tuple[Finding, ...]
+    diagnoses: tuple[Finding, ...]
+    pitfalls: tuple[Finding, ...]
+    recommendations: tuple[Finding, ...]
+    questions: tuple[Question, ...]
+    manifest: Manifest
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """All findings: strengths, diagnoses, pitfalls, then recommendations (the plan, in order)."""
+        return self.strengths + self.diagnoses + self.pitfalls + self.recommendations
+
+    @property
+    def fired(self) -> frozenset[str]:
+        """The ids of every rule that fired."""
+        return frozenset(f.rule_id for f in self.findings)
+
+    def highest_priority(self, kinds: Optional[Iterable[str]] = None) -> Optional[str]:
+        """The highest priority among the findings of ``kinds`` (by default every kind but
+        strengths: a strength is kept, not pressing), or ``None`` when none fired."""
+        wanted = None if kinds is None else set(kinds)
+        ranks = [
+            PRIORITIES.index(f.priority)
+            for f in self.findings
+            if (f.kind in wanted if wanted is not None else f.kind != "strength")
+        ]
+        return PRIORITIES[max(ranks)] if ranks else None
+
+
+# --------------------------------------------------------------------------------------------
+# What an assessment needs of a pack, worked out once per pack: the static part of each rule's
+# findings, the paths each rule tests, the order of the results.
+
+
+class _Needs:
+    """The facts one rule tests: known or not, and which unknown ones make a question."""
+
+    __slots__ = ("flat", "plain", "derived", "in_arena")
+
+    def __init__(self, compares: tuple[Compare, ...]) -> None:
+        self.plain = frozenset(c.path for c in compares if not c.in_arena and not c.path.startswith("arenas."))
+        self.derived = frozenset(c.path for c in compares if not c.in_arena and c.path.startswith("arenas."))
+        self.flat = self.plain | self.derived
+        self.in_arena = frozenset(c.path for c in compares if c.in_arena)
+
+    def unknown(self, facts: Facts) -> set[str]:
+        """The unknown facts, as question paths (``arenas``, ``arenas[].<field>`` for arenas)."""
+        return _unknown(self.plain, self.derived, self.in_arena, facts)
+
+
+def _unknown(
+    plain: "AbstractSet[str]", derived: "AbstractSet[str]", in_arena: "AbstractSet[str]", facts: Facts
+) -> set[str]:
+    values, arenas = facts.values, facts.arenas
+    out = set(plain - values.keys())
+    if derived and not values.keys() >= derived:
+        out.add("arenas" if arenas is None else "arenas[].ladder_level")
+        if arenas is not None:
+            out |= _arena_unknown(("ladder_level",), arenas)
+    if in_arena:
+        if arenas is None:
+            out.add("arenas")
+        else:
+            out |= _arena_unknown(in_arena, arenas)
+    return out
+
+
+def _arena_unknown(fields: "AbstractSet[str] | tuple[str, ...]", arenas: Sequence[dict[str, Any]]) -> set[str]:
+    """The arena fields unknown in some arena; for a ladder level or Ulrich type, also the facts
+    it would be derived from (:mod:`advisor.rules.arenas`) that those arenas leave unknown, since an
+    informant who cannot place an arena can often say what kind of arena it is."""
+    out: set[str] = set()
+    inputs = derivation_inputs()
+    for field in fields:
+        derived_from = inputs.get(field)
+        if derived_from is None:
+            if any(field not in arena for arena in arenas):
+                out.add(f"arenas[].{field}")
+            continue
+        lacking = [arena for arena in arenas if field not in arena]
+        if lacking:
+            out.add(f"arenas[].{field}")
+            out.update(f"arenas[].{q}" for q in derived_from if any(q not in arena for arena in lacking))
+    return out
+
+
+class _TermPlan:
+    __slots__ = ("paths", "arena_paths", "because")
+
+    def __init__(self, term: Term) -> None:
+        self.paths = tuple(dict.fromkeys(c.path for c in term.compares))
+        self.arena_paths = tuple(tuple(dict.fromkeys(c.path for c in group)) for group in term.arenas)
+        self.because = tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated}))
+
+
+class _Plan:
+    """What assessments with one pack need of it, worked out once."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.summary = {
+            rule.id: dict(
+                rule_id=rule.id,
+                kind=rule.kind,
+                factor=rule.factor,
+                phase=rule.phase,
+                priority=rule.priority,
+                evidence=rule.evidence,
+                title=rule.title,
+                message=rule.message,
+                sources=pack.citations[rule.id],
+                citations=pack.readable_citations[rule.id],
+                contrasts=contrasting_views(pack, rule),
+            )
+            for rule in pack.rules
+        }
+        self.order = {
+            rule.id: (_plan_key if rule.kind == "recommendation" else _priority_key)(rule) for rule in pack.rules
+        }
+        self.terms = {rule_id: tuple(_TermPlan(t) for t in terms) for rule_id, terms in pack.dnf.items()}
+        self.checks = tuple(
+            (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
+        )
+        self.conditions = {rule_id: compile_condition(c) for rule_id, c in pack.effective_conditions.items()}
+        self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
+        # Recommendations' guards: evaluated on the facts after the engine has run.
+        self.guards = {rule.id: compile_condition(rule.guard) for rule in pack.rules if rule.guard is not None}
+        self.guard_needs = {
+            rule.id: _Needs(tuple(n for n in walk(rule.guard) if isinstance(n, Compare)))
+            for rule in pack.rules
+            if rule.guard is not None
+        }
+        self.unless = {
+            rule.id: Text(en=describe(rule.guard, "en"), nb=describe(rule.guard, "nb"))
+            for rule in pack.rules
+            if rule.guard is not None
+        }
+        self.guard_ref_ids = {
+            rule_id: tuple(dict.fromkeys(n.rule_id for n in walk(guard) if isinstance(n, FindingRef)))
+            for rule_id, guard in ((r.id, r.guard) for r in pack.rules if r.guard is not None)
+        }
+        self.guard_refs = frozenset(ref for refs in self.guard_ref_ids.values() for ref in refs)
+        self._descriptions: dict[str, str] = {}
+
+    def description(self, path: str, text: str) -> str:
+        """A fact's description as questions show it: its references cite the pack's documents."""
+        out = self._descriptions.get(path)
+        if out is None:
+            out = self._descriptions[path] = self.pack.readable_refs(text)
+        return out
+
+
+_PLANS: dict[str, _Plan] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan_for(pack: RulePack) -> _Plan:
+    plan = _PLANS.get(pack.hash)  # packs of the same content share one
+    if plan is None:
+        plan = _Plan(pack)
+        with _PLANS_LOCK:
+            if len(_PLANS) >= 64:  # research sweeps may make many variants; keep the recent ones
+                del _PLANS[next(iter(_PLANS))]
+            _PLANS[pack.hash] = plan
+    return plan
+
+
+def _priority_key(rule: Rule) -> tuple[Any, ...]:
+    return (-PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+
+
+def _plan_key(rule: Rule) -> tuple[Any, ...]:
+    return (PHASES.index(rule.phase), -PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def profile_hash(profile: Profile) -> str:
+    blob = json.dumps(profile.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def arena_label(facts: Facts, index: int) -> str:
+    """How results name the arena at ``index``: its name, or ``#N`` for an unnamed one; a name
+    that several arenas share gets the number too (``Folkemøte #2``), so labels are unique."""
+    arenas = facts.arenas or ()
+    arena = arenas[index] if arenas else {}
+    name = arena.get("name")
+    if not name:
+        return f"#{index + 1}"
+    if sum(1 for other in arenas if other.get("name") == name) > 1:
+        return f"{name} #{index + 1}"
+    return str(name)
+
+
+def _finding(
+    plan: _Plan,
+    rule_id: str,
+    facts: Facts,
+    firings: Sequence[Any],
+    recommends: tuple[str, ...],
+    addresses: tuple[str, ...],
+    conditional: bool = False,
+) -> Finding:
+    term_index = min(f.term for f in firings)
+    term = plan.terms[rule_id][term_index]
+    values = facts.values
+    shown: dict[str, Any] = {path: values[path] for path in term.paths}
+    arena_indices: tuple[int, ...] = ()
+    if term.arena_paths:
+        arenas = facts.arenas
+        assert arenas is not None
+        for firing in firings:
+            if firing.term != term_index:
+                continue
+            for paths, index in zip(term.arena_paths, firing.arenas):
+                label = arena_label(facts, index)
+                for path in paths:
+                    shown[f"arenas[{label}].{path}"] = arenas[index][path]
+    if len(firings) > 1 or firings[0].arenas:
+        arena_indices = tuple(sorted({i for f in firings for i in f.arenas}))
+    values = dict(plan.summary[rule_id])
+    values["facts"] = dict(sorted(shown.items()))
+    values["arenas"] = tuple(arena_label(facts, i) for i in arena_indices)
+    values["because"] = term.because
+    values["recommends"] = recommends
+    values["addresses"] = addresses
+    values["conditional"] = conditional
+    values["unless"] = plan.unless[rule_id] if conditional else None
+    return _construct(Finding, values)
+
+
+def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str, Optional[bool]]:
+    """Each rule's three-valued state: ``True`` fired, ``False`` decided not to fire, ``None``
+    undecided because of unknown facts (or undecided findings it rests on)."""
+    state: dict[str, Optional[bool]] = {}
+    plan = _plan_for(pack)
+    conditions = plan.conditions
+    values, arenas = facts.values, facts.arenas
+    known = values.keys()
+    finding = lambda rid: state.get(rid, False)  # noqa: E731 - a rule of no stage before: not fired
+    for rule_id, needs, refs in plan.checks:
+        if rule_id in fired:
+            state[rule_id] = True
+        elif (
+            known >= needs.flat
+            and (not needs.in_arena or (arenas is not None and all(a.keys() >= needs.in_arena for a in arenas)))
+            and all(state.get(ref) is not None for ref in refs)
+        ):
+            state[rule_id] = False  # every fact it tests is known (so are its findings), and it did not fire
+        else:
+            state[rule_id] = conditions[rule_id](values, arenas, finding)
+        guard = plan.guards.get(rule_id)
+        if (
+            guard is not None
+            and rule_id not in fired
+            and state[rule_id] is not False
+            and guard(values, arenas, finding) is True
+        ):
+            state[rule_id] = False  # what it recommends is known to be done
+    return state
+
+
+def _guarded(plan: _Plan, facts: Facts, by_rule: dict[str, list[Any]]) -> frozenset[str]:
+    """Apply the recommendations' guards to what the engine fired: a recommendation whose
+    ``done_when`` holds is dropped from ``by_rule``. Returns the ids of the recommendations that
+    fire as conditional advice (their ``done_when`` is unknown)."""
+    guarded = [rid for rid in plan.guards if rid in by_rule]
+    if not guarded:
+        return frozenset()
+    values, arenas = facts.values, facts.arenas
+    if plan.guard_refs:
+        # Three-valued states of the findings a guard tests (all of earlier stages).
+        states = rule_states(plan.pack, facts, frozenset(r for r in by_rule if r not in plan.guards))
+        finding = lambda rid: states.get(rid, False)  # noqa: E731
+    else:
+        finding = by_rule.__contains__
+    conditional = []
+    for rule_id in guarded:
+        done = plan.guards[rule_id](values, arenas, finding)
+        if done is True:
+            del by_rule[rule_id]
+        elif done is None:
+            conditional.append(rule_id)
+    return frozenset(conditional)
+
+
+def _question_paths(
+    plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()
+) -> dict[str, set[str]]:
+    """The unknown facts that leave a rule undecided, each with the rules it leaves undecided;
+    also the unknown facts of the guards of the ``conditional`` recommendations."""
+    state = rule_states(plan.pack, facts, fired)
+    unknown: dict[str, set[str]] = {}
+    by_path: dict[str, set[str]] = {}
+    for rule_id, needs, refs in plan.checks:
+        if state[rule_id] is not None:
+            continue
+        # Its own unknown facts, and those of the undecided findings it rests on.
+        paths = needs.unknown(facts)
+        for ref in refs:
+            if state.get(ref) is None:
+                paths |= unknown.get(ref, set())
+        unknown[rule_id] = paths
+        for path in paths:
+            by_path.setdefault(path, set()).add(rule_id)
+    for rule_id in conditional:
+        paths = plan.guard_needs[rule_id].unknown(facts)
+        for ref in plan.guard_ref_ids[rule_id]:
+            if state.get(ref) is None:
+                paths |= unknown.get(ref, set())
+        for path in paths:
+            by_path.setdefault(path, set()).add(rule_id)
+    return by_path
+
+
+def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()) -> int:
+    """``len(_question_paths(...))``, cheaper: the unknown facts of the rules a rule rests on are
+    counted with those rules, so the count is that of the unknown facts of every undecided rule,
+    and the unknown facts of several rules are those of their merged needs."""
+    state = rule_states(plan.pack, facts, fired)
+    plain: set[str] = set()
+    derived: set[str] = set()
+    in_arena: set[str] = set()
+    for rule_id, needs, _refs in plan.checks:
+        if state[rule_id] is None:
+            plain |= needs.plain
+            derived |= needs.derived
+            in_arena |= needs.in_arena
+    for rule_id in conditional:
+        needs = plan.guard_needs[rule_id]
+        plain |= needs.plain
+        derived |= needs.derived
+        in_arena |= needs.in_arena
+    return len(_unknown(plain, derived, in_arena, facts))
+
+
+def _questions(
+    plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()
+) -> tuple[Question, ...]:
+    """Unknown facts that leave a rule undecided (or a recommendation conditional), most
+    influential first."""
+    fields = profile_fields()
+    out = []
+    for path, rule_ids in _question_paths(plan, facts, fired, conditional).items():
+        spec = fields.get(path) or arena_fields().get(path.replace("arenas[].", ""))
+        description = plan.description(path, spec.description if spec else "the list of co-creation arenas")
+        weight = sum(plan.weight[r] for r in rule_ids)
+        out.append(
+            _construct(
+                Question, {"path": path, "description": description, "rules": tuple(sorted(rule_ids)), "weight": weight}
+            )
+        )
+    out.sort(key=lambda q: (-q.weight, q.path))
+    return tuple(out)
+
+
+def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
+    """The firings of ``pack`` on ``facts`` computed in plain Python, without the engine.
+
+    Used to cross-check the engine and as the baseline of the benchmarks.
+    """
+    fired: set[str] = set()
+    out: list[Firing] = []
+    arenas = facts.arenas or ()
+    for rules in pack.stages:
+        new: set[str] = set()
+        for rule in rules:
+            for index, term in enumerate(pack.dnf[rule.id]):
+                if not all(c.test(facts.values.get(c.path)) for c in term.compares):
+                    continue
+                if not all((ref.rule_id in fired) != ref.negated for ref in term.findings):
+                    continue
+                matches = [
+                    [i for i, arena in enumerate(arenas) if all(c.test(arena.get(c.path)) for c in compares)]
+                    for compares in term.arenas
+                ]
+                if any(not m for m in matches):
+                    continue
+                combos: list[tuple[int, ...]] = [()]
+                for m in matches:
+                    combos = [c + (i,) for c in combos for i in m]
+                out.extend(Firing(rule.id, index, combo) for combo in combos)
+                new.add(rule.id)
+        fired |= new
+    return out
+
+
+def _engine_label(engine: str) -> tuple[str, str]:
+    """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
+    return engine_label(engine)
+
+
+def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
+    """The manifest of an assessment of a profile whose :func:`profile_hash` is ``profile_digest``."""
+    from ..core.version import __version__
+
+    name, version = _engine_label(engine)
+    return _construct(
+        Manifest,
+        {
+            "advisor_version": __version__,
+            "engine": name,
+            "engine_version": version,
+            "pack": pack.info.name,
+            "pack_version": pack.info.version,
+            "pack_hash": pack.hash,
+            "profile_hash": profile_digest,
+            "rules_enabled": pack.rule_ids,
+        },
+    )
+
+
+def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str, list[Any]], frozenset[str]]:
+    """Run ``pack`` on ``profile``: its facts, the firings of each rule that fired (recommendations
+    known to be done left out) and the recommendations that fire as conditional advice.
+    ``engine`` is a resolved engine name (:func:`advisor.engine.interface.resolve_engine`)."""
+    facts = profile_facts(profile)
+    if engine == "durable":
+        from .durable import backend_for
+
+        firings = backend_for(pack).run(facts)
+    elif engine == "python":
+        firings = reference_firings(pack, facts)
+    else:
+        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    by_rule: dict[str, list[Any]] = {}
+    for firing in firings:
+        by_rule.setdefault(firing.rule_id, []).append(firing)
+    conditional = _guarded(_plan_for(pack), facts, by_rule)
+    return facts, by_rule, conditional
+
+
+def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
+    """The ids of the fired rules by kind, each kind in result order."""
+    out: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for rule_id in sorted(fired, key=plan.order.__getitem__):
+        out[str(plan.summary[rule_id]["kind"])].append(rule_id)
+    return out
+
+
+def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Optional[str] = None) -> Assessment:
+    """Assess ``profile`` with ``rules`` (the shipped rule base by default).
+
+    ``engine="durable"`` runs the durable-rules engine; ``engine="python"`` runs the plain-Python
+    reference evaluator of the same rules, which gives the same result. The default (None) is
+    durable-rules where it can be imported, else the reference evaluator (see
+    :mod:`advisor.engine.interface`); the result's manifest names the engine that ran.
+    """
+    engine = resolve_engine(engine)
+    pack = rules if rules is not None else _default_pack()
+    plan = _plan_for(pack)
+    facts, by_rule, conditional = _run(profile, pack, engine)
+    manifest = _manifest_for(pack, engine, profile_hash(profile))
+    fired = frozenset(by_rule)
+    recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
+    addresses: dict[str, list[str]] = {}
+    for rid, recs in recommends.items():
+        for r in recs:
+            addresses.setdefault(r, []).append(rid)
+    kinds = {
+        kind: tuple(
+            _finding(
+                plan,
+                rid,
+                facts,
+                by_rule[rid],
+                recommends[rid],
+                tuple(sorted(addresses.get(rid, ()))),
+                rid in conditional,
+            )
+            for rid in rule_ids
+        )
+        for kind, rule_ids in _by_kind(plan, fired).items()
+    }
+    return _construct(
+        Assessment,
+        {
+            "municipality": profile.context.name if profile.context else None,
+            "strengths": kinds["strength"],
+            "diagnoses": kinds["diagnosis"],
+            "pitfalls": kinds["pitfall"],
+            "recommendations": kinds["recommendation"],
+            "questions": _questions(plan, facts, fired, conditional),
+            "manifest": manifest,
+        },
+    )
+
+
+def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tuple[Any, ...]:
+    """What :func:`assess` finds, in brief, for batches: the municipality, the ids of the
+    strengths, diagnoses, pitfalls and recommendations (in result order), the highest priority and
+    the number of questions. The same rules fire; the findings' explanations are not built."""
+    engine = resolve_engine(engine)
+    plan = _plan_for(pack)
+    facts, by_rule, conditional = _run(profile, pack, engine)
+    fired = frozenset(by_rule)
+    kinds = _by_kind(plan, fired)
+    highest = max(
+        (PRIORITIES.index(plan.summary[r]["priority"]) for r in fired if r not in kinds["strength"]), default=None
+    )
+    return (
+        profile.context.name if profile.context else None,
+        tuple(kinds["strength"]),
+        tuple(kinds["diagnosis"]),
+        tuple(kinds["pitfall"]),
+        tuple(kinds["recommendation"]),
+        None if highest is None else PRIORITIES[highest],
+        _question_count(plan, facts, fired, conditional),
+    )
+
+
+_DEFAULT: list[RulePack] = []
+
+
+def _default_pack() -> RulePack:
+    if not _DEFAULT:
+        _DEFAULT.append(load_rules())
+    return _DEFAULT[0]

@@ -1,0 +1,626 @@
+"""The columnar engine: a rule pack evaluated over many profiles at once, as vectorised expressions.
+
+For research at scale (``advisor batch --engine columnar``, ``compare``, ``sensitivity``). Needs
+polars (``pip install "samskaping-advisor[columnar]"``); nothing else in advisor imports it.
+
+Profiles become the rows of a frame whose columns are the profile's sections (structs, arenas a
+list of structs, every value with the model's type: ordinal and nominal values as enums, so an
+ordinal's physical code is its rank). :func:`facts_frame` flattens it into one column per fact
+path, derived arena facts included. Each rule's effective condition (the parsed condition tree
+of :mod:`advisor.rules.conditions`, with its recommendation links) is compiled into one polars
+expression. Polars' null is *unknown* and its boolean operators are Kleene's, which is advisor's
+three-valued logic; comparisons use the operators of :mod:`advisor.rules.conditions` and the ranks of
+:class:`~advisor.profile.schema.FieldSpec`. Stages run in order: a rule of a later stage reads the
+columns of the findings of the earlier ones (a finding fired or it did not: never unknown), and a
+rule fires where its condition is true (a recommendation: and its ``done_when`` is not; a guard
+tests no finding that did not fire, so there two-valued findings decide as the three-valued
+states of :func:`advisor.engine.assessment.rule_states` would).
+
+Reading is chunked (memory flat in the number of profiles). JSON Lines are parsed by polars
+with the types it infers; a chunk whose types, keys or values the model might not accept
+(anything but what the fast path can check itself: known keys, types the model takes as they
+are, enum values, bounds) is read again line by line through the profile model, so a bad line is
+reported exactly as ``advisor assess`` would report it, with its file and line, and skipped.
+
+What it gives per profile and pack are the fired rule ids by kind (in result order), the highest
+priority and the municipality: the rows of :func:`advisor.research.runs.batch` without the
+explanations, the profile hashes and the question counts.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import operator
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
+
+from pydantic import BaseModel
+
+from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, arena_fields, profile_fields
+from ..rules.arenas import derivations
+from ..rules.conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
+from ..core.documents import open_regular
+from ..profile.io import load_profile, load_profile_line
+from ..core.errors import InputError, ProfileError
+from ..profile.model import LADDER_LEVELS, Arena, Profile
+from ..rules.pack import KINDS, PRIORITIES, RulePack
+
+try:  # the optional extra samskaping-advisor[columnar]
+    import polars as pl
+except ImportError:  # pragma: no cover - exercised without the extra
+    pl = None  # type: ignore[assignment]
+
+__all__ = [
+    "available",
+    "require",
+    "engine_version",
+    "profile_schema",
+    "facts_frame",
+    "ColumnarPack",
+    "columnar_pack",
+    "Chunk",
+    "read_chunks",
+    "CHUNK_ROWS",
+]
+
+#: Profiles per chunk: large enough that polars' per-call overhead vanishes, small enough that
+#: memory stays flat.
+CHUNK_ROWS = 10_000
+
+ARENAS = "arenas"
+_FIRED = "@"  # fired columns are named "@<rule id>"
+
+
+def available() -> bool:
+    """Whether polars is installed."""
+    return pl is not None
+
+
+def require() -> None:
+    """Raise an :class:`InputError` that says how to install polars, if it is missing."""
+    if pl is None:
+        raise InputError(
+            "the columnar engine needs polars, which is not installed",
+            hint="pip install 'samskaping-advisor[columnar]'",
+        )
+
+
+def engine_version() -> str:
+    require()
+    return str(pl.__version__)
+
+
+# --------------------------------------------------------------------------------------------
+# the frame of profiles
+
+
+def _dtype(annotation: Any) -> Any:
+    annotation = _unwrap_optional(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return pl.Struct({name: _dtype(info.annotation) for name, info in annotation.model_fields.items()})
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        (inner,) = typing.get_args(annotation)
+        return pl.List(_dtype(inner))
+    if origin is typing.Literal:
+        return pl.Enum(list(typing.get_args(annotation)))  # physical code = position = an ordinal's rank
+    if annotation is bool:
+        return pl.Boolean
+    if annotation is int:
+        return pl.Int64
+    if annotation is float:
+        return pl.Float64
+    if annotation is str:
+        return pl.String
+    raise TypeError(f"profile field type {annotation!r} has no column type")  # pragma: no cover
+
+
+@functools.cache
+def profile_schema() -> "pl.Schema":
+    """The columns of a frame of profiles: one per section, typed as the profile model."""
+    require()
+    return pl.Schema({name: _dtype(info.annotation) for name, info in Profile.model_fields.items()})
+
+
+def _field(path: str) -> "pl.Expr":
+    head, *rest = path.split(".")
+    expr = pl.col(head)
+    for part in rest:
+        expr = expr.struct.field(part)
+    return expr
+
+
+def _derivation(field: str) -> "pl.Expr":
+    """The value of an arena's ``field`` derived from its other facts, as
+    :func:`advisor.rules.arenas.derive` gives it: an entry's value where its condition is true and
+    every earlier entry with another value is false (an expression on one arena, for
+    ``list.eval``)."""
+    entries = derivations()[field]
+    spec = arena_fields()[field]
+    conditions = [compile_expr(entry.condition, in_arena=True) for entry in entries]
+    expr: Any = pl
+    for i, entry in enumerate(entries):
+        holds = conditions[i].fill_null(False)
+        for j in range(i):
+            if entries[j].value != entry.value:
+                holds = holds & (~conditions[j]).fill_null(False)
+        expr = expr.when(holds).then(pl.lit(entry.value, dtype=_dtype(Arena.model_fields[field].annotation)))
+    assert spec.path == field
+    return expr.otherwise(None)
+
+
+def _classified_arenas() -> "pl.Expr":
+    """The arenas, each with the ladder level and Ulrich type derived from its facts where it
+    does not give them (:mod:`advisor.rules.arenas`)."""
+    arena = pl.element().struct
+    return pl.col(ARENAS).list.eval(
+        arena.with_fields(
+            *(pl.coalesce(arena.field(field), _derivation(field)).alias(field) for field in derivations())
+        )
+    )
+
+
+def _derived() -> dict[str, "pl.Expr"]:
+    """The derived arena facts, three-valued, as :func:`advisor.engine.facts.ladder_aggregates` computes
+    them (over arenas already classified)."""
+    arenas = pl.col(ARENAS)
+    known = arenas.list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort())
+    n = arenas.list.len()
+    k = known.list.len()
+    unknown = n - k
+    bottom, top = LADDER_LEVELS[0], LADDER_LEVELS[-1]
+    highest, lowest = known.list.max(), known.list.min()
+    max_level = pl.when((k > 0) & ((unknown == 0) | (highest == top))).then(highest)
+    min_level = pl.when((k > 0) & ((unknown == 0) | (lowest == bottom))).then(lowest)
+    middle = (n - 1) // 2  # median_low of n levels; the unknown ones all at the bottom or all at the top
+    low = (
+        pl.when(middle < unknown)
+        .then(pl.lit(bottom, dtype=pl.Int64))
+        .otherwise(known.list.get(middle - unknown, null_on_oob=True))
+    )
+    high = pl.when(middle < k).then(known.list.get(middle, null_on_oob=True)).otherwise(pl.lit(top, dtype=pl.Int64))
+    exprs = {
+        "arenas.count": arenas.list.len(),
+        "arenas.max_ladder_level": max_level,
+        "arenas.min_ladder_level": min_level,
+        "arenas.typical_ladder_level": pl.when((k > 0) & (low == high)).then(low),
+        "arenas.ladder_spread": pl.when((n >= 2) & max_level.is_not_null() & min_level.is_not_null()).then(
+            max_level - min_level
+        ),
+    }
+    assert set(exprs) == set(DERIVED_ARENA_FACTS)
+    return exprs
+
+
+def facts_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
+    """One column per fact path (derived arena facts included) and the arenas, from a frame of
+    profiles (:func:`profile_schema`). The arenas are classified first (their derived ladder
+    level and Ulrich type), as :func:`advisor.engine.facts.profile_facts` does."""
+    frame = frame.with_columns(_classified_arenas().alias(ARENAS))
+    derived = _derived()
+    exprs = [derived[path].alias(path) if path in derived else _field(path).alias(path) for path in profile_fields()]
+    return frame.select(*exprs, pl.col(ARENAS))
+
+
+def _dump(profile: Profile) -> dict[str, Any]:
+    return profile.model_dump(mode="python")
+
+
+def profiles_frame(profiles: Sequence[Profile]) -> "pl.DataFrame":
+    """A frame of profiles (:func:`profile_schema`) from validated :class:`Profile` objects."""
+    require()
+    if not profiles:
+        return pl.DataFrame(schema=profile_schema())
+    return pl.DataFrame([_dump(p) for p in profiles], schema=profile_schema())
+
+
+# --------------------------------------------------------------------------------------------
+# conditions as expressions
+
+
+def _code(spec: FieldSpec, value: Any) -> Any:
+    """A value as the column holds it physically: enums by position (an ordinal's rank)."""
+    if spec.kind in ("ordinal", "nominal"):
+        return spec.values.index(value)
+    return value
+
+
+def _compare(node: Compare, column: "pl.Expr") -> "pl.Expr":
+    spec = node.spec
+    if spec.kind in ("ordinal", "nominal"):
+        column = column.to_physical()
+    if node.op in ("in", "not_in"):
+        hit = column.is_in([_code(spec, v) for v in node.value])
+        return pl.when(column.is_not_null()).then(hit if node.op == "in" else ~hit)
+    result: pl.Expr = _OPS[node.op](column, pl.lit(_code(spec, node.value)))
+    return result
+
+
+def _any_arena(inner: "pl.Expr") -> "pl.Expr":
+    """Some arena satisfies ``inner``: true if one does, unknown if none does but one may, false
+    if none can (no arenas included), unknown when the arenas are unknown."""
+    code = pl.when(inner).then(2).when(inner.is_null()).then(1).otherwise(0)
+    best = pl.col(ARENAS).list.eval(code).list.max()
+    return (
+        pl.when(pl.col(ARENAS).is_null())
+        .then(None)
+        .when(best == 2)
+        .then(True)
+        .when(best == 1)
+        .then(None)
+        .otherwise(False)
+    )
+
+
+def compile_expr(node: Condition, in_arena: bool = False) -> "pl.Expr":
+    """``node`` as a three-valued polars expression over a :func:`facts_frame` (and the fired
+    columns of earlier stages)."""
+    if isinstance(node, Compare):
+        column = pl.element().struct.field(node.path) if in_arena else pl.col(node.path)
+        return _compare(node, column)
+    if isinstance(node, (AllOf, AnyOf)):
+        join = operator.and_ if isinstance(node, AllOf) else operator.or_
+        return functools.reduce(join, (compile_expr(i, in_arena) for i in node.items))
+    if isinstance(node, Not):
+        return ~compile_expr(node.item, in_arena)
+    if isinstance(node, FindingRef):
+        fired = pl.col(_FIRED + node.rule_id)
+        return ~fired if node.negated else fired
+    assert isinstance(node, AnyArena)
+    return _any_arena(compile_expr(node.item, in_arena=True))
+
+
+# --------------------------------------------------------------------------------------------
+# a pack
+
+
+class ColumnarPack:
+    """A rule pack compiled into expressions, stage by stage."""
+
+    def __init__(self, pack: RulePack) -> None:
+        require()
+        from .assessment import _plan_for
+
+        self.pack = pack
+        plan = _plan_for(pack)
+        conditions = pack.effective_conditions
+        self.stages = [[_fires(conditions[r.id], r.guard).alias(_FIRED + r.id) for r in rules] for rules in pack.stages]
+        #: The rule ids of each kind in result order, and every rule's priority rank.
+        self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
+        for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
+            self.ordered[pack.by_id[rule_id].kind].append(rule_id)
+        self.priority = {r.id: PRIORITIES.index(r.priority) for r in pack.rules}
+
+    def fired(self, facts: "pl.DataFrame") -> "pl.DataFrame":
+        """One boolean column per rule (named ``@<id>``): whether it fired on each profile."""
+        lazy = facts.lazy()
+        for exprs in self.stages:
+            if exprs:
+                lazy = lazy.with_columns(exprs)
+        return lazy.select(pl.col(f"^{_FIRED}.*$")).collect()
+
+    def briefs(self, fired: "pl.DataFrame") -> "pl.DataFrame":
+        """Per profile, the fired rule ids of each kind in result order, all of them sorted
+        (``fired``), and the highest priority (as a batch row has them)."""
+        table = self._table()
+        rows = pl.DataFrame({"row": pl.int_range(0, fired.height, dtype=pl.UInt32, eager=True)})
+        long = fired.with_row_index("row").unpivot(index="row", variable_name="column").filter(pl.col("value"))
+        long = long.join(table, on="column").sort("row", "order")
+        rule = pl.col("rule")
+        grouped = long.group_by("row", maintain_order=True).agg(
+            highest=pl.col("priority").max(),
+            fired=rule.sort(),
+            **{name: rule.filter(pl.col("kind") == k) for k, name in enumerate(_KIND_COLUMNS)},
+        )
+        empty = pl.lit([], dtype=pl.List(pl.String))
+        return (
+            rows.join(grouped, on="row", how="left")
+            .sort("row")
+            .select(
+                highest_priority=pl.col("highest").replace_strict(
+                    dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String
+                ),
+                fired=pl.col("fired").fill_null(empty),
+                **{name: pl.col(name).fill_null(empty) for name in _KIND_COLUMNS},
+            )
+        )
+
+    @functools.lru_cache(maxsize=1)  # noqa: B019 - one table per compiled pack, kept with it
+    def _table(self) -> "pl.DataFrame":
+        """Each rule's fired column, id, kind, place in result order and priority rank."""
+        entries = [(kind, rule_id) for kind in KINDS for rule_id in self.ordered[kind]]
+        return pl.DataFrame(
+            {
+                "column": [_FIRED + rule_id for _kind, rule_id in entries],
+                "rule": [rule_id for _kind, rule_id in entries],
+                "kind": pl.Series([KINDS.index(kind) for kind, _ in entries], dtype=pl.UInt8),
+                "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
+                # A strength is not pressing: it does not count for the highest priority.
+                "priority": pl.Series(
+                    [None if kind == "strength" else self.priority[rule_id] for kind, rule_id in entries], dtype=pl.Int8
+                ),
+            }
+        )
+
+
+_KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
+
+
+def _fires(condition: Condition, guard: Optional[Condition]) -> "pl.Expr":
+    """Where a rule fires: its condition is true and, for a recommendation with ``done_when``,
+    that guard is not known to hold (what it recommends is not known to be done)."""
+    fires = compile_expr(condition).fill_null(False)
+    return fires if guard is None else fires & ~compile_expr(guard).fill_null(False)
+
+
+assert len(_KIND_COLUMNS) == len(KINDS)
+
+
+_PACKS: dict[str, ColumnarPack] = {}
+
+
+def columnar_pack(pack: RulePack) -> ColumnarPack:
+    """The compiled :class:`ColumnarPack` of ``pack``, cached by content hash."""
+    compiled = _PACKS.get(pack.hash)
+    if compiled is None:
+        if len(_PACKS) >= 64:
+            del _PACKS[next(iter(_PACKS))]
+        compiled = _PACKS[pack.hash] = ColumnarPack(pack)
+    return compiled
+
+
+def fired_sets(pack: RulePack, profiles: Sequence[Profile]) -> list[frozenset[str]]:
+    """The ids of the rules that fire on each profile (for tests and notebooks)."""
+    compiled = columnar_pack(pack)
+    fired = compiled.fired(facts_frame(profiles_frame(profiles)))
+    ids = [c[len(_FIRED) :] for c in fired.columns]
+    return [frozenset(i for i, hit in zip(ids, row) if hit) for row in fired.iter_rows()]
+
+
+# --------------------------------------------------------------------------------------------
+# reading profiles in chunks
+
+
+@dataclass
+class Chunk:
+    """Profiles read: their frame and labels (``file:line``), and the sources skipped with the
+    error that says why."""
+
+    frame: "pl.DataFrame"
+    labels: "pl.Series"
+    skipped: list[tuple[str, str]]
+    digest: bytes
+    """What the profiles were read from (bytes of the lines, or the profiles' JSON)."""
+
+
+def _fits(found: Any, wanted: Any) -> bool:
+    """Whether values of the inferred type ``found`` are taken by the model as they are."""
+    if found == pl.Null or found == wanted:
+        return True
+    if isinstance(wanted, pl.Struct):
+        if not isinstance(found, pl.Struct):
+            return False
+        fields = {f.name: f.dtype for f in wanted.fields}
+        return all(f.name in fields and _fits(f.dtype, fields[f.name]) for f in found.fields)
+    if isinstance(wanted, pl.List):
+        return isinstance(found, pl.List) and _fits(found.inner, wanted.inner)
+    if isinstance(wanted, pl.Enum):
+        return bool(found == pl.String)
+    if wanted == pl.Float64:
+        return found in (pl.Float64, pl.Int64)
+    return bool(found == wanted)
+
+
+def _bound_checks(model: type[BaseModel], base: Optional["pl.Expr"], prefix: list[str]) -> list["pl.Expr"]:
+    """Expressions true where a value breaks a bound of the model (ge, le, max_length ...)."""
+    out = []
+    for name, info in model.model_fields.items():
+        column = pl.col(name) if base is None else base.struct.field(name)
+        annotation = _unwrap_optional(info.annotation)
+        for meta in info.metadata:
+            for attr, test in (("ge", operator.lt), ("gt", operator.le), ("le", operator.gt), ("lt", operator.ge)):
+                if getattr(meta, attr, None) is not None:
+                    out.append(test(column, getattr(meta, attr)))
+            if getattr(meta, "max_length", None) is not None:
+                size = column.list.len() if typing.get_origin(annotation) is list else column.str.len_chars()
+                out.append(size > meta.max_length)
+            if getattr(meta, "min_length", None) is not None:
+                size = column.list.len() if typing.get_origin(annotation) is list else column.str.len_chars()
+                out.append(size < meta.min_length)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            out.extend(_bound_checks(annotation, column, prefix + [name]))
+        elif typing.get_origin(annotation) is list:
+            (inner,) = typing.get_args(annotation)
+            inner_checks = _bound_checks(inner, pl.element(), prefix + [name])
+            if inner_checks:
+                out.append(column.list.eval(pl.any_horizontal(inner_checks).fill_null(False)).list.any())
+    return out
+
+
+@functools.cache
+def _violations() -> "pl.Expr":
+    checks = _bound_checks(Profile, None, [])
+    return pl.any_horizontal(checks).fill_null(False).any()
+
+
+def _convert(expr: "pl.Expr", found: Any, wanted: Any) -> "pl.Expr":
+    """``expr`` (of the inferred type ``found``, which :func:`_fits` ``wanted``) as ``wanted``:
+    struct fields in the model's order, the missing ones null."""
+    if found == pl.Null:
+        return pl.lit(None, dtype=wanted)
+    if isinstance(wanted, pl.Struct):
+        present = {f.name: f.dtype for f in found.fields}
+        fields = [
+            (
+                _convert(expr.struct.field(f.name), present[f.name], f.dtype)
+                if f.name in present
+                else pl.lit(None, dtype=f.dtype)
+            ).alias(f.name)
+            for f in wanted.fields
+        ]
+        return pl.when(expr.is_not_null()).then(pl.struct(fields))
+    if isinstance(wanted, pl.List):
+        return expr.list.eval(_convert(pl.element(), found.inner, wanted.inner))
+    return expr.cast(wanted, strict=True)
+
+
+def _conform(frame: "pl.DataFrame") -> Optional["pl.DataFrame"]:
+    """``frame`` as parsed by polars, in the model's column types, or ``None`` if the model might
+    not take every value as it is (the chunk is then read again line by line)."""
+    schema = profile_schema()
+    if any(name not in schema or not _fits(dtype, schema[name]) for name, dtype in frame.schema.items()):
+        return None
+    try:
+        if (
+            ARENAS in frame.columns
+            and frame.select(pl.col(ARENAS).list.eval(pl.element().is_null()).list.any().any()).item()
+        ):
+            return None  # an arena that is null: the model refuses it
+        typed = frame.select(
+            [
+                _convert(pl.col(n), frame.schema[n], d).alias(n)
+                if n in frame.columns
+                else pl.lit(None, dtype=d).alias(n)
+                for n, d in schema.items()
+            ]
+        )
+        if typed.select(_violations()).item():
+            return None
+    except pl.exceptions.PolarsError:  # an enum value the model does not know, say
+        return None
+    return typed
+
+
+def _slow_chunk(
+    items: Sequence[tuple[str, Callable[[], Profile]]],
+) -> tuple[list[str], list[Profile], list[tuple[str, str]]]:
+    labels, profiles, skipped = [], [], []
+    for label, load in items:
+        try:
+            profiles.append(load())
+        except ProfileError as exc:
+            skipped.append((label, exc.one_line()))
+            continue
+        labels.append(label)
+    return labels, profiles, skipped
+
+
+def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
+    """The profiles of a JSON Lines file, ``rows`` lines at a time."""
+    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
+    first = 1  # the line number of the first pending line
+    pending: list[bytes] = []
+    with handle:
+        rest = b""
+        while True:
+            block = handle.read(1 << 23)
+            data = rest + block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                data, rest = data[:cut], data[cut:]
+            if data:
+                lines = data.split(b"\n")
+                if lines[-1] == b"":
+                    lines.pop()
+                pending.extend(lines)
+            while len(pending) >= rows or (not block and pending):
+                yield _jsonl_chunk(path, pending[:rows], first)
+                first += len(pending[:rows])
+                pending = pending[rows:]
+            if not block:
+                break
+
+
+def _jsonl_chunk(path: str, lines: list[bytes], first: int) -> Chunk:
+    numbers = [first + i for i, line in enumerate(lines) if line.strip()]
+    blob = b"\n".join(lines)
+    if first == 1 and blob.startswith(b"\xef\xbb\xbf"):
+        blob = blob[3:]
+        lines = [lines[0][3:]] + lines[1:]
+    frame = None
+    if numbers:
+        try:
+            parsed = pl.read_ndjson(io.BytesIO(blob), infer_schema_length=None)
+            if parsed.height == len(numbers):
+                frame = _conform(parsed)
+        except pl.exceptions.PolarsError:
+            frame = None
+    else:
+        frame = pl.DataFrame(schema=profile_schema())
+    if frame is not None:
+        labels = pl.Series("profile", [f"{path}:{n}" for n in numbers], dtype=pl.String)
+        return Chunk(frame, labels, [], blob)
+    items = [(f"{path}:{n}", functools.partial(load_profile_line, lines[n - first], path, n)) for n in numbers]
+    labels_list, profiles, skipped = _slow_chunk(items)
+    return Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, blob)
+
+
+def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
+    from ..core.documents import Document
+    from ..profile.io import _validate
+
+    try:
+        total = pl.scan_parquet(path).select(pl.len()).collect().item()
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise ProfileError(
+            f"not a readable Parquet file: {exc}".splitlines()[0], file=path, hint="give a Parquet file of profiles"
+        ) from None
+    for start in range(0, total, rows):
+        part = pl.scan_parquet(path).slice(start, rows).collect()
+        digest = part.hash_rows().to_list().__repr__().encode()
+        frame = _conform(part)
+        labels = [f"{path}:{start + i + 1}" for i in range(part.height)]
+        if frame is not None:
+            yield Chunk(frame, pl.Series("profile", labels, dtype=pl.String), [], digest)
+            continue
+
+        def load(record: dict[str, Any], label: str) -> Profile:
+            return _validate(Document(file=label, data=_known(record)))
+
+        items = [(label, functools.partial(load, record, label)) for label, record in zip(labels, part.to_dicts())]
+        labels_list, profiles, skipped = _slow_chunk(items)
+        yield Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, digest)
+
+
+def _known(value: Any) -> Any:
+    """A record without its nulls (a column without a value is an unknown fact)."""
+    if isinstance(value, dict):
+        return {k: _known(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_known(v) for v in value]
+    return value
+
+
+def read_chunks(sources: Iterable[tuple[str, Union[str, Profile]]], rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """The profiles of ``sources`` (``(label, path or Profile)``, as
+    :func:`advisor.research.runs.iter_profile_sources` gives them) in chunks of at most ``rows``:
+    JSON Lines (``*.jsonl``) and Parquet (``*.parquet``) files in chunks of their own, YAML and
+    JSON files and Profiles gathered into chunks."""
+    require()
+
+    pending: list[tuple[str, Callable[[], Profile]]] = []
+
+    def flush() -> Iterator[Chunk]:
+        if pending:
+            labels, profiles, skipped = _slow_chunk(pending)
+            blob = "\n".join(json.dumps(_dump(p), sort_keys=True, default=str) for p in profiles).encode()
+            yield Chunk(profiles_frame(profiles), pl.Series("profile", labels, dtype=pl.String), skipped, blob)
+            pending.clear()
+
+    for label, item in sources:
+        if isinstance(item, Profile):
+            pending.append((label, functools.partial(lambda p: p, item)))
+        elif item.lower().endswith(".jsonl"):
+            yield from flush()
+            yield from _jsonl_chunks(item, rows)
+        elif item.lower().endswith(".parquet"):
+            yield from flush()
+            yield from _parquet_chunks(item, rows)
+        else:
+            pending.append((label, functools.partial(load_profile, item)))
+        if len(pending) >= rows:
+            yield from flush()
+    yield from flush()

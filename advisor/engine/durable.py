@@ -1,0 +1,622 @@
+"""The inference engine: rule packs compiled onto durable-rules.
+
+This is the only module that imports durable-rules. It hides these known behaviours of
+durable-rules 2.0.28:
+
+* facts are asserted with ``assert_fact`` (``post`` would let only the first matching rule see
+  an event) into a session (``sid``) of the compiled ruleset. Every fact is retracted when the
+  assessment is done and the session is reused, so the number of live sessions stays at one per
+  ruleset (about 1,024 are possible). Sessions are not deleted: ``delete_state`` crashes the
+  process in 2.0.28 once a session has held a fact that matched a pattern's type but not its tests;
+* a fact no rule is interested in raises ``MessageNotHandledException`` (and, in a batch, skips
+  the actions of the whole batch): sink rules that wait for a fact that never comes make every
+  profile, arena and stage fact wanted, and findings no later rule tests are not asserted;
+* an exception inside a rule action is swallowed by the Python host of durable-rules into the
+  session state, and the rest of the action silently does not run. This module does not run its
+  actions through that host: it asserts facts through the C engine (``durable_rules_engine``)
+  and runs the queued actions itself (``start_action_for_state`` / ``complete_and_start_action``),
+  so a failing action raises :class:`EngineError`, and the per-action JSON round trips and state
+  updates of the host (half the engine time) are skipped;
+* each pack is compiled once, under names derived from the hash of its content, and reused. At
+  most :data:`CACHE_SIZE` compiled packs are kept: the least recently used one is deleted,
+  session and rulesets, which gives its memory back (about 7 MB for the shipped pack; see
+  :meth:`DurableBackend.close` for how its session is deleted without crashing);
+* rulesets are created straight through the C engine (``create_ruleset``), not through
+  durable-rules' Python host, whose JSON spells numbers in ways the C parser cannot read; a lock
+  per compiled pack serialises its use, since durable-rules has no locks of its own;
+* its C engine has fixed limits (numbers it can read, facts per rule, children and rules per
+  node of its network, a stack of 64 nodes when matching a fact, 4,096 rules per ruleset), set
+  out in :mod:`advisor.rules.limits`. Every number goes in spelled as its parser reads it; lists and
+  text are tested in Python and go in as booleans; the rules of a pack are spread over as many
+  rulesets as it takes to keep each inside the limits of its network (a model of the network is
+  built as the rules are added, :class:`_Net`); and what no compilation avoids is refused when
+  the pack is loaded;
+* generated rule names are not ours: each compiled rule is named after the rule id, alternative
+  and arena grouping, and maps back to the rule id;
+* a rule whose only pattern is a negation fires without end: a compiled rule matches the profile
+  fact when it tests it or has no other positive pattern, so none consists of negations alone;
+* a join costs: a stage marker pattern in every rule made the engine take 40 % longer, so only
+  the rules that need one have it (below).
+
+Rules run in stages (strengths, diagnoses, pitfalls, recommendations), and a rule tests only findings of
+earlier stages. Facts go in as batches, one per stage and ruleset (the rulesets of a pack go in
+step, stage by stage, and each gets the findings its rules test): the profile and arena facts, then the
+findings of the actions of the batch before that some rule tests. A rule that rests on findings
+fires as soon as they are in, which is enough for positive tests, as later findings can only add
+to what fires. A rule that tests that a finding did *not* fire must wait until every finding of
+the earlier stages is in: it also matches its stage's marker fact, which ends the batch of its
+stage (by then every rule of an earlier stage has fired: a rule of stage s fires at the latest
+on the batch of stage s, and its finding comes with the next).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Protocol
+
+import durable_rules_engine as _C
+
+from ..core.io import dumps_compact
+from ..rules.limits import MAX_BETA, MAX_CHILDREN, MAX_FACT_PROPERTIES, MAX_RULES, MAX_STACK
+from ..rules.limits import is_membership, spell_number
+from ..profile.schema import arena_fields, profile_fields
+from ..rules.conditions import Compare, FindingRef, Term
+from .interface import Firing
+from ..core.errors import EngineError
+from .facts import Facts
+from ..rules.pack import KINDS, RulePack
+
+__all__ = ["Firing", "Backend", "DurableBackend", "backend_for", "ENGINE_NAME", "engine_version", "CACHE_SIZE"]
+
+ENGINE_NAME = "durable-rules"
+
+#: How many compiled packs a process keeps (see the module's docstring).
+CACHE_SIZE = 8
+
+
+@functools.lru_cache(maxsize=None)
+def engine_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("durable_rules")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+class Backend(Protocol):
+    """What the assessment needs from an inference engine."""
+
+    def run(self, facts: Facts) -> list[Firing]:
+        """Every firing for ``facts``, in the order the engine produced them."""
+        ...
+
+
+_SIDS = itertools.count(1)
+
+#: One test of a pattern: (property, operator, value), operators as in conditions.
+_Test = tuple[str, str, Any]
+_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+
+
+def _key(path: str) -> str:
+    return path.replace(".", "__")
+
+
+def _value_json(value: Any) -> str:
+    return dumps_compact(value) if isinstance(value, str) else spell_number(value)
+
+
+def _test_json(test: _Test) -> str:
+    prop, op, value = test
+    inner = f"{dumps_compact(prop)}:{_value_json(value)}"
+    return "{" + inner + "}" if op == "eq" else "{" + f'"{_OPS[op]}":' + "{" + inner + "}}"
+
+
+def _pattern_json(tests: tuple[_Test, ...]) -> str:
+    if len(tests) == 1:
+        return _test_json(tests[0])
+    return '{"$and":[' + ",".join(_test_json(t) for t in tests) + "]}"
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One durable-rules rule: an alternative of a condition, with one way of grouping its arena
+    tests (see :meth:`DurableBackend._units`)."""
+
+    key: str
+    rule_id: str
+    index: int
+    arena_names: tuple[str, ...]
+    patterns: tuple[tuple[str, tuple[_Test, ...]], ...]
+    findings: frozenset[str] = frozenset()
+    gate: Optional[int] = None  # the stage whose marker it waits for
+
+    def json(self) -> str:
+        parts = ("{" + dumps_compact(name) + ":" + _pattern_json(tests) + "}" for name, tests in self.patterns)
+        return '{"all":[' + ",".join(parts) + "]}"
+
+    def properties(self, kind: str) -> set[str]:
+        return {t[0] for name, tests in self.patterns if tests[0] == ("t", "eq", kind) for t in tests[1:]}
+
+
+def _sinks() -> list[_Unit]:
+    """Sinks: every profile, arena and stage fact is wanted by some rule, so that a batch of facts
+    is never refused with MessageNotHandledException (which would skip its actions)."""
+    return [
+        _Unit(f"sink#{kind}", "", 0, (), (("fact", (("t", "eq", kind),)), ("never", (("t", "eq", "$never"),))))
+        for kind in ("profile", "arena", "stage")
+    ] + [_Unit("close#", "", 0, (), (("close", (("t", "eq", "close"),)),))]
+
+
+class _Node:
+    """An alpha node of the model of durable-rules' network (see :class:`_Net`)."""
+
+    __slots__ = ("children", "eq", "other", "beta", "peak", "top")
+
+    def __init__(self) -> None:
+        self.children: dict[_Test, _Node] = {}
+        self.eq: dict[str, int] = {}  # children that test equality, by property
+        self.other = 0  # children with other tests
+        self.beta = 0  # patterns that end here
+        self.peak = 1  # most stack entries matching a fact below (and with) this node can take
+        self.top = 0  # the highest peak of a child
+
+
+class _Net:
+    """A model of the alpha network durable-rules builds for one ruleset, to keep it inside the
+    limits of :mod:`advisor.rules.limits` as rules are added.
+
+    Each pattern's tests form a chain of nodes from the root, shared with every pattern that
+    begins with the same tests. When a fact is matched, a node's children whose tests hold go
+    on the stack together: at most one of the children that test equality on one property, any
+    number of the others. So a node's ``peak`` is at most ``(children that can hold at once) - 1 +
+    (the highest peak of a child)``, an upper bound whatever the fact.
+    """
+
+    def __init__(self) -> None:
+        self.root = _Node()
+        self.units: list[_Unit] = []
+        self.properties: dict[str, set[str]] = {"profile": set(), "arena": set()}
+        for sink in _sinks():
+            if not self.add(sink):  # pragma: no cover - four rules fit in any ruleset
+                raise EngineError("the sink rules do not fit a ruleset", hint="this is a bug in advisor")
+
+    def add(self, unit: _Unit) -> bool:
+        """Add ``unit`` if the ruleset stays inside the limits; else leave it as it was."""
+        if len(self.units) >= MAX_RULES:
+            return False
+        grown = {kind: unit.properties(kind) - props for kind, props in self.properties.items()}
+        if any(len(self.properties[kind]) + len(new) > MAX_FACT_PROPERTIES - 1 for kind, new in grown.items()):
+            return False
+        journal: list[tuple[Any, ...]] = []
+        paths = []
+        ok = True
+        for _, tests in unit.patterns:
+            node, path = self.root, [self.root]
+            for test in tests:
+                child = node.children.get(test)
+                if child is None:
+                    child = node.children[test] = _Node()
+                    if test[1] == "eq":
+                        node.eq[test[0]] = node.eq.get(test[0], 0) + 1
+                    else:
+                        node.other += 1
+                    journal.append(("child", node, test))
+                    ok = ok and len(node.children) <= MAX_CHILDREN
+                node = child
+                path.append(node)
+            node.beta += 1
+            journal.append(("beta", node))
+            ok = ok and node.beta <= MAX_BETA
+            paths.append(path)
+        for path in paths:  # peaks only grow: recompute them along the paths, bottom up
+            for parent, child in zip(reversed(path[:-1]), reversed(path[1:])):
+                journal.append(("peak", parent, parent.peak, parent.top))
+                parent.top = max(parent.top, child.peak)
+                parent.peak = max(1, len(parent.eq) + parent.other - 1 + parent.top)
+        if not (ok and self.root.peak <= MAX_STACK):
+            for entry in reversed(journal):
+                if entry[0] == "child":
+                    node, test = entry[1], entry[2]
+                    del node.children[test]
+                    if test[1] == "eq":
+                        node.eq[test[0]] -= 1
+                        if not node.eq[test[0]]:
+                            del node.eq[test[0]]
+                    else:
+                        node.other -= 1
+                elif entry[0] == "beta":
+                    entry[1].beta -= 1
+                else:
+                    entry[1].peak, entry[1].top = entry[2], entry[3]
+            return False
+        for kind, new in grown.items():
+            self.properties[kind] |= new
+        self.units.append(unit)
+        return True
+
+
+def _plan(units: list[_Unit]) -> list[_Net]:
+    """The rules spread over rulesets: each goes into the last one while it fits, else opens a
+    new one. Deterministic: the same pack, the same rulesets."""
+    nets = [_Net()]
+    for unit in units:
+        if not nets[-1].add(unit):
+            nets.append(_Net())
+            if not nets[-1].add(unit):  # pragma: no cover - load-time checks refuse such a rule
+                raise EngineError(
+                    f"rule {unit.rule_id} does not fit a durable-rules ruleset", hint="this is a bug in advisor"
+                )
+    return nets
+
+
+@dataclass
+class _Run:
+    firings: list[Firing] = field(default_factory=list)
+    fired: set[str] = field(default_factory=set)
+
+
+class _Encoder:
+    """Encodes the known values a ruleset tests as the JSON text of a fact: engine keys, ordinal
+    values as their rank, numbers spelled for durable-rules' parser, lists and text tested here
+    (membership properties). Values no rule of the ruleset tests are left out, which keeps the
+    facts (and the messages the engine hands back, which carry them) small."""
+
+    def __init__(self, fields: dict[str, Any], plain: set[str], members: list[tuple[str, str, frozenset[Any]]]) -> None:
+        self._plain = []
+        for path in sorted(plain):
+            spec = fields[path]
+            table = None  # the text of each value, for fields with few values
+            if spec.kind == "ordinal":
+                table = {v: str(i) for i, v in enumerate(spec.values)}
+            elif spec.kind == "bool":
+                table = {True: "true", False: "false"}
+            self._plain.append((f'"{_key(path)}":', path, table))
+        self._members = [(f'"{key}":', path, values) for key, path, values in members]
+
+    def __call__(self, values: dict[str, Any], head: str) -> str:
+        parts = [head]
+        for prefix, path, table in self._plain:
+            value = values.get(path)
+            if value is not None:
+                parts.append(prefix + (table[value] if table is not None else _value_json(value)))
+        for prefix, path, members in self._members:
+            value = values.get(path)
+            if value is not None:
+                parts.append(prefix + ("true" if value in members else "false"))
+        return ",".join(parts) + "}"
+
+
+def _encoders(
+    properties: dict[str, set[str]], members: dict[tuple[bool, str, frozenset[Any]], str]
+) -> tuple[_Encoder, _Encoder]:
+    """The encoders of the profile and of an arena fact that carry ``properties`` (engine keys)."""
+    out = []
+    for kind, fields, in_arena in (("profile", profile_fields(), False), ("arena", arena_fields(), True)):
+        used = properties[kind]
+        mine = [
+            (key, path, values) for (arena, path, values), key in members.items() if arena == in_arena and key in used
+        ]
+        out.append(_Encoder(fields, {p for p in fields if _key(p) in used}, mine))
+    return out[0], out[1]
+
+
+class _Ruleset:
+    """One compiled durable-rules ruleset of a pack."""
+
+    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder]) -> None:
+        self.name = name
+        units = net.units
+        self.actions = {u.key: (u.rule_id, u.index, u.arena_names) for u in units if u.rule_id}
+        self.firings = {u.key: Firing(u.rule_id, u.index) for u in units if u.rule_id}
+        self.tested = frozenset(ref for u in units for ref in u.findings)
+        self.gated = frozenset(u.gate for u in units if u.gate is not None)
+        self.encoders = encoders
+        self.encode_profile, self.encode_arena = encoders
+        text = "{" + ",".join(dumps_compact(u.key) + ":" + u.json() for u in units) + "}"
+        self.handle = _C.create_ruleset(self.name, text)
+
+
+class DurableBackend:
+    """A rule pack compiled into durable-rules rulesets (one, unless the pack is too wide for one)."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.name = f"advisor_{pack.hash[:24]}"
+        self._lock = threading.Lock()
+        self._sid = str(next(_SIDS))
+        self._closed = False
+        dnf = pack.dnf
+        # Findings no later rule tests need not be asserted into the engine.
+        self._tested = frozenset(ref.rule_id for terms in dnf.values() for term in terms for ref in term.findings)
+        self._members: dict[tuple[bool, str, frozenset[Any]], str] = {}
+        terms = [term for rule_terms in dnf.values() for term in rule_terms]
+        # Tests shared by many alternatives come first in their patterns, so that the patterns
+        # share the nodes of the network (fewer nodes, fewer children per node).
+        self._often = Counter(t for term in terms for t in set(self._tests(term.compares)))
+        self._often.update(t for term in terms for group in term.arenas for t in set(self._tests(group)))
+        units = [unit for rule in pack.rules for unit in self._units(rule.id, rule.stage, dnf[rule.id])]
+        nets = _plan(units)
+        # The rulesets share the text of the facts when the properties of all of them fit in one
+        # fact (encoded once per assessment); else each ruleset's facts carry what it tests.
+        union = {kind: set().union(*(net.properties[kind] for net in nets)) for kind in ("profile", "arena")}
+        if all(len(props) <= MAX_FACT_PROPERTIES - 1 for props in union.values()):
+            shared = _encoders(union, self._members)
+            encoders = [shared] * len(nets)
+        else:
+            encoders = [_encoders(net.properties, self._members) for net in nets]
+        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, enc) for i, (net, enc) in enumerate(zip(nets, encoders))]
+        self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
+
+    @property
+    def ruleset_count(self) -> int:
+        return len(self._rulesets)
+
+    def _tests(self, compares: tuple[Compare, ...]) -> list[_Test]:
+        """The engine tests of some comparisons (of one fact), without repeats."""
+        out: dict[_Test, None] = {}
+        for c in compares:
+            if is_membership(c):
+                values = frozenset(c.value) if isinstance(c.value, tuple) else frozenset([c.value])
+                member = (c.in_arena, c.path, values)
+                key = self._members.setdefault(member, f"_in{len(self._members)}")
+                out[(key, "eq", c.op in ("eq", "in"))] = None
+            elif c.op in ("in", "not_in"):  # one value
+                out[(_key(c.path), "eq" if c.op == "in" else "ne", c.spec.rank(c.value[0]))] = None
+            else:
+                out[(_key(c.path), c.op, c.spec.rank(c.value))] = None
+        return list(out)
+
+    def _ordered(self, kind: str, compares: tuple[Compare, ...]) -> tuple[_Test, ...]:
+        tests = sorted(self._tests(compares), key=lambda t: (-self._often[t], t[0], t[1], repr(t[2])))
+        return (("t", "eq", kind),) + tuple(tests)
+
+    def _units(self, rule_id: str, stage: int, terms: tuple[Term, ...]) -> list[_Unit]:
+        """The durable-rules rules of one rule: one per alternative and grouping of its arena tests.
+
+        A durable-rules match binds each pattern to a different fact, but two ``any_arena`` tests
+        of one alternative may well be met by the same arena. So each way of grouping the arena
+        tests (a partition of their indices) gets its own rule, in which the tests of a group are
+        met by one arena fact.
+        """
+        out = []
+        for index, term in enumerate(terms):
+            if any(FindingRef(ref.rule_id, not ref.negated) in term.findings for ref in term.findings):
+                continue  # tests that a finding fired and that it did not: it can never hold
+            for part, groups in enumerate(_partitions(len(term.arenas))):
+                # The profile fact is matched only when the alternative tests it, or when nothing
+                # else would be positive (a rule of negations alone fires without end).
+                positive = term.arenas or any(not ref.negated for ref in term.findings)
+                patterns: list[tuple[str, tuple[_Test, ...]]] = []
+                if term.compares or not positive:
+                    patterns.append(("profile", self._ordered("profile", term.compares)))
+                gate = None
+                if any(ref.negated for ref in term.findings):
+                    patterns.append(("stage", (("t", "eq", "stage"), ("n", "eq", stage))))
+                    gate = stage
+                arena_names = [""] * len(term.arenas)
+                for g, group in enumerate(groups):
+                    name = f"arena{g}"
+                    for literal in group:
+                        arena_names[literal] = name
+                    compares = tuple(c for literal in group for c in term.arenas[literal])
+                    patterns.append((name, self._ordered("arena", compares)))
+                # A finding tested twice (a recommendation's link and its own `when`) is one
+                # pattern: durable-rules binds each pattern to a different fact.
+                for i, ref in enumerate(dict.fromkeys(term.findings)):
+                    name = f"finding{i}$not" if ref.negated else f"finding{i}"
+                    patterns.append((name, (("t", "eq", "finding"), ("id", "eq", ref.rule_id))))
+                findings = frozenset(ref.rule_id for ref in term.findings)
+                out.append(
+                    _Unit(
+                        f"{rule_id}#{index}.{part}", rule_id, index, tuple(arena_names), tuple(patterns), findings, gate
+                    )
+                )
+        return out
+
+    def _assert(self, rs: _Ruleset, method: Callable[[int, str], Any], text: str) -> Optional[int]:
+        """Assert (or retract) the facts of the JSON ``text`` in ruleset ``rs``, and return the
+        session handle, or None if no rule wants them."""
+        code, *rest = method(rs.handle, text)
+        if code == 1:  # MessageNotHandled: no rule wants it
+            return None
+        if code == 2:
+            raise EngineError(f"durable-rules saw the same fact twice in {rs.name}", hint="this is a bug in advisor")
+        return rest[0] if rest else None
+
+    def _act(self, rs: _Ruleset, state: Optional[int], run: _Run) -> list[str]:
+        """Run every action the engine has queued for the session, as durable-rules' host would,
+        minus what this integration does not use (state updates, timers, leases, promises).
+
+        Returns the ids of the new findings that later rules test, for the next batch."""
+        new: list[str] = []
+        if state is None:
+            return new
+        handle = rs.handle
+        started = _C.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
+            # only the matched arena facts are parsed, and only when the rule has some.
+            name = message[2 : message.index('"', 2)]
+            if name == "close#":  # see close()
+                message = _C.complete_and_start_action(handle, state)
+                continue
+            try:
+                rule_id, index, arena_names = rs.actions[name]
+                if arena_names:
+                    run.firings.append(Firing(rule_id, index, tuple(_arena_index(message, a) for a in arena_names)))
+                else:
+                    run.firings.append(rs.firings[name])
+                if rule_id not in run.fired:
+                    run.fired.add(rule_id)
+                    if rule_id in self._tested:
+                        new.append(rule_id)
+            except BaseException as exc:
+                _C.abandon_action(handle, state)
+                raise EngineError(
+                    f"a rule action failed in {rs.name}: {name.split('#')[0]}: {type(exc).__name__}: {exc}",
+                    hint="this is a bug in advisor; please report it with the profile",
+                ) from exc
+            message = _C.complete_and_start_action(handle, state)
+        return new
+
+    def run(self, facts: Facts) -> list[Firing]:
+        with self._lock:
+            if not self._closed:
+                return self._run(facts)
+        return backend_for(self.pack).run(facts)  # evicted from the cache meanwhile
+
+    def _run(self, facts: Facts) -> list[Firing]:
+        run = _Run()
+        sid = self._sid
+        quoted = dumps_compact(sid)
+        try:
+            pending = []
+            encoded: dict[int, list[str]] = {}  # by encoders: rulesets that share them share the text
+            for rs in self._rulesets:
+                batch = encoded.get(id(rs.encoders))
+                if batch is None:
+                    batch = [rs.encode_profile(facts.values, '{"t":"profile","sid":' + quoted)]
+                    for i, arena in enumerate(facts.arenas or ()):
+                        batch.append(rs.encode_arena(arena, '{"t":"arena","sid":' + quoted + f',"i":{i}'))
+                    encoded[id(rs.encoders)] = batch
+                pending.append(list(batch))
+            # One batch per stage and ruleset (see the module's docstring): the profile and arena
+            # facts or the new findings some rule tests, then the stage's marker if a rule waits.
+            for stage in range(len(KINDS)):
+                new: list[str] = []
+                for rs, batch in zip(self._rulesets, pending):
+                    if stage in rs.gated:
+                        batch.append(f'{{"t":"stage","n":{stage},"sid":{quoted}}}')
+                    if batch:
+                        new += self._act(rs, self._assert(rs, _C.assert_facts, "[" + ",".join(batch) + "]"), run)
+                pending = [
+                    [
+                        f'{{"t":"finding","id":{dumps_compact(rule_id)},"sid":{quoted}}}'
+                        for rule_id in new
+                        if rule_id in rs.tested
+                    ]
+                    for rs in self._rulesets
+                ]
+            if any(pending):  # pragma: no cover - a rule of the last stage is tested by no rule
+                raise EngineError("findings left over after the last stage", hint="this is a bug in advisor")
+        except BaseException as exc:
+            # A session that failed half-way is left alone (clearing it is not safe); the next
+            # assessment gets a fresh one.
+            self._sid = str(next(_SIDS))
+            if isinstance(exc, EngineError) or not isinstance(exc, Exception):
+                raise
+            raise EngineError(
+                f"durable-rules failed: {type(exc).__name__}: {exc}",
+                hint="this is a bug in advisor; please report it with the profile",
+            ) from exc
+        self._clear(sid)
+        firings = run.firings
+        if any(f.arenas for f in firings):
+            # the order of arena facts' firings is the engine's: give each rule's firings in the
+            # order of the reference evaluator (alternative, then arenas by index)
+            first: dict[str, int] = {}
+            for f in firings:
+                first.setdefault(f.rule_id, len(first))
+            firings.sort(key=lambda f: (first[f.rule_id], f.term, f.arenas))
+        return firings
+
+    def _clear(self, sid: str) -> None:
+        """Retract every fact of the session so that the next assessment starts clean.
+
+        Sessions are reused instead of deleted: ``delete_state`` of durable-rules 2.0.28 crashes
+        the process (SIGSEGV) once a session has held a fact that passed the type test of a
+        pattern but failed one of its other tests, which is an everyday case here.
+        """
+        try:
+            for rs in self._rulesets:
+                facts = _C.get_facts(rs.handle, sid)  # JSON text, handed back as it is
+                if facts != "[]":
+                    self._act(rs, self._assert(rs, _C.retract_facts, facts), _Run())
+                if _C.get_facts(rs.handle, sid) != "[]":  # pragma: no cover - never seen
+                    break
+            else:
+                return
+        except Exception:  # pragma: no cover - never seen; a fresh session is the safe way on
+            pass
+        self._sid = str(next(_SIDS))
+
+    def close(self) -> None:
+        """Delete the rulesets and their session (when evicted from the cache), which gives all
+        their memory back.
+
+        ``delete_state`` of durable-rules 2.0.28 frees the session's action context
+        (``context.messages``, ``context.stateFact``), which its sessions leave uninitialised
+        until an action has run (``state.c``, ``createStateNode``): freeing that garbage
+        crashed the process. So a session is deleted only once all its facts are retracted and
+        an action has run in it to its end (the ``close#`` rule, on a fact of its own), which
+        leaves both set to NULL. A session left behind by a failed assessment is not deleted."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            sid = self._sid
+            for rs in self._rulesets:
+                try:
+                    state = self._assert(rs, _C.assert_facts, '[{"t":"close","sid":' + dumps_compact(sid) + "}]")
+                    self._act(rs, state, _Run())
+                    facts = _C.get_facts(rs.handle, sid)
+                    if facts != "[]":
+                        self._act(rs, self._assert(rs, _C.retract_facts, facts), _Run())
+                    clean = state is not None and _C.get_facts(rs.handle, sid) == "[]"
+                except Exception:  # pragma: no cover - never seen; the session is left alone
+                    clean = False
+                if clean:
+                    _C.delete_state(rs.handle, sid)
+                _C.delete_ruleset(rs.handle)
+
+
+def _partitions(n: int) -> list[list[list[int]]]:
+    """Every way to split ``range(n)`` into groups (a handful: a term seldom tests two arenas)."""
+    if n == 0:
+        return [[]]
+    out = []
+    for rest in _partitions(n - 1):
+        for i in range(len(rest)):
+            out.append([group + [n - 1] if j == i else group for j, group in enumerate(rest)])
+        out.append(rest + [[n - 1]])
+    return out
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _arena_index(message: str, pattern: str) -> int:
+    """The index of the arena fact bound to ``pattern`` in an action's message; only that fact is
+    parsed. The key ``"<pattern>":`` occurs nowhere else in the message: inside JSON strings every
+    quote is escaped, and no fact has a field of that name."""
+    start = message.index(f'"{pattern}":') + len(pattern) + 3
+    fact, _ = _DECODER.raw_decode(message, start)
+    return int(fact["i"])
+
+
+_BACKENDS: "OrderedDict[str, DurableBackend]" = OrderedDict()
+_BACKENDS_LOCK = threading.Lock()
+
+
+def backend_for(pack: RulePack) -> DurableBackend:
+    """The compiled backend of ``pack``, compiled on first use and cached by content hash; the
+    least recently used of more than :data:`CACHE_SIZE` is deleted."""
+    with _BACKENDS_LOCK:
+        backend = _BACKENDS.get(pack.hash)
+        if backend is None:
+            backend = DurableBackend(pack)
+            _BACKENDS[pack.hash] = backend
+            while len(_BACKENDS) > CACHE_SIZE:
+                _, old = _BACKENDS.popitem(last=False)
+                old.close()
+        else:
+            _BACKENDS.move_to_end(pack.hash)
+    return backend

@@ -1,0 +1,92 @@
+"""Turn a profile into facts: a flat mapping of known values by path, and the arenas.
+
+Unknown values are left out, so that nothing downstream can mistake them for "no". An arena's
+ladder level and Ulrich type are derived from its other facts where the profile does not give them
+(:mod:`advisor.rules.arenas`). The facts aggregated over the arenas are three-valued like everything
+else: an aggregate is known only when the arenas whose level is unknown could not change it,
+whatever their level (see :func:`ladder_aggregates`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median_low
+from typing import Any, Optional
+
+from pydantic import BaseModel
+
+from ..rules.arenas import Derivation, derive_arena
+from ..profile.model import LADDER_LEVELS, Profile
+
+__all__ = ["Facts", "profile_facts", "ladder_aggregates"]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The known facts of one profile.
+
+    ``values`` maps dotted paths (derived arena facts included) to known values; ``arenas`` is
+    ``None`` when the profile does not say which arenas there are, else one mapping of known
+    values per arena.
+    """
+
+    values: dict[str, Any]
+    arenas: Optional[tuple[dict[str, Any], ...]]
+    derived: tuple[dict[str, Derivation], ...] = ()
+    """Per arena, the fields derived from its other facts (not given in the profile), with the
+    entry of the derivation table that gave each."""
+
+
+def _flatten(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
+    for name, value in model.__dict__.items():  # the fields, in order
+        if value is None or name == "arenas":
+            continue
+        if isinstance(value, BaseModel):
+            _flatten(value, f"{prefix}{name}.", out)
+        else:
+            out[f"{prefix}{name}"] = value
+
+
+def ladder_aggregates(levels: list[Optional[int]]) -> dict[str, int]:
+    """The known aggregates of the ladder levels of the arenas (``None`` for an unknown level).
+
+    An aggregate is known when every way of filling in the unknown levels gives the same value:
+    the highest level when all are known or one is already at the top of the ladder, the lowest
+    when all are known or one is at the bottom, the typical level (the median, rounded down) when
+    it is the same with every unknown level at the bottom and with every one at the top (the
+    median only grows with each level), and the spread when the highest and lowest are known.
+    """
+    known = sorted(level for level in levels if level is not None)
+    if not known:
+        return {}
+    unknown = len(levels) - len(known)
+    bottom, top = LADDER_LEVELS[0], LADDER_LEVELS[-1]
+    out: dict[str, int] = {}
+    if not unknown or known[-1] == top:
+        out["arenas.max_ladder_level"] = known[-1]
+    if not unknown or known[0] == bottom:
+        out["arenas.min_ladder_level"] = known[0]
+    low, high = median_low(known + [bottom] * unknown), median_low(known + [top] * unknown)
+    if low == high:
+        out["arenas.typical_ladder_level"] = low
+    if "arenas.max_ladder_level" in out and "arenas.min_ladder_level" in out and len(levels) >= 2:
+        out["arenas.ladder_spread"] = out["arenas.max_ladder_level"] - out["arenas.min_ladder_level"]
+    return out
+
+
+def profile_facts(profile: Profile) -> Facts:
+    """Flatten ``profile``, derive what the arenas leave open and compute the aggregates."""
+    values: dict[str, Any] = {}
+    _flatten(profile, "", values)
+    if profile.arenas is None:
+        return Facts(values, None)
+    arenas = []
+    derived = []
+    for arena in profile.arenas:
+        known: dict[str, Any] = {}
+        _flatten(arena, "", known)
+        derived.append(derive_arena(known))
+        arenas.append(known)
+    values["arenas.count"] = len(arenas)
+    values.update(ladder_aggregates([a.get("ladder_level") for a in arenas]))
+    return Facts(values, tuple(arenas), tuple(derived))

@@ -1,0 +1,521 @@
+"""The condition language of rules: parsing, validation, three-valued evaluation, normal forms.
+
+A condition is parsed from plain data (see ``docs/RULE-FORMAT.md``) into an immutable tree and
+checked against the profile model when a rule pack is loaded, never when it is applied.
+
+Evaluation is three-valued (Kleene): ``True``, ``False`` or ``None`` for *unknown*. A rule fires
+only on ``True``, so an unknown fact can never make a rule fire. Findings of earlier stages are
+known conclusions: a finding either fired or it did not.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+
+from ..profile.schema import FieldSpec, arena_fields, profile_fields
+from ..core.errors import PathPart, RulePackError, did_you_mean
+from ..core.i18n import OP_WORDS, t
+
+__all__ = [
+    "Compare",
+    "AllOf",
+    "AnyOf",
+    "Not",
+    "FindingRef",
+    "AnyArena",
+    "Condition",
+    "Term",
+    "parse_condition",
+    "evaluate",
+    "compile_condition",
+    "to_dnf",
+    "describe",
+    "describe_value",
+    "walk",
+    "MAX_TERMS",
+]
+
+#: Largest number of alternatives a condition may expand to in disjunctive normal form.
+MAX_TERMS = 64
+
+COMPARE_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
+_ORDER_OPS = ("lt", "le", "gt", "ge")
+_COMPLEMENT = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "in": "not_in", "not_in": "in"}
+_FORMS = ("fact", "all", "any", "not", "finding", "any_arena")
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``{fact: path, <op>: value}``: compare one fact with a value."""
+
+    path: str
+    op: str
+    value: Any
+    spec: FieldSpec
+    in_arena: bool = False
+
+    def test(self, actual: Any) -> Optional[bool]:
+        if actual is None:
+            return None
+        rank = self.spec.rank
+        a = rank(actual)
+        if self.op in ("in", "not_in"):
+            hit = a in [rank(v) for v in self.value]
+            return hit if self.op == "in" else not hit
+        b = rank(self.value)
+        if self.op == "eq":
+            return a == b
+        if self.op == "ne":
+            return a != b
+        if self.op == "lt":
+            return a < b
+        if self.op == "le":
+            return a <= b
+        if self.op == "gt":
+            return a > b
+        return a >= b
+
+    def negated(self) -> "Compare":
+        return Compare(self.path, _COMPLEMENT[self.op], self.value, self.spec, self.in_arena)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Condition"
+
+
+@dataclass(frozen=True)
+class FindingRef:
+    """``{finding: ID}``: the rule ID of an earlier stage fired. ``negated`` after normalising."""
+
+    rule_id: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class AnyArena:
+    """``{any_arena: C}``: some arena satisfies C."""
+
+    item: "Condition"
+
+
+Condition = Union[Compare, AllOf, AnyOf, Not, FindingRef, AnyArena]
+
+
+# --------------------------------------------------------------------------------------------
+# parsing
+
+
+def _err(message: str, loc: Sequence[PathPart], hint: Optional[str] = None) -> RulePackError:
+    return RulePackError(message, path=tuple(loc), hint=hint)
+
+
+def _suggest(word: str, choices: Sequence[str], fallback: str) -> str:
+    match = did_you_mean(word, choices)
+    return f"did you mean {match!r}?" if match else fallback
+
+
+def _check_value(spec: FieldSpec, value: Any, loc: Sequence[PathPart]) -> Any:
+    kind = spec.kind
+    if kind in ("ordinal", "nominal"):
+        if not isinstance(value, str) or value not in spec.values:
+            hint = _suggest(str(value), spec.values, "one of " + ", ".join(spec.values))
+            raise _err(f"{value!r} is not a value of {spec.path}", loc, hint)
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise _err(f"{spec.path} is true or false, not {value!r}", loc, "write true or false")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _err(f"{spec.path} is a whole number, not {_short(value)}", loc, "write a number such as 3")
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise _err(
+                f"{spec.path}: {_short(value)} is beyond the 64-bit range the engine compares",
+                loc,
+                "write a smaller number",
+            )
+        return value
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _err(
+                f"{spec.path} is a number, not {_short(value)}", loc, _number_hint(value, "write a number such as 0.5")
+            )
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise _err(f"{spec.path}: {_short(value)} is not a finite number", loc, "write a finite number such as 0.5")
+        return number
+    if not isinstance(value, str):
+        raise _err(f"{spec.path} is text, not {value!r}", loc, "quote the value")
+    return value
+
+
+#: Integers durable-rules reads faithfully (``atoll``: 64 bits; see :mod:`advisor.rules.limits`).
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _short(value: Any) -> str:
+    """A number as written, cut to a readable length (a pack may hold thousands of digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return (
+            f"a {len(str(abs(value)))}-digit number" if abs(value) < 10**4000 else "a number of more than 4,000 digits"
+        )
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number_hint(value: Any, fallback: str) -> str:
+    """YAML 1.1 reads ``1e16`` and ``1.0e16`` as text (a float needs a dot, an exponent a sign):
+    say how to write the number."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return fallback
+        mantissa, _, exponent = value.strip().lower().partition("e")
+        if math.isfinite(number) and exponent:
+            if "." not in mantissa:
+                mantissa += ".0"
+            if exponent[0] not in "+-":
+                exponent = "+" + exponent
+            return f"YAML reads {value} as text; write {mantissa}e{exponent}"
+    return fallback
+
+
+def _parse_compare(raw: Mapping[str, Any], loc: tuple[PathPart, ...], in_arena: bool) -> Compare:
+    path = raw["fact"]
+    fields = arena_fields() if in_arena else profile_fields()
+    if not isinstance(path, str) or path not in fields:
+        where = "arena field" if in_arena else "profile fact"
+        hint = _suggest(str(path), list(fields), "see docs/PROFILE.md for the fact paths")
+        if not in_arena and isinstance(path, str) and path.startswith("arenas.") and path not in fields:
+            hint = "test arena fields inside any_arena, or use a derived fact such as arenas.count"
+        raise _err(f"unknown {where} {path!r}", loc + ("fact",), hint)
+    spec = fields[path]
+    ops = [k for k in raw if k != "fact"]
+    if len(ops) != 1:
+        raise _err(
+            f"a comparison needs exactly one operator, found {ops or 'none'}",
+            loc,
+            "use one of " + ", ".join(COMPARE_OPS),
+        )
+    op = ops[0]
+    if op not in COMPARE_OPS:
+        raise _err(
+            f"unknown operator {op!r}", loc + (op,), _suggest(op, COMPARE_OPS, "use one of " + ", ".join(COMPARE_OPS))
+        )
+    if op in _ORDER_OPS and not spec.ordered:
+        raise _err(
+            f"{path} has no order, so {op!r} cannot compare it",
+            loc + (op,),
+            "use eq, ne, in or not_in",
+        )
+    if spec.kind == "str" and op not in ("eq", "ne", "in", "not_in"):
+        raise _err(f"text field {path} cannot be compared with {op!r}", loc + (op,), "use eq, ne, in or not_in")
+    value = raw[op]
+    if op in ("in", "not_in"):
+        if not isinstance(value, list) or not value:
+            raise _err(f"{op!r} needs a non-empty list", loc + (op,), "write [a, b]")
+        value = tuple(_check_value(spec, v, loc + (op, i)) for i, v in enumerate(value))
+    else:
+        value = _check_value(spec, value, loc + (op,))
+    return Compare(path, op, value, spec, in_arena)
+
+
+def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: bool = False) -> Condition:
+    """Parse plain data into a validated condition; raise :class:`RulePackError` naming ``loc``."""
+    if not isinstance(raw, dict) or not raw:
+        raise _err("a condition must be a mapping such as {fact: ..., eq: ...}", loc, "see docs/RULE-FORMAT.md")
+    forms = [k for k in raw if k in _FORMS]
+    if "fact" in raw:
+        return _parse_compare(raw, loc, in_arena)
+    if len(raw) != 1 or not forms:
+        key = next((k for k in raw if k not in _FORMS), next(iter(raw)))
+        raise _err(
+            f"unknown condition {key!r}" if key not in _FORMS else "a condition has exactly one form",
+            loc + (key,),
+            _suggest(str(key), _FORMS, "use one of " + ", ".join(_FORMS)),
+        )
+    form = forms[0]
+    body = raw[form]
+    here = loc + (form,)
+    if form in ("all", "any"):
+        if not isinstance(body, list) or not body:
+            raise _err(f"{form!r} needs a non-empty list of conditions", here, "write - {fact: ..., eq: ...} items")
+        items = tuple(parse_condition(item, here + (i,), in_arena) for i, item in enumerate(body))
+        return AllOf(items) if form == "all" else AnyOf(items)
+    if form == "not":
+        inner = parse_condition(body, here, in_arena)
+        if isinstance(inner, AnyArena) or any(isinstance(n, AnyArena) for n in walk(inner)):
+            raise _err(
+                "'not' cannot wrap any_arena",
+                here,
+                "write {any_arena: {not: ...}} or test a derived fact such as arenas.count",
+            )
+        return Not(inner)
+    if form == "finding":
+        if in_arena:
+            raise _err("'finding' cannot stand inside any_arena", here, "move it out of any_arena")
+        if not isinstance(body, str):
+            raise _err("'finding' needs a rule id", here, "write {finding: LEAD-001}")
+        return FindingRef(body)
+    # any_arena
+    if in_arena:
+        raise _err("any_arena cannot be nested", here, "merge the inner conditions")
+    return AnyArena(parse_condition(body, here, in_arena=True))
+
+
+# --------------------------------------------------------------------------------------------
+# walking and describing
+
+
+def walk(node: Condition) -> Iterator[Condition]:
+    """Every node of a condition, depth first."""
+    yield node
+    if isinstance(node, (AllOf, AnyOf)):
+        for item in node.items:
+            yield from walk(item)
+    elif isinstance(node, (Not, AnyArena)):
+        yield from walk(node.item)
+
+
+def describe_value(value: Any, lang: str = "en") -> str:
+    """A fact value as written in a profile (``true``, ``main_goal``, ``2``), or "unknown"; in
+    bokmål in words (``ja``, ``hovedmål``, see :func:`advisor.profile.questions.value_text`)."""
+    if lang != "en":
+        from ..profile.questions import value_text
+
+        return value_text(value, lang)
+    if value is None:
+        return t(lang, "explain.unknown")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(describe_value(v, lang) for v in value)
+    return str(value)
+
+
+def describe(node: Condition, lang: str = "en", prefix: str = "") -> str:
+    """The condition in plain words in ``lang``, for catalogues and explanations; ``prefix`` goes
+    before the field paths of an arena (``arenas[A].``)."""
+    if isinstance(node, Compare):
+        return f"{prefix}{node.path} {OP_WORDS[lang][node.op]} {describe_value(node.value, lang)}"
+    if isinstance(node, (AllOf, AnyOf)):
+        joiner = t(lang, "explain.and" if isinstance(node, AllOf) else "explain.or")
+        parts = [describe(i, lang, prefix) for i in node.items]
+        return parts[0] if len(parts) == 1 else "(" + f" {joiner} ".join(parts) + ")"
+    if isinstance(node, Not):
+        return f"{t(lang, 'explain.not')} {describe(node.item, lang, prefix)}"
+    if isinstance(node, FindingRef):
+        text = t(lang, "explain.finding_ref", id=node.rule_id)
+        return f"{t(lang, 'explain.not')} {text}" if node.negated else text
+    return t(lang, "explain.some_arena", cond=describe(node.item, lang))
+
+
+# --------------------------------------------------------------------------------------------
+# three-valued evaluation
+
+
+Evaluator = Callable[
+    [Mapping[str, Any], Optional[Sequence[Mapping[str, Any]]], Callable[[str], Optional[bool]]], Optional[bool]
+]
+
+_OPS = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+def _compile_compare(node: Compare) -> Evaluator:
+    """``node.test`` of the fact at ``node.path``, with the compared value ranked once, not on
+    every call (the commonest node: one function call, no more)."""
+    path, spec = node.path, node.spec
+    if node.op in ("in", "not_in"):
+        targets = list(node.value)  # an ordinal's rank is its position: equal ranks, equal values
+        wanted = node.op == "in"
+
+        def member(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            actual = facts.get(path)
+            return None if actual is None else (actual in targets) == wanted
+
+        return member
+    op = _OPS[node.op]
+    if spec.kind == "ordinal":
+        index = {v: i for i, v in enumerate(spec.values)}
+        value = index[node.value]
+
+        def ordinal(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            actual = facts.get(path)
+            return None if actual is None else op(index[actual], value)
+
+        return ordinal
+    plain = node.value
+
+    def compare(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+        actual = facts.get(path)
+        return None if actual is None else op(actual, plain)
+
+    return compare
+
+
+def compile_condition(node: Condition) -> Evaluator:
+    """``node`` compiled into a function of ``(facts, arenas, finding)`` that evaluates it
+    three-valued (see :func:`evaluate`); the tree is walked once, here, not on every call."""
+    if isinstance(node, Compare):
+        return _compile_compare(node)
+    if isinstance(node, (AllOf, AnyOf)):
+        items = tuple(compile_condition(i) for i in node.items)
+        stop = isinstance(node, AnyOf)  # the value that decides: True for "any", False for "all"
+
+        def junction(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            result: Optional[bool] = not stop
+            for item in items:
+                v = item(facts, arenas, finding)
+                if v is stop:
+                    return stop
+                if v is None:
+                    result = None
+            return result
+
+        return junction
+    if isinstance(node, Not):
+        inner = compile_condition(node.item)
+
+        def negation(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            value = inner(facts, arenas, finding)
+            return None if value is None else not value
+
+        return negation
+    if isinstance(node, FindingRef):
+        rule_id, negated = node.rule_id, node.negated
+
+        def ref(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            value = finding(rule_id)
+            return None if value is None else value != negated
+
+        return ref
+    inner = compile_condition(node.item)
+
+    def some_arena(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+        if arenas is None:
+            return None
+        result: Optional[bool] = False
+        for arena in arenas:
+            v = inner(arena, None, finding)
+            if v is True:
+                return True
+            if v is None:
+                result = None
+        return result
+
+    return some_arena
+
+
+def evaluate(
+    node: Condition,
+    facts: Mapping[str, Any],
+    arenas: Optional[Sequence[Mapping[str, Any]]],
+    finding: Callable[[str], Optional[bool]],
+) -> Optional[bool]:
+    """Evaluate ``node`` three-valued.
+
+    ``facts`` maps fact paths to known values (unknown facts are absent), ``arenas`` is the list
+    of arenas as mappings of known values (``None`` when the arenas are unknown), and
+    ``finding(id)`` says whether an earlier finding fired (``None`` for undecided). The node is
+    compiled once (:func:`compile_condition`) and the compiled function kept for the next call.
+    """
+    return _compiled(node)(facts, arenas, finding)
+
+
+_compiled = functools.lru_cache(maxsize=8192)(lambda node: compile_condition(node))
+
+
+# --------------------------------------------------------------------------------------------
+# normal forms, for the engine
+
+
+@dataclass(frozen=True)
+class Term:
+    """One alternative of a condition in disjunctive normal form: everything in it must hold.
+
+    ``arenas`` holds one tuple of comparisons per ``any_arena``: some arena must satisfy all of it.
+    """
+
+    compares: tuple[Compare, ...] = ()
+    arenas: tuple[tuple[Compare, ...], ...] = ()
+    findings: tuple[FindingRef, ...] = ()
+
+    def __add__(self, other: "Term") -> "Term":
+        # A finding tested twice is tested once: durable-rules matches each fact to one pattern
+        # only, so a second pattern for the same finding would never match.
+        findings = self.findings + tuple(f for f in other.findings if f not in self.findings)
+        return Term(self.compares + other.compares, self.arenas + other.arenas, findings)
+
+
+def _nnf(node: Condition, negate: bool = False) -> Condition:
+    if isinstance(node, Compare):
+        return node.negated() if negate else node
+    if isinstance(node, FindingRef):
+        return FindingRef(node.rule_id, node.negated != negate)
+    if isinstance(node, Not):
+        return _nnf(node.item, not negate)
+    if isinstance(node, AllOf):
+        items = tuple(_nnf(i, negate) for i in node.items)
+        return AnyOf(items) if negate else AllOf(items)
+    if isinstance(node, AnyOf):
+        items = tuple(_nnf(i, negate) for i in node.items)
+        return AllOf(items) if negate else AnyOf(items)
+    assert not negate, "not over any_arena is rejected when parsing"
+    return AnyArena(_nnf(node.item))
+
+
+def _dnf(node: Condition) -> list[Term]:
+    if isinstance(node, Compare):
+        return [Term(compares=(node,))]
+    if isinstance(node, FindingRef):
+        return [Term(findings=(node,))]
+    if isinstance(node, AnyOf):
+        out: list[Term] = []
+        for item in node.items:
+            out.extend(_dnf(item))
+            if len(out) > MAX_TERMS:
+                raise OverflowError
+        return out
+    if isinstance(node, AllOf):
+        terms = [Term()]
+        for item in node.items:
+            terms = [a + b for a in terms for b in _dnf(item)]
+            if len(terms) > MAX_TERMS:
+                raise OverflowError
+        return terms
+    assert isinstance(node, AnyArena)
+    return [Term(arenas=(inner.compares,)) for inner in _dnf(node.item)]
+
+
+def to_dnf(node: Condition) -> list[Term]:
+    """``node`` as alternatives of conjunctions, with ``not`` pushed down to the comparisons.
+
+    Raises :class:`OverflowError` past :data:`MAX_TERMS` alternatives.
+    """
+    return _dnf(_nnf(node))

@@ -1,0 +1,821 @@
+"""Rule-pack variants: a pack that extends another one and changes it, and the packs' test cases.
+
+A variant is a rule pack file (or the ``pack.yaml`` of a pack directory) with more top-level keys
+(``docs/RESEARCH.md``, "Variants")::
+
+    extends: default            # the shipped pack, or a pack file / directory relative to this file
+    pack: {name: strict, version: "1"}   # optional in a variant: the name defaults to the file name
+    documents: {...}            # added to the inherited documents
+    disable: [PLAN-004]         # inherited rules to leave out
+    override:                   # fields of inherited rules to change
+      PLAN-002:
+        priority: critical      # a field replaces the inherited one as a whole ...
+        title: {en: ...}        # ... except title and message, where a language left out is kept
+        when.all.0.ge: main_goal    # a dotted path changes one value inside a field: a threshold
+    rules: [...]                # new rules
+    tests: [...]                # test cases, run by ``advisor rules test``
+
+The extends chain is followed (a cycle is an error), then ``disable``, then ``override``, then the
+new rules; the result is validated by :func:`advisor.rules.pack.build_pack`, exactly as a plain pack.
+Links to disabled rules: a ``recommends`` entry naming a disabled recommendation is dropped (the
+finding then recommends less); a condition that tests ``{finding: X}`` of a disabled X is an error,
+and so is a recommendation left with no finding that recommends it and no ``when``.
+
+Several packs given together (``load_variant([a, b])``) are *stacked*: ``a`` is loaded as it is,
+and each later pack is applied on top of the result as if it extended the pack before it (so it may
+not say ``extends:`` itself). A plain pack stacked on another adds its rules and documents.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional, Sequence, Union
+
+from pydantic import ValidationError
+
+from ..profile import io as _profile_io
+from ..core.documents import Document
+from ..core.errors import InputError, PathPart, ProfileError, RulePackError, did_you_mean, shorten
+from ..profile.model import Profile
+from .pack import (
+    PackInfo,
+    Reference,
+    Rule,
+    RulePack,
+    _fail,
+    _from_pydantic,
+    _read_pack_files,
+    build_pack,
+    default_rules_path,
+    is_inside,
+    parse_documents,
+)
+
+__all__ = ["PackTest", "Variant", "load_variant", "resolve_variant", "PackPaths", "DEFAULT_PACK", "VARIANT_KEYS"]
+
+#: ``extends: default`` names the shipped rule base.
+DEFAULT_PACK = "default"
+#: The top-level keys of a pack file that may extend another.
+VARIANT_KEYS = ("extends", "pack", "documents", "disable", "override", "rules", "tests")
+_RULE_FILE_KEYS = ("rules", "tests")
+_TEST_KEYS = ("name", "profile", "profile_file", "fires", "not_fires")
+_MERGED_TEXTS = ("title", "message")
+_MAX_DEPTH = 32
+
+PackPaths = Union[None, str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]
+
+
+@dataclass(frozen=True)
+class PackTest:
+    """One test case of a pack: a profile and the rules that must and must not fire on it."""
+
+    name: str
+    file: str
+    line: Optional[int]
+    profile: Profile
+    fires: tuple[str, ...]
+    not_fires: tuple[str, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A resolved pack: the validated :class:`RulePack` and what the variant did to its bases."""
+
+    pack: RulePack
+    tests: tuple[PackTest, ...]
+    """The test cases of the packs named (not of the packs they extend)."""
+    inherited_tests: tuple[PackTest, ...]
+    """The test cases of the packs they extend."""
+    layers: tuple[str, ...]
+    """Every pack read, the first base first."""
+    disabled: tuple[str, ...] = ()
+    overridden: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each overridden rule, the fields changed."""
+    added: tuple[str, ...] = ()
+
+
+def load_variant(paths: PackPaths = None) -> RulePack:
+    """Load a rule pack or a variant (or several, stacked), validated exactly as :func:`load_rules`.
+
+    ``paths`` is a pack file or directory, or a list of them (stacked: each later one is applied on
+    top of the ones before). ``None`` is the shipped pack. Raises :class:`RulePackError`.
+    """
+    return resolve_variant(paths).pack
+
+
+def resolve_variant(paths: PackPaths = None) -> Variant:
+    """Like :func:`load_variant`, with the pack's test cases and what each layer changed."""
+    problems = Problems(collect=False)
+    state = resolve_layers(paths, problems)
+    assert state is not None and state.info is not None  # strict mode raised otherwise
+    pack = build_pack(state.info, state.documents, state.rule_entries(), origin=state.origin)
+    tests = parse_tests(state.own_tests, pack, problems)
+    # Inherited test cases were checked with their own pack; those that name a rule this variant
+    # disabled (or that no longer hold for another reason) are left out.
+    inherited = parse_tests(state.inherited_tests, pack, Problems(collect=True))
+    final = pack.by_id
+    return Variant(
+        pack=pack,
+        tests=tuple(tests),
+        inherited_tests=tuple(inherited),
+        layers=tuple(state.layers),
+        disabled=tuple(sorted(set(state.disabled))),
+        overridden={k: tuple(v) for k, v in sorted(state.overridden.items()) if k in final},
+        added=tuple(sorted({r for r in state.added if r in final})),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# internals shared with advisor.packcheck
+
+
+class Problems:
+    """Where problems go: raised at once (``collect=False``) or gathered (``collect=True``)."""
+
+    def __init__(self, collect: bool) -> None:
+        self.collect = collect
+        self.items: list[InputError] = []
+
+    def add(self, exc: InputError) -> None:
+        if not self.collect:
+            raise exc
+        self.items.append(exc)
+
+
+@dataclass
+class Entry:
+    """One rule as it will be validated: its id as written, where it is, and its data."""
+
+    rule_id: Any
+    doc: Document
+    path: tuple[PathPart, ...]
+    raw: Any
+
+
+@dataclass
+class RawTest:
+    doc: Document
+    path: tuple[PathPart, ...]
+    raw: Any
+
+
+@dataclass
+class Resolved:
+    """The packs read so far, merged: what :func:`build_pack` and the test parser need."""
+
+    info: Optional[PackInfo]
+    documents: dict[str, Reference]
+    entries: list[Entry]
+    own_tests: list[RawTest] = field(default_factory=list)
+    inherited_tests: list[RawTest] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)
+    disabled: list[str] = field(default_factory=list)
+    overridden: dict[str, list[str]] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        return " + ".join(self.named)
+
+    def ids(self) -> list[str]:
+        return [e.rule_id for e in self.entries if isinstance(e.rule_id, str)]
+
+    def rule_entries(self) -> list[tuple[Document, tuple[PathPart, ...], Any]]:
+        return [(e.doc, e.path, e.raw) for e in self.entries]
+
+
+def _as_list(paths: PackPaths) -> list[Union[str, "os.PathLike[str]"]]:
+    if paths is None:
+        return [DEFAULT_PACK]
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    out = list(paths)
+    return out or [DEFAULT_PACK]
+
+
+def _target(name: Union[str, "os.PathLike[str]"]) -> tuple[Path, str]:
+    """The path of a pack as named by the user, and how to show it."""
+    if str(name) == DEFAULT_PACK and not Path(DEFAULT_PACK).exists():
+        return default_rules_path(), DEFAULT_PACK
+    return Path(name), os.fspath(name)
+
+
+def resolve_layers(paths: PackPaths, problems: Problems) -> Optional[Resolved]:
+    """Read and merge the packs (stacked when several); ``None`` if nothing could be read."""
+    state: Optional[Resolved] = None
+    for position, name in enumerate(_as_list(paths)):
+        try:
+            where, shown = _target(name)
+        except RulePackError as exc:
+            problems.add(exc)
+            return None
+        layer = _resolve(where, shown, (), problems, base=state, stacked=position > 0)
+        if layer is None:
+            return state if problems.collect and state is not None else None
+        layer.named = (state.named if state else []) + [shown]
+        state = layer
+    return state
+
+
+#: What a pack may name by path (``extends:``, ``profile_file:``): only files under its own directory.
+_CONFINED_HINT = "a pack names `default` or files under its own directory: move the file there and name it relatively"
+
+
+def _outside(doc: Document, key: str, name: str) -> Optional[RulePackError]:
+    """The error for a path that ``doc`` names under ``key`` and that leads out of its directory
+    (absolute, ``..`` above it, or a symbolic link out of it), else ``None``. Packs are untrusted
+    data: a pack must not make advisor read (and echo in its errors) another file of the user's."""
+    if key == "extends" and name == DEFAULT_PACK:
+        return None
+    if os.path.isabs(name) or name.startswith("~"):
+        return _fail(
+            doc, f"{key} {shorten(repr(name))} is an absolute path", (key,) if key == "extends" else (), _CONFINED_HINT
+        )
+    root = os.path.dirname(os.path.abspath(doc.file))
+    if not is_inside(root, os.path.join(root, name)):
+        return _fail(
+            doc,
+            f"{key} {shorten(repr(name))} leads outside the pack's directory",
+            (key,) if key == "extends" else (),
+            _CONFINED_HINT,
+        )
+    return None
+
+
+def _stem_name(where: Path) -> str:
+    stem = where.name if where.is_dir() else where.stem
+    return re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-") or "variant"
+
+
+def _finding_refs(raw: Any) -> Iterator[str]:
+    """Every ``finding:`` id in a condition as written."""
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            if key == "finding" and isinstance(value, str):
+                yield value
+            else:
+                yield from _finding_refs(value)
+    elif isinstance(raw, list):
+        for item in raw:
+            yield from _finding_refs(item)
+
+
+def _resolve(
+    where: Path,
+    shown: str,
+    stack: tuple[Path, ...],
+    problems: Problems,
+    *,
+    base: Optional[Resolved] = None,
+    stacked: bool = False,
+) -> Optional[Resolved]:
+    """Read the pack at ``where`` and apply it on ``base`` (or on what it extends)."""
+    try:
+        docs = _read_pack_files(where)
+    except RulePackError as exc:
+        problems.add(exc)
+        return None
+    head = docs[0]
+    if not isinstance(head.data, dict):
+        problems.add(
+            _fail(head, "a rule pack file must be a mapping with `pack:` and `rules:`", (), "see docs/RULE-FORMAT.md")
+        )
+        return None
+    data = head.data
+    if stack and not set(data) & set(VARIANT_KEYS):
+        # A file reached through `extends:`: say nothing of what it holds, it may be any file.
+        problems.add(
+            _fail(
+                head,
+                "is not a rule pack: it has none of the keys " + ", ".join(VARIANT_KEYS),
+                (),
+                "see docs/RULE-FORMAT.md",
+            )
+        )
+        return None
+    for key in data:
+        if key not in VARIANT_KEYS:
+            match = did_you_mean(key, VARIANT_KEYS)
+            problems.add(
+                _fail(
+                    head,
+                    f"unknown key {key!r}",
+                    (key,),
+                    f"did you mean {match!r}?" if match else "allowed: " + ", ".join(VARIANT_KEYS),
+                )
+            )
+    real = where.resolve()
+
+    # ---- what it extends
+    base_ok = True
+    if "extends" in data:
+        extends = data["extends"]
+        if stacked:
+            problems.add(
+                _fail(
+                    head,
+                    "a pack stacked on another cannot say `extends:`",
+                    ("extends",),
+                    "it extends the pack given before it; drop `extends:` or give this pack alone",
+                )
+            )
+        elif not isinstance(extends, str) or not extends.strip():
+            problems.add(
+                _fail(head, "`extends` names one pack: `default` or a path", ("extends",), "write extends: default")
+            )
+            base_ok = False
+        elif len(stack) >= _MAX_DEPTH:
+            problems.add(
+                _fail(head, f"extends chain is deeper than {_MAX_DEPTH} packs", ("extends",), "flatten the chain")
+            )
+            base_ok = False
+        else:
+            if extends == DEFAULT_PACK:
+                target, target_shown = default_rules_path(), DEFAULT_PACK
+            else:
+                target_shown = os.path.normpath(os.path.join(os.path.dirname(head.file), extends))
+                target = Path(target_shown)
+            chain = stack + (real,)
+            outside = _outside(head, "extends", extends)
+            if outside is not None:
+                problems.add(outside)
+                base_ok = False
+            elif target.resolve() in chain:
+                names = [p.name for p in chain] + [target.resolve().name]
+                problems.add(
+                    _fail(
+                        head,
+                        "extends cycle: " + " → ".join(names),
+                        ("extends",),
+                        "a pack cannot extend itself, directly or through others",
+                    )
+                )
+                base_ok = False
+            elif not target.exists():
+                problems.add(
+                    _fail(
+                        head,
+                        f"extends {extends!r}, which does not exist",
+                        ("extends",),
+                        "give a pack file or directory relative to this file, or `default`",
+                    )
+                )
+                base_ok = False
+            else:
+                base = _resolve(target, target_shown, chain, problems)
+                base_ok = base is not None
+    has_base = base is not None or not base_ok
+
+    # ---- pack info and documents
+    raw_info = data.get("pack")
+    if has_base and raw_info is None:
+        raw_info = {"name": _stem_name(where)}
+    elif has_base and isinstance(raw_info, dict) and "name" not in raw_info:
+        raw_info = {"name": _stem_name(where), **raw_info}
+    info: Optional[PackInfo] = None
+    try:
+        info = PackInfo.model_validate(raw_info)
+    except ValidationError as exc:
+        problems.add(_from_pydantic(head, exc, ("pack",)))
+    try:
+        own_documents = parse_documents(head, data.get("documents"))
+    except RulePackError as exc:
+        problems.add(exc)
+        own_documents = {}
+    documents = dict(base.documents) if base else {}
+    documents.update(own_documents)
+
+    state = Resolved(info=info or (base.info if base else None), documents=documents, entries=[])
+    state.layers = (base.layers if base else []) + [shown]
+    if base is not None:
+        state.inherited_tests = list(base.inherited_tests) if stacked else base.own_tests + base.inherited_tests
+        state.own_tests = list(base.own_tests) if stacked else []
+        state.disabled = list(base.disabled)
+        state.overridden = {rid: list(fields) for rid, fields in base.overridden.items()}
+        state.added = list(base.added)
+    inherited = list(base.entries) if base else []
+    inherited_ids = {e.rule_id: e for e in inherited if isinstance(e.rule_id, str)}
+
+    # ---- disable
+    disabled: dict[str, int] = {}
+    raw_disable = data.get("disable")
+    if raw_disable is not None:
+        if not has_base:
+            problems.add(
+                _fail(
+                    head, "`disable` needs `extends`", ("disable",), "say which pack this one changes: extends: default"
+                )
+            )
+        elif not isinstance(raw_disable, list) or not all(isinstance(x, str) for x in raw_disable):
+            problems.add(_fail(head, "`disable` is a list of rule ids", ("disable",), "write disable: [PLAN-004, ...]"))
+        elif base_ok:
+            for i, rid in enumerate(raw_disable):
+                if rid in disabled:
+                    problems.add(_fail(head, f"{rid} is disabled twice", ("disable", i), "keep one"))
+                elif rid not in inherited_ids:
+                    match = did_you_mean(rid, inherited_ids)
+                    problems.add(
+                        _fail(
+                            head,
+                            f"disables unknown rule {rid}",
+                            ("disable", i),
+                            f"did you mean {match!r}?" if match else "only inherited rules can be disabled",
+                        )
+                    )
+                else:
+                    disabled[rid] = i
+
+    # ---- override
+    lines = dict(head.lines)
+    layer_doc = Document(file=head.file, data=head.data, lines=lines)
+    overrides: dict[str, Entry] = {}
+    raw_override = data.get("override")
+    if raw_override is not None:
+        if not has_base:
+            problems.add(
+                _fail(
+                    head,
+                    "`override` needs `extends`",
+                    ("override",),
+                    "say which pack this one changes: extends: default",
+                )
+            )
+        elif not isinstance(raw_override, dict):
+            problems.add(
+                _fail(
+                    head,
+                    "`override` maps rule ids to the fields to change",
+                    ("override",),
+                    "write override: {PLAN-002: {priority: high}}",
+                )
+            )
+        elif base_ok:
+            for rid, fields in raw_override.items():
+                here: tuple[PathPart, ...] = ("override", rid)
+                if rid not in inherited_ids:
+                    match = did_you_mean(rid, inherited_ids)
+                    problems.add(
+                        _fail(
+                            head,
+                            f"overrides unknown rule {rid}",
+                            here,
+                            f"did you mean {match!r}?"
+                            if match
+                            else "only inherited rules can be overridden; add new ones under `rules:`",
+                        )
+                    )
+                    continue
+                if rid in disabled:
+                    problems.add(_fail(head, f"{rid} is both disabled and overridden", here, "keep one"))
+                    continue
+                if not isinstance(fields, dict) or not fields:
+                    problems.add(
+                        _fail(
+                            head, f"the override of {rid} must map fields to new values", here, "write {priority: high}"
+                        )
+                    )
+                    continue
+                merged = copy.deepcopy(inherited_ids[rid].raw)
+                if not isinstance(merged, dict):
+                    continue  # the inherited rule is broken; reported where it is written
+                changed = _apply_override(head, here, merged, fields, lines, problems)
+                if changed:
+                    overrides[rid] = Entry(rid, layer_doc, here, merged)
+                    state.overridden.setdefault(rid, []).extend(
+                        c for c in changed if c not in state.overridden.get(rid, [])
+                    )
+
+    # ---- inherited rules, minus disabled, with overrides and links to disabled rules dropped
+    before: dict[str, int] = {}
+    for entry in inherited:
+        for target in (entry.raw.get("recommends") or []) if isinstance(entry.raw, dict) else []:
+            if isinstance(target, str):
+                before[target] = before.get(target, 0) + 1
+    after: dict[str, int] = {}
+    for entry in inherited:
+        if entry.rule_id in disabled:
+            continue
+        entry = overrides.get(entry.rule_id, entry)
+        raw = entry.raw
+        if isinstance(raw, dict):
+            recommends = raw.get("recommends")
+            if isinstance(recommends, list) and any(t in disabled for t in recommends):
+                raw = dict(raw)
+                raw["recommends"] = [t for t in recommends if t not in disabled]
+                entry = Entry(entry.rule_id, entry.doc, entry.path, raw)
+            for target in raw.get("recommends") or []:
+                if isinstance(target, str):
+                    after[target] = after.get(target, 0) + 1
+            for ref in _finding_refs(raw.get("when")):
+                if ref in disabled:
+                    problems.add(
+                        _fail(
+                            head,
+                            f"{entry.rule_id} tests finding {ref} in its condition",
+                            ("disable", disabled[ref]),
+                            f"disable {entry.rule_id} too, or override its `when`",
+                        )
+                    )
+        state.entries.append(entry)
+    for entry in state.entries:
+        raw = entry.raw
+        if not isinstance(raw, dict) or raw.get("kind") != "recommendation" or raw.get("when") is not None:
+            continue
+        gone = [
+            e.rule_id
+            for e in inherited
+            if e.rule_id in disabled and isinstance(e.raw, dict) and entry.rule_id in (e.raw.get("recommends") or [])
+        ]
+        if gone and before.get(entry.rule_id, 0) and not after.get(entry.rule_id, 0):
+            problems.add(
+                _fail(
+                    head,
+                    f"disabling {', '.join(gone)} leaves recommendation {entry.rule_id} with no finding that recommends it",
+                    ("disable", disabled[gone[0]]),
+                    f"disable {entry.rule_id} too, or give it a `when` under `override:`",
+                )
+            )
+    state.disabled.extend(disabled)
+
+    # ---- new rules and tests, from the head and the other files of a directory
+    for doc in docs:
+        if doc is head:
+            doc = layer_doc
+        elif doc.data is None:
+            continue
+        elif not isinstance(doc.data, dict) or set(doc.data) - set(_RULE_FILE_KEYS):
+            extra = sorted(set(doc.data) - set(_RULE_FILE_KEYS)) if isinstance(doc.data, dict) else []
+            problems.add(
+                _fail(
+                    doc,
+                    f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
+                    (extra[0],) if extra else (),
+                    "a rule file holds only `rules:` and `tests:`",
+                )
+            )
+            continue
+        raw_rules = doc.data.get("rules") or []
+        if not isinstance(raw_rules, list):
+            problems.add(_fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'"))
+            raw_rules = []
+        for index, raw in enumerate(raw_rules):
+            rid = raw.get("id") if isinstance(raw, dict) else None
+            if isinstance(rid, str) and rid in inherited_ids and rid not in disabled:
+                problems.add(
+                    _fail(
+                        doc,
+                        f"rule {rid} is inherited from the pack this one extends",
+                        ("rules", index, "id"),
+                        "change it under `override:`, or `disable:` it to replace it",
+                    )
+                )
+                continue
+            state.entries.append(Entry(rid, doc, ("rules", index), raw))
+            if has_base and isinstance(rid, str):
+                state.added.append(rid)
+        raw_tests = doc.data.get("tests")
+        if raw_tests is None:
+            continue
+        if not isinstance(raw_tests, list):
+            problems.add(
+                _fail(doc, "`tests` must be a list of test cases", ("tests",), "start each with '- name: ...'")
+            )
+            continue
+        state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
+    return state
+
+
+def _apply_override(
+    head: Document,
+    here: tuple[PathPart, ...],
+    merged: dict[str, Any],
+    fields: dict[str, Any],
+    lines: dict[tuple[PathPart, ...], int],
+    problems: Problems,
+) -> list[str]:
+    """Apply one rule's override to ``merged`` in place; return the names of the fields changed."""
+    changed: list[str] = []
+    allowed = [f for f in Rule.model_fields if f != "id"]
+    for key, value in fields.items():
+        at = here + (key,)
+        if key == "id":
+            problems.add(_fail(head, "the id of a rule cannot be overridden", at, "disable the rule and add a new one"))
+            continue
+        parts = key.split(".")
+        if parts[0] not in allowed:
+            match = did_you_mean(parts[0], allowed)
+            problems.add(
+                _fail(
+                    head,
+                    f"rules have no field {parts[0]!r}",
+                    at,
+                    f"did you mean {match!r}?" if match else "allowed: " + ", ".join(allowed),
+                )
+            )
+            continue
+        if len(parts) == 1:
+            old = merged.get(key)
+            if key in _MERGED_TEXTS and isinstance(old, dict) and isinstance(value, dict):
+                merged[key] = {**old, **copy.deepcopy(value)}
+            else:
+                merged[key] = copy.deepcopy(value)
+            _reroot_lines(lines, at, here + (key,))
+            changed.append(key)
+            continue
+        # a dotted path into a field: every step but the last must exist, and so must the last
+        node: Any = merged
+        steps: list[PathPart] = []
+        ok = True
+        for part in parts[:-1]:
+            node, step = _step(node, part)
+            if node is None:
+                ok = False
+                break
+            steps.append(step)
+        if ok:
+            last = parts[-1]
+            if isinstance(node, dict) and last in node:
+                node[last] = copy.deepcopy(value)
+                steps.append(last)
+            elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
+                node[int(last)] = copy.deepcopy(value)
+                steps.append(int(last))
+            else:
+                ok = False
+        if not ok:
+            problems.add(
+                _fail(
+                    head,
+                    f"{key} is not a value of rule {here[-1]}",
+                    at,
+                    "a dotted path must lead to a value the inherited rule has, such as when.all.0.ge",
+                )
+            )
+            continue
+        _reroot_lines(lines, at, here + tuple(steps))
+        changed.append(key)
+    return changed
+
+
+def _step(node: Any, part: str) -> tuple[Any, PathPart]:
+    if isinstance(node, dict) and part in node:
+        return node[part], part
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)], int(part)
+    return None, part
+
+
+def _reroot_lines(
+    lines: dict[tuple[PathPart, ...], int], written: tuple[PathPart, ...], logical: tuple[PathPart, ...]
+) -> None:
+    """Let errors at ``logical`` (and below) find the line where the override is ``written``."""
+    line = lines.get(written)
+    if line is None:
+        return
+    for path, value in list(lines.items()):
+        if path[: len(written)] == written and path != written:
+            lines.setdefault(logical + path[len(written) :], value)
+    lines.setdefault(logical, line)
+
+
+# --------------------------------------------------------------------------------------------
+# test cases
+
+
+def parse_tests(raw_tests: Sequence[RawTest], pack: RulePack, problems: Problems) -> list[PackTest]:
+    """Validate test cases against ``pack``: known keys and rule ids, a valid profile."""
+    out: list[PackTest] = []
+    for item in raw_tests:
+        test = _parse_test(item, pack, problems)
+        if test is not None:
+            out.append(test)
+    return out
+
+
+def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[PackTest]:
+    doc, path, raw = item.doc, item.path, item.raw
+    name_default = f"{Path(doc.file).name} test {path[-1] + 1 if isinstance(path[-1], int) else path[-1]}"
+    if not isinstance(raw, dict):
+        problems.add(
+            _fail(doc, "a test case must be a mapping", path, "write - {name: ..., profile: {...}, fires: [...]}")
+        )
+        return None
+    ok = True
+    for key in raw:
+        if key not in _TEST_KEYS:
+            match = did_you_mean(key, _TEST_KEYS)
+            problems.add(
+                _fail(
+                    doc,
+                    f"unknown key {key!r} in a test case",
+                    path + (key,),
+                    f"did you mean {match!r}?" if match else "allowed: " + ", ".join(_TEST_KEYS),
+                )
+            )
+            ok = False
+    name = raw.get("name", name_default)
+    if not isinstance(name, str) or not name.strip():
+        problems.add(_fail(doc, "a test's name is text", path + ("name",), "quote it"))
+        ok = False
+    expected: dict[str, tuple[str, ...]] = {}
+    for key in ("fires", "not_fires"):
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.add(_fail(doc, f"`{key}` is a list of rule ids", path + (key,), f"write {key}: [PLAN-001]"))
+            ok = False
+            continue
+        for i, rid in enumerate(value):
+            if rid not in pack.by_id:
+                match = did_you_mean(rid, pack.by_id)
+                problems.add(
+                    _fail(
+                        doc,
+                        f"test names unknown rule {rid}",
+                        path + (key, i),
+                        f"did you mean {match!r}?" if match else "check the id; a disabled rule is not in the pack",
+                    )
+                )
+                ok = False
+        expected[key] = tuple(value)
+    both = set(expected.get("fires", ())) & set(expected.get("not_fires", ()))
+    if both:
+        problems.add(
+            _fail(doc, f"{', '.join(sorted(both))} must both fire and not fire", path, "keep each id in one list")
+        )
+        ok = False
+    if ok and not expected.get("fires") and not expected.get("not_fires"):
+        problems.add(_fail(doc, "a test case expects nothing", path, "give `fires:` or `not_fires:`"))
+        ok = False
+    profile = _test_profile(doc, path, raw, problems)
+    if profile is None or not ok:
+        return None
+    return PackTest(
+        name=name.strip(),
+        file=doc.file,
+        line=doc.line_of(path),
+        profile=profile,
+        fires=expected.get("fires", ()),
+        not_fires=expected.get("not_fires", ()),
+    )
+
+
+def _test_profile(
+    doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any], problems: Problems
+) -> Optional[Profile]:
+    has_inline, has_file = "profile" in raw, "profile_file" in raw
+    if has_inline == has_file:
+        problems.add(
+            _fail(
+                doc,
+                "a test case needs either `profile` or `profile_file`",
+                path,
+                "give the profile inline, or a file relative to this one",
+            )
+        )
+        return None
+    if has_file:
+        name = raw["profile_file"]
+        if not isinstance(name, str):
+            problems.add(_fail(doc, "`profile_file` is a path", path + ("profile_file",), "quote it"))
+            return None
+        outside = _outside(doc, "profile_file", name)
+        if outside is not None:
+            problems.add(
+                RulePackError(
+                    outside.message,
+                    file=doc.file,
+                    path=path + ("profile_file",),
+                    line=doc.line_of(path + ("profile_file",)),
+                    hint=outside.hint,
+                )
+            )
+            return None
+        try:
+            return _profile_io.load_profile(Path(doc.file).parent / name)
+        except ProfileError as exc:
+            problems.add(_fail(doc, f"profile_file {name}: {exc.one_line()}", path + ("profile_file",)))
+            return None
+    at = path + ("profile",)
+    sub = Document(
+        file=doc.file,
+        data=raw["profile"] if raw["profile"] is not None else {},
+        lines={p[len(at) :]: line for p, line in doc.lines.items() if p[: len(at)] == at},
+    )
+    try:
+        return _profile_io._validate(sub)
+    except ProfileError as exc:
+        problems.add(
+            RulePackError(
+                exc.message, file=doc.file, path=at + exc.path, line=exc.line or doc.line_of(at), hint=exc.hint
+            )
+        )
+        return None

@@ -1,0 +1,411 @@
+"""Why a rule fired, or why it did not: its effective condition walked node by node.
+
+:func:`explain` evaluates every node of a rule's effective condition (recommendation links
+folded in) with the same three-valued logic as the engine, and records for each node whether it
+holds (``True``), does not hold (``False``) or is undecided (``None``), with the actual value of
+each fact it tests. Findings of earlier stages are what the assessment concluded: a finding
+fired or it did not (and, if it did not, whether that was because facts were unknown).
+
+:func:`render_explanation` renders the result as text in English or Norwegian bokmål.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Literal, Mapping, Optional, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from ..engine.assessment import ContrastingView, arena_label, assess, contrasting_views, rule_states
+from ..rules.conditions import AllOf, AnyOf, Compare, Condition, FindingRef, Not, describe, describe_value, evaluate
+from ..core.errors import RulePackError, did_you_mean
+from ..engine.facts import Facts, profile_facts
+from ..core.i18n import LANGUAGES, OP_WORDS, t
+from ..profile.model import Profile
+from ..rules.pack import RulePack, Source, Text
+
+__all__ = ["Node", "Explanation", "explain", "render_explanation", "find_rule", "describe_value", "OP_WORDS"]
+
+NodeKind = Literal["compare", "all", "any", "not", "finding", "any_arena", "arena"]
+
+
+#: Comparison operators in words, per language.
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Node(_Model):
+    """One evaluated node of a condition.
+
+    ``value`` is the three-valued result (``None`` = unknown). ``text`` describes the node in
+    both languages. Comparisons carry ``path``, ``op``, ``expected`` and ``actual`` (``None``
+    when the fact is unknown, see ``known``); finding references carry ``rule_id``, whether it
+    ``fired`` and whether it was ``undecided`` (its own condition was unknown); ``any_arena``
+    nodes have one ``arena`` child per arena.
+    """
+
+    kind: NodeKind
+    value: Optional[bool]
+    text: Text
+    """A short label for the node in a tree (``all of``, or the comparison itself)."""
+    condition: Text
+    """The whole condition below this node in words."""
+    path: Optional[str] = None
+    op: Optional[str] = None
+    expected: Any = None
+    actual: Any = None
+    known: bool = True
+    rule_id: Optional[str] = None
+    negated: bool = False
+    fired: Optional[bool] = None
+    undecided: bool = False
+    arena: Optional[str] = None
+    derived: Optional[Text] = None
+    """For an arena's ladder level or Ulrich type that the profile does not give: how it was
+    derived from the arena's other facts (:mod:`advisor.rules.arenas`)."""
+    children: tuple["Node", ...] = ()
+
+
+class Explanation(_Model):
+    """Why ``rule_id`` fired or did not fire for one profile."""
+
+    rule_id: str
+    kind: str
+    factor: str
+    phase: str
+    priority: str
+    title: Text
+    municipality: Optional[str]
+    fired: bool
+    """Whether the rule fired in the assessment."""
+    value: Optional[bool]
+    """The three-valued result of its effective condition."""
+    condition: str
+    """The effective condition in plain (English) words."""
+    recommended_by: tuple[str, ...] = ()
+    tree: Node
+    failed: tuple[Node, ...] = ()
+    """The parts that are known not to hold and so keep the rule from firing."""
+    deciding_unknown: tuple[str, ...] = ()
+    """Unknown facts that leave the outcome undecided."""
+    unknown: tuple[str, ...] = ()
+    """Every unknown fact the condition tests (deciding or not)."""
+    findings: dict[str, bool] = {}
+    """Each earlier finding the condition tests, and whether it fired."""
+    sources: tuple[str, ...] = ()
+    """The rule's citations as written in the pack, with file and line range (for researchers)."""
+    citations: tuple[Text, ...] = ()
+    """The same citations as readers see them (``Lundgren (2023) §5.1.5``), one per source."""
+    contrasts: tuple[ContrastingView, ...] = ()
+    """Passages of other documents that disagree with the rule."""
+    guard: Optional[Node] = None
+    """For a recommendation with ``done_when``: that condition walked the same way (when it
+    holds, the recommendation does not fire; when unknown, it fires as conditional advice)."""
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def find_rule(pack: RulePack, rule_id: str) -> str:
+    """The id of ``rule_id`` in ``pack`` (case-insensitive), or a :class:`RulePackError` with a
+    did-you-mean."""
+    key = rule_id.strip().upper()
+    if key in pack.by_id:
+        return key
+    match = did_you_mean(key, pack.by_id)
+    raise RulePackError(
+        f"no rule {rule_id} in pack {pack.info.name}",
+        hint=f"did you mean {match}?" if match else "see `advisor rules list`",
+    )
+
+
+def _both(make: Callable[[str], str]) -> Text:
+    return Text(**{lang: make(lang) for lang in LANGUAGES})
+
+
+class _Walker:
+    def __init__(
+        self,
+        facts: Facts,
+        fired: frozenset[str],
+        state: Mapping[str, Optional[bool]],
+        arena_labels: Sequence[str],
+        pack: RulePack,
+    ) -> None:
+        self.pack = pack
+        self.facts = facts
+        self.fired = fired
+        self.state = state
+        self.labels = arena_labels
+
+    def _prefix(self, arena: Optional[int]) -> str:
+        return "" if arena is None else f"arenas[{self.labels[arena]}]."
+
+    def finding(self, rule_id: str) -> Optional[bool]:
+        return rule_id in self.fired
+
+    def node(self, cond: Condition, values: Mapping[str, Any], arena: Optional[int] = None) -> Node:
+        arenas = self.facts.arenas
+        value = evaluate(cond, values, arenas if arena is None else None, self.finding)
+        whole = _both(lambda lang: describe(cond, lang, self._prefix(arena)))
+        if isinstance(cond, Compare):
+            actual = values.get(cond.path)
+            shown = self._prefix(arena) + cond.path
+            entry = self.facts.derived[arena].get(cond.path) if arena is not None and self.facts.derived else None
+            derived = None
+            if entry is not None:
+                derived = _both(
+                    lambda lang: t(
+                        lang,
+                        "explain.derived",
+                        condition=describe(entry.condition, lang, self._prefix(arena)),
+                        reason=entry.reason.get(lang),
+                        source="; ".join(f"{self.pack.cite(s).get(lang)} [{s.detail(lang)}]" for s in entry.sources),
+                    )
+                )
+            return Node(
+                kind="compare",
+                value=value,
+                text=whole,
+                condition=whole,
+                path=shown,
+                op=cond.op,
+                expected=list(cond.value) if isinstance(cond.value, tuple) else cond.value,
+                actual=actual,
+                known=actual is not None,
+                derived=derived,
+            )
+        if isinstance(cond, (AllOf, AnyOf)):
+            children = tuple(self.node(i, values, arena) for i in cond.items)
+            kind = "all" if isinstance(cond, AllOf) else "any"
+            label = _both(lambda lang: t(lang, f"explain.{kind}_of"))
+            return Node(kind=kind, value=value, text=label, condition=whole, children=children)
+        if isinstance(cond, Not):
+            child = self.node(cond.item, values, arena)
+            label = _both(lambda lang: t(lang, "explain.not_of"))
+            return Node(kind="not", value=value, text=label, condition=whole, children=(child,))
+        if isinstance(cond, FindingRef):
+            fired = cond.rule_id in self.fired
+            return Node(
+                kind="finding",
+                value=value,
+                text=whole,
+                condition=whole,
+                rule_id=cond.rule_id,
+                negated=cond.negated,
+                fired=fired,
+                undecided=not fired and self.state.get(cond.rule_id) is None,
+            )
+        # any_arena: one child per arena
+        children = ()
+        if arenas is not None:
+            children = tuple(
+                Node(
+                    kind="arena",
+                    value=evaluate(cond.item, known, None, self.finding),
+                    text=_both(lambda lang, i=i: t(lang, "explain.arena", name=self.labels[i])),
+                    condition=_both(lambda lang, i=i: describe(cond.item, lang, self._prefix(i))),
+                    arena=self.labels[i],
+                    children=(self.node(cond.item, known, i),),
+                )
+                for i, known in enumerate(arenas)
+            )
+        return Node(
+            kind="any_arena",
+            value=value,
+            text=whole,
+            condition=whole,
+            known=arenas is not None,
+            children=children,
+        )
+
+
+def _failed(node: Node) -> list[Node]:
+    """The nodes known not to hold that make ``node`` not hold."""
+    if node.value is not False:
+        return []
+    if node.kind in ("all", "any"):
+        return [f for c in node.children if c.value is False for f in _failed(c)]
+    return [node]
+
+
+def _unknown_paths(node: Node, deciding_only: bool) -> list[str]:
+    """Unknown facts under ``node``; with ``deciding_only`` only those that leave it undecided."""
+    if deciding_only and node.value is not None:
+        return []
+    if node.kind == "compare":
+        return [] if node.known else [node.path or ""]
+    if node.kind == "any_arena" and not node.known:
+        return ["arenas"]
+    return [p for c in node.children for p in _unknown_paths(c, deciding_only)]
+
+
+def _findings(node: Node) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    if node.kind == "finding" and node.rule_id:
+        out[node.rule_id] = bool(node.fired)
+    for child in node.children:
+        out.update(_findings(child))
+    return out
+
+
+def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[str] = None) -> Explanation:
+    """Explain why ``rule_id`` of ``pack`` fired or did not fire for ``profile``.
+
+    Raises :class:`~advisor.core.errors.RulePackError` (with a did-you-mean) for an unknown rule id.
+    """
+    rid = find_rule(pack, rule_id)
+    rule = pack.by_id[rid]
+    result = assess(profile, pack, engine=engine)
+    fired = result.fired
+    facts = profile_facts(profile)
+    # The three-valued state of every rule, so a finding that did not fire can be told apart
+    # from one that was undecided because of unknown facts.
+    state = rule_states(pack, facts, fired)
+    labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
+    walker = _Walker(facts, fired, state, labels, pack)
+    tree = walker.node(pack.effective_conditions[rid], facts.values)
+    guard = walker.node(rule.guard, facts.values) if rule.guard is not None else None
+    return Explanation(
+        rule_id=rid,
+        kind=rule.kind,
+        factor=rule.factor,
+        phase=rule.phase,
+        priority=rule.priority,
+        title=rule.title,
+        municipality=result.municipality,
+        fired=rid in fired,
+        value=tree.value,
+        condition=describe(pack.effective_conditions[rid]),
+        recommended_by=pack.recommended_by.get(rid, ()) if rule.kind == "recommendation" else (),
+        tree=tree,
+        failed=tuple(_failed(tree)),
+        deciding_unknown=_dedupe(_unknown_paths(tree, True)),
+        unknown=_dedupe(_unknown_paths(tree, False)),
+        findings={**_findings(tree), **(_findings(guard) if guard is not None else {})},
+        guard=guard,
+        sources=pack.citations[rid],
+        citations=tuple(pack.cite(s) for s in rule.sources),
+        contrasts=contrasting_views(pack, rule),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# rendering
+
+
+def _mark(lang: str, value: Optional[bool]) -> str:
+    key = {True: "explain.true", False: "explain.false", None: "explain.unknown"}[value]
+    return "[" + t(lang, key) + "]"
+
+
+def _detail(node: Node, lang: str) -> str:
+    if node.kind == "compare":
+        actual = t(lang, "explain.actual", value=describe_value(node.actual, lang))
+        return f"{actual}, {node.derived.get(lang)}" if node.derived else actual
+    if node.kind == "finding":
+        if node.fired:
+            return t(lang, "explain.fired")
+        return t(lang, "explain.undecided" if node.undecided else "explain.not_fired")
+    if node.kind == "any_arena" and not node.known:
+        return t(lang, "explain.arenas_unknown")
+    if node.kind == "any_arena" and not node.children:
+        return t(lang, "explain.no_arenas")
+    return ""
+
+
+def _tree_lines(node: Node, lang: str, depth: int, width: int) -> list[str]:
+    mark = _mark(lang, node.value).ljust(width)
+    detail = _detail(node, lang)
+    text = node.text.get(lang)
+    if node.kind in ("all", "any", "not", "any_arena", "arena"):
+        text += ":" if node.children else ""
+    line = f"  {mark} {'  ' * depth}{text}" + (f"  ({detail})" if detail else "")
+    out = [line.rstrip()]
+    for child in node.children:
+        out += _tree_lines(child, lang, depth + 1, width)
+    return out
+
+
+def _failed_line(node: Node, lang: str) -> str:
+    text = node.condition.get(lang)
+    if node.kind == "compare":
+        return f"  - {text} ({_detail(node, lang)})"
+    if node.kind == "finding":
+        state = (
+            t(lang, "explain.fired")
+            if node.fired
+            else t(lang, "explain.undecided" if node.undecided else "explain.not_fired")
+        )
+        return f"  - {text} ({state})"
+    if node.kind == "not":
+        return f"  - {text} ({t(lang, 'explain.inner_holds')})"
+    if node.kind == "any_arena":
+        return f"  - {text} ({_detail(node, lang) or t(lang, 'explain.no_arena_matches')})"
+    return f"  - {text}"
+
+
+def render_explanation(expl: Explanation, lang: str = "en") -> str:
+    """The explanation as plain text in ``lang``."""
+    title = f"{expl.rule_id} — {expl.title.get(lang)}"
+    name = expl.municipality or t(lang, "unnamed")
+    out = [
+        title,
+        "=" * len(title),
+        f"{t(lang, 'kind.' + expl.kind)} · {t(lang, 'factor.' + expl.factor)} · "
+        f"{t(lang, 'priority')}: {t(lang, 'priority.' + expl.priority)} · {name}",
+        "",
+    ]
+    done = expl.guard is not None and expl.guard.value is True
+    if expl.fired:
+        out.append(t(lang, "explain.result_fired"))
+    elif expl.value is True and done:
+        out.append(t(lang, "explain.guard_done"))
+    elif expl.value is None:
+        out.append(t(lang, "explain.result_undecided"))
+    else:
+        out.append(t(lang, "explain.result_not_fired"))
+    if expl.recommended_by:
+        out.append(t(lang, "explain.recommended_by", ids=", ".join(expl.recommended_by)))
+    out += ["", t(lang, "explain.walk")]
+    width = max(len(_mark(lang, v)) for v in (True, False, None))
+    out += _tree_lines(expl.tree, lang, 0, width)
+    if expl.guard is not None:
+        out += ["", t(lang, "explain.guard")]
+        out += _tree_lines(expl.guard, lang, 0, width)
+        key = (
+            "explain.guard_done"
+            if done
+            else "explain.guard_unknown"
+            if expl.guard.value is None
+            else "explain.guard_not_done"
+        )
+        if not (key == "explain.guard_done" and expl.value is True and not expl.fired):
+            out.append(t(lang, key))
+    if expl.failed:
+        out += ["", t(lang, "explain.failed")]
+        out += [_failed_line(n, lang) for n in expl.failed]
+    if expl.deciding_unknown:
+        out += ["", t(lang, "explain.deciding_unknown")]
+        out += [f"  - {p}" for p in expl.deciding_unknown]
+    others = [p for p in expl.unknown if p not in expl.deciding_unknown]
+    if others:
+        out += ["", t(lang, "explain.other_unknown")]
+        out += [f"  - {p}" for p in others]
+    if expl.findings:
+        out += ["", t(lang, "explain.findings")]
+        for rid, did in expl.findings.items():
+            out.append(f"  - {rid}: {t(lang, 'explain.fired' if did else 'explain.not_fired')}")
+    if expl.sources:
+        out += ["", t(lang, "sources") + ":"]
+        out += [f"  - {c.get(lang)}  [{Source.parse(s).detail(lang)}]" for c, s in zip(expl.citations, expl.sources)]
+    if expl.contrasts:
+        out += ["", t(lang, "contrasts") + ":"]
+        for view in expl.contrasts:
+            cited = "; ".join(c.get(lang) for c in view.citations)
+            out.append(f"  - {view.statement.get(lang)} ({cited})")
+            out += [f"    [{Source.parse(s).detail(lang)}]" for s in view.sources]
+    return "\n".join(out) + "\n"
