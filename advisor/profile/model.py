@@ -267,6 +267,10 @@ class Implementation(_Section):
         None,
         description="The municipality uses KS's innovation tool N3 (new, useful, put to use), or samveis.no, its extended version, to take initiatives from idea to practice (001 §4.6).",
     )
+    varied_recruitment: Optional[bool] = Field(
+        None,
+        description="The municipality tests several ways of recruiting and engaging citizens, beyond those already taking part (the Borgen project's open office, focus groups, guest dinners, Facebook groups, idea workshops; 001 §4.4).",
+    )
     knowledge_network: Optional[bool] = Field(
         None,
         description="The municipality collaborates in networks with research and education institutions, business and associations on innovation, for example research that follows its projects (001 §4.7, §4.3, §1.3).",

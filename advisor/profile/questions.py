@@ -314,6 +314,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Bruker kommunen KS' innovasjonsverktøy N3 (eller samveis.no) til å ta tiltak fra idé til praksis?",
         True,
     ),
+    "implementation.varied_recruitment": _q(
+        "Does the municipality test several ways of recruiting and engaging citizens, beyond those already taking part?",
+        "Prøver kommunen ut flere måter å rekruttere og engasjere innbyggere på, utover dem som allerede deltar?",
+        True,
+    ),
     "implementation.knowledge_network": _q(
         "Does the municipality collaborate in networks with research and education institutions, business and associations on innovation?",
         "Samarbeider kommunen i nettverk med forsknings- og utdanningsinstitusjoner, næringsliv og foreninger om innovasjon?",
