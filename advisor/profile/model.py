@@ -26,6 +26,7 @@ __all__ = [
     "Actor",
     "UlrichType",
     "CitizenRole",
+    "InnovationStrategyType",
     "ArenaKind",
     "LADDER_LEVELS",
     "Context",
@@ -70,6 +71,9 @@ ArenaKind = Literal["hearing", "survey", "public_meeting", "workshop", "standing
 LADDER_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: How the municipality mostly meets its citizens: Kommune 1.0 / 2.0 / 3.0 (000 §1.2; 003). Nominal.
 CitizenRole = Literal["clients", "customers", "partners"]
+#: Fuglsang's four kinds of innovation strategy (001 §2.2, Figure 1): by source of innovation
+#: (internal / external) and power to carry it through (individual / collective). Nominal.
+InnovationStrategyType = Literal["entrepreneurial", "institutional", "open", "strategic_reflective"]
 
 #: The ordinal scales, lowest first. Conditions compare these by rank.
 ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
@@ -207,9 +211,7 @@ class Plan(_Section):
         None,
         description="A free-standing written innovation strategy, separate from other plans (Asker's 2015-2018 strategy, 001 §4.2, §5.1).",
     )
-    innovation_strategy_type: Optional[
-        Literal["entrepreneurial", "institutional", "open", "strategic_reflective"]
-    ] = Field(
+    innovation_strategy_type: Optional[InnovationStrategyType] = Field(
         None,
         description="Fuglsang's type of innovation strategy, by what it does: entrepreneurial (individuals, internal), institutional (own staff's knowledge), open (outside actors and users) or strategic_reflective (outside actors involved systematically while own structures are developed). Asker called its strategy open; 001 places it as strategic-reflective (001 §2.2, §4.9).",
     )
