@@ -26,6 +26,7 @@ __all__ = [
     "Actor",
     "UlrichType",
     "CitizenRole",
+    "InnovationStrategyType",
     "ValueAim",
     "ArenaKind",
     "LADDER_LEVELS",
@@ -71,6 +72,9 @@ ArenaKind = Literal["hearing", "survey", "public_meeting", "workshop", "standing
 LADDER_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: How the municipality mostly meets its citizens: Kommune 1.0 / 2.0 / 3.0 (000 §1.2; 003). Nominal.
 CitizenRole = Literal["clients", "customers", "partners"]
+#: Fuglsang's four kinds of innovation strategy (001 §2.2, Figure 1): by source of innovation
+#: (internal / external) and power to carry it through (individual / collective). Nominal.
+InnovationStrategyType = Literal["entrepreneurial", "institutional", "open", "strategic_reflective"]
 
 #: Which kind of value an arena mainly pursues: Agger, Tortzen and Rosenberg's four (000 §2.1,
 #: §2.2.2 question 5): democratic value, efficiency and quality, innovation, or public value. Nominal.
@@ -222,6 +226,10 @@ class Plan(_Section):
         None,
         description="A free-standing written innovation strategy, separate from other plans (Asker's 2015-2018 strategy, 001 §4.2, §5.1).",
     )
+    innovation_strategy_type: Optional[InnovationStrategyType] = Field(
+        None,
+        description="Fuglsang's type of innovation strategy, by what it does: entrepreneurial (individuals, internal), institutional (own staff's knowledge), open (outside actors and users) or strategic_reflective (outside actors involved systematically while own structures are developed). Asker called its strategy open; 001 places it as strategic-reflective (001 §2.2, §4.9).",
+    )
     co_creation_years: Optional[int] = Field(
         None,
         ge=0,
@@ -275,6 +283,18 @@ class Implementation(_Section):
     strategy: Optional[ImplementationStrategy] = None
     local_model: Optional[bool] = Field(None, description="A local model of co-creation for the municipality.")
     toolbox: Optional[bool] = Field(None, description="A toolbox of co-creation methods.")
+    uses_n3: Optional[bool] = Field(
+        None,
+        description="The municipality uses KS's innovation tool N3 (new, useful, put to use), or samveis.no, its extended version, to take initiatives from idea to practice (001 §4.6).",
+    )
+    varied_recruitment: Optional[bool] = Field(
+        None,
+        description="The municipality tests several ways of recruiting and engaging citizens, beyond those already taking part (the Borgen project's open office, focus groups, guest dinners, Facebook groups, idea workshops; 001 §4.4).",
+    )
+    knowledge_network: Optional[bool] = Field(
+        None,
+        description="The municipality collaborates in networks with research and education institutions, business and associations on innovation, for example research that follows its projects (001 §4.7, §4.3, §1.3).",
+    )
     competence_building: Optional[bool] = Field(
         None, description="Staff are trained in co-creation and process leadership."
     )
@@ -368,6 +388,14 @@ class Relations(_Section):
     citizen_trust: Optional[Level] = Field(None, description="Trust between the municipality and its citizens.")
     equality_on_arenas: Optional[Level] = Field(None, description="How far the parties meet as equals on the arenas.")
     dialogue_based: Optional[bool] = Field(None, description="Interaction is dialogue, not steering.")
+    communication_infrastructure: Optional[bool] = Field(
+        None,
+        description="There is an infrastructure for communication between the municipality, citizens and other stakeholders: physical premises where people meet to exchange and test ideas, or online solutions where they can follow the debate and give input (001 §2.2.2, §2.3, §5.1; Voorberg et al.).",
+    )
+    one_way_portal: Optional[bool] = Field(
+        None,
+        description="The municipality's portal for its development work only spreads information: citizens and partners cannot interact or give input through it (Asker's KomInn in 2016, 001 §3.2).",
+    )
     municipality_as_facilitator: Optional[bool] = Field(
         None, description="The municipality coordinates and facilitates, also where it does not own the project."
     )
@@ -473,6 +501,10 @@ class Business(_Section):
     )
     procurement_as_opportunity: Optional[bool] = Field(
         None, description="Public procurement is used as a tool for innovation (004 §2.2.1)."
+    )
+    early_market_dialogue: Optional[bool] = Field(
+        None,
+        description="In procurement the municipality talks with users and suppliers early to clarify needs and possible solutions, instead of closed tenders with predefined specifications (001 §4.6, Asker's innovation strategy).",
     )
     ordering_competence: Optional[Level] = Field(
         None, description="Competence in ordering and procuring services (004 §2.2.2)."

@@ -233,6 +233,15 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Har kommunen en egen skriftlig innovasjonsstrategi, atskilt fra andre planer?",
         True,
     ),
+    "plan.innovation_strategy_type": _q(
+        "Which of Fuglsang's types is the innovation strategy, by what it does: entrepreneurial (individuals, internal), "
+        "institutional (the staff's own knowledge), open (outside actors and users) or strategic-reflective "
+        "(outside actors involved systematically while the municipality develops its own structures)?",
+        "Hvilken av Fuglsangs typer er innovasjonsstrategien, etter hva den gjør: entreprenøriell (enkeltpersoner, intern), "
+        "institusjonell (de ansattes egen kunnskap), åpen (eksterne aktører og brukere) eller strategisk-reflekterende "
+        "(eksterne aktører involveres systematisk mens kommunen utvikler egne strukturer)?",
+        ("strategic_reflective",),
+    ),
     "plan.co_creation_years": _q(
         "For how many years has co-creation been a goal of the plan?",
         "Hvor mange år har samskaping vært et mål i planen?",
@@ -307,6 +316,21 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "implementation.toolbox": _q(
         "Is there a toolbox of co-creation methods?",
         "Finnes det en verktøykasse med metoder for samskaping?",
+        True,
+    ),
+    "implementation.uses_n3": _q(
+        "Does the municipality use KS's innovation tool N3 (or samveis.no) to take initiatives from idea to practice?",
+        "Bruker kommunen KS' innovasjonsverktøy N3 (eller samveis.no) til å ta tiltak fra idé til praksis?",
+        True,
+    ),
+    "implementation.varied_recruitment": _q(
+        "Does the municipality test several ways of recruiting and engaging citizens, beyond those already taking part?",
+        "Prøver kommunen ut flere måter å rekruttere og engasjere innbyggere på, utover dem som allerede deltar?",
+        True,
+    ),
+    "implementation.knowledge_network": _q(
+        "Does the municipality collaborate in networks with research and education institutions, business and associations on innovation?",
+        "Samarbeider kommunen i nettverk med forsknings- og utdanningsinstitusjoner, næringsliv og foreninger om innovasjon?",
         True,
     ),
     "implementation.competence_building": _q(
@@ -393,6 +417,16 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Is the interaction based on dialogue rather than steering?",
         "Bygger samhandlingen på dialog heller enn styring?",
         True,
+    ),
+    "relations.communication_infrastructure": _q(
+        "Are there premises where people meet to exchange and test ideas, or online solutions where they can follow the debate and give input?",
+        "Finnes det lokaler der folk kan treffes for å utveksle og prøve ut ideer, eller nettløsninger der de kan følge debatten og gi innspill?",
+        True,
+    ),
+    "relations.one_way_portal": _q(
+        "Does the municipality's portal for its development work only spread information, without a way to interact or give input?",
+        "Sprer kommunens portal for utviklingsarbeidet bare informasjon, uten mulighet til å samhandle eller gi innspill?",
+        False,
     ),
     "relations.municipality_as_facilitator": _q(
         "Does the municipality coordinate and facilitate, also where it does not own the project?",
@@ -541,6 +575,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "business.procurement_as_opportunity": _q(
         "Is public procurement used as a tool for innovation?",
         "Brukes offentlige anskaffelser som et verktøy for innovasjon?",
+        True,
+    ),
+    "business.early_market_dialogue": _q(
+        "In procurement, does the municipality talk with users and suppliers early instead of closed tenders with fixed specifications?",
+        "Går kommunen i dialog med brukere og leverandører tidlig i innkjøp, i stedet for lukkede anbud med ferdige kravspesifikasjoner?",
         True,
     ),
     "business.ordering_competence": _q(
@@ -769,6 +808,10 @@ VALUE_LABELS: dict[str, Text] = {
     "workshop": Text(en="a workshop", nb="et verksted"),
     "standing_group": Text(en="a standing group or council", nb="en fast gruppe eller et råd"),
     "citizen_project": Text(en="a project citizens initiated", nb="et prosjekt innbyggerne tok initiativ til"),
+    "entrepreneurial": Text(en="entrepreneurial", nb="entreprenøriell"),
+    "institutional": Text(en="institutional", nb="institusjonell"),
+    "open": Text(en="open", nb="åpen"),
+    "strategic_reflective": Text(en="strategic-reflective", nb="strategisk-reflekterende"),
     "clients": Text(en="clients", nb="klienter"),
     "customers": Text(en="customers", nb="kunder"),
     "partners": Text(en="partners", nb="partnere"),
