@@ -150,6 +150,17 @@ def test_informant_saves_resumes_and_every_save_is_a_version(client, store):
     assert re.search(r'name="plan.knowledge_base" value="true" checked', resumed.text)
 
 
+def test_the_form_explains_each_field_in_its_language(client):
+    _, link, _ = new_informant(client)
+    nb = client.get(link).text
+    assert "<summary>Om feltet</summary>" in nb and "(engelsk)" not in nb
+    assert "<span>Hvor samskaping står i planen: fraværende, nevnt, satsingsområde, hovedmål eller visjon.</span>" in nb
+    assert "Where co-creation stands" not in nb
+    en = client.get(link + "?lang=en").text
+    assert "<summary>About this field</summary>" in en
+    assert "<span>Where co-creation stands in the plan: absent, mentioned, focus_area, main_goal or vision.</span>" in en
+
+
 def test_a_bad_answer_is_not_saved_and_nothing_typed_is_lost(client, store):
     _, link, csrf = new_informant(client)
     typed = {"csrf": csrf, "context.name": "Levanger", "context.population": "mange", "plan.adopted_year": "2019"}

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..core.io import write_atomic
+from ..profile.descriptions import field_description
 from ..profile.io import load_profile, parse_profile
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
 from ..core.errors import InputError, ProfileError
@@ -142,7 +143,7 @@ def _question(key: str, spec: FieldSpec, lang: str) -> str:
     q = QUESTIONS.get(key)
     if q is not None:
         return q.get(lang)
-    return spec.description or key  # a field added without a question (a test catches it)
+    return field_description(key, lang) or key  # a field added without a question (a test catches it)
 
 
 def _choices_line(spec: FieldSpec, lang: str) -> str:

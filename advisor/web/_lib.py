@@ -17,6 +17,7 @@ from ..core.version import __version__
 from ..engine.assessment import assess
 from ..profile.examples import example_names, examples_path
 from ..profile.io import parse_profile
+from ..profile.descriptions import field_description
 from ..profile.model import Profile, profile_json_schema
 from ..profile.questions import ARENAS_QUESTION, SECTIONS, question_text, value_label
 from ..profile.schema import FieldSpec, arena_fields
@@ -58,6 +59,7 @@ __all__ = [
     "SECTIONS",
     "question_text",
     "value_label",
+    "field_description",
     "render",
     "report_pdf",
     "require_pdf",

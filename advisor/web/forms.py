@@ -2,7 +2,8 @@
 
 The sections and fields come from :func:`advisor.tools.intake.sections` and the arena fields from the
 profile model at run time (as ``advisor init`` asks them), the questions and value labels from
-:mod:`advisor.profile.questions`, the help text from the fields' descriptions. Every question has "don't
+:mod:`advisor.profile.questions`, the help text from the fields' descriptions in the form's language
+(:func:`advisor.profile.descriptions.field_description`). Every question has "don't
 know": an empty choice, an empty box. Arenas are a repeatable group.
 
 A posted form is read back field by field (the values the same as ``advisor init`` and
@@ -25,6 +26,7 @@ from ._lib import (
     arena_fields,
     count_facts,
     error_line,
+    field_description,
     parse_profile,
     parse_value,
     question_text,
@@ -195,9 +197,10 @@ def to_profile(raw: Mapping[str, Any], lang: str) -> tuple[Optional[Profile], di
 
 
 def _field(spec: FieldSpec, name: str, question_key: str, value: str, lang: str, error: str) -> FormField:
-    label = question_text(question_key, lang, spec.description or spec.path)
+    help_text = field_description(question_key, lang)
+    label = question_text(question_key, lang, help_text or spec.path)
     choices = [(v, value_label(v, lang)) for v in spec.values] if spec.kind in ("ordinal", "nominal") else []
-    return FormField(name, spec.kind, label, spec.description, value, choices, error)
+    return FormField(name, spec.kind, label, help_text, value, choices, error)
 
 
 def form_view(

@@ -90,7 +90,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "yes": "Ja",
         "no": "Nei",
         "blank_unknown": "tomt = vet ikke",
-        "more": "Om feltet (engelsk)",
+        "more": "Om feltet",
         "save": "Lagre",
         "saved": "Lagret kl. {time}.",
         "saved_versions": "{n} {n:lagring|lagringer} så langt.",
