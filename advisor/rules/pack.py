@@ -512,8 +512,17 @@ def _read_pack_files(path: Path) -> list[Document]:
 
 
 def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
-    """Load and validate a rule pack (the shipped rule base when ``path`` is ``None``)."""
-    where = Path(path) if path is not None else default_rules_path()
+    """Load and validate a rule pack (the shipped rule base when ``path`` is ``None``, kept
+    validated between runs: :mod:`advisor.rules.cache`)."""
+    if path is None:
+        from .cache import cached_pack
+
+        where = default_rules_path()
+        return cached_pack(where, "rules", str(where), lambda: _load_rules(where))
+    return _load_rules(Path(path))
+
+
+def _load_rules(where: Path) -> RulePack:
     docs = _read_pack_files(where)
     head = docs[0]
     if not isinstance(head.data, dict):
