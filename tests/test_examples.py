@@ -37,6 +37,6 @@ def test_example_reproduces_the_documents_conclusions(name, pack):
 
 
 def test_every_documented_case_has_expectations():
-    documented = {"namsos", "levanger", "steinkjer", "asker", "stad", "inn-pa-tunet"}
+    documented = {"namsos", "levanger", "steinkjer", "steinkjer-2025", "asker", "stad", "inn-pa-tunet"}
     present = documented & set(PROFILES)
     assert present <= set(EXPECTATIONS), f"examples without expectations: {sorted(present - set(EXPECTATIONS))}"

@@ -231,6 +231,7 @@ def test_a_guard_may_test_a_strength(tmp_path, engine):
 
 def test_the_columnar_engine_gives_strengths_and_applies_guards(guard_pack, pack):
     from advisor.engine import columnar
+
     if not columnar.available():
         pytest.skip("polars is not installed")
     from helpers import EXAMPLES

@@ -312,6 +312,7 @@ def test_the_columnar_engine_classifies_arenas_and_aggregates_as_the_reference_d
     """The columnar engine derives ladder levels and Ulrich types and computes the three-valued
     aggregates in polars; its facts and firings must be the reference's."""
     from advisor.engine import columnar
+
     if not columnar.available():
         pytest.skip("polars is not installed")
     profiles = [Profile.model_validate(p) for p in partials]

@@ -55,7 +55,7 @@ PlanStatus = Literal["absent", "mentioned", "focus_area", "main_goal", "vision"]
 CompetenceSpread = Literal["none", "few_key_persons", "some_units", "broad"]
 #: Phases of a co-creation process (000 §2.3.4). Ordinal: earlier phases first. ``consultation`` is
 #: not one of Ansell and Torfing's phases: it is the point after a proposal is fixed and before it is
-#: decided (a hearing, the input rounds of Steinkjer 2025, 000 §5.1.3), where partners who come in
+#: decided (a hearing, for example), where partners who come in
 #: can still comment but no longer shape the solution (000 §4.1.6, §4.2.6).
 ProcessPhase = Literal["initiation", "design", "consultation", "implementation", "evaluation"]
 #: Who initiates or owns something. Nominal.
@@ -126,13 +126,16 @@ class Context(_Section):
         json_schema_extra={"descriptive": "context for the reader; no rule reasons with size alone"},
     )
     recent_merger: Optional[bool] = Field(
-        None, description="Merged with other municipalities recently (Namsos 2020, 000 §4.1.1)."
+        None,
+        description="Merged with other municipalities recently (Namsos and Steinkjer 2020, Lundgren (2023) §4.1.1, §4.3.1).",
     )
     pandemic_disruption: Optional[bool] = Field(
-        None, description="Co-creation work was slowed by the pandemic (000 §4.1.6, §4.2.6)."
+        None,
+        description="Co-creation work was slowed by the pandemic (no joint physical leader meetings, Lundgren (2023) §4.1.5, §5.1.2).",
     )
     economic_pressure: Optional[bool] = Field(
-        None, description="Strained municipal economy that pulls resources away (000 §4.1.6, §5.1.5)."
+        None,
+        description="Strained municipal economy that pulls resources away (Lundgren (2023) §4.3.2, §5.1.1, §5.1.5).",
     )
     population_decline: Optional[bool] = Field(
         None, description="Centralisation: stagnating employment and settlement (004 §3, §2.1)."
@@ -147,8 +150,7 @@ class Context(_Section):
     )
     savings_process: Optional[bool] = Field(
         None,
-        description="A savings or cut-back process is under way or coming (000 §5.1.3, §5.1.5).",
-        json_schema_extra={"descriptive": "context the documents reason with; no rule reads it yet (issue 14)"},
+        description="A savings or cut-back process is under way or coming (Lundgren (2023) §5.1.3, §5.1.5).",
     )
     national_frameworks: Optional[bool] = Field(
         None,
@@ -206,15 +208,15 @@ class Plan(_Section):
     partner_anchoring: Optional[PartnerAnchoring] = None
     coordinated_plan_processes: Optional[bool] = Field(
         None,
-        description="Several plan processes were run together (Levanger's ten plans, 000 §4.2.2).",
+        description="Several plan processes were run together (Levanger's ten plans, Lundgren (2023) §4.2.2).",
         json_schema_extra={"descriptive": "describes how the plan came about (Levanger); no rule tests it"},
     )
     resources_with_decision: Optional[bool] = Field(
-        None, description="Resources were set aside when co-creation was adopted (000 §7.1)."
+        None, description="Resources were set aside when co-creation was adopted (Lundgren (2023) §7.1, §5.1.5)."
     )
     grew_from_practice: Optional[bool] = Field(
         None,
-        description="Co-creation entered the plan because it had worked in practice, not by a deliberate strategic choice (000 §4.2.7, §5.1.1).",
+        description="Co-creation entered the plan because it had worked in practice, not by a deliberate strategic choice (Lundgren (2023) §4.2.7, §5.1.1).",
     )
     innovation_strategy: Optional[bool] = Field(
         None,
@@ -224,7 +226,7 @@ class Plan(_Section):
         None,
         ge=0,
         le=100,
-        description="How many years co-creation has been a goal of the plan; results are hard to expect within about three (000 §5.1.4, §7.1).",
+        description="How many years co-creation has been a goal of the plan; results are hard to expect within about three (Lundgren (2023) §5.1.4, §7.1).",
     )
     volunteer_policy: Optional[bool] = Field(
         None,
@@ -242,16 +244,19 @@ class Leadership(_Section):
     leaders_role_models: Optional[bool] = Field(None, description="Leaders act as role models for co-creation.")
     middle_manager_anchoring: Optional[Level] = None
     anchoring_uneven_across_units: Optional[bool] = Field(
-        None, description="Some units work with co-creation and others not at all (000 §4.2.6, §5.1.4)."
+        None,
+        description="Some units work with co-creation and others not at all (Lundgren (2023) §4.1.5, §4.2.4, §4.3.5, §5.1.2).",
     )
     leader_development: Optional[bool] = Field(
         None, description="A leader-development programme includes co-creation or innovation."
     )
     participant_mandates: Optional[bool] = Field(
-        None, description="Staff who take part in co-creation get a clear mandate to decide."
+        None,
+        description="Those who take part in co-creation processes for the municipality (in Steinkjer: the leaders) are given trust and a mandate to decide on its behalf (Lundgren (2023) §4.3.4).",
     )
     ambassadors: Optional[bool] = Field(
-        None, description="Besides the leaders, ambassadors drive co-creation and create success stories (000 §4.2.6)."
+        None,
+        description="Besides the leaders, ambassadors drive co-creation and create success stories (Lundgren (2023) §4.2.6).",
     )
 
 
@@ -291,28 +296,31 @@ class Implementation(_Section):
     )
     deliberate_timing: Optional[bool] = Field(
         None,
-        description="It decides on purpose in which processes, and when in them, to co-create (000 §4.1.6, §4.2.6, §5.1.5).",
+        description="It decides on purpose in which processes, and when in them, to co-create (Lundgren (2023) §4.1.6, §4.2.6, §5.1.5).",
     )
     process_preparation: Optional[bool] = Field(
         None,
-        description="Co-creation processes are prepared beforehand: aim, participants, outcome (000 §4.3.6, §5.1.5).",
+        description="Co-creation processes are prepared beforehand: aim, participants, outcome (Lundgren (2023) §4.3.6, §5.1.5).",
     )
     model_known: Optional[bool] = Field(
-        None, description="The local co-creation model is known to those who run the processes (000 §4.2.6)."
+        None,
+        description="The local co-creation model is known to those who run the processes (Lundgren (2023) §4.2.6).",
     )
     concept_familiarity: Optional[Level] = Field(
-        None, description="How well staff across the organisation know what co-creation means (000 §4.2.4, §5.1.4)."
+        None,
+        description="How well staff across the organisation know what co-creation means (Lundgren (2023) §4.2.4, §5.1.4).",
     )
     learns_from_others: Optional[bool] = Field(
         None,
-        description="It learns from other municipalities' co-creation through visits and networks (000 §4.1.6, §5.1.5).",
+        description="It learns from other municipalities' co-creation through visits and networks (Lundgren (2023) §4.1.6, §5.1.5).",
     )
     co_creation_seen_as_dugnad: Optional[bool] = Field(
         None,
         description='In the municipality co-creation is taken for another word for dugnad, voluntary community work (003: "not just a new word for dugnad").',
     )
     co_creation_in_hard_cases: Optional[bool] = Field(
-        None, description="Co-creation is also used, prepared, in hard processes such as cuts (000 §5.1.5, §5.1.3)."
+        None,
+        description="Co-creation is also used, prepared, in hard processes such as cuts (Lundgren (2023) §5.1.5, §5.1.3).",
     )
 
 
@@ -320,13 +328,16 @@ class Resources(_Section):
     """Coordination resources and competence (000 §4.2.6, §4.3.6, §5.1.5)."""
 
     coordinator_fte: Optional[float] = Field(
-        None, ge=0, le=1000, description="Full-time equivalents dedicated to coordinating co-creation."
+        None,
+        ge=0,
+        le=1000,
+        description="Full-time equivalents set aside to coordinate co-creation (Lundgren (2023) §4.3.6, §5.1.5).",
     )
     process_competence: Optional[CompetenceSpread] = Field(
         None, description="How process-leadership competence is spread: none, few_key_persons, some_units, broad."
     )
     key_person_dependency: Optional[bool] = Field(
-        None, description="The work depends on one or a few enthusiasts (Steinkjer, 000 §4.3.6)."
+        None, description="The work depends on one or a few enthusiasts (Steinkjer, Lundgren (2023) §4.3.7, §5.1.5)."
     )
     external_funding: Optional[bool] = Field(None, description="Co-creation work is funded from outside.")
     time_limited_grant: Optional[bool] = Field(
@@ -336,10 +347,11 @@ class Resources(_Section):
     )
     coordinating_role: Optional[bool] = Field(
         None,
-        description="Someone has a dedicated coordinating role for co-creation, in single areas or overall (000 §4.2.6, §5.1.5).",
+        description="Someone has a coordinating role for co-creation, in single areas or overall (Lundgren (2023) §4.2.3, §4.2.6, §5.1.5).",
     )
     key_persons_left: Optional[bool] = Field(
-        None, description="Some key persons of the co-creation work have already left the organisation (000 §4.3.7)."
+        None,
+        description="Some key persons of the co-creation work have already left the organisation (Lundgren (2023) §4.3.7).",
     )
     dedicated_time: Optional[bool] = Field(
         None, description="Staff have time set aside for co-creation and innovation (001 §4.7)."
@@ -360,11 +372,12 @@ class Relations(_Section):
         None, description="The municipality coordinates and facilitates, also where it does not own the project."
     )
     expectations_clarified: Optional[bool] = Field(
-        None, description="Expectations, roles and responsibility are agreed with the partners."
+        None,
+        description="Expectations, roles and responsibility are agreed with the partners (000 §5.1.5; 002 advice 6).",
     )
     invited_without_influence: Optional[bool] = Field(
         None,
-        description="A recent process invited co-creation without real room for influence (Steinkjer 2025, 000 §4.3.5).",
+        description="A recent process invited co-creation without real room for influence (Lundgren (2023) §4.3.6, §5.1.5).",
     )
     delivers_on_agreements: Optional[bool] = Field(
         None, description="The municipality keeps what it agreed in co-creation processes (000 §6 factor 4.i)."
@@ -446,6 +459,10 @@ class Culture(_Section):
         None,
         description='The work is driven by a demand for pace that leaves little room for slow thinking: Kobro\'s inhibitor "a time that demands pace" (003 inhibitors).',
     )
+    co_governed_resource_culture: Optional[bool] = Field(
+        None,
+        description='A culture ("this is how we do it") for co-governed resource management: the administration works as an operator resource that creates value by activating operand resources (004 §4.1; §4 and §4.2 on changing the attitudes behind it).',
+    )
 
 
 class Business(_Section):
@@ -515,7 +532,8 @@ class Arena(_Section):
         None, description="Who sets the agenda; mixed = set together (Lundgren (2023) §2.2.4 Table 1)."
     )
     labelled_co_creation: Optional[bool] = Field(
-        None, description="The municipality calls the arena co-creation or invites to it as co-creation (000 §5.1.5)."
+        None,
+        description="The municipality calls the arena co-creation or invites to it as co-creation (Lundgren (2023) §5.1.3, §5.1.5).",
     )
     ladder_level: Optional[int] = Field(
         None,
@@ -533,7 +551,7 @@ class Arena(_Section):
     )
     expectations_clarified: Optional[bool] = Field(
         None,
-        description="The preconditions, room for influence and use of the input were agreed with the participants beforehand (000 §4.1.6, §5.1.3).",
+        description="The preconditions, room for influence and use of the input were agreed with the participants beforehand (Lundgren (2023) §4.1.6, §4.3.6, §5.1.3).",
     )
     equality: Optional[Level] = Field(
         None, description="How far the parties meet as equals on this arena (000 §5.1.3, §6 factor 4)."
@@ -543,10 +561,15 @@ class Arena(_Section):
         description="Participants are informants (passive) or co-creators (active) on this arena (001 §1.1, §5.3).",
     )
     input_used: Optional[Level] = Field(
-        None, description="How much of the participants' input was taken up in what was decided or done (000 §5.1.3)."
+        None,
+        description="How much of the participants' input was taken up in what was decided or done (Lundgren (2023) §5.1.3).",
     )
     room_for_influence: Optional[Level] = Field(
         None, description="How much the participants can influence the outcome."
+    )
+    experienced_as_real: Optional[bool] = Field(
+        None,
+        description="The participants experienced the arena as real co-creation; Steinkjer 2025 was experienced as not real, although there may have been room for input (Lundgren (2023) §4.3.3, §4.3.6, §5.1.3).",
     )
     evaluated: Optional[bool] = Field(None, description="The arena or process has been evaluated.")
     aim_stated: Optional[bool] = Field(

@@ -219,8 +219,8 @@ QUESTIONS: dict[str, FieldQuestion] = {
         True,
     ),
     "resources.coordinating_role": _q(
-        "Does someone have a dedicated coordinating role for co-creation, in single areas or overall?",
-        "Har noen en dedikert koordinerende rolle for samskaping, innenfor enkeltområder eller samlet?",
+        "Does someone have a coordinating role for co-creation, in single areas or overall?",
+        "Har noen en koordinerende rolle for samskaping, innenfor enkeltområder eller samlet?",
         True,
     ),
     "resources.key_persons_left": _q(
@@ -274,8 +274,8 @@ QUESTIONS: dict[str, FieldQuestion] = {
         True,
     ),
     "leadership.participant_mandates": _q(
-        "Do staff who take part in co-creation get a clear mandate to decide?",
-        "Får ansatte som deltar i samskaping et tydelig mandat til å ta beslutninger?",
+        "Are those who take part in co-creation processes for the municipality given trust and a mandate to decide on its behalf?",
+        "Får de som deltar i samskapingsprosesser for kommunen, tillit og fullmakt til å ta avgjørelser på vegne av den?",
         True,
     ),
     # ---------------------------------------------------------------- implementation
@@ -510,6 +510,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Drives arbeidet av et krav om tempo som gir lite rom for langsom tenkning?",
         False,
     ),
+    "culture.co_governed_resource_culture": _q(
+        'Is there a culture ("this is how we do it") for managing resources together with citizens, business and civil society, where the administration creates value by activating others\' resources?',
+        "Finnes det en kultur («sånn gjør vi det») for samstyrt ressursforvaltning, der forvaltningen skaper verdi ved å aktivere andres ressurser?",
+        True,
+    ),
     "culture.common_goals_across_sectors": _q(
         "Do sectors and departments share common goals and pull in the same direction?",
         "Har sektorer og avdelinger felles mål og drar de i samme retning?",
@@ -643,6 +648,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "How much can the participants influence the outcome?",
         "Hvor mye kan deltakerne påvirke resultatet?",
         "up",
+    ),
+    "arenas[].experienced_as_real": _q(
+        "Did the participants experience the arena as real co-creation?",
+        "Opplevde deltakerne arenaen som reell samskaping?",
+        True,
     ),
     "arenas[].evaluated": _q(
         "Has the arena or process been evaluated?",
