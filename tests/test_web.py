@@ -158,7 +158,9 @@ def test_the_form_explains_each_field_in_its_language(client):
     assert "Where co-creation stands" not in nb
     en = client.get(link + "?lang=en").text
     assert "<summary>About this field</summary>" in en
-    assert "<span>Where co-creation stands in the plan: absent, mentioned, focus_area, main_goal or vision.</span>" in en
+    assert (
+        "<span>Where co-creation stands in the plan: absent, mentioned, focus_area, main_goal or vision.</span>" in en
+    )
 
 
 def test_a_bad_answer_is_not_saved_and_nothing_typed_is_lost(client, store):
