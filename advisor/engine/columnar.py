@@ -541,19 +541,23 @@ def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
 _KEY_END = re.compile(rb'"\s*:')
 
 
-def _key_count(dtype: Any, expr: "pl.Expr") -> "pl.Expr":
+def _key_count(dtype: Any, expr: "pl.Expr") -> "Optional[pl.Expr]":
     """The number of keys under ``expr`` (of type ``dtype``) that polars kept: one per field that is
-    not null, and those inside it."""
+    not null, and those inside it; ``None`` where there can be none (a scalar, an empty object).
+    Scalars add no term at all: a literal 0 inside ``sum_horizontal`` broke polars 2.0.0 (the
+    newest release for Python 3.10: "cannot evaluate two Series of different lengths")."""
     if isinstance(dtype, pl.Struct):
-        parts = [
-            expr.struct.field(f.name).is_not_null().cast(pl.Int64)
-            + _key_count(f.dtype, expr.struct.field(f.name)).fill_null(0)
-            for f in dtype.fields
-        ]
-        return pl.sum_horizontal(parts) if parts else pl.lit(0, dtype=pl.Int64)
+        parts = []
+        for f in dtype.fields:
+            field = expr.struct.field(f.name)
+            term = field.is_not_null().cast(pl.Int64)
+            inner = _key_count(f.dtype, field)
+            parts.append(term if inner is None else term + inner.fill_null(0))
+        return pl.sum_horizontal(parts) if parts else None
     if isinstance(dtype, pl.List) and isinstance(dtype.inner, (pl.Struct, pl.List)):
-        return expr.list.eval(_key_count(dtype.inner, pl.element()).fill_null(0)).list.sum()
-    return pl.lit(0, dtype=pl.Int64)
+        inner = _key_count(dtype.inner, pl.element())
+        return None if inner is None else expr.list.eval(inner.fill_null(0)).list.sum()
+    return None
 
 
 def _duplicate_keys(parsed: "pl.DataFrame", lines: Sequence[bytes]) -> bool:
@@ -561,14 +565,12 @@ def _duplicate_keys(parsed: "pl.DataFrame", lines: Sequence[bytes]) -> bool:
     the first) and the profile loader refuses. A line is checked with the loader's JSON parse only
     when the keys polars kept are fewer than the keys written (or it has a ``null``, whose key
     polars cannot be told to have kept): then no key was dropped from the others."""
-    kept = parsed.select(
-        pl.sum_horizontal(
-            [
-                pl.col(n).is_not_null().cast(pl.Int64) + _key_count(d, pl.col(n)).fill_null(0)
-                for n, d in parsed.schema.items()
-            ]
-        )
-    ).to_series()
+    terms = []
+    for name, dtype in parsed.schema.items():
+        term = pl.col(name).is_not_null().cast(pl.Int64)
+        inner = _key_count(dtype, pl.col(name))
+        terms.append(term if inner is None else term + inner.fill_null(0))
+    kept = parsed.select(pl.sum_horizontal(terms)).to_series()
     for line, count in zip(lines, kept):
         spaced = b'" ' in line or b'"\t' in line or b'"\r' in line  # maybe a key, a space, a colon
         written = len(_KEY_END.findall(line)) if spaced else line.count(b'":')
