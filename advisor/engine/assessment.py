@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..profile.schema import arena_fields, profile_fields
 from ..rules.arenas import derivation_inputs
-from .interface import Firing, engine_label, resolve_engine
+from .interface import Firing, backend, engine_label, resolve_engine
 from ..rules.conditions import Compare, FindingRef, Term, compile_condition, describe, walk
 from .facts import Facts, profile_facts
 from ..profile.model import Profile
@@ -27,6 +27,7 @@ __all__ = [
     "Assessment",
     "assess",
     "reference_firings",
+    "ReferenceBackend",
     "PRIORITY_WEIGHT",
     "FAIL_ON_KINDS",
 ]
@@ -540,6 +541,16 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
     return out
 
 
+class ReferenceBackend:
+    """The plain-Python reference evaluator as an engine backend (the engine named ``python``)."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+
+    def run(self, facts: Facts) -> list[Firing]:
+        return reference_firings(self.pack, facts)
+
+
 def _engine_label(engine: str) -> tuple[str, str]:
     """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
     return engine_label(engine)
@@ -570,14 +581,7 @@ def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str
     known to be done left out) and the recommendations that fire as conditional advice.
     ``engine`` is a resolved engine name (:func:`advisor.engine.interface.resolve_engine`)."""
     facts = profile_facts(profile)
-    if engine == "durable":
-        from .durable import backend_for
-
-        firings = backend_for(pack).run(facts)
-    elif engine == "python":
-        firings = reference_firings(pack, facts)
-    else:
-        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    firings = backend(engine, pack).run(facts)
     by_rule: dict[str, list[Any]] = {}
     for firing in firings:
         by_rule.setdefault(firing.rule_id, []).append(firing)

@@ -41,7 +41,7 @@ from pydantic import BaseModel
 
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, arena_fields, profile_fields
 from ..rules.arenas import derivations
-from ..rules.conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
+from ..rules.conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
 from ..core.documents import open_regular
 from ..profile.io import load_profile, load_profile_line
 from ..core.errors import InputError, ProfileError
@@ -255,22 +255,38 @@ def _any_arena(inner: "pl.Expr") -> "pl.Expr":
     )
 
 
+class _Expressions(ConditionVisitor["pl.Expr"]):
+    """A condition as a three-valued polars expression; inside ``any_arena`` the comparisons read
+    the fields of each arena (``in_arena``)."""
+
+    def __init__(self, in_arena: bool = False) -> None:
+        self.in_arena = in_arena
+
+    def compare(self, node: Compare) -> "pl.Expr":
+        column = pl.element().struct.field(node.path) if self.in_arena else pl.col(node.path)
+        return _compare(node, column)
+
+    def all_of(self, node: AllOf) -> "pl.Expr":
+        return functools.reduce(operator.and_, (self.visit(i) for i in node.items))
+
+    def any_of(self, node: AnyOf) -> "pl.Expr":
+        return functools.reduce(operator.or_, (self.visit(i) for i in node.items))
+
+    def not_(self, node: Not) -> "pl.Expr":
+        return ~self.visit(node.item)
+
+    def finding(self, node: FindingRef) -> "pl.Expr":
+        fired = pl.col(_FIRED + node.rule_id)
+        return ~fired if node.negated else fired
+
+    def any_arena(self, node: AnyArena) -> "pl.Expr":
+        return _any_arena(_Expressions(in_arena=True).visit(node.item))
+
+
 def compile_expr(node: Condition, in_arena: bool = False) -> "pl.Expr":
     """``node`` as a three-valued polars expression over a :func:`facts_frame` (and the fired
     columns of earlier stages)."""
-    if isinstance(node, Compare):
-        column = pl.element().struct.field(node.path) if in_arena else pl.col(node.path)
-        return _compare(node, column)
-    if isinstance(node, (AllOf, AnyOf)):
-        join = operator.and_ if isinstance(node, AllOf) else operator.or_
-        return functools.reduce(join, (compile_expr(i, in_arena) for i in node.items))
-    if isinstance(node, Not):
-        return ~compile_expr(node.item, in_arena)
-    if isinstance(node, FindingRef):
-        fired = pl.col(_FIRED + node.rule_id)
-        return ~fired if node.negated else fired
-    assert isinstance(node, AnyArena)
-    return _any_arena(compile_expr(node.item, in_arena=True))
+    return _Expressions(in_arena).visit(node)
 
 
 # --------------------------------------------------------------------------------------------
