@@ -15,7 +15,8 @@ from .interface import Firing, backend, engine_label, resolve_engine
 from ..rules.conditions import Compare, FindingRef, Term, compile_condition, describe, walk
 from .facts import Facts, profile_facts
 from ..profile.model import Profile
-from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
+from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text
+from ..rules.variants import load_rules
 
 __all__ = [
     "ContrastingView",

@@ -33,7 +33,8 @@ from ..core.i18n import LANGUAGES, t
 from ..profile.questions import question_text, value_text
 from ..profile.model import Profile
 from .format import citation_text, contrast_lines, manifest_line, md, step_title
-from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text, load_rules
+from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text
+from ..rules.variants import load_rules
 
 __all__ = [
     "Informant",

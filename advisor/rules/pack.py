@@ -32,7 +32,7 @@ from .conditions import (
     to_dnf,
     walk,
 )
-from ..core.errors import RulePackError, did_you_mean
+from ..core.errors import Problems, RulePackError, did_you_mean
 from ..core.text import Text
 
 __all__ = [
@@ -48,7 +48,6 @@ __all__ = [
     "Rule",
     "PackInfo",
     "RulePack",
-    "load_rules",
     "build_pack",
     "parse_documents",
     "RuleEntry",
@@ -511,49 +510,6 @@ def _read_pack_files(path: Path) -> list[Document]:
     return [read_file(path, RulePackError, "rule pack")]
 
 
-def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
-    """Load and validate a rule pack (the shipped rule base when ``path`` is ``None``)."""
-    where = Path(path) if path is not None else default_rules_path()
-    docs = _read_pack_files(where)
-    head = docs[0]
-    if not isinstance(head.data, dict):
-        raise _fail(head, "a rule pack file must be a mapping with `pack:` and `rules:`", (), "see docs/RULE-FORMAT.md")
-    for key in head.data:
-        if key not in ("pack", "documents", "rules"):
-            match = did_you_mean(key, ["pack", "documents", "rules"])
-            raise _fail(
-                head,
-                f"unknown key {key!r}",
-                (key,),
-                f"did you mean {match!r}?" if match else "allowed: pack, documents, rules",
-            )
-    try:
-        info = PackInfo.model_validate(head.data.get("pack"))
-    except ValidationError as exc:
-        raise _from_pydantic(head, exc, ("pack",)) from None
-    documents = parse_documents(head, head.data.get("documents"))
-
-    entries: list[RuleEntry] = []
-    for doc in docs:
-        data = doc.data
-        if doc is not head:
-            if data is None:
-                continue
-            if not isinstance(data, dict) or set(data) - {"rules"}:
-                extra = sorted(set(data) - {"rules"}) if isinstance(data, dict) else []
-                raise _fail(
-                    doc,
-                    f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
-                    (extra[0],) if extra else (),
-                    "a rule file holds only `rules:`",
-                )
-        raw_rules = data.get("rules") or []
-        if not isinstance(raw_rules, list):
-            raise _fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'")
-        entries.extend((doc, ("rules", index), raw) for index, raw in enumerate(raw_rules))
-    return build_pack(info, documents, entries, origin=str(where))
-
-
 def parse_documents(doc: Document, raw: Any) -> dict[str, Reference]:
     """The pack's ``documents`` (its bibliography), validated: each cited file name maps to a
     reference (``author``, ``year``, ``title``, ``kind``, ``institution``, ``short``,
@@ -601,20 +557,16 @@ def build_pack(
     documents: "Mapping[str, Union[str, Reference]]",
     entries: Sequence[RuleEntry],
     origin: str = "",
-    errors: Optional[list[RulePackError]] = None,
+    problems: Optional[Problems] = None,
 ) -> RulePack:
     """Validate rules given as already-parsed data and build a pack.
 
-    Makes every check :func:`load_rules` makes on rules; each error names the document, path and
-    line of the rule at fault. With ``errors=None`` the first problem is raised. Given a list, every
-    problem is appended to it instead, checking goes on without the rules that could not be parsed,
-    and the pack of the rules that could is returned (for tools that report every problem at once).
+    Each error names the document, path and line of the rule at fault. Without ``problems`` (or
+    with a sink that raises) the first problem is raised. With a collecting sink every problem goes
+    to it instead, checking goes on without the rules that could not be parsed, and the pack of
+    the rules that could is returned (for tools that report every problem at once).
     """
-
-    def report(exc: RulePackError) -> None:
-        if errors is None:
-            raise exc
-        errors.append(exc)
+    report = (problems or Problems(collect=False)).add
 
     # a document given by its title alone, as :func:`parse_documents` reads it
     documents = {name: Reference.from_title(ref) if isinstance(ref, str) else ref for name, ref in documents.items()}

@@ -27,10 +27,10 @@ from ..core.documents import Document
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec
 from ..engine.assessment import assess
 from ..rules.conditions import Compare, Term, describe, parse_condition, to_dnf
-from ..core.errors import InputError, PathPart, RulePackError
+from ..core.errors import InputError, PathPart, Problems, RulePackError
 from ..profile.model import Arena, Profile
 from ..rules.pack import PackInfo, Rule, RulePack, _fail, _from_pydantic, build_pack
-from ..rules.variants import PackPaths, PackTest, Problems, parse_tests, resolve_layers, resolve_variant
+from ..rules.variants import PackPaths, PackTest, parse_tests, resolve_layers, resolve_variant
 
 __all__ = [
     "PackReport",
@@ -83,8 +83,8 @@ def check_pack(paths: PackPaths = None) -> PackReport:
             clean.append((entry.doc, entry.path, entry.raw))
 
     info = state.info or PackInfo(name="unnamed")
-    errors: list[RulePackError] = []
-    pack = build_pack(info, state.documents, clean, origin=state.origin, errors=errors)
+    built = Problems(collect=True)
+    pack = build_pack(info, state.documents, clean, origin=state.origin, problems=built)
     # Leave out what follows from a problem already reported: links to rules that are broken (or
     # disabled), and recommendations orphaned because the rules that recommend them are broken.
     gone = broken | set(state.disabled)
@@ -97,7 +97,7 @@ def check_pack(paths: PackPaths = None) -> PackReport:
     }
     located = {(doc.file, path): raw.get("id") for doc, path, raw in clean if isinstance(raw, dict)}
     cascade = re.compile(r"^(?:recommends unknown rule|tests unknown finding) (\S+)$")
-    for exc in errors:
+    for exc in built.items:
         match = cascade.match(exc.message)
         if match and match.group(1) in gone:
             continue
