@@ -552,16 +552,11 @@ class ReferenceBackend:
         return reference_firings(self.pack, facts)
 
 
-def _engine_label(engine: str) -> tuple[str, str]:
-    """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
-    return engine_label(engine)
-
-
 def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
     """The manifest of an assessment of a profile whose :func:`profile_hash` is ``profile_digest``."""
     from ..core.version import __version__
 
-    name, version = _engine_label(engine)
+    name, version = engine_label(engine)
     return _construct(
         Manifest,
         {
