@@ -32,7 +32,7 @@ from ..engine.facts import Facts, profile_facts
 from ..core.i18n import LANGUAGES, t
 from ..profile.questions import question_text, value_text
 from ..profile.model import Profile
-from .format import citation_text, contrast_lines, manifest_line, md, step_title
+from .format import contrast_lines, finding_links_md, manifest_line, md, step_title
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text
 from ..rules.variants import load_rules
 
@@ -728,15 +728,7 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
     because = _because(f)
     if because:
         lines.append(f"- **{t(lang, 'because')}:** {', '.join(because)}")
-    if f.recommends:
-        lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
-    if f.addresses:
-        lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    if f.unless is not None:
-        lines.append(f"- **{t(lang, 'unless')}:** {md(f.unless.get(lang))}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
-    lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
-    return lines + [""]
+    return lines + finding_links_md(lang, f) + [""]
 
 
 def _factor_table(report: Report) -> tuple[list[str], list[list[Any]]]:

@@ -601,30 +601,25 @@ def build_pack(
         return _fail(doc, message, (*base, *field), hint)
 
     by_id = {rule.id: rule for rule in rules}
+
+    def listed(rule_id: str, source: Source, field: Sequence[Union[str, int]]) -> None:
+        if source.doc not in documents:
+            match = did_you_mean(source.doc, documents)
+            report(
+                fail_at(
+                    rule_id,
+                    f"cites {source.doc!r}, which the pack's `documents` does not list",
+                    field,
+                    f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
+                )
+            )
+
     for rule in rules:
         for i, source in enumerate(rule.sources):
-            if source.doc not in documents:
-                match = did_you_mean(source.doc, documents)
-                report(
-                    fail_at(
-                        rule.id,
-                        f"cites {source.doc!r}, which the pack's `documents` does not list",
-                        ("sources", i),
-                        f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
-                    )
-                )
+            listed(rule.id, source, ("sources", i))
         for i, contrast in enumerate(rule.contrasts):
             for j, source in enumerate(contrast.sources):
-                if source.doc not in documents:
-                    match = did_you_mean(source.doc, documents)
-                    report(
-                        fail_at(
-                            rule.id,
-                            f"cites {source.doc!r}, which the pack's `documents` does not list",
-                            ("contrasts", i, "sources", j),
-                            f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
-                        )
-                    )
+                listed(rule.id, source, ("contrasts", i, "sources", j))
                 same = next((s for s in rule.sources if _overlaps(s, source)), None)
                 if same is not None:
                     report(
