@@ -157,3 +157,22 @@ def test_an_engine_without_a_backend_or_unknown_is_refused():
     assert interface.backend("python", advisor.load_rules()).run(facts) == reference_firings(
         advisor.load_rules(), facts
     )
+
+
+def test_scales_are_read_from_their_literal_and_compared_by_rank():
+    import pickle
+    import typing
+
+    from advisor.core.scale import Scale
+    from advisor.profile.model import ORDINAL_SCALES, Level
+    from advisor.rules.pack import PRIORITIES, Priority
+
+    assert tuple(PRIORITIES) == typing.get_args(Priority)
+    assert tuple(ORDINAL_SCALES["Level"]) == typing.get_args(Level)
+    assert [PRIORITIES.rank(p) for p in PRIORITIES] == list(range(len(PRIORITIES)))
+    assert PRIORITIES.rank("critical") > PRIORITIES.rank("low")
+    assert pickle.loads(pickle.dumps(PRIORITIES)).rank("high") == 2  # scales travel to worker processes
+    with pytest.raises(ValueError, match="not on the scale"):
+        PRIORITIES.rank("urgent")
+    with pytest.raises(TypeError):
+        Scale.of(int)

@@ -175,7 +175,7 @@ class Assessment(_Result):
         strengths: a strength is kept, not pressing), or ``None`` when none fired."""
         wanted = None if kinds is None else set(kinds)
         ranks = [
-            PRIORITIES.index(f.priority)
+            PRIORITIES.rank(f.priority)
             for f in self.findings
             if (f.kind in wanted if wanted is not None else f.kind != "strength")
         ]
@@ -321,11 +321,11 @@ def _plan_for(pack: RulePack) -> _Plan:
 
 
 def _priority_key(rule: Rule) -> tuple[Any, ...]:
-    return (-PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+    return (-PRIORITIES.rank(rule.priority), FACTORS.rank(rule.factor), rule.id)
 
 
 def _plan_key(rule: Rule) -> tuple[Any, ...]:
-    return (PHASES.index(rule.phase), -PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+    return (PHASES.rank(rule.phase), -PRIORITIES.rank(rule.priority), FACTORS.rank(rule.factor), rule.id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -651,7 +651,7 @@ def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tu
     fired = frozenset(by_rule)
     kinds = _by_kind(plan, fired)
     highest = max(
-        (PRIORITIES.index(plan.summary[r]["priority"]) for r in fired if r not in kinds["strength"]), default=None
+        (PRIORITIES.rank(str(plan.summary[r]["priority"])) for r in fired if r not in kinds["strength"]), default=None
     )
     return (
         profile.context.name if profile.context else None,

@@ -308,7 +308,7 @@ class ColumnarPack:
         self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
         for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
             self.ordered[pack.by_id[rule_id].kind].append(rule_id)
-        self.priority = {r.id: PRIORITIES.index(r.priority) for r in pack.rules}
+        self.priority = {r.id: PRIORITIES.rank(r.priority) for r in pack.rules}
 
     def fired(self, facts: "pl.DataFrame") -> "pl.DataFrame":
         """One boolean column per rule (named ``@<id>``): whether it fired on each profile."""
@@ -352,7 +352,7 @@ class ColumnarPack:
             {
                 "column": [_FIRED + rule_id for _kind, rule_id in entries],
                 "rule": [rule_id for _kind, rule_id in entries],
-                "kind": pl.Series([KINDS.index(kind) for kind, _ in entries], dtype=pl.UInt8),
+                "kind": pl.Series([KINDS.rank(kind) for kind, _ in entries], dtype=pl.UInt8),
                 "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
                 # A strength is not pressing: it does not count for the highest priority.
                 "priority": pl.Series(

@@ -18,6 +18,8 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..core.scale import Scale
+
 __all__ = [
     "Level",
     "PlanStatus",
@@ -72,11 +74,11 @@ LADDER_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 CitizenRole = Literal["clients", "customers", "partners"]
 
 #: The ordinal scales, lowest first. Conditions compare these by rank.
-ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
-    "Level": ("none", "low", "medium", "high"),
-    "PlanStatus": ("absent", "mentioned", "focus_area", "main_goal", "vision"),
-    "CompetenceSpread": ("none", "few_key_persons", "some_units", "broad"),
-    "ProcessPhase": ("initiation", "design", "consultation", "implementation", "evaluation"),
+ORDINAL_SCALES: dict[str, Scale] = {
+    "Level": Scale.of(Level),
+    "PlanStatus": Scale.of(PlanStatus),
+    "CompetenceSpread": Scale.of(CompetenceSpread),
+    "ProcessPhase": Scale.of(ProcessPhase),
 }
 
 

@@ -244,7 +244,7 @@ class Report(_Model):
         return sum(1 for f in self.all_findings if f.kind == kind)
 
     def highest_priority(self) -> Optional[str]:
-        ranks = [PRIORITIES.index(f.priority) for f in self.findings + self.plan]
+        ranks = [PRIORITIES.rank(f.priority) for f in self.findings + self.plan]
         return PRIORITIES[max(ranks)] if ranks else None
 
     @property
@@ -262,11 +262,11 @@ def factor_weight(priorities: Sequence[str]) -> int:
 
 
 def _finding_key(f: Union[Finding, ReportFinding]) -> tuple[Any, ...]:
-    return (FACTORS.index(f.factor), KINDS.index(f.kind), -PRIORITIES.index(f.priority), f.rule_id)
+    return (FACTORS.rank(f.factor), KINDS.rank(f.kind), -PRIORITIES.rank(f.priority), f.rule_id)
 
 
 def _plan_key(f: Union[Finding, ReportFinding]) -> tuple[Any, ...]:
-    return (PHASES.index(f.phase), -PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
+    return (PHASES.rank(f.phase), -PRIORITIES.rank(f.priority), FACTORS.rank(f.factor), f.rule_id)
 
 
 def _merge(
@@ -312,7 +312,7 @@ def _factor_summaries(
         for label, result in zip(labels, results):
             found = sorted(
                 (f for f in result.diagnoses + result.pitfalls if f.factor == factor),
-                key=lambda f: (-PRIORITIES.index(f.priority), KINDS.index(f.kind), f.rule_id),
+                key=lambda f: (-PRIORITIES.rank(f.priority), KINDS.rank(f.kind), f.rule_id),
             )
             bars.append(
                 FactorBar(
@@ -320,7 +320,7 @@ def _factor_summaries(
                     findings=tuple((f.rule_id, f.priority) for f in found),
                     strengths=tuple(
                         f.rule_id
-                        for f in sorted(result.strengths, key=lambda f: (-PRIORITIES.index(f.priority), f.rule_id))
+                        for f in sorted(result.strengths, key=lambda f: (-PRIORITIES.rank(f.priority), f.rule_id))
                         if f.factor == factor
                     ),
                     diagnoses=sum(1 for f in found if f.kind == "diagnosis"),
@@ -543,7 +543,7 @@ def _summary_lines(report: Report, counts: bool = True) -> list[str]:
     """The summary as sentences; ``counts=False`` leaves out the counts (shown as numbers in HTML)."""
     lang = report.lang
     lines = []
-    ranks = [PRIORITIES.index(f.priority) for f in report.findings]
+    ranks = [PRIORITIES.rank(f.priority) for f in report.findings]
     if not report.all_findings:
         lines.append(t(lang, "report.summary_nothing"))
     elif counts:
@@ -559,7 +559,7 @@ def _summary_lines(report: Report, counts: bool = True) -> list[str]:
         )
     if ranks:
         lines.append(t(lang, "report.summary_highest", priority=t(lang, f"priority.{PRIORITIES[max(ranks)]}")))
-    top = max(report.factors, key=lambda f: (f.weight, -FACTORS.index(f.factor)))
+    top = max(report.factors, key=lambda f: (f.weight, -FACTORS.rank(f.factor)))
     if top.weight:
         lines.append(t(lang, "report.summary_attention", factor=t(lang, f"factor.{top.factor}"), weight=top.weight))
     levels = [p.ladder_level for a in report.arenas for p in a.placements if p.ladder_level is not None]

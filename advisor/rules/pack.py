@@ -33,6 +33,7 @@ from .conditions import (
     walk,
 )
 from ..core.errors import Problems, RulePackError, did_you_mean
+from ..core.scale import Scale
 from ..core.text import Text
 
 __all__ = [
@@ -68,10 +69,10 @@ DocumentKind = Literal[
 ]
 
 #: The kinds of rule, in the order of their stages: a rule may test the findings of earlier stages.
-KINDS: tuple[str, ...] = ("strength", "diagnosis", "pitfall", "recommendation")
-FACTORS: tuple[str, ...] = ("anchoring", "leadership", "implementation", "relations")
-PHASES: tuple[str, ...] = ("initiation", "design", "implementation", "evaluation")
-PRIORITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+KINDS = Scale.of(Kind)
+FACTORS = Scale.of(Factor)
+PHASES = Scale.of(Phase)
+PRIORITIES = Scale.of(Priority)
 
 _ID = r"^[A-Z]{2,6}-[0-9]{3}$"
 _SOURCE = re.compile(
@@ -260,7 +261,7 @@ class Rule(_Strict):
 
     @property
     def stage(self) -> int:
-        return KINDS.index(self.kind)
+        return KINDS.rank(self.kind)
 
 
 class PackInfo(_Strict):
