@@ -41,7 +41,11 @@ from ..profile import io as _profile_io
 from ..core.documents import Document
 from ..core.errors import PathPart, ProfileError, Problems, RulePackError, did_you_mean, shorten
 from ..profile.model import Profile
+from ..core.scale import Scale
 from .pack import (
+    FACTORS,
+    PHASES,
+    Evidence,
     PackInfo,
     Reference,
     Rule,
@@ -70,8 +74,10 @@ __all__ = [
 #: ``extends: default`` names the shipped rule base.
 DEFAULT_PACK = "default"
 #: The top-level keys of a pack file that may extend another.
-VARIANT_KEYS = ("extends", "pack", "documents", "disable", "override", "rules", "tests")
-_RULE_FILE_KEYS = ("rules", "tests")
+VARIANT_KEYS = ("extends", "pack", "documents", "disable", "override", "defaults", "rules", "tests")
+_RULE_FILE_KEYS = ("defaults", "rules", "tests")
+#: What ``defaults:`` may give the rules of its file, and the values of each.
+DEFAULTABLE = {"factor": FACTORS, "phase": PHASES, "evidence": Scale.of(Evidence)}
 _TEST_KEYS = ("name", "profile", "profile_file", "fires", "not_fires")
 _MERGED_TEXTS = ("title", "message")
 _MAX_DEPTH = 32
@@ -578,7 +584,7 @@ class _Layer:
                         doc,
                         f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
                         (extra[0],) if extra else (),
-                        "a rule file holds only `rules:` and `tests:`",
+                        "a rule file holds only `defaults:`, `rules:` and `tests:`",
                     )
                 )
                 continue
@@ -586,7 +592,10 @@ class _Layer:
             if not isinstance(raw_rules, list):
                 problems.add(_fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'"))
                 raw_rules = []
+            defaults = _defaults(doc, problems)
             for index, raw in enumerate(raw_rules):
+                if defaults and isinstance(raw, dict):
+                    raw = {**raw, **{k: v for k, v in defaults.items() if k not in raw}}
                 rid = raw.get("id") if isinstance(raw, dict) else None
                 if isinstance(rid, str) and rid in self.inherited_ids and rid not in self.disabled:
                     problems.add(
@@ -610,6 +619,50 @@ class _Layer:
                 )
                 continue
             state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
+
+
+def _defaults(doc: Document, problems: Problems) -> dict[str, str]:
+    """The ``defaults:`` of a pack file: values of ``factor``, ``phase`` and ``evidence`` for each
+    of the file's rules that does not give its own."""
+    raw = doc.data.get("defaults")
+    if raw is None:
+        return {}
+    allowed = ", ".join(DEFAULTABLE)
+    if not isinstance(raw, dict):
+        problems.add(
+            _fail(
+                doc,
+                "`defaults` maps rule fields to values",
+                ("defaults",),
+                f"write {{factor: leadership}}; fields: {allowed}",
+            )
+        )
+        return {}
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in DEFAULTABLE:
+            match = did_you_mean(str(key), DEFAULTABLE)
+            problems.add(
+                _fail(
+                    doc,
+                    f"{key!r} cannot have a default",
+                    ("defaults", key),
+                    f"did you mean {match!r}?" if match else f"defaults are given for {allowed}",
+                )
+            )
+        elif value not in DEFAULTABLE[key]:
+            match = did_you_mean(str(value), DEFAULTABLE[key])
+            problems.add(
+                _fail(
+                    doc,
+                    f"{value!r} is not a {key}",
+                    ("defaults", key),
+                    f"did you mean {match!r}?" if match else "one of " + ", ".join(DEFAULTABLE[key]),
+                )
+            )
+        else:
+            out[key] = value
+    return out
 
 
 def _recommended(entries: Sequence[Entry]) -> dict[str, int]:
