@@ -106,3 +106,71 @@ def test_a_variant_may_give_defaults_to_its_new_rules(tmp_path):
     shipped = advisor.load_rules()
     some = shipped.rules[0]
     assert variant.by_id[some.id].factor == some.factor  # inherited rules keep theirs
+
+
+def _recommendation(rid: str, extra: str) -> str:
+    return (
+        f"  - id: {rid}\n"
+        "    kind: recommendation\n"
+        "    priority: high\n"
+        f"{FULL}"
+        "    title: {en: r, nb: r}\n"
+        "    message: {en: m, nb: m}\n"
+        '    done_when_none: "nothing to observe"\n'
+        '    sources: ["000_981a243478f15921.txt §6"]\n'
+        f"{extra}"
+    )
+
+
+def test_a_recommendation_names_what_it_addresses(tmp_path):
+    linked = advisor.load_rules(
+        _write(
+            tmp_path,
+            "a.yaml",
+            HEAD + "rules:\n" + _rule("PLAN-001", FULL) + _recommendation("PLAN-101", "    addresses: [PLAN-001]\n"),
+        )
+    )
+    written = advisor.load_rules(
+        _write(
+            tmp_path,
+            "b.yaml",
+            HEAD
+            + "rules:\n"
+            + _rule("PLAN-001", FULL + "    recommends: [PLAN-101]\n")
+            + _recommendation("PLAN-101", ""),
+        )
+    )
+    assert linked.by_id["PLAN-001"].recommends == ("PLAN-101",)
+    assert linked.hash == written.hash  # the same pack, linked from either end
+    profile = advisor.parse_profile({"plan": {"knowledge_base": False}})
+    assert {f.rule_id for f in advisor.assess(profile, linked, engine="python").recommendations} == {"PLAN-101"}
+
+
+@pytest.mark.parametrize(
+    "addresses, message",
+    [
+        ("[PLAN-002]", "addresses unknown rule PLAN-002 (did you mean 'PLAN-001'?)"),
+        (
+            "[PLAN-101]",
+            "addresses PLAN-101, which is a recommendation (a recommendation addresses findings: strengths, diagnoses or pitfalls)",
+        ),
+        ("PLAN-001", "`addresses` is a list of rule ids (write addresses: [PLAN-001])"),
+    ],
+)
+def test_bad_addresses_name_the_line_and_fix(tmp_path, addresses, message):
+    path = _write(
+        tmp_path,
+        "a.yaml",
+        HEAD + "rules:\n" + _rule("PLAN-001", FULL) + _recommendation("PLAN-101", f"    addresses: {addresses}\n"),
+    )
+    with pytest.raises(RulePackError) as info:
+        advisor.load_rules(path)
+    assert info.value.one_line().startswith(f"{path}:24: rules[1].addresses") and info.value.one_line().endswith(
+        message
+    )
+
+
+def test_only_a_recommendation_addresses(tmp_path):
+    path = _write(tmp_path, "a.yaml", HEAD + "rules:\n" + _rule("PLAN-001", FULL + "    addresses: [PLAN-001]\n"))
+    with pytest.raises(RulePackError, match="only a recommendation says which findings it addresses"):
+        advisor.load_rules(path)

@@ -298,6 +298,7 @@ def _resolve(
     layer.override()
     layer.inherit()
     layer.add()
+    layer.link()
     return layer.state
 
 
@@ -569,6 +570,10 @@ class _Layer:
                 )
         state.disabled.extend(disabled)
 
+    def link(self) -> None:
+        """Step 8: what the pack's recommendations say they address (:func:`_link`)."""
+        _link(self.state, self.problems)
+
     def add(self) -> None:
         """Step 7: the pack's own rules and tests, from the head and the other files of a directory."""
         state, problems = self.state, self.problems
@@ -619,6 +624,60 @@ class _Layer:
                 )
                 continue
             state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
+
+
+def _link(state: Resolved, problems: Problems) -> None:
+    """A recommendation's ``addresses: [FINDING, ...]`` becomes an entry of each named finding's
+    ``recommends`` (the rule that names what it addresses, instead of being named elsewhere)."""
+    entries = state.entries
+    at = {e.rule_id: i for i, e in enumerate(entries) if isinstance(e.rule_id, str)}
+    for index, entry in enumerate(list(entries)):
+        raw = entry.raw
+        if not isinstance(raw, dict) or "addresses" not in raw:
+            continue
+        entries[index] = Entry(entry.rule_id, entry.doc, entry.path, {k: v for k, v in raw.items() if k != "addresses"})
+        here = entry.path + ("addresses",)
+        targets = raw["addresses"]
+        if raw.get("kind") != "recommendation":
+            problems.add(
+                _fail(
+                    entry.doc,
+                    "only a recommendation says which findings it addresses",
+                    here,
+                    "list the recommendation under this rule's `recommends` instead",
+                )
+            )
+            continue
+        if not isinstance(targets, list) or not targets or not all(isinstance(t, str) for t in targets):
+            problems.add(_fail(entry.doc, "`addresses` is a list of rule ids", here, "write addresses: [PLAN-001]"))
+            continue
+        for i, target in enumerate(targets):
+            found = entries[at[target]] if target in at else None
+            if found is None or not isinstance(found.raw, dict):
+                match = did_you_mean(target, at)
+                problems.add(
+                    _fail(
+                        entry.doc,
+                        f"addresses unknown rule {target}",
+                        here + (i,),
+                        f"did you mean {match!r}?" if match else "name a strength, diagnosis or pitfall of the pack",
+                    )
+                )
+            elif found.raw.get("kind") == "recommendation":
+                problems.add(
+                    _fail(
+                        entry.doc,
+                        f"addresses {target}, which is a recommendation",
+                        here + (i,),
+                        "a recommendation addresses findings: strengths, diagnoses or pitfalls",
+                    )
+                )
+            else:
+                recommends = found.raw.get("recommends")
+                linked = list(recommends) if isinstance(recommends, list) else []
+                if entry.rule_id not in linked:
+                    linked.append(entry.rule_id)
+                entries[at[target]] = Entry(found.rule_id, found.doc, found.path, {**found.raw, "recommends": linked})
 
 
 def _defaults(doc: Document, problems: Problems) -> dict[str, str]:
