@@ -31,6 +31,7 @@ from .rules.variants import load_rules
 
 if _typing.TYPE_CHECKING:
     from .engine.columnar import profiles_frame
+    from .render.pdf import report_pdf
     from .render.report import Report, build_report, render_report
     from .research.runs import (
         BatchResult,
@@ -67,6 +68,7 @@ _LAZY = {
     "build_report": ".render.report",
     "render_report": ".render.report",
     "Report": ".render.report",
+    "report_pdf": ".render.pdf",
     "batch": ".research.runs",
     "BatchResult": ".research.runs",
     "compare": ".research.runs",
@@ -132,6 +134,7 @@ __all__ = [
     # the report
     "build_report",
     "render_report",
+    "report_pdf",
     "Report",
     # research
     "batch",

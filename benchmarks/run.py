@@ -59,39 +59,65 @@ def _child(code: str) -> dict:
 
 
 def cold_start(runs: int) -> dict:
+    """`advisor assess examples/levanger.yaml` in a fresh process (the installed command, else
+    `python -m advisor`): median wall time and CPU time (user + system) of ``runs`` runs, after one
+    run that fills the cache of the shipped pack (advisor._pack_cache), as every later run finds it."""
     exe = shutil.which("advisor")
-    if exe is None:
-        return {"skipped": "the advisor command is not on PATH (pip install .)"}
-    times = []
+    command = [exe] if exe else [sys.executable, "-m", "advisor"]
+    subprocess.run(command + ["assess", str(EXAMPLE)], check=True, capture_output=True)
+    walls, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([exe, "assess", str(EXAMPLE)], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    start = time.perf_counter()
-    for _ in range(runs):
-        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True)
-    python_alone = (time.perf_counter() - start) / runs
-    return {"median_s": round(statistics.median(times), 4), "runs": runs, "python_startup_s": round(python_alone, 4)}
+        wall, cpu = _cli(["assess", str(EXAMPLE)])
+        walls.append(wall)
+        cpus.append(cpu)
+    alone = [_timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    return {
+        "command": "advisor" if exe else "python -m advisor",
+        "median_s": round(statistics.median(walls), 4),
+        "median_cpu_s": round(statistics.median(cpus), 4),
+        "runs": runs,
+        "python_startup_s": round(statistics.median(w for w, _ in alone), 4),
+        "python_startup_cpu_s": round(statistics.median(c for _, c in alone), 4),
+    }
 
 
 def warm_latency(n: int, seed: int) -> dict:
+    """One assessment through the library, warm, on each engine: median and p95 of wall time, and
+    the median of CPU time (this machine's neighbours stretch wall time far more). ``assess()``
+    leaves the questions and the manifest (with the profile's hash) until they are read, so the
+    durable engine is also timed with both read, as every command that prints a result does."""
     import advisor
     from advisor.research.runs import sample_profiles
 
     pack = advisor.load_rules()
     profiles = sample_profiles(n, seed)
-    out = {}
-    for engine in ("durable", "python"):
+    out: dict = {}
+
+    def complete(engine: str):
+        def run(p):
+            result = advisor.assess(p, pack, engine=engine)
+            return result.questions, result.manifest
+
+        return run
+
+    cases = {
+        "durable": lambda p: advisor.assess(p, pack, engine="durable"),
+        "durable_with_questions_and_manifest": complete("durable"),
+        "python": lambda p: advisor.assess(p, pack, engine="python"),
+    }
+    for name, run in cases.items():
         for p in profiles[:20]:
-            advisor.assess(p, pack, engine=engine)  # warm up: compile, caches
-        times = []
+            run(p)  # warm up: compile, caches
+        times, cpus = [], []
         for p in profiles:
-            start = time.perf_counter()
-            advisor.assess(p, pack, engine=engine)
+            cpu, start = time.process_time(), time.perf_counter()
+            run(p)
             times.append(time.perf_counter() - start)
-        out[engine] = {
+            cpus.append(time.process_time() - cpu)
+        out[name] = {
             "median_ms": round(statistics.median(times) * 1e3, 3),
             "p95_ms": round(sorted(times)[int(0.95 * len(times))] * 1e3, 3),
+            "median_cpu_ms": round(statistics.median(cpus) * 1e3, 3),
         }
     out["ratio_engine_to_baseline"] = round(out["durable"]["median_ms"] / out["python"]["median_ms"], 2)
     out["profiles"] = n
@@ -179,16 +205,20 @@ def memory(small: int, large: int, seed: int) -> dict:
     return out
 
 
-def _cli(args: list[str]) -> tuple[float, float]:
-    """Run ``advisor ARGS`` in a child process: its wall time and CPU time (user + system)."""
-    exe = shutil.which("advisor")
-    command = [exe] if exe else [sys.executable, "-m", "advisor"]
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Run ``command`` in a child process: its wall time and CPU time (user + system)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command + args, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _cli(args: list[str]) -> tuple[float, float]:
+    """Run ``advisor ARGS`` in a child process: its wall time and CPU time (user + system)."""
+    exe = shutil.which("advisor")
+    return _timed(([exe] if exe else [sys.executable, "-m", "advisor"]) + args)
 
 
 def files(n: int, seed: int) -> dict:
@@ -265,6 +295,7 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
             wall, cpu = min(_cli(["batch", str(path), "--engine", "columnar", "-o", rows]) for _ in range(2))
             out[f"{name}_per_s"] = round(total / wall)
             out[f"{name}_per_cpu_s"] = round(total / cpu)
+    return out
 
 
 VARIANTS = """
@@ -379,7 +410,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default=None,
-        help="run only these sections (comma-separated: throughput,files,columnar) and update them in the output file",
+        help="run only these sections (comma-separated: cold_start,warm,rule_scaling,throughput,files,columnar) and update them in the output file",
     )
     args = parser.parse_args()
     large = args.profiles or (5_000 if args.quick else 100_000)
@@ -388,6 +419,9 @@ def main() -> None:
 
     if args.only:
         sections = {
+            "cold_start": lambda: cold_start(3 if args.quick else 7),
+            "warm": lambda: warm_latency(200 if args.quick else 1000, args.seed),
+            "rule_scaling": lambda: rule_scaling((150, 500, 1000, 2000), 50 if args.quick else 200, args.seed),
             "throughput": lambda: throughput(500 if args.quick else 4000, args.seed),
             "files": lambda: files(300 if args.quick else 2000, args.seed),
             "columnar": lambda: columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
@@ -419,7 +453,11 @@ def main() -> None:
     w, tp, mem, cs = results["warm"], results["throughput"], results["memory"], results["cold_start"]
     rows = [
         ("rules in the shipped pack", results["rules"], ""),
-        ("CLI cold start, median", f"{cs.get('median_s', '-')} s", f"python alone {cs.get('python_startup_s', '-')} s"),
+        (
+            "CLI cold start, median",
+            f"{cs.get('median_s', '-')} s",
+            f"CPU {cs.get('median_cpu_s', '-')} s; python alone {cs.get('python_startup_s', '-')} s",
+        ),
         (
             "warm assessment, durable-rules, median",
             f"{w['durable']['median_ms']} ms",

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -17,6 +19,16 @@ if DURABLE_PROBLEM:
     # stderr that would otherwise precede the output of whichever CLI test runs first; the
     # notice has its own tests (test_packaging.py, in subprocesses without this variable).
     os.environ.setdefault("ADVISOR_ENGINE", "python")
+
+
+# The shipped pack's cache (advisor.rules.cache) goes to a directory of this test session, not to
+# the user's cache; subprocesses inherit it.
+_CACHE = tempfile.mkdtemp(prefix="advisor-test-cache-")
+os.environ["ADVISOR_CACHE_DIR"] = _CACHE
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

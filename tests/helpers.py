@@ -49,3 +49,61 @@ TOOLS = TESTS / "data" / "tools"
 TOOLS_RULES = str(TOOLS / "rules.yaml")
 TOOLS_OLD = str(TOOLS / "old.yaml")
 TOOLS_NEW = str(TOOLS / "new.yaml")
+
+
+# PDF: its text and pages through Debian's poppler-utils (pdftotext, pdfinfo).
+REQUIRE_WEB_TESTS = os.environ.get("ADVISOR_REQUIRE_WEB_TESTS") == "1"
+
+
+def require_or_skip(problem: "str | None") -> None:
+    """Skip the test for ``problem`` (what is missing), or fail under ADVISOR_REQUIRE_WEB_TESTS=1,
+    where CI has installed everything the web and PDF tests need."""
+    import pytest
+
+    if problem is None:
+        return
+    if REQUIRE_WEB_TESTS:
+        pytest.fail(f"{problem}, and ADVISOR_REQUIRE_WEB_TESTS=1 requires it")
+    pytest.skip(problem)
+
+
+def _poppler(*command: str, data: bytes) -> str:
+    """What a poppler-utils ``command`` prints for the PDF ``data`` (given as ``-``, standard input)."""
+    import shutil
+    import subprocess
+
+    if shutil.which(command[0]) is None:
+        require_or_skip(f"{command[0]} not found (Debian: apt-get install poppler-utils)")
+    done = subprocess.run(list(command), input=data, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return done.stdout.decode("utf-8")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, page after page (pdftotext; a form feed between pages)."""
+    return _poppler("pdftotext", "-enc", "UTF-8", "-", "-", data=data)
+
+
+def pdf_pages(data: bytes) -> "tuple[int, str]":
+    """The number of pages of a PDF and the size of its first page, as pdfinfo says it."""
+    info = dict(line.split(":", 1) for line in _poppler("pdfinfo", "-", data=data).splitlines() if ":" in line)
+    return int(info["Pages"]), info["Page size"].strip()
+
+
+def hide_weasyprint(monkeypatch, error: "type[Exception]" = ImportError) -> None:
+    """Make ``import weasyprint`` fail as it does without the ``pdf`` extra (``ImportError``) or
+    without Pango (``OSError``), for the rest of the test."""
+    import sys
+
+    from advisor.render import pdf
+
+    class Refuse:
+        def find_spec(self, name, path=None, target=None):
+            if name == "weasyprint":
+                raise error("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+            return None
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Refuse(), *sys.meta_path])
+    monkeypatch.setattr(pdf, "_weasyprint", None)
+    monkeypatch.setattr(pdf, "_problem", None)

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from advisor.core.documents import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from advisor.cli.main import main
-from helpers import EXAMPLES, REPO, TESTS, UPDATE_GOLDEN
+from helpers import EXAMPLES, REPO, TESTS, UPDATE_GOLDEN, hide_weasyprint
 
 BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 8)
@@ -154,6 +154,7 @@ SECTIONS = [
     "Untrusted packs (`advisor rules check --rules pack.yaml`)",
     "The command line",
     "Output that cannot be written",
+    "PDF reports (`advisor report PROFILE -o report.pdf`)",
     "Batches (`advisor batch PROFILES -o rows.jsonl`)",
     "Batches and signals",
     "Markdown output",
@@ -460,6 +461,54 @@ def test_output_that_cannot_be_written(tmp_path, monkeypatch):
         rows,
         "A batch writes its rows and its manifest to temporary files and puts them in place together at the end: "
         "the previous manifest is removed first and the new one comes last, so a manifest always describes the rows beside it.",
+    )
+
+
+def test_pdf_reports(tmp_path, monkeypatch):
+    demo = str(EXAMPLES / "demo.yaml")
+    rows = []
+    result = _run(tmp_path, ["report", demo, "-o", "report.odt"])
+    rows.append(("a file ending that names no format (`-o report.odt`)", "2", _one_line_error(result)))
+    # PDF to a terminal: standard output is a pseudo-terminal
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "advisor", "report", demo, "--format", "pdf"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and proc.stderr.startswith("advisor: error: ")
+    rows.append(("`--format pdf` without `-o`, standard output a terminal", "2", proc.stderr))
+    hide_weasyprint(monkeypatch)
+    for lang in ("en", "nb"):
+        result = _run(tmp_path, ["--lang", lang, "report", demo, "-o", "report.pdf"])
+        if lang == "en":
+            line = _one_line_error(result)
+        else:
+            assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+            assert result.stderr.startswith("advisor: feil: ")
+            line = result.stderr
+        rows.append((f"`-o report.pdf` without the `pdf` extra (`--lang {lang}`)", "2", line))
+    monkeypatch.undo()
+    hide_weasyprint(monkeypatch, OSError)
+    result = _run(tmp_path, ["report", demo, "-o", "report.pdf"])
+    rows.append(("`-o report.pdf` where WeasyPrint cannot load Pango", "2", _one_line_error(result)))
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written, nothing left
+    _check_section(
+        "PDF reports (`advisor report PROFILE -o report.pdf`)",
+        rows,
+        "PDF needs the `pdf` extra (WeasyPrint, which needs Pango from the system); the check comes "
+        "before the assessment, and nothing is written.",
     )
 
 

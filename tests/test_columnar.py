@@ -245,6 +245,38 @@ def test_jsonl_chunks_keep_line_numbers_and_the_fast_path_is_taken(tmp_path):
     assert pl.concat([c.frame for c in chunks]).equals(expected)
 
 
+def test_duplicate_keys_are_refused_as_the_line_loader_refuses_them(tmp_path):
+    """polars keeps the first of duplicate keys silently; the columnar engine skips such a line
+    with the loader's error, as the other engines do, and keeps the fast path for the others."""
+    sample = research.sample_profiles(12, seed=4)
+    source = tmp_path / "p.jsonl"
+    duplicates = [
+        '{"context": {"name": "A" , "name" : "B"}}',  # keys spaced from their colons
+        '{"plan": {"knowledge_base": true}, "plan": {}}',
+        '{"arenas": [{"name": "x"}, {"name": "y", "kind": "survey", "kind": "hearing"}]}',
+        r'{"context": {"name": "x\": 1, \"name\": 2", "population": null, "population": 3}}',
+    ]
+    _write_jsonl(source, sample, duplicates + [r'{"context": {"name": "a \":\" b", "population": null}}'])
+    outputs = {}
+    for engine in ("python", "columnar"):
+        result = research.batch([str(source)], None, engine=engine, workers=1)
+        outputs[engine] = (
+            [{k: v for k, v in r.record().items() if k in research.COLUMNAR_HEADER} for r in result.rows],
+            [s.model_dump() for s in result.skipped],
+        )
+    assert outputs["columnar"] == outputs["python"]
+    rows, skipped = outputs["columnar"]
+    assert [s["source"] for s in skipped] == [f"{source}:{n}" for n in range(13, 17)]
+    assert all("duplicate key" in s["error"] for s in skipped)
+    assert rows[-1]["municipality"] == 'a ":" b'
+    clean = tmp_path / "clean.jsonl"
+    _write_jsonl(clean, sample)
+    frame = pl.read_ndjson(clean)
+    lines = clean.read_bytes().splitlines()
+    assert not columnar._duplicate_keys(frame, lines)
+    assert all(not chunk.skipped for chunk in columnar.read_chunks([(str(clean), str(clean))]))
+
+
 def test_conform_sends_values_the_model_might_coerce_to_the_exact_path():
     frame = pl.read_ndjson(b'{"plan": {"knowledge_base": 1}}\n')  # pydantic's bool takes 1: not the fast path's call
     assert columnar._conform(frame) is None

@@ -303,12 +303,43 @@ def test_results_built_without_validation_equal_what_model_construct_builds():
     assert {type(o) for o in objects} == {Assessment, Manifest, Finding, Question}
     for obj in objects:
         cls = type(obj)
-        assert list(obj.__dict__) == list(cls.model_fields)  # every field, in field order
-        built = cls.model_construct(**obj.__dict__)
-        for attr in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+        fields = {name: value for name, value in obj.__dict__.items() if name in cls.model_fields}
+        assert list(fields) == list(cls.model_fields)  # every field, in field order
+        built = cls.model_construct(**fields)
+        for attr in ("__pydantic_fields_set__", "__pydantic_extra__"):
             assert getattr(obj, attr) == getattr(built, attr), (cls.__name__, attr)
-        assert repr(obj) == repr(built) and obj.model_dump_json() == built.model_dump_json()
+        assert {k: v for k, v in built.__dict__.items() if k in cls.model_fields} == fields
+        if cls is not Assessment:  # whose questions and manifest are worked out when asked for
+            assert obj.__dict__ == built.__dict__ and obj.__pydantic_private__ == built.__pydantic_private__
+            assert repr(obj) == repr(built) and obj.model_dump_json() == built.model_dump_json()
         assert cls.model_validate(obj.model_dump()) == obj  # and it would pass validation
+        assert cls.model_validate(obj.model_dump()).model_dump_json() == obj.model_dump_json()
+
+
+def test_questions_and_manifest_are_worked_out_when_asked_for_with_the_same_values():
+    """assess() leaves an assessment's questions and manifest (with the profile's hash) until they
+    are read; then they are what the eager computation gives, and dumps, equality, pickling and
+    validation treat them as fields."""
+    import pickle
+
+    from advisor.engine.assessment import Assessment, _manifest_for, _plan_for, _questions, _run, profile_hash
+
+    pack = advisor.load_rules()
+    for name in ("levanger.yaml", "demo.yaml", "asker.yaml"):
+        profile = advisor.load_profile(Path(__file__).parent.parent / "examples" / name)
+        result = advisor.assess(profile, pack, engine="python")
+        assert "questions" not in result.__dict__ and "manifest" not in result.__dict__
+        facts, by_rule, conditional = _run(profile, pack, "python")
+        assert result.questions == _questions(_plan_for(pack), facts, frozenset(by_rule), conditional)
+        assert result.manifest == _manifest_for(pack, "python", profile_hash(profile))
+        assert result.manifest.profile_hash == profile_hash(profile)
+        dumped = result.model_dump(mode="json")
+        assert list(dumped)[-2:] == ["questions", "manifest"] and dumped["questions"]
+        fresh = advisor.assess(profile, pack, engine="python")
+        assert fresh == result and pickle.loads(pickle.dumps(fresh)) == result
+        assert Assessment.model_validate_json(result.model_dump_json()) == result
+        other = advisor.assess(profile.model_copy(update={"context": None}), pack, engine="python")
+        assert other != result
 
 
 def test_a_finding_tested_twice_in_one_alternative_fires_on_both_engines(tmp_path):

@@ -52,6 +52,7 @@ EXPECTED = {
     # the report
     "build_report",
     "render_report",
+    "report_pdf",
     "Report",
     # research
     "batch",
@@ -109,7 +110,8 @@ def test_import_advisor_leaves_the_tools_and_research_unloaded() -> None:
     # The lazy names keep `import advisor` (and so the CLI's start) as light as before.
     code = (
         "import sys, advisor\n"
-        "heavy = [m for m in ('advisor.tools.whatif', 'advisor.research.runs', 'advisor.render.report')"
+        "heavy = [m for m in ('advisor.tools.whatif', 'advisor.research.runs', 'advisor.render.report',"
+        " 'advisor.render.pdf', 'weasyprint')"
         " if m in sys.modules]\n"
         "print(heavy)\n"
     )

@@ -230,7 +230,8 @@ def test_a_guard_may_test_a_strength(tmp_path, engine):
 
 
 def test_the_columnar_engine_gives_strengths_and_applies_guards(guard_pack, pack):
-    columnar = pytest.importorskip("advisor.columnar")
+    from advisor.engine import columnar
+
     if not columnar.available():
         pytest.skip("polars is not installed")
     from helpers import EXAMPLES

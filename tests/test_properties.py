@@ -311,7 +311,8 @@ def test_what_fires_on_unknown_facts_stays_fired_whatever_they_turn_out_to_be(en
 def test_the_columnar_engine_classifies_arenas_and_aggregates_as_the_reference_does(partials):
     """The columnar engine derives ladder levels and Ulrich types and computes the three-valued
     aggregates in polars; its facts and firings must be the reference's."""
-    columnar = pytest.importorskip("advisor.columnar")
+    from advisor.engine import columnar
+
     if not columnar.available():
         pytest.skip("polars is not installed")
     profiles = [Profile.model_validate(p) for p in partials]

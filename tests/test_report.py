@@ -270,9 +270,10 @@ def test_informant_labels_from_file_names():
 def test_format_for_file_names():
     assert format_for("x/Report.HTML") == "html" and format_for("r.htm") == "html"
     assert format_for("r.md") == "markdown" and format_for("r.markdown") == "markdown"
-    assert format_for("r.pdf") is None
+    assert format_for("r.pdf") == "pdf" and format_for("R.PDF") == "pdf"
+    assert format_for("r.odt") is None and format_for("r.pdf.txt") is None
     with pytest.raises(ValueError):
-        render_report(build_report([advisor.parse_profile({})], advisor.load_rules(PACK_DIR)), "pdf")
+        render_report(build_report([advisor.parse_profile({})], advisor.load_rules(PACK_DIR)), "odt")
 
 
 # ------------------------------------------------------------------------------ errors
@@ -305,11 +306,11 @@ def test_cli_refuses_profiles_of_different_municipalities(tmp_path):
 
 
 def test_cli_refuses_an_unknown_output_format(tmp_path):
-    result = _run(str(DEMO), "-o", str(tmp_path / "r.pdf"), "--rules", str(PACK_DIR))
+    result = _run(str(DEMO), "-o", str(tmp_path / "r.odt"), "--rules", str(PACK_DIR))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"advisor: error: cannot tell the format of {tmp_path / 'r.pdf'} (end the file name in one of "
-        ".html, .htm, .md, .markdown, or give --format)\n"
+        f"advisor: error: cannot tell the format of {tmp_path / 'r.odt'} (end the file name in one of "
+        ".html, .htm, .md, .markdown, .pdf, or give --format)\n"
     )
 
 

@@ -119,6 +119,7 @@ class LazyGroup(AdvisorGroup):
         "next-steps": ".tools:next_steps_cmd",
         "diff": ".tools:diff_cmd",
         "init": ".tools:init_cmd",
+        "serve": ".serve:serve_cmd",
     },
 )
 @click.option(

@@ -1,4 +1,5 @@
-"""``advisor report``: the consultant's report as a self-contained HTML page or as Markdown.
+"""``advisor report``: the consultant's report as a self-contained HTML page, as Markdown or as PDF
+(the HTML page printed, :mod:`advisor.render.pdf`; the ``pdf`` extra).
 
 A thin layer over :mod:`advisor.render.report`: it reads the profiles, makes one library call to build
 the report, renders it and writes it atomically (a temporary file in the same directory, then
@@ -7,6 +8,7 @@ the report, renders it and writes it atomically (a temporary file in the same di
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +21,7 @@ from .common import (
     echo,
     format_option,
     handle_errors as _handle_errors,
+    is_quiet,
     lang_option,
     load_pack,
     quiet_option,
@@ -26,6 +29,7 @@ from .common import (
     rules_option,
 )
 from ..core.errors import InputError
+from ..render.pdf import require as require_pdf
 from ..render.report import REPORT_FORMATS, build_report, format_for, render_report
 
 __all__ = ["report_cmd", "informant_labels", "write_atomic"]
@@ -45,12 +49,12 @@ def informant_labels(paths: tuple[str, ...]) -> list[str]:
     "--output",
     default=None,
     type=click.Path(dir_okay=False, writable=False),
-    help="File to write: *.html (a self-contained page) or *.md (Markdown). Default: standard output.",
+    help="File to write: *.html (a self-contained page), *.md (Markdown) or *.pdf. Default: standard output.",
 )
 @format_option(
     tuple(REPORT_FORMATS),
     None,
-    "Output format: html or markdown (default: from the -o file name; markdown on standard output).",
+    "Output format: html, markdown or pdf (default: from the -o file name; markdown on standard output).",
 )
 @lang_option
 @rules_option
@@ -76,6 +80,10 @@ def report_cmd(
         raise InputError(
             f"cannot tell the format of {output}", hint=f"end the file name in one of {endings}, or give --format"
         )
+    if fmt == "pdf":
+        if output is None and sys.stdout.isatty():
+            raise InputError("a PDF is not written to a terminal", hint="give -o report.pdf, or redirect the output")
+        require_pdf()  # before the assessment: say at once what is missing
     pack = load_pack(rules_paths)
     loaded = {label: load_profile(path) for label, path in zip(informant_labels(profiles), profiles)}
     if len(loaded) < len(profiles):
@@ -83,7 +91,13 @@ def report_cmd(
     report = build_report(loaded, pack, resolve_language(lang))
     text = render_report(report, fmt)
     if output is None:
-        echo(text, nl=False)
+        if isinstance(text, bytes):
+            if not is_quiet():
+                sys.stdout.flush()
+                sys.stdout.buffer.write(text)
+                sys.stdout.buffer.flush()
+        else:
+            echo(text, nl=False)
         return
     write_atomic(output, text)
     echo(output)

@@ -52,7 +52,17 @@ MESSAGES_NB: tuple[tuple[str, str], ...] = (
     (r"(\S+) is set twice", "{0} er satt to ganger"),
     (r"cannot tell the format of (.+)", "kan ikke se formatet til {0}"),
     (r"a profile is given twice", "en profil er gitt to ganger"),
+    (
+        r"writing a PDF needs WeasyPrint, which is not installed",
+        "å skrive PDF krever WeasyPrint, som ikke er installert",
+    ),
+    (r"WeasyPrint cannot load its system libraries: (.+)", "WeasyPrint får ikke lastet systembibliotekene sine: {0}"),
+    (r"a PDF is not written to a terminal", "en PDF skrives ikke til en terminal"),
     (r"\(and (\d+) more problems?\)", "(og {0} problem{p0} til)"),
+    (r"refusing to listen on (\S+) without a consultant login", "lytter ikke på {0} uten en konsulentinnlogging"),
+    (r"the password is too short", "passordet er for kort"),
+    (r"cannot open the database (\S+): (.+)", "kan ikke åpne databasen {0}: {1}"),
+    (r"no rule pack '([^']*)'", "ingen regelpakke '{0}'"),
 )
 
 #: Hints, as patterns, in bokmål.
@@ -93,6 +103,18 @@ HINTS_NB: tuple[tuple[str, str], ...] = (
     (r"also by --set (.+); keep one", "også av --set {0}; behold én"),
     (r"end the file name in one of (.+), or give --format", "la filnavnet slutte på en av {0}, eller gi --format"),
     (r"give each informant's profile once", "gi profilen til hver informant én gang"),
+    (
+        r"set one first with `advisor serve --set-password`, or listen on 127\.0\.0\.1",
+        "sett en først med `advisor serve --set-password`, eller lytt på 127.0.0.1",
+    ),
+    (r"use at least (\d+) characters", "bruk minst {0} tegn"),
+    (
+        r"give --db a writable file path or a reachable postgresql:// URL",
+        "gi --db en skrivbar filsti eller en postgresql://-URL som kan nås",
+    ),
+    (r"install it: (.+)", "installer den: {0}"),
+    (r"install Pango; on Debian: (.+)", "installer Pango; på Debian: {0}"),
+    (r"give -o report\.pdf, or redirect the output", "gi -o rapport.pdf, eller send utdata til en fil"),
 )
 
 _COMPARISON = {"greater": "større", "less": "mindre", "file": "fil", "input": "inndata"}

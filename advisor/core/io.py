@@ -9,7 +9,7 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator, Optional, Union
+from typing import IO, Any, Iterator, Optional, Union
 
 from .errors import InputError
 
@@ -24,10 +24,10 @@ class _Writer:
     :class:`~advisor.core.errors.InputError` that names the file (other errors of the ``with`` block
     pass through as they are)."""
 
-    def __init__(self, handle: IO[str], target: Path) -> None:
+    def __init__(self, handle: IO[Any], target: Path) -> None:
         self._handle, self._target = handle, target
 
-    def write(self, text: str) -> int:
+    def write(self, text: Union[str, bytes]) -> int:
         try:
             return self._handle.write(text)
         except OSError as exc:
@@ -83,8 +83,10 @@ def _write_error(target: Path, exc: OSError, hint: str = "check the free space a
 
 
 @contextlib.contextmanager
-def open_atomic(path: "Union[str, os.PathLike[str]]", staged: Optional[Staged] = None) -> Iterator[_Writer]:
-    """A text file (UTF-8) to write ``path`` through: a temporary file in the same directory that
+def open_atomic(
+    path: "Union[str, os.PathLike[str]]", staged: Optional[Staged] = None, binary: bool = False
+) -> Iterator[_Writer]:
+    """A text file (UTF-8; with ``binary``, a file of bytes) to write ``path`` through: a temporary file in the same directory that
     replaces ``path`` (:func:`os.replace`) when the ``with`` block ends without an error, and is
     removed when it ends with one. A reader, a crash or Ctrl-C never sees a half-written file; an
     existing file keeps its permissions. Raises :class:`~advisor.core.errors.InputError` if it cannot be
@@ -110,7 +112,7 @@ def open_atomic(path: "Union[str, os.PathLike[str]]", staged: Optional[Staged] =
     except OSError as exc:
         raise _write_error(target, exc, "check that the directory is writable") from None
     try:
-        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         failed = True
         try:
             yield _Writer(handle, target)
@@ -169,7 +171,7 @@ def discard_staged(staged: Staged) -> None:
             os.unlink(tmp)
 
 
-def write_atomic(path: "Union[str, os.PathLike[str]]", text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`open_atomic`)."""
-    with open_atomic(path) as handle:
+def write_atomic(path: "Union[str, os.PathLike[str]]", text: Union[str, bytes]) -> None:
+    """Write ``text`` (UTF-8), or bytes as they are, to ``path`` atomically (see :func:`open_atomic`)."""
+    with open_atomic(path, binary=isinstance(text, bytes)) as handle:
         handle.write(text)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from typing import AbstractSet, Any, Iterable, Optional, Sequence, TypeVar
+from functools import cached_property
+from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, computed_field, model_validator
 
 from ..profile.schema import arena_fields, profile_fields
 from ..rules.arenas import derivation_inputs
@@ -150,15 +151,65 @@ class Manifest(_Result):
 
 
 class Assessment(_Result):
-    """The outcome of assessing one profile."""
+    """The outcome of assessing one profile.
+
+    ``questions`` and ``manifest`` (whose ``profile_hash`` hashes the whole profile) are worked out
+    when first asked for, not by :func:`assess`: a batch or a loop that reads only the findings
+    does not pay for them. They are read, dumped, compared and pickled as the other fields are."""
 
     municipality: Optional[str]
     strengths: tuple[Finding, ...]
     diagnoses: tuple[Finding, ...]
     pitfalls: tuple[Finding, ...]
     recommendations: tuple[Finding, ...]
-    questions: tuple[Question, ...]
-    manifest: Manifest
+    _lazy: Optional[tuple[Callable[[], tuple[Question, ...]], Callable[[], Manifest]]] = PrivateAttr(default=None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Unknown facts that leave a rule undecided (or a recommendation conditional), most
+        influential first."""
+        questions: tuple[Question, ...] = self._deferred(0)
+        return questions
+
+    @computed_field  # type: ignore[prop-decorator]
+    @cached_property
+    def manifest(self) -> Manifest:
+        """What is needed to reproduce the assessment."""
+        manifest: Manifest = self._deferred(1)
+        return manifest
+
+    def _deferred(self, index: int) -> Any:
+        if self._lazy is None:
+            raise AttributeError("this Assessment was built without its questions and manifest")
+        return self._lazy[index]()
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _given(cls, data: Any, handler: Any) -> Any:
+        """Validation (``Assessment.model_validate``, JSON output read back) takes the questions
+        and manifest as given."""
+        instance = handler(data)
+        if isinstance(data, dict) and instance is not data:
+            if "questions" in data:
+                instance.__dict__["questions"] = _QUESTIONS.validate_python(data["questions"])
+            if "manifest" in data:
+                instance.__dict__["manifest"] = Manifest.model_validate(data["manifest"])
+        return instance
+
+    def _complete(self) -> None:
+        self.questions, self.manifest  # noqa: B018 - worked out now if they were not yet
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        self._complete()
+        other._complete()
+        return bool(self.__dict__ == other.__dict__)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._complete()
+        return {**super().__getstate__(), "__pydantic_private__": {"_lazy": None}}
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -180,6 +231,9 @@ class Assessment(_Result):
             if (f.kind in wanted if wanted is not None else f.kind != "strength")
         ]
         return PRIORITIES[max(ranks)] if ranks else None
+
+
+_QUESTIONS: "TypeAdapter[tuple[Question, ...]]" = TypeAdapter(tuple[Question, ...])
 
 
 # --------------------------------------------------------------------------------------------
@@ -240,10 +294,11 @@ def _arena_unknown(fields: "AbstractSet[str] | tuple[str, ...]", arenas: Sequenc
 
 
 class _TermPlan:
-    __slots__ = ("paths", "arena_paths", "because")
+    __slots__ = ("paths", "sorted_paths", "arena_paths", "because")
 
     def __init__(self, term: Term) -> None:
         self.paths = tuple(dict.fromkeys(c.path for c in term.compares))
+        self.sorted_paths = tuple(sorted(self.paths))
         self.arena_paths = tuple(tuple(dict.fromkeys(c.path for c in group)) for group in term.arenas)
         self.because = tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated}))
 
@@ -273,6 +328,7 @@ class _Plan:
             rule.id: (_plan_key if rule.kind == "recommendation" else _priority_key)(rule) for rule in pack.rules
         }
         self.terms = {rule_id: tuple(_TermPlan(t) for t in terms) for rule_id, terms in pack.dnf.items()}
+        self.recommends = {rule.id: tuple(sorted(rule.recommends)) for rule in pack.rules}
         self.checks = tuple(
             (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
         )
@@ -358,10 +414,10 @@ def _finding(
     addresses: tuple[str, ...],
     conditional: bool = False,
 ) -> Finding:
-    term_index = min(f.term for f in firings)
+    term_index = firings[0].term if len(firings) == 1 else min(f.term for f in firings)
     term = plan.terms[rule_id][term_index]
     values = facts.values
-    shown: dict[str, Any] = {path: values[path] for path in term.paths}
+    shown: dict[str, Any] = {path: values[path] for path in term.sorted_paths}
     arena_indices: tuple[int, ...] = ()
     if term.arena_paths:
         arenas = facts.arenas
@@ -376,7 +432,7 @@ def _finding(
     if len(firings) > 1 or firings[0].arenas:
         arena_indices = tuple(sorted({i for f in firings for i in f.arenas}))
     values = dict(plan.summary[rule_id])
-    values["facts"] = dict(sorted(shown.items()))
+    values["facts"] = dict(sorted(shown.items())) if term.arena_paths else shown  # else sorted already
     values["arenas"] = tuple(arena_label(facts, i) for i in arena_indices)
     values["because"] = term.because
     values["recommends"] = recommends
@@ -605,10 +661,9 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)
     facts, by_rule, conditional = _run(profile, pack, engine)
-    manifest = _manifest_for(pack, engine, profile_hash(profile))
     fired = frozenset(by_rule)
-    recommends = {rid: tuple(sorted(r for r in pack.by_id[rid].recommends if r in fired)) for rid in fired}
-    addresses: dict[str, list[str]] = {}
+    recommends = {rid: tuple(r for r in plan.recommends[rid] if r in fired) for rid in sorted(fired)}
+    addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
     for rid, recs in recommends.items():
         for r in recs:
             addresses.setdefault(r, []).append(rid)
@@ -620,14 +675,14 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
                 facts,
                 by_rule[rid],
                 recommends[rid],
-                tuple(sorted(addresses.get(rid, ()))),
+                tuple(addresses.get(rid, ())),
                 rid in conditional,
             )
             for rid in rule_ids
         )
         for kind, rule_ids in _by_kind(plan, fired).items()
     }
-    return _construct(
+    result = _construct(
         Assessment,
         {
             "municipality": profile.context.name if profile.context else None,
@@ -635,10 +690,19 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
             "diagnoses": kinds["diagnosis"],
             "pitfalls": kinds["pitfall"],
             "recommendations": kinds["recommendation"],
-            "questions": _questions(plan, facts, fired, conditional),
-            "manifest": manifest,
         },
     )
+    _set(
+        result,
+        "__pydantic_private__",
+        {
+            "_lazy": (
+                lambda: _questions(plan, facts, fired, conditional),
+                lambda: _manifest_for(pack, engine, profile_hash(profile)),
+            )
+        },
+    )
+    return result
 
 
 def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tuple[Any, ...]:

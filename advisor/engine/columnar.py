@@ -19,8 +19,9 @@ states of :func:`advisor.engine.assessment.rule_states` would).
 Reading is chunked (memory flat in the number of profiles). JSON Lines are parsed by polars
 with the types it infers; a chunk whose types, keys or values the model might not accept
 (anything but what the fast path can check itself: known keys, types the model takes as they
-are, enum values, bounds) is read again line by line through the profile model, so a bad line is
-reported exactly as ``advisor assess`` would report it, with its file and line, and skipped.
+are, enum values, bounds, no duplicate key: polars would keep the first silently) is read again
+line by line through the profile model, so a bad line is reported exactly as ``advisor assess``
+would report it, with its file and line, and skipped.
 
 What it gives per profile and pack are the fired rule ids by kind (in result order), the highest
 priority and the municipality: the rows of :func:`advisor.research.runs.batch` without the
@@ -33,6 +34,7 @@ import functools
 import io
 import json
 import operator
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
@@ -42,7 +44,7 @@ from pydantic import BaseModel
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, arena_fields, profile_fields
 from ..rules.arenas import derivations
 from ..rules.conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
-from ..core.documents import open_regular
+from ..core.documents import no_duplicates, open_regular
 from ..profile.io import load_profile, load_profile_line
 from ..core.errors import InputError, ProfileError
 from ..profile.model import LADDER_LEVELS, Arena, Profile
@@ -550,6 +552,50 @@ def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
                 break
 
 
+#: The end of a JSON object key: a closing quote, then a colon (an escaped quote followed by a
+#: colon inside a string is counted too, which can only send a line to the check below).
+_KEY_END = re.compile(rb'"\s*:')
+
+
+def _key_count(dtype: Any, expr: "pl.Expr") -> "pl.Expr":
+    """The number of keys under ``expr`` (of type ``dtype``) that polars kept: one per field that is
+    not null, and those inside it."""
+    if isinstance(dtype, pl.Struct):
+        parts = [
+            expr.struct.field(f.name).is_not_null().cast(pl.Int64)
+            + _key_count(f.dtype, expr.struct.field(f.name)).fill_null(0)
+            for f in dtype.fields
+        ]
+        return pl.sum_horizontal(parts) if parts else pl.lit(0, dtype=pl.Int64)
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, (pl.Struct, pl.List)):
+        return expr.list.eval(_key_count(dtype.inner, pl.element()).fill_null(0)).list.sum()
+    return pl.lit(0, dtype=pl.Int64)
+
+
+def _duplicate_keys(parsed: "pl.DataFrame", lines: Sequence[bytes]) -> bool:
+    """Whether a line holds an object with a duplicate key, which polars reads silently (keeping
+    the first) and the profile loader refuses. A line is checked with the loader's JSON parse only
+    when the keys polars kept are fewer than the keys written (or it has a ``null``, whose key
+    polars cannot be told to have kept): then no key was dropped from the others."""
+    kept = parsed.select(
+        pl.sum_horizontal(
+            [
+                pl.col(n).is_not_null().cast(pl.Int64) + _key_count(d, pl.col(n)).fill_null(0)
+                for n, d in parsed.schema.items()
+            ]
+        )
+    ).to_series()
+    for line, count in zip(lines, kept):
+        spaced = b'" ' in line or b'"\t' in line or b'"\r' in line  # maybe a key, a space, a colon
+        written = len(_KEY_END.findall(line)) if spaced else line.count(b'":')
+        if written != count or b"null" in line:
+            try:
+                json.loads(line, object_pairs_hook=no_duplicates)
+            except ValueError:  # a duplicate key, or anything else the line-by-line read reports
+                return True
+    return False
+
+
 def _jsonl_chunk(path: str, lines: list[bytes], first: int) -> Chunk:
     numbers = [first + i for i, line in enumerate(lines) if line.strip()]
     blob = b"\n".join(lines)
@@ -560,7 +606,7 @@ def _jsonl_chunk(path: str, lines: list[bytes], first: int) -> Chunk:
     if numbers:
         try:
             parsed = pl.read_ndjson(io.BytesIO(blob), infer_schema_length=None)
-            if parsed.height == len(numbers):
+            if parsed.height == len(numbers) and not _duplicate_keys(parsed, [lines[n - first] for n in numbers]):
                 frame = _conform(parsed)
         except pl.exceptions.PolarsError:
             frame = None

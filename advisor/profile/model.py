@@ -28,6 +28,7 @@ __all__ = [
     "Actor",
     "UlrichType",
     "CitizenRole",
+    "ValueAim",
     "ArenaKind",
     "LADDER_LEVELS",
     "Context",
@@ -72,6 +73,10 @@ ArenaKind = Literal["hearing", "survey", "public_meeting", "workshop", "standing
 LADDER_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: How the municipality mostly meets its citizens: Kommune 1.0 / 2.0 / 3.0 (000 §1.2; 003). Nominal.
 CitizenRole = Literal["clients", "customers", "partners"]
+
+#: Which kind of value an arena mainly pursues: Agger, Tortzen and Rosenberg's four (000 §2.1,
+#: §2.2.2 question 5): democratic value, efficiency and quality, innovation, or public value. Nominal.
+ValueAim = Literal["democratic", "efficiency", "innovation", "public_value"]
 
 #: The ordinal scales, lowest first. Conditions compare these by rank.
 ORDINAL_SCALES: dict[str, Scale] = {
@@ -186,6 +191,14 @@ class Plan(_Section):
     broad_involvement: Optional[bool] = Field(
         None, description="Staff, citizens and partners were broadly involved before the plan was adopted."
     )
+    management_initiated: Optional[bool] = Field(
+        None,
+        description="Management alone set the problem and direction of the change towards co-creation; no other or outside actors helped shape it (Klev & Levin's first phase, Lundgren (2023) §2.3.1).",
+    )
+    justified_by_savings: Optional[bool] = Field(
+        None,
+        description="Co-creation was chosen to save money: to give 'more for less' in the face of cuts (Lundgren (2023) §1.2); the thesis warns that such gains are uncertain and the costs partly hidden (§2.1).",
+    )
     political_anchoring: Optional[Level] = Field(
         None, description="How firmly the politicians stand behind co-creation."
     )
@@ -263,6 +276,10 @@ class Implementation(_Section):
         None, description="Staff are trained in co-creation and process leadership."
     )
     pilots: Optional[bool] = Field(None, description="Pilot projects to test co-creation.")
+    proactive: Optional[bool] = Field(
+        None,
+        description="Co-creation processes are started actively and in a structured way, not only taken up when they happen to arise: the 'proactive' of Ansell & Torfing's definition (Lundgren (2023) §2.1, §1.2).",
+    )
     evaluation: Optional[bool] = Field(None, description="Co-creation processes are evaluated.")
     benefit_measurement: Optional[bool] = Field(
         None, description="Effects and gains of co-creation are recorded (002 advice 11)."
@@ -414,7 +431,7 @@ class Culture(_Section):
     )
     citizen_role: Optional[CitizenRole] = Field(
         None,
-        description="How the municipality mostly meets citizens: as clients of its authority (Kommune 1.0), customers of its services (2.0) or partners (3.0) (000 §1.2; 003).",
+        description="How the municipality mostly meets citizens: as clients of its authority (Kommune 1.0), customers of its services (2.0) or partners (3.0) (Lundgren (2023) §1.2; Kobro (n.d.)).",
     )
     co_creation_culture_established: Optional[bool] = Field(
         None,
@@ -497,7 +514,7 @@ class Arena(_Section):
         json_schema_extra={"descriptive": "recorded for the reader; no rule tests it yet"},
     )
     agenda_set_by: Optional[Actor] = Field(
-        None, description="Who sets the agenda; mixed = set together (000 §2.2.4 Table 1)."
+        None, description="Who sets the agenda; mixed = set together (Lundgren (2023) §2.2.4 Table 1)."
     )
     labelled_co_creation: Optional[bool] = Field(
         None, description="The municipality calls the arena co-creation or invites to it as co-creation (000 §5.1.5)."
@@ -506,15 +523,15 @@ class Arena(_Section):
         None,
         ge=LADDER_LEVELS[0],
         le=LADDER_LEVELS[-1],
-        description="Level on the ladder of co-creation, 1 (lowest) to 5 (000 §2.2.4); derived from kind and agenda_set_by when not given.",
+        description="Level on the ladder of co-creation, 1 (lowest) to 5 (Lundgren (2023) §2.2.4); derived from kind and agenda_set_by when not given.",
     )
     ulrich_type: Optional[UlrichType] = Field(
         None,
-        description="Ulrich's type: steered, responsibilising, equal or facilitating (000 §2.1.1); derived from the arena's facts when not given.",
+        description="Ulrich's type: steered, responsibilising, equal or facilitating (Lundgren (2023) §2.1.1); derived from the arena's facts when not given.",
     )
     involvement_phase: Optional[ProcessPhase] = Field(
         None,
-        description="The earliest phase in which citizens and partners are involved: initiation, design, consultation (after the proposal is fixed, before the decision), implementation or evaluation (000 §2.3.4).",
+        description="The earliest phase in which citizens and partners are involved: initiation, design, consultation (after the proposal is fixed, before the decision), implementation or evaluation (Lundgren (2023) §2.3.4).",
     )
     expectations_clarified: Optional[bool] = Field(
         None,
@@ -536,7 +553,11 @@ class Arena(_Section):
     evaluated: Optional[bool] = Field(None, description="The arena or process has been evaluated.")
     aim_stated: Optional[bool] = Field(
         None,
-        description="It is stated which kind of value the arena pursues: democratic, efficiency/quality, innovation or public value (000 §2.1, §2.2.2).",
+        description="It is stated which kind of value the arena pursues: democratic, efficiency/quality, innovation or public value (Lundgren (2023) §2.1, §2.2.2).",
+    )
+    value_aim: Optional[ValueAim] = Field(
+        None,
+        description="Which kind of value the arena mainly pursues (Agger et al.): democratic (empowerment, social capital, trust), efficiency (better or cheaper services), innovation (new solutions to social challenges) or public_value (the whole) (Lundgren (2023) §2.1, §2.2.2).",
     )
     n3_need: Optional[bool] = Field(None, description="N3 foundation in place: a clear need (001 §4.6).")
     n3_solution: Optional[bool] = Field(None, description="N3 foundation in place: a solution idea (001 §4.6).")

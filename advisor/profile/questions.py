@@ -129,6 +129,15 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Var ansatte, innbyggere og samarbeidspartnere bredt involvert før samskaping ble valgt?",
         True,
     ),
+    "plan.management_initiated": _q(
+        "Did management alone set the problem and direction of the change towards co-creation, without other or outside actors helping to shape it?",
+        "Satte ledelsen alene problemstillingen og retningen for endringen mot samskaping, uten at andre eller eksterne aktører var med og formet den?",
+        False,
+    ),
+    "plan.justified_by_savings": _q(
+        "Was co-creation chosen to save money, to give 'more for less'?",
+        "Ble samskaping valgt for å spare penger, for å gi «mer for mindre»?",
+    ),
     "plan.political_anchoring": _q(
         "How firmly is co-creation anchored politically: do the politicians stand behind it?",
         "Hvor godt er samskaping forankret politisk: står politikerne bak?",
@@ -308,6 +317,11 @@ QUESTIONS: dict[str, FieldQuestion] = {
     "implementation.pilots": _q(
         "Are there pilot projects to test co-creation?",
         "Finnes det pilotprosjekter for å prøve ut samskaping?",
+        True,
+    ),
+    "implementation.proactive": _q(
+        "Are co-creation processes started actively and in a structured way, not only taken up when they happen to arise?",
+        "Settes samskapingsprosesser i gang aktivt og strukturert, og ikke bare tatt opp når de tilfeldigvis dukker opp?",
         True,
     ),
     "implementation.evaluation": _q(
@@ -640,6 +654,10 @@ QUESTIONS: dict[str, FieldQuestion] = {
         "Er det uttalt hvilken verdi arenaen skal skape: demokratisk verdi, effektivitet og kvalitet, innovasjon eller offentlig verdi?",
         True,
     ),
+    "arenas[].value_aim": _q(
+        "Which kind of value does the arena mainly pursue: democratic value, efficiency (better or cheaper services), innovation, or public value?",
+        "Hvilken verdi skal arenaen først og fremst skape: demokratisk verdi, effektivitet (bedre eller billigere tjenester), innovasjon eller samfunnsmessig verdi?",
+    ),
     "arenas[].n3_need": _q(
         "Is there a clear need behind the arena's work?",
         "Ligger det et tydelig behov bak arbeidet på arenaen?",
@@ -744,6 +762,10 @@ VALUE_LABELS: dict[str, Text] = {
     "clients": Text(en="clients", nb="klienter"),
     "customers": Text(en="customers", nb="kunder"),
     "partners": Text(en="partners", nb="partnere"),
+    "democratic": Text(en="democratic value", nb="demokratisk verdi"),
+    "efficiency": Text(en="efficiency and quality", nb="effektivitet og kvalitet"),
+    "innovation": Text(en="innovation", nb="innovasjon"),
+    "public_value": Text(en="public value", nb="samfunnsmessig verdi"),
     "under": Text(en="under-steered", nb="understyrt"),
     "balanced": Text(en="balanced", nb="balansert"),
     "over": Text(en="over-steered", nb="overstyrt"),

@@ -5,7 +5,8 @@ a :class:`Report` model: a summary, the four factors of the Lundgren model at a 
 arenas on the ladder of co-creation, the findings grouped by factor with their explanations and
 sources, the ordered plan, the questions to ask next and, when there are several informants,
 where they disagree. :func:`render_html` renders it as one self-contained HTML page (inline CSS
-and SVG, nothing fetched), :func:`render_markdown` as Markdown.
+and SVG, nothing fetched), :func:`render_markdown` as Markdown; :mod:`advisor.render.pdf` prints the
+HTML page as PDF.
 
 Everything here is a pure function: the same profiles, pack and language give the same bytes.
 
@@ -60,7 +61,11 @@ __all__ = [
 ]
 
 #: Output formats and the file name endings that choose them.
-REPORT_FORMATS: dict[str, tuple[str, ...]] = {"html": (".html", ".htm"), "markdown": (".md", ".markdown")}
+REPORT_FORMATS: dict[str, tuple[str, ...]] = {
+    "html": (".html", ".htm"),
+    "markdown": (".md", ".markdown"),
+    "pdf": (".pdf",),
+}
 #: The levels of the ladder of co-creation (000 §2.2.4).
 LADDER_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: Ulrich's types (000 §2.1.1), in the thesis's order A-D.
@@ -1288,12 +1293,17 @@ def render_html(report: Report) -> str:
     return "\n".join(out)
 
 
-def render_report(report: Report, fmt: str) -> str:
-    """Render ``report`` as ``"html"`` or ``"markdown"``."""
+def render_report(report: Report, fmt: str) -> Union[str, bytes]:
+    """Render ``report`` as ``"html"`` or ``"markdown"`` (text), or ``"pdf"`` (bytes: the HTML
+    page printed, see :mod:`advisor.render.pdf`; needs the ``pdf`` extra)."""
     if fmt == "html":
         return render_html(report)
     if fmt == "markdown":
         return render_markdown(report)
+    if fmt == "pdf":
+        from .pdf import render_pdf
+
+        return render_pdf(report)
     raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(REPORT_FORMATS)}")
 
 

@@ -122,8 +122,13 @@ def load_rules(paths: PackPaths = None) -> RulePack:
     """Load and validate a rule pack or a variant (or several, stacked): the one pack loader.
 
     ``paths`` is a pack file or directory, or a list of them (stacked: each later one is applied on
-    top of the ones before). ``None`` is the shipped pack. Raises :class:`RulePackError`.
+    top of the ones before). ``None`` is the shipped pack, kept validated between runs
+    (:mod:`advisor.rules.cache`). Raises :class:`RulePackError`.
     """
+    if paths is None:
+        from .cache import cached_pack
+
+        return cached_pack(default_rules_path(), "variant", DEFAULT_PACK, lambda: resolve_variant(None).pack)
     return resolve_variant(paths).pack
 
 

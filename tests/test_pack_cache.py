@@ -1,0 +1,114 @@
+"""The shipped pack kept validated between runs (advisor.rules.cache, issue 15 §3)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+import advisor
+from advisor.engine.interface import durable_problem
+from advisor.rules import cache as pack_cache
+from advisor.rules import pack as rulepack
+from advisor.rules import variants
+from helpers import REPO
+
+EXAMPLE = REPO / "examples" / "levanger.yaml"
+
+
+@pytest.fixture
+def shipped(tmp_path, monkeypatch):
+    """A copy of the shipped rule base as the default pack, and an empty cache directory."""
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
+    monkeypatch.setattr(rulepack, "default_rules_path", lambda: rules)
+    monkeypatch.setattr(variants, "default_rules_path", lambda: rules)
+    return rules, cache
+
+
+def _uncached(monkeypatch):
+    """Make reading the pack from its files fail: what loads now comes from the cache."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the pack was read from its files")
+
+    monkeypatch.setattr(variants, "resolve_variant", refuse)
+
+
+def test_the_cached_pack_is_the_pack_read_from_its_files(shipped, monkeypatch):
+    rules, cache = shipped
+    fresh_rules = variants.resolve_variant(None).pack  # the one loader (issue 11), read from the files
+    assert advisor.load_rules() == fresh_rules
+    assert sorted(p.name.split("-")[1] for p in cache.glob("pack-*.json")) == ["variant"]
+    _uncached(monkeypatch)
+    cached_rules = advisor.load_rules()
+    assert cached_rules == fresh_rules and cached_rules.origin == "default"
+    assert cached_rules.hash == fresh_rules.hash
+    for a, b in zip(cached_rules.rules, fresh_rules.rules):  # the parsed conditions too
+        assert (a.condition, a.guard) == (b.condition, b.guard)
+    profile = advisor.load_profile(EXAMPLE)
+    for engine in ("python", "durable"):
+        if engine == "durable" and durable_problem():
+            continue
+        assert (
+            advisor.assess(profile, cached_rules, engine=engine).model_dump()
+            == advisor.assess(profile, fresh_rules, engine=engine).model_dump()
+        )
+
+
+def test_a_changed_rule_file_is_read_again(shipped, monkeypatch):
+    rules, cache = shipped
+    before = advisor.load_rules()
+    core = rules / "core.yaml"
+    text = core.read_text(encoding="utf-8")
+    rule = next(r for r in before.rules if f"en: {r.title.en}" in text)
+    core.write_text(text.replace(f"en: {rule.title.en}", "en: A changed title", 1), encoding="utf-8")
+    after = advisor.load_rules()
+    assert after.by_id[rule.id].title.en == "A changed title" and after.hash != before.hash
+    assert len(list(cache.glob("pack-variant-*.json"))) == 1  # the stale file is removed
+    _uncached(monkeypatch)
+    assert advisor.load_rules() == after
+
+
+def test_a_cache_that_does_not_hold_a_valid_pack_is_not_used(shipped):
+    _rules, cache = shipped
+    fresh = advisor.load_rules()
+    (file,) = cache.glob("pack-variant-*.json")
+    data = json.loads(file.read_text(encoding="utf-8"))
+    data["pack"]["rules"][0]["kind"] = "not a kind"  # does not validate
+    file.write_text(json.dumps(data), encoding="utf-8")
+    assert advisor.load_rules() == fresh
+    data = json.loads(file.read_text(encoding="utf-8"))
+    data["pack"]["rules"][0]["title"]["en"] = "Tampered"  # validates, but is not what it says it is
+    file.write_text(json.dumps(data), encoding="utf-8")
+    assert advisor.load_rules() == fresh
+    file.write_bytes(b"\x80 not JSON")
+    assert advisor.load_rules() == fresh
+
+
+def test_no_cache_when_the_directory_is_set_empty_or_cannot_be_written(shipped, monkeypatch, tmp_path):
+    _rules, cache = shipped
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", "")
+    assert pack_cache.cache_dir() is None
+    pack = advisor.load_rules()
+    assert not cache.exists()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(blocker / "cache"))  # under a file: cannot be made
+    assert advisor.load_rules() == pack
+
+
+def test_the_cache_is_json_and_depends_on_the_versions(shipped, monkeypatch):
+    rules, cache = shipped
+    advisor.load_rules()
+    (file,) = cache.glob("pack-variant-*.json")
+    json.loads(file.read_text(encoding="utf-8"))  # plain JSON, no pickle
+    key = pack_cache._key(rules, "variant")
+    assert file.name == f"pack-variant-{key}.json"
+    from advisor.core import version
+
+    monkeypatch.setattr(version, "__version__", "999")
+    assert pack_cache._key(rules, "variant") != key
