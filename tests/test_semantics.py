@@ -176,3 +176,28 @@ def test_scales_are_read_from_their_literal_and_compared_by_rank():
         PRIORITIES.rank("urgent")
     with pytest.raises(TypeError):
         Scale.of(int)
+
+
+def test_the_parser_itself_reports_every_bad_item_to_a_collecting_sink():
+    # rules check used to walk the raw condition a second time to find every problem (packcheck's
+    # own copy of the condition forms); now the parser reports each item of all/any to the sink.
+    from advisor.rules.conditions import condition_problems
+
+    raw = {
+        "not": {
+            "all": [
+                {"fact": "plan.knowledge_bse", "eq": True},
+                {"fact": "plan.knowledge_base", "eq": True},
+                {"any": [{"fact": "plan.knowledge_base", "gt": True}, {"finding": 3}]},
+            ]
+        }
+    }
+    found = [(exc.path, exc.message) for exc in condition_problems(raw)]
+    assert [path for path, _ in found] == [
+        ("when", "not", "all", 0, "fact"),
+        ("when", "not", "all", 2, "any", 0, "gt"),
+        ("when", "not", "all", 2, "any", 1, "finding"),
+    ]
+    assert condition_problems({"fact": "plan.knowledge_base", "eq": True}) == []
+    with pytest.raises(advisor.RulePackError, match="knowledge_bse"):
+        parse_condition(raw)  # without a sink: the first problem, raised

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Generic, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 
 from ..profile.schema import FieldSpec, arena_fields, profile_fields
-from ..core.errors import PathPart, RulePackError, did_you_mean
+from ..core.errors import PathPart, Problems, RulePackError, did_you_mean
 from ..core.i18n import OP_WORDS, t
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "COMPARISONS",
     "Term",
     "parse_condition",
+    "condition_problems",
     "evaluate",
     "compile_condition",
     "to_dnf",
@@ -435,8 +436,29 @@ def _parse_compare(raw: Mapping[str, Any], loc: tuple[PathPart, ...], in_arena: 
     return Compare(path, op, value, spec, in_arena)
 
 
-def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: bool = False) -> Condition:
-    """Parse plain data into a validated condition; raise :class:`RulePackError` naming ``loc``."""
+class _Reported(Exception):
+    """A part of a condition whose problems went to a collecting sink already."""
+
+
+def condition_problems(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: bool = False) -> list[RulePackError]:
+    """Every problem of a condition, not only the first: each item of an ``all`` or ``any`` is
+    parsed even when one before it failed (for ``advisor rules check``)."""
+    problems = Problems(collect=True)
+    try:
+        parse_condition(raw, loc, in_arena, problems)
+    except _Reported:
+        pass
+    except RulePackError as exc:
+        problems.add(exc)
+    return [exc for exc in problems.items if isinstance(exc, RulePackError)]
+
+
+def parse_condition(
+    raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: bool = False, problems: Optional[Problems] = None
+) -> Condition:
+    """Parse plain data into a validated condition; raise :class:`RulePackError` naming ``loc``.
+    With a collecting ``problems`` sink, the problems of the items of ``all`` and ``any`` go to it
+    one by one (see :func:`condition_problems`)."""
     if not isinstance(raw, dict) or not raw:
         raise _err("a condition must be a mapping such as {fact: ..., eq: ...}", loc, "see docs/RULE-FORMAT.md")
     forms = [k for k in raw if k in _FORMS]
@@ -455,10 +477,22 @@ def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: b
     if form in ("all", "any"):
         if not isinstance(body, list) or not body:
             raise _err(f"{form!r} needs a non-empty list of conditions", here, "write - {fact: ..., eq: ...} items")
-        items = tuple(parse_condition(item, here + (i,), in_arena) for i, item in enumerate(body))
+        parsed = []
+        for i, item in enumerate(body):
+            try:
+                parsed.append(parse_condition(item, here + (i,), in_arena, problems))
+            except RulePackError as exc:
+                if problems is None or not problems.collect:
+                    raise
+                problems.add(exc)
+            except _Reported:
+                pass
+        if len(parsed) < len(body):
+            raise _Reported
+        items = tuple(parsed)
         return AllOf(items) if form == "all" else AnyOf(items)
     if form == "not":
-        inner = parse_condition(body, here, in_arena)
+        inner = parse_condition(body, here, in_arena, problems)
         if isinstance(inner, AnyArena) or any(isinstance(n, AnyArena) for n in walk(inner)):
             raise _err(
                 "'not' cannot wrap any_arena",
@@ -475,7 +509,7 @@ def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: b
     # any_arena
     if in_arena:
         raise _err("any_arena cannot be nested", here, "merge the inner conditions")
-    return AnyArena(parse_condition(body, here, in_arena=True))
+    return AnyArena(parse_condition(body, here, True, problems))
 
 
 # --------------------------------------------------------------------------------------------
