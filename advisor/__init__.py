@@ -26,7 +26,8 @@ from .core.version import __version__
 from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
 from .profile.io import load_profile, parse_profile
 from .profile.model import Profile
-from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path, load_rules
+from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
+from .rules.variants import load_rules
 
 if _typing.TYPE_CHECKING:
     from .engine.columnar import profiles_frame
@@ -42,7 +43,6 @@ if _typing.TYPE_CHECKING:
         sample_profiles,
         sensitivity,
     )
-    from .rules.variants import load_variant
     from .tools.diff import Diff, diff
     from .tools.explain import Explanation, explain
     from .tools.intake import IntakeResult, run_intake
@@ -51,7 +51,6 @@ if _typing.TYPE_CHECKING:
 
 #: The names imported on first use, and the module of each.
 _LAZY = {
-    "load_variant": ".rules.variants",
     "explain": ".tools.explain",
     "Explanation": ".tools.explain",
     "whatif": ".tools.whatif",
@@ -109,7 +108,6 @@ __all__ = [
     "Contrast",
     "Text",
     "load_rules",
-    "load_variant",
     "default_rules_path",
     # the assessment
     "assess",

@@ -26,7 +26,6 @@ EXPECTED = {
     "Contrast",
     "Text",
     "load_rules",
-    "load_variant",
     "default_rules_path",
     # the assessment
     "assess",

@@ -35,20 +35,17 @@ def _uncached(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the pack was read from its files")
 
-    monkeypatch.setattr(rulepack, "_load_rules", refuse)
     monkeypatch.setattr(variants, "resolve_variant", refuse)
 
 
 def test_the_cached_pack_is_the_pack_read_from_its_files(shipped, monkeypatch):
     rules, cache = shipped
-    fresh_rules = rulepack._load_rules(rules)
-    fresh_variant = variants.resolve_variant(None).pack
-    assert advisor.load_rules() == fresh_rules and variants.load_variant(None) == fresh_variant
-    assert sorted(p.name.split("-")[1] for p in cache.glob("pack-*.json")) == ["rules", "variant"]
+    fresh_rules = variants.resolve_variant(None).pack  # the one loader (issue 11), read from the files
+    assert advisor.load_rules() == fresh_rules
+    assert sorted(p.name.split("-")[1] for p in cache.glob("pack-*.json")) == ["variant"]
     _uncached(monkeypatch)
-    cached_rules, cached_variant = advisor.load_rules(), variants.load_variant(None)
-    assert cached_rules == fresh_rules and cached_rules.origin == str(rules)
-    assert cached_variant == fresh_variant and cached_variant.origin == "default"
+    cached_rules = advisor.load_rules()
+    assert cached_rules == fresh_rules and cached_rules.origin == "default"
     assert cached_rules.hash == fresh_rules.hash
     for a, b in zip(cached_rules.rules, fresh_rules.rules):  # the parsed conditions too
         assert (a.condition, a.guard) == (b.condition, b.guard)
@@ -71,7 +68,7 @@ def test_a_changed_rule_file_is_read_again(shipped, monkeypatch):
     core.write_text(text.replace(f"en: {rule.title.en}", "en: A changed title", 1), encoding="utf-8")
     after = advisor.load_rules()
     assert after.by_id[rule.id].title.en == "A changed title" and after.hash != before.hash
-    assert len(list(cache.glob("pack-rules-*.json"))) == 1  # the stale file is removed
+    assert len(list(cache.glob("pack-variant-*.json"))) == 1  # the stale file is removed
     _uncached(monkeypatch)
     assert advisor.load_rules() == after
 
@@ -79,7 +76,7 @@ def test_a_changed_rule_file_is_read_again(shipped, monkeypatch):
 def test_a_cache_that_does_not_hold_a_valid_pack_is_not_used(shipped):
     _rules, cache = shipped
     fresh = advisor.load_rules()
-    (file,) = cache.glob("pack-rules-*.json")
+    (file,) = cache.glob("pack-variant-*.json")
     data = json.loads(file.read_text(encoding="utf-8"))
     data["pack"]["rules"][0]["kind"] = "not a kind"  # does not validate
     file.write_text(json.dumps(data), encoding="utf-8")
@@ -107,11 +104,11 @@ def test_no_cache_when_the_directory_is_set_empty_or_cannot_be_written(shipped, 
 def test_the_cache_is_json_and_depends_on_the_versions(shipped, monkeypatch):
     rules, cache = shipped
     advisor.load_rules()
-    (file,) = cache.glob("pack-rules-*.json")
+    (file,) = cache.glob("pack-variant-*.json")
     json.loads(file.read_text(encoding="utf-8"))  # plain JSON, no pickle
-    key = pack_cache._key(rules, "rules")
-    assert file.name == f"pack-rules-{key}.json"
+    key = pack_cache._key(rules, "variant")
+    assert file.name == f"pack-variant-{key}.json"
     from advisor.core import version
 
     monkeypatch.setattr(version, "__version__", "999")
-    assert pack_cache._key(rules, "rules") != key
+    assert pack_cache._key(rules, "variant") != key

@@ -50,12 +50,17 @@ def base_beside(tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-def test_a_plain_pack_loads_exactly_as_load_rules():
-    plain = advisor.load_rules(BASE)
-    same = load_variant(BASE)
-    assert same.hash == plain.hash
-    assert [r.id for r in same.rules] == [r.id for r in plain.rules]
-    assert same.effective_conditions == plain.effective_conditions
+def test_load_rules_is_the_one_loader_of_packs_and_variants():
+    # issue 11: advisor.load_rules refused a variant ("unknown key 'extends'") while every command
+    # loaded it; now the public loader is the one the commands use.
+    assert advisor.load_rules is load_variant
+    variant = advisor.load_rules(EXAMPLE)
+    resolved = resolve_variant(EXAMPLE)
+    assert variant.hash == resolved.pack.hash
+    shipped = {r.id for r in advisor.load_rules().rules}
+    assert set(resolved.disabled) <= shipped
+    assert not set(resolved.disabled) & {r.id for r in variant.rules}
+    assert variant.hash != advisor.load_rules().hash
 
 
 def test_a_variant_disables_overrides_and_adds():

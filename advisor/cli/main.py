@@ -178,7 +178,7 @@ def assess_cmd(
     echo_text(text) if fmt == "text" else echo(text, nl=False)
     if fail_on is not None:
         highest = result.highest_priority(FAIL_ON_KINDS)
-        if highest is not None and PRIORITIES.index(highest) >= PRIORITIES.index(fail_on):
+        if highest is not None and PRIORITIES.rank(highest) >= PRIORITIES.rank(fail_on):
             sys.exit(EXIT_FINDINGS)
 
 

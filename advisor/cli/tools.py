@@ -36,7 +36,7 @@ from ..core.i18n import t
 from ..tools.intake import run_intake
 from ..tools.whatif import DEFAULT_TOP, next_steps, render_next_steps, render_whatif, whatif
 
-__all__ = ["explain_cmd", "whatif_cmd", "next_steps_cmd", "diff_cmd", "init_cmd", "COMMANDS"]
+__all__ = ["explain_cmd", "whatif_cmd", "next_steps_cmd", "diff_cmd", "init_cmd"]
 
 TOOL_FORMATS = ("text", "json")
 
@@ -162,7 +162,3 @@ def init_cmd(output: Optional[str], lang: Optional[str], resume: Optional[str]) 
     echo("")
     echo_text(t(language, "init.written", path=result.path, known=result.known, unknown=result.unknown) + "\n")
     echo(t(language, "init.next", path=result.path))  # a command to copy: not wrapped
-
-
-#: Every command of this module, for registration on the ``advisor`` group.
-COMMANDS = (explain_cmd, whatif_cmd, next_steps_cmd, diff_cmd, init_cmd)

@@ -24,6 +24,7 @@ __all__ = [
     "ProfileError",
     "RulePackError",
     "EngineError",
+    "Problems",
     "did_you_mean",
     "format_path",
     "shorten",
@@ -134,3 +135,18 @@ class EngineError(AdvisorError):
     """The inference engine failed while it assessed a profile. Exit code 4."""
 
     exit_code = 4
+
+
+class Problems:
+    """Where the problems of an input go: raised at once (``collect=False``, a loader) or gathered
+    (``collect=True``, a check that reports every problem). The one sink of the pack loader, the
+    variant resolver and ``advisor rules check``."""
+
+    def __init__(self, collect: bool) -> None:
+        self.collect = collect
+        self.items: list[InputError] = []
+
+    def add(self, exc: InputError) -> None:
+        if not self.collect:
+            raise exc
+        self.items.append(exc)

@@ -12,11 +12,12 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, computed_f
 
 from ..profile.schema import arena_fields, profile_fields
 from ..rules.arenas import derivation_inputs
-from .interface import Firing, engine_label, resolve_engine
+from .interface import Firing, backend, engine_label, resolve_engine
 from ..rules.conditions import Compare, FindingRef, Term, compile_condition, describe, walk
 from .facts import Facts, profile_facts
 from ..profile.model import Profile
-from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text, load_rules
+from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text
+from ..rules.variants import load_rules
 
 __all__ = [
     "ContrastingView",
@@ -28,6 +29,7 @@ __all__ = [
     "Assessment",
     "assess",
     "reference_firings",
+    "ReferenceBackend",
     "PRIORITY_WEIGHT",
     "FAIL_ON_KINDS",
 ]
@@ -224,7 +226,7 @@ class Assessment(_Result):
         strengths: a strength is kept, not pressing), or ``None`` when none fired."""
         wanted = None if kinds is None else set(kinds)
         ranks = [
-            PRIORITIES.index(f.priority)
+            PRIORITIES.rank(f.priority)
             for f in self.findings
             if (f.kind in wanted if wanted is not None else f.kind != "strength")
         ]
@@ -375,11 +377,11 @@ def _plan_for(pack: RulePack) -> _Plan:
 
 
 def _priority_key(rule: Rule) -> tuple[Any, ...]:
-    return (-PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+    return (-PRIORITIES.rank(rule.priority), FACTORS.rank(rule.factor), rule.id)
 
 
 def _plan_key(rule: Rule) -> tuple[Any, ...]:
-    return (PHASES.index(rule.phase), -PRIORITIES.index(rule.priority), FACTORS.index(rule.factor), rule.id)
+    return (PHASES.rank(rule.phase), -PRIORITIES.rank(rule.priority), FACTORS.rank(rule.factor), rule.id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -596,16 +598,21 @@ def reference_firings(pack: RulePack, facts: Facts) -> list[Any]:
     return out
 
 
-def _engine_label(engine: str) -> tuple[str, str]:
-    """The name and version manifests give for ``engine`` (``durable`` or ``python``)."""
-    return engine_label(engine)
+class ReferenceBackend:
+    """The plain-Python reference evaluator as an engine backend (the engine named ``python``)."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+
+    def run(self, facts: Facts) -> list[Firing]:
+        return reference_firings(self.pack, facts)
 
 
 def _manifest_for(pack: RulePack, engine: str, profile_digest: str) -> Manifest:
     """The manifest of an assessment of a profile whose :func:`profile_hash` is ``profile_digest``."""
     from ..core.version import __version__
 
-    name, version = _engine_label(engine)
+    name, version = engine_label(engine)
     return _construct(
         Manifest,
         {
@@ -626,14 +633,7 @@ def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str
     known to be done left out) and the recommendations that fire as conditional advice.
     ``engine`` is a resolved engine name (:func:`advisor.engine.interface.resolve_engine`)."""
     facts = profile_facts(profile)
-    if engine == "durable":
-        from .durable import backend_for
-
-        firings = backend_for(pack).run(facts)
-    elif engine == "python":
-        firings = reference_firings(pack, facts)
-    else:
-        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    firings = backend(engine, pack).run(facts)
     by_rule: dict[str, list[Any]] = {}
     for firing in firings:
         by_rule.setdefault(firing.rule_id, []).append(firing)
@@ -715,7 +715,7 @@ def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tu
     fired = frozenset(by_rule)
     kinds = _by_kind(plan, fired)
     highest = max(
-        (PRIORITIES.index(plan.summary[r]["priority"]) for r in fired if r not in kinds["strength"]), default=None
+        (PRIORITIES.rank(str(plan.summary[r]["priority"])) for r in fired if r not in kinds["strength"]), default=None
     )
     return (
         profile.context.name if profile.context else None,

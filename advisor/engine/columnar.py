@@ -43,7 +43,7 @@ from pydantic import BaseModel
 
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, arena_fields, profile_fields
 from ..rules.arenas import derivations
-from ..rules.conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, FindingRef, Not
+from ..rules.conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
 from ..core.documents import no_duplicates, open_regular
 from ..profile.io import load_profile, load_profile_line
 from ..core.errors import InputError, ProfileError
@@ -257,22 +257,38 @@ def _any_arena(inner: "pl.Expr") -> "pl.Expr":
     )
 
 
+class _Expressions(ConditionVisitor["pl.Expr"]):
+    """A condition as a three-valued polars expression; inside ``any_arena`` the comparisons read
+    the fields of each arena (``in_arena``)."""
+
+    def __init__(self, in_arena: bool = False) -> None:
+        self.in_arena = in_arena
+
+    def compare(self, node: Compare) -> "pl.Expr":
+        column = pl.element().struct.field(node.path) if self.in_arena else pl.col(node.path)
+        return _compare(node, column)
+
+    def all_of(self, node: AllOf) -> "pl.Expr":
+        return functools.reduce(operator.and_, (self.visit(i) for i in node.items))
+
+    def any_of(self, node: AnyOf) -> "pl.Expr":
+        return functools.reduce(operator.or_, (self.visit(i) for i in node.items))
+
+    def not_(self, node: Not) -> "pl.Expr":
+        return ~self.visit(node.item)
+
+    def finding(self, node: FindingRef) -> "pl.Expr":
+        fired = pl.col(_FIRED + node.rule_id)
+        return ~fired if node.negated else fired
+
+    def any_arena(self, node: AnyArena) -> "pl.Expr":
+        return _any_arena(_Expressions(in_arena=True).visit(node.item))
+
+
 def compile_expr(node: Condition, in_arena: bool = False) -> "pl.Expr":
     """``node`` as a three-valued polars expression over a :func:`facts_frame` (and the fired
     columns of earlier stages)."""
-    if isinstance(node, Compare):
-        column = pl.element().struct.field(node.path) if in_arena else pl.col(node.path)
-        return _compare(node, column)
-    if isinstance(node, (AllOf, AnyOf)):
-        join = operator.and_ if isinstance(node, AllOf) else operator.or_
-        return functools.reduce(join, (compile_expr(i, in_arena) for i in node.items))
-    if isinstance(node, Not):
-        return ~compile_expr(node.item, in_arena)
-    if isinstance(node, FindingRef):
-        fired = pl.col(_FIRED + node.rule_id)
-        return ~fired if node.negated else fired
-    assert isinstance(node, AnyArena)
-    return _any_arena(compile_expr(node.item, in_arena=True))
+    return _Expressions(in_arena).visit(node)
 
 
 # --------------------------------------------------------------------------------------------
@@ -294,7 +310,7 @@ class ColumnarPack:
         self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
         for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
             self.ordered[pack.by_id[rule_id].kind].append(rule_id)
-        self.priority = {r.id: PRIORITIES.index(r.priority) for r in pack.rules}
+        self.priority = {r.id: PRIORITIES.rank(r.priority) for r in pack.rules}
 
     def fired(self, facts: "pl.DataFrame") -> "pl.DataFrame":
         """One boolean column per rule (named ``@<id>``): whether it fired on each profile."""
@@ -338,7 +354,7 @@ class ColumnarPack:
             {
                 "column": [_FIRED + rule_id for _kind, rule_id in entries],
                 "rule": [rule_id for _kind, rule_id in entries],
-                "kind": pl.Series([KINDS.index(kind) for kind, _ in entries], dtype=pl.UInt8),
+                "kind": pl.Series([KINDS.rank(kind) for kind, _ in entries], dtype=pl.UInt8),
                 "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
                 # A strength is not pressing: it does not count for the highest priority.
                 "priority": pl.Series(

@@ -57,7 +57,7 @@ import json
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Protocol
+from typing import Any, Callable, Optional
 
 import durable_rules_engine as _C
 
@@ -71,7 +71,7 @@ from ..core.errors import EngineError
 from .facts import Facts
 from ..rules.pack import KINDS, RulePack
 
-__all__ = ["Firing", "Backend", "DurableBackend", "backend_for", "ENGINE_NAME", "engine_version", "CACHE_SIZE"]
+__all__ = ["Firing", "DurableBackend", "backend_for", "ENGINE_NAME", "engine_version", "CACHE_SIZE"]
 
 ENGINE_NAME = "durable-rules"
 
@@ -87,14 +87,6 @@ def engine_version() -> str:
         return version("durable_rules")
     except PackageNotFoundError:  # pragma: no cover
         return "unknown"
-
-
-class Backend(Protocol):
-    """What the assessment needs from an inference engine."""
-
-    def run(self, facts: Facts) -> list[Firing]:
-        """Every firing for ``facts``, in the order the engine produced them."""
-        ...
 
 
 _SIDS = itertools.count(1)

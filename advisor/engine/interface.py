@@ -17,6 +17,10 @@ first assessment of a process that falls back says so once on standard error.
 
 ``ADVISOR_ENGINE=python`` (or ``durable``) chooses the default engine explicitly; a chosen
 reference evaluator gives no notice, a chosen durable-rules that cannot be imported is an error.
+
+Engines are registered by name (:func:`register_engine`): each says how to label itself in a
+manifest and, unless it runs whole batches only (``columnar``), how to make a :class:`Backend`
+for a pack. The assessment asks the registry (:func:`backend`); it names no engine itself.
 """
 
 from __future__ import annotations
@@ -26,12 +30,20 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional, Protocol
 
 from ..core.errors import EngineError, InputError
 
+if TYPE_CHECKING:
+    from ..rules.pack import RulePack
+    from .facts import Facts
+
 __all__ = [
     "Firing",
+    "Backend",
+    "Engine",
+    "register_engine",
+    "backend",
     "ENGINES",
     "ENGINE_ENV",
     "durable_problem",
@@ -42,8 +54,6 @@ __all__ = [
     "set_notice",
 ]
 
-#: The engines by the names ``engine=`` and ``--engine`` take.
-ENGINES = ("durable", "python")
 #: The environment variable that chooses the default engine.
 ENGINE_ENV = "ADVISOR_ENGINE"
 
@@ -62,6 +72,78 @@ class Firing:
     rule_id: str
     term: int
     arenas: tuple[int, ...] = ()
+
+
+class Backend(Protocol):
+    """What the assessment needs from an inference engine: a pack compiled for it."""
+
+    def run(self, facts: "Facts") -> list[Firing]:
+        """Every firing for ``facts``, in the order the engine produced them."""
+        ...
+
+
+@dataclass(frozen=True)
+class Engine:
+    """An engine by name: the name and version manifests give (``label``), and the backend that
+    runs a pack on one profile's facts (None for an engine that runs whole batches only)."""
+
+    name: str
+    label: Callable[[], tuple[str, str]]
+    backend: Optional[Callable[["RulePack"], Backend]] = None
+
+
+_REGISTRY: dict[str, Engine] = {}
+
+
+def register_engine(engine: Engine) -> None:
+    """Make ``engine`` known by its name (a later registration of the name replaces it)."""
+    _REGISTRY[engine.name] = engine
+
+
+def _durable_label() -> tuple[str, str]:
+    from .durable import ENGINE_NAME, engine_version
+
+    return ENGINE_NAME, engine_version()
+
+
+def _durable_backend(pack: "RulePack") -> Backend:
+    from .durable import backend_for
+
+    return backend_for(pack)
+
+
+def _python_label() -> tuple[str, str]:
+    from ..core.version import __version__
+
+    return "python-reference", __version__
+
+
+def _python_backend(pack: "RulePack") -> Backend:
+    from .assessment import ReferenceBackend
+
+    return ReferenceBackend(pack)
+
+
+def _columnar_label() -> tuple[str, str]:
+    from . import columnar
+
+    return "columnar-polars", columnar.engine_version()
+
+
+register_engine(Engine("durable", _durable_label, _durable_backend))
+register_engine(Engine("python", _python_label, _python_backend))
+register_engine(Engine("columnar", _columnar_label))
+
+#: The engines by the names ``engine=`` and ``--engine`` take (those that assess one profile).
+ENGINES = tuple(name for name, engine in _REGISTRY.items() if engine.backend is not None)
+
+
+def backend(engine: str, pack: "RulePack") -> Backend:
+    """The backend of the engine named ``engine`` (resolved, see :func:`resolve_engine`) for ``pack``."""
+    make = _REGISTRY[engine].backend if engine in _REGISTRY else None
+    if make is None:
+        raise ValueError(f"unknown engine {engine!r}: use {' or '.join(repr(e) for e in ENGINES)}")
+    return make(pack)
 
 
 @functools.lru_cache(maxsize=None)
@@ -134,8 +216,8 @@ def resolve_engine(engine: Optional[str]) -> str:
         if engine == "python" and _fallback() and not _NOTIFIED:
             _NOTIFIED.append(True)
             _NOTICE[0]()
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}: use 'durable' or 'python'")
+    if engine not in _REGISTRY or _REGISTRY[engine].backend is None:
+        raise ValueError(f"unknown engine {engine!r}: use {' or '.join(repr(e) for e in ENGINES)}")
     if engine == "durable":
         problem = durable_problem()
         if problem is not None:
@@ -148,19 +230,9 @@ def resolve_engine(engine: Optional[str]) -> str:
 
 def engine_label(engine: str) -> tuple[str, str]:
     """The name and version manifests give for ``engine`` (``durable``, ``python`` or ``columnar``)."""
-    if engine == "durable":
-        from .durable import ENGINE_NAME, engine_version
-
-        return ENGINE_NAME, engine_version()
-    if engine == "python":
-        from ..core.version import __version__
-
-        return "python-reference", __version__
-    if engine == "columnar":
-        from . import columnar
-
-        return "columnar-polars", columnar.engine_version()
-    raise ValueError(f"unknown engine {engine!r}: use 'durable', 'python' or 'columnar'")
+    if engine not in _REGISTRY:
+        raise ValueError(f"unknown engine {engine!r}: use {', '.join(repr(e) for e in _REGISTRY)}")
+    return _REGISTRY[engine].label()
 
 
 def describe(lang: str = "en") -> str:

@@ -18,6 +18,8 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..core.scale import Scale
+
 __all__ = [
     "Level",
     "PlanStatus",
@@ -81,11 +83,11 @@ InnovationStrategyType = Literal["entrepreneurial", "institutional", "open", "st
 ValueAim = Literal["democratic", "efficiency", "innovation", "public_value"]
 
 #: The ordinal scales, lowest first. Conditions compare these by rank.
-ORDINAL_SCALES: dict[str, tuple[str, ...]] = {
-    "Level": ("none", "low", "medium", "high"),
-    "PlanStatus": ("absent", "mentioned", "focus_area", "main_goal", "vision"),
-    "CompetenceSpread": ("none", "few_key_persons", "some_units", "broad"),
-    "ProcessPhase": ("initiation", "design", "consultation", "implementation", "evaluation"),
+ORDINAL_SCALES: dict[str, Scale] = {
+    "Level": Scale.of(Level),
+    "PlanStatus": Scale.of(PlanStatus),
+    "CompetenceSpread": Scale.of(CompetenceSpread),
+    "ProcessPhase": Scale.of(ProcessPhase),
 }
 
 

@@ -26,6 +26,7 @@ from ..rules.pack import Rule, RulePack, Text
 __all__ = [
     "step_title",
     "citation_text",
+    "finding_links_md",
     "contrast_lines",
     "manifest_line",
     "to_json",
@@ -366,6 +367,15 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
     why = _facts(lang, f)
     if why:
         lines.append(f"- **{t(lang, 'why')}:** {md(why)}")
+    lines += finding_links_md(lang, f)
+    lines.append("")
+    return lines
+
+
+def finding_links_md(lang: str, f: Finding) -> list[str]:
+    """The Markdown bullets a finding ends with, in the assessment and in the report: what it
+    recommends or addresses, when it would not hold, its sources and its contrasting views."""
+    lines = []
     if f.recommends:
         lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
     if f.addresses:
@@ -374,7 +384,6 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
         lines.append(f"- **{t(lang, 'unless')}:** {md(f.unless.get(lang))}")
     lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
     lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
-    lines.append("")
     return lines
 
 

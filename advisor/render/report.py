@@ -33,8 +33,9 @@ from ..engine.facts import Facts, profile_facts
 from ..core.i18n import LANGUAGES, t
 from ..profile.questions import question_text, value_text
 from ..profile.model import Profile
-from .format import citation_text, contrast_lines, manifest_line, md, step_title
-from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text, load_rules
+from .format import contrast_lines, finding_links_md, manifest_line, md, step_title
+from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text
+from ..rules.variants import load_rules
 
 __all__ = [
     "Informant",
@@ -248,7 +249,7 @@ class Report(_Model):
         return sum(1 for f in self.all_findings if f.kind == kind)
 
     def highest_priority(self) -> Optional[str]:
-        ranks = [PRIORITIES.index(f.priority) for f in self.findings + self.plan]
+        ranks = [PRIORITIES.rank(f.priority) for f in self.findings + self.plan]
         return PRIORITIES[max(ranks)] if ranks else None
 
     @property
@@ -266,11 +267,11 @@ def factor_weight(priorities: Sequence[str]) -> int:
 
 
 def _finding_key(f: Union[Finding, ReportFinding]) -> tuple[Any, ...]:
-    return (FACTORS.index(f.factor), KINDS.index(f.kind), -PRIORITIES.index(f.priority), f.rule_id)
+    return (FACTORS.rank(f.factor), KINDS.rank(f.kind), -PRIORITIES.rank(f.priority), f.rule_id)
 
 
 def _plan_key(f: Union[Finding, ReportFinding]) -> tuple[Any, ...]:
-    return (PHASES.index(f.phase), -PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
+    return (PHASES.rank(f.phase), -PRIORITIES.rank(f.priority), FACTORS.rank(f.factor), f.rule_id)
 
 
 def _merge(
@@ -316,7 +317,7 @@ def _factor_summaries(
         for label, result in zip(labels, results):
             found = sorted(
                 (f for f in result.diagnoses + result.pitfalls if f.factor == factor),
-                key=lambda f: (-PRIORITIES.index(f.priority), KINDS.index(f.kind), f.rule_id),
+                key=lambda f: (-PRIORITIES.rank(f.priority), KINDS.rank(f.kind), f.rule_id),
             )
             bars.append(
                 FactorBar(
@@ -324,7 +325,7 @@ def _factor_summaries(
                     findings=tuple((f.rule_id, f.priority) for f in found),
                     strengths=tuple(
                         f.rule_id
-                        for f in sorted(result.strengths, key=lambda f: (-PRIORITIES.index(f.priority), f.rule_id))
+                        for f in sorted(result.strengths, key=lambda f: (-PRIORITIES.rank(f.priority), f.rule_id))
                         if f.factor == factor
                     ),
                     diagnoses=sum(1 for f in found if f.kind == "diagnosis"),
@@ -547,7 +548,7 @@ def _summary_lines(report: Report, counts: bool = True) -> list[str]:
     """The summary as sentences; ``counts=False`` leaves out the counts (shown as numbers in HTML)."""
     lang = report.lang
     lines = []
-    ranks = [PRIORITIES.index(f.priority) for f in report.findings]
+    ranks = [PRIORITIES.rank(f.priority) for f in report.findings]
     if not report.all_findings:
         lines.append(t(lang, "report.summary_nothing"))
     elif counts:
@@ -563,7 +564,7 @@ def _summary_lines(report: Report, counts: bool = True) -> list[str]:
         )
     if ranks:
         lines.append(t(lang, "report.summary_highest", priority=t(lang, f"priority.{PRIORITIES[max(ranks)]}")))
-    top = max(report.factors, key=lambda f: (f.weight, -FACTORS.index(f.factor)))
+    top = max(report.factors, key=lambda f: (f.weight, -FACTORS.rank(f.factor)))
     if top.weight:
         lines.append(t(lang, "report.summary_attention", factor=t(lang, f"factor.{top.factor}"), weight=top.weight))
     levels = [p.ladder_level for a in report.arenas for p in a.placements if p.ladder_level is not None]
@@ -732,15 +733,7 @@ def _md_finding_details(report: Report, f: ReportFinding) -> list[str]:
     because = _because(f)
     if because:
         lines.append(f"- **{t(lang, 'because')}:** {', '.join(because)}")
-    if f.recommends:
-        lines.append(f"- **{t(lang, 'recommended')}:** {', '.join(f.recommends)}")
-    if f.addresses:
-        lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
-    if f.unless is not None:
-        lines.append(f"- **{t(lang, 'unless')}:** {md(f.unless.get(lang))}")
-    lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
-    lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
-    return lines + [""]
+    return lines + finding_links_md(lang, f) + [""]
 
 
 def _factor_table(report: Report) -> tuple[list[str], list[list[Any]]]:

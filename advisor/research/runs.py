@@ -43,8 +43,8 @@ from ..core.documents import open_regular, read_file
 from ..engine.pool import DEFAULT_TIME_LIMIT, WorkerPool
 from ..profile.io import load_profile, load_profile_line
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
-from ..engine.assessment import Manifest, _brief, _construct, _engine_label, _manifest_for, profile_hash
-from ..engine.interface import ENGINES, resolve_engine
+from ..engine.assessment import Manifest, _brief, _construct, _manifest_for, profile_hash
+from ..engine.interface import ENGINES, engine_label, resolve_engine
 from ..core.errors import EngineError, InputError, ProfileError, did_you_mean
 from ..profile.model import Profile
 from ..rules.pack import RulePack
@@ -524,7 +524,7 @@ class _Manifested:
     _digest: Any
 
     def manifest(self) -> RunManifest:
-        engine_name, engine_version = _engine_label(self.engine)
+        engine_name, engine_version = engine_label(self.engine)
         return RunManifest(
             advisor_version=__version__,
             engine=engine_name,

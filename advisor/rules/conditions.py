@@ -6,6 +6,13 @@ checked against the profile model when a rule pack is loaded, never when it is a
 Evaluation is three-valued (Kleene): ``True``, ``False`` or ``None`` for *unknown*. A rule fires
 only on ``True``, so an unknown fact can never make a rule fire. Findings of earlier stages are
 known conclusions: a finding either fired or it did not.
+
+One semantics: what a node type means lives on the node type, once. Each node has
+``children()``, ``compile()`` (its three-valued evaluator), ``nnf(negate)`` and ``dnf()``;
+``Compare`` compares through one table (:data:`COMPARISONS`) for ``test`` and ``compile`` alike.
+Code in other layers that turns a condition into something else (a polars expression, an
+explanation, words) implements :class:`ConditionVisitor`, so a new node type is one class here
+and one method in each visitor, which Python refuses to instantiate until it has it.
 """
 
 from __future__ import annotations
@@ -13,11 +20,12 @@ from __future__ import annotations
 import functools
 import math
 import operator
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, ClassVar, Generic, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 
 from ..profile.schema import FieldSpec, arena_fields, profile_fields
-from ..core.errors import PathPart, RulePackError, did_you_mean
+from ..core.errors import PathPart, Problems, RulePackError, did_you_mean
 from ..core.i18n import OP_WORDS, t
 
 __all__ = [
@@ -28,8 +36,11 @@ __all__ = [
     "FindingRef",
     "AnyArena",
     "Condition",
+    "ConditionVisitor",
+    "COMPARISONS",
     "Term",
     "parse_condition",
+    "condition_problems",
     "evaluate",
     "compile_condition",
     "to_dnf",
@@ -58,44 +69,150 @@ class Compare:
     spec: FieldSpec
     in_arena: bool = False
 
-    def test(self, actual: Any) -> Optional[bool]:
-        if actual is None:
-            return None
+    @property
+    def ranked(self) -> Any:
+        """The compared value as the comparison sees it (:meth:`FieldSpec.rank`; a tuple for
+        ``in`` and ``not_in``)."""
         rank = self.spec.rank
-        a = rank(actual)
-        if self.op in ("in", "not_in"):
-            hit = a in [rank(v) for v in self.value]
-            return hit if self.op == "in" else not hit
-        b = rank(self.value)
-        if self.op == "eq":
-            return a == b
-        if self.op == "ne":
-            return a != b
-        if self.op == "lt":
-            return a < b
-        if self.op == "le":
-            return a <= b
-        if self.op == "gt":
-            return a > b
-        return a >= b
+        return tuple(rank(v) for v in self.value) if self.op in ("in", "not_in") else rank(self.value)
+
+    def test(self, actual: Any) -> Optional[bool]:
+        """The comparison of a fact's value, three-valued: None when the value is unknown."""
+        return None if actual is None else COMPARISONS[self.op](self.spec.rank(actual), self.ranked)
 
     def negated(self) -> "Compare":
         return Compare(self.path, _COMPLEMENT[self.op], self.value, self.spec, self.in_arena)
 
+    def children(self) -> tuple["Condition", ...]:
+        return ()
+
+    def compile(self) -> "Evaluator":
+        """:meth:`test` of the fact at ``path``, with the compared value ranked once, not on
+        every call (the commonest node: one function call, no more, but for ``in``)."""
+        path, compare, target = self.path, COMPARISONS[self.op], self.ranked
+        if self.spec.kind == "ordinal":
+            index = {v: i for i, v in enumerate(self.spec.values)}
+
+            def ordinal(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+                actual = facts.get(path)
+                return None if actual is None else compare(index[actual], target)
+
+            return ordinal
+
+        def plain(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            actual = facts.get(path)
+            return None if actual is None else compare(actual, target)
+
+        return plain
+
+    def nnf(self, negate: bool = False) -> "Condition":
+        return self.negated() if negate else self
+
+    def dnf(self) -> list["Term"]:
+        return [Term(compares=(self,))]
+
+    def accept(self, visitor: "ConditionVisitor[T]") -> "T":
+        return visitor.compare(self)
+
+
+def _junction(items: tuple["Evaluator", ...], stop: bool) -> "Evaluator":
+    """Kleene's and (``stop`` False) or or (``stop`` True): ``stop`` decides, unknown beats the rest."""
+
+    def junction(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+        result: Optional[bool] = not stop
+        for item in items:
+            v = item(facts, arenas, finding)
+            if v is stop:
+                return stop
+            if v is None:
+                result = None
+        return result
+
+    return junction
+
 
 @dataclass(frozen=True)
-class AllOf:
+class _Junction:
+    """What ``all`` and ``any`` share: their items, and ``not`` turns one into the other."""
+
     items: tuple["Condition", ...]
+    #: The item value that decides the whole: False for ``all``, True for ``any``.
+    stop: ClassVar[bool]
+
+    def children(self) -> tuple["Condition", ...]:
+        return self.items
+
+    def compile(self) -> "Evaluator":
+        return _junction(tuple(i.compile() for i in self.items), stop=self.stop)
+
+    def nnf(self, negate: bool = False) -> "Condition":
+        items = tuple(i.nnf(negate) for i in self.items)
+        dual = (AnyOf if isinstance(self, AllOf) else AllOf) if negate else type(self)
+        return dual(items)
 
 
 @dataclass(frozen=True)
-class AnyOf:
-    items: tuple["Condition", ...]
+class AllOf(_Junction):
+    """``{all: [C, ...]}``: every item holds."""
+
+    stop = False
+
+    def dnf(self) -> list["Term"]:
+        terms = [Term()]
+        for item in self.items:
+            terms = [a + b for a in terms for b in item.dnf()]
+            if len(terms) > MAX_TERMS:
+                raise OverflowError
+        return terms
+
+    def accept(self, visitor: "ConditionVisitor[T]") -> "T":
+        return visitor.all_of(self)
+
+
+@dataclass(frozen=True)
+class AnyOf(_Junction):
+    """``{any: [C, ...]}``: some item holds."""
+
+    stop = True
+
+    def dnf(self) -> list["Term"]:
+        out: list[Term] = []
+        for item in self.items:
+            out.extend(item.dnf())
+            if len(out) > MAX_TERMS:
+                raise OverflowError
+        return out
+
+    def accept(self, visitor: "ConditionVisitor[T]") -> "T":
+        return visitor.any_of(self)
 
 
 @dataclass(frozen=True)
 class Not:
+    """``{not: C}``: C does not hold (unknown stays unknown)."""
+
     item: "Condition"
+
+    def children(self) -> tuple["Condition", ...]:
+        return (self.item,)
+
+    def compile(self) -> "Evaluator":
+        inner = self.item.compile()
+
+        def negation(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            value = inner(facts, arenas, finding)
+            return None if value is None else not value
+
+        return negation
+
+    def nnf(self, negate: bool = False) -> "Condition":
+        return self.item.nnf(not negate)
+
+    def dnf(self) -> list["Term"]:
+        raise AssertionError("not is pushed down to the comparisons (nnf) before dnf")
+
+    def accept(self, visitor: "ConditionVisitor[T]") -> "T":
+        return visitor.not_(self)
 
 
 @dataclass(frozen=True)
@@ -105,6 +222,27 @@ class FindingRef:
     rule_id: str
     negated: bool = False
 
+    def children(self) -> tuple["Condition", ...]:
+        return ()
+
+    def compile(self) -> "Evaluator":
+        rule_id, negated = self.rule_id, self.negated
+
+        def ref(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            value = finding(rule_id)
+            return None if value is None else value != negated
+
+        return ref
+
+    def nnf(self, negate: bool = False) -> "Condition":
+        return FindingRef(self.rule_id, self.negated != negate)
+
+    def dnf(self) -> list["Term"]:
+        return [Term(findings=(self,))]
+
+    def accept(self, visitor: "ConditionVisitor[T]") -> "T":
+        return visitor.finding(self)
+
 
 @dataclass(frozen=True)
 class AnyArena:
@@ -112,8 +250,67 @@ class AnyArena:
 
     item: "Condition"
 
+    def children(self) -> tuple["Condition", ...]:
+        return (self.item,)
+
+    def compile(self) -> "Evaluator":
+        inner = self.item.compile()
+
+        def some_arena(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
+            if arenas is None:
+                return None
+            result: Optional[bool] = False
+            for arena in arenas:
+                v = inner(arena, None, finding)
+                if v is True:
+                    return True
+                if v is None:
+                    result = None
+            return result
+
+        return some_arena
+
+    def nnf(self, negate: bool = False) -> "Condition":
+        assert not negate, "not over any_arena is rejected when parsing"
+        return AnyArena(self.item.nnf())
+
+    def dnf(self) -> list["Term"]:
+        return [Term(arenas=(inner.compares,)) for inner in self.item.dnf()]
+
+    def accept(self, visitor: "ConditionVisitor[T]") -> "T":
+        return visitor.any_arena(self)
+
 
 Condition = Union[Compare, AllOf, AnyOf, Not, FindingRef, AnyArena]
+
+T = TypeVar("T")
+
+
+class ConditionVisitor(ABC, Generic[T]):
+    """Turns a condition into a ``T`` node by node: ``condition.accept(visitor)`` calls the
+    method of the node's type. Every node type has its abstract method, so a visitor that
+    misses one cannot be made."""
+
+    def visit(self, node: Condition) -> T:
+        return node.accept(self)
+
+    @abstractmethod
+    def compare(self, node: Compare) -> T: ...
+
+    @abstractmethod
+    def all_of(self, node: AllOf) -> T: ...
+
+    @abstractmethod
+    def any_of(self, node: AnyOf) -> T: ...
+
+    @abstractmethod
+    def not_(self, node: Not) -> T: ...
+
+    @abstractmethod
+    def finding(self, node: FindingRef) -> T: ...
+
+    @abstractmethod
+    def any_arena(self, node: AnyArena) -> T: ...
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,8 +436,29 @@ def _parse_compare(raw: Mapping[str, Any], loc: tuple[PathPart, ...], in_arena: 
     return Compare(path, op, value, spec, in_arena)
 
 
-def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: bool = False) -> Condition:
-    """Parse plain data into a validated condition; raise :class:`RulePackError` naming ``loc``."""
+class _Reported(Exception):
+    """A part of a condition whose problems went to a collecting sink already."""
+
+
+def condition_problems(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: bool = False) -> list[RulePackError]:
+    """Every problem of a condition, not only the first: each item of an ``all`` or ``any`` is
+    parsed even when one before it failed (for ``advisor rules check``)."""
+    problems = Problems(collect=True)
+    try:
+        parse_condition(raw, loc, in_arena, problems)
+    except _Reported:
+        pass
+    except RulePackError as exc:
+        problems.add(exc)
+    return [exc for exc in problems.items if isinstance(exc, RulePackError)]
+
+
+def parse_condition(
+    raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: bool = False, problems: Optional[Problems] = None
+) -> Condition:
+    """Parse plain data into a validated condition; raise :class:`RulePackError` naming ``loc``.
+    With a collecting ``problems`` sink, the problems of the items of ``all`` and ``any`` go to it
+    one by one (see :func:`condition_problems`)."""
     if not isinstance(raw, dict) or not raw:
         raise _err("a condition must be a mapping such as {fact: ..., eq: ...}", loc, "see docs/RULE-FORMAT.md")
     forms = [k for k in raw if k in _FORMS]
@@ -259,10 +477,22 @@ def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: b
     if form in ("all", "any"):
         if not isinstance(body, list) or not body:
             raise _err(f"{form!r} needs a non-empty list of conditions", here, "write - {fact: ..., eq: ...} items")
-        items = tuple(parse_condition(item, here + (i,), in_arena) for i, item in enumerate(body))
+        parsed = []
+        for i, item in enumerate(body):
+            try:
+                parsed.append(parse_condition(item, here + (i,), in_arena, problems))
+            except RulePackError as exc:
+                if problems is None or not problems.collect:
+                    raise
+                problems.add(exc)
+            except _Reported:
+                pass
+        if len(parsed) < len(body):
+            raise _Reported
+        items = tuple(parsed)
         return AllOf(items) if form == "all" else AnyOf(items)
     if form == "not":
-        inner = parse_condition(body, here, in_arena)
+        inner = parse_condition(body, here, in_arena, problems)
         if isinstance(inner, AnyArena) or any(isinstance(n, AnyArena) for n in walk(inner)):
             raise _err(
                 "'not' cannot wrap any_arena",
@@ -279,7 +509,7 @@ def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: b
     # any_arena
     if in_arena:
         raise _err("any_arena cannot be nested", here, "merge the inner conditions")
-    return AnyArena(parse_condition(body, here, in_arena=True))
+    return AnyArena(parse_condition(body, here, True, problems))
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,11 +519,8 @@ def parse_condition(raw: Any, loc: tuple[PathPart, ...] = ("when",), in_arena: b
 def walk(node: Condition) -> Iterator[Condition]:
     """Every node of a condition, depth first."""
     yield node
-    if isinstance(node, (AllOf, AnyOf)):
-        for item in node.items:
-            yield from walk(item)
-    elif isinstance(node, (Not, AnyArena)):
-        yield from walk(node.item)
+    for child in node.children():
+        yield from walk(child)
 
 
 def describe_value(value: Any, lang: str = "en") -> str:
@@ -312,21 +539,40 @@ def describe_value(value: Any, lang: str = "en") -> str:
     return str(value)
 
 
+class _Words(ConditionVisitor[str]):
+    """A condition in plain words in ``lang``; ``prefix`` goes before the field paths of an arena."""
+
+    def __init__(self, lang: str, prefix: str) -> None:
+        self.lang, self.prefix = lang, prefix
+
+    def compare(self, node: Compare) -> str:
+        return f"{self.prefix}{node.path} {OP_WORDS[self.lang][node.op]} {describe_value(node.value, self.lang)}"
+
+    def _junction(self, items: tuple[Condition, ...], key: str) -> str:
+        parts = [self.visit(i) for i in items]
+        return parts[0] if len(parts) == 1 else "(" + f" {t(self.lang, key)} ".join(parts) + ")"
+
+    def all_of(self, node: AllOf) -> str:
+        return self._junction(node.items, "explain.and")
+
+    def any_of(self, node: AnyOf) -> str:
+        return self._junction(node.items, "explain.or")
+
+    def not_(self, node: Not) -> str:
+        return f"{t(self.lang, 'explain.not')} {self.visit(node.item)}"
+
+    def finding(self, node: FindingRef) -> str:
+        text = t(self.lang, "explain.finding_ref", id=node.rule_id)
+        return f"{t(self.lang, 'explain.not')} {text}" if node.negated else text
+
+    def any_arena(self, node: AnyArena) -> str:
+        return t(self.lang, "explain.some_arena", cond=_Words(self.lang, "").visit(node.item))
+
+
 def describe(node: Condition, lang: str = "en", prefix: str = "") -> str:
     """The condition in plain words in ``lang``, for catalogues and explanations; ``prefix`` goes
     before the field paths of an arena (``arenas[A].``)."""
-    if isinstance(node, Compare):
-        return f"{prefix}{node.path} {OP_WORDS[lang][node.op]} {describe_value(node.value, lang)}"
-    if isinstance(node, (AllOf, AnyOf)):
-        joiner = t(lang, "explain.and" if isinstance(node, AllOf) else "explain.or")
-        parts = [describe(i, lang, prefix) for i in node.items]
-        return parts[0] if len(parts) == 1 else "(" + f" {joiner} ".join(parts) + ")"
-    if isinstance(node, Not):
-        return f"{t(lang, 'explain.not')} {describe(node.item, lang, prefix)}"
-    if isinstance(node, FindingRef):
-        text = t(lang, "explain.finding_ref", id=node.rule_id)
-        return f"{t(lang, 'explain.not')} {text}" if node.negated else text
-    return t(lang, "explain.some_arena", cond=describe(node.item, lang))
+    return _Words(lang, prefix).visit(node)
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,99 +583,26 @@ Evaluator = Callable[
     [Mapping[str, Any], Optional[Sequence[Mapping[str, Any]]], Callable[[str], Optional[bool]]], Optional[bool]
 ]
 
-_OPS = {
+#: The comparisons by operator, on ranked values (:meth:`Compare.ranked`): the one place they are
+#: written. ``in`` and ``not_in`` compare with a tuple.
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
     "ne": operator.ne,
     "lt": operator.lt,
     "le": operator.le,
     "gt": operator.gt,
     "ge": operator.ge,
+    "in": lambda actual, values: actual in values,
+    "not_in": lambda actual, values: actual not in values,
 }
-
-
-def _compile_compare(node: Compare) -> Evaluator:
-    """``node.test`` of the fact at ``node.path``, with the compared value ranked once, not on
-    every call (the commonest node: one function call, no more)."""
-    path, spec = node.path, node.spec
-    if node.op in ("in", "not_in"):
-        targets = list(node.value)  # an ordinal's rank is its position: equal ranks, equal values
-        wanted = node.op == "in"
-
-        def member(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
-            actual = facts.get(path)
-            return None if actual is None else (actual in targets) == wanted
-
-        return member
-    op = _OPS[node.op]
-    if spec.kind == "ordinal":
-        index = {v: i for i, v in enumerate(spec.values)}
-        value = index[node.value]
-
-        def ordinal(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
-            actual = facts.get(path)
-            return None if actual is None else op(index[actual], value)
-
-        return ordinal
-    plain = node.value
-
-    def compare(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
-        actual = facts.get(path)
-        return None if actual is None else op(actual, plain)
-
-    return compare
+#: The order comparisons and equality, which polars expressions take as they are.
+_OPS = {op: COMPARISONS[op] for op in ("eq", "ne", "lt", "le", "gt", "ge")}
 
 
 def compile_condition(node: Condition) -> Evaluator:
     """``node`` compiled into a function of ``(facts, arenas, finding)`` that evaluates it
     three-valued (see :func:`evaluate`); the tree is walked once, here, not on every call."""
-    if isinstance(node, Compare):
-        return _compile_compare(node)
-    if isinstance(node, (AllOf, AnyOf)):
-        items = tuple(compile_condition(i) for i in node.items)
-        stop = isinstance(node, AnyOf)  # the value that decides: True for "any", False for "all"
-
-        def junction(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
-            result: Optional[bool] = not stop
-            for item in items:
-                v = item(facts, arenas, finding)
-                if v is stop:
-                    return stop
-                if v is None:
-                    result = None
-            return result
-
-        return junction
-    if isinstance(node, Not):
-        inner = compile_condition(node.item)
-
-        def negation(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
-            value = inner(facts, arenas, finding)
-            return None if value is None else not value
-
-        return negation
-    if isinstance(node, FindingRef):
-        rule_id, negated = node.rule_id, node.negated
-
-        def ref(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
-            value = finding(rule_id)
-            return None if value is None else value != negated
-
-        return ref
-    inner = compile_condition(node.item)
-
-    def some_arena(facts: Any, arenas: Any, finding: Any) -> Optional[bool]:
-        if arenas is None:
-            return None
-        result: Optional[bool] = False
-        for arena in arenas:
-            v = inner(arena, None, finding)
-            if v is True:
-                return True
-            if v is None:
-                result = None
-        return result
-
-    return some_arena
+    return node.compile()
 
 
 def evaluate(
@@ -473,49 +646,9 @@ class Term:
         return Term(self.compares + other.compares, self.arenas + other.arenas, findings)
 
 
-def _nnf(node: Condition, negate: bool = False) -> Condition:
-    if isinstance(node, Compare):
-        return node.negated() if negate else node
-    if isinstance(node, FindingRef):
-        return FindingRef(node.rule_id, node.negated != negate)
-    if isinstance(node, Not):
-        return _nnf(node.item, not negate)
-    if isinstance(node, AllOf):
-        items = tuple(_nnf(i, negate) for i in node.items)
-        return AnyOf(items) if negate else AllOf(items)
-    if isinstance(node, AnyOf):
-        items = tuple(_nnf(i, negate) for i in node.items)
-        return AllOf(items) if negate else AnyOf(items)
-    assert not negate, "not over any_arena is rejected when parsing"
-    return AnyArena(_nnf(node.item))
-
-
-def _dnf(node: Condition) -> list[Term]:
-    if isinstance(node, Compare):
-        return [Term(compares=(node,))]
-    if isinstance(node, FindingRef):
-        return [Term(findings=(node,))]
-    if isinstance(node, AnyOf):
-        out: list[Term] = []
-        for item in node.items:
-            out.extend(_dnf(item))
-            if len(out) > MAX_TERMS:
-                raise OverflowError
-        return out
-    if isinstance(node, AllOf):
-        terms = [Term()]
-        for item in node.items:
-            terms = [a + b for a in terms for b in _dnf(item)]
-            if len(terms) > MAX_TERMS:
-                raise OverflowError
-        return terms
-    assert isinstance(node, AnyArena)
-    return [Term(arenas=(inner.compares,)) for inner in _dnf(node.item)]
-
-
 def to_dnf(node: Condition) -> list[Term]:
     """``node`` as alternatives of conjunctions, with ``not`` pushed down to the comparisons.
 
     Raises :class:`OverflowError` past :data:`MAX_TERMS` alternatives.
     """
-    return _dnf(_nnf(node))
+    return node.nnf().dnf()

@@ -32,7 +32,8 @@ from .conditions import (
     to_dnf,
     walk,
 )
-from ..core.errors import RulePackError, did_you_mean
+from ..core.errors import Problems, RulePackError, did_you_mean
+from ..core.scale import Scale
 from ..core.text import Text
 
 __all__ = [
@@ -48,7 +49,6 @@ __all__ = [
     "Rule",
     "PackInfo",
     "RulePack",
-    "load_rules",
     "build_pack",
     "parse_documents",
     "RuleEntry",
@@ -69,10 +69,10 @@ DocumentKind = Literal[
 ]
 
 #: The kinds of rule, in the order of their stages: a rule may test the findings of earlier stages.
-KINDS: tuple[str, ...] = ("strength", "diagnosis", "pitfall", "recommendation")
-FACTORS: tuple[str, ...] = ("anchoring", "leadership", "implementation", "relations")
-PHASES: tuple[str, ...] = ("initiation", "design", "implementation", "evaluation")
-PRIORITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+KINDS = Scale.of(Kind)
+FACTORS = Scale.of(Factor)
+PHASES = Scale.of(Phase)
+PRIORITIES = Scale.of(Priority)
 
 _ID = r"^[A-Z]{2,6}-[0-9]{3}$"
 _SOURCE = re.compile(
@@ -261,7 +261,7 @@ class Rule(_Strict):
 
     @property
     def stage(self) -> int:
-        return KINDS.index(self.kind)
+        return KINDS.rank(self.kind)
 
 
 class PackInfo(_Strict):
@@ -511,58 +511,6 @@ def _read_pack_files(path: Path) -> list[Document]:
     return [read_file(path, RulePackError, "rule pack")]
 
 
-def load_rules(path: "Union[str, os.PathLike[str], None]" = None) -> RulePack:
-    """Load and validate a rule pack (the shipped rule base when ``path`` is ``None``, kept
-    validated between runs: :mod:`advisor.rules.cache`)."""
-    if path is None:
-        from .cache import cached_pack
-
-        where = default_rules_path()
-        return cached_pack(where, "rules", str(where), lambda: _load_rules(where))
-    return _load_rules(Path(path))
-
-
-def _load_rules(where: Path) -> RulePack:
-    docs = _read_pack_files(where)
-    head = docs[0]
-    if not isinstance(head.data, dict):
-        raise _fail(head, "a rule pack file must be a mapping with `pack:` and `rules:`", (), "see docs/RULE-FORMAT.md")
-    for key in head.data:
-        if key not in ("pack", "documents", "rules"):
-            match = did_you_mean(key, ["pack", "documents", "rules"])
-            raise _fail(
-                head,
-                f"unknown key {key!r}",
-                (key,),
-                f"did you mean {match!r}?" if match else "allowed: pack, documents, rules",
-            )
-    try:
-        info = PackInfo.model_validate(head.data.get("pack"))
-    except ValidationError as exc:
-        raise _from_pydantic(head, exc, ("pack",)) from None
-    documents = parse_documents(head, head.data.get("documents"))
-
-    entries: list[RuleEntry] = []
-    for doc in docs:
-        data = doc.data
-        if doc is not head:
-            if data is None:
-                continue
-            if not isinstance(data, dict) or set(data) - {"rules"}:
-                extra = sorted(set(data) - {"rules"}) if isinstance(data, dict) else []
-                raise _fail(
-                    doc,
-                    f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
-                    (extra[0],) if extra else (),
-                    "a rule file holds only `rules:`",
-                )
-        raw_rules = data.get("rules") or []
-        if not isinstance(raw_rules, list):
-            raise _fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'")
-        entries.extend((doc, ("rules", index), raw) for index, raw in enumerate(raw_rules))
-    return build_pack(info, documents, entries, origin=str(where))
-
-
 def parse_documents(doc: Document, raw: Any) -> dict[str, Reference]:
     """The pack's ``documents`` (its bibliography), validated: each cited file name maps to a
     reference (``author``, ``year``, ``title``, ``kind``, ``institution``, ``short``,
@@ -610,20 +558,16 @@ def build_pack(
     documents: "Mapping[str, Union[str, Reference]]",
     entries: Sequence[RuleEntry],
     origin: str = "",
-    errors: Optional[list[RulePackError]] = None,
+    problems: Optional[Problems] = None,
 ) -> RulePack:
     """Validate rules given as already-parsed data and build a pack.
 
-    Makes every check :func:`load_rules` makes on rules; each error names the document, path and
-    line of the rule at fault. With ``errors=None`` the first problem is raised. Given a list, every
-    problem is appended to it instead, checking goes on without the rules that could not be parsed,
-    and the pack of the rules that could is returned (for tools that report every problem at once).
+    Each error names the document, path and line of the rule at fault. Without ``problems`` (or
+    with a sink that raises) the first problem is raised. With a collecting sink every problem goes
+    to it instead, checking goes on without the rules that could not be parsed, and the pack of
+    the rules that could is returned (for tools that report every problem at once).
     """
-
-    def report(exc: RulePackError) -> None:
-        if errors is None:
-            raise exc
-        errors.append(exc)
+    report = (problems or Problems(collect=False)).add
 
     # a document given by its title alone, as :func:`parse_documents` reads it
     documents = {name: Reference.from_title(ref) if isinstance(ref, str) else ref for name, ref in documents.items()}
@@ -658,30 +602,25 @@ def build_pack(
         return _fail(doc, message, (*base, *field), hint)
 
     by_id = {rule.id: rule for rule in rules}
+
+    def listed(rule_id: str, source: Source, field: Sequence[Union[str, int]]) -> None:
+        if source.doc not in documents:
+            match = did_you_mean(source.doc, documents)
+            report(
+                fail_at(
+                    rule_id,
+                    f"cites {source.doc!r}, which the pack's `documents` does not list",
+                    field,
+                    f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
+                )
+            )
+
     for rule in rules:
         for i, source in enumerate(rule.sources):
-            if source.doc not in documents:
-                match = did_you_mean(source.doc, documents)
-                report(
-                    fail_at(
-                        rule.id,
-                        f"cites {source.doc!r}, which the pack's `documents` does not list",
-                        ("sources", i),
-                        f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
-                    )
-                )
+            listed(rule.id, source, ("sources", i))
         for i, contrast in enumerate(rule.contrasts):
             for j, source in enumerate(contrast.sources):
-                if source.doc not in documents:
-                    match = did_you_mean(source.doc, documents)
-                    report(
-                        fail_at(
-                            rule.id,
-                            f"cites {source.doc!r}, which the pack's `documents` does not list",
-                            ("contrasts", i, "sources", j),
-                            f"did you mean {match!r}?" if match else "add it to `documents` in pack.yaml",
-                        )
-                    )
+                listed(rule.id, source, ("contrasts", i, "sources", j))
                 same = next((s for s in rule.sources if _overlaps(s, source)), None)
                 if same is not None:
                     report(

@@ -39,9 +39,13 @@ from pydantic import ValidationError
 
 from ..profile import io as _profile_io
 from ..core.documents import Document
-from ..core.errors import InputError, PathPart, ProfileError, RulePackError, did_you_mean, shorten
+from ..core.errors import PathPart, ProfileError, Problems, RulePackError, did_you_mean, shorten
 from ..profile.model import Profile
+from ..core.scale import Scale
 from .pack import (
+    FACTORS,
+    PHASES,
+    Evidence,
     PackInfo,
     Reference,
     Rule,
@@ -55,13 +59,25 @@ from .pack import (
     parse_documents,
 )
 
-__all__ = ["PackTest", "Variant", "load_variant", "resolve_variant", "PackPaths", "DEFAULT_PACK", "VARIANT_KEYS"]
+__all__ = [
+    "PackTest",
+    "Variant",
+    "load_rules",
+    "load_variant",
+    "resolve_variant",
+    "PackPaths",
+    "DEFAULT_PACK",
+    "VARIANT_KEYS",
+    "Problems",
+]
 
 #: ``extends: default`` names the shipped rule base.
 DEFAULT_PACK = "default"
 #: The top-level keys of a pack file that may extend another.
-VARIANT_KEYS = ("extends", "pack", "documents", "disable", "override", "rules", "tests")
-_RULE_FILE_KEYS = ("rules", "tests")
+VARIANT_KEYS = ("extends", "pack", "documents", "disable", "override", "defaults", "rules", "tests")
+_RULE_FILE_KEYS = ("defaults", "rules", "tests")
+#: What ``defaults:`` may give the rules of its file, and the values of each.
+DEFAULTABLE = {"factor": FACTORS, "phase": PHASES, "evidence": Scale.of(Evidence)}
 _TEST_KEYS = ("name", "profile", "profile_file", "fires", "not_fires")
 _MERGED_TEXTS = ("title", "message")
 _MAX_DEPTH = 32
@@ -102,8 +118,8 @@ class Variant:
     added: tuple[str, ...] = ()
 
 
-def load_variant(paths: PackPaths = None) -> RulePack:
-    """Load a rule pack or a variant (or several, stacked), validated exactly as :func:`load_rules`.
+def load_rules(paths: PackPaths = None) -> RulePack:
+    """Load and validate a rule pack or a variant (or several, stacked): the one pack loader.
 
     ``paths`` is a pack file or directory, or a list of them (stacked: each later one is applied on
     top of the ones before). ``None`` is the shipped pack, kept validated between runs
@@ -114,6 +130,10 @@ def load_variant(paths: PackPaths = None) -> RulePack:
 
         return cached_pack(default_rules_path(), "variant", DEFAULT_PACK, lambda: resolve_variant(None).pack)
     return resolve_variant(paths).pack
+
+
+#: The name the command line and the research functions have always used for :func:`load_rules`.
+load_variant = load_rules
 
 
 def resolve_variant(paths: PackPaths = None) -> Variant:
@@ -140,19 +160,6 @@ def resolve_variant(paths: PackPaths = None) -> Variant:
 
 # --------------------------------------------------------------------------------------------
 # internals shared with advisor.packcheck
-
-
-class Problems:
-    """Where problems go: raised at once (``collect=False``) or gathered (``collect=True``)."""
-
-    def __init__(self, collect: bool) -> None:
-        self.collect = collect
-        self.items: list[InputError] = []
-
-    def add(self, exc: InputError) -> None:
-        if not self.collect:
-            raise exc
-        self.items.append(exc)
 
 
 @dataclass
@@ -283,7 +290,25 @@ def _resolve(
     base: Optional[Resolved] = None,
     stacked: bool = False,
 ) -> Optional[Resolved]:
-    """Read the pack at ``where`` and apply it on ``base`` (or on what it extends)."""
+    """Read the pack at ``where`` and apply it on ``base`` (or on what it extends), in steps:
+    read, follow ``extends``, take its info and documents, ``disable``, ``override``, inherit the
+    rules left, add its own rules and tests."""
+    docs = _read(where, stack, problems)
+    if docs is None:
+        return None
+    layer = _Layer(where, docs, stack, problems, base, stacked)
+    layer.follow_extends()
+    layer.start(shown)
+    layer.disable()
+    layer.override()
+    layer.inherit()
+    layer.add()
+    layer.link()
+    return layer.state
+
+
+def _read(where: Path, stack: tuple[Path, ...], problems: Problems) -> Optional[list[Document]]:
+    """Step 1: the files of the pack, its head a mapping of the keys a pack may have."""
     try:
         docs = _read_pack_files(where)
     except RulePackError as exc:
@@ -318,285 +343,400 @@ def _resolve(
                     f"did you mean {match!r}?" if match else "allowed: " + ", ".join(VARIANT_KEYS),
                 )
             )
-    real = where.resolve()
+    return docs
 
-    # ---- what it extends
-    base_ok = True
-    if "extends" in data:
-        extends = data["extends"]
-        if stacked:
-            problems.add(
-                _fail(
-                    head,
-                    "a pack stacked on another cannot say `extends:`",
-                    ("extends",),
-                    "it extends the pack given before it; drop `extends:` or give this pack alone",
-                )
+
+class _Layer:
+    """One pack applied on its base: the state the steps of :func:`_resolve` share."""
+
+    def __init__(
+        self,
+        where: Path,
+        docs: list[Document],
+        stack: tuple[Path, ...],
+        problems: Problems,
+        base: Optional[Resolved],
+        stacked: bool,
+    ) -> None:
+        self.where, self.docs, self.stack, self.problems = where, docs, stack, problems
+        self.head = docs[0]
+        self.data: dict[str, Any] = self.head.data
+        self.base, self.stacked = base, stacked
+        self.base_ok = True
+        self.lines = dict(self.head.lines)
+        self.layer_doc = Document(file=self.head.file, data=self.head.data, lines=self.lines)
+        self.disabled: dict[str, int] = {}
+        self.overrides: dict[str, Entry] = {}
+
+    def fail(self, message: str, path: tuple[PathPart, ...], hint: Optional[str] = None) -> None:
+        self.problems.add(_fail(self.head, message, path, hint))
+
+    @property
+    def has_base(self) -> bool:
+        return self.base is not None or not self.base_ok
+
+    def follow_extends(self) -> None:
+        """Step 2: resolve the pack this one extends (a cycle, a missing pack or a path out of
+        the pack's directory is an error)."""
+        if "extends" not in self.data:
+            return
+        extends = self.data["extends"]
+        if self.stacked:
+            self.fail(
+                "a pack stacked on another cannot say `extends:`",
+                ("extends",),
+                "it extends the pack given before it; drop `extends:` or give this pack alone",
             )
-        elif not isinstance(extends, str) or not extends.strip():
-            problems.add(
-                _fail(head, "`extends` names one pack: `default` or a path", ("extends",), "write extends: default")
-            )
-            base_ok = False
-        elif len(stack) >= _MAX_DEPTH:
-            problems.add(
-                _fail(head, f"extends chain is deeper than {_MAX_DEPTH} packs", ("extends",), "flatten the chain")
-            )
-            base_ok = False
+            return
+        if not isinstance(extends, str) or not extends.strip():
+            self.fail("`extends` names one pack: `default` or a path", ("extends",), "write extends: default")
+            self.base_ok = False
+            return
+        if len(self.stack) >= _MAX_DEPTH:
+            self.fail(f"extends chain is deeper than {_MAX_DEPTH} packs", ("extends",), "flatten the chain")
+            self.base_ok = False
+            return
+        if extends == DEFAULT_PACK:
+            target, target_shown = default_rules_path(), DEFAULT_PACK
         else:
-            if extends == DEFAULT_PACK:
-                target, target_shown = default_rules_path(), DEFAULT_PACK
+            target_shown = os.path.normpath(os.path.join(os.path.dirname(self.head.file), extends))
+            target = Path(target_shown)
+        chain = self.stack + (self.where.resolve(),)
+        outside = _outside(self.head, "extends", extends)
+        if outside is not None:
+            self.problems.add(outside)
+            self.base_ok = False
+        elif target.resolve() in chain:
+            names = [p.name for p in chain] + [target.resolve().name]
+            self.fail(
+                "extends cycle: " + " → ".join(names),
+                ("extends",),
+                "a pack cannot extend itself, directly or through others",
+            )
+            self.base_ok = False
+        elif not target.exists():
+            self.fail(
+                f"extends {extends!r}, which does not exist",
+                ("extends",),
+                "give a pack file or directory relative to this file, or `default`",
+            )
+            self.base_ok = False
+        else:
+            self.base = _resolve(target, target_shown, chain, self.problems)
+            self.base_ok = self.base is not None
+
+    def start(self, shown: str) -> None:
+        """Step 3: the pack's info (a variant's name defaults to its file's) and documents, on
+        top of what the base has; what the base did, carried over."""
+        base, head = self.base, self.head
+        raw_info = self.data.get("pack")
+        if self.has_base and raw_info is None:
+            raw_info = {"name": _stem_name(self.where)}
+        elif self.has_base and isinstance(raw_info, dict) and "name" not in raw_info:
+            raw_info = {"name": _stem_name(self.where), **raw_info}
+        info: Optional[PackInfo] = None
+        try:
+            info = PackInfo.model_validate(raw_info)
+        except ValidationError as exc:
+            self.problems.add(_from_pydantic(head, exc, ("pack",)))
+        try:
+            own_documents = parse_documents(head, self.data.get("documents"))
+        except RulePackError as exc:
+            self.problems.add(exc)
+            own_documents = {}
+        documents = dict(base.documents) if base else {}
+        documents.update(own_documents)
+
+        state = Resolved(info=info or (base.info if base else None), documents=documents, entries=[])
+        state.layers = (base.layers if base else []) + [shown]
+        if base is not None:
+            state.inherited_tests = (
+                list(base.inherited_tests) if self.stacked else base.own_tests + base.inherited_tests
+            )
+            state.own_tests = list(base.own_tests) if self.stacked else []
+            state.disabled = list(base.disabled)
+            state.overridden = {rid: list(fields) for rid, fields in base.overridden.items()}
+            state.added = list(base.added)
+        self.state = state
+        self.inherited = list(base.entries) if base else []
+        self.inherited_ids = {e.rule_id: e for e in self.inherited if isinstance(e.rule_id, str)}
+
+    def _needs_base(self, key: str) -> bool:
+        if not self.has_base:
+            self.fail(f"`{key}` needs `extends`", (key,), "say which pack this one changes: extends: default")
+        return self.has_base
+
+    def disable(self) -> None:
+        """Step 4: the inherited rules ``disable`` leaves out."""
+        raw_disable = self.data.get("disable")
+        if raw_disable is None or not self._needs_base("disable"):
+            return
+        if not isinstance(raw_disable, list) or not all(isinstance(x, str) for x in raw_disable):
+            self.fail("`disable` is a list of rule ids", ("disable",), "write disable: [PLAN-004, ...]")
+            return
+        if not self.base_ok:
+            return
+        for i, rid in enumerate(raw_disable):
+            if rid in self.disabled:
+                self.fail(f"{rid} is disabled twice", ("disable", i), "keep one")
+            elif rid not in self.inherited_ids:
+                match = did_you_mean(rid, self.inherited_ids)
+                self.fail(
+                    f"disables unknown rule {rid}",
+                    ("disable", i),
+                    f"did you mean {match!r}?" if match else "only inherited rules can be disabled",
+                )
             else:
-                target_shown = os.path.normpath(os.path.join(os.path.dirname(head.file), extends))
-                target = Path(target_shown)
-            chain = stack + (real,)
-            outside = _outside(head, "extends", extends)
-            if outside is not None:
-                problems.add(outside)
-                base_ok = False
-            elif target.resolve() in chain:
-                names = [p.name for p in chain] + [target.resolve().name]
-                problems.add(
-                    _fail(
-                        head,
-                        "extends cycle: " + " → ".join(names),
-                        ("extends",),
-                        "a pack cannot extend itself, directly or through others",
-                    )
-                )
-                base_ok = False
-            elif not target.exists():
-                problems.add(
-                    _fail(
-                        head,
-                        f"extends {extends!r}, which does not exist",
-                        ("extends",),
-                        "give a pack file or directory relative to this file, or `default`",
-                    )
-                )
-                base_ok = False
-            else:
-                base = _resolve(target, target_shown, chain, problems)
-                base_ok = base is not None
-    has_base = base is not None or not base_ok
+                self.disabled[rid] = i
 
-    # ---- pack info and documents
-    raw_info = data.get("pack")
-    if has_base and raw_info is None:
-        raw_info = {"name": _stem_name(where)}
-    elif has_base and isinstance(raw_info, dict) and "name" not in raw_info:
-        raw_info = {"name": _stem_name(where), **raw_info}
-    info: Optional[PackInfo] = None
-    try:
-        info = PackInfo.model_validate(raw_info)
-    except ValidationError as exc:
-        problems.add(_from_pydantic(head, exc, ("pack",)))
-    try:
-        own_documents = parse_documents(head, data.get("documents"))
-    except RulePackError as exc:
-        problems.add(exc)
-        own_documents = {}
-    documents = dict(base.documents) if base else {}
-    documents.update(own_documents)
-
-    state = Resolved(info=info or (base.info if base else None), documents=documents, entries=[])
-    state.layers = (base.layers if base else []) + [shown]
-    if base is not None:
-        state.inherited_tests = list(base.inherited_tests) if stacked else base.own_tests + base.inherited_tests
-        state.own_tests = list(base.own_tests) if stacked else []
-        state.disabled = list(base.disabled)
-        state.overridden = {rid: list(fields) for rid, fields in base.overridden.items()}
-        state.added = list(base.added)
-    inherited = list(base.entries) if base else []
-    inherited_ids = {e.rule_id: e for e in inherited if isinstance(e.rule_id, str)}
-
-    # ---- disable
-    disabled: dict[str, int] = {}
-    raw_disable = data.get("disable")
-    if raw_disable is not None:
-        if not has_base:
-            problems.add(
-                _fail(
-                    head, "`disable` needs `extends`", ("disable",), "say which pack this one changes: extends: default"
-                )
+    def override(self) -> None:
+        """Step 5: the fields ``override`` changes in inherited rules."""
+        raw_override = self.data.get("override")
+        if raw_override is None or not self._needs_base("override"):
+            return
+        if not isinstance(raw_override, dict):
+            self.fail(
+                "`override` maps rule ids to the fields to change",
+                ("override",),
+                "write override: {PLAN-002: {priority: high}}",
             )
-        elif not isinstance(raw_disable, list) or not all(isinstance(x, str) for x in raw_disable):
-            problems.add(_fail(head, "`disable` is a list of rule ids", ("disable",), "write disable: [PLAN-004, ...]"))
-        elif base_ok:
-            for i, rid in enumerate(raw_disable):
-                if rid in disabled:
-                    problems.add(_fail(head, f"{rid} is disabled twice", ("disable", i), "keep one"))
-                elif rid not in inherited_ids:
-                    match = did_you_mean(rid, inherited_ids)
-                    problems.add(
-                        _fail(
-                            head,
-                            f"disables unknown rule {rid}",
-                            ("disable", i),
-                            f"did you mean {match!r}?" if match else "only inherited rules can be disabled",
-                        )
-                    )
-                else:
-                    disabled[rid] = i
-
-    # ---- override
-    lines = dict(head.lines)
-    layer_doc = Document(file=head.file, data=head.data, lines=lines)
-    overrides: dict[str, Entry] = {}
-    raw_override = data.get("override")
-    if raw_override is not None:
-        if not has_base:
-            problems.add(
-                _fail(
-                    head,
-                    "`override` needs `extends`",
-                    ("override",),
-                    "say which pack this one changes: extends: default",
+            return
+        if not self.base_ok:
+            return
+        for rid, fields in raw_override.items():
+            here: tuple[PathPart, ...] = ("override", rid)
+            if rid not in self.inherited_ids:
+                match = did_you_mean(rid, self.inherited_ids)
+                self.fail(
+                    f"overrides unknown rule {rid}",
+                    here,
+                    f"did you mean {match!r}?"
+                    if match
+                    else "only inherited rules can be overridden; add new ones under `rules:`",
                 )
-            )
-        elif not isinstance(raw_override, dict):
-            problems.add(
-                _fail(
-                    head,
-                    "`override` maps rule ids to the fields to change",
-                    ("override",),
-                    "write override: {PLAN-002: {priority: high}}",
-                )
-            )
-        elif base_ok:
-            for rid, fields in raw_override.items():
-                here: tuple[PathPart, ...] = ("override", rid)
-                if rid not in inherited_ids:
-                    match = did_you_mean(rid, inherited_ids)
-                    problems.add(
-                        _fail(
-                            head,
-                            f"overrides unknown rule {rid}",
-                            here,
-                            f"did you mean {match!r}?"
-                            if match
-                            else "only inherited rules can be overridden; add new ones under `rules:`",
-                        )
-                    )
-                    continue
-                if rid in disabled:
-                    problems.add(_fail(head, f"{rid} is both disabled and overridden", here, "keep one"))
-                    continue
-                if not isinstance(fields, dict) or not fields:
-                    problems.add(
-                        _fail(
-                            head, f"the override of {rid} must map fields to new values", here, "write {priority: high}"
-                        )
-                    )
-                    continue
-                merged = copy.deepcopy(inherited_ids[rid].raw)
-                if not isinstance(merged, dict):
-                    continue  # the inherited rule is broken; reported where it is written
-                changed = _apply_override(head, here, merged, fields, lines, problems)
-                if changed:
-                    overrides[rid] = Entry(rid, layer_doc, here, merged)
-                    state.overridden.setdefault(rid, []).extend(
-                        c for c in changed if c not in state.overridden.get(rid, [])
-                    )
+                continue
+            if rid in self.disabled:
+                self.fail(f"{rid} is both disabled and overridden", here, "keep one")
+                continue
+            if not isinstance(fields, dict) or not fields:
+                self.fail(f"the override of {rid} must map fields to new values", here, "write {priority: high}")
+                continue
+            merged = copy.deepcopy(self.inherited_ids[rid].raw)
+            if not isinstance(merged, dict):
+                continue  # the inherited rule is broken; reported where it is written
+            changed = _apply_override(self.head, here, merged, fields, self.lines, self.problems)
+            if changed:
+                self.overrides[rid] = Entry(rid, self.layer_doc, here, merged)
+                overridden = self.state.overridden.setdefault(rid, [])
+                overridden.extend(c for c in changed if c not in overridden)
 
-    # ---- inherited rules, minus disabled, with overrides and links to disabled rules dropped
-    before: dict[str, int] = {}
-    for entry in inherited:
-        for target in (entry.raw.get("recommends") or []) if isinstance(entry.raw, dict) else []:
-            if isinstance(target, str):
-                before[target] = before.get(target, 0) + 1
-    after: dict[str, int] = {}
-    for entry in inherited:
-        if entry.rule_id in disabled:
-            continue
-        entry = overrides.get(entry.rule_id, entry)
-        raw = entry.raw
-        if isinstance(raw, dict):
-            recommends = raw.get("recommends")
-            if isinstance(recommends, list) and any(t in disabled for t in recommends):
-                raw = dict(raw)
-                raw["recommends"] = [t for t in recommends if t not in disabled]
-                entry = Entry(entry.rule_id, entry.doc, entry.path, raw)
-            for target in raw.get("recommends") or []:
-                if isinstance(target, str):
-                    after[target] = after.get(target, 0) + 1
-            for ref in _finding_refs(raw.get("when")):
-                if ref in disabled:
-                    problems.add(
-                        _fail(
-                            head,
+    def inherit(self) -> None:
+        """Step 6: the inherited rules, minus the disabled ones, with the overrides, and with
+        links to disabled rules dropped (a condition on a disabled finding, or a recommendation
+        left without a finding that recommends it, is an error)."""
+        disabled, state = self.disabled, self.state
+        before = _recommended(self.inherited)
+        for entry in self.inherited:
+            if entry.rule_id in disabled:
+                continue
+            entry = self.overrides.get(entry.rule_id, entry)
+            raw = entry.raw
+            if isinstance(raw, dict):
+                recommends = raw.get("recommends")
+                if isinstance(recommends, list) and any(t in disabled for t in recommends):
+                    raw = dict(raw)
+                    raw["recommends"] = [t for t in recommends if t not in disabled]
+                    entry = Entry(entry.rule_id, entry.doc, entry.path, raw)
+                for ref in _finding_refs(raw.get("when")):
+                    if ref in disabled:
+                        self.fail(
                             f"{entry.rule_id} tests finding {ref} in its condition",
                             ("disable", disabled[ref]),
                             f"disable {entry.rule_id} too, or override its `when`",
                         )
-                    )
-        state.entries.append(entry)
-    for entry in state.entries:
-        raw = entry.raw
-        if not isinstance(raw, dict) or raw.get("kind") != "recommendation" or raw.get("when") is not None:
-            continue
-        gone = [
-            e.rule_id
-            for e in inherited
-            if e.rule_id in disabled and isinstance(e.raw, dict) and entry.rule_id in (e.raw.get("recommends") or [])
-        ]
-        if gone and before.get(entry.rule_id, 0) and not after.get(entry.rule_id, 0):
-            problems.add(
-                _fail(
-                    head,
+            state.entries.append(entry)
+        after = _recommended(state.entries)
+        for entry in state.entries:
+            raw = entry.raw
+            if not isinstance(raw, dict) or raw.get("kind") != "recommendation" or raw.get("when") is not None:
+                continue
+            gone = [
+                e.rule_id
+                for e in self.inherited
+                if e.rule_id in disabled
+                and isinstance(e.raw, dict)
+                and entry.rule_id in (e.raw.get("recommends") or [])
+            ]
+            if gone and before.get(entry.rule_id, 0) and not after.get(entry.rule_id, 0):
+                self.fail(
                     f"disabling {', '.join(gone)} leaves recommendation {entry.rule_id} with no finding that recommends it",
                     ("disable", disabled[gone[0]]),
                     f"disable {entry.rule_id} too, or give it a `when` under `override:`",
                 )
-            )
-    state.disabled.extend(disabled)
+        state.disabled.extend(disabled)
 
-    # ---- new rules and tests, from the head and the other files of a directory
-    for doc in docs:
-        if doc is head:
-            doc = layer_doc
-        elif doc.data is None:
-            continue
-        elif not isinstance(doc.data, dict) or set(doc.data) - set(_RULE_FILE_KEYS):
-            extra = sorted(set(doc.data) - set(_RULE_FILE_KEYS)) if isinstance(doc.data, dict) else []
-            problems.add(
-                _fail(
-                    doc,
-                    f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
-                    (extra[0],) if extra else (),
-                    "a rule file holds only `rules:` and `tests:`",
-                )
-            )
-            continue
-        raw_rules = doc.data.get("rules") or []
-        if not isinstance(raw_rules, list):
-            problems.add(_fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'"))
-            raw_rules = []
-        for index, raw in enumerate(raw_rules):
-            rid = raw.get("id") if isinstance(raw, dict) else None
-            if isinstance(rid, str) and rid in inherited_ids and rid not in disabled:
+    def link(self) -> None:
+        """Step 8: what the pack's recommendations say they address (:func:`_link`)."""
+        _link(self.state, self.problems)
+
+    def add(self) -> None:
+        """Step 7: the pack's own rules and tests, from the head and the other files of a directory."""
+        state, problems = self.state, self.problems
+        for doc in self.docs:
+            if doc is self.head:
+                doc = self.layer_doc
+            elif doc.data is None:
+                continue
+            elif not isinstance(doc.data, dict) or set(doc.data) - set(_RULE_FILE_KEYS):
+                extra = sorted(set(doc.data) - set(_RULE_FILE_KEYS)) if isinstance(doc.data, dict) else []
                 problems.add(
                     _fail(
                         doc,
-                        f"rule {rid} is inherited from the pack this one extends",
-                        ("rules", index, "id"),
-                        "change it under `override:`, or `disable:` it to replace it",
+                        f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
+                        (extra[0],) if extra else (),
+                        "a rule file holds only `defaults:`, `rules:` and `tests:`",
                     )
                 )
                 continue
-            state.entries.append(Entry(rid, doc, ("rules", index), raw))
-            if has_base and isinstance(rid, str):
-                state.added.append(rid)
-        raw_tests = doc.data.get("tests")
-        if raw_tests is None:
+            raw_rules = doc.data.get("rules") or []
+            if not isinstance(raw_rules, list):
+                problems.add(_fail(doc, "`rules` must be a list", ("rules",), "start each rule with '- id: ...'"))
+                raw_rules = []
+            defaults = _defaults(doc, problems)
+            for index, raw in enumerate(raw_rules):
+                if defaults and isinstance(raw, dict):
+                    raw = {**raw, **{k: v for k, v in defaults.items() if k not in raw}}
+                rid = raw.get("id") if isinstance(raw, dict) else None
+                if isinstance(rid, str) and rid in self.inherited_ids and rid not in self.disabled:
+                    problems.add(
+                        _fail(
+                            doc,
+                            f"rule {rid} is inherited from the pack this one extends",
+                            ("rules", index, "id"),
+                            "change it under `override:`, or `disable:` it to replace it",
+                        )
+                    )
+                    continue
+                state.entries.append(Entry(rid, doc, ("rules", index), raw))
+                if self.has_base and isinstance(rid, str):
+                    state.added.append(rid)
+            raw_tests = doc.data.get("tests")
+            if raw_tests is None:
+                continue
+            if not isinstance(raw_tests, list):
+                problems.add(
+                    _fail(doc, "`tests` must be a list of test cases", ("tests",), "start each with '- name: ...'")
+                )
+                continue
+            state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
+
+
+def _link(state: Resolved, problems: Problems) -> None:
+    """A recommendation's ``addresses: [FINDING, ...]`` becomes an entry of each named finding's
+    ``recommends`` (the rule that names what it addresses, instead of being named elsewhere)."""
+    entries = state.entries
+    at = {e.rule_id: i for i, e in enumerate(entries) if isinstance(e.rule_id, str)}
+    for index, entry in enumerate(list(entries)):
+        raw = entry.raw
+        if not isinstance(raw, dict) or "addresses" not in raw:
             continue
-        if not isinstance(raw_tests, list):
+        entries[index] = Entry(entry.rule_id, entry.doc, entry.path, {k: v for k, v in raw.items() if k != "addresses"})
+        here = entry.path + ("addresses",)
+        targets = raw["addresses"]
+        if raw.get("kind") != "recommendation":
             problems.add(
-                _fail(doc, "`tests` must be a list of test cases", ("tests",), "start each with '- name: ...'")
+                _fail(
+                    entry.doc,
+                    "only a recommendation says which findings it addresses",
+                    here,
+                    "list the recommendation under this rule's `recommends` instead",
+                )
             )
             continue
-        state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
-    return state
+        if not isinstance(targets, list) or not targets or not all(isinstance(t, str) for t in targets):
+            problems.add(_fail(entry.doc, "`addresses` is a list of rule ids", here, "write addresses: [PLAN-001]"))
+            continue
+        for i, target in enumerate(targets):
+            found = entries[at[target]] if target in at else None
+            if found is None or not isinstance(found.raw, dict):
+                match = did_you_mean(target, at)
+                problems.add(
+                    _fail(
+                        entry.doc,
+                        f"addresses unknown rule {target}",
+                        here + (i,),
+                        f"did you mean {match!r}?" if match else "name a strength, diagnosis or pitfall of the pack",
+                    )
+                )
+            elif found.raw.get("kind") == "recommendation":
+                problems.add(
+                    _fail(
+                        entry.doc,
+                        f"addresses {target}, which is a recommendation",
+                        here + (i,),
+                        "a recommendation addresses findings: strengths, diagnoses or pitfalls",
+                    )
+                )
+            else:
+                recommends = found.raw.get("recommends")
+                linked = list(recommends) if isinstance(recommends, list) else []
+                if entry.rule_id not in linked:
+                    linked.append(entry.rule_id)
+                entries[at[target]] = Entry(found.rule_id, found.doc, found.path, {**found.raw, "recommends": linked})
+
+
+def _defaults(doc: Document, problems: Problems) -> dict[str, str]:
+    """The ``defaults:`` of a pack file: values of ``factor``, ``phase`` and ``evidence`` for each
+    of the file's rules that does not give its own."""
+    raw = doc.data.get("defaults")
+    if raw is None:
+        return {}
+    allowed = ", ".join(DEFAULTABLE)
+    if not isinstance(raw, dict):
+        problems.add(
+            _fail(
+                doc,
+                "`defaults` maps rule fields to values",
+                ("defaults",),
+                f"write {{factor: leadership}}; fields: {allowed}",
+            )
+        )
+        return {}
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in DEFAULTABLE:
+            match = did_you_mean(str(key), DEFAULTABLE)
+            problems.add(
+                _fail(
+                    doc,
+                    f"{key!r} cannot have a default",
+                    ("defaults", key),
+                    f"did you mean {match!r}?" if match else f"defaults are given for {allowed}",
+                )
+            )
+        elif value not in DEFAULTABLE[key]:
+            match = did_you_mean(str(value), DEFAULTABLE[key])
+            problems.add(
+                _fail(
+                    doc,
+                    f"{value!r} is not a {key}",
+                    ("defaults", key),
+                    f"did you mean {match!r}?" if match else "one of " + ", ".join(DEFAULTABLE[key]),
+                )
+            )
+        else:
+            out[key] = value
+    return out
+
+
+def _recommended(entries: Sequence[Entry]) -> dict[str, int]:
+    """How many of ``entries`` recommend each rule."""
+    out: dict[str, int] = {}
+    for entry in entries:
+        for target in (entry.raw.get("recommends") or []) if isinstance(entry.raw, dict) else []:
+            if isinstance(target, str):
+                out[target] = out.get(target, 0) + 1
+    return out
 
 
 def _apply_override(

@@ -138,7 +138,7 @@ def pitfall_load(findings: Sequence[Finding]) -> int:
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
-    return (KINDS.index(f.kind), -PRIORITIES.index(f.priority), FACTORS.index(f.factor), f.rule_id)
+    return (KINDS.rank(f.kind), -PRIORITIES.rank(f.priority), FACTORS.rank(f.factor), f.rule_id)
 
 
 def compare(

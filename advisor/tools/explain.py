@@ -11,12 +11,13 @@ fired or it did not (and, if it did not, whether that was because facts were unk
 
 from __future__ import annotations
 
-from typing import Any, Callable, Literal, Mapping, Optional, Sequence
+from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict
 
 from ..engine.assessment import ContrastingView, arena_label, assess, contrasting_views, rule_states
-from ..rules.conditions import AllOf, AnyOf, Compare, Condition, FindingRef, Not, describe, describe_value, evaluate
+from ..rules.conditions import AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
+from ..rules.conditions import describe, describe_value, evaluate
 from ..core.errors import RulePackError, did_you_mean
 from ..engine.facts import Facts, profile_facts
 from ..core.i18n import LANGUAGES, OP_WORDS, t
@@ -144,79 +145,101 @@ class _Walker:
         return rule_id in self.fired
 
     def node(self, cond: Condition, values: Mapping[str, Any], arena: Optional[int] = None) -> Node:
-        arenas = self.facts.arenas
-        value = evaluate(cond, values, arenas if arena is None else None, self.finding)
-        whole = _both(lambda lang: describe(cond, lang, self._prefix(arena)))
-        if isinstance(cond, Compare):
-            actual = values.get(cond.path)
-            shown = self._prefix(arena) + cond.path
-            entry = self.facts.derived[arena].get(cond.path) if arena is not None and self.facts.derived else None
-            derived = None
-            if entry is not None:
-                derived = _both(
-                    lambda lang: t(
-                        lang,
-                        "explain.derived",
-                        condition=describe(entry.condition, lang, self._prefix(arena)),
-                        reason=entry.reason.get(lang),
-                        source="; ".join(f"{self.pack.cite(s).get(lang)} [{s.detail(lang)}]" for s in entry.sources),
-                    )
+        return cond.accept(_NodeOf(self, values, arena))
+
+
+class _NodeOf(ConditionVisitor[Node]):
+    """One node of the walk: its value on ``values`` (an arena's when ``arena`` is given), its
+    words, and its children walked the same way."""
+
+    def __init__(self, walker: _Walker, values: Mapping[str, Any], arena: Optional[int]) -> None:
+        self.walker, self.values, self.arena = walker, values, arena
+
+    def _value(self, cond: Condition) -> Optional[bool]:
+        w = self.walker
+        return evaluate(cond, self.values, w.facts.arenas if self.arena is None else None, w.finding)
+
+    def _whole(self, cond: Condition) -> Text:
+        return _both(lambda lang: describe(cond, lang, self.walker._prefix(self.arena)))
+
+    def _leaf(self, cond: Condition, kind: NodeKind, **extra: Any) -> Node:
+        """A node whose text is its condition in words."""
+        whole = self._whole(cond)
+        return Node(kind=kind, value=self._value(cond), text=whole, condition=whole, **extra)
+
+    def compare(self, cond: Compare) -> Node:
+        w, arena = self.walker, self.arena
+        actual = self.values.get(cond.path)
+        shown = w._prefix(arena) + cond.path
+        entry = w.facts.derived[arena].get(cond.path) if arena is not None and w.facts.derived else None
+        derived = None
+        if entry is not None:
+            derived = _both(
+                lambda lang: t(
+                    lang,
+                    "explain.derived",
+                    condition=describe(entry.condition, lang, w._prefix(arena)),
+                    reason=entry.reason.get(lang),
+                    source="; ".join(f"{w.pack.cite(s).get(lang)} [{s.detail(lang)}]" for s in entry.sources),
                 )
-            return Node(
-                kind="compare",
-                value=value,
-                text=whole,
-                condition=whole,
-                path=shown,
-                op=cond.op,
-                expected=list(cond.value) if isinstance(cond.value, tuple) else cond.value,
-                actual=actual,
-                known=actual is not None,
-                derived=derived,
             )
-        if isinstance(cond, (AllOf, AnyOf)):
-            children = tuple(self.node(i, values, arena) for i in cond.items)
-            kind = "all" if isinstance(cond, AllOf) else "any"
-            label = _both(lambda lang: t(lang, f"explain.{kind}_of"))
-            return Node(kind=kind, value=value, text=label, condition=whole, children=children)
-        if isinstance(cond, Not):
-            child = self.node(cond.item, values, arena)
-            label = _both(lambda lang: t(lang, "explain.not_of"))
-            return Node(kind="not", value=value, text=label, condition=whole, children=(child,))
-        if isinstance(cond, FindingRef):
-            fired = cond.rule_id in self.fired
-            return Node(
-                kind="finding",
-                value=value,
-                text=whole,
-                condition=whole,
-                rule_id=cond.rule_id,
-                negated=cond.negated,
-                fired=fired,
-                undecided=not fired and self.state.get(cond.rule_id) is None,
-            )
-        # any_arena: one child per arena
-        children = ()
+        return self._leaf(
+            cond,
+            "compare",
+            path=shown,
+            op=cond.op,
+            expected=list(cond.value) if isinstance(cond.value, tuple) else cond.value,
+            actual=actual,
+            known=actual is not None,
+            derived=derived,
+        )
+
+    def _junction(self, cond: Union[AllOf, AnyOf], kind: str) -> Node:
+        children = tuple(self.walker.node(i, self.values, self.arena) for i in cond.items)
+        label = _both(lambda lang: t(lang, f"explain.{kind}_of"))
+        return Node(kind=kind, value=self._value(cond), text=label, condition=self._whole(cond), children=children)
+
+    def all_of(self, cond: AllOf) -> Node:
+        return self._junction(cond, "all")
+
+    def any_of(self, cond: AnyOf) -> Node:
+        return self._junction(cond, "any")
+
+    def not_(self, cond: Not) -> Node:
+        child = self.walker.node(cond.item, self.values, self.arena)
+        label = _both(lambda lang: t(lang, "explain.not_of"))
+        return Node(kind="not", value=self._value(cond), text=label, condition=self._whole(cond), children=(child,))
+
+    def finding(self, cond: FindingRef) -> Node:
+        w = self.walker
+        fired = cond.rule_id in w.fired
+        return self._leaf(
+            cond,
+            "finding",
+            rule_id=cond.rule_id,
+            negated=cond.negated,
+            fired=fired,
+            undecided=not fired and w.state.get(cond.rule_id) is None,
+        )
+
+    def any_arena(self, cond: AnyArena) -> Node:
+        # one child per arena
+        w = self.walker
+        arenas = w.facts.arenas
+        children: tuple[Node, ...] = ()
         if arenas is not None:
             children = tuple(
                 Node(
                     kind="arena",
-                    value=evaluate(cond.item, known, None, self.finding),
-                    text=_both(lambda lang, i=i: t(lang, "explain.arena", name=self.labels[i])),
-                    condition=_both(lambda lang, i=i: describe(cond.item, lang, self._prefix(i))),
-                    arena=self.labels[i],
-                    children=(self.node(cond.item, known, i),),
+                    value=evaluate(cond.item, known, None, w.finding),
+                    text=_both(lambda lang, i=i: t(lang, "explain.arena", name=w.labels[i])),
+                    condition=_both(lambda lang, i=i: describe(cond.item, lang, w._prefix(i))),
+                    arena=w.labels[i],
+                    children=(w.node(cond.item, known, i),),
                 )
                 for i, known in enumerate(arenas)
             )
-        return Node(
-            kind="any_arena",
-            value=value,
-            text=whole,
-            condition=whole,
-            known=arenas is not None,
-            children=children,
-        )
+        return self._leaf(cond, "any_arena", known=arenas is not None, children=children)
 
 
 def _failed(node: Node) -> list[Node]:

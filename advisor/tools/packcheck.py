@@ -26,11 +26,11 @@ from pydantic import BaseModel, ValidationError
 from ..core.documents import Document
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec
 from ..engine.assessment import assess
-from ..rules.conditions import Compare, Term, describe, parse_condition, to_dnf
-from ..core.errors import InputError, PathPart, RulePackError
+from ..rules.conditions import Compare, Term, condition_problems, describe, to_dnf
+from ..core.errors import InputError, PathPart, Problems, RulePackError
 from ..profile.model import Arena, Profile
 from ..rules.pack import PackInfo, Rule, RulePack, _fail, _from_pydantic, build_pack
-from ..rules.variants import PackPaths, PackTest, Problems, parse_tests, resolve_layers, resolve_variant
+from ..rules.variants import PackPaths, PackTest, parse_tests, resolve_layers, resolve_variant
 
 __all__ = [
     "PackReport",
@@ -83,8 +83,8 @@ def check_pack(paths: PackPaths = None) -> PackReport:
             clean.append((entry.doc, entry.path, entry.raw))
 
     info = state.info or PackInfo(name="unnamed")
-    errors: list[RulePackError] = []
-    pack = build_pack(info, state.documents, clean, origin=state.origin, errors=errors)
+    built = Problems(collect=True)
+    pack = build_pack(info, state.documents, clean, origin=state.origin, problems=built)
     # Leave out what follows from a problem already reported: links to rules that are broken (or
     # disabled), and recommendations orphaned because the rules that recommend them are broken.
     gone = broken | set(state.disabled)
@@ -97,7 +97,7 @@ def check_pack(paths: PackPaths = None) -> PackReport:
     }
     located = {(doc.file, path): raw.get("id") for doc, path, raw in clean if isinstance(raw, dict)}
     cascade = re.compile(r"^(?:recommends unknown rule|tests unknown finding) (\S+)$")
-    for exc in errors:
+    for exc in built.items:
         match = cascade.match(exc.message)
         if match and match.group(1) in gone:
             continue
@@ -187,31 +187,6 @@ def _one_pydantic_error(doc: Document, error: Any, base: tuple[PathPart, ...]) -
     except Exception:  # pragma: no cover - an error type pydantic cannot rebuild
         return _fail(doc, error["msg"], base + tuple(error["loc"]))
     return _from_pydantic(doc, single, base)
-
-
-def condition_problems(raw: Any, loc: tuple[PathPart, ...], in_arena: bool = False) -> list[RulePackError]:
-    """Every problem of a condition: the parser stops at the first, so look into each part."""
-    try:
-        parse_condition(raw, loc, in_arena)
-        return []
-    except RulePackError as exc:
-        found: list[RulePackError] = []
-        for child, child_loc, child_arena in _children(raw, loc, in_arena):
-            found.extend(condition_problems(child, child_loc, child_arena))
-        return found or [exc]
-
-
-def _children(raw: Any, loc: tuple[PathPart, ...], in_arena: bool) -> list[tuple[Any, tuple[PathPart, ...], bool]]:
-    if not isinstance(raw, dict) or len(raw) != 1 or "fact" in raw:
-        return []
-    ((form, body),) = raw.items()
-    if form in ("all", "any") and isinstance(body, list):
-        return [(item, loc + (form, i), in_arena) for i, item in enumerate(body)]
-    if form == "not":
-        return [(body, loc + ("not",), in_arena)]
-    if form == "any_arena" and not in_arena:
-        return [(body, loc + ("any_arena",), True)]
-    return []
 
 
 # --------------------------------------------------------------------------------------------
