@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import Any, Callable, Mapping, Optional, Protocol, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -103,14 +103,16 @@ def sections() -> dict[str, list[FieldSpec]]:
     return out
 
 
-def _get(data: dict[str, Any], path: str) -> Any:
+def get_path(data: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted fact path of a profile's data, or None where a part is missing."""
     node: Any = data
     for part in path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
     return node
 
 
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at a dotted fact path, making the objects on the way."""
     *parents, leaf = path.split(".")
     node = data
     for part in parents:
@@ -124,7 +126,7 @@ def count_facts(profile: Profile) -> tuple[int, int]:
     """(known, unknown) facts of ``profile``: every field, arena fields once per arena."""
     data = profile.model_dump(mode="python", exclude_none=True)
     leaves = [s.path for specs in sections().values() for s in specs]
-    known = sum(_get(data, p) is not None for p in leaves)
+    known = sum(get_path(data, p) is not None for p in leaves)
     unknown = len(leaves) - known
     if profile.arenas is None:
         unknown += 1
@@ -286,7 +288,7 @@ def _interview(io: IntakeIO, lang: str, data: dict[str, Any]) -> Profile:
     total = len(groups) + 1
     io.say(t(lang, "init.intro"))
     for number, (section, specs) in enumerate(groups.items(), 1):
-        missing = [spec for spec in specs if _get(data, spec.path) is None]
+        missing = [spec for spec in specs if get_path(data, spec.path) is None]
         if not missing:
             continue
         title = SECTIONS[section].get(lang) if section in SECTIONS else section
@@ -297,11 +299,11 @@ def _interview(io: IntakeIO, lang: str, data: dict[str, Any]) -> Profile:
         for spec in missing:
 
             def put(trial: dict[str, Any], value: Any, path: str = spec.path) -> None:
-                _set(trial, path, value)
+                set_path(trial, path, value)
 
             value = _ask(io, lang, spec.path, spec, _checker(data, put, lang))
             if value is not None:
-                _set(data, spec.path, value)
+                set_path(data, spec.path, value)
     # arenas: a repeatable group
     arenas = data.get("arenas")
     heading = t(lang, "init.section", title=SECTIONS["arenas"].get(lang), i=total, n=total)
@@ -381,7 +383,7 @@ def profile_yaml(profile: Profile, lang: str = "en") -> str:
                 for depth in range(common, len(parents)):
                     out.append(f"{'  ' * depth}{parents[depth]}:")
                 opened = parents
-            out += _field_lines(spec.path, spec, parts[-1], _get(data, spec.path), "  " * len(parents), lang)
+            out += _field_lines(spec.path, spec, parts[-1], get_path(data, spec.path), "  " * len(parents), lang)
     out += ["", f"# --- {SECTIONS['arenas'].get(lang)} ---"]
     fields = arena_fields()
     if profile.arenas is None:

@@ -28,7 +28,7 @@ from ..rules.pack import RulePack
 from ..rules.variants import load_variant
 from ..tools.diff import diff, render_diff
 from ..tools.explain import explain, render_explanation
-from ..tools.intake import count_facts, profile_yaml, sections
+from ..tools.intake import count_facts, get_path, profile_yaml, sections, set_path
 from ..tools.whatif import next_steps, parse_value, render_next_steps, render_whatif, whatif
 
 __all__ = [
@@ -42,6 +42,8 @@ __all__ = [
     "parse_profile",
     "error_line",
     "FieldSpec",
+    "get_path",
+    "set_path",
     "arena_fields",
     "diff",
     "render_diff",

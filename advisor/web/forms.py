@@ -26,11 +26,13 @@ from ._lib import (
     arena_fields,
     count_facts,
     error_line,
+    get_path,
     field_description,
     parse_profile,
     parse_value,
     question_text,
     sections,
+    set_path,
     value_label,
 )
 
@@ -92,27 +94,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _get(data: Mapping[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
-    node = data
-    for part in parents:
-        node = node.setdefault(part, {})
-    node[leaf] = value
-
-
 def raw_from_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     """The form's raw values (strings) of a stored profile."""
     raw: dict[str, Any] = {}
     for specs in sections().values():
         for spec in specs:
-            raw[spec.path] = _text(_get(data, spec.path))
+            raw[spec.path] = _text(get_path(data, spec.path))
     arenas = data.get("arenas")
     raw["arenas"] = "" if arenas is None else ("true" if arenas else "false")
     raw["arena_list"] = [{name: _text(a.get(name)) for name in arena_fields()} for a in (arenas or [])]
@@ -174,7 +161,7 @@ def to_profile(raw: Mapping[str, Any], lang: str) -> tuple[Optional[Profile], di
             if error:
                 errors[spec.path] = error
             elif value is not None:
-                _set(data, spec.path, value)
+                set_path(data, spec.path, value)
     if raw.get("arenas") == "false":
         data["arenas"] = []
     elif raw.get("arenas") == "true":
