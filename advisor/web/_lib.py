@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..core.errors import AdvisorError, InputError, ProfileError
 from ..core.errors_nb import error_line  # the one-line error in bokmål, as the CLI gives it
-from ..core.i18n import LANGUAGES, Count
+from ..core.i18n import LANGUAGES, Catalogues, text
 from ..core.version import __version__
 from ..engine.assessment import assess
 from ..profile.examples import example_names, examples_path
@@ -52,7 +52,8 @@ __all__ = [
     "explain",
     "render_explanation",
     "LANGUAGES",
-    "Count",
+    "Catalogues",
+    "text",
     "count_facts",
     "profile_yaml",
     "sections",
