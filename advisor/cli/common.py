@@ -293,7 +293,8 @@ def _click_nb(text: str) -> str:
 
 def usage_error_line(exc: click.ClickException, lang: str) -> str:
     """A usage error of click as the one error style of advisor: ``advisor: error: ...`` (in
-    ``lang``), naming the option and where to read about it."""
+    ``lang``; click's words are translated for bokmål only), naming the option and where to read about it."""
+    lang = "nb" if lang == "nb" else "en"
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "advisor"
     if isinstance(exc, click.BadParameter) and exc.param is not None:

@@ -19,7 +19,7 @@ from ..profile.examples import example_names, examples_path
 from ..profile.io import parse_profile
 from ..profile.descriptions import field_description
 from ..profile.model import Profile, profile_json_schema
-from ..profile.questions import ARENAS_QUESTION, SECTIONS, question_text, value_label
+from ..profile.questions import question_text, section_title, value_label
 from ..profile.schema import FieldSpec, arena_fields
 from ..render.format import render
 from ..render.pdf import report_pdf, require as require_pdf
@@ -58,8 +58,7 @@ __all__ = [
     "profile_yaml",
     "sections",
     "profile_json_schema",
-    "ARENAS_QUESTION",
-    "SECTIONS",
+    "section_title",
     "question_text",
     "value_label",
     "field_description",
