@@ -9,7 +9,10 @@ language, each a JSON object:
   ``values``: the labels of scale values, ``arenas``: the opening question of the arenas);
 * ``web.json``: the words of the web workbench (:mod:`advisor.web.strings`);
 * ``errors.json`` (optional; not in English, the language the library raises in): the error
-  messages and hints as ``[pattern, template]`` pairs (:mod:`advisor.core.errors_nb`).
+  messages and hints as ``[pattern, template]`` pairs (:mod:`advisor.core.errors_nb`);
+* ``help.json`` (optional, likewise): ``--help`` (:mod:`advisor.cli.help`);
+* ``descriptions.json`` (optional, likewise; English is the profile model's): the description of
+  each profile field (:mod:`advisor.profile.descriptions`).
 
 The shipped languages are the folders of ``advisor/locale``. Folders on the search path
 ``ADVISOR_LOCALE_PATH`` (directories separated by ``os.pathsep``, read when the registry is
@@ -19,7 +22,8 @@ asked for; nothing is read at import.
 
 Every shipped language has every key English has (a test checks it). At run time a key a
 language lacks falls back to English, so a language folder added on the search path works
-before it is complete.
+before it is complete. The registry is read once per process: :class:`advisor.core.text.Text`
+and the choices of ``--lang`` take the languages there are when advisor is imported.
 """
 
 from __future__ import annotations
