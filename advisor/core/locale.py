@@ -9,7 +9,8 @@ language, each a JSON object:
   ``values``: the labels of scale values, ``arenas``: the opening question of the arenas);
 * ``web.json``: the words of the web workbench (:mod:`advisor.web.strings`);
 * ``errors.json`` (optional; not in English, the language the library raises in): the error
-  messages and hints as ``[pattern, template]`` pairs (:mod:`advisor.core.errors_nb`);
+  messages and hints as ``[pattern, template]`` pairs (:mod:`advisor.core.errors_nb`), and
+  click's usage errors (``click``, :func:`advisor.cli.common.usage_error_line`);
 * ``help.json`` (optional, likewise): ``--help`` (:mod:`advisor.cli.help`);
 * ``descriptions.json`` (optional, likewise; English is the profile model's): the description of
   each profile field (:mod:`advisor.profile.descriptions`).
