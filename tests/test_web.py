@@ -245,7 +245,8 @@ def test_consultant_view_report_downloads_and_tools(client, store):
     assert 'id="report"' in page.text
     html = client.get(f"/engagements/{engagement}/report.html?download=1")
     assert html.headers["content-disposition"].startswith("attachment")
-    from advisor.render.report import build_report, render_html
+    from advisor.render.report import build_report
+    from advisor.render.report_html import render_html
 
     assert html.text == render_html(build_report({"Ordfører": profile}, lang="nb"))
     pdf = client.get(f"/engagements/{engagement}/report.pdf")

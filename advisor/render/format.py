@@ -22,6 +22,7 @@ from ..rules.conditions import describe
 from ..core.i18n import t
 from ..profile.questions import question_text, value_text
 from ..rules.pack import Rule, RulePack, Text
+from .markdown import md
 
 __all__ = [
     "step_title",
@@ -32,7 +33,6 @@ __all__ = [
     "to_json",
     "to_table",
     "to_markdown",
-    "md",
     "FORMATS",
     "render",
     "rules_table",
@@ -243,30 +243,6 @@ def to_json(result: Assessment) -> str:
     """The whole assessment, both languages, as indented JSON."""
     data = result.model_dump(mode="json")
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-_MD_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
-_MD_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # an & that would start an entity such as &lt;
-_MD_BLOCK_START = re.compile(r"^(?:([#+=-])|([0-9]+)([.)]))")
-
-
-def md(text: object, line_start: bool = True) -> str:
-    """``text`` (a profile's or a pack's) for Markdown: shown as written, never read as markup.
-
-    Line breaks become spaces (nothing can start a heading, list or block); ``< >`` become HTML
-    entities (no raw HTML: ``<script>``, ``<img onerror>``); the characters of inline markup
-    (backslash, backtick, ``* [ ] ~``, an underscore not inside a word) are escaped with a
-    backslash, and so is a ``# + = -`` or ``1.`` that would start a block (unless ``line_start`` is
-    false: a table cell). An ``&`` is kept
-    unless it would start an entity (``&lt;``)."""
-    out = " ".join(str(text).split())
-    out = _MD_ENTITY.sub("&amp;", out).replace("<", "&lt;").replace(">", "&gt;")
-    out = _MD_PUNCTUATION.sub(r"\\\1", out)
-    out = _MD_LONE_UNDERSCORE.sub(r"\\_", out)
-    if not line_start:  # a table cell: nothing in it starts a block
-        return out
-    return _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), out)
 
 
 def _header(result: Assessment, lang: str) -> tuple[str, str]:

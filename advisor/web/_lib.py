@@ -23,7 +23,8 @@ from ..profile.questions import ARENAS_QUESTION, SECTIONS, question_text, value_
 from ..profile.schema import FieldSpec, arena_fields
 from ..render.format import render
 from ..render.pdf import report_pdf, require as require_pdf
-from ..render.report import build_report, render_html
+from ..render.report import build_report
+from ..render.report_html import render_html
 from ..rules.pack import RulePack
 from ..rules.variants import load_variant
 from ..tools.diff import diff, render_diff
