@@ -13,7 +13,8 @@ import advisor
 from advisor import RulePackError
 from advisor.rules.catalogue import rule_catalogue
 from advisor.cli.main import main
-from advisor.tools.explain import explain, render_explanation
+from advisor.render.tools import render_explanation
+from advisor.tools.explain import explain
 from advisor.render.format import render, rule_detail
 from advisor.render.report import build_report
 from advisor.render.report_html import render_html

@@ -6,7 +6,8 @@ import pytest
 
 import advisor
 from advisor.core.errors import RulePackError
-from advisor.tools.explain import explain, render_explanation
+from advisor.render.tools import render_explanation
+from advisor.tools.explain import explain
 from advisor.render.format import render, use_width
 
 PACK = """

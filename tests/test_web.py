@@ -277,7 +277,8 @@ def test_diff_against_the_earlier_round(client, store):
     from html import escape
 
     from advisor import parse_profile
-    from advisor.tools.diff import diff, render_diff
+    from advisor.render.tools import render_diff
+    from advisor.tools.diff import diff
     from advisor.web.app import load_named_pack
 
     first, link1, csrf = new_informant(client, "Levanger", "Ordfører")

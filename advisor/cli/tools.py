@@ -29,12 +29,13 @@ from .common import (
     resolve_language,
     rules_option,
 )
-from ..tools.diff import diff, render_diff
+from ..tools.diff import diff
 from ..render.format import fit_lines, text_width
-from ..tools.explain import explain, render_explanation
+from ..tools.explain import explain
 from ..core.i18n import t
 from ..tools.intake import run_intake
-from ..tools.whatif import DEFAULT_TOP, next_steps, render_next_steps, render_whatif, whatif
+from ..tools.whatif import DEFAULT_TOP, next_steps, whatif
+from ..render.tools import render_diff, render_explanation, render_next_steps, render_whatif
 
 __all__ = ["explain_cmd", "whatif_cmd", "next_steps_cmd", "diff_cmd", "init_cmd"]
 
