@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import advisor
 from advisor import RulePackError
-from advisor.rules.catalogue import rule_catalogue
+from advisor.render.catalogue import rule_catalogue
 from advisor.cli.main import main
 from advisor.render.tools import render_explanation
 from advisor.tools.explain import explain

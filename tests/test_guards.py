@@ -185,7 +185,7 @@ def test_every_shipped_recommendation_has_a_guard_or_says_why_none_applies(pack)
 
 
 def test_rules_show_and_the_catalogue_print_the_guard(guard_pack):
-    from advisor.rules.catalogue import rule_catalogue
+    from advisor.render.catalogue import rule_catalogue
     from advisor.render.format import rule_detail
 
     assert "Done when: implementation.competence_building is true" in rule_detail(

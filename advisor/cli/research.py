@@ -29,12 +29,13 @@ from .common import (
     quiet_option,
     resolve_language,
     run_language,
+    show_result,
 )
 from ..engine.pool import DEFAULT_TIME_LIMIT
 from ..core.errors import InputError, escape_controls
 from ..core.i18n import t
 from ..tools.packcheck import check_pack, run_pack_tests
-from ..render.research import render_comparison, render_fire_counts, render_sensitivity, render_test_report
+from ..render.formats import formats_of, render_text
 from ..research.runs import (
     BATCH_ENGINES,
     ENGINES,
@@ -233,7 +234,7 @@ def batch_cmd(
         if progress is not None:
             progress.close()
     _report_skipped(result, language)
-    echo_text(render_fire_counts(result, language))
+    echo_text(render_text("batch", "text", result, lang=language))
     echo_text(t(language, "research.batch_wrote", rows=result.row_count, output=output) + "\n")
     if strict and result.skipped:
         sys.exit(2)
@@ -246,7 +247,7 @@ def batch_cmd(
 @click.command("compare", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
-@format_option(("text", "json"), "text", "Output format: text, or json for scripts.")
+@format_option(formats_of("comparison"), "text", "Output format: text, or json for scripts.")
 @click.option(
     "-o",
     "--output",
@@ -299,10 +300,7 @@ def compare_cmd(
             progress.close()
     for skipped in result.manifest.skipped:
         click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
-    if fmt == "json":
-        echo(result.to_json(), nl=False)
-    else:
-        echo_text(render_comparison(result, language, all_rules))
+    show_result("comparison", fmt, result, language, all_rules=all_rules)
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,7 +408,7 @@ def sample_cmd(
     "--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with -n)."
 )
 @click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Facts to show per finding.")
-@format_option(("text", "json"), "text", "Output format.")
+@format_option(formats_of("sensitivity"), "text", "Output format.")
 @_lang_option
 @quiet_option
 @_handle_errors
@@ -438,10 +436,7 @@ def sensitivity_cmd(
     language = resolve_language(lang)
     for skipped in result.skipped:
         click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
-    if fmt == "json":
-        echo(result.to_json(), nl=False)
-    else:
-        echo_text(render_sensitivity(result, language))
+    show_result("sensitivity", fmt, result, language)
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,7 +475,7 @@ def rules_test(
     language = resolve_language(lang)
     packs = _stacked(rules_paths, packs)
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
-    echo_text(render_test_report(report, language))
+    echo_text(render_text("pack_tests", "text", report, lang=language))
     if report.outcomes and not report.ok:
         sys.exit(EXIT_TESTS_FAILED)
 

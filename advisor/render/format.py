@@ -6,7 +6,6 @@ Every function returns a string and is deterministic: the same input gives the s
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shlex
@@ -22,6 +21,7 @@ from ..rules.conditions import describe
 from ..core.i18n import t
 from ..profile.questions import question_text, value_text
 from ..rules.pack import Rule, RulePack, Text
+from .formats import formats_of, model_json, render_text
 from .markdown import md
 
 __all__ = [
@@ -45,7 +45,7 @@ __all__ = [
     "fit_lines",
 ]
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = formats_of("assessment")
 
 #: Width of text output when the terminal's is not known (not a terminal, no ``COLUMNS``).
 DEFAULT_WIDTH = 80
@@ -241,8 +241,7 @@ def contrast_lines(lang: str, contrasts: Iterable[ContrastingView]) -> list[str]
 
 def to_json(result: Assessment) -> str:
     """The whole assessment, both languages, as indented JSON."""
-    data = result.model_dump(mode="json")
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return model_json(result)
 
 
 def _header(result: Assessment, lang: str) -> tuple[str, str]:
@@ -420,14 +419,13 @@ def manifest_line(m: Manifest, lang: str) -> str:
 
 
 def render(result: Assessment, fmt: str = "text", lang: str = "en") -> str:
-    """Render ``result`` in one of :data:`FORMATS`."""
-    if fmt == "json":
-        return to_json(result)
-    if fmt == "markdown":
-        return to_markdown(result, lang)
-    if fmt in ("text", "table"):  # "table": the name before 0.4
-        return to_table(result, lang)
-    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    """Render ``result`` in one of :data:`FORMATS` (the assessment's formats of
+    :data:`advisor.render.formats.FORMATS`)."""
+    if fmt == "table":  # the name of "text" before 0.4
+        fmt = "text"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return render_text("assessment", fmt, result, lang=lang)
 
 
 def rules_table(pack: RulePack, lang: str = "en", kind: "str | None" = None) -> str:

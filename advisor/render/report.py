@@ -35,6 +35,7 @@ from ..core.i18n import LANGUAGES
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text
 from ..rules.variants import load_rules
+from .formats import FORMATS, render_as
 
 __all__ = [
     "Informant",
@@ -57,12 +58,9 @@ __all__ = [
     "factor_weight",
 ]
 
-#: Output formats and the file name endings that choose them.
-REPORT_FORMATS: dict[str, tuple[str, ...]] = {
-    "html": (".html", ".htm"),
-    "markdown": (".md", ".markdown"),
-    "pdf": (".pdf",),
-}
+#: Output formats and the file name endings that choose them (the report's in
+#: :data:`advisor.render.formats.FORMATS`).
+REPORT_FORMATS: dict[str, tuple[str, ...]] = {f.name: f.suffixes for f in FORMATS["report"].values()}
 #: The levels of the ladder of co-creation (000 §2.2.4).
 LADDER_LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: Ulrich's types (000 §2.1.1), in the thesis's order A-D.
@@ -517,19 +515,7 @@ def build_report(
 def render_report(report: Report, fmt: str) -> Union[str, bytes]:
     """Render ``report`` as ``"html"`` or ``"markdown"`` (text), or ``"pdf"`` (bytes: the HTML
     page printed, see :mod:`advisor.render.pdf`; needs the ``pdf`` extra)."""
-    if fmt == "html":
-        from .report_html import render_html
-
-        return render_html(report)
-    if fmt == "markdown":
-        from .report_markdown import render_markdown
-
-        return render_markdown(report)
-    if fmt == "pdf":
-        from .pdf import render_pdf
-
-        return render_pdf(report)
-    raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(REPORT_FORMATS)}")
+    return render_as("report", fmt, report)
 
 
 def format_for(path: str) -> Optional[str]:

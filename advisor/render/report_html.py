@@ -266,10 +266,17 @@ def _none(lang: str) -> str:
     return f"<p>{_e(t(lang, 'none'))}</p>"
 
 
+def _section(report: Report, name: str, heading: str, body: Sequence[str], lead: str = "") -> str:
+    """``<section id=name>`` with the heading (a key of the UI strings), ``lead`` (HTML) on the
+    heading's line, and ``body`` one item a line; ``body`` empty says "none"."""
+    lang = report.lang
+    first = f'<section id="{name}"><h2>{_e(t(lang, heading))}</h2>{lead}'
+    return "\n".join([first, *(body or [_none(lang)]), "</section>"])
+
+
 def summary_section(report: Report) -> str:
     """The numbers, the summary's sentences and the first three steps of the plan."""
     lang = report.lang
-    out = [f'<section id="summary"><h2>{_e(t(lang, "report.summary"))}</h2>']
     numbers = [
         (report.count("strength"), t(lang, "strengths")),
         (report.count("diagnosis"), t(lang, "diagnoses")),
@@ -277,12 +284,9 @@ def summary_section(report: Report) -> str:
         (report.count("recommendation"), t(lang, "report.col_steps")),
         (len(report.questions), t(lang, "report.col_questions")),
     ]
-    out.append('<ul class="numbers">' + "".join(f"<li><b>{n}</b>{_e(label)}</li>" for n, label in numbers) + "</ul>")
-    out.append(
-        '<ul class="summary">'
-        + "".join(f"<li>{_e(line)}</li>" for line in w.summary_lines(report, counts=False))
-        + "</ul>"
-    )
+    out = ['<ul class="numbers">' + "".join(f"<li><b>{n}</b>{_e(label)}</li>" for n, label in numbers) + "</ul>"]
+    lines = w.summary_lines(report, counts=False)
+    out.append('<ul class="summary">' + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>")
     if report.plan:
         out.append(f"<h3>{_e(t(lang, 'report.first_steps'))}</h3><ol>")
         out += [
@@ -290,33 +294,24 @@ def summary_section(report: Report) -> str:
             for f in report.plan[:3]
         ]
         out.append("</ol>")
-    out.append("</section>")
-    return "\n".join(out)
+    return _section(report, "summary", "report.summary", out)
 
 
 def factors_section(report: Report) -> str:
     """The four factors: the chart and the table."""
-    lang = report.lang
-    return "\n".join(
-        [
-            f'<section id="factors"><h2>{_e(t(lang, "report.factors"))}</h2>',
-            f"<figure>{_factor_chart(report)}<figcaption>{_e(t(lang, 'report.factors_intro'))}</figcaption></figure>",
-            _html_factor_table(report),
-            "</section>",
-        ]
-    )
+    caption = _e(t(report.lang, "report.factors_intro"))
+    chart = f"<figure>{_factor_chart(report)}<figcaption>{caption}</figcaption></figure>"
+    return _section(report, "factors", "report.factors", [chart, _html_factor_table(report)])
 
 
 def ladder_section(report: Report) -> str:
     """The arenas on the ladder of co-creation: the chart and, when there are arenas, the table."""
     lang = report.lang
-    out = [f'<section id="ladder"><h2>{_e(t(lang, "report.ladder"))}</h2>']
     caption = t(lang, "report.ladder_intro") + (" " + t(lang, "report.ladder_multi") if report.multi else "")
-    out.append(f"<figure>{_ladder_chart(report)}<figcaption>{_e(caption)}</figcaption></figure>")
+    out = [f"<figure>{_ladder_chart(report)}<figcaption>{_e(caption)}</figcaption></figure>"]
     if report.arenas:
         out.append(_html_arena_table(report))
-    out.append("</section>")
-    return "\n".join(out)
+    return _section(report, "ladder", "report.ladder", out)
 
 
 def disagreements_section(report: Report) -> str:
@@ -325,87 +320,56 @@ def disagreements_section(report: Report) -> str:
 
 
 def strengths_section(report: Report) -> str:
-    lang = report.lang
-    known = _known(report)
-    out = [f'<section id="strengths"><h2>{_e(t(lang, "strengths"))}</h2><p>{_e(t(lang, "report.strengths_intro"))}</p>']
-    if not report.strengths:
-        out.append(_none(lang))
-    out += [_html_finding(report, f, known, w.meta(lang, f, priority=False)) for f in report.strengths]
-    out.append("</section>")
-    return "\n".join(out)
+    lang, known = report.lang, _known(report)
+    out = [_html_finding(report, f, known, w.meta(lang, f, priority=False)) for f in report.strengths]
+    return _section(report, "strengths", "strengths", out, lead=f"<p>{_e(t(lang, 'report.strengths_intro'))}</p>")
 
 
 def findings_section(report: Report) -> str:
     """The diagnoses and pitfalls, factor by factor."""
-    lang = report.lang
-    known = _known(report)
-    out = [f'<section id="findings"><h2>{_e(t(lang, "report.by_factor"))}</h2>']
+    lang, known = report.lang, _known(report)
+    out = []
     for factor in FACTORS:
         out.append(f"<h3>{_e(w.cap(t(lang, f'factor.{factor}')))}</h3>")
         findings = report.by_factor(factor)
-        if not findings:
-            out.append(_none(lang))
-        out += [_html_finding(report, f, known, w.meta(lang, f, priority=False)) for f in findings]
-    out.append("</section>")
-    return "\n".join(out)
+        out += [_html_finding(report, f, known, w.meta(lang, f, priority=False)) for f in findings] or [_none(lang)]
+    return _section(report, "findings", "report.by_factor", out)
 
 
 def plan_section(report: Report) -> str:
-    lang = report.lang
-    known = _known(report)
-    out = [f'<section id="plan"><h2>{_e(t(lang, "plan"))}</h2>']
-    if report.plan:
-        out.append(f'<p>{_e(t(lang, "report.plan_intro"))}</p><ol class="plan">')
-        out += [
-            f"<li>{_html_finding(report, f, known, w.plan_meta(lang, f, priority=False))}</li>" for f in report.plan
-        ]
-        out.append("</ol>")
-    else:
-        out.append(_none(lang))
-    out.append("</section>")
-    return "\n".join(out)
+    lang, known = report.lang, _known(report)
+    steps = [f"<li>{_html_finding(report, f, known, w.plan_meta(lang, f, priority=False))}</li>" for f in report.plan]
+    if steps:
+        steps = [f'<p>{_e(t(lang, "report.plan_intro"))}</p><ol class="plan">', *steps, "</ol>"]
+    return _section(report, "plan", "plan", steps)
 
 
 def questions_section(report: Report) -> str:
     """The unknown facts worth asking about."""
-    lang = report.lang
-    known = _known(report)
-    out = [f'<section id="questions"><h2>{_e(t(lang, "questions"))}</h2>']
-    if report.questions:
-        out.append(f"<p>{_e(t(lang, 'questions_intro'))}</p>")
-        head = [t(lang, "col_fact"), t(lang, "report.col_question"), t(lang, "col_rules"), t(lang, "col_weight")]
+    lang, known = report.lang, _known(report)
+    if not report.questions:
+        return _section(report, "questions", "questions", [])
+    head = [t(lang, "col_fact"), t(lang, "report.col_question"), t(lang, "col_rules"), t(lang, "col_weight")]
+    if report.multi:
+        head.append(t(lang, "report.col_informants"))
+    rows = []
+    for q in report.questions:
+        row = [f"<code>{_e(q.path)}</code>", _e(w.question(q, lang)), _links(q.rules, known), str(q.weight)]
         if report.multi:
-            head.append(t(lang, "report.col_informants"))
-        rows = []
-        for q in report.questions:
-            row = [f"<code>{_e(q.path)}</code>", _e(w.question(q, lang)), _links(q.rules, known), str(q.weight)]
-            if report.multi:
-                row.append(_e(", ".join(q.informants)))
-            rows.append(row)
-        out.append(_html_table([_e(h) for h in head], rows, num=(3,)))
-    else:
-        out.append(_none(lang))
-    out.append("</section>")
-    return "\n".join(out)
+            row.append(_e(", ".join(q.informants)))
+        rows.append(row)
+    table = _html_table([_e(h) for h in head], rows, num=(3,))
+    return _section(report, "questions", "questions", [f"<p>{_e(t(lang, 'questions_intro'))}</p>", table])
 
 
 def references_section(report: Report) -> str:
     """The documents the findings cite."""
     lang = report.lang
-    out = [f'<section id="references"><h2>{_e(t(lang, "references"))}</h2>']
-    if report.references:
-        out.append(
-            '<ul class="references">'
-            + "".join(
-                f"<li>{_e(r.entry.get(lang))} <small>({_e(t(lang, 'file'))} <code>{_e(r.file)}</code>)</small></li>"
-                for r in report.references
-            )
-            + "</ul>"
-        )
-    else:
-        out.append(_none(lang))
-    out.append("</section>")
-    return "\n".join(out)
+    items = "".join(
+        f"<li>{_e(r.entry.get(lang))} <small>({_e(t(lang, 'file'))} <code>{_e(r.file)}</code>)</small></li>"
+        for r in report.references
+    )
+    return _section(report, "references", "references", [f'<ul class="references">{items}</ul>'] if items else [])
 
 
 #: The sections of the page, in order: (the ``id`` of the ``<section>``, the function that builds it).

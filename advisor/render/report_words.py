@@ -128,26 +128,21 @@ def status(lang: str, status: str) -> str:
     return t(lang, f"report.status.{status}")
 
 
+def _named(lang: str, f: ReportFinding, field: str) -> str:
+    """``Phase: design``: the name of a field of ``f`` and its value, in ``lang``."""
+    return f"{t(lang, field)}: {t(lang, field + '.' + getattr(f, field))}"
+
+
 def meta(lang: str, f: ReportFinding, priority: bool = True) -> str:
-    parts = [cap(t(lang, f"kind.{f.kind}"))]
-    if priority:
-        parts.append(f"{t(lang, 'priority')}: {t(lang, 'priority.' + f.priority)}")
-    parts += [
-        f"{t(lang, 'phase')}: {t(lang, 'phase.' + f.phase)}",
-        f"{t(lang, 'evidence')}: {t(lang, 'evidence.' + f.evidence)}",
-    ]
-    return " · ".join(parts)
+    """A finding's line under its title: kind, (priority,) phase, evidence."""
+    fields = ("priority", "phase", "evidence") if priority else ("phase", "evidence")
+    return " · ".join([cap(t(lang, f"kind.{f.kind}"))] + [_named(lang, f, x) for x in fields])
 
 
 def plan_meta(lang: str, f: ReportFinding, priority: bool = True) -> str:
-    parts = [f"{t(lang, 'phase')}: {t(lang, 'phase.' + f.phase)}"]
-    if priority:
-        parts.append(f"{t(lang, 'priority')}: {t(lang, 'priority.' + f.priority)}")
-    parts += [
-        f"{t(lang, 'factor')}: {t(lang, 'factor.' + f.factor)}",
-        f"{t(lang, 'evidence')}: {t(lang, 'evidence.' + f.evidence)}",
-    ]
-    return " · ".join(parts)
+    """A plan step's line under its title: phase, (priority,) factor, evidence."""
+    fields = ("phase", "priority", "factor", "evidence") if priority else ("phase", "factor", "evidence")
+    return " · ".join(_named(lang, f, x) for x in fields)
 
 
 def ulrich(lang: str, value: Optional[str]) -> str:

@@ -142,27 +142,11 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
         out.append("")
     manifest = comparison.manifest
     for pack in manifest.packs:
-        out.append(
-            t(
-                lang,
-                "research.pack_line",
-                label=pack.label,
-                name=pack.name,
-                version=pack.version,
-                hash=pack.hash[:12],
-                rules=len(pack.rules_enabled),
-                origin=pack.origin,
-            )
-        )
-    out.append(
-        t(
-            lang,
-            "research.engine_line",
-            advisor=manifest.advisor_version,
-            engine=manifest.engine,
-            engine_version=manifest.engine_version,
-        )
-    )
+        rules = len(pack.rules_enabled)
+        line = dict(label=pack.label, name=pack.name, version=pack.version, hash=pack.hash[:12], rules=rules)
+        out.append(t(lang, "research.pack_line", origin=pack.origin, **line))
+    engine = dict(engine=manifest.engine, engine_version=manifest.engine_version)
+    out.append(t(lang, "research.engine_line", advisor=manifest.advisor_version, **engine))
     return "\n".join(out) + "\n"
 
 
