@@ -11,7 +11,7 @@ A variant is a rule pack file (or the ``pack.yaml`` of a pack directory) with mo
       PLAN-002:
         priority: critical      # a field replaces the inherited one as a whole ...
         title: {en: ...}        # ... except title and message, where a language left out is kept
-        when.all.0.ge: main_goal    # a dotted path changes one value inside a field: a threshold
+        when[plan.co_creation_status].ge: main_goal   # one value inside a field: a threshold
     rules: [...]                # new rules
     tests: [...]                # test cases, run by ``advisor rules test``
 
@@ -755,68 +755,178 @@ def _apply_override(
         if key == "id":
             problems.add(_fail(head, "the id of a rule cannot be overridden", at, "disable the rule and add a new one"))
             continue
-        parts = key.split(".")
-        if parts[0] not in allowed:
-            match = did_you_mean(parts[0], allowed)
+        try:
+            parts = _override_path(key)
+        except _BadPath as bad:
+            problems.add(_fail(head, str(bad), at, bad.hint))
+            continue
+        first = parts[0]
+        if not isinstance(first, str) or first not in allowed:
+            match = did_you_mean(str(first), allowed)
             problems.add(
                 _fail(
                     head,
-                    f"rules have no field {parts[0]!r}",
+                    f"rules have no field {first!r}",
                     at,
                     f"did you mean {match!r}?" if match else "allowed: " + ", ".join(allowed),
                 )
             )
             continue
         if len(parts) == 1:
-            old = merged.get(key)
-            if key in _MERGED_TEXTS and isinstance(old, dict) and isinstance(value, dict):
-                merged[key] = {**old, **copy.deepcopy(value)}
+            old = merged.get(first)
+            if first in _MERGED_TEXTS and isinstance(old, dict) and isinstance(value, dict):
+                merged[first] = {**old, **copy.deepcopy(value)}
             else:
-                merged[key] = copy.deepcopy(value)
-            _reroot_lines(lines, at, here + (key,))
+                merged[first] = copy.deepcopy(value)
+            _reroot_lines(lines, at, here + (first,))
             changed.append(key)
             continue
-        # a dotted path into a field: every step but the last must exist, and so must the last
-        node: Any = merged
-        steps: list[PathPart] = []
-        ok = True
-        for part in parts[:-1]:
-            node, step = _step(node, part)
-            if node is None:
-                ok = False
-                break
-            steps.append(step)
-        if ok:
-            last = parts[-1]
-            if isinstance(node, dict) and last in node:
-                node[last] = copy.deepcopy(value)
-                steps.append(last)
-            elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
-                node[int(last)] = copy.deepcopy(value)
-                steps.append(int(last))
-            else:
-                ok = False
-        if not ok:
-            problems.add(
-                _fail(
-                    head,
-                    f"{key} is not a value of rule {here[-1]}",
-                    at,
-                    "a dotted path must lead to a value the inherited rule has, such as when.all.0.ge",
-                )
-            )
+        try:
+            steps = _locate(merged, parts, key, here[-1])
+        except _BadPath as bad:
+            problems.add(_fail(head, str(bad), at, bad.hint))
             continue
+        *inner, last = steps
+        node: Any = merged
+        for step in inner:
+            node = node[step]
+        node[last] = copy.deepcopy(value)
         _reroot_lines(lines, at, here + tuple(steps))
         changed.append(key)
     return changed
 
 
-def _step(node: Any, part: str) -> tuple[Any, PathPart]:
-    if isinstance(node, dict) and part in node:
-        return node[part], part
-    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-        return node[int(part)], int(part)
-    return None, part
+class _BadPath(ValueError):
+    """An override's dotted path that leads nowhere, with the hint that fixes it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+#: One step of an override's path: a key, or ``[FACT]``, the one clause that tests FACT.
+_PATH_STEP = re.compile(r"\.([^.\[\]]+)|\[([^\[\]]+)\]")
+_CLAUSE_LISTS = ("all", "any")
+_CONDITION_FIELDS = ("when", "done_when")
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """``[FACT]`` in an override's path: the clause of the condition that tests FACT."""
+
+    fact: str
+
+
+def _override_path(key: str) -> list[Union[str, _Clause]]:
+    """The steps of an override's key: ``when[plan.co_creation_status].ge`` is
+    ``["when", _Clause("plan.co_creation_status"), "ge"]``."""
+    head = re.match(r"[^.\[\]]+", key)
+    if head is None:
+        raise _BadPath(f"{key} is not a field of a rule", "write a field, such as priority or when[FACT].ge")
+    out: list[Union[str, _Clause]] = [head.group(0)]
+    at = head.end()
+    while at < len(key):
+        step = _PATH_STEP.match(key, at)
+        if step is None:
+            raise _BadPath(
+                f"{key} is not a path into a rule",
+                "write FIELD.KEY, or name a clause by the fact it tests: when[plan.co_creation_status].ge",
+            )
+        out.append(step.group(1) if step.group(1) is not None else _Clause(step.group(2).strip()))
+        at = step.end()
+    return out
+
+
+def _clauses(node: Any, path: tuple[PathPart, ...] = ()) -> Iterator[tuple[tuple[PathPart, ...], dict[str, Any]]]:
+    """Every comparison of a condition as written, with its path below the condition."""
+    if isinstance(node, dict):
+        if "fact" in node:
+            yield path, node
+            return
+        for key, value in node.items():
+            yield from _clauses(value, path + (key,))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _clauses(item, path + (i,))
+
+
+def _locate(merged: dict[str, Any], parts: list[Union[str, _Clause]], key: str, rule_id: PathPart) -> list[PathPart]:
+    """The concrete steps into ``merged`` (a rule) of an override's path; the last one must exist
+    and is the value replaced. A clause is named by its fact (``when[FACT]``); a position in a
+    clause list (``when.all.0``) is refused with the name to use, since it silently retargets
+    when the base rule is reordered."""
+    steps: list[PathPart] = []
+    node: Any = merged
+    for part in parts:
+        if isinstance(part, _Clause):
+            condition = steps[0] if steps else None
+            if condition not in _CONDITION_FIELDS or not isinstance(node, (dict, list)):
+                raise _BadPath(
+                    "only a clause of `when` or `done_when` can be named by its fact",
+                    "write when[FACT] or done_when[FACT]",
+                )
+            found = [(p, c) for p, c in _clauses(node) if c.get("fact") == part.fact]
+            if len(found) != 1:
+                facts = sorted({str(c.get("fact")) for _, c in _clauses(node)})
+                if not found:
+                    match = did_you_mean(part.fact, facts)
+                    raise _BadPath(
+                        f"no clause of the {steps[0]} of rule {rule_id} tests {part.fact}",
+                        f"did you mean {match!r}?" if match else "its clauses test: " + ", ".join(facts),
+                    )
+                raise _BadPath(
+                    f"{len(found)} clauses of the {steps[0]} of rule {rule_id} test {part.fact}",
+                    "a fact tested more than once cannot name a clause; override the whole " + str(steps[0]),
+                )
+            sub, node = found[0]
+            steps.extend(sub)
+            continue
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            if steps and steps[0] in _CONDITION_FIELDS and steps[-1] in _CLAUSE_LISTS:
+                raise _positional(merged, parts, key)
+            steps.append(int(part))
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            steps.append(part)
+            node = node[part]
+        else:
+            raise _BadPath(
+                f"{key} is not a value of rule {rule_id}",
+                "a path must lead to a value the inherited rule has, such as when[plan.co_creation_status].ge",
+            )
+    return steps
+
+
+def _positional(merged: dict[str, Any], parts: list[Union[str, _Clause]], key: str) -> _BadPath:
+    """The error for a path that names a clause by its position (``when.all.0.ge``), with the
+    clause's name (``when[FACT].ge``) when the comparison it leads to tests its fact once."""
+    field = str(parts[0])
+    condition = merged[field]
+    node: Any = condition
+    for i in range(1, len(parts) + 1):
+        if isinstance(node, dict) and "fact" in node:
+            fact = node["fact"]
+            if isinstance(fact, str) and sum(1 for _, c in _clauses(condition) if c.get("fact") == fact) == 1:
+                return _BadPath(
+                    f"{key} names a clause by its position, which changes when the base rule is reordered",
+                    f"write {field}[{fact}]{_rest(parts[i:])}",
+                )
+            break
+        part = parts[i] if i < len(parts) else None
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, str) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            break
+    return _BadPath(
+        f"{key} names a clause by its position, which changes when the base rule is reordered",
+        f"name the clause by the fact it tests, as {field}[FACT].OP, or override the whole {field}",
+    )
+
+
+def _rest(parts: list[Union[str, _Clause]]) -> str:
+    return "".join(f"[{p.fact}]" if isinstance(p, _Clause) else f".{p}" for p in parts)
 
 
 def _reroot_lines(
