@@ -414,3 +414,26 @@ def test_the_clause_errors_in_bokmal(tmp_path):
         f"{path}:4: override.PLAN-902.when.all.1.any.0.eq: when.all.1.any.0.eq peker på en betingelse etter "
         "plassen dens, som endrer seg når grunnregelen stokkes om (skriv when[plan.knowledge_base].eq)"
     )
+
+
+def test_a_pack_directory_keeps_its_test_cases_in_test_files(tmp_path):
+    base = tmp_path / "mypack"
+    shutil.copytree(BASE, base)
+    (base / "rules.tests.yaml").write_text(
+        "tests:\n  - profile: {plan: {co_creation_status: vision}}\n    fires: [PLAN-901]\n", encoding="utf-8"
+    )
+    variant = resolve_variant(base)
+    assert [(t.fires, t.file) for t in variant.tests] == [(("PLAN-901",), str(base / "rules.tests.yaml"))]
+    # an assessment does not read the test files: a broken one stops only what runs the tests
+    (base / "rules.tests.yaml").write_text(
+        "tests:\n  - profile: {plan: {co_creation_status: vison}}\n    fires: [PLAN-901]\n", encoding="utf-8"
+    )
+    assert load_variant(base).by_id["PLAN-901"]
+    with pytest.raises(RulePackError, match="vison"):
+        resolve_variant(base)
+    (base / "rules.tests.yaml").write_text("rules: []\n", encoding="utf-8")
+    with pytest.raises(RulePackError) as info:
+        resolve_variant(base)
+    assert info.value.one_line() == (
+        f"{base / 'rules.tests.yaml'}:1: rules: unknown key 'rules' (a test file (*.tests.yaml) holds only `tests:`)"
+    )

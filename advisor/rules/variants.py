@@ -45,6 +45,7 @@ from ..core.scale import Scale
 from .pack import (
     FACTORS,
     PHASES,
+    TESTS_SUFFIX,
     Evidence,
     PackInfo,
     Reference,
@@ -128,8 +129,19 @@ def load_rules(paths: PackPaths = None) -> RulePack:
     if paths is None:
         from .cache import cached_pack
 
-        return cached_pack(default_rules_path(), "variant", DEFAULT_PACK, lambda: resolve_variant(None).pack)
-    return resolve_variant(paths).pack
+        return cached_pack(default_rules_path(), "variant", DEFAULT_PACK, lambda: _pack_only(None))
+    return _pack_only(paths)
+
+
+def _pack_only(paths: PackPaths) -> RulePack:
+    """The pack, with the test cases of its own files checked, without reading the ``*.tests.yaml``
+    files of pack directories or parsing the test cases it inherits (an assessment needs neither)."""
+    problems = Problems(collect=False)
+    state = resolve_layers(paths, problems, tests=False)
+    assert state is not None and state.info is not None  # strict mode raised otherwise
+    pack = build_pack(state.info, state.documents, state.rule_entries(), origin=state.origin)
+    parse_tests(state.own_tests, pack, problems)
+    return pack
 
 
 #: The name the command line and the research functions have always used for :func:`load_rules`.
@@ -221,8 +233,9 @@ def _target(name: Union[str, "os.PathLike[str]"]) -> tuple[Path, str]:
     return Path(name), os.fspath(name)
 
 
-def resolve_layers(paths: PackPaths, problems: Problems) -> Optional[Resolved]:
-    """Read and merge the packs (stacked when several); ``None`` if nothing could be read."""
+def resolve_layers(paths: PackPaths, problems: Problems, *, tests: bool = True) -> Optional[Resolved]:
+    """Read and merge the packs (stacked when several); ``None`` if nothing could be read. Without
+    ``tests``, the ``*.tests.yaml`` files of pack directories are not read."""
     state: Optional[Resolved] = None
     for position, name in enumerate(_as_list(paths)):
         try:
@@ -230,7 +243,7 @@ def resolve_layers(paths: PackPaths, problems: Problems) -> Optional[Resolved]:
         except RulePackError as exc:
             problems.add(exc)
             return None
-        layer = _resolve(where, shown, (), problems, base=state, stacked=position > 0)
+        layer = _resolve(where, shown, (), problems, base=state, stacked=position > 0, tests=tests)
         if layer is None:
             return state if problems.collect and state is not None else None
         layer.named = (state.named if state else []) + [shown]
@@ -289,14 +302,15 @@ def _resolve(
     *,
     base: Optional[Resolved] = None,
     stacked: bool = False,
+    tests: bool = True,
 ) -> Optional[Resolved]:
     """Read the pack at ``where`` and apply it on ``base`` (or on what it extends), in steps:
     read, follow ``extends``, take its info and documents, ``disable``, ``override``, inherit the
     rules left, add its own rules and tests."""
-    docs = _read(where, stack, problems)
+    docs = _read(where, stack, problems, tests)
     if docs is None:
         return None
-    layer = _Layer(where, docs, stack, problems, base, stacked)
+    layer = _Layer(where, docs, stack, problems, base, stacked, tests)
     layer.follow_extends()
     layer.start(shown)
     layer.disable()
@@ -307,10 +321,10 @@ def _resolve(
     return layer.state
 
 
-def _read(where: Path, stack: tuple[Path, ...], problems: Problems) -> Optional[list[Document]]:
+def _read(where: Path, stack: tuple[Path, ...], problems: Problems, tests: bool) -> Optional[list[Document]]:
     """Step 1: the files of the pack, its head a mapping of the keys a pack may have."""
     try:
-        docs = _read_pack_files(where)
+        docs = _read_pack_files(where, tests)
     except RulePackError as exc:
         problems.add(exc)
         return None
@@ -357,8 +371,10 @@ class _Layer:
         problems: Problems,
         base: Optional[Resolved],
         stacked: bool,
+        tests: bool = True,
     ) -> None:
         self.where, self.docs, self.stack, self.problems = where, docs, stack, problems
+        self.tests = tests
         self.head = docs[0]
         self.data: dict[str, Any] = self.head.data
         self.base, self.stacked = base, stacked
@@ -422,7 +438,7 @@ class _Layer:
             )
             self.base_ok = False
         else:
-            self.base = _resolve(target, target_shown, chain, self.problems)
+            self.base = _resolve(target, target_shown, chain, self.problems, tests=self.tests)
             self.base_ok = self.base is not None
 
     def start(self, shown: str) -> None:
@@ -587,16 +603,8 @@ class _Layer:
                 doc = self.layer_doc
             elif doc.data is None:
                 continue
-            elif not isinstance(doc.data, dict) or set(doc.data) - set(_RULE_FILE_KEYS):
-                extra = sorted(set(doc.data) - set(_RULE_FILE_KEYS)) if isinstance(doc.data, dict) else []
-                problems.add(
-                    _fail(
-                        doc,
-                        f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
-                        (extra[0],) if extra else (),
-                        "a rule file holds only `defaults:`, `rules:` and `tests:`",
-                    )
-                )
+            elif not isinstance(doc.data, dict) or set(doc.data) - set(_file_keys(doc)):
+                problems.add(_file_problem(doc))
                 continue
             raw_rules = doc.data.get("rules") or []
             if not isinstance(raw_rules, list):
@@ -629,6 +637,25 @@ class _Layer:
                 )
                 continue
             state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
+
+
+def _file_keys(doc: Document) -> tuple[str, ...]:
+    """The keys a file of a pack directory may have: a test file (``*.tests.yaml``) only ``tests``."""
+    return ("tests",) if doc.file.endswith(TESTS_SUFFIX) else _RULE_FILE_KEYS
+
+
+def _file_problem(doc: Document) -> RulePackError:
+    """The error for a file of a pack directory that is not a mapping of the keys it may have."""
+    keys = _file_keys(doc)
+    extra = sorted(set(doc.data) - set(keys)) if isinstance(doc.data, dict) else []
+    if keys == ("tests",):
+        message, hint = "a test file must be a mapping with `tests:`", "a test file (*.tests.yaml) holds only `tests:`"
+    else:
+        message, hint = (
+            "a rule file must be a mapping with `rules:`",
+            "a rule file holds only `defaults:`, `rules:` and `tests:`",
+        )
+    return _fail(doc, f"unknown key {extra[0]!r}" if extra else message, (extra[0],) if extra else (), hint)
 
 
 def _link(state: Resolved, problems: Problems) -> None:
@@ -949,14 +976,33 @@ def _reroot_lines(
 def parse_tests(raw_tests: Sequence[RawTest], pack: RulePack, problems: Problems) -> list[PackTest]:
     """Validate test cases against ``pack``: known keys and rule ids, a valid profile."""
     out: list[PackTest] = []
+    lines = _profile_lines(raw_tests)
     for item in raw_tests:
-        test = _parse_test(item, pack, problems)
+        test = _parse_test(item, pack, problems, lines.get((id(item.doc), item.path), {}))
         if test is not None:
             out.append(test)
     return out
 
 
-def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[PackTest]:
+def _profile_lines(
+    raw_tests: Sequence[RawTest],
+) -> dict[tuple[int, tuple[PathPart, ...]], dict[tuple[PathPart, ...], int]]:
+    """The lines of what each test case's ``profile`` holds, by file and test case: one pass over
+    each file's lines (a file may hold hundreds of test cases)."""
+    out: dict[tuple[int, tuple[PathPart, ...]], dict[tuple[PathPart, ...], int]] = {}
+    docs = {id(t.doc): t.doc for t in raw_tests}
+    for key, doc in docs.items():
+        depths = {len(t.path) for t in raw_tests if t.doc is doc}
+        for path, line in doc.lines.items():
+            for depth in depths:
+                if len(path) > depth and path[depth] == "profile":
+                    out.setdefault((key, path[:depth]), {})[path[depth + 1 :]] = line
+    return out
+
+
+def _parse_test(
+    item: RawTest, pack: RulePack, problems: Problems, profile_lines: dict[tuple[PathPart, ...], int]
+) -> Optional[PackTest]:
     doc, path, raw = item.doc, item.path, item.raw
     name_default = f"{Path(doc.file).name} test {path[-1] + 1 if isinstance(path[-1], int) else path[-1]}"
     if not isinstance(raw, dict):
@@ -1010,7 +1056,7 @@ def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[P
     if ok and not expected.get("fires") and not expected.get("not_fires"):
         problems.add(_fail(doc, "a test case expects nothing", path, "give `fires:` or `not_fires:`"))
         ok = False
-    profile = _test_profile(doc, path, raw, problems)
+    profile = _test_profile(doc, path, raw, problems, profile_lines)
     if profile is None or not ok:
         return None
     return PackTest(
@@ -1024,7 +1070,11 @@ def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[P
 
 
 def _test_profile(
-    doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any], problems: Problems
+    doc: Document,
+    path: tuple[PathPart, ...],
+    raw: dict[str, Any],
+    problems: Problems,
+    profile_lines: dict[tuple[PathPart, ...], int],
 ) -> Optional[Profile]:
     has_inline, has_file = "profile" in raw, "profile_file" in raw
     if has_inline == has_file:
@@ -1063,7 +1113,7 @@ def _test_profile(
     sub = Document(
         file=doc.file,
         data=raw["profile"] if raw["profile"] is not None else {},
-        lines={p[len(at) :]: line for p, line in doc.lines.items() if p[: len(at)] == at},
+        lines=profile_lines,
     )
     try:
         return _profile_io._validate(sub)
