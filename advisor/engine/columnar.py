@@ -328,11 +328,21 @@ class ColumnarPack:
 
     def briefs(self, fired: "pl.DataFrame") -> "pl.DataFrame":
         """Per profile, the fired rule ids of each kind in result order, all of them sorted
-        (``fired``), and the highest priority (as a batch row has them)."""
+        (``fired``), and the highest priority (as a batch row has them).
+
+        The fired columns, in result order, become one long frame of (profile, rule) pairs;
+        a stable sort by profile alone keeps result order within each profile, and the rule
+        ids are an enum in sorted order, so sorting them is sorting integers."""
         table = self._table()
         rows = pl.DataFrame({"row": pl.int_range(0, fired.height, dtype=pl.UInt32, eager=True)})
-        long = fired.with_row_index("row").unpivot(index="row", variable_name="column").filter(pl.col("value"))
-        long = long.join(table, on="column").sort("row", "order")
+        long = (
+            fired.select(table.get_column("column").to_list())
+            .with_row_index("row")
+            .unpivot(index="row", variable_name="column")
+            .filter(pl.col("value"))
+            .join(table, on="column", maintain_order="left")
+            .sort("row", maintain_order=True)
+        )
         rule = pl.col("rule")
         grouped = long.group_by("row", maintain_order=True).agg(
             highest=pl.col("priority").max(),
@@ -340,28 +350,23 @@ class ColumnarPack:
             **{name: rule.filter(pl.col("kind") == k) for k, name in enumerate(_KIND_COLUMNS)},
         )
         empty = pl.lit([], dtype=pl.List(pl.String))
-        return (
-            rows.join(grouped, on="row", how="left")
-            .sort("row")
-            .select(
-                highest_priority=pl.col("highest").replace_strict(
-                    dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String
-                ),
-                fired=pl.col("fired").fill_null(empty),
-                **{name: pl.col(name).fill_null(empty) for name in _KIND_COLUMNS},
-            )
+        return rows.join(grouped, on="row", how="left", maintain_order="left").select(
+            highest_priority=pl.col("highest").replace_strict(
+                dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String
+            ),
+            **{name: pl.col(name).cast(pl.List(pl.String)).fill_null(empty) for name in ("fired",) + _KIND_COLUMNS},
         )
 
     @functools.lru_cache(maxsize=1)  # noqa: B019 - one table per compiled pack, kept with it
     def _table(self) -> "pl.DataFrame":
-        """Each rule's fired column, id, kind, place in result order and priority rank."""
+        """Each rule's fired column, id (an enum of the ids in sorted order), kind, and priority
+        rank, in result order."""
         entries = [(kind, rule_id) for kind in KINDS for rule_id in self.ordered[kind]]
         return pl.DataFrame(
             {
                 "column": [_FIRED + rule_id for _kind, rule_id in entries],
-                "rule": [rule_id for _kind, rule_id in entries],
+                "rule": pl.Series([rule_id for _kind, rule_id in entries], dtype=pl.Enum(sorted(self.pack.rule_ids))),
                 "kind": pl.Series([KINDS.rank(kind) for kind, _ in entries], dtype=pl.UInt8),
-                "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
                 # A strength is not pressing: it does not count for the highest priority.
                 "priority": pl.Series(
                     [None if kind == "strength" else self.priority[rule_id] for kind, rule_id in entries], dtype=pl.Int8
