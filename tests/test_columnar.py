@@ -18,6 +18,7 @@ from advisor.core.documents import Document  # noqa: E402
 from advisor.engine.interface import durable_problem  # noqa: E402
 from advisor.rules.pack import PackInfo, build_pack  # noqa: E402
 from test_properties import profiles  # noqa: E402
+from helpers import fired_sets  # noqa: E402
 from advisor.profile.io import load_profile_line  # noqa: E402
 from advisor.profile.model import Arena, Profile  # noqa: E402
 from advisor.profile.schema import _unwrap_optional  # noqa: E402
@@ -188,7 +189,7 @@ def test_columnar_rows_are_the_durable_rows_with_the_shipped_pack(sample):
 def test_the_fired_sets_agree_with_the_reference_on_sampled_profiles():
     """The reference evaluator, guards (``done_when``) applied as assessments apply them."""
     sample = research.sample_profiles(300, seed=11)
-    for profile, fired in zip(sample, columnar.fired_sets(SHIPPED, sample)):
+    for profile, fired in zip(sample, fired_sets(SHIPPED, sample)):
         assert fired == advisor.assess(profile, SHIPPED, engine="python").fired
 
 
@@ -206,7 +207,7 @@ def test_unknown_is_not_false_in_the_columns():
         advisor.parse_profile({"arenas": [{"evaluated": True}, {"evaluated": False}]}),
         advisor.parse_profile({"arenas": []}),
     ]
-    assert columnar.fired_sets(pack, sample) == [frozenset(), {"DIA-000"}, {"DIA-001"}, frozenset()]
+    assert fired_sets(pack, sample) == [frozenset(), {"DIA-000"}, {"DIA-001"}, frozenset()]
 
 
 def _write_jsonl(path, sample, extra=()):
@@ -379,7 +380,7 @@ def test_parquet_profiles(tmp_path):
     columnar.profiles_frame(sample).write_parquet(path)
     assert columnar._conform(pl.read_parquet(path)) is not None  # typed columns take the fast path
     rows = research.batch([str(path)], None, engine="columnar").rows
-    assert [r.fired for r in rows] == columnar.fired_sets(SHIPPED, sample)
+    assert [r.fired for r in rows] == fired_sets(SHIPPED, sample)
     assert rows[0].profile == f"{path}:1"
 
 
@@ -488,7 +489,7 @@ def test_a_finding_tested_twice_or_both_ways_in_one_alternative(engine):
     pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
     profile = advisor.parse_profile({"arenas": []})
     assert advisor.assess(profile, pack, engine=engine).fired == {"DIA-001", "REC-001"}
-    assert columnar.fired_sets(pack, [profile]) == [{"DIA-001", "REC-001"}]
+    assert fired_sets(pack, [profile]) == [{"DIA-001", "REC-001"}]
 
 
 def test_directories_list_profile_files_sorted_by_name(tmp_path):

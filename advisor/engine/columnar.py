@@ -401,14 +401,6 @@ def columnar_pack(pack: RulePack) -> ColumnarPack:
     return compiled
 
 
-def fired_sets(pack: RulePack, profiles: Sequence[Profile]) -> list[frozenset[str]]:
-    """The ids of the rules that fire on each profile (for tests and notebooks)."""
-    compiled = columnar_pack(pack)
-    fired = compiled.fired(facts_frame(profiles_frame(profiles)))
-    ids = [c[len(_FIRED) :] for c in fired.columns]
-    return [frozenset(i for i, hit in zip(ids, row) if hit) for row in fired.iter_rows()]
-
-
 # --------------------------------------------------------------------------------------------
 # reading profiles in chunks
 
