@@ -79,6 +79,7 @@ CHUNK_ROWS = 10_000
 
 ARENAS = "arenas"
 _FIRED = "@"  # fired columns are named "@<rule id>"
+_KNOWN = "#known"  # the known ladder levels of a profile's arenas, sorted
 
 
 def available() -> bool:
@@ -173,9 +174,9 @@ def _classified_arenas() -> "pl.Expr":
 
 def _derived() -> dict[str, "pl.Expr"]:
     """The derived arena facts, three-valued, as :func:`advisor.engine.facts.ladder_aggregates` computes
-    them (over arenas already classified)."""
+    them (over arenas already classified, and their known ladder levels in the column ``_KNOWN``)."""
     arenas = pl.col(ARENAS)
-    known = arenas.list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort())
+    known = pl.col(_KNOWN)  # the known ladder levels, sorted (a column of their own: computed once)
     n = arenas.list.len()
     k = known.list.len()
     unknown = n - k
@@ -207,7 +208,9 @@ def facts_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
     """One column per fact path (derived arena facts included) and the arenas, from a frame of
     profiles (:func:`profile_schema`). The arenas are classified first (their derived ladder
     level and Ulrich type), as :func:`advisor.engine.facts.profile_facts` does."""
-    frame = frame.with_columns(_classified_arenas().alias(ARENAS))
+    frame = frame.with_columns(_classified_arenas().alias(ARENAS)).with_columns(
+        pl.col(ARENAS).list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort()).alias(_KNOWN)
+    )
     derived = _derived()
     exprs = [derived[path].alias(path) if path in derived else _field(path).alias(path) for path in profile_fields()]
     return frame.select(*exprs, pl.col(ARENAS))
