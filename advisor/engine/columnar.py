@@ -337,13 +337,14 @@ class ColumnarPack:
         a stable sort by profile alone keeps result order within each profile, and the rule
         ids are an enum in sorted order, so sorting them is sorting integers."""
         table = self._table()
-        rows = pl.DataFrame({"row": pl.int_range(0, fired.height, dtype=pl.UInt32, eager=True)})
+        columns = table.get_column("column").to_list()
+        place = pl.col("column").cast(pl.Enum(columns)).to_physical()  # the rule's place in the table
         long = (
-            fired.select(table.get_column("column").to_list())
+            fired.select(columns)
             .with_row_index("row")
             .unpivot(index="row", variable_name="column")
             .filter(pl.col("value"))
-            .join(table, on="column", maintain_order="left")
+            .select("row", *(pl.lit(table.get_column(c)).gather(place).alias(c) for c in ("rule", "kind", "priority")))
             .sort("row", maintain_order=True)
         )
         rule = pl.col("rule")
@@ -352,8 +353,11 @@ class ColumnarPack:
             fired=rule.sort(),
             **{name: rule.filter(pl.col("kind") == k) for k, name in enumerate(_KIND_COLUMNS)},
         )
+        if grouped.height < fired.height:  # profiles on which nothing fired
+            rows = pl.DataFrame({"row": pl.int_range(0, fired.height, dtype=pl.UInt32, eager=True)})
+            grouped = rows.join(grouped, on="row", how="left", maintain_order="left")
         empty = pl.lit([], dtype=pl.List(pl.String))
-        return rows.join(grouped, on="row", how="left", maintain_order="left").select(
+        return grouped.select(
             highest_priority=pl.col("highest").replace_strict(
                 dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String
             ),
