@@ -563,19 +563,9 @@ def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
 
 
 #: The end of a JSON object key: a closing quote, then a colon (an escaped quote followed by a
-#: colon inside a string is counted too, which can only send a line to the check below).
+#: colon inside a string is counted too, which can only send a line to the check of
+#: :func:`_fast_frame`).
 _KEY_END = re.compile(rb'"\s*:')
-
-
-#: A key spaced from its colon: then ``line.count(b'":')`` does not count it.
-_SPACED_KEY = re.compile(rb'"\s+:')
-
-
-def _keys_written(line: bytes) -> int:
-    """At least the number of keys written on ``line`` (exactly that unless a string holds a
-    quote followed by a colon)."""
-    spaced = b'" ' in line or b'"\t' in line or b'"\r' in line  # maybe a key, a space, a colon
-    return len(_KEY_END.findall(line)) if spaced else line.count(b'":')
 
 
 class _Slow(Exception):
@@ -590,7 +580,7 @@ def _msgspec_type(name: str, dtype: Any) -> Any:
 
     if isinstance(dtype, pl.Struct):
         fields = [(f.name, Optional[_msgspec_type(f.name, f.dtype)], None) for f in dtype.fields]
-        return msgspec.defstruct(name, fields, forbid_unknown_fields=True)
+        return msgspec.defstruct(name, fields, forbid_unknown_fields=True, gc=False)  # no cycles: not tracked
     if isinstance(dtype, pl.List):
         return list[_msgspec_type(name, dtype.inner)]  # type: ignore[misc]
     if isinstance(dtype, pl.Enum):
@@ -681,15 +671,15 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
             raise _Slow
     except (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError):  # a number out of range, say
         raise _Slow from None
-    blob = b"\n".join(lines)
-    if _SPACED_KEY.search(blob) is None and blob.count(b'":') == sum(keys):
-        return frame  # every line has as many keys written as kept: none is a duplicate
-    for line, kept in zip(lines, keys):  # a key written null, one in a string, or a duplicate key
-        if _keys_written(line) != kept:
-            try:
-                json.loads(line, object_pairs_hook=no_duplicates)
-            except ValueError:
-                raise _Slow from None
+    try:  # the keys written on each line (at least: a string may hold a quote and a colon)
+        written = pl.Series(lines, dtype=pl.Binary).cast(pl.String).str.count_matches(_KEY_END.pattern.decode())
+    except pl.exceptions.PolarsError:
+        raise _Slow from None
+    for number in (written != pl.Series(keys)).arg_true().to_list():  # a null, a colon in a string, a duplicate
+        try:
+            json.loads(lines[number], object_pairs_hook=no_duplicates)
+        except ValueError:
+            raise _Slow from None
     return frame
 
 
