@@ -17,17 +17,29 @@ The tools, the report and the research functions are imported on first use (``ad
 loads the explain module then), so ``import advisor`` stays as quick as the assessment needs.
 """
 
+import gc as _gc
 import importlib as _importlib
 import typing as _typing
 
-from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
-from .core.text import Text
-from .core.version import __version__
-from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
-from .profile.io import load_profile, parse_profile
-from .profile.model import Profile
-from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
-from .rules.variants import load_rules
+# Importing advisor makes many objects that live as long as the process (pydantic and its schemas,
+# the models, the rule language): the cyclic garbage collector would walk them some 80 times while
+# they are made, about a tenth of a command's start (issue 15 §3). It is paused meanwhile and left
+# as it was found; tests/test_startup.py checks both.
+_collecting = _gc.isenabled()
+_gc.disable()
+try:
+    from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
+    from .core.text import Text
+    from .core.version import __version__
+    from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
+    from .profile.io import load_profile, parse_profile
+    from .profile.model import Profile
+    from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
+    from .rules.variants import load_rules
+finally:
+    if _collecting:
+        _gc.enable()
+    del _collecting
 
 if _typing.TYPE_CHECKING:
     from .engine.columnar import profiles_frame
