@@ -9,8 +9,8 @@ rules may compare them with ``lt``/``ge`` and so on. See ``docs/PROFILE.md`` for
 every field and the passage of the source documents it comes from.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: with it, pydantic would compile and evaluate the
+# text of every field's annotation when it builds the model, at every start (issue 15 §3).
 import functools
 import typing
 from typing import Any, Literal, Optional
