@@ -23,8 +23,9 @@ import typing as _typing
 
 # Importing advisor makes many objects that live as long as the process (pydantic and its schemas,
 # the models, the rule language): the cyclic garbage collector would walk them some 80 times while
-# they are made, about a tenth of a command's start (issue 15 §3). It is paused meanwhile and left
-# as it was found; tests/test_startup.py checks both.
+# they are made, and again as they age. It is paused meanwhile, what exists then is moved to the
+# oldest generation (freeze, then unfreeze: no walk; still collected by a full collection), and
+# the collector is left as it was found (issue 15 §3; tests/test_startup.py).
 _collecting = _gc.isenabled()
 _gc.disable()
 try:
@@ -37,6 +38,8 @@ try:
     from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
     from .rules.variants import load_rules
 finally:
+    _gc.freeze()
+    _gc.unfreeze()
     if _collecting:
         _gc.enable()
     del _collecting
