@@ -410,6 +410,9 @@ def rule_scaling(sizes: tuple[int, ...], n: int, seed: int) -> dict:
 
 
 def main() -> None:
+    # An installed advisor has its bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would compile every module in every child process and time that.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")
