@@ -49,6 +49,11 @@ class _Result(BaseModel):
 
 
 _set = object.__setattr__
+_new = object.__new__
+# The setters of the slots every pydantic model has (BaseModel.__slots__), called directly.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
@@ -58,11 +63,11 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     Only for values worked out from a validated profile and rule pack. A test checks that the
     instance equals the one ``model_construct`` builds, attribute for attribute.
     """
-    instance = cls.__new__(cls)
+    instance = _new(cls)
     _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", set(values))
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
+    _set_fields_set(instance, set(values))
+    _set_extra(instance, None)
+    _set_private(instance, None)
     return instance
 
 
@@ -701,17 +706,19 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
     kinds = {
         kind: tuple(
-            _finding(
-                plan,
-                rid,
-                facts,
-                by_rule[rid],
-                recommends.get(rid, ()),
-                tuple(addresses.get(rid, ())),
-                rid in conditional,
-                labels,
-            )
-            for rid in rule_ids
+            [
+                _finding(
+                    plan,
+                    rid,
+                    facts,
+                    by_rule[rid],
+                    recommends.get(rid, ()),
+                    tuple(addresses.get(rid, ())),
+                    rid in conditional,
+                    labels,
+                )
+                for rid in rule_ids
+            ]
         )
         for kind, rule_ids in _by_kind(plan, fired).items()
     }

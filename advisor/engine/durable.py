@@ -347,6 +347,11 @@ class DurableBackend:
             encoders = [_encoders(net.properties, self._members) for net in nets]
         self._rulesets = [_Ruleset(f"{self.name}.{i}", net, enc) for i, (net, enc) in enumerate(zip(nets, encoders))]
         self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
+        #: Per ruleset, the finding facts its rules test, but for the session id and the end.
+        self._finding_heads = [
+            {rule_id: '{"t":"finding","id":' + dumps_compact(rule_id) + ',"sid":' for rule_id in sorted(rs.tested)}
+            for rs in self._rulesets
+        ]
 
     @property
     def ruleset_count(self) -> int:
@@ -495,12 +500,8 @@ class DurableBackend:
                     if batch:
                         new += self._act(rs, self._assert(rs, _C.assert_facts, "[" + ",".join(batch) + "]"), run)
                 pending = [
-                    [
-                        f'{{"t":"finding","id":{dumps_compact(rule_id)},"sid":{quoted}}}'
-                        for rule_id in new
-                        if rule_id in rs.tested
-                    ]
-                    for rs in self._rulesets
+                    [heads[rule_id] + quoted + "}" for rule_id in new if rule_id in heads]
+                    for heads in self._finding_heads
                 ]
             if any(pending):  # pragma: no cover - a rule of the last stage is tested by no rule
                 raise EngineError("findings left over after the last stage", hint="this is a bug in advisor")
