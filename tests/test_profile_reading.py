@@ -89,3 +89,47 @@ def test_examples_and_samples_read_the_same_both_ways(tmp_path):
         fast, slow = _both(path)
         assert fast == slow, path
         assert not fast.startswith("error"), fast
+
+
+def _number_field_paths(model=None, prefix=()):
+    """``(path, data maker)`` for every field of the profile model that holds a number."""
+    from pydantic import BaseModel
+
+    from advisor.profile import model as profile_model
+    from advisor.profile.io import _inner_model
+
+    model = model or profile_model.Profile
+    for name in model.model_fields:
+        inner = _inner_model(model.model_fields[name].annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            listed = "list" in str(model.model_fields[name].annotation).lower()
+            yield from _number_field_paths(inner, prefix + ((name, listed),))
+        elif name in profile_model._numeric_fields(model):
+            yield prefix + ((name, False),)
+
+
+def test_true_is_no_number_in_any_numeric_field():
+    """The check runs only for the fields listed in ``_NUMBER_FIELDS``: every numeric field of
+    every section is there, and ``true`` in it is refused (pydantic would read it as 1)."""
+    from pydantic import ValidationError
+
+    from advisor.profile.model import Profile
+
+    paths = list(_number_field_paths())
+    assert len(paths) >= 5
+    for path in paths:
+        data: dict = {}
+        node = data
+        for name, listed in path[:-1]:
+            child: dict = {}
+            node[name] = [child] if listed else child
+            node = child
+        node[path[-1][0]] = True
+        with pytest.raises(ValidationError) as info:
+            Profile.model_validate(data)
+        assert info.value.errors()[0]["type"] == "int_type", path
+        node[path[-1][0]] = 3
+        try:
+            Profile.model_validate(data)
+        except ValidationError as exc:  # a range or a required field may refuse 3, but not as a bool
+            assert all(e["type"] != "int_type" for e in exc.errors()), path
