@@ -133,3 +133,15 @@ def test_true_is_no_number_in_any_numeric_field():
             Profile.model_validate(data)
         except ValidationError as exc:  # a range or a required field may refuse 3, but not as a bool
             assert all(e["type"] != "int_type" for e in exc.errors()), path
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_duplicate_json_key_is_named(tmp_path, suffix):
+    text = '{"context": {"name": "A"}, "plan": {"knowledge_base": true, "volunteer_policy": false, "knowledge_base": false}}'
+    path = tmp_path / f"p{suffix}"
+    path.write_text(text + "\n", encoding="utf-8")
+    from advisor.profile.io import load_profile_line
+
+    with pytest.raises(ProfileError, match="duplicate key 'knowledge_base'"):
+        load_profile(path) if suffix == ".json" else load_profile_line(text, str(path), 1)
+    assert load_profile_line(text.replace('"knowledge_base": false', '"broad_involvement": false'), "x", 1).plan

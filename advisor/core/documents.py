@@ -359,7 +359,10 @@ def _trailing_comma(exc: json.JSONDecodeError) -> json.JSONDecodeError:
 
 def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """An ``object_pairs_hook`` for :func:`json.loads` that refuses duplicate keys."""
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    result = {}
     for key, value in pairs:
         if key in result:
             raise ValueError(f"duplicate key {key!r}")
