@@ -351,10 +351,14 @@ def scaled_pack(n: int):
     import re
 
     from advisor.core.documents import Document
-    from advisor.rules.pack import PackInfo, _read_pack_files, build_pack, default_rules_path
+    from advisor.core.errors import Problems
+    from advisor.rules.pack import PackInfo, build_pack
+    from advisor.rules.variants import resolve_layers
 
-    docs = _read_pack_files(default_rules_path())
-    raw = [r for d in docs for r in ((d.data or {}).get("rules") or [])]
+    # the rules as the loader sees them: with their files' defaults, `addresses` linked
+    state = resolve_layers(None, Problems(collect=False), tests=False)
+    assert state is not None
+    raw = [e.raw for e in state.entries]
     ids = re.compile(r"\b(" + "|".join(re.escape(r["id"]) for r in raw) + r")\b")
     text = json.dumps(raw)
     rules: list = []
@@ -374,7 +378,7 @@ def scaled_pack(n: int):
     doc = Document("scaled.yaml", {"rules": rules})
     return build_pack(
         PackInfo(name=f"scaled-{n}"),
-        docs[0].data.get("documents") or {},
+        state.documents,
         [(doc, ("rules", i), r) for i, r in enumerate(rules)],
     )
 

@@ -11,7 +11,8 @@ import pytest
 import advisor
 from advisor.profile.schema import _unwrap_optional
 from advisor.rules.arenas import derivations, derive, derive_arena
-from advisor.tools.explain import explain, render_explanation
+from advisor.render.tools import render_explanation
+from advisor.tools.explain import explain
 from advisor.engine.facts import ladder_aggregates, profile_facts
 from advisor.profile.model import Arena
 

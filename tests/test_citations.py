@@ -11,11 +11,14 @@ from click.testing import CliRunner
 
 import advisor
 from advisor import RulePackError
-from advisor.rules.catalogue import rule_catalogue
+from advisor.render.catalogue import rule_catalogue
 from advisor.cli.main import main
-from advisor.tools.explain import explain, render_explanation
+from advisor.render.tools import render_explanation
+from advisor.tools.explain import explain
 from advisor.render.format import render, rule_detail
-from advisor.render.report import build_report, render_html, render_markdown
+from advisor.render.report import build_report
+from advisor.render.report_html import render_html
+from advisor.render.report_markdown import render_markdown
 from advisor.rules.pack import Source
 from helpers import EXAMPLES
 

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 import advisor
 from advisor.cli.tools import diff_cmd
-from advisor.tools.diff import diff, fact_values, render_diff
+from advisor.render.tools import render_diff
+from advisor.tools.diff import diff, fact_values
 from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW

@@ -2,7 +2,7 @@
 
 import re
 
-from advisor.rules.catalogue import profile_reference, rule_catalogue
+from advisor.render.catalogue import profile_reference, rule_catalogue
 from helpers import REPO, UPDATE_GOLDEN
 
 

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 import advisor
 from advisor.cli.tools import explain_cmd
-from advisor.tools.explain import explain, render_explanation
+from advisor.render.tools import render_explanation
+from advisor.tools.explain import explain
 from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW

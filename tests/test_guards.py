@@ -6,7 +6,8 @@ import pytest
 
 import advisor
 from advisor.core.errors import RulePackError
-from advisor.tools.explain import explain, render_explanation
+from advisor.render.tools import render_explanation
+from advisor.tools.explain import explain
 from advisor.render.format import render, use_width
 
 PACK = """
@@ -184,7 +185,7 @@ def test_every_shipped_recommendation_has_a_guard_or_says_why_none_applies(pack)
 
 
 def test_rules_show_and_the_catalogue_print_the_guard(guard_pack):
-    from advisor.rules.catalogue import rule_catalogue
+    from advisor.render.catalogue import rule_catalogue
     from advisor.render.format import rule_detail
 
     assert "Done when: implementation.competence_building is true" in rule_detail(

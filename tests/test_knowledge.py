@@ -56,7 +56,6 @@ def _mentioning_files():
         "docs/**/*.md",
         "README.md",
         "tests/example_expectations/*.yaml",
-        "tests/rule_cases/*.yaml",
         "examples/**/*.yaml",
         "advisor/**/*.py",
     ):

@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "advisor"
 
 #: The layers, lowest first.
-LAYERS = ("core", "profile", "rules", "engine", "render", "tools", "research", "web", "cli")
+LAYERS = ("core", "profile", "rules", "engine", "tools", "research", "render", "web", "cli")
 
 
 def module_name(path: Path) -> str:

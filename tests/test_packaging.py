@@ -127,3 +127,17 @@ def test_profiles_written_by_init_point_editors_to_the_schema():
     schema = profile_json_schema()
     assert list(schema)[:2] == ["$schema", "$id"]
     assert schema["$id"] == "urn:samskaping-advisor:schema:profile"  # a name: no site hosts it
+
+
+def test_the_report_style_sheet_is_a_package_file_inlined_in_the_page():
+    # a file of the package (the wheel packages everything under advisor/, .ci/run checks it is
+    # there), read with importlib.resources, so it is found wherever the package is installed
+    from importlib.resources import files
+
+    from advisor.render.report_html import render_html
+
+    sheet = files("advisor.render").joinpath("report.css").read_text(encoding="utf-8")
+    assert sheet.startswith(":root {") and "@media print" in sheet
+    page = render_html(advisor.build_report([advisor.load_profile(LEVANGER)]))
+    assert f"<style>\n{sheet}</style>" in page
+    assert page.count("<style>") == 1 and "<link" not in page

@@ -22,7 +22,8 @@ from advisor.core.errors import InputError
 from advisor.core.i18n import LANGUAGES, t
 from advisor.render import pdf
 from advisor.render.format import step_title
-from advisor.render.report import build_report, render_html
+from advisor.render.report import build_report
+from advisor.render.report_html import render_html
 
 PACK_DIR = TESTS / "data" / "report_pack"
 DEMO = EXAMPLES / "demo.yaml"

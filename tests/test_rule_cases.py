@@ -1,50 +1,47 @@
-"""Every rule of the shipped pack has a profile that fires it and a near miss that does not."""
+"""Every rule of the shipped pack has a profile that fires it and a near miss that does not.
+
+The cases are the shipped pack's own test cases (``rules/*.tests.yaml``, the ``tests:`` format of
+every pack, docs/RESEARCH.md), run here through the code of ``advisor rules test default``.
+"""
 
 from __future__ import annotations
 
 import pytest
-import yaml
 
 import advisor
+from advisor.rules.variants import resolve_variant
 
-from helpers import TESTS
-
-CASE_DIR = TESTS / "rule_cases"
-
-
-def _load_cases() -> dict[str, dict]:
-    cases: dict[str, dict] = {}
-    for path in sorted(CASE_DIR.glob("*.yaml")):
-        for rule_id, case in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            assert rule_id not in cases, f"{rule_id} has cases in two files"
-            cases[rule_id] = case
-    return cases
+SHIPPED = resolve_variant(None)
 
 
-CASES = _load_cases()
-SHIPPED = advisor.load_rules()
+def test_every_rule_has_a_firing_case_and_a_near_miss():
+    report = advisor.run_pack_tests(None, engine="python")
+    assert report.without_cases() == {}
+    named = {r for test in SHIPPED.tests for r in test.fires + test.not_fires}
+    assert not named - set(SHIPPED.pack.by_id), "test cases name rules that do not exist"
 
 
-def test_every_rule_has_a_case_pair():
-    missing = sorted(set(SHIPPED.by_id) - set(CASES))
-    assert not missing, f"rules without fire / near-miss cases: {missing}"
-    orphans = sorted(set(CASES) - set(SHIPPED.by_id))
-    assert not orphans, f"cases for rules that do not exist: {orphans}"
-    for rule_id, case in CASES.items():
-        assert set(case) == {"fires", "near_miss"}, rule_id
+def test_the_pair_check_sees_a_rule_without_cases(tmp_path):
+    """The check above can fail: a pack whose one case only fires a rule lacks its near miss."""
+    variant = tmp_path / "v.yaml"
+    variant.write_text(
+        "extends: default\ntests:\n  - profile: {resources: {key_person_dependency: true}}\n    fires: [RES-002]\n",
+        encoding="utf-8",
+    )
+    report = advisor.run_pack_tests(variant, engine="python")
+    lacking = report.without_cases()
+    assert report.ok and lacking["RES-002"] == ("not_fires",)
+    assert lacking["RES-001"] == ("fires", "not_fires")
+    assert set(lacking) == set(SHIPPED.pack.by_id)
 
 
-@pytest.mark.parametrize("rule_id", sorted(CASES))
 @pytest.mark.parametrize("engine", ["durable", "python"])
-def test_rule_fires(rule_id, engine):
-    profile = advisor.parse_profile(CASES[rule_id]["fires"], name=f"{rule_id}.fires")
-    result = advisor.assess(profile, SHIPPED, engine=engine)
-    assert rule_id in result.fired
-
-
-@pytest.mark.parametrize("rule_id", sorted(CASES))
-@pytest.mark.parametrize("engine", ["durable", "python"])
-def test_rule_near_miss(rule_id, engine):
-    profile = advisor.parse_profile(CASES[rule_id]["near_miss"] or {}, name=f"{rule_id}.near_miss")
-    result = advisor.assess(profile, SHIPPED, engine=engine)
-    assert rule_id not in result.fired
+def test_every_case_of_the_shipped_pack_holds(engine):
+    report = advisor.run_pack_tests(None, engine=engine)
+    assert len(report.outcomes) == len(SHIPPED.tests)
+    failed = [
+        f"{o.test.name} ({o.test.where}): missing {list(o.missing)}, unexpected {list(o.unexpected)}"
+        for o in report.outcomes
+        if not o.passed
+    ]
+    assert not failed, "\n".join(failed)

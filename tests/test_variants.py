@@ -146,6 +146,8 @@ def test_errors_in_an_override_name_the_variant_file_and_line(tmp_path):
     )
     path = write(tmp_path, "x.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    when.all.0.ge: vision\n")
     assert "override.PLAN-901.when.all.0.ge: when.all.0.ge is not a value of rule PLAN-901" in error_of(path)
+    path = write(tmp_path, "x2.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    when.ge.x: vision\n")
+    assert "override.PLAN-901.when.ge.x: when.ge.x is not a value of rule PLAN-901" in error_of(path)
     path = write(tmp_path, "y.yaml", EXTENDS_BASE + "override:\n  PLAN-901:\n    priorty: low\n")
     assert (
         error_of(path)
@@ -314,4 +316,124 @@ def test_an_invalid_test_profile_names_its_line(tmp_path):
     )
     assert error_of(path).startswith(
         f"{path}:7: tests[0].profile.plan.co_creation_status: 'vison' is not allowed (did you mean 'vision'?"
+    )
+
+
+def _override(tmp_path: Path, name: str, rule: str, key: str, value: str) -> Path:
+    return write(tmp_path, name, EXTENDS_BASE + f"override:\n  {rule}:\n    {key}: {value}\n")
+
+
+def test_an_override_names_a_clause_by_the_fact_it_tests(tmp_path):
+    # PLAN-902: all: [co_creation_status ge focus_area, any: [knowledge_base eq false, broad_involvement eq false]]
+    pack = load_variant(_override(tmp_path, "a.yaml", "PLAN-902", "when[plan.co_creation_status].ge", "vision"))
+    written = write(
+        tmp_path,
+        "whole.yaml",
+        EXTENDS_BASE
+        + "override:\n  PLAN-902:\n    when: {all: [{fact: plan.co_creation_status, ge: vision}, "
+        + "{any: [{fact: plan.knowledge_base, eq: false}, {fact: plan.broad_involvement, eq: false}]}]}\n",
+    )
+    assert pack.by_id["PLAN-902"].when == load_variant(written).by_id["PLAN-902"].when
+    assert pack.by_id["PLAN-902"].when != load_variant(BASE).by_id["PLAN-902"].when
+    assert "PLAN-902" not in fired(pack, {"plan": {"co_creation_status": "main_goal", "knowledge_base": False}})
+    assert "PLAN-902" in fired(pack, {"plan": {"co_creation_status": "vision", "knowledge_base": False}})
+    # a clause deep inside `any`, and a whole clause replaced (its operator too)
+    deep = load_variant(_override(tmp_path, "b.yaml", "PLAN-902", "when[plan.knowledge_base].eq", "true"))
+    assert "PLAN-902" in fired(deep, {"plan": {"co_creation_status": "vision", "knowledge_base": True}})
+    whole = load_variant(
+        _override(
+            tmp_path,
+            "c.yaml",
+            "PLAN-902",
+            "when[plan.co_creation_status]",
+            "{fact: plan.co_creation_status, eq: vision}",
+        )
+    )
+    assert "PLAN-902" not in fired(whole, {"plan": {"co_creation_status": "main_goal", "knowledge_base": False}})
+    # a condition that is one clause is named the same way
+    single = load_variant(_override(tmp_path, "d.yaml", "PLAN-901", "when[plan.co_creation_status].ge", "vision"))
+    assert "PLAN-901" not in fired(single, {"plan": {"co_creation_status": "main_goal"}})
+    assert resolve_variant(tmp_path / "d.yaml").overridden == {"PLAN-901": ("when[plan.co_creation_status].ge",)}
+
+
+def test_a_clause_name_that_matches_no_clause_or_several_is_an_error(tmp_path):
+    path = _override(tmp_path, "a.yaml", "PLAN-902", "when[plan.knowledge_bse].eq", "true")
+    assert error_of(path) == (
+        f"{path}:4: override.PLAN-902.when[plan.knowledge_bse].eq: no clause of the when of rule PLAN-902 "
+        "tests plan.knowledge_bse (did you mean 'plan.knowledge_base'?)"
+    )
+    path = _override(tmp_path, "b.yaml", "PLAN-902", "when[relations.citizen_trust].eq", "high")
+    assert error_of(path) == (
+        f"{path}:4: override.PLAN-902.when[relations.citizen_trust].eq: no clause of the when of rule PLAN-902 "
+        "tests relations.citizen_trust (its clauses test: plan.broad_involvement, plan.co_creation_status, "
+        "plan.knowledge_base)"
+    )
+    twice = write(
+        tmp_path,
+        "c.yaml",
+        EXTENDS_BASE
+        + "override:\n  PLAN-901:\n    when: {any: [{fact: plan.co_creation_status, eq: vision}, "
+        + "{fact: plan.co_creation_status, eq: main_goal}]}\n",
+    )
+    stacked = write(tmp_path, "d.yaml", "override:\n  PLAN-901:\n    when[plan.co_creation_status].eq: focus_area\n")
+    assert error_of([twice, stacked]) == (
+        f"{stacked}:3: override.PLAN-901.when[plan.co_creation_status].eq: 2 clauses of the when of rule "
+        "PLAN-901 test plan.co_creation_status (a fact tested more than once cannot name a clause; "
+        "override the whole when)"
+    )
+    path = _override(tmp_path, "e.yaml", "PLAN-902", "sources[plan.knowledge_base]", "x")
+    assert "only a clause of `when` or `done_when` can be named by its fact" in error_of(path)
+    path = _override(tmp_path, "f.yaml", "PLAN-902", "when[plan.knowledge_base", "x")
+    assert "when[plan.knowledge_base is not a path into a rule" in error_of(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "fix"),
+    [
+        ("when.all.0.ge", "write when[plan.co_creation_status].ge"),
+        ("when.all.1.any.0.eq", "write when[plan.knowledge_base].eq"),
+        ("when.all.0", "write when[plan.co_creation_status]"),
+        ("when.all.1", "name the clause by the fact it tests, as when[FACT].OP, or override the whole when"),
+    ],
+)
+def test_a_clause_named_by_its_position_is_refused_with_its_name(tmp_path, key, fix):
+    path = _override(tmp_path, "p.yaml", "PLAN-902", key, "true")
+    assert error_of(path) == (
+        f"{path}:4: override.PLAN-902.{key}: {key} names a clause by its position, which changes when the "
+        f"base rule is reordered ({fix})"
+    )
+
+
+def test_the_clause_errors_in_bokmal(tmp_path):
+    from advisor.core.errors_nb import error_line
+
+    path = _override(tmp_path, "p.yaml", "PLAN-902", "when.all.1.any.0.eq", "true")
+    with pytest.raises(RulePackError) as info:
+        load_variant(path)
+    assert error_line(info.value, "nb") == (
+        f"{path}:4: override.PLAN-902.when.all.1.any.0.eq: when.all.1.any.0.eq peker på en betingelse etter "
+        "plassen dens, som endrer seg når grunnregelen stokkes om (skriv when[plan.knowledge_base].eq)"
+    )
+
+
+def test_a_pack_directory_keeps_its_test_cases_in_test_files(tmp_path):
+    base = tmp_path / "mypack"
+    shutil.copytree(BASE, base)
+    (base / "rules.tests.yaml").write_text(
+        "tests:\n  - profile: {plan: {co_creation_status: vision}}\n    fires: [PLAN-901]\n", encoding="utf-8"
+    )
+    variant = resolve_variant(base)
+    assert [(t.fires, t.file) for t in variant.tests] == [(("PLAN-901",), str(base / "rules.tests.yaml"))]
+    # an assessment does not read the test files: a broken one stops only what runs the tests
+    (base / "rules.tests.yaml").write_text(
+        "tests:\n  - profile: {plan: {co_creation_status: vison}}\n    fires: [PLAN-901]\n", encoding="utf-8"
+    )
+    assert load_variant(base).by_id["PLAN-901"]
+    with pytest.raises(RulePackError, match="vison"):
+        resolve_variant(base)
+    (base / "rules.tests.yaml").write_text("rules: []\n", encoding="utf-8")
+    with pytest.raises(RulePackError) as info:
+        resolve_variant(base)
+    assert info.value.one_line() == (
+        f"{base / 'rules.tests.yaml'}:1: rules: unknown key 'rules' (a test file (*.tests.yaml) holds only `tests:`)"
     )

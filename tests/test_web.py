@@ -245,7 +245,8 @@ def test_consultant_view_report_downloads_and_tools(client, store):
     assert 'id="report"' in page.text
     html = client.get(f"/engagements/{engagement}/report.html?download=1")
     assert html.headers["content-disposition"].startswith("attachment")
-    from advisor.render.report import build_report, render_html
+    from advisor.render.report import build_report
+    from advisor.render.report_html import render_html
 
     assert html.text == render_html(build_report({"Ordfører": profile}, lang="nb"))
     pdf = client.get(f"/engagements/{engagement}/report.pdf")
@@ -276,7 +277,8 @@ def test_diff_against_the_earlier_round(client, store):
     from html import escape
 
     from advisor import parse_profile
-    from advisor.tools.diff import diff, render_diff
+    from advisor.render.tools import render_diff
+    from advisor.tools.diff import diff
     from advisor.web.app import load_named_pack
 
     first, link1, csrf = new_informant(client, "Levanger", "Ordfører")

@@ -13,7 +13,8 @@ from advisor.profile.schema import DERIVED_ARENA_FACTS, profile_fields
 from advisor.cli.tools import next_steps_cmd, whatif_cmd
 from advisor.core.errors import ProfileError
 from advisor.profile.questions import QUESTIONS
-from advisor.tools.whatif import apply_changes, next_steps, parse_change, render_next_steps, whatif
+from advisor.render.tools import render_next_steps
+from advisor.tools.whatif import apply_changes, next_steps, parse_change, whatif
 from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
 
 RULES, OLD, NEW = TOOLS_RULES, TOOLS_OLD, TOOLS_NEW

@@ -20,6 +20,7 @@ from ..core.errors import LONG_PART, AdvisorError, InputError, escape_controls, 
 from ..core.i18n import LANGUAGES
 from ..core.i18n import resolve_language as _resolve_language
 from ..render.format import fit_lines, output_width, use_width
+from ..render.formats import render_text
 from ..rules.pack import RulePack
 
 __all__ = [
@@ -331,3 +332,13 @@ def echo_text(text: str, err: bool = False) -> None:
     fitted when they are rendered; see :func:`advisor.render.format.fit_table`), its control characters
     escaped as :func:`echo` does."""
     click.echo(escape_controls(fit_lines(text)), nl=False, err=err)
+
+
+def show_result(kind: str, fmt: str, result: Any, lang: Optional[str], **options: Any) -> None:
+    """``result`` (of result type ``kind``, :data:`advisor.render.formats.FORMATS`) in format
+    ``fmt`` on standard output: JSON as it is, text in the command's language wrapped to the
+    terminal; ``options`` go to the renderer."""
+    if fmt == "json":
+        echo(render_text(kind, fmt, result), nl=False)
+    else:
+        echo_text(render_text(kind, fmt, result, lang=resolve_language(lang), **options))

@@ -37,7 +37,7 @@ from .common import (
 from .help import AdvisorGroup
 from ..profile.io import load_profile
 from ..engine.assessment import FAIL_ON_KINDS, assess
-from ..rules.catalogue import rule_catalogue
+from ..render.catalogue import rule_catalogue
 from ..core.errors import RulePackError, did_you_mean, escape_controls
 from ..profile.examples import example_names, example_text
 from ..core.i18n import LANGUAGES, t

@@ -29,19 +29,18 @@ from .common import (
     quiet_option,
     resolve_language,
     run_language,
+    show_result,
 )
 from ..engine.pool import DEFAULT_TIME_LIMIT
 from ..core.errors import InputError, escape_controls
-from ..core.i18n import STRINGS, t
+from ..core.i18n import t
 from ..tools.packcheck import check_pack, run_pack_tests
-from ..render.format import fit_table
+from ..render.formats import formats_of, render_text
 from ..research.runs import (
     BATCH_ENGINES,
     ENGINES,
     OUTPUT_FORMATS,
     BatchResult,
-    Comparison,
-    Sensitivity,
     batch,
     compare,
     iter_sample_profiles,
@@ -170,24 +169,6 @@ class _DaskClient:
             self.cluster.close()
 
 
-def _pct(value: float, lang: str) -> str:
-    text = f"{value * 100:.1f}"
-    return text.replace(".", ",") + " %" if lang == "nb" else text + "%"
-
-
-def _num(value: Optional[float], lang: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
-
-
-def _field(name: str, lang: str) -> str:
-    """A field of a rule (``priority``, ``when``) in ``lang``; the name itself where there is no word."""
-    key = f"rule_field.{name}"
-    return t(lang, key) if key in STRINGS[lang] else name
-
-
 def _report_skipped(result: BatchResult, lang: str) -> None:
     for skipped in result.skipped:
         click.echo("advisor: " + escape_controls(t(lang, "research.skipped", error=skipped.error)), err=True)
@@ -195,26 +176,6 @@ def _report_skipped(result: BatchResult, lang: str) -> None:
 
 # --------------------------------------------------------------------------------------------
 # batch
-
-
-def render_fire_counts(result: BatchResult, lang: str) -> str:
-    """The summary of a batch: how often each rule fired, per pack."""
-    labels = result.labels
-    done = result.manifest.profiles
-    kinds: dict[str, str] = {}
-    for pack in result.manifest.packs:
-        for rule_id in pack.rules_enabled:
-            kinds.setdefault(rule_id, "")
-    rows = []
-    for rule_id in sorted(kinds):
-        cells = [rule_id]
-        for label in labels:
-            count = result.fire_counts[label].get(rule_id)
-            cells.append("—" if count is None else f"{count} ({_pct(count / done, lang)})" if done else "0")
-        rows.append(cells)
-    head = t(lang, "research.batch_summary", profiles=done, labels=", ".join(labels), skipped=len(result.skipped))
-    table = fit_table(rows, headers=[t(lang, "col_id")] + labels, disable_numparse=True)
-    return f"{head}\n\n{table}\n"
 
 
 @click.command("batch", cls=AdvisorCommand)
@@ -273,7 +234,7 @@ def batch_cmd(
         if progress is not None:
             progress.close()
     _report_skipped(result, language)
-    echo_text(render_fire_counts(result, language))
+    echo_text(render_text("batch", "text", result, lang=language))
     echo_text(t(language, "research.batch_wrote", rows=result.row_count, output=output) + "\n")
     if strict and result.skipped:
         sys.exit(2)
@@ -283,120 +244,10 @@ def batch_cmd(
 # compare
 
 
-def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False) -> str:
-    """A comparison as text: agreement figures, the rules and the profiles where packs disagree."""
-    out: list[str] = []
-    for c in comparison.comparisons:
-        n = c.profiles
-        out.append(t(lang, "research.compare_heading", baseline=c.baseline, variant=c.variant, profiles=n))
-        out.append("")
-        if n:
-            out.append(
-                t(
-                    lang,
-                    "research.compare_same",
-                    same=c.identical_profiles,
-                    n=n,
-                    share=_pct(c.identical_profiles / n, lang),
-                    plans=c.identical_plans,
-                    plan_share=_pct(c.identical_plans / n, lang),
-                )
-            )
-        out.append(
-            t(lang, "research.compare_agreement", mean=_pct(c.mean_agreement, lang), kappa=_num(c.pooled_kappa, lang))
-        )
-        changed = ", ".join(
-            f"{rid} ({', '.join(_field(f, lang) for f in fields)})" for rid, fields in c.diff.changed.items()
-        )
-        out.append(
-            t(
-                lang,
-                "research.compare_changes",
-                added=", ".join(c.diff.added) or "—",
-                removed=", ".join(c.diff.removed) or "—",
-                changed=changed or "—",
-            )
-        )
-        out.append("")
-        rules = [r for r in c.rules if all_rules or r.disagreements]
-        out.append(t(lang, "research.compare_rules_all" if all_rules else "research.compare_rules"))
-        if rules:
-            headers = [
-                t(lang, "col_id"),
-                t(lang, "col_kind"),
-                c.baseline,
-                c.variant,
-                t(lang, "research.col_both"),
-                t(lang, "research.col_agreement"),
-                t(lang, "research.col_kappa"),
-            ]
-            rows = [
-                [
-                    r.rule_id,
-                    t(lang, f"kind.{r.kind}"),
-                    r.baseline_fired if r.in_baseline else "—",
-                    r.variant_fired if r.in_variant else "—",
-                    r.both,
-                    _pct(r.agreement, lang),
-                    _num(r.kappa, lang),
-                ]
-                for r in rules
-            ]
-            out.append(fit_table(rows, headers=headers, disable_numparse=True))
-        else:
-            out.append(t(lang, "research.compare_rules_none"))
-        out.append("")
-        out.append(t(lang, "research.compare_profiles"))
-        if c.differences:
-            headers = [
-                t(lang, "research.col_profile"),
-                t(lang, "research.col_only", label=c.baseline),
-                t(lang, "research.col_only", label=c.variant),
-                t(lang, "research.col_plan_differs"),
-            ]
-            rows = [
-                [
-                    d.profile,
-                    " ".join(d.only_baseline) or "—",
-                    " ".join(d.only_variant) or "—",
-                    t(lang, "yes") if d.plan_differs else t(lang, "no"),
-                ]
-                for d in c.differences
-            ]
-            out.append(fit_table(rows, headers=headers, disable_numparse=True))
-        else:
-            out.append(t(lang, "research.compare_profiles_none"))
-        out.append("")
-    manifest = comparison.manifest
-    for pack in manifest.packs:
-        out.append(
-            t(
-                lang,
-                "research.pack_line",
-                label=pack.label,
-                name=pack.name,
-                version=pack.version,
-                hash=pack.hash[:12],
-                rules=len(pack.rules_enabled),
-                origin=pack.origin,
-            )
-        )
-    out.append(
-        t(
-            lang,
-            "research.engine_line",
-            advisor=manifest.advisor_version,
-            engine=manifest.engine,
-            engine_version=manifest.engine_version,
-        )
-    )
-    return "\n".join(out) + "\n"
-
-
 @click.command("compare", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path())
 @rules_multi_option
-@format_option(("text", "json"), "text", "Output format: text, or json for scripts.")
+@format_option(formats_of("comparison"), "text", "Output format: text, or json for scripts.")
 @click.option(
     "-o",
     "--output",
@@ -449,10 +300,7 @@ def compare_cmd(
             progress.close()
     for skipped in result.manifest.skipped:
         click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
-    if fmt == "json":
-        echo(result.to_json(), nl=False)
-    else:
-        echo_text(render_comparison(result, language, all_rules))
+    show_result("comparison", fmt, result, language, all_rules=all_rules)
 
 
 # --------------------------------------------------------------------------------------------
@@ -538,19 +386,6 @@ def sample_cmd(
 # sensitivity
 
 
-def render_sensitivity(result: Sensitivity, lang: str) -> str:
-    """Per finding, the facts that move it most, as a table that fits the terminal."""
-    rows = []
-    for finding in result.findings:
-        moved = ", ".join(f"{f.fact} ({_pct(f.flip_rate, lang)})" for f in finding.facts) or t(
-            lang, "research.sensitivity_none"
-        )
-        rows.append([finding.rule_id, t(lang, f"kind.{finding.kind}"), str(finding.fired), moved])
-    headers = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "research.col_fired"), t(lang, "research.col_moved_by")]
-    head = t(lang, "research.sensitivity_heading", pack=result.pack, profiles=result.profiles, seed=result.seed)
-    return f"{head}\n\n{fit_table(rows, headers)}\n"
-
-
 @click.command("sensitivity", cls=AdvisorCommand)
 @click.argument("profiles", nargs=-1, type=click.Path())
 @click.option(
@@ -573,7 +408,7 @@ def render_sensitivity(result: Sensitivity, lang: str) -> str:
     "--seed", type=int, default=0, show_default=True, help="Seed of the resampling (and of the sample with -n)."
 )
 @click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Facts to show per finding.")
-@format_option(("text", "json"), "text", "Output format.")
+@format_option(formats_of("sensitivity"), "text", "Output format.")
 @_lang_option
 @quiet_option
 @_handle_errors
@@ -601,10 +436,7 @@ def sensitivity_cmd(
     language = resolve_language(lang)
     for skipped in result.skipped:
         click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
-    if fmt == "json":
-        echo(result.to_json(), nl=False)
-    else:
-        echo_text(render_sensitivity(result, language))
+    show_result("sensitivity", fmt, result, language)
 
 
 # --------------------------------------------------------------------------------------------
@@ -643,32 +475,8 @@ def rules_test(
     language = resolve_language(lang)
     packs = _stacked(rules_paths, packs)
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
-    if not report.outcomes:
-        echo_text(t(language, "research.tests_none", pack=report.pack) + "\n")
-        return
-    for outcome in report.outcomes:
-        test = outcome.test
-        if outcome.passed:
-            echo_text(f"{t(language, 'research.test_ok'):<4}  {test.name}" + "\n")
-            continue
-        parts = []
-        if outcome.missing:
-            parts.append(t(language, "research.test_missing", ids=", ".join(outcome.missing)))
-        if outcome.unexpected:
-            parts.append(t(language, "research.test_unexpected", ids=", ".join(outcome.unexpected)))
-        echo_text(f"{t(language, 'research.test_fail'):<4}  {test.name} ({test.where}): {'; '.join(parts)}" + "\n")
-    echo_text(
-        t(
-            language,
-            "research.tests_summary",
-            pack=report.pack,
-            total=len(report.outcomes),
-            passed=report.passed,
-            failed=report.failed,
-        )
-        + "\n"
-    )
-    if not report.ok:
+    echo_text(render_text("pack_tests", "text", report, lang=language))
+    if report.outcomes and not report.ok:
         sys.exit(EXIT_TESTS_FAILED)
 
 

@@ -7,13 +7,11 @@ They are registered on the ``advisor`` group in :mod:`advisor.cli.main`.
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 from typing import Optional
 
 import click
-from pydantic import BaseModel
 
 from ..profile.io import load_profile
 from .help import AdvisorCommand
@@ -28,23 +26,21 @@ from .common import (
     quiet_option,
     resolve_language,
     rules_option,
+    show_result,
 )
-from ..tools.diff import diff, render_diff
+from ..tools.diff import diff
 from ..render.format import fit_lines, text_width
-from ..tools.explain import explain, render_explanation
+from ..tools.explain import explain
 from ..core.i18n import t
 from ..tools.intake import run_intake
-from ..tools.whatif import DEFAULT_TOP, next_steps, render_next_steps, render_whatif, whatif
+from ..tools.whatif import DEFAULT_TOP, next_steps, whatif
+from ..render.formats import formats_of
 
 __all__ = ["explain_cmd", "whatif_cmd", "next_steps_cmd", "diff_cmd", "init_cmd"]
 
-TOOL_FORMATS = ("text", "json")
+TOOL_FORMATS = formats_of("explanation")  # what-if, next steps and diff have the same two
 
 _format_option = format_option(TOOL_FORMATS, "text", "Output format: text, or json (both languages) for scripts.")
-
-
-def _json(result: BaseModel) -> str:
-    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 @click.command("explain", cls=AdvisorCommand)
@@ -59,7 +55,7 @@ def explain_cmd(profile: str, rule_id: str, lang: Optional[str], rules_paths: tu
     """Why rule RULE_ID fired for PROFILE, or why not: its condition part by part, with the
     actual facts, the part that failed and the facts that are unknown."""
     result = explain(load_profile(profile), rule_id, load_pack(rules_paths))
-    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_explanation(result, resolve_language(lang)))
+    show_result("explanation", fmt, result, lang)
 
 
 @click.command("whatif", cls=AdvisorCommand)
@@ -83,7 +79,7 @@ def whatif_cmd(
     """Assess PROFILE as it is and with the changes given by --set, and show which findings
     appear and disappear."""
     result = whatif(load_profile(profile), list(changes), load_pack(rules_paths))
-    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_whatif(result, resolve_language(lang)))
+    show_result("whatif", fmt, result, lang)
 
 
 @click.command("next-steps", cls=AdvisorCommand)
@@ -100,9 +96,7 @@ def next_steps_cmd(profile: str, top: int, lang: Optional[str], rules_paths: tup
     """What to do first: single changes to PROFILE ranked by the pitfalls they resolve,
     weighted by priority."""
     result = next_steps(load_profile(profile), load_pack(rules_paths), top=top)
-    echo(_json(result), nl=False) if fmt == "json" else echo_text(
-        render_next_steps(result, resolve_language(lang), profile=profile)
-    )
+    show_result("next_steps", fmt, result, lang, profile=profile)
 
 
 @click.command("diff", cls=AdvisorCommand)
@@ -117,7 +111,7 @@ def diff_cmd(old: str, new: str, lang: Optional[str], rules_paths: tuple[str, ..
     """Compare two assessments of one municipality over time (profiles OLD and NEW): facts
     changed, findings resolved and new, pitfalls by priority."""
     result = diff(load_profile(old), load_profile(new), load_pack(rules_paths), old_label=old, new_label=new)
-    echo(_json(result), nl=False) if fmt == "json" else echo_text(render_diff(result, resolve_language(lang)))
+    show_result("diff", fmt, result, lang)
 
 
 class _ClickIO:

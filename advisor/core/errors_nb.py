@@ -63,6 +63,12 @@ MESSAGES_NB: tuple[tuple[str, str], ...] = (
     (r"the password is too short", "passordet er for kort"),
     (r"cannot open the database (\S+): (.+)", "kan ikke åpne databasen {0}: {1}"),
     (r"no rule pack '([^']*)'", "ingen regelpakke '{0}'"),
+    (
+        r"(\S+) names a clause by its position, which changes when the base rule is reordered",
+        "{0} peker på en betingelse etter plassen dens, som endrer seg når grunnregelen stokkes om",
+    ),
+    (r"no clause of the (\S+) of rule (\S+) tests (\S+)", "ingen betingelse i {0} i regel {1} tester {2}"),
+    (r"(\d+) clauses of the (\S+) of rule (\S+) test (\S+)", "{0} betingelser i {1} i regel {2} tester {3}"),
 )
 
 #: Hints, as patterns, in bokmål.
@@ -115,6 +121,16 @@ HINTS_NB: tuple[tuple[str, str], ...] = (
     (r"install it: (.+)", "installer den: {0}"),
     (r"install Pango; on Debian: (.+)", "installer Pango; på Debian: {0}"),
     (r"give -o report\.pdf, or redirect the output", "gi -o rapport.pdf, eller send utdata til en fil"),
+    (r"write ((?:when|done_when)\[\S+)", "skriv {0}"),
+    (
+        r"name the clause by the fact it tests, as (\S+), or override the whole (\S+)",
+        "navngi betingelsen etter faktumet den tester, som {0}, eller overstyr hele {1}",
+    ),
+    (r"its clauses test: (.+)", "betingelsene tester: {0}"),
+    (
+        r"a fact tested more than once cannot name a clause; override the whole (\S+)",
+        "et faktum som testes flere ganger, kan ikke navngi en betingelse; overstyr hele {0}",
+    ),
 )
 
 _COMPARISON = {"greater": "større", "less": "mindre", "file": "fil", "input": "inndata"}

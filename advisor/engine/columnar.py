@@ -43,7 +43,8 @@ from pydantic import BaseModel
 
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, _unwrap_optional, arena_fields, profile_fields
 from ..rules.arenas import derivations
-from ..rules.conditions import _OPS, AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
+from ..rules.conditions import AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
+from ..rules.conditions import COMPARISONS
 from ..core.documents import no_duplicates, open_regular
 from ..profile.io import load_profile, load_profile_line
 from ..core.errors import InputError, ProfileError
@@ -234,10 +235,11 @@ def _compare(node: Compare, column: "pl.Expr") -> "pl.Expr":
     spec = node.spec
     if spec.kind in ("ordinal", "nominal"):
         column = column.to_physical()
-    if node.op in ("in", "not_in"):
-        hit = column.is_in([_code(spec, v) for v in node.value])
-        return pl.when(column.is_not_null()).then(hit if node.op == "in" else ~hit)
-    result: pl.Expr = _OPS[node.op](column, pl.lit(_code(spec, node.value)))
+    comparison = COMPARISONS[node.op]
+    if comparison.membership:
+        hit = comparison.expression(column, [_code(spec, v) for v in node.value])
+        return pl.when(column.is_not_null()).then(hit)
+    result: pl.Expr = comparison.expression(column, pl.lit(_code(spec, node.value)))
     return result
 
 

@@ -65,7 +65,7 @@ from ..core.io import dumps_compact
 from ..rules.limits import MAX_BETA, MAX_CHILDREN, MAX_FACT_PROPERTIES, MAX_RULES, MAX_STACK
 from ..rules.limits import is_membership, spell_number
 from ..profile.schema import arena_fields, profile_fields
-from ..rules.conditions import Compare, FindingRef, Term
+from ..rules.conditions import COMPARISONS, Compare, FindingRef, Term
 from .interface import Firing
 from ..core.errors import EngineError
 from .facts import Facts
@@ -93,7 +93,8 @@ _SIDS = itertools.count(1)
 
 #: One test of a pattern: (property, operator, value), operators as in conditions.
 _Test = tuple[str, str, Any]
-_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+#: durable-rules' operators, from the one table of comparisons (equality is the bare form).
+_OPS = {op: c.durable for op, c in COMPARISONS.items() if c.durable is not None}
 
 
 def _key(path: str) -> str:

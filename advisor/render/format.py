@@ -6,7 +6,6 @@ Every function returns a string and is deterministic: the same input gives the s
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shlex
@@ -22,6 +21,8 @@ from ..rules.conditions import describe
 from ..core.i18n import t
 from ..profile.questions import question_text, value_text
 from ..rules.pack import Rule, RulePack, Text
+from .formats import formats_of, model_json, render_text
+from .markdown import md
 
 __all__ = [
     "step_title",
@@ -32,7 +33,6 @@ __all__ = [
     "to_json",
     "to_table",
     "to_markdown",
-    "md",
     "FORMATS",
     "render",
     "rules_table",
@@ -45,7 +45,7 @@ __all__ = [
     "fit_lines",
 ]
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = formats_of("assessment")
 
 #: Width of text output when the terminal's is not known (not a terminal, no ``COLUMNS``).
 DEFAULT_WIDTH = 80
@@ -241,32 +241,7 @@ def contrast_lines(lang: str, contrasts: Iterable[ContrastingView]) -> list[str]
 
 def to_json(result: Assessment) -> str:
     """The whole assessment, both languages, as indented JSON."""
-    data = result.model_dump(mode="json")
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-_MD_PUNCTUATION = re.compile(r"([\\`*\[\]~])")
-_MD_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # an & that would start an entity such as &lt;
-_MD_BLOCK_START = re.compile(r"^(?:([#+=-])|([0-9]+)([.)]))")
-
-
-def md(text: object, line_start: bool = True) -> str:
-    """``text`` (a profile's or a pack's) for Markdown: shown as written, never read as markup.
-
-    Line breaks become spaces (nothing can start a heading, list or block); ``< >`` become HTML
-    entities (no raw HTML: ``<script>``, ``<img onerror>``); the characters of inline markup
-    (backslash, backtick, ``* [ ] ~``, an underscore not inside a word) are escaped with a
-    backslash, and so is a ``# + = -`` or ``1.`` that would start a block (unless ``line_start`` is
-    false: a table cell). An ``&`` is kept
-    unless it would start an entity (``&lt;``)."""
-    out = " ".join(str(text).split())
-    out = _MD_ENTITY.sub("&amp;", out).replace("<", "&lt;").replace(">", "&gt;")
-    out = _MD_PUNCTUATION.sub(r"\\\1", out)
-    out = _MD_LONE_UNDERSCORE.sub(r"\\_", out)
-    if not line_start:  # a table cell: nothing in it starts a block
-        return out
-    return _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), out)
+    return model_json(result)
 
 
 def _header(result: Assessment, lang: str) -> tuple[str, str]:
@@ -444,14 +419,13 @@ def manifest_line(m: Manifest, lang: str) -> str:
 
 
 def render(result: Assessment, fmt: str = "text", lang: str = "en") -> str:
-    """Render ``result`` in one of :data:`FORMATS`."""
-    if fmt == "json":
-        return to_json(result)
-    if fmt == "markdown":
-        return to_markdown(result, lang)
-    if fmt in ("text", "table"):  # "table": the name before 0.4
-        return to_table(result, lang)
-    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    """Render ``result`` in one of :data:`FORMATS` (the assessment's formats of
+    :data:`advisor.render.formats.FORMATS`)."""
+    if fmt == "table":  # the name of "text" before 0.4
+        fmt = "text"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return render_text("assessment", fmt, result, lang=lang)
 
 
 def rules_table(pack: RulePack, lang: str = "en", kind: "str | None" = None) -> str:

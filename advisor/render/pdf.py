@@ -1,4 +1,4 @@
-"""The consultant's report as PDF: the self-contained HTML page of :func:`advisor.render.report.render_html`,
+"""The consultant's report as PDF: the self-contained HTML page of :func:`advisor.render.report_html.render_html`,
 printed by WeasyPrint.
 
 One rendering: the PDF is the HTML report on paper, laid out by that page's own ``@media print``
@@ -31,7 +31,8 @@ from typing import Any, Mapping, Optional, Sequence, Union
 from ..core.errors import InputError
 from ..profile.model import Profile
 from ..rules.pack import RulePack
-from .report import Report, build_report, render_html
+from .report import Report, build_report
+from .report_html import render_html
 
 __all__ = ["render_pdf", "report_pdf", "available", "require", "INSTALL_HINT"]
 
@@ -84,7 +85,7 @@ def _html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(report: Report) -> bytes:
-    """``report`` as a PDF document: its HTML page (:func:`advisor.render.report.render_html`) printed.
+    """``report`` as a PDF document: its HTML page (:func:`advisor.render.report_html.render_html`) printed.
 
     Raises :class:`~advisor.InputError` where WeasyPrint is not installed or cannot load
     its system libraries."""

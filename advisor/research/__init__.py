@@ -1,4 +1,5 @@
-"""Layer 6, research: batches over many profiles, comparing packs, sampling, sensitivity.
+"""Layer 5, research: batches over many profiles, comparing packs, sampling, sensitivity; the
+results as text are :mod:`advisor.render.research`'s.
 
 Imports only the layers below.
 """

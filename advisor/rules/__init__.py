@@ -1,5 +1,5 @@
 """Layer 2, the rule language: conditions, rule packs and variants, derived arena facts, the
-limits a pack must keep, the rule catalogue.
+limits a pack must keep.
 
 Imports only core and profile.
 """

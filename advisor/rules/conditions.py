@@ -9,7 +9,9 @@ known conclusions: a finding either fired or it did not.
 
 One semantics: what a node type means lives on the node type, once. Each node has
 ``children()``, ``compile()`` (its three-valued evaluator), ``nnf(negate)`` and ``dnf()``;
-``Compare`` compares through one table (:data:`COMPARISONS`) for ``test`` and ``compile`` alike.
+``Compare`` compares through one table (:data:`COMPARISONS`) for ``test`` and ``compile`` alike,
+and the engines that compile comparisons themselves (durable-rules, columnar) read their
+translation of each operator from the same table.
 Code in other layers that turns a condition into something else (a polars expression, an
 explanation, words) implements :class:`ConditionVisitor`, so a new node type is one class here
 and one method in each visitor, which Python refuses to instantiate until it has it.
@@ -38,6 +40,7 @@ __all__ = [
     "Condition",
     "ConditionVisitor",
     "COMPARISONS",
+    "Comparison",
     "Term",
     "parse_condition",
     "condition_problems",
@@ -53,9 +56,57 @@ __all__ = [
 #: Largest number of alternatives a condition may expand to in disjunctive normal form.
 MAX_TERMS = 64
 
-COMPARE_OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
-_ORDER_OPS = ("lt", "le", "gt", "ge")
-_COMPLEMENT = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "in": "not_in", "not_in": "in"}
+
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison operator, everything every evaluator needs of it: the one place an operator
+    is defined (adding one is one entry of :data:`COMPARISONS`, its words in ``OP_WORDS`` of
+    :mod:`advisor.core.i18n`, and what ``advisor rules check`` knows of its satisfiability)."""
+
+    op: str
+    test: Callable[[Any, Any], bool]
+    """The reference meaning, on ranked values (:meth:`Compare.ranked`): ``test(actual, target)``."""
+    complement: str
+    """The operator that holds exactly when this one does not, on a known value (``not`` pushed in)."""
+    ordered: bool = False
+    """Whether it needs an ordered field (numbers, ordinal scales)."""
+    membership: bool = False
+    """Whether it compares with a list of values (``in``, ``not_in``)."""
+    durable: Optional[str] = None
+    """The durable-rules operator (``$lt`` ...); ``None``: equality, the engine's bare form
+    ``{property: value}``, and memberships, which the engine compiles as equalities (one value)
+    or as a property of the fact computed in Python (:func:`advisor.rules.limits.is_membership`)."""
+    expression: Callable[[Any, Any], Any] = operator.eq
+    """The columnar engine's expression, ``expression(column, value)`` on a polars expression and
+    the engine's code of the value (a list of codes for a membership; unknown stays unknown)."""
+
+
+def _is_in(actual: Any, values: Any) -> bool:
+    return actual in values
+
+
+def _not_in(actual: Any, values: Any) -> bool:
+    return actual not in values
+
+
+#: The comparison operators, in the order the error messages list them: the one table the
+#: reference evaluator, ``not`` (complements), the durable-rules and the columnar engines read.
+COMPARISONS: dict[str, Comparison] = {
+    c.op: c
+    for c in (
+        Comparison("eq", operator.eq, "ne", expression=operator.eq),
+        Comparison("ne", operator.ne, "eq", durable="$neq", expression=operator.ne),
+        Comparison("lt", operator.lt, "ge", ordered=True, durable="$lt", expression=operator.lt),
+        Comparison("le", operator.le, "gt", ordered=True, durable="$lte", expression=operator.le),
+        Comparison("gt", operator.gt, "le", ordered=True, durable="$gt", expression=operator.gt),
+        Comparison("ge", operator.ge, "lt", ordered=True, durable="$gte", expression=operator.ge),
+        Comparison("in", _is_in, "not_in", membership=True, expression=lambda column, codes: column.is_in(codes)),
+        Comparison("not_in", _not_in, "in", membership=True, expression=lambda column, codes: ~column.is_in(codes)),
+    )
+}
+COMPARE_OPS = tuple(COMPARISONS)
+_ORDER_OPS = tuple(op for op, c in COMPARISONS.items() if c.ordered)
+_MEMBERSHIP_OPS = tuple(op for op, c in COMPARISONS.items() if c.membership)
 _FORMS = ("fact", "all", "any", "not", "finding", "any_arena")
 
 
@@ -74,14 +125,14 @@ class Compare:
         """The compared value as the comparison sees it (:meth:`FieldSpec.rank`; a tuple for
         ``in`` and ``not_in``)."""
         rank = self.spec.rank
-        return tuple(rank(v) for v in self.value) if self.op in ("in", "not_in") else rank(self.value)
+        return tuple(rank(v) for v in self.value) if COMPARISONS[self.op].membership else rank(self.value)
 
     def test(self, actual: Any) -> Optional[bool]:
         """The comparison of a fact's value, three-valued: None when the value is unknown."""
-        return None if actual is None else COMPARISONS[self.op](self.spec.rank(actual), self.ranked)
+        return None if actual is None else COMPARISONS[self.op].test(self.spec.rank(actual), self.ranked)
 
     def negated(self) -> "Compare":
-        return Compare(self.path, _COMPLEMENT[self.op], self.value, self.spec, self.in_arena)
+        return Compare(self.path, COMPARISONS[self.op].complement, self.value, self.spec, self.in_arena)
 
     def children(self) -> tuple["Condition", ...]:
         return ()
@@ -89,7 +140,7 @@ class Compare:
     def compile(self) -> "Evaluator":
         """:meth:`test` of the fact at ``path``, with the compared value ranked once, not on
         every call (the commonest node: one function call, no more, but for ``in``)."""
-        path, compare, target = self.path, COMPARISONS[self.op], self.ranked
+        path, compare, target = self.path, COMPARISONS[self.op].test, self.ranked
         if self.spec.kind == "ordinal":
             index = {v: i for i, v in enumerate(self.spec.values)}
 
@@ -424,10 +475,10 @@ def _parse_compare(raw: Mapping[str, Any], loc: tuple[PathPart, ...], in_arena: 
             loc + (op,),
             "use eq, ne, in or not_in",
         )
-    if spec.kind == "str" and op not in ("eq", "ne", "in", "not_in"):
+    if spec.kind == "str" and COMPARISONS[op].ordered:
         raise _err(f"text field {path} cannot be compared with {op!r}", loc + (op,), "use eq, ne, in or not_in")
     value = raw[op]
-    if op in ("in", "not_in"):
+    if op in _MEMBERSHIP_OPS:
         if not isinstance(value, list) or not value:
             raise _err(f"{op!r} needs a non-empty list", loc + (op,), "write [a, b]")
         value = tuple(_check_value(spec, v, loc + (op, i)) for i, v in enumerate(value))
@@ -582,21 +633,6 @@ def describe(node: Condition, lang: str = "en", prefix: str = "") -> str:
 Evaluator = Callable[
     [Mapping[str, Any], Optional[Sequence[Mapping[str, Any]]], Callable[[str], Optional[bool]]], Optional[bool]
 ]
-
-#: The comparisons by operator, on ranked values (:meth:`Compare.ranked`): the one place they are
-#: written. ``in`` and ``not_in`` compare with a tuple.
-COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "ne": operator.ne,
-    "lt": operator.lt,
-    "le": operator.le,
-    "gt": operator.gt,
-    "ge": operator.ge,
-    "in": lambda actual, values: actual in values,
-    "not_in": lambda actual, values: actual not in values,
-}
-#: The order comparisons and equality, which polars expressions take as they are.
-_OPS = {op: COMPARISONS[op] for op in ("eq", "ne", "lt", "le", "gt", "ge")}
 
 
 def compile_condition(node: Condition) -> Evaluator:

@@ -492,14 +492,21 @@ def is_inside(root: "Union[str, os.PathLike[str]]", target: "Union[str, os.PathL
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
-def _read_pack_files(path: Path) -> list[Document]:
+#: The files of a pack directory that hold only test cases: read when the tests are wanted.
+TESTS_SUFFIX = ".tests.yaml"
+
+
+def _read_pack_files(path: Path, tests: bool = True) -> list[Document]:
+    """The files of a pack, its head first; a directory's ``*.tests.yaml`` only with ``tests``."""
     if path.is_dir():
         meta = path / "pack.yaml"
         if not meta.is_file():
             raise RulePackError(
                 "a rule pack directory needs a pack.yaml", file=str(path), hint="add pack.yaml with a `pack:` section"
             )
-        others = sorted(p for p in path.glob("*.yaml") if p.name != "pack.yaml")
+        others = sorted(
+            p for p in path.glob("*.yaml") if p.name != "pack.yaml" and (tests or not p.name.endswith(TESTS_SUFFIX))
+        )
         for member in [meta, *others]:
             if not is_inside(path, member):
                 raise RulePackError(

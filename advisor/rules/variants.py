@@ -11,7 +11,7 @@ A variant is a rule pack file (or the ``pack.yaml`` of a pack directory) with mo
       PLAN-002:
         priority: critical      # a field replaces the inherited one as a whole ...
         title: {en: ...}        # ... except title and message, where a language left out is kept
-        when.all.0.ge: main_goal    # a dotted path changes one value inside a field: a threshold
+        when[plan.co_creation_status].ge: main_goal   # one value inside a field: a threshold
     rules: [...]                # new rules
     tests: [...]                # test cases, run by ``advisor rules test``
 
@@ -45,6 +45,7 @@ from ..core.scale import Scale
 from .pack import (
     FACTORS,
     PHASES,
+    TESTS_SUFFIX,
     Evidence,
     PackInfo,
     Reference,
@@ -128,8 +129,19 @@ def load_rules(paths: PackPaths = None) -> RulePack:
     if paths is None:
         from .cache import cached_pack
 
-        return cached_pack(default_rules_path(), "variant", DEFAULT_PACK, lambda: resolve_variant(None).pack)
-    return resolve_variant(paths).pack
+        return cached_pack(default_rules_path(), "variant", DEFAULT_PACK, lambda: _pack_only(None))
+    return _pack_only(paths)
+
+
+def _pack_only(paths: PackPaths) -> RulePack:
+    """The pack, with the test cases of its own files checked, without reading the ``*.tests.yaml``
+    files of pack directories or parsing the test cases it inherits (an assessment needs neither)."""
+    problems = Problems(collect=False)
+    state = resolve_layers(paths, problems, tests=False)
+    assert state is not None and state.info is not None  # strict mode raised otherwise
+    pack = build_pack(state.info, state.documents, state.rule_entries(), origin=state.origin)
+    parse_tests(state.own_tests, pack, problems)
+    return pack
 
 
 #: The name the command line and the research functions have always used for :func:`load_rules`.
@@ -221,8 +233,9 @@ def _target(name: Union[str, "os.PathLike[str]"]) -> tuple[Path, str]:
     return Path(name), os.fspath(name)
 
 
-def resolve_layers(paths: PackPaths, problems: Problems) -> Optional[Resolved]:
-    """Read and merge the packs (stacked when several); ``None`` if nothing could be read."""
+def resolve_layers(paths: PackPaths, problems: Problems, *, tests: bool = True) -> Optional[Resolved]:
+    """Read and merge the packs (stacked when several); ``None`` if nothing could be read. Without
+    ``tests``, the ``*.tests.yaml`` files of pack directories are not read."""
     state: Optional[Resolved] = None
     for position, name in enumerate(_as_list(paths)):
         try:
@@ -230,7 +243,7 @@ def resolve_layers(paths: PackPaths, problems: Problems) -> Optional[Resolved]:
         except RulePackError as exc:
             problems.add(exc)
             return None
-        layer = _resolve(where, shown, (), problems, base=state, stacked=position > 0)
+        layer = _resolve(where, shown, (), problems, base=state, stacked=position > 0, tests=tests)
         if layer is None:
             return state if problems.collect and state is not None else None
         layer.named = (state.named if state else []) + [shown]
@@ -289,14 +302,15 @@ def _resolve(
     *,
     base: Optional[Resolved] = None,
     stacked: bool = False,
+    tests: bool = True,
 ) -> Optional[Resolved]:
     """Read the pack at ``where`` and apply it on ``base`` (or on what it extends), in steps:
     read, follow ``extends``, take its info and documents, ``disable``, ``override``, inherit the
     rules left, add its own rules and tests."""
-    docs = _read(where, stack, problems)
+    docs = _read(where, stack, problems, tests)
     if docs is None:
         return None
-    layer = _Layer(where, docs, stack, problems, base, stacked)
+    layer = _Layer(where, docs, stack, problems, base, stacked, tests)
     layer.follow_extends()
     layer.start(shown)
     layer.disable()
@@ -307,10 +321,10 @@ def _resolve(
     return layer.state
 
 
-def _read(where: Path, stack: tuple[Path, ...], problems: Problems) -> Optional[list[Document]]:
+def _read(where: Path, stack: tuple[Path, ...], problems: Problems, tests: bool) -> Optional[list[Document]]:
     """Step 1: the files of the pack, its head a mapping of the keys a pack may have."""
     try:
-        docs = _read_pack_files(where)
+        docs = _read_pack_files(where, tests)
     except RulePackError as exc:
         problems.add(exc)
         return None
@@ -357,8 +371,10 @@ class _Layer:
         problems: Problems,
         base: Optional[Resolved],
         stacked: bool,
+        tests: bool = True,
     ) -> None:
         self.where, self.docs, self.stack, self.problems = where, docs, stack, problems
+        self.tests = tests
         self.head = docs[0]
         self.data: dict[str, Any] = self.head.data
         self.base, self.stacked = base, stacked
@@ -422,7 +438,7 @@ class _Layer:
             )
             self.base_ok = False
         else:
-            self.base = _resolve(target, target_shown, chain, self.problems)
+            self.base = _resolve(target, target_shown, chain, self.problems, tests=self.tests)
             self.base_ok = self.base is not None
 
     def start(self, shown: str) -> None:
@@ -587,16 +603,8 @@ class _Layer:
                 doc = self.layer_doc
             elif doc.data is None:
                 continue
-            elif not isinstance(doc.data, dict) or set(doc.data) - set(_RULE_FILE_KEYS):
-                extra = sorted(set(doc.data) - set(_RULE_FILE_KEYS)) if isinstance(doc.data, dict) else []
-                problems.add(
-                    _fail(
-                        doc,
-                        f"unknown key {extra[0]!r}" if extra else "a rule file must be a mapping with `rules:`",
-                        (extra[0],) if extra else (),
-                        "a rule file holds only `defaults:`, `rules:` and `tests:`",
-                    )
-                )
+            elif not isinstance(doc.data, dict) or set(doc.data) - set(_file_keys(doc)):
+                problems.add(_file_problem(doc))
                 continue
             raw_rules = doc.data.get("rules") or []
             if not isinstance(raw_rules, list):
@@ -629,6 +637,25 @@ class _Layer:
                 )
                 continue
             state.own_tests.extend(RawTest(doc, ("tests", i), raw) for i, raw in enumerate(raw_tests))
+
+
+def _file_keys(doc: Document) -> tuple[str, ...]:
+    """The keys a file of a pack directory may have: a test file (``*.tests.yaml``) only ``tests``."""
+    return ("tests",) if doc.file.endswith(TESTS_SUFFIX) else _RULE_FILE_KEYS
+
+
+def _file_problem(doc: Document) -> RulePackError:
+    """The error for a file of a pack directory that is not a mapping of the keys it may have."""
+    keys = _file_keys(doc)
+    extra = sorted(set(doc.data) - set(keys)) if isinstance(doc.data, dict) else []
+    if keys == ("tests",):
+        message, hint = "a test file must be a mapping with `tests:`", "a test file (*.tests.yaml) holds only `tests:`"
+    else:
+        message, hint = (
+            "a rule file must be a mapping with `rules:`",
+            "a rule file holds only `defaults:`, `rules:` and `tests:`",
+        )
+    return _fail(doc, f"unknown key {extra[0]!r}" if extra else message, (extra[0],) if extra else (), hint)
 
 
 def _link(state: Resolved, problems: Problems) -> None:
@@ -755,68 +782,178 @@ def _apply_override(
         if key == "id":
             problems.add(_fail(head, "the id of a rule cannot be overridden", at, "disable the rule and add a new one"))
             continue
-        parts = key.split(".")
-        if parts[0] not in allowed:
-            match = did_you_mean(parts[0], allowed)
+        try:
+            parts = _override_path(key)
+        except _BadPath as bad:
+            problems.add(_fail(head, str(bad), at, bad.hint))
+            continue
+        first = parts[0]
+        if not isinstance(first, str) or first not in allowed:
+            match = did_you_mean(str(first), allowed)
             problems.add(
                 _fail(
                     head,
-                    f"rules have no field {parts[0]!r}",
+                    f"rules have no field {first!r}",
                     at,
                     f"did you mean {match!r}?" if match else "allowed: " + ", ".join(allowed),
                 )
             )
             continue
         if len(parts) == 1:
-            old = merged.get(key)
-            if key in _MERGED_TEXTS and isinstance(old, dict) and isinstance(value, dict):
-                merged[key] = {**old, **copy.deepcopy(value)}
+            old = merged.get(first)
+            if first in _MERGED_TEXTS and isinstance(old, dict) and isinstance(value, dict):
+                merged[first] = {**old, **copy.deepcopy(value)}
             else:
-                merged[key] = copy.deepcopy(value)
-            _reroot_lines(lines, at, here + (key,))
+                merged[first] = copy.deepcopy(value)
+            _reroot_lines(lines, at, here + (first,))
             changed.append(key)
             continue
-        # a dotted path into a field: every step but the last must exist, and so must the last
-        node: Any = merged
-        steps: list[PathPart] = []
-        ok = True
-        for part in parts[:-1]:
-            node, step = _step(node, part)
-            if node is None:
-                ok = False
-                break
-            steps.append(step)
-        if ok:
-            last = parts[-1]
-            if isinstance(node, dict) and last in node:
-                node[last] = copy.deepcopy(value)
-                steps.append(last)
-            elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
-                node[int(last)] = copy.deepcopy(value)
-                steps.append(int(last))
-            else:
-                ok = False
-        if not ok:
-            problems.add(
-                _fail(
-                    head,
-                    f"{key} is not a value of rule {here[-1]}",
-                    at,
-                    "a dotted path must lead to a value the inherited rule has, such as when.all.0.ge",
-                )
-            )
+        try:
+            steps = _locate(merged, parts, key, here[-1])
+        except _BadPath as bad:
+            problems.add(_fail(head, str(bad), at, bad.hint))
             continue
+        *inner, last = steps
+        node: Any = merged
+        for step in inner:
+            node = node[step]
+        node[last] = copy.deepcopy(value)
         _reroot_lines(lines, at, here + tuple(steps))
         changed.append(key)
     return changed
 
 
-def _step(node: Any, part: str) -> tuple[Any, PathPart]:
-    if isinstance(node, dict) and part in node:
-        return node[part], part
-    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-        return node[int(part)], int(part)
-    return None, part
+class _BadPath(ValueError):
+    """An override's dotted path that leads nowhere, with the hint that fixes it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+#: One step of an override's path: a key, or ``[FACT]``, the one clause that tests FACT.
+_PATH_STEP = re.compile(r"\.([^.\[\]]+)|\[([^\[\]]+)\]")
+_CLAUSE_LISTS = ("all", "any")
+_CONDITION_FIELDS = ("when", "done_when")
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """``[FACT]`` in an override's path: the clause of the condition that tests FACT."""
+
+    fact: str
+
+
+def _override_path(key: str) -> list[Union[str, _Clause]]:
+    """The steps of an override's key: ``when[plan.co_creation_status].ge`` is
+    ``["when", _Clause("plan.co_creation_status"), "ge"]``."""
+    head = re.match(r"[^.\[\]]+", key)
+    if head is None:
+        raise _BadPath(f"{key} is not a field of a rule", "write a field, such as priority or when[FACT].ge")
+    out: list[Union[str, _Clause]] = [head.group(0)]
+    at = head.end()
+    while at < len(key):
+        step = _PATH_STEP.match(key, at)
+        if step is None:
+            raise _BadPath(
+                f"{key} is not a path into a rule",
+                "write FIELD.KEY, or name a clause by the fact it tests: when[plan.co_creation_status].ge",
+            )
+        out.append(step.group(1) if step.group(1) is not None else _Clause(step.group(2).strip()))
+        at = step.end()
+    return out
+
+
+def _clauses(node: Any, path: tuple[PathPart, ...] = ()) -> Iterator[tuple[tuple[PathPart, ...], dict[str, Any]]]:
+    """Every comparison of a condition as written, with its path below the condition."""
+    if isinstance(node, dict):
+        if "fact" in node:
+            yield path, node
+            return
+        for key, value in node.items():
+            yield from _clauses(value, path + (key,))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _clauses(item, path + (i,))
+
+
+def _locate(merged: dict[str, Any], parts: list[Union[str, _Clause]], key: str, rule_id: PathPart) -> list[PathPart]:
+    """The concrete steps into ``merged`` (a rule) of an override's path; the last one must exist
+    and is the value replaced. A clause is named by its fact (``when[FACT]``); a position in a
+    clause list (``when.all.0``) is refused with the name to use, since it silently retargets
+    when the base rule is reordered."""
+    steps: list[PathPart] = []
+    node: Any = merged
+    for part in parts:
+        if isinstance(part, _Clause):
+            condition = steps[0] if steps else None
+            if condition not in _CONDITION_FIELDS or not isinstance(node, (dict, list)):
+                raise _BadPath(
+                    "only a clause of `when` or `done_when` can be named by its fact",
+                    "write when[FACT] or done_when[FACT]",
+                )
+            found = [(p, c) for p, c in _clauses(node) if c.get("fact") == part.fact]
+            if len(found) != 1:
+                facts = sorted({str(c.get("fact")) for _, c in _clauses(node)})
+                if not found:
+                    match = did_you_mean(part.fact, facts)
+                    raise _BadPath(
+                        f"no clause of the {steps[0]} of rule {rule_id} tests {part.fact}",
+                        f"did you mean {match!r}?" if match else "its clauses test: " + ", ".join(facts),
+                    )
+                raise _BadPath(
+                    f"{len(found)} clauses of the {steps[0]} of rule {rule_id} test {part.fact}",
+                    "a fact tested more than once cannot name a clause; override the whole " + str(steps[0]),
+                )
+            sub, node = found[0]
+            steps.extend(sub)
+            continue
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            if steps and steps[0] in _CONDITION_FIELDS and steps[-1] in _CLAUSE_LISTS:
+                raise _positional(merged, parts, key)
+            steps.append(int(part))
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            steps.append(part)
+            node = node[part]
+        else:
+            raise _BadPath(
+                f"{key} is not a value of rule {rule_id}",
+                "a path must lead to a value the inherited rule has, such as when[plan.co_creation_status].ge",
+            )
+    return steps
+
+
+def _positional(merged: dict[str, Any], parts: list[Union[str, _Clause]], key: str) -> _BadPath:
+    """The error for a path that names a clause by its position (``when.all.0.ge``), with the
+    clause's name (``when[FACT].ge``) when the comparison it leads to tests its fact once."""
+    field = str(parts[0])
+    condition = merged[field]
+    node: Any = condition
+    for i in range(1, len(parts) + 1):
+        if isinstance(node, dict) and "fact" in node:
+            fact = node["fact"]
+            if isinstance(fact, str) and sum(1 for _, c in _clauses(condition) if c.get("fact") == fact) == 1:
+                return _BadPath(
+                    f"{key} names a clause by its position, which changes when the base rule is reordered",
+                    f"write {field}[{fact}]{_rest(parts[i:])}",
+                )
+            break
+        part = parts[i] if i < len(parts) else None
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, str) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            break
+    return _BadPath(
+        f"{key} names a clause by its position, which changes when the base rule is reordered",
+        f"name the clause by the fact it tests, as {field}[FACT].OP, or override the whole {field}",
+    )
+
+
+def _rest(parts: list[Union[str, _Clause]]) -> str:
+    return "".join(f"[{p.fact}]" if isinstance(p, _Clause) else f".{p}" for p in parts)
 
 
 def _reroot_lines(
@@ -839,14 +976,33 @@ def _reroot_lines(
 def parse_tests(raw_tests: Sequence[RawTest], pack: RulePack, problems: Problems) -> list[PackTest]:
     """Validate test cases against ``pack``: known keys and rule ids, a valid profile."""
     out: list[PackTest] = []
+    lines = _profile_lines(raw_tests)
     for item in raw_tests:
-        test = _parse_test(item, pack, problems)
+        test = _parse_test(item, pack, problems, lines.get((id(item.doc), item.path), {}))
         if test is not None:
             out.append(test)
     return out
 
 
-def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[PackTest]:
+def _profile_lines(
+    raw_tests: Sequence[RawTest],
+) -> dict[tuple[int, tuple[PathPart, ...]], dict[tuple[PathPart, ...], int]]:
+    """The lines of what each test case's ``profile`` holds, by file and test case: one pass over
+    each file's lines (a file may hold hundreds of test cases)."""
+    out: dict[tuple[int, tuple[PathPart, ...]], dict[tuple[PathPart, ...], int]] = {}
+    docs = {id(t.doc): t.doc for t in raw_tests}
+    for key, doc in docs.items():
+        depths = {len(t.path) for t in raw_tests if t.doc is doc}
+        for path, line in doc.lines.items():
+            for depth in depths:
+                if len(path) > depth and path[depth] == "profile":
+                    out.setdefault((key, path[:depth]), {})[path[depth + 1 :]] = line
+    return out
+
+
+def _parse_test(
+    item: RawTest, pack: RulePack, problems: Problems, profile_lines: dict[tuple[PathPart, ...], int]
+) -> Optional[PackTest]:
     doc, path, raw = item.doc, item.path, item.raw
     name_default = f"{Path(doc.file).name} test {path[-1] + 1 if isinstance(path[-1], int) else path[-1]}"
     if not isinstance(raw, dict):
@@ -900,7 +1056,7 @@ def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[P
     if ok and not expected.get("fires") and not expected.get("not_fires"):
         problems.add(_fail(doc, "a test case expects nothing", path, "give `fires:` or `not_fires:`"))
         ok = False
-    profile = _test_profile(doc, path, raw, problems)
+    profile = _test_profile(doc, path, raw, problems, profile_lines)
     if profile is None or not ok:
         return None
     return PackTest(
@@ -914,7 +1070,11 @@ def _parse_test(item: RawTest, pack: RulePack, problems: Problems) -> Optional[P
 
 
 def _test_profile(
-    doc: Document, path: tuple[PathPart, ...], raw: dict[str, Any], problems: Problems
+    doc: Document,
+    path: tuple[PathPart, ...],
+    raw: dict[str, Any],
+    problems: Problems,
+    profile_lines: dict[tuple[PathPart, ...], int],
 ) -> Optional[Profile]:
     has_inline, has_file = "profile" in raw, "profile_file" in raw
     if has_inline == has_file:
@@ -953,7 +1113,7 @@ def _test_profile(
     sub = Document(
         file=doc.file,
         data=raw["profile"] if raw["profile"] is not None else {},
-        lines={p[len(at) :]: line for p, line in doc.lines.items() if p[: len(at)] == at},
+        lines=profile_lines,
     )
     try:
         return _profile_io._validate(sub)

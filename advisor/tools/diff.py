@@ -2,8 +2,8 @@
 went away, which are new, and how the pitfalls add up by priority.
 
 :func:`diff` assesses two profiles with one rule pack and compares them; :func:`compare` does the
-comparison for assessments already made (``advisor whatif`` uses it too). :func:`render_diff`
-renders a :class:`Diff` as text in English or Norwegian bokmål.
+comparison for assessments already made (``advisor whatif`` uses it too).
+:func:`advisor.render.tools.render_diff` renders a :class:`Diff` as text.
 """
 
 from __future__ import annotations
@@ -11,15 +11,11 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
-from ..render.format import fit_table
 
 from ..profile.schema import arena_fields, profile_fields
 from ..engine.assessment import PRIORITY_WEIGHT, Assessment, Finding, assess
-from .explain import describe_value as format_value
 from ..engine.facts import profile_facts
-from ..core.i18n import t
 from ..profile.model import Profile
-from ..render.format import step_title
 from ..rules.pack import FACTORS, KINDS, PRIORITIES, RulePack
 
 __all__ = [
@@ -31,10 +27,6 @@ __all__ = [
     "fact_values",
     "arena_labels",
     "pitfall_load",
-    "render_diff",
-    "render_findings_changes",
-    "facts_table",
-    "format_value",
 ]
 
 
@@ -207,70 +199,3 @@ def diff(
         old_label=old_label,
         new_label=new_label,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# rendering
-
-
-def _heading(text: str) -> list[str]:
-    return [text, "-" * len(text)]
-
-
-def _signed(n: int) -> str:
-    return f"+{n}" if n > 0 else ("±0" if n == 0 else f"−{-n}")
-
-
-def _findings_table(findings: Sequence[Finding], lang: str) -> str:
-    rows = [
-        [f.rule_id, t(lang, f"kind.{f.kind}"), t(lang, f"priority.{f.priority}"), step_title(f, lang)] for f in findings
-    ]
-    head = [t(lang, "col_id"), t(lang, "col_kind"), t(lang, "col_priority"), t(lang, "col_title")]
-    return fit_table(rows, head)
-
-
-def facts_table(facts: Sequence[FactChange], lang: str) -> str:
-    rows = [[c.path, format_value(c.old, lang), format_value(c.new, lang)] for c in facts]
-    return fit_table(rows, [t(lang, "col_fact"), t(lang, "diff.before"), t(lang, "diff.after")])
-
-
-def render_findings_changes(
-    d: Diff, lang: str, gone_key: str = "diff.resolved", new_key: str = "diff.new"
-) -> list[str]:
-    """The findings that went and came, the ones that stayed, and the summary, as text lines."""
-    out: list[str] = []
-    for key, findings in ((gone_key, d.resolved), (new_key, d.new)):
-        out += _heading(t(lang, key, n=len(findings)))
-        out.append(_findings_table(findings, lang) if findings else t(lang, "none"))
-        out.append("")
-    out += _heading(t(lang, "diff.persisting", n=len(d.persisting)))
-    out.append(", ".join(f.rule_id for f in d.persisting) if d.persisting else t(lang, "none"))
-    out.append("")
-    out += _heading(t(lang, "diff.summary"))
-    rows = [[t(lang, f"diff.count.{c.key}"), c.old, c.new, _signed(c.new - c.old)] for c in d.kinds]
-    rows += [
-        [t(lang, "diff.pitfalls_of", priority=t(lang, f"priority.{c.key}")), c.old, c.new, _signed(c.new - c.old)]
-        for c in d.pitfalls_by_priority
-    ]
-    load = d.pitfall_load
-    rows.append([t(lang, "diff.load"), load.old, load.new, _signed(load.new - load.old)])
-    head = ["", t(lang, "diff.before"), t(lang, "diff.after"), t(lang, "diff.change")]
-    out.append(fit_table(rows, head, colalign=("left", "right", "right", "right")))
-    return out
-
-
-def render_diff(d: Diff, lang: str = "en") -> str:
-    """The diff as plain text in ``lang``."""
-    name = d.new_name or d.old_name or t(lang, "unnamed")
-    title = t(lang, "diff.title", name=name)
-    out = [title, "=" * len(title)]
-    if d.old_label or d.new_label:
-        out.append(t(lang, "diff.files", old=d.old_label or "-", new=d.new_label or "-"))
-    if not d.same_municipality:
-        out.append(t(lang, "diff.other_municipality", old=d.old_name, new=d.new_name))
-    out.append("")
-    out += _heading(t(lang, "diff.facts", n=len(d.facts)))
-    out.append(facts_table(d.facts, lang) if d.facts else t(lang, "none"))
-    out.append("")
-    out += render_findings_changes(d, lang)
-    return "\n".join(out) + "\n"

@@ -6,7 +6,7 @@ holds (``True``), does not hold (``False``) or is undecided (``None``), with the
 each fact it tests. Findings of earlier stages are what the assessment concluded: a finding
 fired or it did not (and, if it did not, whether that was because facts were unknown).
 
-:func:`render_explanation` renders the result as text in English or Norwegian bokmål.
+:func:`advisor.render.tools.render_explanation` renders the result as text.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from ..core.errors import RulePackError, did_you_mean
 from ..engine.facts import Facts, profile_facts
 from ..core.i18n import LANGUAGES, OP_WORDS, t
 from ..profile.model import Profile
-from ..rules.pack import RulePack, Source, Text
+from ..rules.pack import RulePack, Text
 
-__all__ = ["Node", "Explanation", "explain", "render_explanation", "find_rule", "describe_value", "OP_WORDS"]
+__all__ = ["Node", "Explanation", "explain", "find_rule", "describe_value", "OP_WORDS"]
 
 NodeKind = Literal["compare", "all", "any", "not", "finding", "any_arena", "arena"]
 
@@ -314,121 +314,3 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[
         citations=tuple(pack.cite(s) for s in rule.sources),
         contrasts=contrasting_views(pack, rule),
     )
-
-
-# --------------------------------------------------------------------------------------------
-# rendering
-
-
-def _mark(lang: str, value: Optional[bool]) -> str:
-    key = {True: "explain.true", False: "explain.false", None: "explain.unknown"}[value]
-    return "[" + t(lang, key) + "]"
-
-
-def _detail(node: Node, lang: str) -> str:
-    if node.kind == "compare":
-        actual = t(lang, "explain.actual", value=describe_value(node.actual, lang))
-        return f"{actual}, {node.derived.get(lang)}" if node.derived else actual
-    if node.kind == "finding":
-        if node.fired:
-            return t(lang, "explain.fired")
-        return t(lang, "explain.undecided" if node.undecided else "explain.not_fired")
-    if node.kind == "any_arena" and not node.known:
-        return t(lang, "explain.arenas_unknown")
-    if node.kind == "any_arena" and not node.children:
-        return t(lang, "explain.no_arenas")
-    return ""
-
-
-def _tree_lines(node: Node, lang: str, depth: int, width: int) -> list[str]:
-    mark = _mark(lang, node.value).ljust(width)
-    detail = _detail(node, lang)
-    text = node.text.get(lang)
-    if node.kind in ("all", "any", "not", "any_arena", "arena"):
-        text += ":" if node.children else ""
-    line = f"  {mark} {'  ' * depth}{text}" + (f"  ({detail})" if detail else "")
-    out = [line.rstrip()]
-    for child in node.children:
-        out += _tree_lines(child, lang, depth + 1, width)
-    return out
-
-
-def _failed_line(node: Node, lang: str) -> str:
-    text = node.condition.get(lang)
-    if node.kind == "compare":
-        return f"  - {text} ({_detail(node, lang)})"
-    if node.kind == "finding":
-        state = (
-            t(lang, "explain.fired")
-            if node.fired
-            else t(lang, "explain.undecided" if node.undecided else "explain.not_fired")
-        )
-        return f"  - {text} ({state})"
-    if node.kind == "not":
-        return f"  - {text} ({t(lang, 'explain.inner_holds')})"
-    if node.kind == "any_arena":
-        return f"  - {text} ({_detail(node, lang) or t(lang, 'explain.no_arena_matches')})"
-    return f"  - {text}"
-
-
-def render_explanation(expl: Explanation, lang: str = "en") -> str:
-    """The explanation as plain text in ``lang``."""
-    title = f"{expl.rule_id} — {expl.title.get(lang)}"
-    name = expl.municipality or t(lang, "unnamed")
-    out = [
-        title,
-        "=" * len(title),
-        f"{t(lang, 'kind.' + expl.kind)} · {t(lang, 'factor.' + expl.factor)} · "
-        f"{t(lang, 'priority')}: {t(lang, 'priority.' + expl.priority)} · {name}",
-        "",
-    ]
-    done = expl.guard is not None and expl.guard.value is True
-    if expl.fired:
-        out.append(t(lang, "explain.result_fired"))
-    elif expl.value is True and done:
-        out.append(t(lang, "explain.guard_done"))
-    elif expl.value is None:
-        out.append(t(lang, "explain.result_undecided"))
-    else:
-        out.append(t(lang, "explain.result_not_fired"))
-    if expl.recommended_by:
-        out.append(t(lang, "explain.recommended_by", ids=", ".join(expl.recommended_by)))
-    out += ["", t(lang, "explain.walk")]
-    width = max(len(_mark(lang, v)) for v in (True, False, None))
-    out += _tree_lines(expl.tree, lang, 0, width)
-    if expl.guard is not None:
-        out += ["", t(lang, "explain.guard")]
-        out += _tree_lines(expl.guard, lang, 0, width)
-        key = (
-            "explain.guard_done"
-            if done
-            else "explain.guard_unknown"
-            if expl.guard.value is None
-            else "explain.guard_not_done"
-        )
-        if not (key == "explain.guard_done" and expl.value is True and not expl.fired):
-            out.append(t(lang, key))
-    if expl.failed:
-        out += ["", t(lang, "explain.failed")]
-        out += [_failed_line(n, lang) for n in expl.failed]
-    if expl.deciding_unknown:
-        out += ["", t(lang, "explain.deciding_unknown")]
-        out += [f"  - {p}" for p in expl.deciding_unknown]
-    others = [p for p in expl.unknown if p not in expl.deciding_unknown]
-    if others:
-        out += ["", t(lang, "explain.other_unknown")]
-        out += [f"  - {p}" for p in others]
-    if expl.findings:
-        out += ["", t(lang, "explain.findings")]
-        for rid, did in expl.findings.items():
-            out.append(f"  - {rid}: {t(lang, 'explain.fired' if did else 'explain.not_fired')}")
-    if expl.sources:
-        out += ["", t(lang, "sources") + ":"]
-        out += [f"  - {c.get(lang)}  [{Source.parse(s).detail(lang)}]" for c, s in zip(expl.citations, expl.sources)]
-    if expl.contrasts:
-        out += ["", t(lang, "contrasts") + ":"]
-        for view in expl.contrasts:
-            cited = "; ".join(c.get(lang) for c in view.citations)
-            out.append(f"  - {view.statement.get(lang)} ({cited})")
-            out += [f"    [{Source.parse(s).detail(lang)}]" for s in view.sources]
-    return "\n".join(out) + "\n"

@@ -416,6 +416,21 @@ class TestReport:
 
     pack: str
     outcomes: tuple[TestOutcome, ...]
+    rules: tuple[str, ...] = ()
+    """The ids of the pack's rules."""
+
+    def without_cases(self) -> dict[str, tuple[str, ...]]:
+        """Each rule that no test case run here expects to fire (``fires``) or not to fire
+        (``not_fires``, a near miss), with the expectations it lacks. The shipped pack has a
+        firing profile and a near miss for every rule (a test enforces it on both engines)."""
+        fires = {r for o in self.outcomes for r in o.test.fires}
+        not_fires = {r for o in self.outcomes for r in o.test.not_fires}
+        out: dict[str, tuple[str, ...]] = {}
+        for rule_id in self.rules:
+            lacking = tuple(k for k, ids in (("fires", fires), ("not_fires", not_fires)) if rule_id not in ids)
+            if lacking:
+                out[rule_id] = lacking
+        return out
 
     @property
     def passed(self) -> int:
@@ -447,4 +462,6 @@ def run_pack_tests(paths: PackPaths = None, *, engine: Optional[str] = None, inh
                 unexpected=tuple(r for r in test.not_fires if r in fired),
             )
         )
-    return TestReport(pack=variant.pack.info.name, outcomes=tuple(outcomes))
+    return TestReport(
+        pack=variant.pack.info.name, outcomes=tuple(outcomes), rules=tuple(r.id for r in variant.pack.rules)
+    )

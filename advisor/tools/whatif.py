@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import shlex
 from typing import Any, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict
@@ -25,13 +24,12 @@ from ..profile.io import parse_profile
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
 from ..engine.assessment import PRIORITY_WEIGHT, Finding, assess
 from ..rules.conditions import Compare, Condition, FindingRef, walk
-from .diff import Diff, arena_labels, compare, facts_table, render_findings_changes
+from .diff import Diff, arena_labels, compare
 from ..core.errors import ProfileError, did_you_mean, format_path, shorten
 from .explain import describe_value
-from ..core.i18n import t
 from ..profile.model import Profile
 from ..profile.questions import QUESTIONS
-from ..rules.pack import PRIORITIES, RulePack, Text
+from ..rules.pack import RulePack, Text
 
 __all__ = [
     "Change",
@@ -45,8 +43,6 @@ __all__ = [
     "settable_paths",
     "whatif",
     "next_steps",
-    "render_whatif",
-    "render_next_steps",
     "DEFAULT_TOP",
 ]
 
@@ -571,65 +567,3 @@ def next_steps(
         tried=tried,
         steps=steps,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# rendering
-
-
-def render_whatif(result: WhatIf, lang: str = "en") -> str:
-    """The what-if comparison as plain text in ``lang``."""
-    title = t(lang, "whatif.title", name=result.municipality or t(lang, "unnamed"))
-    out = [title, "=" * len(title), t(lang, "whatif.sets", sets=", ".join(c.text for c in result.changes)), ""]
-    heading = t(lang, "whatif.facts", n=len(result.diff.facts))
-    out += [heading, "-" * len(heading)]
-    out.append(facts_table(result.diff.facts, lang) if result.diff.facts else t(lang, "none"))
-    out.append("")
-    out += render_findings_changes(result.diff, lang, "whatif.disappear", "whatif.appear")
-    return "\n".join(out) + "\n"
-
-
-def _pitfall_lines(label: str, refs: Sequence[PitfallRef], lang: str) -> list[str]:
-    out = []
-    width = max(len(r.rule_id) for r in refs)
-    pwidth = max(len(t(lang, f"priority.{p}")) for p in PRIORITIES)
-    for i, ref in enumerate(refs):
-        head = label if i == 0 else " " * len(label)
-        out.append(
-            f"   {head}  {ref.rule_id.ljust(width)}  {t(lang, 'priority.' + ref.priority).ljust(pwidth)}  {ref.title.get(lang)}"
-        )
-    return out
-
-
-def render_next_steps(result: NextSteps, lang: str = "en", profile: Optional[str] = None) -> str:
-    """The ranked next steps as plain text in ``lang``; ``profile`` is the file name the hint to
-    try a step names (``PROFILE`` when not given; standard input cannot be read twice, so ``-``
-    gives the placeholder too)."""
-    title = t(lang, "next.title", name=result.municipality or t(lang, "unnamed"))
-    weights = ", ".join(f"{t(lang, 'priority.' + p)} {PRIORITY_WEIGHT[p]}" for p in reversed(PRIORITIES))
-    out = [
-        title,
-        "=" * len(title),
-        t(lang, "next.intro", weights=weights),
-        t(lang, "next.counts", p=len(result.pitfalls), load=result.load, tried=result.tried),
-        "",
-    ]
-    if not result.pitfalls:
-        out.append(t(lang, "next.no_pitfalls"))
-        return "\n".join(out) + "\n"
-    if not result.steps:
-        out.append(t(lang, "next.no_steps"))
-        return "\n".join(out) + "\n"
-    labels = [t(lang, "next.resolves"), t(lang, "next.introduces")]
-    lw = max(len(x) for x in labels)
-    for i, step in enumerate(result.steps, 1):
-        now = t(lang, "next.new_arena") if step.new_arena else describe_value(step.current, lang)
-        where = f"{t(lang, 'explain.arena', name=step.arena)}, " if step.arena else ""
-        out.append(f"{i}. {step.set}  ({where}{t(lang, 'next.now')}: {now}; {t(lang, 'next.score')} +{step.score})")
-        out += _pitfall_lines(labels[0].ljust(lw), step.resolves, lang)
-        if step.introduces:
-            out += _pitfall_lines(labels[1].ljust(lw), step.introduces, lang)
-        out.append("")
-    target = shlex.quote(profile) if profile and profile != "-" else t(lang, "next.profile")
-    out.append(t(lang, "next.try", profile=target, example=shlex.quote(result.steps[0].set)))
-    return "\n".join(out) + "\n"

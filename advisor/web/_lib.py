@@ -23,13 +23,15 @@ from ..profile.questions import ARENAS_QUESTION, SECTIONS, question_text, value_
 from ..profile.schema import FieldSpec, arena_fields
 from ..render.format import render
 from ..render.pdf import report_pdf, require as require_pdf
-from ..render.report import build_report, render_html
+from ..render.report import build_report
+from ..render.report_html import render_html
 from ..rules.pack import RulePack
 from ..rules.variants import load_variant
-from ..tools.diff import diff, render_diff
-from ..tools.explain import explain, render_explanation
+from ..tools.diff import diff
+from ..tools.explain import explain
 from ..tools.intake import count_facts, get_path, profile_yaml, sections, set_path
-from ..tools.whatif import next_steps, parse_value, render_next_steps, render_whatif, whatif
+from ..tools.whatif import next_steps, parse_value, whatif
+from ..render.tools import render_diff, render_explanation, render_next_steps, render_whatif
 
 __all__ = [
     "AdvisorError",

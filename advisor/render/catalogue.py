@@ -11,9 +11,9 @@ from collections import Counter
 from tabulate import tabulate
 
 from ..profile.schema import FieldSpec, arena_fields, profile_fields
-from .arenas import derivations
-from .conditions import describe
-from .pack import KINDS, RulePack
+from ..rules.arenas import derivations
+from ..rules.conditions import describe
+from ..rules.pack import KINDS, RulePack
 
 __all__ = ["profile_reference", "rule_catalogue"]
 
@@ -43,7 +43,7 @@ def profile_reference() -> str:
     out = [
         "# Profile reference",
         "",
-        "Generated from `advisor/profile/model.py` by `advisor.rules.catalogue.profile_reference()`; a test keeps it current.",
+        "Generated from `advisor/profile/model.py` by `advisor.render.catalogue.profile_reference()`; a test keeps it current.",
         'Every field is optional: leave out what is unknown (unknown is not "no"). Ordinal scales',
         "are listed lowest first (`<`); rules may compare them with `lt`, `ge` and so on. A fact marked",
         "*descriptive only* is read by no rule (the reason is given); every other fact is read by some rule.",

@@ -1,0 +1,56 @@
+"""The one registry of output formats (advisor/render/formats.py): every result type's formats,
+found by the commands that show the result."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from helpers import EXAMPLES
+
+import advisor
+from advisor.cli.main import main
+from advisor.render.formats import FORMATS, formats_of, render_as, render_text
+from advisor.render.report import REPORT_FORMATS, format_for
+
+LEVANGER = EXAMPLES / "levanger.yaml"
+
+
+def test_every_registered_format_names_a_function_that_exists():
+    for kind, formats in FORMATS.items():
+        assert formats, kind
+        for name, fmt in formats.items():
+            assert fmt.name == name
+            assert callable(fmt.function()), f"{kind}/{name}: {fmt.target}"
+
+
+def test_the_report_formats_and_file_endings_come_from_the_registry():
+    assert tuple(REPORT_FORMATS) == formats_of("report") == ("html", "markdown", "pdf")
+    assert format_for("x/Report.HTM") == "html" and format_for("r.markdown") == "markdown"
+    assert format_for("r.pdf") == "pdf" and format_for("r.txt") is None
+
+
+def test_an_unknown_format_names_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown diff format 'html': use one of text, json"):
+        render_as("diff", "html", None)
+
+
+def test_json_is_the_model_both_languages():
+    result = advisor.explain(advisor.load_profile(LEVANGER), "REL-103", advisor.load_rules())
+    data = json.loads(render_text("explanation", "json", result))
+    assert data == result.model_dump(mode="json")
+    assert set(data["title"]) == {"en", "nb"}
+
+
+def test_the_tools_offer_the_registered_formats_and_no_other():
+    result = CliRunner().invoke(main, ["explain", str(LEVANGER), "REL-103", "--format", "markdown"])
+    assert result.exit_code == 2 and "markdown" in result.output
+    shown = CliRunner().invoke(main, ["explain", str(LEVANGER), "REL-103", "--lang", "nb"])
+    expected = render_text(
+        "explanation",
+        "text",
+        advisor.explain(advisor.load_profile(LEVANGER), "REL-103", advisor.load_rules()),
+        lang="nb",
+    )
+    assert shown.exit_code == 0 and shown.stdout.splitlines()[0] == expected.splitlines()[0]
