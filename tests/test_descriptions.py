@@ -1,6 +1,6 @@
 """The descriptions of the profile's fields in both languages (advisor/profile/descriptions.py).
 
-English comes from the profile model, bokmål from advisor/profile/descriptions.nb.yaml: a field
+English comes from the profile model, bokmål from advisor/locale/nb/descriptions.json: a field
 added to the model with a description but without a bokmål one, or a key in the file that names no
 field, makes these tests fail.
 """
@@ -10,19 +10,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import json
+
 import pytest
-import yaml
 
 import advisor
-from advisor.profile.descriptions import (
-    DESCRIPTIONS_NB,
-    bokmal_descriptions,
-    english_descriptions,
-    field_description,
-)
+from advisor.core.locale import LOCALE_DIR
+from advisor.profile.descriptions import english_descriptions, field_description, translated_descriptions
 from advisor.profile.schema import arena_fields, profile_fields
 
 ENGLISH = english_descriptions()
+DESCRIPTIONS_NB = LOCALE_DIR / "nb" / "descriptions.json"
+
+
+def bokmal_descriptions() -> dict[str, str]:
+    return translated_descriptions("nb")
 
 
 def _references(text: str) -> Counter[str]:
@@ -59,11 +61,13 @@ def test_no_bokmal_description_of_a_field_that_does_not_exist():
 
 
 def test_the_file_has_only_its_two_sections_and_no_duplicate_keys():
-    text = DESCRIPTIONS_NB.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), f"{DESCRIPTIONS_NB.name}: a key is given twice"
+        return dict(pairs)
+
+    data = json.loads(DESCRIPTIONS_NB.read_text(encoding="utf-8"), object_pairs_hook=no_duplicates)
     assert set(data) == {"profile", "arena"}
-    keys = re.findall(r"^  ([\w.\[\]]+):", text, flags=re.MULTILINE)
-    assert len(keys) == len(set(keys)) == len(data["profile"]) + len(data["arena"])
     assert all(isinstance(v, str) for section in data.values() for v in section.values())
 
 
@@ -71,7 +75,7 @@ def test_the_file_is_package_data():
     # the wheel packages everything under advisor/ (pyproject: packages = ["advisor"]); .ci/run checks it is there
     from importlib.resources import files
 
-    shipped = files("advisor.profile") / "descriptions.nb.yaml"
+    shipped = files("advisor") / "locale" / "nb" / "descriptions.json"
     assert shipped.is_file() and shipped.read_text(encoding="utf-8") == DESCRIPTIONS_NB.read_text(encoding="utf-8")
 
 
@@ -86,7 +90,7 @@ def test_field_description_by_language():
 def test_field_description_falls_back_to_english(monkeypatch):
     import advisor.profile.descriptions as descriptions
 
-    monkeypatch.setattr(descriptions, "bokmal_descriptions", dict)
+    monkeypatch.setattr(descriptions, "translated_descriptions", lambda lang: {})
     assert descriptions.field_description("context.population", "nb") == ENGLISH["context.population"]
 
 

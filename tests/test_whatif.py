@@ -12,7 +12,7 @@ import advisor
 from advisor.profile.schema import DERIVED_ARENA_FACTS, profile_fields
 from advisor.cli.tools import next_steps_cmd, whatif_cmd
 from advisor.core.errors import ProfileError
-from advisor.profile.questions import QUESTIONS
+from advisor.profile.schema import arena_fields
 from advisor.render.tools import render_next_steps
 from advisor.tools.whatif import apply_changes, next_steps, parse_change, whatif
 from helpers import EXAMPLES, TOOLS, TOOLS_NEW, TOOLS_OLD, TOOLS_RULES, check_golden
@@ -255,10 +255,12 @@ def test_next_steps_ranks_by_weighted_pitfalls_resolved(old, tools_pack):
 
 def test_next_steps_only_suggests_improvements(old, tools_pack):
     for step in next_steps(old, tools_pack, top=None).steps:
-        question = QUESTIONS[
-            step.path if not step.path.startswith("arenas[") else "arenas[]." + step.path.split(".")[-1]
-        ]
-        assert question.better is not None, step.set
+        spec = (
+            profile_fields()[step.path]
+            if not step.path.startswith("arenas[")
+            else arena_fields()[step.path.split(".")[-1]]
+        )
+        assert spec.better is not None, step.set
         assert step.set != "plan.co_creation_status=absent"
 
 

@@ -7,7 +7,6 @@ import errno
 import functools
 import io
 import os
-import re
 import signal
 import sys
 import threading
@@ -15,9 +14,9 @@ from typing import Any, Callable, Optional, Sequence
 
 import click
 
-from ..core.errors_nb import error_line
+from ..core.errors_nb import error_line, patterns, translate
 from ..core.errors import LONG_PART, AdvisorError, InputError, escape_controls, shorten
-from ..core.i18n import LANGUAGES
+from ..core.i18n import LANGUAGES, t
 from ..core.i18n import resolve_language as _resolve_language
 from ..render.format import fit_lines, output_width, use_width
 from ..render.formats import render_text
@@ -67,9 +66,8 @@ def echo(text: str = "", nl: bool = True) -> None:
 
 
 def _error(text: str, kind: str = "error") -> None:
-    if run_language() == "nb":
-        kind = {"error": "feil", "internal error": "intern feil", "warning": "advarsel"}.get(kind, kind)
-    click.echo(f"advisor: {kind}: {escape_controls(text)}", err=True)
+    word = t(run_language(), "cli.kind." + kind.replace(" ", "_"))
+    click.echo(f"advisor: {word}: {escape_controls(text)}", err=True)
 
 
 def _silence_stdout() -> None:
@@ -107,7 +105,7 @@ def resolve_language(explicit: Optional[str] = None) -> str:
 
 def error_prefix() -> str:
     """``advisor: error: `` in the language of the command line (``advisor: feil: `` in bokmål)."""
-    return "advisor: feil: " if run_language() == "nb" else "advisor: error: "
+    return f"advisor: {t(run_language(), 'cli.kind.error')}: "
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -134,19 +132,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             terminated = isinstance(exc, Terminated)
-            nb = run_language() == "nb"
-            if terminated:
-                _error(
-                    "avsluttet (SIGTERM); ingenting halvskrevet ble liggende"
-                    if nb
-                    else "terminated (SIGTERM); nothing half-written was left"
-                )
-            else:
-                _error(
-                    "avbrutt (Ctrl-C); ingenting halvskrevet ble liggende"
-                    if nb
-                    else "interrupted (Ctrl-C); nothing half-written was left"
-                )
+            _error(t(run_language(), "cli.terminated" if terminated else "cli.interrupted"))
             sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, BrokenPipeError):
             raise
@@ -260,41 +246,17 @@ def scan_language(args: Sequence[str]) -> str:
     return _resolve_language(explicit if explicit in LANGUAGES else None)
 
 
-_CLICK_NB = (
-    (re.compile(r"^'(.*)' is not one of (.*)\.$"), "{0!r} er ikke en av {1}"),
-    (re.compile(r"^(.*) is not one of (.*)\.$"), "{0} er ikke en av {1}"),
-    (re.compile(r"^'(.*)' is not a valid integer\.$"), "{0!r} er ikke et heltall"),
-    (re.compile(r"^'(.*)' is not a valid float\.$"), "{0!r} er ikke et tall"),
-    (re.compile(r"^'(.*)' is not a valid (?:integer|float) range\.$"), "{0!r} er ikke et tall i det tillatte området"),
-    (re.compile(r"^No such command '(.*)'\. Did you mean '(.*)'\?$"), "ingen kommando {0!r} (mente du {1!r}?)"),
-    (re.compile(r"^(.*) is not in the range (.*)\.$"), "{0} er utenfor området {1}"),
-    (
-        re.compile(r"^(.*) is smaller than the minimum valid value (.*)\.$"),
-        "{0} er mindre enn den minste tillatte verdien {1}",
-    ),
-    (
-        re.compile(r"^(.*) is larger than the maximum valid value (.*)\.$"),
-        "{0} er større enn den største tillatte verdien {1}",
-    ),
-    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), "uventet argument: {0}"),
-    (re.compile(r"^No such command '(.*)'\.$"), "ingen kommando {0!r}"),
-    (re.compile(r"^No such option: (\S+)$"), "ukjent valg {0}"),
-    (re.compile(r"^Option '(.*)' requires an argument\.$"), "valget {0!r} trenger en verdi"),
-    (re.compile(r"^Missing command\.$"), "mangler kommando"),
-)
-
-
-def _click_nb(text: str) -> str:
-    for pattern, template in _CLICK_NB:
-        match = pattern.match(text)
-        if match:
-            return template.format(*match.groups())
-    return text
+def _click_words(text: str, lang: str) -> str:
+    """A message of click in ``lang`` by the ``click`` table of its ``errors.json`` (as it is
+    when the language has none, or no pattern matches)."""
+    return translate(text, lang, "click") or text
 
 
 def usage_error_line(exc: click.ClickException, lang: str) -> str:
     """A usage error of click as the one error style of advisor: ``advisor: error: ...`` (in
-    ``lang``), naming the option and where to read about it."""
+    ``lang``; click's messages by the ``click`` table of its ``errors.json``, English where it has
+    none), naming the option and where to read about it."""
+    translated = bool(patterns(lang, "click")) if lang in LANGUAGES else False
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "advisor"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
@@ -305,26 +267,23 @@ def usage_error_line(exc: click.ClickException, lang: str) -> str:
             if ctx
             else exc.param.name
         )
-        message = (
-            f"invalid value for {hint}: {exc.message.rstrip('.')}"
-            if lang == "en"
-            else f"ugyldig verdi for {hint}: {_click_nb(exc.message)}"
-        )
+        said = _click_words(exc.message, lang) if translated else exc.message.rstrip(".")
+        message = t(lang, "cli.invalid_value", hint=hint, message=said)
         if isinstance(exc, click.MissingParameter):
-            name = exc.param.get_error_hint(ctx) if ctx else exc.param.name
-            message = f"missing {name}" if lang == "en" else f"mangler {name}"
+            message = t(lang, "cli.missing", name=exc.param.get_error_hint(ctx) if ctx else exc.param.name)
     elif isinstance(exc, click.NoSuchOption):
-        message = exc.format_message().rstrip(".") if lang == "en" else _click_nb(f"No such option: {exc.option_name}")
+        message = (
+            _click_words(f"No such option: {exc.option_name}", lang) if translated else exc.format_message().rstrip(".")
+        )
         if exc.possibilities:
             suggestion = ", ".join(sorted(exc.possibilities))
-            message = message.split(" Did you mean")[0].rstrip(".") + (
-                f" (did you mean {suggestion}?)" if lang == "en" else f" (mente du {suggestion}?)"
+            message = (
+                message.split(" Did you mean")[0].rstrip(".") + " " + t(lang, "cli.did_you_mean", suggestion=suggestion)
             )
     else:
-        message = exc.format_message().rstrip(".") if lang == "en" else _click_nb(exc.format_message())
-    see = f"see `{command} --help`" if lang == "en" else f"se `{command} --help`"
-    prefix = "advisor: error: " if lang == "en" else "advisor: feil: "
-    return prefix + " ".join(f"{message} ({see})".split())
+        message = _click_words(exc.format_message(), lang) if translated else exc.format_message().rstrip(".")
+    see = t(lang, "cli.see_help", command=command)
+    return f"advisor: {t(lang, 'cli.kind.error')}: " + " ".join(f"{message} ({see})".split())
 
 
 def echo_text(text: str, err: bool = False) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel
 
-from .model import ORDINAL_SCALES, Arena, Profile
+from .model import ORDINAL_SCALES, Arena, Better, Profile
 
 __all__ = ["FieldSpec", "profile_fields", "arena_fields", "DERIVED_ARENA_FACTS"]
 
@@ -30,6 +30,10 @@ class FieldSpec:
     description: str = ""
     descriptive: str = ""
     """Why no rule reads this fact, for a field that only describes (empty for the others)."""
+    better: Any = None
+    """Which way is better for the municipality (:class:`~advisor.profile.model.Better`'s
+    ``direction``: ``"up"``, ``"down"``, ``True``, ``False`` or a tuple of values); ``None`` for
+    a fact that is not something to change."""
 
     @property
     def ordered(self) -> bool:
@@ -37,8 +41,8 @@ class FieldSpec:
 
     def rank(self, value: Any) -> Any:
         """The value as the engine sees it: ordinals by rank, everything else as it is."""
-        if self.kind == "ordinal":
-            return self.values.index(value)
+        if self.kind == "ordinal" and self.scale is not None:
+            return ORDINAL_SCALES[self.scale].rank(value)
         return value
 
 
@@ -98,6 +102,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FieldSpec]) -> Non
         description = info.description or ""
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         descriptive = str(extra.get("descriptive", ""))
+        better = next((m.direction for m in info.metadata if isinstance(m, Better)), None)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             _walk(annotation, path + ".", out)
         elif typing.get_origin(annotation) is list:
@@ -106,15 +111,15 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, FieldSpec]) -> Non
             values = tuple(typing.get_args(annotation))
             scale = _scale_of(values)
             kind = "ordinal" if scale else "nominal"
-            out[path] = FieldSpec(path, kind, values, scale, description, descriptive)
+            out[path] = FieldSpec(path, kind, values, scale, description, descriptive, better)
         elif annotation is bool:
-            out[path] = FieldSpec(path, "bool", description=description, descriptive=descriptive)
+            out[path] = FieldSpec(path, "bool", description=description, descriptive=descriptive, better=better)
         elif annotation is int:
-            out[path] = FieldSpec(path, "int", description=description, descriptive=descriptive)
+            out[path] = FieldSpec(path, "int", description=description, descriptive=descriptive, better=better)
         elif annotation is float:
-            out[path] = FieldSpec(path, "float", description=description, descriptive=descriptive)
+            out[path] = FieldSpec(path, "float", description=description, descriptive=descriptive, better=better)
         elif annotation is str:
-            out[path] = FieldSpec(path, "str", description=description, descriptive=descriptive)
+            out[path] = FieldSpec(path, "str", description=description, descriptive=descriptive, better=better)
         else:  # pragma: no cover - a new field type must be taught here
             raise TypeError(f"profile field {path} has a type rules cannot test: {annotation!r}")
 

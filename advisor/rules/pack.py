@@ -450,6 +450,8 @@ def _fields_at(loc: Sequence[Union[str, int]], model: Any) -> list[str]:
         if model is None:
             return []
     for candidate in (model,) + tuple(getattr(model, "__args__", ())):
+        if candidate is Text:
+            return list(Text.keys_allowed())
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return list(candidate.model_fields)
     return []

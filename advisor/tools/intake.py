@@ -31,7 +31,7 @@ from ..core.errors import InputError, ProfileError
 from ..engine.facts import profile_facts
 from ..core.i18n import t
 from ..profile.model import SCHEMA_FILE, Profile
-from ..profile.questions import ARENAS_QUESTION, QUESTIONS, SECTIONS, value_label
+from ..profile.questions import question_for, question_text, section_title, value_label
 from .whatif import parse_value
 
 __all__ = [
@@ -142,10 +142,9 @@ def count_facts(profile: Profile) -> tuple[int, int]:
 
 
 def _question(key: str, spec: FieldSpec, lang: str) -> str:
-    q = QUESTIONS.get(key)
-    if q is not None:
-        return q.get(lang)
-    return field_description(key, lang) or key  # a field added without a question (a test catches it)
+    return (
+        question_for(key, lang) or field_description(key, lang) or key
+    )  # a field added without a question (a test catches it)
 
 
 def _choices_line(spec: FieldSpec, lang: str) -> str:
@@ -291,7 +290,7 @@ def _interview(io: IntakeIO, lang: str, data: dict[str, Any]) -> Profile:
         missing = [spec for spec in specs if get_path(data, spec.path) is None]
         if not missing:
             continue
-        title = SECTIONS[section].get(lang) if section in SECTIONS else section
+        title = section_title(section, lang)
         io.say("")
         heading = t(lang, "init.section", title=title, i=number, n=total)
         io.say(heading)
@@ -306,12 +305,12 @@ def _interview(io: IntakeIO, lang: str, data: dict[str, Any]) -> Profile:
                 set_path(data, spec.path, value)
     # arenas: a repeatable group
     arenas = data.get("arenas")
-    heading = t(lang, "init.section", title=SECTIONS["arenas"].get(lang), i=total, n=total)
+    heading = t(lang, "init.section", title=section_title("arenas", lang), i=total, n=total)
     io.say("")
     io.say(heading)
     io.say("=" * len(heading))
     if arenas is None:
-        has = _yes_no(io, lang, ARENAS_QUESTION.get(lang), dont_know=True)
+        has = _yes_no(io, lang, question_text("arenas", lang), dont_know=True)
         if has is None:
             return parse_profile(data, name="answers")
         data["arenas"] = []
@@ -370,7 +369,7 @@ def profile_yaml(profile: Profile, lang: str = "en") -> str:
     out = [f"# yaml-language-server: $schema={SCHEMA_FILE}"]
     out += _comment(t(lang, "init.yaml_head"), "") + _comment(t(lang, "init.yaml_unknown"), "")
     for section, specs in sections().items():
-        title = SECTIONS[section].get(lang) if section in SECTIONS else section
+        title = section_title(section, lang)
         out += ["", f"# --- {title} ---", f"{section}:"]
         opened: tuple[str, ...] = (section,)
         for spec in specs:
@@ -384,7 +383,7 @@ def profile_yaml(profile: Profile, lang: str = "en") -> str:
                     out.append(f"{'  ' * depth}{parents[depth]}:")
                 opened = parents
             out += _field_lines(spec.path, spec, parts[-1], get_path(data, spec.path), "  " * len(parents), lang)
-    out += ["", f"# --- {SECTIONS['arenas'].get(lang)} ---"]
+    out += ["", f"# --- {section_title('arenas', lang)} ---"]
     fields = arena_fields()
     if profile.arenas is None:
         out += _comment(t(lang, "init.yaml_arenas_unknown"), "")

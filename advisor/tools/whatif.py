@@ -28,7 +28,6 @@ from .diff import Diff, arena_labels, compare
 from ..core.errors import ProfileError, did_you_mean, format_path, shorten
 from .explain import describe_value
 from ..profile.model import Profile
-from ..profile.questions import QUESTIONS
 from ..rules.pack import RulePack, Text
 
 __all__ = [
@@ -422,7 +421,7 @@ def _candidates(spec: FieldSpec, numbers: set[Any]) -> list[Any]:
 def _improvements(spec: FieldSpec, better: Any, current: Any, numbers: set[Any]) -> list[tuple[Any, float]]:
     """The values of a fact that are better than ``current``, each with how big a change it is.
 
-    ``better`` says which way is better (see :mod:`advisor.profile.questions`). When ``current`` is
+    ``better`` says which way is better (the field's :class:`~advisor.profile.model.Better`). When ``current`` is
     unknown, every value but the worst counts, measured from the worst.
     """
     if better is None:
@@ -437,16 +436,14 @@ def _improvements(spec: FieldSpec, better: Any, current: Any, numbers: set[Any])
     sign = 1 if better == "up" else -1
 
     def rank(v: Any) -> float:
-        return sign * (spec.values.index(v) if spec.kind == "ordinal" else v)
+        return sign * spec.rank(v)
 
     ref = rank(current) if current is not None else min(rank(v) for v in values)
     return [(v, float(rank(v) - ref)) for v in values if rank(v) > ref]
 
 
-def _targets(
-    pack: RulePack, profile: Profile, fired_pitfalls: Sequence[str]
-) -> list[tuple[str, str, FieldSpec, Any, bool]]:
-    """(path, question key, field, current value, adds an arena) of every fact behind the fired
+def _targets(pack: RulePack, profile: Profile, fired_pitfalls: Sequence[str]) -> list[tuple[str, FieldSpec, Any, bool]]:
+    """(path, field, current value, adds an arena) of every fact behind the fired
     pitfalls."""
     fields = profile_fields()
     afields = arena_fields()
@@ -464,17 +461,17 @@ def _targets(
                 else:
                     paths[node.path] = None
     values = profile.model_dump(mode="python", exclude_none=True)
-    out: list[tuple[str, str, FieldSpec, Any, bool]] = []
+    out: list[tuple[str, FieldSpec, Any, bool]] = []
     for path in sorted(paths):
         current: Any = values
         for part in path.split("."):
             current = current.get(part) if isinstance(current, dict) else None
-        out.append((path, path, fields[path], current, False))
+        out.append((path, fields[path], current, False))
     arenas = values.get("arenas") or []
     for field in sorted(arena_paths):
         for index in range(len(arenas) + 1):
             current = arenas[index].get(field) if index < len(arenas) else None
-            out.append((f"arenas[{index}].{field}", f"arenas[].{field}", afields[field], current, index == len(arenas)))
+            out.append((f"arenas[{index}].{field}", afields[field], current, index == len(arenas)))
     return out
 
 
@@ -497,7 +494,7 @@ def next_steps(
 
     Candidates are improvements of the facts tested by a pitfall that fired, directly or through
     the findings it tests, unknown facts included: every value better than the current one, in
-    the direction :data:`advisor.profile.questions.QUESTIONS` gives for the fact (true or false; up or
+    the direction the field gives (:attr:`~advisor.profile.schema.FieldSpec.better`) (true or false; up or
     down a scale; for numbers, the thresholds the rules use and their neighbours). Facts
     without a direction (context such as a merger) are never suggested. Arena facts are tried
     on each arena and on a new one. A step's score is the priority weight
@@ -517,14 +514,11 @@ def next_steps(
     best: dict[str, tuple[tuple[Any, ...], Step]] = {}
     labels = arena_labels(profile)
     tried = 0
-    for path, key, spec, current, new_arena in _targets(pack, profile, list(fired)):
+    for path, spec, current, new_arena in _targets(pack, profile, list(fired)):
         numbers = (
             arena_thresholds.get(spec.path, set()) if path.startswith("arenas[") else fact_thresholds.get(path, set())
         )
-        question = QUESTIONS.get(key)
-        for index, (value, distance) in enumerate(
-            _improvements(spec, question.better if question else None, current, numbers)
-        ):
+        for index, (value, distance) in enumerate(_improvements(spec, spec.better, current, numbers)):
             change = Change(text=f"{path}={describe_value(value)}", path=path, value=value)
             try:
                 changed = apply_changes(profile, [change])

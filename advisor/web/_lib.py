@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from ..core.errors import AdvisorError, InputError, ProfileError
 from ..core.errors_nb import error_line  # the one-line error in bokmål, as the CLI gives it
-from ..core.i18n import LANGUAGES, Count
+from ..core.i18n import LANGUAGES, Catalogues, text
 from ..core.version import __version__
 from ..engine.assessment import assess
 from ..profile.examples import example_names, examples_path
 from ..profile.io import parse_profile
 from ..profile.descriptions import field_description
 from ..profile.model import Profile, profile_json_schema
-from ..profile.questions import ARENAS_QUESTION, SECTIONS, question_text, value_label
+from ..profile.questions import question_text, section_title, value_label
 from ..profile.schema import FieldSpec, arena_fields
 from ..render.format import render
 from ..render.pdf import report_pdf, require as require_pdf
@@ -54,13 +54,13 @@ __all__ = [
     "explain",
     "render_explanation",
     "LANGUAGES",
-    "Count",
+    "Catalogues",
+    "text",
     "count_facts",
     "profile_yaml",
     "sections",
     "profile_json_schema",
-    "ARENAS_QUESTION",
-    "SECTIONS",
+    "section_title",
     "question_text",
     "value_label",
     "field_description",

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from ._lib import (
-    ARENAS_QUESTION,
-    SECTIONS,
+    section_title,
     FieldSpec,
     Profile,
     ProfileError,
@@ -201,7 +200,7 @@ def form_view(
     errors = errors or {}
     out: list[FormSection] = []
     for key, specs in sections().items():
-        title = SECTIONS[key].get(lang) if key in SECTIONS else key
+        title = section_title(key, lang)
         fields = [_field(s, s.path, s.path, raw.get(s.path, ""), lang, errors.get(s.path, "")) for s in specs]
         out.append(FormSection(key, title, fields))
     arenas = []
@@ -218,7 +217,7 @@ def form_view(
             for name, spec in arena_fields().items()
         ]
         arenas.append(ArenaForm(i, fields))
-    view = FormView(out, ARENAS_QUESTION.get(lang), raw.get("arenas", ""), arenas, list(form_errors or []))
+    view = FormView(out, question_text("arenas", lang), raw.get("arenas", ""), arenas, list(form_errors or []))
     if profile is not None:
         known, unknown = count_facts(profile)
         view.known, view.total = known, known + unknown

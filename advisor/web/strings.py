@@ -1,164 +1,23 @@
-"""The workbench's own words, in English and Norwegian bokmål.
+"""The workbench's own words, in every language of advisor.
 
-The same mechanism as :mod:`advisor.core.i18n`: one table per language, the same keys in both (a test
-checks it), ``{placeholders}`` filled in and plural forms chosen by :class:`advisor.core.i18n.Count`.
+The same mechanism as :mod:`advisor.core.i18n`: the ``web.json`` of each language folder
+(:mod:`advisor.core.locale`), the same keys in every language (a test checks it),
+``{placeholders}`` filled in and plural forms chosen by :class:`advisor.core.i18n.Count`.
 Questions, section titles and value labels come from the library (:mod:`advisor.profile.questions`).
 """
 
 from __future__ import annotations
 
-from ._lib import LANGUAGES, Count
+from typing import Mapping
+
+from ._lib import LANGUAGES, Catalogues, text
 
 __all__ = ["STRINGS", "t", "LANGUAGES"]
 
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "app": "advisor: the consultant's workbench",
-        "lang_switch": "Norsk",
-        "dont_know": "Don't know",
-        "yes": "Yes",
-        "no": "No",
-        "blank_unknown": "empty = don't know",
-        "more": "About this field",
-        "save": "Save",
-        "saved": "Saved at {time}.",
-        "saved_versions": "{n} {n:save|saves} so far.",
-        "not_saved": "Not saved: {error}",
-        "save_failed": "The save failed; your answers are still in the page. Try again.",
-        "form_title": "Questionnaire: {municipality}",
-        "form_intro": 'Answer what you know; "Don\'t know" is always allowed. Your answers are saved as you go and each time you press Save, and you can come back to this link later to go on.',
-        "form_for": "Informant: {label}",
-        "progress": "{known} of {total} facts answered.",
-        "arenas_count": "Arenas",
-        "arena": "Arena {i}",
-        "add_arena": "Add an arena",
-        "remove_arena": "Remove this arena",
-        "not_found": "There is no such page, or the link is no longer valid. Ask the consultant for a new link.",
-        "forbidden": "The form was refused: it did not carry this page's security token. Reload the page and try again.",
-        "too_large": "The request is too large.",
-        "too_many": "Too many requests; wait a minute and try again.",
-        "login": "Log in",
-        "logout": "Log out",
-        "password": "Password",
-        "bad_password": "Wrong password.",
-        "engagements": "Engagements",
-        "new_engagement": "New engagement",
-        "municipality": "Municipality",
-        "previous_round": "Earlier round",
-        "none_option": "(none)",
-        "create": "Create",
-        "no_engagements": "No engagements yet.",
-        "informants": "Informants",
-        "informant": "Informant",
-        "add_informant": "Add an informant",
-        "label": "Role or name",
-        "label_taken": "There is already an informant called {label} in this engagement.",
-        "last_saved": "Last saved",
-        "facts_known": "Facts known",
-        "never": "not yet",
-        "link": "Link",
-        "new_link": "New link",
-        "revoke": "Revoke",
-        "revoked": "revoked",
-        "active": "active",
-        "link_once": "The link for {label} (shown only now; send it to the informant):",
-        "yaml": "YAML",
-        "assessment": "Combined assessment",
-        "no_answers": "No informant has saved answers yet.",
-        "download_html": "Download the report (HTML)",
-        "download_pdf": "Download the report (PDF)",
-        "tools": "Tools",
-        "explain": "Explain a rule",
-        "rule": "Rule",
-        "whatif": "What if",
-        "whatif_changes": "Changes, one a line (PATH=VALUE, e.g. plan.knowledge_base=true)",
-        "next_steps": "Next steps",
-        "run": "Show",
-        "diff": "Progress since the earlier round",
-        "diff_none": "No informant of this round has the same role as one of the earlier round with saved answers.",
-        "no_previous": "This engagement names no earlier round.",
-        "back": "All engagements",
-        "error": "Error",
-        "api_docs": "API (OpenAPI)",
-        "live": "Updated as answers come in.",
-        "login_needed": "Log in as the consultant.",
-    },
-    "nb": {
-        "app": "advisor: konsulentens arbeidsbenk",
-        "lang_switch": "English",
-        "dont_know": "Vet ikke",
-        "yes": "Ja",
-        "no": "Nei",
-        "blank_unknown": "tomt = vet ikke",
-        "more": "Om feltet",
-        "save": "Lagre",
-        "saved": "Lagret kl. {time}.",
-        "saved_versions": "{n} {n:lagring|lagringer} så langt.",
-        "not_saved": "Ikke lagret: {error}",
-        "save_failed": "Lagringen mislyktes; svarene dine står fortsatt i siden. Prøv igjen.",
-        "form_title": "Spørreskjema: {municipality}",
-        "form_intro": "Svar på det du vet; «Vet ikke» er alltid lov. Svarene lagres mens du fyller ut og hver gang du trykker Lagre, og du kan komme tilbake til denne lenken senere og fortsette.",
-        "form_for": "Informant: {label}",
-        "progress": "{known} av {total} fakta besvart.",
-        "arenas_count": "Arenaer",
-        "arena": "Arena {i}",
-        "add_arena": "Legg til en arena",
-        "remove_arena": "Fjern denne arenaen",
-        "not_found": "Siden finnes ikke, eller lenken gjelder ikke lenger. Be konsulenten om en ny lenke.",
-        "forbidden": "Skjemaet ble avvist: det manglet sidens sikkerhetsnøkkel. Last inn siden på nytt og prøv igjen.",
-        "too_large": "Forespørselen er for stor.",
-        "too_many": "For mange forespørsler; vent et minutt og prøv igjen.",
-        "login": "Logg inn",
-        "logout": "Logg ut",
-        "password": "Passord",
-        "bad_password": "Feil passord.",
-        "engagements": "Oppdrag",
-        "new_engagement": "Nytt oppdrag",
-        "municipality": "Kommune",
-        "previous_round": "Tidligere runde",
-        "none_option": "(ingen)",
-        "create": "Opprett",
-        "no_engagements": "Ingen oppdrag ennå.",
-        "informants": "Informanter",
-        "informant": "Informant",
-        "add_informant": "Legg til en informant",
-        "label": "Rolle eller navn",
-        "label_taken": "Det finnes allerede en informant som heter {label} i dette oppdraget.",
-        "last_saved": "Sist lagret",
-        "facts_known": "Kjente fakta",
-        "never": "ikke ennå",
-        "link": "Lenke",
-        "new_link": "Ny lenke",
-        "revoke": "Trekk tilbake",
-        "revoked": "trukket tilbake",
-        "active": "aktiv",
-        "link_once": "Lenken for {label} (vises bare nå; send den til informanten):",
-        "yaml": "YAML",
-        "assessment": "Samlet vurdering",
-        "no_answers": "Ingen informant har lagret svar ennå.",
-        "download_html": "Last ned rapporten (HTML)",
-        "download_pdf": "Last ned rapporten (PDF)",
-        "tools": "Verktøy",
-        "explain": "Forklar en regel",
-        "rule": "Regel",
-        "whatif": "Hva om",
-        "whatif_changes": "Endringer, én per linje (STI=VERDI, f.eks. plan.knowledge_base=true)",
-        "next_steps": "Neste steg",
-        "run": "Vis",
-        "diff": "Framgang siden forrige runde",
-        "diff_none": "Ingen informant i denne runden har samme rolle som en i forrige runde med lagrede svar.",
-        "no_previous": "Dette oppdraget viser ikke til en tidligere runde.",
-        "back": "Alle oppdrag",
-        "error": "Feil",
-        "api_docs": "API (OpenAPI)",
-        "live": "Oppdateres etter hvert som svarene kommer inn.",
-        "login_needed": "Logg inn som konsulent.",
-    },
-}
+#: The workbench's words of each language (``web.json`` of :mod:`advisor.core.locale`), by language.
+STRINGS: Mapping[str, Mapping[str, str]] = Catalogues("web")
 
 
-def t(lang: str, key: str, **values: object) -> str:
+def t(lang: str, key: str, /, **values: object) -> str:
     """The text ``key`` in ``lang`` with ``{placeholders}`` filled in (as :func:`advisor.core.i18n.t`)."""
-    text = STRINGS[lang if lang in LANGUAGES else "en"][key]
-    counted = {k: Count(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
-    return text.format(**counted) if values else text
+    return text("web", lang if lang in LANGUAGES else "en", key, **values)
