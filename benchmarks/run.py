@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples" / "levanger.yaml"
@@ -62,15 +63,18 @@ def _child(code: str) -> dict:
 def cold_start(runs: int) -> dict:
     """`advisor assess examples/levanger.yaml` in a fresh process (the installed command, else
     `python -m advisor`): median wall time and CPU time (user + system) of ``runs`` runs, after one
-    run that fills the cache of the shipped pack (advisor._pack_cache), as every later run finds it."""
+    run that fills the cache of the shipped pack (advisor.rules.cache), as every later run finds it.
+    The cache is a directory of its own: another advisor (another version or checkout) using the
+    user's cache meanwhile would replace the file, and a run would read the YAML again."""
     exe = shutil.which("advisor")
     command = [exe] if exe else [sys.executable, "-m", "advisor"]
-    subprocess.run(command + ["assess", str(EXAMPLE)], check=True, capture_output=True)
     walls, cpus = [], []
-    for _ in range(runs):
-        wall, cpu = _cli(["assess", str(EXAMPLE)])
-        walls.append(wall)
-        cpus.append(cpu)
+    with tempfile.TemporaryDirectory() as cache, mock.patch.dict(os.environ, {"ADVISOR_CACHE_DIR": cache}):
+        subprocess.run(command + ["assess", str(EXAMPLE)], check=True, capture_output=True)
+        for _ in range(runs):
+            wall, cpu = _cli(["assess", str(EXAMPLE)])
+            walls.append(wall)
+            cpus.append(cpu)
     alone = [_timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
     return {
         "command": "advisor" if exe else "python -m advisor",
@@ -427,6 +431,9 @@ def rule_scaling(sizes: tuple[int, ...], n: int, seed: int) -> dict:
 
 
 def main() -> None:
+    # An installed advisor has its bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would compile every module in every child process and time that.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")

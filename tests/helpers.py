@@ -107,3 +107,13 @@ def hide_weasyprint(monkeypatch, error: "type[Exception]" = ImportError) -> None
     monkeypatch.setattr(sys, "meta_path", [Refuse(), *sys.meta_path])
     monkeypatch.setattr(pdf, "_weasyprint", None)
     monkeypatch.setattr(pdf, "_problem", None)
+
+
+def fired_sets(pack, profiles) -> list:
+    """The ids of the rules that fire on each profile, on the columnar engine (its fired columns
+    read back row by row)."""
+    from advisor.engine import columnar
+
+    fired = columnar.columnar_pack(pack).fired(columnar.facts_frame(columnar.profiles_frame(profiles)))
+    ids = [c[1:] for c in fired.columns]  # fired columns are named "@<rule id>"
+    return [frozenset(i for i, hit in zip(ids, row) if hit) for row in fired.iter_rows()]

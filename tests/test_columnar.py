@@ -18,6 +18,10 @@ from advisor.core.documents import Document  # noqa: E402
 from advisor.engine.interface import durable_problem  # noqa: E402
 from advisor.rules.pack import PackInfo, build_pack  # noqa: E402
 from test_properties import profiles  # noqa: E402
+from helpers import fired_sets  # noqa: E402
+from advisor.profile.io import load_profile_line  # noqa: E402
+from advisor.profile.model import Arena, Profile  # noqa: E402
+from advisor.profile.schema import _unwrap_optional  # noqa: E402
 
 SHIPPED = advisor.load_rules()
 SETTINGS = settings(
@@ -185,7 +189,7 @@ def test_columnar_rows_are_the_durable_rows_with_the_shipped_pack(sample):
 def test_the_fired_sets_agree_with_the_reference_on_sampled_profiles():
     """The reference evaluator, guards (``done_when``) applied as assessments apply them."""
     sample = research.sample_profiles(300, seed=11)
-    for profile, fired in zip(sample, columnar.fired_sets(SHIPPED, sample)):
+    for profile, fired in zip(sample, fired_sets(SHIPPED, sample)):
         assert fired == advisor.assess(profile, SHIPPED, engine="python").fired
 
 
@@ -203,7 +207,7 @@ def test_unknown_is_not_false_in_the_columns():
         advisor.parse_profile({"arenas": [{"evaluated": True}, {"evaluated": False}]}),
         advisor.parse_profile({"arenas": []}),
     ]
-    assert columnar.fired_sets(pack, sample) == [frozenset(), {"DIA-000"}, {"DIA-001"}, frozenset()]
+    assert fired_sets(pack, sample) == [frozenset(), {"DIA-000"}, {"DIA-001"}, frozenset()]
 
 
 def _write_jsonl(path, sample, extra=()):
@@ -271,10 +275,62 @@ def test_duplicate_keys_are_refused_as_the_line_loader_refuses_them(tmp_path):
     assert rows[-1]["municipality"] == 'a ":" b'
     clean = tmp_path / "clean.jsonl"
     _write_jsonl(clean, sample)
-    frame = pl.read_ndjson(clean)
-    lines = clean.read_bytes().splitlines()
-    assert not columnar._duplicate_keys(frame, lines)
+    assert columnar._fast_frame(clean.read_bytes().splitlines()).height == len(sample)  # no false alarm
     assert all(not chunk.skipped for chunk in columnar.read_chunks([(str(clean), str(clean))]))
+
+
+SECTIONS = {name: info.annotation for name, info in Profile.model_fields.items()}
+ODD_VALUES = [1, 0, -1, 1.5, 10**20, "x", "true", "vision", True, False, [], {}, [None], {"name": "x"}]
+
+
+@st.composite
+def jsonl_lines(draw):
+    """A generated profile as a JSON line: as written, or with a null written out, a value of
+    another type or out of bounds, a key the model does not know, a duplicate key."""
+    data = draw(profiles).model_dump(mode="json", exclude_none=True)
+    change = draw(st.sampled_from(["none", "null", "value", "arena", "key", "duplicate"]))
+    section = draw(st.sampled_from(sorted(SECTIONS)))
+    model = _unwrap_optional(SECTIONS[section])
+    if section == "arenas" or change == "arena":
+        arenas = data.setdefault("arenas", [])
+        if not arenas or draw(st.booleans()):
+            arenas.append({})
+        target, fields = arenas[-1], list(Arena.model_fields)
+    else:
+        target, fields = data.setdefault(section, {}), list(model.model_fields)
+    field = draw(st.sampled_from(fields))
+    if change == "null":
+        target[field] = None
+    elif change in ("value", "arena"):
+        target[field] = draw(st.sampled_from(ODD_VALUES))
+    elif change == "key":
+        target[draw(st.sampled_from(["bogus", "Name", ""]))] = draw(st.sampled_from(ODD_VALUES))
+    text = json.dumps(data, ensure_ascii=draw(st.booleans()), separators=draw(st.sampled_from([None, (",", ":")])))
+    if change == "duplicate":
+        text = text[:-1] + (", " if data else "") + f'"{section}": null}}'
+    return change, text.encode()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(jsonl_lines(), min_size=1, max_size=8))
+def test_the_fast_path_reads_every_line_as_the_line_loader_reads_it_or_leaves_the_chunk_to_it(lines):
+    """The fast JSON Lines path takes a chunk only if the profile loader takes every line of it,
+    and then gives the frame of the loader's profiles; a chunk of lines as written (nulls written
+    out included) takes the fast path."""
+    raw = [line for _change, line in lines]
+    loaded = []
+    for number, line in enumerate(raw, 1):
+        try:
+            loaded.append(load_profile_line(line, "p.jsonl", number))
+        except advisor.ProfileError:
+            loaded.append(None)
+    try:
+        frame = columnar._fast_frame(raw)
+    except columnar._Slow:
+        assert not all(change in ("none", "null") for change, _line in lines)
+    else:
+        assert None not in loaded
+        assert frame.equals(columnar.profiles_frame(loaded))
 
 
 def test_conform_sends_values_the_model_might_coerce_to_the_exact_path():
@@ -290,13 +346,41 @@ def test_conform_sends_values_the_model_might_coerce_to_the_exact_path():
     assert columnar._conform(frame) is not None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"plan": {"knowledge_base": 1}}',  # pydantic's bool takes 1: not the fast path's call
+        b'{"context": {"population": true}}',
+        b'{"context": {"population": 7.0}}',
+        b'{"context": {"population": "7"}}',
+        b'{"context": {"population": -1}}',
+        b'{"context": {"population": 99999999999999999999}}',
+        b'{"context": {"name": "' + b"x" * 201 + b'"}}',
+        b'{"arenas": [{"ladder_level": 9}]}',
+        b'{"arenas": [null]}',
+        b'{"arenas": [' + b",".join([b"{}"] * 501) + b"]}",
+        b'{"plan": {"co_creation_status": "nope"}}',
+        b'{"plan": {"bogus": 1}}',
+        b'{"plan": {"knowledge_base": true, "knowledge_base": null}}',
+        b'{"plan": null, "plan": {}}',
+        b"[]",
+        b'{"plan": {"knowledge_base": NaN}}',
+    ],
+)
+def test_the_fast_path_leaves_what_the_model_might_judge_otherwise_to_it(line):
+    good = b'{"plan": {"co_creation_status": "vision"}, "arenas": [{"ladder_level": 2}]}'
+    assert columnar._fast_frame([good, good]).height == 2
+    with pytest.raises(columnar._Slow):
+        columnar._fast_frame([good, line])
+
+
 def test_parquet_profiles(tmp_path):
     sample = research.sample_profiles(30, seed=4)
     path = tmp_path / "p.parquet"
     columnar.profiles_frame(sample).write_parquet(path)
     assert columnar._conform(pl.read_parquet(path)) is not None  # typed columns take the fast path
     rows = research.batch([str(path)], None, engine="columnar").rows
-    assert [r.fired for r in rows] == columnar.fired_sets(SHIPPED, sample)
+    assert [r.fired for r in rows] == fired_sets(SHIPPED, sample)
     assert rows[0].profile == f"{path}:1"
 
 
@@ -405,7 +489,7 @@ def test_a_finding_tested_twice_or_both_ways_in_one_alternative(engine):
     pack = build_pack(PackInfo(name="x"), {"000.md": "a"}, [(doc, ("rules", i), r) for i, r in enumerate(rules)])
     profile = advisor.parse_profile({"arenas": []})
     assert advisor.assess(profile, pack, engine=engine).fired == {"DIA-001", "REC-001"}
-    assert columnar.fired_sets(pack, [profile]) == [{"DIA-001", "REC-001"}]
+    assert fired_sets(pack, [profile]) == [{"DIA-001", "REC-001"}]
 
 
 def test_directories_list_profile_files_sorted_by_name(tmp_path):

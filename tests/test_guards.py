@@ -235,7 +235,7 @@ def test_the_columnar_engine_gives_strengths_and_applies_guards(guard_pack, pack
 
     if not columnar.available():
         pytest.skip("polars is not installed")
-    from helpers import EXAMPLES
+    from helpers import EXAMPLES, fired_sets
 
     profiles = [
         _profile(implementation={"strategy": {"exists": True}}, resources={"coordinator_fte": 0}),
@@ -249,11 +249,9 @@ def test_the_columnar_engine_gives_strengths_and_applies_guards(guard_pack, pack
         ),
         _profile(resources={"coordinator_fte": 0}),
     ]
-    assert columnar.fired_sets(guard_pack, profiles) == [
-        advisor.assess(p, guard_pack, engine="python").fired for p in profiles
-    ]
+    assert fired_sets(guard_pack, profiles) == [advisor.assess(p, guard_pack, engine="python").fired for p in profiles]
     examples = [advisor.load_profile(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
-    assert columnar.fired_sets(pack, examples) == [advisor.assess(p, pack, engine="python").fired for p in examples]
+    assert fired_sets(pack, examples) == [advisor.assess(p, pack, engine="python").fired for p in examples]
     compiled = columnar.columnar_pack(guard_pack)
     briefs = compiled.briefs(compiled.fired(columnar.facts_frame(columnar.profiles_frame(profiles[:1]))))
     assert briefs.get_column("strengths").to_list() == [["STR-001"]] and briefs.get_column(

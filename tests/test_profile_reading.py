@@ -109,7 +109,7 @@ def _number_field_paths(model=None, prefix=()):
 
 
 def test_true_is_no_number_in_any_numeric_field():
-    """The check runs only for the fields listed in ``_NUMBER_FIELDS``: every numeric field of
+    """The check runs only for the fields listed in ``NUMBER_FIELDS``: every numeric field of
     every section is there, and ``true`` in it is refused (pydantic would read it as 1)."""
     from pydantic import ValidationError
 

@@ -312,6 +312,7 @@ def test_the_columnar_engine_classifies_arenas_and_aggregates_as_the_reference_d
     """The columnar engine derives ladder levels and Ulrich types and computes the three-valued
     aggregates in polars; its facts and firings must be the reference's."""
     from advisor.engine import columnar
+    from helpers import fired_sets
 
     if not columnar.available():
         pytest.skip("polars is not installed")
@@ -333,5 +334,5 @@ def test_the_columnar_engine_classifies_arenas_and_aggregates_as_the_reference_d
                     known.get("ladder_level"),
                     known.get("ulrich_type"),
                 )
-    fired = columnar.fired_sets(SHIPPED, profiles)
+    fired = fired_sets(SHIPPED, profiles)
     assert fired == [advisor.assess(p, SHIPPED, engine="python").fired for p in profiles]

@@ -1,7 +1,8 @@
 """The columnar engine: a rule pack evaluated over many profiles at once, as vectorised expressions.
 
 For research at scale (``advisor batch --engine columnar``, ``compare``, ``sensitivity``). Needs
-polars (``pip install "samskaping-advisor[columnar]"``); nothing else in advisor imports it.
+polars and msgspec (``pip install "samskaping-advisor[columnar]"``); nothing else in advisor
+imports them.
 
 Profiles become the rows of a frame whose columns are the profile's sections (structs, arenas a
 list of structs, every value with the model's type: ordinal and nominal values as enums, so an
@@ -16,12 +17,15 @@ rule fires where its condition is true (a recommendation: and its ``done_when`` 
 tests no finding that did not fire, so there two-valued findings decide as the three-valued
 states of :func:`advisor.engine.assessment.rule_states` would).
 
-Reading is chunked (memory flat in the number of profiles). JSON Lines are parsed by polars
-with the types it infers; a chunk whose types, keys or values the model might not accept
-(anything but what the fast path can check itself: known keys, types the model takes as they
-are, enum values, bounds, no duplicate key: polars would keep the first silently) is read again
-line by line through the profile model, so a bad line is reported exactly as ``advisor assess``
-would report it, with its file and line, and skipped.
+Reading is chunked (memory flat in the number of profiles). JSON Lines are decoded by msgspec
+straight into types made from the model's (:func:`_decoder`: no coercion, known keys only, enums
+by value), taken apart into columns (tuples transposed, no Python work per value) and checked for
+bounds by one polars expression and for duplicate keys by counting them; a chunk whose types,
+keys or values the model might judge otherwise (anything but what the fast path can check
+itself: known keys, types the model takes as they are, enum values, bounds, no duplicate key:
+msgspec would keep the last silently) is read again line by line through the profile model, so
+a bad line is reported exactly as ``advisor assess`` would report it, with its file and line,
+and skipped.
 
 What it gives per profile and pack are the fired rule ids by kind (in result order), the highest
 priority and the municipality: the rows of :func:`advisor.research.runs.batch` without the
@@ -31,7 +35,8 @@ explanations, the profile hashes and the question counts.
 from __future__ import annotations
 
 import functools
-import io
+import importlib.util
+import itertools
 import json
 import operator
 import re
@@ -75,20 +80,22 @@ CHUNK_ROWS = 10_000
 
 ARENAS = "arenas"
 _FIRED = "@"  # fired columns are named "@<rule id>"
+_KNOWN = "#known"  # the known ladder levels of a profile's arenas, sorted
 
 
 def available() -> bool:
-    """Whether polars is installed."""
-    return pl is not None
+    """Whether polars and msgspec are installed."""
+    return pl is not None and importlib.util.find_spec("msgspec") is not None
 
 
 def require() -> None:
-    """Raise an :class:`InputError` that says how to install polars, if it is missing."""
-    if pl is None:
-        raise InputError(
-            "the columnar engine needs polars, which is not installed",
-            hint="pip install 'samskaping-advisor[columnar]'",
-        )
+    """Raise an :class:`InputError` that says how to install polars and msgspec, if one is missing."""
+    for name, missing in (("polars", pl is None), ("msgspec", importlib.util.find_spec("msgspec") is None)):
+        if missing:
+            raise InputError(
+                f"the columnar engine needs {name}, which is not installed",
+                hint="pip install 'samskaping-advisor[columnar]'",
+            )
 
 
 def engine_version() -> str:
@@ -168,9 +175,9 @@ def _classified_arenas() -> "pl.Expr":
 
 def _derived() -> dict[str, "pl.Expr"]:
     """The derived arena facts, three-valued, as :func:`advisor.engine.facts.ladder_aggregates` computes
-    them (over arenas already classified)."""
+    them (over arenas already classified, and their known ladder levels in the column ``_KNOWN``)."""
     arenas = pl.col(ARENAS)
-    known = arenas.list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort())
+    known = pl.col(_KNOWN)  # the known ladder levels, sorted (a column of their own: computed once)
     n = arenas.list.len()
     k = known.list.len()
     unknown = n - k
@@ -202,7 +209,9 @@ def facts_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
     """One column per fact path (derived arena facts included) and the arenas, from a frame of
     profiles (:func:`profile_schema`). The arenas are classified first (their derived ladder
     level and Ulrich type), as :func:`advisor.engine.facts.profile_facts` does."""
-    frame = frame.with_columns(_classified_arenas().alias(ARENAS))
+    frame = frame.with_columns(_classified_arenas().alias(ARENAS)).with_columns(
+        pl.col(ARENAS).list.eval(pl.element().struct.field("ladder_level").drop_nulls().sort()).alias(_KNOWN)
+    )
     derived = _derived()
     exprs = [derived[path].alias(path) if path in derived else _field(path).alias(path) for path in profile_fields()]
     return frame.select(*exprs, pl.col(ARENAS))
@@ -324,40 +333,49 @@ class ColumnarPack:
 
     def briefs(self, fired: "pl.DataFrame") -> "pl.DataFrame":
         """Per profile, the fired rule ids of each kind in result order, all of them sorted
-        (``fired``), and the highest priority (as a batch row has them)."""
+        (``fired``), and the highest priority (as a batch row has them).
+
+        The fired columns, in result order, become one long frame of (profile, rule) pairs;
+        a stable sort by profile alone keeps result order within each profile, and the rule
+        ids are an enum in sorted order, so sorting them is sorting integers."""
         table = self._table()
-        rows = pl.DataFrame({"row": pl.int_range(0, fired.height, dtype=pl.UInt32, eager=True)})
-        long = fired.with_row_index("row").unpivot(index="row", variable_name="column").filter(pl.col("value"))
-        long = long.join(table, on="column").sort("row", "order")
+        columns = table.get_column("column").to_list()
+        place = pl.col("column").cast(pl.Enum(columns)).to_physical()  # the rule's place in the table
+        long = (
+            fired.select(columns)
+            .with_row_index("row")
+            .unpivot(index="row", variable_name="column")
+            .filter(pl.col("value"))
+            .select("row", *(pl.lit(table.get_column(c)).gather(place).alias(c) for c in ("rule", "kind", "priority")))
+            .sort("row", maintain_order=True)
+        )
         rule = pl.col("rule")
         grouped = long.group_by("row", maintain_order=True).agg(
             highest=pl.col("priority").max(),
             fired=rule.sort(),
             **{name: rule.filter(pl.col("kind") == k) for k, name in enumerate(_KIND_COLUMNS)},
         )
+        if grouped.height < fired.height:  # profiles on which nothing fired
+            rows = pl.DataFrame({"row": pl.int_range(0, fired.height, dtype=pl.UInt32, eager=True)})
+            grouped = rows.join(grouped, on="row", how="left", maintain_order="left")
         empty = pl.lit([], dtype=pl.List(pl.String))
-        return (
-            rows.join(grouped, on="row", how="left")
-            .sort("row")
-            .select(
-                highest_priority=pl.col("highest").replace_strict(
-                    dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String
-                ),
-                fired=pl.col("fired").fill_null(empty),
-                **{name: pl.col(name).fill_null(empty) for name in _KIND_COLUMNS},
-            )
+        return grouped.select(
+            highest_priority=pl.col("highest").replace_strict(
+                dict(enumerate(PRIORITIES)), default=None, return_dtype=pl.String
+            ),
+            **{name: pl.col(name).cast(pl.List(pl.String)).fill_null(empty) for name in ("fired",) + _KIND_COLUMNS},
         )
 
     @functools.lru_cache(maxsize=1)  # noqa: B019 - one table per compiled pack, kept with it
     def _table(self) -> "pl.DataFrame":
-        """Each rule's fired column, id, kind, place in result order and priority rank."""
+        """Each rule's fired column, id (an enum of the ids in sorted order), kind, and priority
+        rank, in result order."""
         entries = [(kind, rule_id) for kind in KINDS for rule_id in self.ordered[kind]]
         return pl.DataFrame(
             {
                 "column": [_FIRED + rule_id for _kind, rule_id in entries],
-                "rule": [rule_id for _kind, rule_id in entries],
+                "rule": pl.Series([rule_id for _kind, rule_id in entries], dtype=pl.Enum(sorted(self.pack.rule_ids))),
                 "kind": pl.Series([KINDS.rank(kind) for kind, _ in entries], dtype=pl.UInt8),
-                "order": pl.Series(range(len(entries)), dtype=pl.UInt32),
                 # A strength is not pressing: it does not count for the highest priority.
                 "priority": pl.Series(
                     [None if kind == "strength" else self.priority[rule_id] for kind, rule_id in entries], dtype=pl.Int8
@@ -390,14 +408,6 @@ def columnar_pack(pack: RulePack) -> ColumnarPack:
             del _PACKS[next(iter(_PACKS))]
         compiled = _PACKS[pack.hash] = ColumnarPack(pack)
     return compiled
-
-
-def fired_sets(pack: RulePack, profiles: Sequence[Profile]) -> list[frozenset[str]]:
-    """The ids of the rules that fire on each profile (for tests and notebooks)."""
-    compiled = columnar_pack(pack)
-    fired = compiled.fired(facts_frame(profiles_frame(profiles)))
-    ids = [c[len(_FIRED) :] for c in fired.columns]
-    return [frozenset(i for i, hit in zip(ids, row) if hit) for row in fired.iter_rows()]
 
 
 # --------------------------------------------------------------------------------------------
@@ -555,49 +565,124 @@ def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
 
 
 #: The end of a JSON object key: a closing quote, then a colon (an escaped quote followed by a
-#: colon inside a string is counted too, which can only send a line to the check below).
+#: colon inside a string is counted too, which can only send a line to the check of
+#: :func:`_fast_frame`).
 _KEY_END = re.compile(rb'"\s*:')
 
 
-def _key_count(dtype: Any, expr: "pl.Expr") -> "Optional[pl.Expr]":
-    """The number of keys under ``expr`` (of type ``dtype``) that polars kept: one per field that is
-    not null, and those inside it; ``None`` where there can be none (a scalar, an empty object).
-    Scalars add no term at all: a literal 0 inside ``sum_horizontal`` broke polars 2.0.0 (the
-    newest release for Python 3.10: "cannot evaluate two Series of different lengths")."""
+class _Slow(Exception):
+    """A chunk the fast path does not take as it is: it is read again through the profile model."""
+
+
+def _msgspec_type(name: str, dtype: Any) -> Any:
+    """The type msgspec decodes a value of the column type ``dtype`` into, as the model takes it
+    without coercion: ``true`` is no number, 1 no boolean, "1" no number, an enum one of its
+    values; an object has the model's keys and no other (each may be left out or null)."""
+    import msgspec
+
     if isinstance(dtype, pl.Struct):
-        parts = []
-        for f in dtype.fields:
-            field = expr.struct.field(f.name)
-            term = field.is_not_null().cast(pl.Int64)
-            inner = _key_count(f.dtype, field)
-            parts.append(term if inner is None else term + inner.fill_null(0))
-        return pl.sum_horizontal(parts) if parts else None
-    if isinstance(dtype, pl.List) and isinstance(dtype.inner, (pl.Struct, pl.List)):
-        inner = _key_count(dtype.inner, pl.element())
-        return None if inner is None else expr.list.eval(inner.fill_null(0)).list.sum()
-    return None
+        fields = [(f.name, Optional[_msgspec_type(f.name, f.dtype)], None) for f in dtype.fields]
+        return msgspec.defstruct(name, fields, forbid_unknown_fields=True, gc=False)  # no cycles: not tracked
+    if isinstance(dtype, pl.List):
+        return list[_msgspec_type(name, dtype.inner)]  # type: ignore[misc]
+    if isinstance(dtype, pl.Enum):
+        return typing.Literal[tuple(dtype.categories.to_list())]
+    return {pl.Boolean: bool, pl.Int64: int, pl.Float64: float, pl.String: str}[dtype]
 
 
-def _duplicate_keys(parsed: "pl.DataFrame", lines: Sequence[bytes]) -> bool:
-    """Whether a line holds an object with a duplicate key, which polars reads silently (keeping
-    the first) and the profile loader refuses. A line is checked with the loader's JSON parse only
-    when the keys polars kept are fewer than the keys written (or it has a ``null``, whose key
-    polars cannot be told to have kept): then no key was dropped from the others."""
-    terms = []
-    for name, dtype in parsed.schema.items():
-        term = pl.col(name).is_not_null().cast(pl.Int64)
-        inner = _key_count(dtype, pl.col(name))
-        terms.append(term if inner is None else term + inner.fill_null(0))
-    kept = parsed.select(pl.sum_horizontal(terms)).to_series()
-    for line, count in zip(lines, kept):
-        spaced = b'" ' in line or b'"\t' in line or b'"\r' in line  # maybe a key, a space, a colon
-        written = len(_KEY_END.findall(line)) if spaced else line.count(b'":')
-        if written != count or b"null" in line:
-            try:
-                json.loads(line, object_pairs_hook=no_duplicates)
-            except ValueError:  # a duplicate key, or anything else the line-by-line read reports
-                return True
-    return False
+@functools.cache
+def _decoder() -> Any:
+    import msgspec
+
+    return msgspec.json.Decoder(_msgspec_type("Profile", pl.Struct(profile_schema())))
+
+
+def _columns(name: str, dtype: Any, values: Sequence[Any], keys: list[int]) -> "pl.Series":
+    """The column of ``values`` (decoded by :func:`_decoder`; objects as structs, ``None`` where
+    there is none), their keys (those of the objects inside them too) added to ``keys`` row by row."""
+    if not isinstance(dtype, pl.Struct) or not values:
+        return pl.Series(name, values, dtype=dtype, strict=True)
+    from msgspec.structs import astuple
+
+    nones = (None,) * len(dtype.fields)
+    rows = [nones if v is None else astuple(v) for v in values]
+    keys[:] = [k + len(t) - t.count(None) for k, t in zip(keys, rows)]
+    columns = [_columns(f.name, f.dtype, c, keys) for f, c in zip(dtype.fields, zip(*rows))]
+    struct = pl.struct([pl.col(c.name) for c in columns])
+    present = [v is not None for v in values]
+    if not all(present):
+        struct = pl.when(pl.col("@present")).then(struct)
+    return (
+        pl.DataFrame(columns + [pl.Series("@present", present, dtype=pl.Boolean)])
+        .select(struct.cast(dtype).alias(name))
+        .to_series()
+    )
+
+
+def _arenas(dtype: Any, values: Sequence[Any], keys: list[int]) -> "pl.Series":
+    """The arenas column: a list of arenas, or ``None``, per row."""
+    lists = [v or () for v in values]
+    flat = list(itertools.chain.from_iterable(lists))
+    counts = [0] * len(flat)
+    items = _columns(ARENAS, dtype.inner, flat, counts)
+    at = 0
+    for row, arenas in enumerate(lists):  # the keys of a row's arenas added to its own
+        if arenas:
+            keys[row] += sum(counts[at : at + len(arenas)])
+            at += len(arenas)
+    rows = pl.Series("row", [i for i, arenas in enumerate(lists) for _ in arenas], dtype=pl.UInt32)
+    grouped = pl.DataFrame([rows, items]).group_by("row", maintain_order=True).agg(pl.col(ARENAS))
+    return (
+        pl.DataFrame(
+            {
+                "row": pl.int_range(0, len(values), dtype=pl.UInt32, eager=True),
+                "@present": pl.Series([v is not None for v in values], dtype=pl.Boolean),
+            }
+        )
+        .join(grouped, on="row", how="left", maintain_order="left")
+        .select(pl.when(pl.col("@present")).then(pl.col(ARENAS).fill_null(pl.lit([], dtype=dtype))).cast(dtype))
+        .to_series()
+    )
+
+
+def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
+    """The frame of profiles (:func:`profile_schema`) of JSON ``lines``, decoded by msgspec into
+    the model's types and taken apart column by column; raises :class:`_Slow` where the model
+    might judge a line otherwise (anything but known keys, values of the model's types, enum
+    values, bounds, and no duplicate key: msgspec keeps the last one silently)."""
+    import msgspec
+    from msgspec.structs import astuple
+
+    try:
+        records = list(map(_decoder().decode, lines))
+    except msgspec.DecodeError:  # a type, a key or a value the model might take otherwise
+        raise _Slow from None
+    schema = profile_schema()
+    rows = [astuple(r) for r in records]
+    keys = [len(t) - t.count(None) for t in rows]
+    try:
+        frame = pl.DataFrame(
+            [
+                _arenas(dtype, values, keys) if name == ARENAS else _columns(name, dtype, values, keys)
+                for (name, dtype), values in zip(schema.items(), zip(*rows))
+            ]
+            if rows
+            else schema
+        )
+        if frame.select(_violations()).item():
+            raise _Slow
+    except (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError):  # a number out of range, say
+        raise _Slow from None
+    try:  # the keys written on each line (at least: a string may hold a quote and a colon)
+        written = pl.Series(lines, dtype=pl.Binary).cast(pl.String).str.count_matches(_KEY_END.pattern.decode())
+    except pl.exceptions.PolarsError:
+        raise _Slow from None
+    for number in (written != pl.Series(keys)).arg_true().to_list():  # a null, a colon in a string, a duplicate
+        try:
+            json.loads(lines[number], object_pairs_hook=no_duplicates)
+        except ValueError:
+            raise _Slow from None
+    return frame
 
 
 def _jsonl_chunk(path: str, lines: list[bytes], first: int) -> Chunk:
@@ -606,17 +691,11 @@ def _jsonl_chunk(path: str, lines: list[bytes], first: int) -> Chunk:
     if first == 1 and blob.startswith(b"\xef\xbb\xbf"):
         blob = blob[3:]
         lines = [lines[0][3:]] + lines[1:]
-    frame = None
-    if numbers:
-        try:
-            parsed = pl.read_ndjson(io.BytesIO(blob), infer_schema_length=None)
-            if parsed.height == len(numbers) and not _duplicate_keys(parsed, [lines[n - first] for n in numbers]):
-                frame = _conform(parsed)
-        except pl.exceptions.PolarsError:
-            frame = None
+    try:
+        frame = _fast_frame([lines[n - first] for n in numbers]) if numbers else pl.DataFrame(schema=profile_schema())
+    except _Slow:
+        pass
     else:
-        frame = pl.DataFrame(schema=profile_schema())
-    if frame is not None:
         labels = pl.Series("profile", [f"{path}:{n}" for n in numbers], dtype=pl.String)
         return Chunk(frame, labels, [], blob)
     items = [(f"{path}:{n}", functools.partial(load_profile_line, lines[n - first], path, n)) for n in numbers]
