@@ -12,7 +12,8 @@ shipped rule base:
   written as they come, as `advisor batch` runs), at two sizes, so that growth with the number
   of profiles shows;
 * `advisor batch` itself (a child process, start-up included) on files: a directory of YAML
-  files, one of JSON files, and one JSON Lines file, on one worker;
+  files, one of JSON files, and one JSON Lines file, on one worker; and the peak RSS of listing
+  a directory of 10,000 and of 100,000 files as it does;
 * the columnar engine (needs samskaping-advisor[columnar]): its evaluation over a frame of profiles in
   memory, and `advisor batch FILE --engine columnar` end to end from a JSON Lines file and from a
   Parquet file, in profiles per second of wall time and per CPU second (polars runs on every
@@ -257,7 +258,27 @@ def files(n: int, seed: int) -> dict:
             out[f"{name}_per_s"] = round((n - small) / max(wall_l - wall_s, 1e-9), 1)
             out[f"{name}_per_cpu_s"] = round((n - small) / max(cpu_l - cpu_s, 1e-9), 1)
             out[f"{name}_whole_per_s"] = round(n / wall_l, 1)
+        # Memory of listing a large directory (the part of a batch from files that could grow
+        # with the number of files; rows are streamed, see `memory`): hard links to the n JSON
+        # files, 10,000 and 100,000 of them, listed and walked as `advisor batch DIR` does.
+        names = sorted((Path(tmp) / str(n) / "json").iterdir())
+        for count in (10_000, 100_000):
+            many = Path(tmp) / f"links{count}"
+            many.mkdir()
+            for i in range(count):
+                os.link(names[i % len(names)], many / f"p-{i:06d}.json")
+            res = _child(LISTING.format(directory=str(many)))
+            assert res["files"] == count, res
+            out[f"listing_{count}_peak_rss_mb"] = res["peak_rss_mb"]
     return out
+
+
+LISTING = """
+import advisor
+from advisor.research.runs import _Listed
+advisor.load_rules()
+out = {{'files': sum(1 for _ in _Listed([{directory!r}]))}}
+"""
 
 
 def columnar(n: int, repeat: int, seed: int) -> dict:
@@ -515,6 +536,14 @@ def main() -> None:
                 f"advisor batch from {name} files, 1 worker",
                 f"{fl[f'{name}_per_s']} /s",
                 f"steady; {fl[f'{name}_per_cpu_s']} per CPU second; {fl['profiles']} profiles with start-up: {fl[f'{name}_whole_per_s']} /s",
+            )
+        )
+    if "listing_100000_peak_rss_mb" in fl:
+        rows.append(
+            (
+                "peak RSS, listing 10,000 vs 100,000 files",
+                f"{fl['listing_10000_peak_rss_mb']} / {fl['listing_100000_peak_rss_mb']} MB",
+                "advisor imported, pack loaded; a directory walked as `advisor batch DIR` walks it",
             )
         )
     if "skipped" not in co:
