@@ -17,17 +17,32 @@ The tools, the report and the research functions are imported on first use (``ad
 loads the explain module then), so ``import advisor`` stays as quick as the assessment needs.
 """
 
+import gc as _gc
 import importlib as _importlib
 import typing as _typing
 
-from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
-from .core.text import Text
-from .core.version import __version__
-from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
-from .profile.io import load_profile, parse_profile
-from .profile.model import Profile
-from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
-from .rules.variants import load_rules
+# Importing advisor makes many objects that live as long as the process (pydantic and its schemas,
+# the models, the rule language): the cyclic garbage collector would walk them some 80 times while
+# they are made, and again as they age. It is paused meanwhile, what exists then is moved to the
+# oldest generation (freeze, then unfreeze: no walk; still collected by a full collection), and
+# the collector is left as it was found (issue 15 §3; tests/test_startup.py).
+_collecting = _gc.isenabled()
+_gc.disable()
+try:
+    from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
+    from .core.text import Text
+    from .core.version import __version__
+    from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
+    from .profile.io import load_profile, parse_profile
+    from .profile.model import Profile
+    from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
+    from .rules.variants import load_rules
+finally:
+    _gc.freeze()
+    _gc.unfreeze()
+    if _collecting:
+        _gc.enable()
+    del _collecting
 
 if _typing.TYPE_CHECKING:
     from .engine.columnar import profiles_frame

@@ -12,7 +12,8 @@ shipped rule base:
   written as they come, as `advisor batch` runs), at two sizes, so that growth with the number
   of profiles shows;
 * `advisor batch` itself (a child process, start-up included) on files: a directory of YAML
-  files, one of JSON files, and one JSON Lines file, on one worker;
+  files, one of JSON files, and one JSON Lines file, on one worker; and the peak RSS of listing
+  a directory of 10,000 and of 100,000 files as it does;
 * the columnar engine (needs samskaping-advisor[columnar]): its evaluation over a frame of profiles in
   memory, and `advisor batch FILE --engine columnar` end to end from a JSON Lines file and from a
   Parquet file, in profiles per second of wall time and per CPU second (polars runs on every
@@ -42,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples" / "levanger.yaml"
@@ -61,15 +63,18 @@ def _child(code: str) -> dict:
 def cold_start(runs: int) -> dict:
     """`advisor assess examples/levanger.yaml` in a fresh process (the installed command, else
     `python -m advisor`): median wall time and CPU time (user + system) of ``runs`` runs, after one
-    run that fills the cache of the shipped pack (advisor._pack_cache), as every later run finds it."""
+    run that fills the cache of the shipped pack (advisor.rules.cache), as every later run finds it.
+    The cache is a directory of its own: another advisor (another version or checkout) using the
+    user's cache meanwhile would replace the file, and a run would read the YAML again."""
     exe = shutil.which("advisor")
     command = [exe] if exe else [sys.executable, "-m", "advisor"]
-    subprocess.run(command + ["assess", str(EXAMPLE)], check=True, capture_output=True)
     walls, cpus = [], []
-    for _ in range(runs):
-        wall, cpu = _cli(["assess", str(EXAMPLE)])
-        walls.append(wall)
-        cpus.append(cpu)
+    with tempfile.TemporaryDirectory() as cache, mock.patch.dict(os.environ, {"ADVISOR_CACHE_DIR": cache}):
+        subprocess.run(command + ["assess", str(EXAMPLE)], check=True, capture_output=True)
+        for _ in range(runs):
+            wall, cpu = _cli(["assess", str(EXAMPLE)])
+            walls.append(wall)
+            cpus.append(cpu)
     alone = [_timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
     return {
         "command": "advisor" if exe else "python -m advisor",
@@ -253,7 +258,27 @@ def files(n: int, seed: int) -> dict:
             out[f"{name}_per_s"] = round((n - small) / max(wall_l - wall_s, 1e-9), 1)
             out[f"{name}_per_cpu_s"] = round((n - small) / max(cpu_l - cpu_s, 1e-9), 1)
             out[f"{name}_whole_per_s"] = round(n / wall_l, 1)
+        # Memory of listing a large directory (the part of a batch from files that could grow
+        # with the number of files; rows are streamed, see `memory`): hard links to the n JSON
+        # files, 10,000 and 100,000 of them, listed and walked as `advisor batch DIR` does.
+        names = sorted((Path(tmp) / str(n) / "json").iterdir())
+        for count in (10_000, 100_000):
+            many = Path(tmp) / f"links{count}"
+            many.mkdir()
+            for i in range(count):
+                os.link(names[i % len(names)], many / f"p-{i:06d}.json")
+            res = _child(LISTING.format(directory=str(many)))
+            assert res["files"] == count, res
+            out[f"listing_{count}_peak_rss_mb"] = res["peak_rss_mb"]
     return out
+
+
+LISTING = """
+import advisor
+from advisor.research.runs import _Listed
+advisor.load_rules()
+out = {{'files': sum(1 for _ in _Listed([{directory!r}]))}}
+"""
 
 
 def columnar(n: int, repeat: int, seed: int) -> dict:
@@ -406,6 +431,9 @@ def rule_scaling(sizes: tuple[int, ...], n: int, seed: int) -> dict:
 
 
 def main() -> None:
+    # An installed advisor has its bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would compile every module in every child process and time that.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")
@@ -508,6 +536,14 @@ def main() -> None:
                 f"advisor batch from {name} files, 1 worker",
                 f"{fl[f'{name}_per_s']} /s",
                 f"steady; {fl[f'{name}_per_cpu_s']} per CPU second; {fl['profiles']} profiles with start-up: {fl[f'{name}_whole_per_s']} /s",
+            )
+        )
+    if "listing_100000_peak_rss_mb" in fl:
+        rows.append(
+            (
+                "peak RSS, listing 10,000 vs 100,000 files",
+                f"{fl['listing_10000_peak_rss_mb']} / {fl['listing_100000_peak_rss_mb']} MB",
+                "advisor imported, pack loaded; a directory walked as `advisor batch DIR` walks it",
             )
         )
     if "skipped" not in co:

@@ -242,7 +242,7 @@ def test_a_failing_action_becomes_an_engine_error_and_the_engine_recovers(chain_
             raise RuntimeError("boom")
 
     ruleset = _engine.backend_for(chain_pack)._rulesets[0]
-    monkeypatch.setattr(ruleset, "firings", Boom(ruleset.firings))  # the action's bookkeeping fails
+    monkeypatch.setattr(ruleset, "actions", Boom(ruleset.actions))  # the action's bookkeeping fails
     with pytest.raises(advisor.EngineError, match="DIAG-001: RuntimeError: boom"):
         advisor.assess(profile, chain_pack)
     monkeypatch.undo()
@@ -441,3 +441,78 @@ def test_a_recommendation_that_tests_that_its_own_finding_did_not_fire_never_fir
     result = advisor.assess(profile, pack)
     assert result.fired == {"PITF-001"}
     assert advisor.assess(profile, pack, engine="python").findings == result.findings
+
+
+def test_findings_built_from_per_rule_templates_equal_freshly_built_ones():
+    """assess() builds each finding from a template of its rule's alternative, made once per pack
+    (texts, citations, kind, the findings it rests on, defaults). On sampled profiles every
+    finding equals one validated afresh from the rule, the reference evaluator's firings and the
+    finding's profile-dependent fields; the findings come in the order of the rules' sort keys;
+    and assessing leaves the templates as they were made."""
+    from advisor.engine.assessment import Finding, _by_kind, _plan_for, contrasting_views, reference_firings
+    from advisor.engine.facts import profile_facts
+    from advisor.research.runs import sample_profiles
+
+    pack = advisor.load_rules()
+    plan = _plan_for(pack)
+    made = {rid: [dict(t.template) for t in terms] for rid, terms in plan.terms.items()}
+    seen: set[str] = set()
+    for profile in sample_profiles(40, 5):
+        result = advisor.assess(profile, pack)
+        firings: dict[str, list] = {}
+        for firing in reference_firings(pack, profile_facts(profile)):
+            firings.setdefault(firing.rule_id, []).append(firing)
+        for f in result.findings:
+            rule = pack.by_id[f.rule_id]
+            term = pack.dnf[rule.id][min(firing.term for firing in firings[rule.id])]
+            same = {name: getattr(rule, name) for name in ("kind", "factor", "phase", "priority", "evidence")}
+            varying = ("facts", "arenas", "recommends", "addresses", "conditional", "unless")
+            fresh = Finding(
+                rule_id=rule.id,
+                **same,
+                title=rule.title,
+                message=rule.message,
+                sources=tuple(str(s) for s in rule.sources),
+                citations=pack.readable_citations[rule.id],
+                contrasts=contrasting_views(pack, rule),
+                because=sorted({ref.rule_id for ref in term.findings if not ref.negated}),
+                **{name: getattr(f, name) for name in varying},
+            )
+            assert f == fresh and f.model_dump_json() == fresh.model_dump_json(), f.rule_id
+            parts = ("arenas", "because", "recommends", "addresses", "conditional")
+            seen |= {name for name in parts if getattr(f, name)}
+        assert set(result.fired) <= set(firings)  # less the recommendations known to be done
+        for kind, rule_ids in _by_kind(plan, result.fired).items():
+            assert rule_ids == sorted((r for r in result.fired if pack.by_id[r].kind == kind), key=plan.order.get)
+    assert seen == {"arenas", "because", "recommends", "addresses", "conditional"}  # every part was built
+    assert {rid: [dict(t.template) for t in terms] for rid, terms in plan.terms.items()} == made
+
+
+def test_arena_indices_read_from_the_facts_heads_equal_the_parsed_facts(monkeypatch):
+    """The durable engine reads which arena a rule matched from the head of the arena fact in the
+    action's message (as it was asserted); on the engine's own messages that is the index JSON
+    parsing gives, and a fact spelled otherwise is parsed."""
+    import json
+
+    from advisor.engine import durable
+    from advisor.research.runs import sample_profiles
+
+    read = durable._arena_index
+    seen: list[tuple[str, str, int]] = []
+
+    def spy(message: str, pattern: str) -> int:
+        index = read(message, pattern)
+        seen.append((message, pattern, index))
+        return index
+
+    monkeypatch.setattr(durable, "_arena_index", spy)
+    pack = advisor.load_rules()
+    for profile in sample_profiles(30, 9):
+        advisor.assess(profile, pack, engine="durable")
+    assert len({index for _, _, index in seen}) > 1
+    for message, pattern, index in seen:
+        (matched,) = json.loads(message).values()
+        assert matched[pattern]["i"] == index
+    message = '{"R#0.0":{"profile":{"t":"profile","note":"\\"arena0\\":"},"arena0":{"i":4,"t":"arena","sid":"3"}}}'
+    assert read(message, "arena0") == 4
+    assert read('{"R#0.0":{"arena1":{"t":"arena","sid":"12","i":17}}}', "arena1") == 17

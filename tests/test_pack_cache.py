@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -46,7 +47,9 @@ def test_the_cached_pack_is_the_pack_read_from_its_files(shipped, monkeypatch):
     _uncached(monkeypatch)
     cached_rules = advisor.load_rules()
     assert cached_rules == fresh_rules and cached_rules.origin == "default"
-    assert cached_rules.hash == fresh_rules.hash
+    assert cached_rules.hash == fresh_rules.hash  # the hash the file records ...
+    del cached_rules.__dict__["hash"]
+    assert cached_rules.hash == fresh_rules.hash  # ... is the hash of what it holds
     for a, b in zip(cached_rules.rules, fresh_rules.rules):  # the parsed conditions too
         assert (a.condition, a.guard) == (b.condition, b.guard)
     profile = advisor.load_profile(EXAMPLE)
@@ -73,19 +76,40 @@ def test_a_changed_rule_file_is_read_again(shipped, monkeypatch):
     assert advisor.load_rules() == after
 
 
-def test_a_cache_that_does_not_hold_a_valid_pack_is_not_used(shipped):
+def _layout(pack_json: bytes, pack_hash: str) -> bytes:
+    """A cache file as advisor.rules.cache writes it, around ``pack_json``."""
+    digest = hashlib.sha256(pack_json).hexdigest()
+    return b'{"digest":"%s","hash":"%s","pack":%s}' % (digest.encode(), pack_hash.encode(), pack_json)
+
+
+def test_a_cache_that_does_not_hold_a_valid_pack_is_not_used_and_is_written_again(shipped, monkeypatch):
     _rules, cache = shipped
     fresh = advisor.load_rules()
     (file,) = cache.glob("pack-variant-*.json")
-    data = json.loads(file.read_text(encoding="utf-8"))
-    data["pack"]["rules"][0]["kind"] = "not a kind"  # does not validate
-    file.write_text(json.dumps(data), encoding="utf-8")
-    assert advisor.load_rules() == fresh
-    data = json.loads(file.read_text(encoding="utf-8"))
-    data["pack"]["rules"][0]["title"]["en"] = "Tampered"  # validates, but is not what it says it is
-    file.write_text(json.dumps(data), encoding="utf-8")
-    assert advisor.load_rules() == fresh
-    file.write_bytes(b"\x80 not JSON")
+    good = file.read_bytes()
+    data = json.loads(good)
+    assert (
+        data["digest"]
+        == hashlib.sha256(json.dumps(data["pack"], ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    )
+    assert data["hash"] == fresh.hash
+    title = fresh.rules[0].title.en.encode("utf-8")
+    tampered = json.loads(good)["pack"]
+    tampered["rules"][0]["kind"] = "not a kind"  # recorded as written, but does not validate
+    broken = {
+        "does not validate": _layout(
+            json.dumps(tampered, ensure_ascii=False, separators=(",", ":")).encode(), fresh.hash
+        ),
+        "changed after it was written": good.replace(title, b"Tampered", 1),
+        "cut short": good[: len(good) // 2],
+        "not JSON": b"\x80 not JSON",
+        "another layout": json.dumps(data).encode(),
+    }
+    for why, blob in broken.items():
+        file.write_bytes(blob)
+        assert advisor.load_rules() == fresh, why
+        assert file.read_bytes() == good, why  # the run that read the files wrote the pack again
+    _uncached(monkeypatch)
     assert advisor.load_rules() == fresh
 
 

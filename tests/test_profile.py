@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pytest
 
 import advisor
@@ -125,3 +127,35 @@ def test_parse_profile_from_text_and_data():
     assert advisor.parse_profile("context: {name: A}").context.name == "A"
     with pytest.raises(ProfileError, match="did you mean 'context'"):
         advisor.parse_profile({"contxt": {}})
+
+
+def _sections():
+    from advisor.profile import model
+
+    return [
+        cls
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, model._Section) and cls is not model._Section
+    ]
+
+
+def test_every_number_field_refuses_true_and_false(tmp_path):
+    """The check that ``true`` is no number is attached to the fields model.NUMBER_FIELDS names
+    (not to every field: issue 15 §3); each int or float field of each section must be one."""
+    from pydantic import ValidationError
+
+    from advisor.profile import model
+
+    numbers = {(cls, name) for cls in _sections() for name in model._numeric_fields(cls)}
+    assert {name for _cls, name in numbers} == set(model.NUMBER_FIELDS)
+    for cls, name in numbers:
+        for value in (True, False):
+            with pytest.raises(ValidationError) as info:
+                cls.model_validate({name: value})
+            (error,) = info.value.errors()
+            assert error["loc"] == (name,) and error["type"] == "int_type", (cls, name)
+            assert error["msg"] == "Input should be a number, not true or false"
+    plan_flag = next(n for n, f in model.Plan.model_fields.items() if f.annotation == Optional[bool])
+    assert getattr(model.Plan.model_validate({plan_flag: True}), plan_flag) is True  # not a number
+    message = _error(tmp_path, "context:\n  population: true\n").one_line()
+    assert "p.yaml:2: context.population: expected a number, got True" in message

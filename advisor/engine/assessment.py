@@ -49,6 +49,11 @@ class _Result(BaseModel):
 
 
 _set = object.__setattr__
+_new = object.__new__
+# The setters of the slots every pydantic model has (BaseModel.__slots__), called directly.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
@@ -58,11 +63,11 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     Only for values worked out from a validated profile and rule pack. A test checks that the
     instance equals the one ``model_construct`` builds, attribute for attribute.
     """
-    instance = cls.__new__(cls)
+    instance = _new(cls)
     _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", set(values))
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
+    _set_fields_set(instance, set(values))
+    _set_extra(instance, None)
+    _set_private(instance, None)
     return instance
 
 
@@ -294,13 +299,29 @@ def _arena_unknown(fields: "AbstractSet[str] | tuple[str, ...]", arenas: Sequenc
 
 
 class _TermPlan:
-    __slots__ = ("paths", "sorted_paths", "arena_paths", "because")
+    """What the findings of one alternative of a rule share, worked out once per pack: the paths
+    it shows and the finding's values that do not depend on the profile (``template``: every
+    field of :class:`Finding`, in field order, with the defaults of a finding that is neither
+    conditional nor recommends nor addresses anything; :func:`_finding` copies it and fills in
+    the rest)."""
 
-    def __init__(self, term: Term) -> None:
+    __slots__ = ("paths", "sorted_paths", "arena_paths", "because", "template")
+
+    def __init__(self, term: Term, summary: dict[str, Any]) -> None:
         self.paths = tuple(dict.fromkeys(c.path for c in term.compares))
         self.sorted_paths = tuple(sorted(self.paths))
         self.arena_paths = tuple(tuple(dict.fromkeys(c.path for c in group)) for group in term.arenas)
         self.because = tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated}))
+        self.template: dict[str, Any] = {
+            **summary,
+            "facts": None,
+            "arenas": (),
+            "because": self.because,
+            "recommends": (),
+            "addresses": (),
+            "conditional": False,
+            "unless": None,
+        }
 
 
 class _Plan:
@@ -327,8 +348,13 @@ class _Plan:
         self.order = {
             rule.id: (_plan_key if rule.kind == "recommendation" else _priority_key)(rule) for rule in pack.rules
         }
-        self.terms = {rule_id: tuple(_TermPlan(t) for t in terms) for rule_id, terms in pack.dnf.items()}
+        self.terms = {
+            rule_id: tuple(_TermPlan(t, self.summary[rule_id]) for t in terms) for rule_id, terms in pack.dnf.items()
+        }
         self.recommends = {rule.id: tuple(sorted(rule.recommends)) for rule in pack.rules}
+        #: Each rule's kind and place in result order (by kind, then the order within the kind).
+        ranked = sorted(pack.rules, key=lambda r: (KINDS.rank(r.kind), self.order[r.id]))
+        self.rank_kind = {rule.id: (rank, rule.kind) for rank, rule in enumerate(ranked)}
         self.checks = tuple(
             (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
         )
@@ -412,8 +438,11 @@ def _finding(
     firings: Sequence[Any],
     recommends: tuple[str, ...],
     addresses: tuple[str, ...],
-    conditional: bool = False,
+    conditional: bool,
+    labels: Sequence[str],
 ) -> Finding:
+    """The finding of ``rule_id`` from its ``firings``; ``labels`` are the arenas' labels
+    (:func:`arena_label`), worked out once per assessment."""
     term_index = firings[0].term if len(firings) == 1 else min(f.term for f in firings)
     term = plan.terms[rule_id][term_index]
     values = facts.values
@@ -426,19 +455,22 @@ def _finding(
             if firing.term != term_index:
                 continue
             for paths, index in zip(term.arena_paths, firing.arenas):
-                label = arena_label(facts, index)
+                label = labels[index]
                 for path in paths:
                     shown[f"arenas[{label}].{path}"] = arenas[index][path]
     if len(firings) > 1 or firings[0].arenas:
         arena_indices = tuple(sorted({i for f in firings for i in f.arenas}))
-    values = dict(plan.summary[rule_id])
+    values = term.template.copy()  # the rule's texts, citations and kind, and the defaults
     values["facts"] = dict(sorted(shown.items())) if term.arena_paths else shown  # else sorted already
-    values["arenas"] = tuple(arena_label(facts, i) for i in arena_indices)
-    values["because"] = term.because
-    values["recommends"] = recommends
-    values["addresses"] = addresses
-    values["conditional"] = conditional
-    values["unless"] = plan.unless[rule_id] if conditional else None
+    if arena_indices:
+        values["arenas"] = tuple(labels[i] for i in arena_indices)
+    if recommends:
+        values["recommends"] = recommends
+    if addresses:
+        values["addresses"] = addresses
+    if conditional:
+        values["conditional"] = True
+        values["unless"] = plan.unless[rule_id]
     return _construct(Finding, values)
 
 
@@ -644,8 +676,9 @@ def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str
 def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     """The ids of the fired rules by kind, each kind in result order."""
     out: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    for rule_id in sorted(fired, key=plan.order.__getitem__):
-        out[str(plan.summary[rule_id]["kind"])].append(rule_id)
+    rank_kind = plan.rank_kind
+    for _, kind, rule_id in sorted([(*rank_kind[rule_id], rule_id) for rule_id in fired]):
+        out[kind].append(rule_id)
     return out
 
 
@@ -662,23 +695,30 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     plan = _plan_for(pack)
     facts, by_rule, conditional = _run(profile, pack, engine)
     fired = frozenset(by_rule)
-    recommends = {rid: tuple(r for r in plan.recommends[rid] if r in fired) for rid in sorted(fired)}
+    recommends: dict[str, tuple[str, ...]] = {}
     addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
-    for rid, recs in recommends.items():
-        for r in recs:
-            addresses.setdefault(r, []).append(rid)
+    for rid in sorted(fired):
+        recs = plan.recommends[rid]
+        if recs:
+            recs = recommends[rid] = tuple(r for r in recs if r in fired)
+            for r in recs:
+                addresses.setdefault(r, []).append(rid)
+    labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
     kinds = {
         kind: tuple(
-            _finding(
-                plan,
-                rid,
-                facts,
-                by_rule[rid],
-                recommends[rid],
-                tuple(addresses.get(rid, ())),
-                rid in conditional,
-            )
-            for rid in rule_ids
+            [
+                _finding(
+                    plan,
+                    rid,
+                    facts,
+                    by_rule[rid],
+                    recommends.get(rid, ()),
+                    tuple(addresses.get(rid, ())),
+                    rid in conditional,
+                    labels,
+                )
+                for rid in rule_ids
+            ]
         )
         for kind, rule_ids in _by_kind(plan, fired).items()
     }

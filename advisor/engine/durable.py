@@ -54,6 +54,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import re
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -306,8 +307,9 @@ class _Ruleset:
     def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder]) -> None:
         self.name = name
         units = net.units
-        self.actions = {u.key: (u.rule_id, u.index, u.arena_names) for u in units if u.rule_id}
-        self.firings = {u.key: Firing(u.rule_id, u.index) for u in units if u.rule_id}
+        #: By compiled rule name: the rule id, its firing (the one of an alternative without arena
+        #: tests, made once) and the arena patterns of the alternative.
+        self.actions = {u.key: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names) for u in units if u.rule_id}
         self.tested = frozenset(ref for u in units for ref in u.findings)
         self.gated = frozenset(u.gate for u in units if u.gate is not None)
         self.encoders = encoders
@@ -346,6 +348,11 @@ class DurableBackend:
             encoders = [_encoders(net.properties, self._members) for net in nets]
         self._rulesets = [_Ruleset(f"{self.name}.{i}", net, enc) for i, (net, enc) in enumerate(zip(nets, encoders))]
         self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
+        #: Per ruleset, the finding facts its rules test, but for the session id and the end.
+        self._finding_heads = [
+            {rule_id: '{"t":"finding","id":' + dumps_compact(rule_id) + ',"sid":' for rule_id in sorted(rs.tested)}
+            for rs in self._rulesets
+        ]
 
     @property
     def ruleset_count(self) -> int:
@@ -434,22 +441,25 @@ class DurableBackend:
         handle = rs.handle
         started = _C.start_action_for_state(handle, state)
         message = started[1] if started else None
+        # the hot loop of an assessment (a hundred firings): everything it uses is local
+        actions, tested, fired, append = rs.actions, self._tested, run.fired, run.firings.append
+        complete = _C.complete_and_start_action
         while message:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
-            # only the matched arena facts are parsed, and only when the rule has some.
+            # only the matched arena facts are read, and only when the rule has some.
             name = message[2 : message.index('"', 2)]
             if name == "close#":  # see close()
-                message = _C.complete_and_start_action(handle, state)
+                message = complete(handle, state)
                 continue
             try:
-                rule_id, index, arena_names = rs.actions[name]
+                rule_id, firing, arena_names = actions[name]
                 if arena_names:
-                    run.firings.append(Firing(rule_id, index, tuple(_arena_index(message, a) for a in arena_names)))
+                    append(Firing(rule_id, firing.term, tuple(_arena_index(message, a) for a in arena_names)))
                 else:
-                    run.firings.append(rs.firings[name])
-                if rule_id not in run.fired:
-                    run.fired.add(rule_id)
-                    if rule_id in self._tested:
+                    append(firing)
+                if rule_id not in fired:
+                    fired.add(rule_id)
+                    if rule_id in tested:
                         new.append(rule_id)
             except BaseException as exc:
                 _C.abandon_action(handle, state)
@@ -457,7 +467,7 @@ class DurableBackend:
                     f"a rule action failed in {rs.name}: {name.split('#')[0]}: {type(exc).__name__}: {exc}",
                     hint="this is a bug in advisor; please report it with the profile",
                 ) from exc
-            message = _C.complete_and_start_action(handle, state)
+            message = complete(handle, state)
         return new
 
     def run(self, facts: Facts) -> list[Firing]:
@@ -491,12 +501,8 @@ class DurableBackend:
                     if batch:
                         new += self._act(rs, self._assert(rs, _C.assert_facts, "[" + ",".join(batch) + "]"), run)
                 pending = [
-                    [
-                        f'{{"t":"finding","id":{dumps_compact(rule_id)},"sid":{quoted}}}'
-                        for rule_id in new
-                        if rule_id in rs.tested
-                    ]
-                    for rs in self._rulesets
+                    [heads[rule_id] + quoted + "}" for rule_id in new if rule_id in heads]
+                    for heads in self._finding_heads
                 ]
             if any(pending):  # pragma: no cover - a rule of the last stage is tested by no rule
                 raise EngineError("findings left over after the last stage", hint="this is a bug in advisor")
@@ -584,13 +590,19 @@ def _partitions(n: int) -> list[list[list[int]]]:
 
 
 _DECODER = json.JSONDecoder()
+#: The head of an arena fact as :meth:`DurableBackend._run` writes it (the session id is a number).
+_ARENA_HEAD = re.compile(r'\{"t":"arena","sid":"[0-9]+","i":([0-9]+)[,}]')
 
 
 def _arena_index(message: str, pattern: str) -> int:
-    """The index of the arena fact bound to ``pattern`` in an action's message; only that fact is
-    parsed. The key ``"<pattern>":`` occurs nowhere else in the message: inside JSON strings every
-    quote is escaped, and no fact has a field of that name."""
+    """The index of the arena fact bound to ``pattern`` in an action's message. The key
+    ``"<pattern>":`` occurs nowhere else in the message: inside JSON strings every quote is
+    escaped, and no fact has a field of that name. The engine hands the fact back as it was
+    asserted, so its index is read from its head; only a fact spelled otherwise is parsed."""
     start = message.index(f'"{pattern}":') + len(pattern) + 3
+    head = _ARENA_HEAD.match(message, start)
+    if head is not None:
+        return int(head.group(1))
     fact, _ = _DECODER.raw_decode(message, start)
     return int(fact["i"])
 

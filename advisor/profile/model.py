@@ -9,8 +9,8 @@ rules may compare them with ``lt``/``ge`` and so on. See ``docs/PROFILE.md`` for
 every field and the passage of the source documents it comes from.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: with it, pydantic would compile and evaluate the
+# text of every field's annotation when it builds the model, at every start (issue 15 §3).
 import functools
 import typing
 from dataclasses import dataclass
@@ -127,10 +127,17 @@ def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
     )
 
 
+#: The fields that hold a number, in any section: the fields :meth:`_Section._no_bool_for_number`
+#: checks. Named rather than ``"*"``: pydantic builds a validator for every field it applies to,
+#: and the profile model's 150 fields then cost a third of its build at every start (issue 15 §3).
+#: tests/test_profile.py checks that every int or float field of every section is here.
+NUMBER_FIELDS = ("population", "adopted_year", "co_creation_years", "coordinator_fte", "ladder_level")
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
 
-    @field_validator("*", mode="before")
+    @field_validator(*NUMBER_FIELDS, mode="before", check_fields=False)
     @classmethod
     def _no_bool_for_number(cls, value: Any, info: ValidationInfo) -> Any:
         """``true`` is not a number: pydantic would read it as 1 (``ladder_level: true``)."""

@@ -160,7 +160,50 @@ def _profile_files(directory: Path) -> list[str]:
         ) from None
 
 
-def iter_profile_sources(items: Iterable[ProfileLike]) -> Iterator[tuple[str, Union[str, Profile]]]:
+class _Listing:
+    """The profile files of a directory (:func:`_profile_files`), sorted, kept as one string of
+    names (a file name holds no NUL): some 20 bytes a file, where a list of paths takes 150."""
+
+    def __init__(self, directory: Path) -> None:
+        names = _profile_files(directory)
+        self.directory = directory
+        self.count = len(names)
+        self.many = any(name.lower().endswith((".jsonl", ".parquet")) for name in names)
+        self._names = "\0".join(names)
+
+    def __iter__(self) -> Iterator[str]:
+        names, start = self._names, 0
+        for _ in range(self.count):
+            end = names.find("\0", start)
+            yield str(self.directory / names[start : end if end >= 0 else len(names)])
+            start = end + 1
+
+
+class _Listed:
+    """Sources given as a list, each directory listed once (:class:`_Listing`): how many there
+    are is known before the first is read, and no list of every path is held."""
+
+    def __init__(self, items: Sequence[ProfileLike]) -> None:
+        self.items: list[Union[ProfileLike, _Listing]] = [
+            _Listing(Path(item)) if isinstance(item, (str, os.PathLike)) and Path(item).is_dir() else item
+            for item in items
+        ]
+        self.total = sum(item.count if isinstance(item, _Listing) else 1 for item in self.items)
+        self.many = any(
+            item.many if isinstance(item, _Listing) else str(item).lower().endswith((".jsonl", ".parquet"))
+            for item in self.items
+            if not isinstance(item, (Profile, tuple))
+        )
+        if not self.total:
+            raise InputError(
+                "no profiles to assess", hint="give profile files, or directories holding *.yaml / *.json profiles"
+            )
+
+    def __iter__(self) -> Iterator[tuple[str, Union[str, Profile]]]:
+        return iter_profile_sources(self.items)
+
+
+def iter_profile_sources(items: Iterable[Union[ProfileLike, _Listing]]) -> Iterator[tuple[str, Union[str, Profile]]]:
     """``(label, path or Profile)`` for each profile, lazily: directories give their profile
     files, sorted by name; a Profile without a label is labelled ``#N`` by its place. A JSON Lines
     (``*.jsonl``) or Parquet file is one source holding many profiles (see :func:`_expand`)."""
@@ -174,15 +217,14 @@ def iter_profile_sources(items: Iterable[ProfileLike]) -> Iterator[tuple[str, Un
             count += 1
             yield str(label), profile
         else:
-            path = Path(item)
-            if path.is_dir():
-                for name in _profile_files(path):
-                    count += 1
-                    file = str(path / name)
-                    yield file, file
-            else:
+            files = item if isinstance(item, _Listing) else _Listing(Path(item)) if Path(item).is_dir() else None
+            if files is None:
                 count += 1
                 yield os.fspath(item), os.fspath(item)
+                continue
+            for file in files:
+                count += 1
+                yield file, file
 
 
 def profile_sources(items: Iterable[ProfileLike]) -> list[tuple[str, Union[str, Profile]]]:
@@ -583,11 +625,8 @@ class _BatchRun(_Manifested):
         self.total: Optional[int] = None
         self._sources: Iterable[tuple[str, Union[str, Profile]]]
         if isinstance(profiles, (list, tuple)):
-            listed = profile_sources(profiles)
-            many = any(
-                isinstance(item, str) and item.lower().endswith((".jsonl", ".parquet")) for _label, item in listed
-            )
-            self.total, self._sources = (None if many else len(listed)), listed
+            listed = _Listed(profiles)
+            self.total, self._sources = (None if listed.many else listed.total), listed
         else:
             self._sources = iter_profile_sources(profiles)
         self._workers, self._client, self._progress, self._time_limit = workers, client, progress, time_limit

@@ -9,9 +9,13 @@ the checks between rules, which the same content passed when the file was writte
 Safely: the cache is JSON, never pickle, so reading it runs no code that anyone who can write the
 directory could have put there, and what it holds is validated as a pack is. Its file name is a
 SHA-256 of everything the pack depends on: the bytes of every file of the pack, the versions of
-advisor, pydantic and Python, and the source of the modules that parse and check packs. Any change
-to one of them reads the YAML again and writes a new file (older ones are removed). A file whose
-pack does not hash to the hash it records, or that does not validate, is not used.
+advisor, pydantic and Python, and the source of the modules that parse and check packs and of this
+one. Any change to one of them reads the YAML again and writes a new file (older ones are removed).
+The file is one JSON object whose first members are the SHA-256 of the pack's JSON that follows
+and the pack's content hash (:attr:`RulePack.hash`, which is then not computed again): a file
+whose pack's JSON does not hash to the digest it records, that is not in this layout, or whose
+pack does not validate, is not used, and the next run that reads the pack from its files writes
+it again.
 
 ``ADVISOR_CACHE_DIR`` sets the directory (default ``$XDG_CACHE_HOME/samskaping-advisor``, else
 ``~/.cache/samskaping-advisor``); set to an empty value, nothing is cached. A cache that cannot be
@@ -37,7 +41,7 @@ from .pack import RulePack
 __all__ = ["cache_dir", "cached_pack"]
 
 #: The modules whose code decides what a pack file means: a change to one invalidates the cache.
-_SOURCES = (pack_module, conditions, variants, limits, documents)
+_SOURCES = (pack_module, conditions, variants, limits, documents, sys.modules[__name__])
 
 
 def cache_dir() -> Optional[Path]:
@@ -69,30 +73,54 @@ def _key(where: Path, kind: str) -> Optional[str]:
     return digest.hexdigest()
 
 
+#: How a cache file begins: the SHA-256 of the pack's JSON that follows it, then the pack's hash.
+_HEAD = b'{"digest":"'
+_MID = b'","hash":"'
+_TAIL = b'","pack":'
+
+
 def _read(file: Path, origin: str) -> Optional[RulePack]:
+    """The pack in ``file``, or ``None`` when the file is not one this module wrote for the same
+    content (its JSON does not hash to the digest it records) or does not validate."""
     try:
-        data = json.loads(file.read_bytes())
-        pack = RulePack.model_validate({**data["pack"], "origin": origin})
+        blob = file.read_bytes()
+        digest_at, hash_at = len(_HEAD), len(_HEAD) + 64 + len(_MID)
+        body_at = hash_at + 64 + len(_TAIL)
+        if (
+            not blob.startswith(_HEAD)
+            or blob[digest_at + 64 : hash_at] != _MID
+            or blob[hash_at + 64 : body_at] != _TAIL
+            or not blob.endswith(b"}")
+        ):
+            return None
+        body = blob[body_at:-1]
+        if hashlib.sha256(body).hexdigest().encode("ascii") != blob[digest_at : digest_at + 64]:
+            return None
+        # pydantic reads the JSON itself (in Rust): faster than json.loads and validating the dicts.
+        pack = RulePack.model_validate_json(body).model_copy(update={"origin": origin})
         for rule in pack.rules:
             if rule.when is not None:
                 rule._condition = parse_condition(rule.when, ("when",))
             if rule.done_when is not None:
                 rule._guard = parse_condition(rule.done_when, ("done_when",))
-        if pack.hash != data["hash"]:
-            return None
     except Exception:  # a cache that cannot be used: the pack is read from its files instead
         return None
+    # The content is byte for byte what was written with this hash, so the hash is not computed
+    # again (a model dump and a SHA-256 of it: a third of reading the cache).
+    pack.__dict__["hash"] = blob[hash_at : hash_at + 64].decode("ascii")
     return pack
 
 
 def _write(directory: Path, kind: str, name: str, pack: RulePack) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        payload = {"hash": pack.hash, "pack": pack.model_dump(mode="json", exclude={"origin"})}
+        content = pack.model_dump(mode="json", exclude={"origin"})
+        body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        digest = hashlib.sha256(body).hexdigest().encode("ascii")
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=".pack-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_HEAD + digest + _MID + pack.hash.encode("ascii") + _TAIL + body + b"}")
             os.replace(temporary, directory / name)
         except BaseException:
             os.unlink(temporary)

@@ -1,0 +1,76 @@
+"""`advisor batch` from files: directories listed once and compactly, in the same order as
+before, and the same rows whether profiles are read the fast way or the line-tracking way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.core.documents import read_file
+from advisor.core.errors import InputError
+from advisor.profile import io as profile_io
+from advisor.research import runs
+from advisor.research.runs import batch, profile_sources, sample_profiles, write_samples
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("samples")
+    profiles = sample_profiles(30, 11)
+    write_samples(profiles, base / "yaml", fmt="yaml")
+    write_samples(profiles, base / "json", fmt="json")
+    write_samples(profiles[:5], base / "p.jsonl", fmt="jsonl")
+    return base
+
+
+def test_listed_sources_are_those_of_profile_sources(samples, tmp_path):
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for name in ("b.yaml", "a.JSON", "c.yml", ".hidden.yaml", "notes.txt", "ø.yaml", "Z.yaml"):
+        (mixed / name).write_text("context: {name: x}\n", encoding="utf-8")
+    (mixed / "sub.yaml").mkdir()  # a directory named like a profile is not one
+    profile = sample_profiles(1, 2)[0]
+    items = [str(samples / "yaml"), profile, ("mine", profile), str(mixed), mixed / "b.yaml", str(samples / "p.jsonl")]
+    listed = runs._Listed(items)
+    expected = profile_sources(items)
+    assert list(listed) == expected
+    assert listed.total == len(expected) == 30 + 2 + 5 + 2
+    assert [label for label, _ in expected[32:37]] == [
+        str(mixed / n) for n in ("Z.yaml", "a.JSON", "b.yaml", "c.yml", "ø.yaml")
+    ]
+    assert listed.many  # a JSON Lines file holds an unknown number of profiles
+    assert not runs._Listed([str(samples / "yaml")]).many
+
+
+def test_a_directory_is_listed_once_and_kept_as_names(samples, monkeypatch):
+    calls = []
+    real = runs._profile_files
+    monkeypatch.setattr(runs, "_profile_files", lambda d: calls.append(d) or real(d))
+    listed = runs._Listed([str(samples / "yaml"), str(samples / "json")])
+    assert len(list(listed)) == 60 and len(list(listed)) == 60
+    assert len(calls) == 2
+    listing = listed.items[0]
+    assert isinstance(listing, runs._Listing)
+    assert not any(isinstance(value, (list, tuple)) for value in vars(listing).values())
+
+
+def test_an_empty_directory_is_no_profiles(tmp_path):
+    with pytest.raises(InputError, match="no profiles to assess"):
+        runs._Listed([str(tmp_path)])
+
+
+def test_rows_are_the_same_read_fast_or_with_lines(samples, tmp_path, monkeypatch):
+    fast = tmp_path / "fast.jsonl"
+    batch([str(samples / "yaml"), str(samples / "json")], workers=1, output=fast, keep_rows=False)
+
+    def line_tracking(path, error, what, lazy_lines=False):
+        return read_file(path, error, what)
+
+    monkeypatch.setattr(profile_io, "read_file", line_tracking)
+    slow = tmp_path / "slow.jsonl"
+    batch([str(samples / "yaml"), str(samples / "json")], workers=1, output=slow, keep_rows=False)
+    assert fast.read_bytes() == slow.read_bytes()
+    assert len(fast.read_bytes().splitlines()) == 60
+    manifest = (tmp_path / "fast.manifest.json").read_text(encoding="utf-8")
+    assert manifest == (tmp_path / "slow.manifest.json").read_text(encoding="utf-8")
