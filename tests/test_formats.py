@@ -4,6 +4,7 @@ found by the commands that show the result."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -54,3 +55,26 @@ def test_the_tools_offer_the_registered_formats_and_no_other():
         lang="nb",
     )
     assert shown.exit_code == 0 and shown.stdout.splitlines()[0] == expected.splitlines()[0]
+
+
+def test_the_assessment_questions_table_escapes_its_cells():
+    """The assessment's Markdown writes its questions with the one table writer (md_table): a ``|``
+    or markup in a description stays inside its cell, shown as written."""
+    from advisor.render.format import to_markdown
+
+    result = advisor.assess(advisor.load_profile(LEVANGER), advisor.load_rules())
+    assert result.questions
+    first = result.questions[0].model_copy(update={"description": "left | right *not bold* <b>x</b>"})
+    changed = result.model_copy(update={"questions": (first, *result.questions[1:])})
+    lines = to_markdown(changed, "en").splitlines()
+    row = next(line for line in lines if line.startswith(f"| `{first.path}` |"))
+    assert row == (
+        f"| `{first.path}` | left \\| right \\*not bold\\* &lt;b&gt;x&lt;/b&gt; | {', '.join(first.rules)} "
+        f"| {first.weight} |"
+    )
+    head = lines.index(row) - 1
+    while not lines[head].startswith("| Fact"):
+        head -= 1
+    # every row of the table has as many cells as its head: no ``|`` split a cell
+    table = lines[head : lines.index("", head)]
+    assert len({len(re.findall(r"(?<!\\)\|", line)) for line in table}) == 1

@@ -1,4 +1,4 @@
-"""Render assessments and rules as text: tables (tabulate), Markdown and JSON.
+"""Render assessments and rules as text: terminal tables (tabulate), Markdown (md, md_table) and JSON.
 
 Every function returns a string and is deterministic: the same input gives the same bytes.
 """
@@ -22,7 +22,7 @@ from ..core.i18n import t
 from ..profile.questions import question_text, value_text
 from ..rules.pack import Rule, RulePack, Text
 from .formats import formats_of, model_json, render_text
-from .markdown import md
+from .markdown import Markup, md, md_table
 
 __all__ = [
     "step_title",
@@ -387,17 +387,14 @@ def to_markdown(result: Assessment, lang: str = "en") -> str:
         # the field's description (English, with its citation); in bokmål the interview question
         rows = [
             [
-                f"`{q.path}`",
+                Markup(f"`{q.path}`"),
                 q.description if lang == "en" else question_text(q.path, lang, q.description),
                 ", ".join(q.rules),
                 q.weight,
             ]
             for q in result.questions
         ]
-        out.append(
-            tabulate(rows, [t(lang, "col_fact"), "", t(lang, "col_rules"), t(lang, "col_weight")], tablefmt="github")
-        )
-        out.append("")
+        out += md_table([t(lang, "col_fact"), "", t(lang, "col_rules"), t(lang, "col_weight")], rows)
     else:
         out += [t(lang, "none"), ""]
     out += ["---", "", "*" + md(manifest_line(result.manifest, lang)) + "*", ""]
