@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tabulate import tabulate
-
 from ..profile.schema import FieldSpec, arena_fields, profile_fields
 from ..rules.arenas import derivations
 from ..rules.pack import KINDS, RulePack
 from .conditions import describe
+from .markdown import Markup, md_table
 
 __all__ = ["profile_reference", "rule_catalogue"]
 
@@ -25,17 +24,22 @@ _PLURAL = {
 }
 
 
-def _type(spec) -> str:
-    if spec.kind in ("ordinal", "nominal"):
-        joiner = " < " if spec.kind == "ordinal" else " \\| "
-        return joiner.join(spec.values)
-    return {"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind]
+def _type(spec) -> Markup:
+    if spec.kind in ("ordinal", "nominal"):  # md_table escapes the "|" of a cell
+        return Markup((" < " if spec.kind == "ordinal" else " | ").join(spec.values))
+    return Markup({"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind])
 
 
-def _meaning(spec: FieldSpec) -> str:
+def _meaning(spec: FieldSpec) -> Markup:
+    """The field's description, advisor's own Markdown (shown with its markup, as written)."""
     if spec.descriptive:
-        return f"{spec.description} *Descriptive only: {spec.descriptive}.*".strip()
-    return spec.description
+        return Markup(f"{spec.description} *Descriptive only: {spec.descriptive}.*".strip())
+    return Markup(spec.description)
+
+
+def _fields_table(head: str, fields: dict[str, FieldSpec]) -> list[str]:
+    rows = [[Markup(f"`{path}`"), _type(spec), _meaning(spec)] for path, spec in fields.items()]
+    return md_table([head, "values", "meaning"], rows)
 
 
 def profile_reference() -> str:
@@ -51,39 +55,34 @@ def profile_reference() -> str:
         "## Profile facts",
         "",
     ]
-    rows = [
-        [f"`{path}`", _type(spec), _meaning(spec)]
-        for path, spec in profile_fields().items()
-        if not path.startswith("arenas.")
-    ]
-    out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
-    out += ["", "## Arena fields (`arenas: [...]`, tested inside `any_arena`)", ""]
-    rows = [[f"`{path}`", _type(spec), _meaning(spec)] for path, spec in arena_fields().items()]
-    out.append(tabulate(rows, ["field", "values", "meaning"], tablefmt="github"))
-    out += ["", "## Derived facts (computed from the arenas)", ""]
-    rows = [
-        [f"`{path}`", _type(spec), _meaning(spec)]
-        for path, spec in profile_fields().items()
-        if path.startswith("arenas.")
-    ]
-    out.append(tabulate(rows, ["path", "values", "meaning"], tablefmt="github"))
+    fields = profile_fields()
+    out += _fields_table("path", {p: spec for p, spec in fields.items() if not p.startswith("arenas.")})
+    out += ["## Arena fields (`arenas: [...]`, tested inside `any_arena`)", ""]
+    out += _fields_table("field", arena_fields())
+    out += ["## Derived facts (computed from the arenas)", ""]
+    out += _fields_table("path", {p: spec for p, spec in fields.items() if p.startswith("arenas.")})
     out += [
-        "",
         "## How an arena's ladder level and Ulrich type are derived",
         "",
         "When an arena does not give `ladder_level` or `ulrich_type`, it is derived from the arena's other",
         "facts (`advisor/rules/arenas.py`): the entries of each table are read in order, and the first whose",
         "condition holds gives the value, provided every earlier entry that would give another value is",
         "known not to hold (otherwise the value stays unknown). A given value always wins.",
+        "",
     ]
     for field, entries in derivations().items():
-        out += ["", f"### `{field}`", ""]
+        out += [f"### `{field}`", ""]
         rows = [
-            [str(e.value), describe(e.condition), e.reason.en, "; ".join(str(src) for src in e.sources)]
+            [
+                Markup(e.value),
+                Markup(describe(e.condition)),
+                Markup(e.reason.en),
+                Markup("; ".join(map(str, e.sources))),
+            ]
             for e in entries
         ]
-        out.append(tabulate(rows, ["value", "when", "because", "sources"], tablefmt="github"))
-    return "\n".join(out) + "\n"
+        out += md_table(["value", "when", "because", "sources"], rows)
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def rule_catalogue(pack: RulePack) -> str:
@@ -100,13 +99,15 @@ def rule_catalogue(pack: RulePack) -> str:
         "",
         f"{sum(1 for r in pack.rules if r.contrasts)} rules carry a contrasting view: a passage of another document that disagrees, shown beside the finding and never as its source.",
         "",
-        "| document | cited as | reference | rules citing it | as a contrast |",
-        "| --- | --- | --- | --- | --- |",
     ]
-    for doc, ref in pack.documents.items():
-        out.append(f"| `{doc}` | {ref.label('en', doc)} | {ref.entry('en', doc)} | {docs[doc]} | {contrasted[doc]} |")
+    # The catalogue shows a pack's texts as Markdown, as the rules' titles and messages below.
+    rows = [
+        [Markup(f"`{doc}`"), Markup(ref.label("en", doc)), Markup(ref.entry("en", doc)), docs[doc], contrasted[doc]]
+        for doc, ref in pack.documents.items()
+    ]
+    out += md_table(["document", "cited as", "reference", "rules citing it", "as a contrast"], rows)
     for kind in KINDS:
-        out += ["", f"## {_PLURAL[kind]}", ""]
+        out += [f"## {_PLURAL[kind]}", ""]
         for rule in (r for r in pack.rules if r.kind == kind):
             out += [
                 f"### {rule.id} — {rule.title.en}",
