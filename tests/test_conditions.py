@@ -116,7 +116,7 @@ def test_engine_agrees_with_three_valued_evaluation_over_combinations(pack):
 
 
 def test_conditions_are_described_in_either_language():
-    from advisor.rules.conditions import describe
+    from advisor.render.conditions import describe
 
     node = parse_condition(
         {

@@ -12,6 +12,7 @@ from helpers import EXAMPLES
 
 import advisor
 from advisor.cli.main import main
+from advisor.render.conditions import phrase_json, words
 from advisor.render.formats import FORMATS, formats_of, render_as, render_text
 from advisor.render.report import REPORT_FORMATS, format_for
 
@@ -40,8 +41,17 @@ def test_an_unknown_format_names_the_known_ones():
 def test_json_is_the_model_both_languages():
     result = advisor.explain(advisor.load_profile(LEVANGER), "REL-103", advisor.load_rules())
     data = json.loads(render_text("explanation", "json", result))
-    assert data == result.model_dump(mode="json")
+    # the model's own JSON, with the conditions it carries put in words by the rendering layer
+    assert data == result.model_dump(mode="json", context={"phrase": phrase_json})
     assert set(data["title"]) == {"en", "nb"}
+    assert (
+        data["condition"] == words(result.condition, "en")
+        and "relations.municipality_as_facilitator" in data["condition"]
+    )
+    assert data["tree"]["condition"] == {
+        "en": words(result.tree.condition, "en"),
+        "nb": words(result.tree.condition, "nb"),
+    }
 
 
 def test_the_tools_offer_the_registered_formats_and_no_other():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import advisor
 from advisor.core.errors import RulePackError
+from advisor.render.conditions import words
 from advisor.render.tools import render_explanation
 from advisor.tools.explain import explain
 from advisor.render.format import render, use_width
@@ -119,7 +122,12 @@ def test_an_unknown_guard_gives_conditional_advice_and_a_question(guard_pack, en
     result = advisor.assess(profile, guard_pack, engine=engine)
     reco = next(f for f in result.recommendations if f.rule_id == "RECO-001")
     assert reco.conditional is True
-    assert "implementation.competence_building" in reco.unless.en
+    # the result carries the guard; the rendering layer words it, and the JSON holds the words
+    assert reco.unless is not None and reco.unless.condition == guard_pack.by_id["RECO-001"].guard
+    assert "implementation.competence_building" in words(reco.unless, "en")
+    found = next(f for f in json.loads(render(result, "json", "en"))["recommendations"] if f["rule_id"] == "RECO-001")
+    assert found["unless"] == {"en": words(reco.unless, "en"), "nb": words(reco.unless, "nb")}
+    assert words(reco.unless, "nb") != words(reco.unless, "en")
     question = next(q for q in result.questions if q.path == "implementation.competence_building")
     assert question.rules == ("RECO-001",)
     other = next(f for f in result.recommendations if f.rule_id == "RECO-002")

@@ -21,10 +21,10 @@ from advisor.rules.conditions import (
     ConditionVisitor,
     FindingRef,
     Not,
-    describe,
     parse_condition,
     walk,
 )
+from advisor.render.conditions import describe
 
 NODE_TYPES = (Compare, AllOf, AnyOf, Not, FindingRef, AnyArena)
 

@@ -6,14 +6,14 @@ import hashlib
 import json
 import threading
 from functools import cached_property
-from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar
+from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, computed_field, model_validator
 
 from ..profile.schema import arena_fields, profile_fields
 from ..rules.arenas import derivation_inputs
 from .interface import Firing, backend, engine_label, resolve_engine
-from ..rules.conditions import Compare, FindingRef, Term, compile_condition, describe, walk
+from ..rules.conditions import Compare, FindingRef, Phrase, Term, compile_condition, walk
 from .facts import Facts, profile_facts
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text
@@ -128,8 +128,10 @@ class Finding(RuleSummary):
     conditional: bool = False
     """For a recommendation whose guard (``done_when``) is unknown: advice that holds unless what
     it recommends is already in place."""
-    unless: Optional[Text] = None
-    """For a conditional recommendation: its ``done_when``, in words (what "already in place" means)."""
+    unless: Optional[Union[Phrase, Text]] = None
+    """For a conditional recommendation: its ``done_when`` (what "already in place" means), put in
+    words by :func:`advisor.render.conditions.words`; in JSON its words in both languages, so an
+    assessment read back from its JSON carries those words (a ``Text``) here."""
 
 
 class Question(_Result):
@@ -367,11 +369,7 @@ class _Plan:
             for rule in pack.rules
             if rule.guard is not None
         }
-        self.unless = {
-            rule.id: Text(en=describe(rule.guard, "en"), nb=describe(rule.guard, "nb"))
-            for rule in pack.rules
-            if rule.guard is not None
-        }
+        self.unless = {rule.id: Phrase(rule.guard) for rule in pack.rules if rule.guard is not None}
         self.guard_ref_ids = {
             rule_id: tuple(dict.fromkeys(n.rule_id for n in walk(guard) if isinstance(n, FindingRef)))
             for rule_id, guard in ((r.id, r.guard) for r in pack.rules if r.guard is not None)

@@ -10,8 +10,8 @@ from collections import Counter
 
 from ..profile.schema import FieldSpec, arena_fields, profile_fields
 from ..rules.arenas import derivations
-from ..rules.conditions import describe
 from ..rules.pack import KINDS, RulePack
+from .conditions import describe
 from .markdown import Markup, md_table
 
 __all__ = ["profile_reference", "rule_catalogue"]
@@ -115,7 +115,7 @@ def rule_catalogue(pack: RulePack) -> str:
                 f"*{rule.title.nb}*",
                 "",
                 f"- **factor / phase / priority / evidence:** {rule.factor} / {rule.phase} / {rule.priority} / {rule.evidence}",
-                f"- **fires when:** {pack.describe(rule.id)}",
+                f"- **fires when:** {describe(pack.effective_conditions[rule.id])}",
             ]
             if rule.guard is not None:
                 out.append(

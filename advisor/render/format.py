@@ -17,10 +17,10 @@ import yaml
 from tabulate import tabulate
 
 from ..engine.assessment import Assessment, ContrastingView, Finding, Manifest
-from ..rules.conditions import describe
 from ..core.i18n import t
 from ..profile.questions import question_text, value_text
 from ..rules.pack import Rule, RulePack, Text
+from .conditions import describe, words
 from .formats import formats_of, model_json, render_text
 from .markdown import Markup, md, md_table
 
@@ -356,7 +356,7 @@ def finding_links_md(lang: str, f: Finding) -> list[str]:
     if f.addresses:
         lines.append(f"- **{t(lang, 'addresses')}:** {', '.join(f.addresses)}")
     if f.unless is not None:
-        lines.append(f"- **{t(lang, 'unless')}:** {md(f.unless.get(lang))}")
+        lines.append(f"- **{t(lang, 'unless')}:** {md(words(f.unless, lang))}")
     lines.append(f"- **{t(lang, 'sources')}:** " + md(citation_text(lang, f.citations)))
     lines += [f"- **{t(lang, 'contrast')}:** {md(text)}" for text in contrast_lines(lang, f.contrasts)]
     return lines
@@ -460,7 +460,7 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
         f"{t(lang, 'phase')}: {t(lang, 'phase.' + rule.phase)}",
         f"{t(lang, 'priority')}: {t(lang, 'priority.' + rule.priority)}",
         f"{t(lang, 'evidence')}: {t(lang, 'evidence.' + rule.evidence)}",
-        f"{t(lang, 'condition')}: {pack.describe(rule.id, lang)}",
+        f"{t(lang, 'condition')}: {describe(pack.effective_conditions[rule.id], lang)}",
     ]
     if rule.when is not None:
         lines.append("")

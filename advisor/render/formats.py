@@ -43,8 +43,13 @@ class Format:
 
 
 def model_json(result: Any, **_options: Any) -> str:
-    """A result model (both languages) as indented JSON; the language options do not matter."""
-    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    """A result model (both languages) as indented JSON; the language options do not matter. The
+    conditions a result carries as phrases are put in words where they are
+    (:func:`advisor.render.conditions.phrase_json`)."""
+    from .conditions import phrase_json
+
+    data = result.model_dump(mode="json", context={"phrase": phrase_json})
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _registry(*types: tuple[str, tuple[Format, ...]]) -> dict[str, dict[str, Format]]:

@@ -35,6 +35,7 @@ from ..core.i18n import LANGUAGES
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text
 from ..rules.variants import load_rules
+from .conditions import text_of
 from .formats import FORMATS, render_as
 
 __all__ = [
@@ -299,7 +300,7 @@ def _merge(
         addresses=tuple(sorted(addresses)),
         because=tuple(sorted(because)),
         conditional=len(conditional) == sum(1 for e in entries if e.finding is not None),
-        unless=conditional[0].unless if conditional else None,
+        unless=text_of(conditional[0].unless) if conditional and conditional[0].unless is not None else None,
     )
 
 

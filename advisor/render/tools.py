@@ -18,6 +18,7 @@ from ..rules.pack import PRIORITIES, Source
 from ..tools.diff import Diff, FactChange
 from ..tools.explain import Explanation, Node
 from ..tools.whatif import NextSteps, PitfallRef, WhatIf
+from .conditions import words
 from .format import fit_table, step_title
 
 __all__ = [
@@ -42,7 +43,7 @@ def _mark(lang: str, value: Optional[bool]) -> str:
 def _detail(node: Node, lang: str) -> str:
     if node.kind == "compare":
         actual = t(lang, "explain.actual", value=describe_value(node.actual, lang))
-        return f"{actual}, {node.derived.get(lang)}" if node.derived else actual
+        return f"{actual}, {words(node.derived, lang)}" if node.derived else actual
     if node.kind == "finding":
         if node.fired:
             return t(lang, "explain.fired")
@@ -57,7 +58,7 @@ def _detail(node: Node, lang: str) -> str:
 def _tree_lines(node: Node, lang: str, depth: int, width: int) -> list[str]:
     mark = _mark(lang, node.value).ljust(width)
     detail = _detail(node, lang)
-    text = node.text.get(lang)
+    text = words(node.text, lang)
     if node.kind in ("all", "any", "not", "any_arena", "arena"):
         text += ":" if node.children else ""
     line = f"  {mark} {'  ' * depth}{text}" + (f"  ({detail})" if detail else "")
@@ -68,7 +69,7 @@ def _tree_lines(node: Node, lang: str, depth: int, width: int) -> list[str]:
 
 
 def _failed_line(node: Node, lang: str) -> str:
-    text = node.condition.get(lang)
+    text = words(node.condition, lang)
     if node.kind == "compare":
         return f"  - {text} ({_detail(node, lang)})"
     if node.kind == "finding":

@@ -28,7 +28,7 @@ from typing import Any, Callable, ClassVar, Generic, Iterator, Mapping, Optional
 
 from ..profile.schema import FieldSpec, arena_fields, profile_fields
 from ..core.errors import PathPart, Problems, RulePackError, did_you_mean
-from ..core.i18n import OP_WORDS, t
+from ..core.i18n import t
 
 __all__ = [
     "Compare",
@@ -47,7 +47,7 @@ __all__ = [
     "evaluate",
     "compile_condition",
     "to_dnf",
-    "describe",
+    "Phrase",
     "describe_value",
     "walk",
     "MAX_TERMS",
@@ -590,40 +590,55 @@ def describe_value(value: Any, lang: str = "en") -> str:
     return str(value)
 
 
-class _Words(ConditionVisitor[str]):
-    """A condition in plain words in ``lang``; ``prefix`` goes before the field paths of an arena."""
+class Phrase:
+    """A condition that a result puts in words, without the words: the rendering layer
+    (:mod:`advisor.render.conditions`) makes them in each language, and the JSON of a result
+    (:func:`advisor.render.formats.model_json`) holds them where the phrase is. ``prefix`` goes
+    before the field paths of an arena (``arenas[A].``); with ``template`` (a UI string key) the
+    words are that string with the condition as ``{condition}`` and ``values`` (each in both
+    languages) as its other fields; with ``lang`` the phrase is in that one language only
+    (a plain string in JSON). In Python mode a result dumps the phrase itself; in JSON mode
+    without the rendering layer's context, its English words' structure is not known and it
+    dumps as its ``repr``."""
 
-    def __init__(self, lang: str, prefix: str) -> None:
-        self.lang, self.prefix = lang, prefix
+    __slots__ = ("condition", "prefix", "template", "values", "lang")
 
-    def compare(self, node: Compare) -> str:
-        return f"{self.prefix}{node.path} {OP_WORDS[self.lang][node.op]} {describe_value(node.value, self.lang)}"
+    def __init__(
+        self,
+        condition: Condition,
+        prefix: str = "",
+        *,
+        template: Optional[str] = None,
+        values: Optional[Mapping[str, Any]] = None,
+        lang: Optional[str] = None,
+    ) -> None:
+        self.condition, self.prefix, self.template, self.lang = condition, prefix, template, lang
+        self.values: Mapping[str, Any] = dict(values or {})
 
-    def _junction(self, items: tuple[Condition, ...], key: str) -> str:
-        parts = [self.visit(i) for i in items]
-        return parts[0] if len(parts) == 1 else "(" + f" {t(self.lang, key)} ".join(parts) + ")"
+    def _key(self) -> tuple[Any, ...]:
+        return (self.condition, self.prefix, self.template, tuple(self.values.items()), self.lang)
 
-    def all_of(self, node: AllOf) -> str:
-        return self._junction(node.items, "explain.and")
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and self._key() == other._key()
 
-    def any_of(self, node: AnyOf) -> str:
-        return self._junction(node.items, "explain.or")
+    def __hash__(self) -> int:
+        return hash((self.condition, self.prefix, self.template, self.lang))
 
-    def not_(self, node: Not) -> str:
-        return f"{t(self.lang, 'explain.not')} {self.visit(node.item)}"
+    def __repr__(self) -> str:
+        return f"Phrase({self.condition!r}, {self.prefix!r})"
 
-    def finding(self, node: FindingRef) -> str:
-        text = t(self.lang, "explain.finding_ref", id=node.rule_id)
-        return f"{t(self.lang, 'explain.not')} {text}" if node.negated else text
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
 
-    def any_arena(self, node: AnyArena) -> str:
-        return t(self.lang, "explain.some_arena", cond=_Words(self.lang, "").visit(node.item))
+        def dump(phrase: "Phrase", info: Any) -> Any:
+            words = (info.context or {}).get("phrase") if info.context is not None else None
+            return words(phrase) if words is not None else repr(phrase)
 
-
-def describe(node: Condition, lang: str = "en", prefix: str = "") -> str:
-    """The condition in plain words in ``lang``, for catalogues and explanations; ``prefix`` goes
-    before the field paths of an arena (``arenas[A].``)."""
-    return _Words(lang, prefix).visit(node)
+        return core_schema.is_instance_schema(
+            cls,
+            serialization=core_schema.plain_serializer_function_ser_schema(dump, info_arg=True, when_used="json"),
+        )
 
 
 # --------------------------------------------------------------------------------------------

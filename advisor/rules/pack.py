@@ -27,7 +27,6 @@ from .conditions import (
     Condition,
     FindingRef,
     Term,
-    describe,
     parse_condition,
     to_dnf,
     walk,
@@ -386,10 +385,6 @@ class RulePack(BaseModel):
     def in_stage_order(self) -> tuple[Rule, ...]:
         """The rules, strengths first, then diagnoses, pitfalls, recommendations."""
         return tuple(sorted(self.rules, key=lambda r: r.stage))
-
-    def describe(self, rule_id: str, lang: str = "en") -> str:
-        """The effective condition of a rule in plain words, in ``lang``."""
-        return describe(self.effective_conditions[rule_id], lang)
 
 
 # --------------------------------------------------------------------------------------------

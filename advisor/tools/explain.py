@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..engine.assessment import ContrastingView, arena_label, assess, contrasting_views, rule_states
 from ..rules.conditions import AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
-from ..rules.conditions import describe, describe_value, evaluate
+from ..rules.conditions import Phrase, describe_value, evaluate
 from ..core.errors import RulePackError, did_you_mean
 from ..engine.facts import Facts, profile_facts
 from ..core.i18n import LANGUAGES, OP_WORDS, t
@@ -37,19 +37,22 @@ class _Model(BaseModel):
 class Node(_Model):
     """One evaluated node of a condition.
 
-    ``value`` is the three-valued result (``None`` = unknown). ``text`` describes the node in
-    both languages. Comparisons carry ``path``, ``op``, ``expected`` and ``actual`` (``None``
-    when the fact is unknown, see ``known``); finding references carry ``rule_id``, whether it
+    ``value`` is the three-valued result (``None`` = unknown). ``text`` labels the node
+    (conditions are carried as phrases, put in words by :mod:`advisor.render.conditions`).
+    Comparisons carry ``path``, ``op``, ``expected`` and ``actual`` (``None`` when the fact is
+    unknown, see ``known``); finding references carry ``rule_id``, whether it
     ``fired`` and whether it was ``undecided`` (its own condition was unknown); ``any_arena``
     nodes have one ``arena`` child per arena.
     """
 
     kind: NodeKind
     value: Optional[bool]
-    text: Text
-    """A short label for the node in a tree (``all of``, or the comparison itself)."""
-    condition: Text
-    """The whole condition below this node in words."""
+    text: Union[Phrase, Text]
+    """A short label for the node in a tree (``all of``, or the comparison itself, a phrase that
+    :func:`advisor.render.conditions.words` puts in words)."""
+    condition: Union[Phrase, Text]
+    """The whole condition below this node (with its arena prefix), to be put in words (read back
+    from JSON: the words)."""
     path: Optional[str] = None
     op: Optional[str] = None
     expected: Any = None
@@ -60,7 +63,7 @@ class Node(_Model):
     fired: Optional[bool] = None
     undecided: bool = False
     arena: Optional[str] = None
-    derived: Optional[Text] = None
+    derived: Optional[Union[Phrase, Text]] = None
     """For an arena's ladder level or Ulrich type that the profile does not give: how it was
     derived from the arena's other facts (:mod:`advisor.rules.arenas`)."""
     children: tuple["Node", ...] = ()
@@ -80,8 +83,8 @@ class Explanation(_Model):
     """Whether the rule fired in the assessment."""
     value: Optional[bool]
     """The three-valued result of its effective condition."""
-    condition: str
-    """The effective condition in plain (English) words."""
+    condition: Union[Phrase, str]
+    """The effective condition, in plain English words in JSON (``Phrase(..., lang="en")``)."""
     recommended_by: tuple[str, ...] = ()
     tree: Node
     failed: tuple[Node, ...] = ()
@@ -159,8 +162,8 @@ class _NodeOf(ConditionVisitor[Node]):
         w = self.walker
         return evaluate(cond, self.values, w.facts.arenas if self.arena is None else None, w.finding)
 
-    def _whole(self, cond: Condition) -> Text:
-        return _both(lambda lang: describe(cond, lang, self.walker._prefix(self.arena)))
+    def _whole(self, cond: Condition) -> Phrase:
+        return Phrase(cond, self.walker._prefix(self.arena))
 
     def _leaf(self, cond: Condition, kind: NodeKind, **extra: Any) -> Node:
         """A node whose text is its condition in words."""
@@ -174,14 +177,16 @@ class _NodeOf(ConditionVisitor[Node]):
         entry = w.facts.derived[arena].get(cond.path) if arena is not None and w.facts.derived else None
         derived = None
         if entry is not None:
-            derived = _both(
-                lambda lang: t(
-                    lang,
-                    "explain.derived",
-                    condition=describe(entry.condition, lang, w._prefix(arena)),
-                    reason=entry.reason.get(lang),
-                    source="; ".join(f"{w.pack.cite(s).get(lang)} [{s.detail(lang)}]" for s in entry.sources),
-                )
+            derived = Phrase(
+                entry.condition,
+                w._prefix(arena),
+                template="explain.derived",
+                values={
+                    "reason": entry.reason,
+                    "source": _both(
+                        lambda lang: "; ".join(f"{w.pack.cite(s).get(lang)} [{s.detail(lang)}]" for s in entry.sources)
+                    ),
+                },
             )
         return self._leaf(
             cond,
@@ -233,7 +238,7 @@ class _NodeOf(ConditionVisitor[Node]):
                     kind="arena",
                     value=evaluate(cond.item, known, None, w.finding),
                     text=_both(lambda lang, i=i: t(lang, "explain.arena", name=w.labels[i])),
-                    condition=_both(lambda lang, i=i: describe(cond.item, lang, w._prefix(i))),
+                    condition=Phrase(cond.item, w._prefix(i)),
                     arena=w.labels[i],
                     children=(w.node(cond.item, known, i),),
                 )
@@ -302,7 +307,7 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[
         municipality=result.municipality,
         fired=rid in fired,
         value=tree.value,
-        condition=describe(pack.effective_conditions[rid]),
+        condition=Phrase(pack.effective_conditions[rid], lang="en"),
         recommended_by=pack.recommended_by.get(rid, ()) if rule.kind == "recommendation" else (),
         tree=tree,
         failed=tuple(_failed(tree)),

@@ -26,8 +26,9 @@ from pydantic import BaseModel, ValidationError
 from ..core.documents import Document
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec
 from ..engine.assessment import assess
-from ..rules.conditions import Compare, Term, condition_problems, describe, to_dnf
+from ..rules.conditions import Compare, Term, condition_problems, describe_value, to_dnf
 from ..core.errors import InputError, PathPart, Problems, RulePackError
+from ..core.i18n import OP_WORDS
 from ..profile.model import Arena, Profile
 from ..rules.pack import PackInfo, Rule, RulePack, _fail, _from_pydantic, build_pack
 from ..rules.variants import PackPaths, PackTest, parse_tests, resolve_layers, resolve_variant
@@ -279,7 +280,9 @@ def _contradiction(term: Term, never: set[str]) -> Optional[str]:
             if _satisfiable(items[0].spec, items, _bounds(path, items[0].in_arena)):
                 continue
             written = [c for c in items if c is not implied]
-            words = " and ".join(describe(c) for c in written)
+            # A diagnostic, in English like the other pack-check messages: each comparison as
+            # written in the pack (path, operator, value), not the rendering layer's words.
+            words = " and ".join(f"{c.path} {OP_WORDS['en'][c.op]} {describe_value(c.value)}" for c in written)
             if len(written) < len(items):
                 words += " while it tests an arena"
             return (
