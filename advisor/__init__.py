@@ -37,12 +37,26 @@ try:
     from .profile.model import Profile
     from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
     from .rules.variants import load_rules
+    from .rules.conditions import use_phrase_words as _use_phrase_words
 finally:
     _gc.freeze()
     _gc.unfreeze()
     if _collecting:
         _gc.enable()
     del _collecting
+
+
+def _phrase_words(phrase: _typing.Any) -> _typing.Any:
+    """A phrase of a result (a condition kept without words, advisor.rules.conditions.Phrase) in
+    the words its JSON shows, for a result dumped by the caller's own ``model_dump_json()`` or read
+    as ``finding.unless.nb``: the package, on top of every layer, lends the rendering layer's words
+    to the layer below, which may not import it."""
+    from .render.conditions import phrase_json
+
+    return phrase_json(phrase)
+
+
+_use_phrase_words(_phrase_words)
 
 if _typing.TYPE_CHECKING:
     from .engine.columnar import profiles_frame

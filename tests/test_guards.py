@@ -128,6 +128,14 @@ def test_an_unknown_guard_gives_conditional_advice_and_a_question(guard_pack, en
     found = next(f for f in json.loads(render(result, "json", "en"))["recommendations"] if f["rule_id"] == "RECO-001")
     assert found["unless"] == {"en": words(reco.unless, "en"), "nb": words(reco.unless, "nb")}
     assert words(reco.unless, "nb") != words(reco.unless, "en")
+    # a developer's own dump and attribute reads get the same words, as from a Text
+    own = next(f for f in json.loads(result.model_dump_json())["recommendations"] if f["rule_id"] == "RECO-001")
+    assert own["unless"] == found["unless"]
+    assert (reco.unless.nb, reco.unless["en"], reco.unless.get("nb")) == (
+        found["unless"]["nb"],
+        found["unless"]["en"],
+        found["unless"]["nb"],
+    )
     question = next(q for q in result.questions if q.path == "implementation.competence_building")
     assert question.rules == ("RECO-001",)
     other = next(f for f in result.recommendations if f.rule_id == "RECO-002")

@@ -590,6 +590,18 @@ def describe_value(value: Any, lang: str = "en") -> str:
     return str(value)
 
 
+# How a result's JSON words a phrase when no rendering context is given (``model_dump_json()``
+# called by a user): set once by the package's facade (``advisor/__init__.py``), which may import
+# the rendering layer, so that this layer does not.
+_phrase_words: Optional[Callable[["Phrase"], Any]] = None
+
+
+def use_phrase_words(words: Callable[["Phrase"], Any]) -> None:
+    """Set how a phrase is worded in a result's JSON when the caller gives no rendering context."""
+    global _phrase_words
+    _phrase_words = words
+
+
 class Phrase:
     """A condition that a result puts in words, without the words: the rendering layer
     (:mod:`advisor.render.conditions`) makes them in each language, and the JSON of a result
@@ -627,12 +639,28 @@ class Phrase:
     def __repr__(self) -> str:
         return f"Phrase({self.condition!r}, {self.prefix!r})"
 
+    def get(self, lang: str = "en") -> str:
+        """The words in ``lang``, as the result's JSON has them (what a :class:`Text` gives)."""
+        said = _phrase_words(self) if _phrase_words is not None else repr(self)
+        return said if isinstance(said, str) else said.get(lang, said["en"])
+
+    def __getitem__(self, lang: str) -> str:
+        return self.get(lang)
+
+    def __getattr__(self, name: str) -> str:  # phrase.en, phrase.nb: as on a Text
+        from ..core.i18n import LANGUAGES
+
+        if name in LANGUAGES:
+            return self.get(name)
+        raise AttributeError(name)
+
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
         def dump(phrase: "Phrase", info: Any) -> Any:
             words = (info.context or {}).get("phrase") if info.context is not None else None
+            words = words or _phrase_words
             return words(phrase) if words is not None else repr(phrase)
 
         return core_schema.is_instance_schema(
