@@ -3,6 +3,7 @@ line-tracking way gives: the same profile, or the same one-line error with file 
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,198 @@ def test_a_duplicate_json_key_is_named(tmp_path, suffix):
     with pytest.raises(ProfileError, match="duplicate key 'knowledge_base'"):
         load_profile(path) if suffix == ".json" else load_profile_line(text, str(path), 1)
     assert load_profile_line(text.replace('"knowledge_base": false', '"broad_involvement": false'), "x", 1).plan
+
+
+# --------------------------------------------------------------------------------------------
+# JSON validated by pydantic straight from the bytes (profile.io._from_json), against the way
+# before it: the same profile (fields set included) or the same one-line error.
+
+
+def _outcome(read) -> str:
+    try:
+        profile = read()
+    except ProfileError as exc:
+        return "error: " + exc.one_line()
+    return repr((profile.model_dump(), _fields_set(profile)))
+
+
+def _fields_set(model):
+    from pydantic import BaseModel
+
+    return {
+        name: (
+            _fields_set(value)
+            if isinstance(value, BaseModel)
+            else [_fields_set(v) for v in value]
+            if isinstance(value, list)
+            else True
+        )
+        for name, value in model.__dict__.items()
+        if name in model.model_fields_set
+    }
+
+
+def _json_both_ways(tmp_path: Path, raw: bytes) -> None:
+    """A .json file and a JSON line read straight from the bytes and read as before (parsed by
+    the json module, then validated; lines worked out when an error needs one) agree."""
+    from advisor.profile import io as profile_io
+
+    path = tmp_path / "profile.json"
+    path.write_bytes(raw)
+    fast = _outcome(lambda: load_profile(path))
+    slow = _outcome(lambda: _validate(read_file(path, ProfileError, "profile", lazy_lines=True)))
+    assert fast == slow
+    line = raw.replace(b"\n", b" ").replace(b"\r", b" ")
+    fast = _outcome(lambda: profile_io.load_profile_line(line, "p.jsonl", 3))
+    original = profile_io._from_json
+    profile_io._from_json = lambda raw: None
+    try:
+        slow = _outcome(lambda: profile_io.load_profile_line(line, "p.jsonl", 3))
+    finally:
+        profile_io._from_json = original
+    assert fast == slow
+
+
+JSON_CASES: list[tuple[str, bytes]] = [
+    ("duplicate section", b'{"context": {"name": "A"}, "context": {"population": 3}}'),
+    ("duplicate field", b'{"plan": {"knowledge_base": true, "knowledge_base": false}}'),
+    ("duplicate in an arena", b'{"arenas": [{"name": "a", "ladder_level": 2, "name": "b"}]}'),
+    ("duplicate, same value", b'{"plan": {"knowledge_base": true, "knowledge_base": true}}'),
+    ("colon in a name", '{"context": {"name": "Bodø: sentrum"}}'.encode()),
+    ("colon in a name and a duplicate", b'{"context": {"name": "x:y", "name": "z"}}'),
+    ("escaped colon and a duplicate", b'{"context": {"name": "x\\u003ay", "name": "z"}}'),
+    ("escaped quote before a colon", b'{"context": {"name": "a\\":b"}}'),
+    ("byte order mark", b'\xef\xbb\xbf{"context": {"name": "A"}}'),
+    ("two byte order marks", b'\xef\xbb\xbf\xef\xbb\xbf{"context": {"name": "A"}}'),
+    ("escaped unicode", b'{"context": {"name": "Bod\\u00f8 \\ud83d\\ude00"}}'),
+    ("lone surrogate", b'{"context": {"name": "a\\ud800b"}}'),
+    ("lone low surrogate", b'{"context": {"name": "a\\udc00b"}}'),
+    ("not UTF-8 in a string", b'{"context": {"name": "B\xf8"}}'),
+    ("raw control character", b'{"context": {"name": "a\tb"}}'),
+    ("NaN", b'{"resources": {"coordinator_fte": NaN}}'),
+    ("Infinity", b'{"resources": {"coordinator_fte": -Infinity}}'),
+    ("float beyond double", b'{"resources": {"coordinator_fte": 1e400}}'),
+    ("long float", b'{"resources": {"coordinator_fte": 0.1000000000000000055511151231257827}}'),
+    ("exponent", b'{"resources": {"coordinator_fte": 25E-1}, "context": {"population": 1e3}}'),
+    ("huge integer", b'{"context": {"population": 100000000000000000000000000000000}}'),
+    ("float in an int", b'{"context": {"population": 1.5}}'),
+    ("leading zero", b'{"context": {"population": 012}}'),
+    ("true as a number", b'{"arenas": [{"ladder_level": true}]}'),
+    ("number as text", b'{"context": {"population": "12"}, "plan": {"knowledge_base": "yes"}}'),
+    ("null section and field", b'{"context": null, "plan": {"knowledge_base": null}}'),
+    ("empty object", b"{}"),
+    ("whitespace only", b" \n\t "),
+    ("empty", b""),
+    ("trailing data", b"{} {}"),
+    ("trailing comma", b'{"context": {"name": "A",}}'),
+    ("a list", b"[]"),
+    ("null", b"null"),
+    ("unknown field", b'{"plan": {"knowledge_bas": true}}'),
+    ("deep nesting", b'{"context": ' + b"[" * 300 + b"]" * 300 + b"}"),
+    ("form feed before", b'\x0c{"context": {}}'),
+    ("name too long", b'{"context": {"name": "' + b"x" * 201 + b'"}}'),
+    ("too many arenas", b'{"arenas": [' + b",".join([b"{}"] * 501) + b"]}"),
+]
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [(title, content) for title, file, content in PROFILE_CASES if file.endswith(".json")] + JSON_CASES,
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_json_read_straight_from_bytes_agrees_with_the_line_tracking_way(tmp_path, name, content):
+    _json_both_ways(tmp_path, content)
+
+
+def test_json_samples_are_read_straight_from_bytes(tmp_path):
+    """The fast way is the way profiles are read (not only a way that always gives up), and
+    what it reads is what the line-tracking way reads."""
+    from advisor.profile.io import _from_json
+
+    profiles = sample_profiles(30, 8)
+    write_samples(profiles, tmp_path / "json", fmt="json")
+    for path, profile in zip(sorted((tmp_path / "json").iterdir()), profiles):
+        fast = _from_json(path.read_bytes())
+        assert fast is not None and fast == profile
+        _json_both_ways(tmp_path, path.read_bytes())
+
+
+def _json_value(annotation, name):
+    """Values for a field: mostly of its type, sometimes odd ones (that a model may refuse or read otherwise)."""
+    from hypothesis import strategies as st
+    from pydantic import BaseModel
+
+    from advisor.profile.schema import _unwrap_optional
+
+    def mostly(*valid):
+        odd = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=6))
+        return st.one_of(*valid * 6, odd)
+
+    annotation = _unwrap_optional(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return mostly(_json_object(annotation))
+    if typing.get_origin(annotation) is list:
+        (inner,) = typing.get_args(annotation)
+        return mostly(st.lists(_json_value(inner, name), max_size=3))
+    if typing.get_origin(annotation) is typing.Literal:
+        return mostly(st.sampled_from(typing.get_args(annotation)))
+    if annotation is bool:
+        return mostly(st.booleans())
+    if annotation is int:
+        return mostly(st.integers(0, 2030), st.integers(1, 5))
+    if annotation is float:
+        return mostly(st.floats(0, 1000), st.sampled_from([0.1, 1e-7, 62.82, 1000.0, 3]))
+    return mostly(st.text(max_size=12), st.sampled_from(["a:b", 'a"b', "Bodø", "x\\y", "\ud800", "😀"]))
+
+
+def _json_object(model):
+    from hypothesis import strategies as st
+
+    names = list(model.model_fields) + ["bogus"]
+    return st.dictionaries(
+        st.one_of(st.sampled_from(names[:-1]), st.sampled_from(names[:-1]), st.sampled_from(names)),
+        st.deferred(lambda: st.one_of(*[_json_value(model.model_fields[n].annotation, n) for n in names[:-1]])),
+        max_size=6,
+    ).flatmap(
+        lambda d: st.fixed_dictionaries(
+            {k: _json_value(model.model_fields[k].annotation, k) if k in model.model_fields else st.just(1) for k in d}
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def json_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("json-fuzz")
+
+
+def test_json_read_straight_from_bytes_agrees_on_generated_documents(json_dir):
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from advisor.profile.model import Profile
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        data=_json_object(Profile),
+        ascii_only=st.booleans(),
+        indent=st.sampled_from([None, 2]),
+        duplicate=st.one_of(st.just(-1), st.integers(0, 40)),
+        bom=st.booleans(),
+    )
+    def check(data, ascii_only, indent, duplicate, bom):
+        try:
+            text = json.dumps(data, ensure_ascii=ascii_only, indent=indent)
+        except ValueError:
+            return
+        if duplicate >= 0:  # the pair after the duplicate-th colon, written once more
+            colons = [i for i, c in enumerate(text) if c == ":"]
+            if colons:
+                at = colons[duplicate % len(colons)]
+                start = text.rfind('"', 0, text.rfind('"', 0, at))
+                text = text[:start] + text[start:at] + ": null, " + text[start:]
+        raw = text.encode("utf-8", "surrogatepass")
+        _json_both_ways(json_dir, (b"\xef\xbb\xbf" if bom else b"") + raw)
+
+    check()
