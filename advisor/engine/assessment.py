@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from functools import cached_property
 from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
@@ -15,6 +14,7 @@ from ..rules.arenas import derivation_inputs
 from .interface import Firing, backend, engine_label, resolve_engine
 from ..rules.conditions import Compare, FindingRef, Phrase, Term, compile_condition, walk
 from .facts import Facts, profile_facts
+from ..profile.canonical import canonical_json
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text
 from ..rules.variants import load_rules
@@ -412,8 +412,8 @@ def _plan_key(rule: Rule) -> tuple[Any, ...]:
 
 
 def profile_hash(profile: Profile) -> str:
-    blob = json.dumps(profile.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    """SHA-256 of the profile's canonical JSON (:func:`~advisor.profile.canonical.canonical_json`)."""
+    return hashlib.sha256(canonical_json(profile).encode("utf-8")).hexdigest()
 
 
 def arena_label(facts: Facts, index: int) -> str:
