@@ -364,6 +364,19 @@ class _Plan:
         self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
         # Recommendations' guards: evaluated on the facts after the engine has run.
         self.guards = {rule.id: compile_condition(rule.guard) for rule in pack.rules if rule.guard is not None}
+        #: What :func:`rule_states` needs of each rule, in stage order: its id, the facts it tests
+        #: (flat and in each arena), the findings it rests on, whether each of them comes before it
+        #: (so has a state when it is checked), its condition and its guard.
+        seen: set[str] = set()
+        self.state_checks: list[tuple[Any, ...]] = []
+        for rule_id, needs, refs in self.checks:
+            condition, guard = self.conditions[rule_id], self.guards.get(rule_id)
+            self.state_checks.append(
+                (rule_id, needs.flat, needs.in_arena, refs, seen.issuperset(refs), condition, guard)
+            )
+            seen.add(rule_id)
+        #: The rank of the priority of each rule but the strengths (what a batch row's highest priority is of).
+        self.priority_rank = {rule.id: PRIORITIES.rank(rule.priority) for rule in pack.rules if rule.kind != "strength"}
         self.guard_needs = {
             rule.id: _Needs(tuple(n for n in walk(rule.guard) if isinstance(n, Compare)))
             for rule in pack.rules
@@ -476,30 +489,27 @@ def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str
     """Each rule's three-valued state: ``True`` fired, ``False`` decided not to fire, ``None``
     undecided because of unknown facts (or undecided findings it rests on)."""
     state: dict[str, Optional[bool]] = {}
-    plan = _plan_for(pack)
-    conditions = plan.conditions
+    undecided: set[str] = set()  # the rules whose state is None
     values, arenas = facts.values, facts.arenas
     known = values.keys()
     finding = lambda rid: state.get(rid, False)  # noqa: E731 - a rule of no stage before: not fired
-    for rule_id, needs, refs in plan.checks:
+    for rule_id, flat, in_arena, refs, refs_before, condition, guard in _plan_for(pack).state_checks:
         if rule_id in fired:
             state[rule_id] = True
         elif (
-            known >= needs.flat
-            and (not needs.in_arena or (arenas is not None and all(a.keys() >= needs.in_arena for a in arenas)))
-            and all(state.get(ref) is not None for ref in refs)
+            known >= flat
+            and (not in_arena or (arenas is not None and all(a.keys() >= in_arena for a in arenas)))
+            and refs_before
+            and undecided.isdisjoint(refs)
         ):
             state[rule_id] = False  # every fact it tests is known (so are its findings), and it did not fire
         else:
-            state[rule_id] = conditions[rule_id](values, arenas, finding)
-        guard = plan.guards.get(rule_id)
-        if (
-            guard is not None
-            and rule_id not in fired
-            and state[rule_id] is not False
-            and guard(values, arenas, finding) is True
-        ):
-            state[rule_id] = False  # what it recommends is known to be done
+            value = condition(values, arenas, finding)
+            if value is not False and guard is not None and guard(values, arenas, finding) is True:
+                value = False  # what it recommends is known to be done
+            state[rule_id] = value
+            if value is None:
+                undecided.add(rule_id)
     return state
 
 
@@ -752,9 +762,8 @@ def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tu
     facts, by_rule, conditional = _run(profile, pack, engine)
     fired = frozenset(by_rule)
     kinds = _by_kind(plan, fired)
-    highest = max(
-        (PRIORITIES.rank(str(plan.summary[r]["priority"])) for r in fired if r not in kinds["strength"]), default=None
-    )
+    ranks = plan.priority_rank
+    highest = max((ranks[r] for r in fired if r in ranks), default=None)
     return (
         profile.context.name if profile.context else None,
         tuple(kinds["strength"]),
