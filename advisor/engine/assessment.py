@@ -375,6 +375,15 @@ class _Plan:
                 (rule_id, needs.flat, needs.in_arena, refs, seen.issuperset(refs), condition, guard)
             )
             seen.add(rule_id)
+        #: Each rule's place in stage order and what :func:`rule_states` needs of it (for
+        #: :func:`_question_count`, which works out the states it needs only).
+        self.state_of = {check[0]: (place, *check[1:]) for place, check in enumerate(self.state_checks)}
+        #: The rules that test each fact (flat, derived from the arenas, in each arena), in stage order.
+        self.testing: tuple[dict[str, list[str]], ...] = ({}, {}, {})
+        for rule_id, needs, _refs in self.checks:
+            for index, paths in enumerate((needs.plain, needs.derived, needs.in_arena)):
+                for path in sorted(paths):
+                    self.testing[index].setdefault(path, []).append(rule_id)
         #: The rank of the priority of each rule but the strengths (what a batch row's highest priority is of).
         self.priority_rank = {rule.id: PRIORITIES.rank(rule.priority) for rule in pack.rules if rule.kind != "strength"}
         self.guard_needs = {
@@ -567,23 +576,64 @@ def _question_paths(
 
 
 def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()) -> int:
-    """``len(_question_paths(...))``, cheaper: the unknown facts of the rules a rule rests on are
-    counted with those rules, so the count is that of the unknown facts of every undecided rule,
-    and the unknown facts of several rules are those of their merged needs."""
-    state = rule_states(plan.pack, facts, fired)
+    """``len(_question_paths(...))``, cheaper. The unknown facts of the rules a rule rests on are
+    counted with those rules, so the count is that of the unknown facts of every undecided rule
+    (and of the guards of the ``conditional`` recommendations). So an unknown fact counts as soon
+    as one rule that tests it is undecided: the states of the rules are worked out as
+    :func:`rule_states` does, but only as far as that needs (each rule's with those of the
+    findings it rests on), and a fact already counted asks for none."""
+    values, arenas = facts.values, facts.arenas
+    known = values.keys()
+    order = plan.state_of
+    state: dict[str, Optional[bool]] = {}
+
+    def state_of(rule_id: str) -> Optional[bool]:
+        if rule_id in state:
+            return state[rule_id]
+        place, flat, in_arena, refs, refs_before, condition, guard = order[rule_id]
+        value: Optional[bool]
+        if rule_id in fired:
+            value = True
+        elif (
+            known >= flat
+            and (not in_arena or (arenas is not None and all(a.keys() >= in_arena for a in arenas)))
+            and refs_before
+            and all(state_of(ref) is not None for ref in refs)
+        ):
+            value = False
+        else:
+            # as rule_states evaluates it: the findings of the rules before it, none of those after
+            finding = lambda rid: state_of(rid) if rid in order and order[rid][0] < place else False  # noqa: E731
+            value = condition(values, arenas, finding)
+            if value is not False and guard is not None and guard(values, arenas, finding) is True:
+                value = False
+        state[rule_id] = value
+        return value
+
     plain: set[str] = set()
     derived: set[str] = set()
     in_arena: set[str] = set()
-    for rule_id, needs, _refs in plan.checks:
-        if state[rule_id] is None:
-            plain |= needs.plain
-            derived |= needs.derived
-            in_arena |= needs.in_arena
     for rule_id in conditional:
         needs = plan.guard_needs[rule_id]
         plain |= needs.plain
         derived |= needs.derived
         in_arena |= needs.in_arena
+    by_plain, by_derived, by_arena = plan.testing
+    for path, rule_ids in by_plain.items():
+        if path not in known and path not in plain and any(state_of(r) is None for r in rule_ids):
+            plain.add(path)
+    if known >= derived:  # one unknown derived fact counts as many as all of them
+        for path, rule_ids in by_derived.items():
+            if path not in known and any(state_of(r) is None for r in rule_ids):
+                derived.add(path)
+                break
+    for field, rule_ids in by_arena.items():  # a field known in every arena asks nothing
+        if (
+            field not in in_arena
+            and (arenas is None or any(field not in a for a in arenas))
+            and any(state_of(r) is None for r in rule_ids)
+        ):
+            in_arena.add(field)
     return len(_unknown(plain, derived, in_arena, facts))
 
 
