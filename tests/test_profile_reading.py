@@ -7,6 +7,7 @@ import typing
 from pathlib import Path
 
 import pytest
+import yaml
 
 from advisor.core.documents import read_file
 from advisor.core.errors import ProfileError
@@ -341,3 +342,176 @@ def test_json_read_straight_from_bytes_agrees_on_generated_documents(json_dir):
         _json_both_ways(json_dir, (b"\xef\xbb\xbf" if bom else b"") + raw)
 
     check()
+
+
+# --------------------------------------------------------------------------------------------
+# YAML in block style read from its lines (core.documents._Lines), against libyaml: the same
+# data, type for type, or it leaves the text to libyaml.
+
+
+def _libyaml(text: str) -> str:
+    from advisor.core.documents import _FastBuilder, _Slow, _TagCache
+
+    loader = _TagCache(text)
+    try:
+        node = loader.get_single_node()
+        return repr(_FastBuilder().build(node) if node is not None else None)
+    except (yaml.YAMLError, _Slow, RecursionError) as exc:
+        return f"libyaml: {type(exc).__name__}"
+    finally:
+        loader.dispose()
+
+
+def _lines_agree(text: str) -> bool:
+    """Whether the line reader read ``text`` itself (it then agrees with libyaml)."""
+    from advisor.core.documents import _Lines, _Slow
+
+    try:
+        data = _Lines(text).data()
+    except _Slow:
+        return False
+    assert repr(data) == _libyaml(text), text
+    return True
+
+
+YAML_LINE_CASES = [
+    "context:\n  name: A\n",
+    "context:\n  name: 'A: b'\n  population: 1_000\n",
+    'context:\n  name: "quoted"\nplan:\n  knowledge_base: yes\n  broad_involvement: off\n',
+    "plan:\n  adopted_year: 0o17\n  co_creation_years: 0x1f\n",
+    "resources:\n  coordinator_fte: .5\nx: .inf\ny: .NaN\nz: 1e3\nw: 1.0e+3\n",
+    "a: ~\nb: null\nc:\nd: Null\ne: NULL\n",
+    "yes: 1\nno: 2\non: 3\nTrue: 4\nnull: 5\n",
+    "arenas:\n- name: A\n  ladder_level: 3\n- name: B\n-\n- []\n- {}\n",
+    "arenas:\n  - name: A\n    kind: workshop\n  -   name: B\n      evaluated: false\n",
+    "a:\n  b:\n    c:\n      - 1\n      - -2\n      - -2.5\n      - +3\n",
+    "a: O'Brien\nb: a, b [c] {d}\nc: Bodø Ålesund\nd: 😀\n",
+    "a: 2024-01-01\n",
+    "a: 1:30\n",
+    "a: 0b101\nb: 012\nc: 08\nd: 0.\ne: -0\n",
+    "a: !!int 3\n",
+    "a: &x 1\nb: *x\n",
+    "a: |\n  text\n",
+    "a: b\n  c\n",
+    "- a\n  b\n",
+    "a: b # comment\nb: 'c' # d\nc: \"e\"   #f\nd:   # null\ne: [] # x\nf:#g\ng: h#i\n- # j\n",
+    "a: b # comment\nb: 'c' # d\nc: \"e\"   #f\nd:   # null\ne: [] # x\n",
+    "a:\n- # j\n- 'k' #l\n- 'm'n\n",
+    "a:\n- # j\n- 'k' #l\n",
+    "a: 'b'c\n",
+    'a: "b\\"c"\n',
+    "a: 'b#c'\nd: 'e: f'  \n",
+    "# only a comment\n\n   # and another\n",
+    "",
+    "---\na: 1\n",
+    "a: 1\n---\nb: 2\n",
+    "a: 1\na: 2\n",
+    "a:\n  b: 1\n c: 2\n",
+    "a:\n    b: 1\n  c: 2\n",
+    "  a: 1\n",
+    "a: 1\n- b\n",
+    "a:\n- b\n- c\nd: e\n",
+    "a: 'it''s'\n",
+    'a: "tab\\t"\n',
+    "a: 'unclosed\n  more'\n",
+    "a: [1, 2]\n",
+    "a: {b: 1}\n",
+    "a:\tb\n",
+    "a: b\r\nc: d\r\n",
+    "a: b\u2028c\n",
+    "a: b\x85c\n",
+    "a: \ufeffb\n",
+    "a: b\x7f\n",
+    "<<: {a: 1}\n",
+    "a-b: 1\n",
+    "'a': 1\n",
+    "a : 1\n",
+    "a:b\n",
+    "a: -\n",
+    "a: - b\n",
+    "a: ? b\n",
+    "a: %b\n",
+    "a: @b\n",
+    "a: `b\n",
+    "- - a\n",
+    "-\n  - a\n",
+    "- a: 1\n  - b\n",
+    "a:\n  - b\n   - c\n",
+    "...\n",
+    "%YAML 1.1\n---\na: 1\n",
+    "a: =\n",
+    "a: <<\n",
+    "a: " + "9" * 5000 + "\n",
+    "a: " + "x" * 100 + "\n",
+    "x:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 70)),
+]
+
+
+@pytest.mark.parametrize("text", YAML_LINE_CASES)
+def test_yaml_lines_read_as_libyaml_reads_them(text):
+    _lines_agree(text)
+
+
+def test_yaml_lines_read_every_yaml_test_input_as_libyaml_does():
+    cases = [content for _, file, content in PROFILE_CASES if file.endswith(".yaml")] + [
+        content for _, content in EXTRA_CASES
+    ]
+    for content in cases:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        _lines_agree(text)
+
+
+def test_samples_examples_and_init_profiles_are_read_from_their_lines(tmp_path):
+    """Not a reader that always gives up: what advisor writes (samples, the examples) it reads."""
+    write_samples(sample_profiles(40, 12), tmp_path, fmt="yaml")
+    files = sorted(tmp_path.iterdir()) + sorted(EXAMPLES.glob("*.yaml"))
+    read = [_lines_agree(path.read_text(encoding="utf-8-sig")) for path in files]
+    assert all(read)
+
+
+def test_yaml_lines_agree_with_libyaml_on_generated_and_mangled_documents():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from advisor.profile.model import Profile
+
+    mangles = st.lists(
+        st.tuples(
+            st.integers(0, 10_000), st.sampled_from(list(" :-#'\"[]{}!&*|>?,%@`~\n\t\\") + ["  ", "- ", ": ", "\n  "])
+        ),
+        max_size=3,
+    )
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        data=_json_object(Profile),
+        indent=st.sampled_from([2, 4]),
+        flow=st.sampled_from([False, None]),
+        unicode=st.booleans(),
+        mangle=mangles,
+    )
+    def check(data, indent, flow, unicode, mangle):
+        text = yaml.safe_dump(data, indent=indent, default_flow_style=flow, allow_unicode=unicode, sort_keys=False)
+        for at, piece in mangle:
+            at %= len(text) + 1
+            text = text[:at] + piece + text[at:]
+        _lines_agree(text)
+
+    check()
+
+
+def test_the_fast_readers_keep_no_value_they_made(tmp_path):
+    """PyYAML's constructor keeps every node it made a value of: one kept for the whole run
+    grew with every number not in the cache (memory of a large batch of YAML files)."""
+    from advisor.core import documents
+
+    for i in range(50):
+        path = tmp_path / f"p{i}.yaml"
+        path.write_text(f"resources:\n  coordinator_fte: {i}.{i:03d}1  # {i}\n", encoding="utf-8")
+        load_profile(path)
+        path.write_text(f"resources: {{coordinator_fte: {i}.{i:03d}2}}\n", encoding="utf-8")  # libyaml
+        load_profile(path)
+    assert documents._CONSTRUCTOR and not documents._CONSTRUCTOR[0].constructed_objects
