@@ -272,12 +272,12 @@ class _FastBuilder:
 #: break or refuses (tabs, carriage returns, NEL, the line and paragraph separators, a byte
 #: order mark, anything not printable).
 _NOT_PLAIN_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-#: ``key: value`` or ``key:``, the key a plain word (which the safe loader reads as that text).
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?\Z")
 #: The first characters of a value the line reader leaves to libyaml (indicators, a sign
 #: before anything but a digit, quotes it does not read itself).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _PLAIN_IMPLICIT = (True, False)
+#: The value of each short plain scalar the line reader has read, by its text.
+_PLAIN: dict[str, Any] = {}
 #: The line reader leaves documents near the limits on values and nesting to libyaml (well
 #: below them: it counts its own way).
 _LINES_NODES, _LINES_DEPTH = MAX_NODES // 2, MAX_DEPTH // 2
@@ -296,13 +296,15 @@ class _Lines:
         if _NOT_PLAIN_TEXT.search(text):
             raise _Slow()
         self.lines: list[tuple[int, str]] = []
+        add = self.lines.append
         for line in text.split("\n"):
-            content = line.strip(" ")
+            content = line.lstrip(" ")
             if not content or content[0] == "#":
                 continue
-            if content.startswith(("---", "...", "%")) and len(line) == len(line.lstrip(" ")):
+            indent = len(line) - len(content)
+            if not indent and content[0] in "-.%" and content.startswith(("---", "...", "%")):
                 raise _Slow()  # a document marker or a directive
-            self.lines.append((len(line) - len(line.lstrip(" ")), content))
+            add((indent, content.rstrip(" ")))
         self.count = 0
 
     def data(self) -> Any:
@@ -331,14 +333,11 @@ class _Lines:
         result: dict[str, Any] = {}
         while at < len(lines) and lines[at][0] >= indent:
             column, content = lines[at]
-            match = _KEY_LINE.match(content)
-            if column != indent or match is None:
-                raise _Slow()
-            key, text = match.groups()
-            if key in result:
+            key, text = _key_and_value(content)
+            if column != indent or key in result:
                 raise _Slow()
             at += 1
-            if text is not None and text[0] != "#":
+            if text and text[0] != "#":
                 result[key] = self.scalar(text, depth + 1)
             elif at < len(lines) and lines[at][0] > indent:
                 result[key], at = self.block(at, lines[at][0], depth + 1)
@@ -364,7 +363,7 @@ class _Lines:
                 else:
                     self.count += 1
                     value = None
-            elif _KEY_LINE.match(item):  # a mapping that starts on the item's line
+            elif _is_key_line(item):  # a mapping that starts on the item's line
                 lines[at] = (indent + len(content) - len(item), item)
                 value, at = self.block(at, lines[at][0], depth + 1)
             else:
@@ -380,6 +379,9 @@ class _Lines:
         self.count += 1
         if self.count > _LINES_NODES or depth > _LINES_DEPTH:
             raise _Slow()
+        value = _PLAIN.get(text, _PLAIN)
+        if value is not _PLAIN:
+            return value
         first = text[0]
         if first == "'" or first == '"':
             end = text.find(first, 1)  # the closing quote: no quote inside (nor '' for one)
@@ -408,7 +410,32 @@ class _Lines:
             tag = _RESOLVER.resolve(yaml.ScalarNode, text, _PLAIN_IMPLICIT)
             if len(text) <= _CACHED_TEXT and len(_TagCache._tags) < _CACHED_VALUES:
                 _TagCache._tags[key] = tag
-        return _scalar(tag, text)
+        value = _scalar(tag, text)
+        if cut < 0 and len(text) <= _CACHED_TEXT and len(_PLAIN) < _CACHED_VALUES:
+            _PLAIN[text] = value  # a plain value (a number, true, a word): the same text, the same value
+        return value
+
+
+def _key_and_value(content: str) -> tuple[str, Optional[str]]:
+    """The key and the value's text of a ``key: value`` line (``None`` for ``key:``); the key a
+    plain word (ASCII letters, digits and ``_``, not a digit first), else :class:`_Slow`."""
+    colon = content.find(":")
+    key = content[:colon]
+    if colon <= 0 or not (key.isidentifier() and key.isascii()):
+        raise _Slow()
+    if colon + 1 == len(content):
+        return key, None
+    if content[colon + 1] != " ":
+        raise _Slow()  # ``a:b`` is a value, not a key
+    return key, content[colon + 2 :].lstrip(" ")
+
+
+def _is_key_line(content: str) -> bool:
+    try:
+        _key_and_value(content)
+    except _Slow:
+        return False
+    return True
 
 
 _RESOLVER = yaml.resolver.Resolver()
