@@ -18,16 +18,19 @@ from .format import fit_table
 __all__ = ["render_fire_counts", "render_comparison", "render_sensitivity", "render_test_report"]
 
 
+def _decimal(text: str, lang: str) -> str:
+    """A number written with a point, with the decimal mark of ``lang`` (its ``number.decimal_point``)."""
+    return text.replace(".", t(lang, "number.decimal_point"))
+
+
 def _pct(value: float, lang: str) -> str:
-    text = f"{value * 100:.1f}"
-    return text.replace(".", ",") + " %" if lang == "nb" else text + "%"
+    return t(lang, "number.percent", value=_decimal(f"{value * 100:.1f}", lang))
 
 
 def _num(value: Optional[float], lang: str) -> str:
     if value is None:
         return "—"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
+    return _decimal(f"{value:.2f}", lang)
 
 
 def _field(name: str, lang: str) -> str:

@@ -32,7 +32,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from . import _lib as lib
 from .forms import form_view, raw_from_profile, read_post, to_profile
-from .security import LimitsMiddleware, check_password, csrf_ok, csrf_token
+from .security import DEFAULT_LANGUAGE, LimitsMiddleware, check_password, csrf_ok, csrf_token
 from .store import Informant, Store
 from .strings import t
 
@@ -78,7 +78,7 @@ def _lang(request: Request) -> str:
         request.session["lang"] = asked
         return asked
     stored = request.session.get("lang")
-    return stored if stored in lib.LANGUAGES else "nb"
+    return stored if stored in lib.LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _profile_of(store: Store, informant_id: int) -> Optional[lib.Profile]:
@@ -121,6 +121,7 @@ def create_app(
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["t"] = t
+    templates.env.globals["languages"] = lib.LANGUAGES
     app.state.store = store
 
     def login_required() -> bool:
