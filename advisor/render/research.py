@@ -145,8 +145,9 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
         out.append("")
     manifest = comparison.manifest
     for pack in manifest.packs:
-        rules = len(pack.rules_enabled)
-        line = dict(label=pack.label, name=pack.name, version=pack.version, hash=pack.hash[:12], rules=rules)
+        line = dict(
+            label=pack.label, name=pack.name, version=pack.version, hash=pack.hash[:12], rules=len(pack.rules_enabled)
+        )
         out.append(t(lang, "research.pack_line", origin=pack.origin, **line))
     engine = dict(engine=manifest.engine, engine_version=manifest.engine_version)
     out.append(t(lang, "research.engine_line", advisor=manifest.advisor_version, **engine))
