@@ -4,7 +4,9 @@ migrations, informant links, CSRF, limits, and the command's safety checks."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -370,21 +372,58 @@ def test_serve_refuses_another_address_without_a_login(tmp_path):
     assert len(lines) == 1 and "refusing to listen on 0.0.0.0 without a consultant login" in lines[0]
 
 
-def test_serve_without_the_extra_says_how_to_install_it(tmp_path):
+@pytest.mark.parametrize(
+    "lang, line",
+    [
+        (
+            "en",
+            'advisor: error: advisor serve needs the web extra (fastapi is missing): pip install "samskaping-advisor[web]"',
+        ),
+        (
+            "nb",
+            'advisor: feil: advisor serve trenger tillegget web (fastapi mangler): pip install "samskaping-advisor[web]"',
+        ),
+    ],
+)
+def test_serve_without_the_extra_says_how_to_install_it(tmp_path, lang, line):
     code = (
         "import importlib.util, sys\n"
         "real = importlib.util.find_spec\n"
         "importlib.util.find_spec = lambda name, *a: None if name == 'fastapi' else real(name, *a)\n"
         "from advisor.cli.main import main\n"
-        "sys.argv = ['advisor', 'serve']\n"
+        f"sys.argv = ['advisor', '--lang', '{lang}', 'serve']\n"
         "main()\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert lines == [
-        'advisor: error: advisor serve needs the web extra (fastapi is missing): pip install "samskaping-advisor[web]"',
-        'advisor: feil: advisor serve trenger tillegget web (fastapi mangler): pip install "samskaping-advisor[web]"',
+    assert result.stderr.strip().splitlines() == [line]
+
+
+def test_the_workbench_links_every_other_language_by_its_own_name(tmp_path):
+    """A third language added as a folder appears in the workbench's language links, named in its
+    own words, and the page switches to it; the default stays bokmål."""
+    root = tmp_path / "locale"
+    shutil.copytree(REPO / "advisor" / "locale" / "en", root / "xx")
+    web = json.loads((root / "xx" / "web.json").read_text(encoding="utf-8"))
+    web["language_name"] = "Xx-ish"
+    (root / "xx" / "web.json").write_text(json.dumps(web), encoding="utf-8")
+    code = (
+        "import re, sys\n"
+        "from fastapi.testclient import TestClient\n"
+        "from advisor.web.app import create_app\n"
+        "from advisor.web.store import open_store\n"
+        f"client = TestClient(create_app(open_store({str(tmp_path / 'w.sqlite3')!r})))\n"
+        "for query in ('', '?lang=en', '?lang=xx'):\n"
+        "    page = client.get('/' + query).text\n"
+        "    print(re.search(r'<html lang=\"([a-z]+)\"', page).group(1), re.findall(r'<a href=\"\\?lang=([a-z]+)\"[^>]*>([^<]+)</a>', page))\n"
+    )
+    env = {**os.environ, "ADVISOR_LOCALE_PATH": str(root), "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "nb [('en', 'English'), ('xx', 'Xx-ish')]",
+        "en [('nb', 'Norsk (bokmål)'), ('xx', 'Xx-ish')]",
+        "xx [('en', 'English'), ('nb', 'Norsk (bokmål)')]",
     ]
 
 

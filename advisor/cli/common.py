@@ -210,7 +210,7 @@ def is_quiet() -> bool:
     return bool(ctx is not None and ctx.meta.get("advisor.quiet"))
 
 
-class FormatChoice(click.Choice):
+class FormatChoice(click.Choice[str]):
     """A ``--format`` choice from the one vocabulary of formats (text, json, markdown, html, csv,
     jsonl, yaml), with the old spellings (``table``) still accepted and not shown."""
 

@@ -94,7 +94,7 @@ class LazyGroup(AdvisorGroup):
             click.echo(escape_controls(usage_error_line(exc, lang)), err=True)
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
-            click.echo(error_prefix() + ("avbrutt" if lang == "nb" else "aborted"), err=True)
+            click.echo(error_prefix() + t(lang, "cli.aborted"), err=True)
             sys.exit(EXIT_ABORTED)
         sys.exit(result if isinstance(result, int) else 0)
 

@@ -14,18 +14,14 @@ import click
 
 from ..core.errors import InputError
 from ..web import missing_extra
-from .common import handle_errors, run_language
+from ..core.i18n import t
+from .common import error_prefix, handle_errors, run_language
 from .help import AdvisorCommand
 
 __all__ = ["serve_cmd", "DEFAULT_DB"]
 
 #: The database when --db is not given: a SQLite file in the current directory.
 DEFAULT_DB = "advisor-workbench.sqlite3"
-
-_INSTALL = {
-    "en": 'advisor serve needs the web extra ({module} is missing): pip install "samskaping-advisor[web]"',
-    "nb": 'advisor serve trenger tillegget web ({module} mangler): pip install "samskaping-advisor[web]"',
-}
 
 
 @click.command("serve", cls=AdvisorCommand)
@@ -48,8 +44,8 @@ def serve_cmd(host: str, port: int, db: str, set_password: bool) -> None:
     combined assessment live and downloads the report; a JSON API with OpenAPI docs at /api/docs."""
     missing = missing_extra()
     if missing is not None:
-        click.echo("advisor: error: " + _INSTALL["en"].format(module=missing), err=True)
-        click.echo("advisor: feil: " + _INSTALL["nb"].format(module=missing), err=True)
+        lang = run_language()
+        click.echo(error_prefix() + t(lang, "serve.install", module=missing), err=True)
         sys.exit(InputError.exit_code)
     handle_errors(_serve)(host, port, db, set_password)
 
@@ -61,7 +57,7 @@ def _serve(host: str, port: int, db: str, set_password: bool) -> None:
     from ..web.security import hash_password, is_loopback
     from ..web.store import open_store
 
-    nb = run_language() == "nb"
+    lang = run_language()
     try:
         store = open_store(db)
     except Exception as exc:  # the database cannot be opened: one line, naming it
@@ -79,11 +75,11 @@ def _serve(host: str, port: int, db: str, set_password: bool) -> None:
             hint="give --db a writable file path or a reachable postgresql:// URL",
         ) from None
     if set_password:
-        password = click.prompt("Nytt passord" if nb else "New password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(t(lang, "serve.new_password"), hide_input=True, confirmation_prompt=True)
         if len(password) < 10:
             raise InputError("the password is too short", hint="use at least 10 characters")
         store.set_setting("password_hash", hash_password(password))
-        click.echo("Passordet er satt." if nb else "The password is set.")
+        click.echo(t(lang, "serve.password_set"))
         return
     if not is_loopback(host) and store.setting("password_hash") is None:
         raise InputError(
@@ -92,5 +88,5 @@ def _serve(host: str, port: int, db: str, set_password: bool) -> None:
         )
     app = create_app(store)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(("Arbeidsbenken kjører på" if nb else "The workbench runs at") + f" http://{shown}:{port}/", err=True)
+    click.echo(t(lang, "serve.runs_at", url=f"http://{shown}:{port}/"), err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

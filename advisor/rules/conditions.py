@@ -198,8 +198,8 @@ class _Junction:
 
     def nnf(self, negate: bool = False) -> "Condition":
         items = tuple(i.nnf(negate) for i in self.items)
-        dual = (AnyOf if isinstance(self, AllOf) else AllOf) if negate else type(self)
-        return dual(items)
+        # not(all) is any of the negations, not(any) all of them
+        return AllOf(items) if isinstance(self, AllOf) != negate else AnyOf(items)
 
 
 @dataclass(frozen=True)
