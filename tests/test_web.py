@@ -446,6 +446,35 @@ def test_serve_with_a_password_listens_where_it_is_told(tmp_path, monkeypatch):
     assert calls == [{"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
 
 
+def test_serve_with_rules_assesses_with_that_pack(tmp_path, monkeypatch):
+    """`advisor serve --rules PACK`: the consultant's page names the pack, its tools list that
+    pack's rules and the report is built with it; a pack that cannot be read is one line and exit 2
+    before anything listens."""
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    apps = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: apps.append(app))
+    db = str(tmp_path / "w.sqlite3")
+    bad = CliRunner().invoke(main, ["serve", "--db", db, "--rules", str(tmp_path / "no-such-pack")])
+    assert bad.exit_code == 2 and apps == []
+    assert bad.output.count("\n") == 1 and bad.output.startswith("advisor: error: ") and "no-such-pack" in bad.output
+    started = CliRunner().invoke(main, ["serve", "--db", db, "--rules", str(REPO / "tests" / "data" / "report_pack")])
+    assert started.exit_code == 0, started.output
+    with TestClient(apps[0]) as client:
+        engagement, link, _ = new_informant(client)
+        client.post(
+            link,
+            data={"context.name": "Levanger", "plan.knowledge_base": "false", "csrf": csrf_of(client.get(link).text)},
+        )
+        page = client.get(f"/engagements/{engagement}?lang=en").text
+        assert '<span id="pack">Rule pack: report-test 1.0.</span>' in page
+        listed = re.findall(r"<option(?: selected)?>([A-Z]+-\d+)</option>", page)
+        assert "ARENA-901" in listed and "PLAN-230" not in listed  # the test pack's rules, not the shipped ones
+        report = client.get(f"/engagements/{engagement}/report.html?lang=en").text
+        assert "report-test" in report
+
+
 def test_the_web_words_exist_in_both_languages():
     from advisor.web.strings import STRINGS
 

@@ -15,7 +15,7 @@ import click
 from ..core.errors import InputError
 from ..web import missing_extra
 from ..core.i18n import t
-from .common import error_prefix, handle_errors, run_language
+from .common import error_prefix, handle_errors, load_pack, rules_option, run_language
 from .help import AdvisorCommand
 
 __all__ = ["serve_cmd", "DEFAULT_DB"]
@@ -39,7 +39,8 @@ DEFAULT_DB = "advisor-workbench.sqlite3"
     help="The database: a SQLite file (created on first start) or postgresql://USER:PASSWORD@HOST/NAME.",
 )
 @click.option("--set-password", is_flag=True, help="Set the consultant's password (asked twice), then exit.")
-def serve_cmd(host: str, port: int, db: str, set_password: bool) -> None:
+@rules_option
+def serve_cmd(host: str, port: int, db: str, set_password: bool, rules_paths: tuple[str, ...]) -> None:
     """Start the consultant's workbench: informants answer in the browser, the consultant sees the
     combined assessment live and downloads the report; a JSON API with OpenAPI docs at /api/docs."""
     missing = missing_extra()
@@ -47,10 +48,10 @@ def serve_cmd(host: str, port: int, db: str, set_password: bool) -> None:
         lang = run_language()
         click.echo(error_prefix() + t(lang, "serve.install", module=missing), err=True)
         sys.exit(InputError.exit_code)
-    handle_errors(_serve)(host, port, db, set_password)
+    handle_errors(_serve)(host, port, db, set_password, rules_paths)
 
 
-def _serve(host: str, port: int, db: str, set_password: bool) -> None:
+def _serve(host: str, port: int, db: str, set_password: bool, rules_paths: tuple[str, ...] = ()) -> None:
     import uvicorn
 
     from ..web.app import create_app
@@ -86,7 +87,8 @@ def _serve(host: str, port: int, db: str, set_password: bool) -> None:
             f"refusing to listen on {host} without a consultant login",
             hint="set one first with `advisor serve --set-password`, or listen on 127.0.0.1",
         )
-    app = create_app(store)
+    # a pack given with --rules is read (and refused, in one line) before the server starts
+    app = create_app(store, pack=load_pack(rules_paths) if rules_paths else None)
     shown = f"[{host}]" if ":" in host else host
     click.echo(t(lang, "serve.runs_at", url=f"http://{shown}:{port}/"), err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

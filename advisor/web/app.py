@@ -120,10 +120,16 @@ def _time(value: Optional[dt.datetime]) -> str:
 def create_app(
     store: Store,
     *,
+    pack: Optional[lib.RulePack] = None,
     rate_limit: Optional[int] = None,
     max_body: Optional[int] = None,
 ) -> FastAPI:
-    """The workbench on ``store``."""
+    """The workbench on ``store``. Its pages and reports assess with ``pack`` (``advisor serve
+    --rules``; the shipped rule base by default); the JSON API chooses its pack by name."""
+
+    def workbench_pack() -> lib.RulePack:
+        return pack if pack is not None else load_named_pack()
+
     app = FastAPI(
         title="advisor",
         version=lib.__version__,
@@ -250,7 +256,7 @@ def create_app(
         tool = request.query_params.get("tool", "")
         who = request.query_params.get("informant", labels[0] if labels else "")
         output, error = "", ""
-        pack = load_named_pack()
+        pack = workbench_pack()
         if tool and who in profiles:
             try:
                 output = _run_tool(tool, profiles[who], pack, lang, request.query_params)
@@ -290,6 +296,7 @@ def create_app(
             output=output,
             error=error,
             rule_ids=[r.id for r in pack.rules],
+            pack=pack.info,
             rule_id=request.query_params.get("rule", ""),
             changes=request.query_params.get("changes", ""),
             diffs=diffs,
@@ -358,7 +365,7 @@ def create_app(
         profiles = _profiles(engagement_id)
         if not profiles:
             raise _not_found()
-        return lib.build_report(profiles, load_named_pack(), lang)
+        return lib.build_report(profiles, workbench_pack(), lang)
 
     @app.get("/engagements/{engagement_id}/report.html", include_in_schema=False)
     def report_html(request: Request, engagement_id: int) -> Response:
