@@ -175,7 +175,7 @@ lang_option = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
-    help="Language of the output: en or nb (default: from the locale, else en).",
+    help="Language of the output, one of the choices shown (default: from the locale, else en).",
 )
 
 

@@ -135,7 +135,7 @@ class LazyGroup(AdvisorGroup):
     type=click.Choice(LANGUAGES),
     default=None,
     expose_value=False,
-    help="Language of the output: en or nb (default: from the locale, else en).",
+    help="Language of the output, one of the choices shown (default: from the locale, else en).",
 )
 def main() -> None:
     """Assess how ready a Norwegian municipality is for co-creation, and what to do next."""
