@@ -239,13 +239,16 @@ def files(n: int, seed: int, whole_batches: bool = True) -> dict:
     small = max(1, n // 4)
     profiles = sample_profiles(n, seed)
     out: dict = {"profiles": n}
-    with tempfile.TemporaryDirectory() as tmp:
+    # The shipped pack's cache in a directory of its own (as for the cold start): another advisor
+    # using the user's cache meanwhile would replace it, and a run would read the YAML again.
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"ADVISOR_CACHE_DIR": tmp}):
         rows = str(Path(tmp) / "rows.jsonl")
         for count in (small, n):
             base = Path(tmp) / str(count)
             write_samples(profiles[:count], base / "yaml", fmt="yaml")
             write_samples(profiles[:count], base / "json", fmt="json")
             write_samples(profiles[:count], base / "p.jsonl", fmt="jsonl")
+        _cli(["batch", str(Path(tmp) / str(small) / "p.jsonl"), "-o", rows, "--workers", "1"])  # fills the cache
         for name, source in (("yaml", "yaml"), ("json", "json"), ("jsonl", "p.jsonl")):
             t_small = [
                 min(
