@@ -13,7 +13,7 @@ from advisor.core.documents import read_file
 from advisor.core.errors import ProfileError
 from advisor.profile.io import _validate, load_profile
 from advisor.research.runs import sample_profiles, write_samples
-from helpers import EXAMPLES
+from helpers import EXAMPLES, GOLDEN
 from test_bad_inputs import BOMB, PROFILE_CASES
 
 #: YAML that the fast reader hands to the line-tracking one, or reads itself with care.
@@ -467,7 +467,7 @@ def test_yaml_lines_read_every_yaml_test_input_as_libyaml_does():
 def test_samples_examples_and_init_profiles_are_read_from_their_lines(tmp_path):
     """Not a reader that always gives up: what advisor writes (samples, the examples) it reads."""
     write_samples(sample_profiles(40, 12), tmp_path, fmt="yaml")
-    files = sorted(tmp_path.iterdir()) + sorted(EXAMPLES.glob("*.yaml"))
+    files = sorted(tmp_path.iterdir()) + sorted(EXAMPLES.glob("*.yaml")) + sorted(GOLDEN.glob("init-*.yaml"))
     read = [_lines_agree(path.read_text(encoding="utf-8-sig")) for path in files]
     assert all(read)
 
