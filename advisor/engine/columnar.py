@@ -81,6 +81,7 @@ CHUNK_ROWS = 10_000
 ARENAS = "arenas"
 _FIRED = "@"  # fired columns are named "@<rule id>"
 _KNOWN = "#known"  # the known ladder levels of a profile's arenas, sorted
+_ARENA = "&"  # the columns of the any_arena conditions of a pack are named "&<number>"
 
 
 def available() -> bool:
@@ -268,15 +269,39 @@ def _any_arena(inner: "pl.Expr") -> "pl.Expr":
     )
 
 
+def _any_arena(inner: "pl.Expr") -> "pl.Expr":
+    """Some arena satisfies ``inner``: true if one does, unknown if none does but one may, false
+    if none can (no arenas included), unknown when the arenas are unknown."""
+    code = pl.when(inner).then(2).when(inner.is_null()).then(1).otherwise(0)
+    best = pl.col(ARENAS).list.eval(code).list.max()
+    return _some_arena(best == 2, best == 1)
+
+
+def _some_arena(true: "pl.Expr", unknown: "pl.Expr") -> "pl.Expr":
+    """``any_arena`` where ``true`` says some arena satisfies its condition and ``unknown`` that
+    one may (both false when there are no arenas)."""
+    return pl.when(pl.col(ARENAS).is_null()).then(None).when(true).then(True).when(unknown).then(None).otherwise(False)
+
+
+def _arena_bits(index: int) -> tuple[str, str, int]:
+    """The columns of the bits of the ``index``-th ``any_arena`` condition of a pack (some arena
+    satisfies it, some may) and its bit there: 64 conditions a column."""
+    word, bit = divmod(index, 64)
+    return f"{_ARENA}t{word}", f"{_ARENA}u{word}", 1 << bit
+
+
 class _Expressions(ConditionVisitor["pl.Expr"]):
     """A condition as a three-valued polars expression; inside ``any_arena`` the comparisons read
-    the fields of each arena (``in_arena``)."""
+    the fields of the struct ``arena`` (each arena of a list, or of a column of arenas). With
+    ``arenas``, each ``any_arena`` reads a column of its own (named there) that
+    :meth:`ColumnarPack.fired` computes for all of them at once over the arenas laid out long."""
 
-    def __init__(self, in_arena: bool = False) -> None:
-        self.in_arena = in_arena
+    def __init__(self, arena: Optional["pl.Expr"] = None, arenas: Optional[dict[AnyArena, int]] = None) -> None:
+        self.arena = arena
+        self.arenas = arenas
 
     def compare(self, node: Compare) -> "pl.Expr":
-        column = pl.element().struct.field(node.path) if self.in_arena else pl.col(node.path)
+        column = pl.col(node.path) if self.arena is None else self.arena.struct.field(node.path)
         return _compare(node, column)
 
     def all_of(self, node: AllOf) -> "pl.Expr":
@@ -293,13 +318,16 @@ class _Expressions(ConditionVisitor["pl.Expr"]):
         return ~fired if node.negated else fired
 
     def any_arena(self, node: AnyArena) -> "pl.Expr":
-        return _any_arena(_Expressions(in_arena=True).visit(node.item))
+        if self.arenas is None:
+            return _any_arena(_Expressions(pl.element()).visit(node.item))
+        true, unknown, bit = _arena_bits(self.arenas.setdefault(node, len(self.arenas)))
+        return _some_arena((pl.col(true) & bit) != 0, (pl.col(unknown) & bit) != 0)
 
 
 def compile_expr(node: Condition, in_arena: bool = False) -> "pl.Expr":
     """``node`` as a three-valued polars expression over a :func:`facts_frame` (and the fired
     columns of earlier stages)."""
-    return _Expressions(in_arena).visit(node)
+    return _Expressions(pl.element() if in_arena else None).visit(node)
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,7 +344,19 @@ class ColumnarPack:
         self.pack = pack
         plan = _plan_for(pack)
         conditions = pack.effective_conditions
-        self.stages = [[_fires(conditions[r.id], r.guard).alias(_FIRED + r.id) for r in rules] for rules in pack.stages]
+        arenas: dict[AnyArena, int] = {}
+        self.stages = [
+            [_fires(conditions[r.id], r.guard, arenas).alias(_FIRED + r.id) for r in rules] for rules in pack.stages
+        ]
+        #: The bits (:func:`_arena_bits`) of the ``any_arena`` conditions over one arena (a
+        #: column of arenas laid out long): which of them it satisfies, and which it may.
+        words: dict[str, list[pl.Expr]] = {}
+        for node, index in arenas.items():
+            inner = _Expressions(pl.col(ARENAS)).visit(node.item)
+            true, unknown, bit = _arena_bits(index)
+            words.setdefault(true, []).append(pl.when(inner).then(pl.lit(bit, pl.UInt64)).otherwise(0))
+            words.setdefault(unknown, []).append(pl.when(inner.is_null()).then(pl.lit(bit, pl.UInt64)).otherwise(0))
+        self.arena_words = {name: pl.sum_horizontal(bits) for name, bits in words.items()}
         #: The rule ids of each kind in result order, and every rule's priority rank.
         self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
         for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
@@ -326,10 +366,25 @@ class ColumnarPack:
     def fired(self, facts: "pl.DataFrame") -> "pl.DataFrame":
         """One boolean column per rule (named ``@<id>``): whether it fired on each profile."""
         lazy = facts.lazy()
+        if self.arena_words:
+            lazy = pl.concat([lazy, self._arena_columns(facts).lazy()], how="horizontal")
         for exprs in self.stages:
             if exprs:
                 lazy = lazy.with_columns(exprs)
         return lazy.select(pl.col(f"^{_FIRED}.*$")).collect()
+
+    def _arena_columns(self, facts: "pl.DataFrame") -> "pl.DataFrame":
+        """The bits of the ``any_arena`` conditions (:func:`_arena_bits`) of each profile: the
+        arenas laid out one a row, the bits of every condition at once, or-ed per profile (no
+        bit where a profile has no arenas)."""
+        row = "@row"
+        long = facts.select(pl.col(ARENAS)).with_row_index(row).explode(ARENAS, empty_as_null=True, keep_nulls=True)
+        # A profile without arenas (an empty list, or none) is one row whose arena is null.
+        none = pl.col(ARENAS).is_null()
+        words = long.select(
+            row, *(pl.when(none).then(pl.lit(0, pl.UInt64)).otherwise(w).alias(n) for n, w in self.arena_words.items())
+        )
+        return words.group_by(row, maintain_order=True).agg(pl.exclude(row).bitwise_or()).drop(row)
 
     def briefs(self, fired: "pl.DataFrame") -> "pl.DataFrame":
         """Per profile, the fired rule ids of each kind in result order, all of them sorted
@@ -387,11 +442,12 @@ class ColumnarPack:
 _KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
 
 
-def _fires(condition: Condition, guard: Optional[Condition]) -> "pl.Expr":
+def _fires(condition: Condition, guard: Optional[Condition], arenas: dict[AnyArena, int]) -> "pl.Expr":
     """Where a rule fires: its condition is true and, for a recommendation with ``done_when``,
-    that guard is not known to hold (what it recommends is not known to be done)."""
-    fires = compile_expr(condition).fill_null(False)
-    return fires if guard is None else fires & ~compile_expr(guard).fill_null(False)
+    that guard is not known to hold (what it recommends is not known to be done). Its
+    ``any_arena`` conditions read the columns named in ``arenas`` (added there)."""
+    fires = _Expressions(arenas=arenas).visit(condition).fill_null(False)
+    return fires if guard is None else fires & ~_Expressions(arenas=arenas).visit(guard).fill_null(False)
 
 
 assert len(_KIND_COLUMNS) == len(KINDS)
