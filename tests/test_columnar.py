@@ -510,3 +510,38 @@ def test_a_json_profile_error_still_names_its_line(tmp_path):
     with pytest.raises(advisor.ProfileError) as caught:
         advisor.load_profile(path)
     assert caught.value.line == 4 and caught.value.path == ("plan", "knowledge_base")
+
+
+ODD_NAME = {"context": {"name": 'A "b" \\ c\n\t\x01 æø \u2028 \U0001f600'}}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(packs(), st.lists(profiles, min_size=1, max_size=8), st.sampled_from(["p.jsonl", 'å "q"\\.jsonl']))
+def test_the_native_json_lines_are_the_rows_written_one_by_one(pack, sample, name):
+    """``advisor batch --engine columnar -o rows.jsonl`` makes its lines natively (the rule lists
+    from tables of text, the head by polars' JSON encoder): byte for byte the rows of the same run
+    written one by one, for one pack and for two side by side, with odd names and a bad line."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / name
+        _write_jsonl(source, sample + [advisor.parse_profile(ODD_NAME)], ['{"plan": {"knowledge_base": 1}}'])
+        for packs_ in (pack, [pack, SHIPPED]):
+            fast, slow = Path(tmp) / "fast.jsonl", Path(tmp) / "slow.jsonl"
+            made = research.batch([str(source)], packs_, engine="columnar", output=fast, keep_rows=False)
+            kept = research.batch([str(source)], packs_, engine="columnar", output=slow, keep_rows=True)
+            assert fast.read_bytes() == slow.read_bytes()
+            assert made.row_count == kept.row_count == len(kept.rows) > 0
+            assert made.manifest == kept.manifest and made.fire_counts == kept.fire_counts
+
+
+def test_the_native_json_lines_of_a_parquet_file_are_the_frames_polars_writes(tmp_path):
+    sample = research.sample_profiles(50, seed=9) + [advisor.parse_profile(ODD_NAME), advisor.parse_profile({})]
+    path = tmp_path / "p.parquet"
+    columnar.profiles_frame(sample).write_parquet(path)
+    run = research._ColumnarRun([str(path)], [SHIPPED, SHIPPED], None, None, None, chunk_rows=20)
+    lines = b"".join(block.str.join("\n").cast(pl.Binary).item() + b"\n" for block in run.lines())
+    again = research._ColumnarRun([str(path)], [SHIPPED, SHIPPED], None, None, None, chunk_rows=20)
+    assert lines == "".join(frame.write_ndjson() for frame in again.frames()).encode()
+    assert run.manifest() == again.manifest()

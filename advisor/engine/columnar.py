@@ -421,6 +421,45 @@ class ColumnarPack:
             **{name: pl.col(name).cast(pl.List(pl.String)).fill_null(empty) for name in ("fired",) + _KIND_COLUMNS},
         )
 
+    def highest_priority(self) -> "pl.Expr":
+        """The highest priority of the rules that fired (a strength does not count), as
+        :meth:`briefs` gives it, over the fired columns: one ``any_horizontal`` per priority."""
+        expr: Any = pl
+        for rank in reversed(range(len(PRIORITIES))):
+            columns = [
+                _FIRED + r for k in KINDS if k != "strength" for r in self.ordered[k] if self.priority[r] == rank
+            ]
+            if columns:
+                expr = expr.when(pl.any_horizontal(columns)).then(pl.lit(PRIORITIES[rank]))
+        return pl.lit(None, dtype=pl.String) if expr is pl else expr.otherwise(None)
+
+    @functools.cached_property
+    def lists_json(self) -> "pl.Expr":
+        """The rule lists of a row of JSON Lines as :meth:`briefs` gives them and polars writes
+        them (``"fired":[...],"strengths":[...],...,"recommendations":[...]}``), over the fired
+        columns, as text made natively: the fired columns, in the order of each list, taken
+        :data:`_WORD` at a time as the bits of a number that picks the text of the ids that
+        fired among them from a table made once."""
+        names = ("fired",) + _KIND_COLUMNS
+        lists = [sorted(self.pack.rule_ids)] + [self.ordered[kind] for kind in KINDS]
+        parts: list[pl.Expr] = []
+        for i, (name, ids) in enumerate(zip(names, lists)):
+            parts.append(pl.lit(("" if i == 0 else "],") + f'"{name}":['))
+            words = []
+            for start in range(0, len(ids), _WORD):
+                word = ids[start : start + _WORD]
+                bits = pl.sum_horizontal(
+                    pl.when(pl.col(_FIRED + r)).then(pl.lit(1 << j, pl.UInt16)).otherwise(0) for j, r in enumerate(word)
+                )
+                table = [""]  # the text of each number: the ids of its bits, in order
+                for rule_id in word:
+                    table += [text + f',"{rule_id}"' for text in table]
+                words.append(pl.lit(pl.Series(table, dtype=pl.String)).gather(bits))
+            if words:  # each id with a comma before it: the first comma goes
+                parts.append(pl.concat_str(words).str.slice(1))
+        parts.append(pl.lit("]}"))
+        return pl.concat_str(parts)
+
     @functools.lru_cache(maxsize=1)  # noqa: B019 - one table per compiled pack, kept with it
     def _table(self) -> "pl.DataFrame":
         """Each rule's fired column, id (an enum of the ids in sorted order), kind, and priority
@@ -440,6 +479,8 @@ class ColumnarPack:
 
 
 _KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
+#: The fired columns taken together to pick the text of a list from a table (2**_WORD entries).
+_WORD = 12
 
 
 def _fires(condition: Condition, guard: Optional[Condition], arenas: dict[AnyArena, int]) -> "pl.Expr":
@@ -560,11 +601,10 @@ def _conform(frame: "pl.DataFrame") -> Optional["pl.DataFrame"]:
     if any(name not in schema or not _fits(dtype, schema[name]) for name, dtype in frame.schema.items()):
         return None
     try:
-        if (
-            ARENAS in frame.columns
-            and frame.select(pl.col(ARENAS).list.eval(pl.element().is_null()).list.any().any()).item()
-        ):
+        if ARENAS in frame.columns and frame.select(pl.col(ARENAS).explode(keep_nulls=False).is_null().any()).item():
             return None  # an arena that is null: the model refuses it
+        if frame.schema == schema:  # as a frame of profiles is written: only the bounds to check
+            return None if frame.select(_violations()).item() else frame
         typed = frame.select(
             [
                 _convert(pl.col(n), frame.schema[n], d).alias(n)
@@ -769,19 +809,27 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
         raise ProfileError(
             f"not a readable Parquet file: {exc}".splitlines()[0], file=path, hint="give a Parquet file of profiles"
         ) from None
-    for start in range(0, total, rows):
-        part = pl.scan_parquet(path).slice(start, rows).collect()
-        digest = part.hash_rows().to_list().__repr__().encode()
+    start = 0
+    for part in pl.scan_parquet(path).collect_batches(chunk_size=rows) if total else ():
+        # the repr of the list of the rows' hashes, made natively
+        hashes = part.hash_rows().cast(pl.String).str.join(", ").item()
+        digest = f"[{hashes}]".encode()
         frame = _conform(part)
-        labels = [f"{path}:{start + i + 1}" for i in range(part.height)]
+        labels = (pl.lit(f"{path}:") + pl.int_range(start + 1, start + part.height + 1).cast(pl.String)).alias(
+            "profile"
+        )
+        labels = pl.select(labels).to_series() if part.height else pl.Series("profile", [], dtype=pl.String)
+        start += part.height
         if frame is not None:
-            yield Chunk(frame, pl.Series("profile", labels, dtype=pl.String), [], digest)
+            yield Chunk(frame, labels, [], digest)
             continue
 
         def load(record: dict[str, Any], label: str) -> Profile:
             return _validate(Document(file=label, data=_known(record)))
 
-        items = [(label, functools.partial(load, record, label)) for label, record in zip(labels, part.to_dicts())]
+        items = [
+            (label, functools.partial(load, record, label)) for label, record in zip(labels.to_list(), part.to_dicts())
+        ]
         labels_list, profiles, skipped = _slow_chunk(items)
         yield Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, digest)
 

@@ -741,9 +741,9 @@ class _ColumnarRun(_Manifested):
                     .drop("_row", "_pack")
                 )
 
-    def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
-        """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
-        and the rows."""
+    def _evaluated(self) -> Iterator[tuple[Any, Any, list[Any]]]:
+        """Per chunk of profiles: the chunk, the head of its rows (``profile``, ``municipality``)
+        and per pack the fired columns (``@<rule id>``), fire counts added up."""
         import polars as pl
 
         from ..engine import columnar
@@ -763,24 +763,69 @@ class _ColumnarRun(_Manifested):
             head = pl.DataFrame({"profile": chunk.labels}).with_columns(
                 municipality=chunk.frame.get_column("context").struct.field("name")
             )
-            parts, fired_frames = [], []
-            for label, compiled, base in zip(self.labels, self.compiled, self._manifests):
+            fired_frames = []
+            for label, compiled in zip(self.labels, self.compiled):
                 fired = compiled.fired(facts)
                 fired_frames.append(fired)
                 counts = self.fire_counts[label]
                 for column, total in zip(fired.columns, fired.sum().row(0)):
                     counts[column[1:]] += total
+            yield chunk, head, fired_frames
+        if not seen:
+            raise InputError(
+                "no profiles to assess",
+                hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
+            )
+
+    def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
+        """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
+        and the rows."""
+        import polars as pl
+
+        for chunk, head, fired_frames in self._evaluated():
+            parts = []
+            for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
                 briefs = compiled.briefs(fired)
                 part = pl.concat([head, briefs], how="horizontal").with_columns(
                     pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash)
                 )
                 parts.append(part.select(COLUMNAR_HEADER))
             yield chunk.labels, fired_frames, parts
-        if not seen:
-            raise InputError(
-                "no profiles to assess",
-                hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
-            )
+
+    def lines(self) -> Iterator[Any]:
+        """The rows of each chunk of profiles as JSON Lines (a string column, a row a line, in
+        the order of :meth:`frames`), byte for byte as polars writes the frames, made natively."""
+        import polars as pl
+
+        for _chunk, head, fired_frames in self._evaluated():
+            parts = []
+            for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
+                scalars = pl.concat(
+                    [head, fired.select(highest_priority=compiled.highest_priority())], how="horizontal"
+                )
+                json_head = scalars.select(
+                    pl.struct(
+                        "profile",
+                        "municipality",
+                        pack=pl.lit(label),
+                        pack_hash=pl.lit(base.pack_hash),
+                        highest_priority="highest_priority",
+                    )
+                    .struct.json_encode()
+                    .str.head(-1)  # the closing brace: the lists follow
+                ).to_series()
+                lists = fired.select(compiled.lists_json).to_series()
+                parts.append(
+                    pl.DataFrame({"h": json_head, "l": lists}).select(line=pl.concat_str("h", pl.lit(","), "l"))
+                )
+            if len(parts) == 1:
+                yield parts[0].to_series()
+            else:
+                yield (
+                    pl.concat([p.with_row_index("_row").with_columns(_pack=pl.lit(k)) for k, p in enumerate(parts)])
+                    .sort(["_row", "_pack"])
+                    .get_column("line")
+                )
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
         bases = dict(zip(self.labels, self._manifests))
@@ -833,6 +878,16 @@ class _RowWriter:
                 ]
             )
         self.count += 1
+
+    def write_lines(self, lines: Any) -> None:
+        """Rows of the columnar engine already made JSON Lines (a string column,
+        :meth:`_ColumnarRun.lines`), to a file opened for bytes."""
+        import polars as pl
+
+        if lines.len():
+            self.handle.write(lines.str.join("\n").cast(pl.Binary).item())
+            self.handle.write(b"\n")
+        self.count += lines.len()
 
     def write_frame(self, frame: Any) -> None:
         """A frame of rows of the columnar engine, written as :meth:`write` would write them."""
@@ -911,12 +966,19 @@ def batch(
     try:
         with contextlib.ExitStack() as stack:
             header = COLUMNAR_HEADER if engine == "columnar" else CSV_HEADER
+            # the columnar engine's JSON Lines are made as text natively and written as bytes
+            as_lines = isinstance(run, _ColumnarRun) and not keep_rows and chosen == "jsonl"
             writer = (
-                _RowWriter(stack.enter_context(open_atomic(output, staged)), chosen, header)
+                _RowWriter(stack.enter_context(open_atomic(output, staged, binary=as_lines)), chosen, header)
                 if output is not None and chosen
                 else None
             )
-            if isinstance(run, _ColumnarRun) and not keep_rows:
+            if isinstance(run, _ColumnarRun) and as_lines:
+                for block in run.lines():
+                    if writer is not None:
+                        writer.write_lines(block)
+                    written += block.len()
+            elif isinstance(run, _ColumnarRun) and not keep_rows:
                 for frame in run.frames():
                     if writer is not None:
                         writer.write_frame(frame)
