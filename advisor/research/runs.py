@@ -687,6 +687,10 @@ class _BatchRun(_Manifested):
             yield source, rows
 
 
+#: Rows of the columnar engine made text at a time (some 20 MB of JSON Lines).
+_TEXT_ROWS = 10_000
+
+
 class _ColumnarRun(_Manifested):
     """A batch on the columnar engine: :meth:`frames` gives the rows of each chunk of profiles as
     one frame; iterating gives ``(source, rows)`` as :class:`_BatchRun` does (for ``compare`` and
@@ -723,7 +727,7 @@ class _ColumnarRun(_Manifested):
             profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
         )
         self._progress = progress
-        self._rows = chunk_rows or columnar.CHUNK_ROWS
+        self._rows = chunk_rows  # None: each format's own (columnar.CHUNK_ROWS, PARQUET_CHUNK_ROWS)
 
     def frames(self) -> Iterator[Any]:
         """A frame of rows (the columns of :data:`COLUMNAR_HEADER`) per chunk of profiles, in the
@@ -797,35 +801,38 @@ class _ColumnarRun(_Manifested):
         the order of :meth:`frames`), byte for byte as polars writes the frames, made natively."""
         import polars as pl
 
-        for _chunk, head, fired_frames in self._evaluated():
-            parts = []
-            for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
-                scalars = pl.concat(
-                    [head, fired.select(highest_priority=compiled.highest_priority())], how="horizontal"
-                )
-                json_head = scalars.select(
-                    pl.struct(
-                        "profile",
-                        "municipality",
-                        pack=pl.lit(label),
-                        pack_hash=pl.lit(base.pack_hash),
-                        highest_priority="highest_priority",
+        for _chunk, heads, fired_frames in self._evaluated():
+            for at in range(0, heads.height, _TEXT_ROWS):  # the text of a chunk a slice at a time
+                head = heads.slice(at, _TEXT_ROWS)
+                parts = []
+                for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
+                    fired = fired.slice(at, _TEXT_ROWS)
+                    scalars = pl.concat(
+                        [head, fired.select(highest_priority=compiled.highest_priority())], how="horizontal"
                     )
-                    .struct.json_encode()
-                    .str.head(-1)  # the closing brace: the lists follow
-                ).to_series()
-                lists = fired.select(compiled.lists_json).to_series()
-                parts.append(
-                    pl.DataFrame({"h": json_head, "l": lists}).select(line=pl.concat_str("h", pl.lit(","), "l"))
-                )
-            if len(parts) == 1:
-                yield parts[0].to_series()
-            else:
-                yield (
-                    pl.concat([p.with_row_index("_row").with_columns(_pack=pl.lit(k)) for k, p in enumerate(parts)])
-                    .sort(["_row", "_pack"])
-                    .get_column("line")
-                )
+                    json_head = scalars.select(
+                        pl.struct(
+                            "profile",
+                            "municipality",
+                            pack=pl.lit(label),
+                            pack_hash=pl.lit(base.pack_hash),
+                            highest_priority="highest_priority",
+                        )
+                        .struct.json_encode()
+                        .str.head(-1)  # the closing brace: the lists follow
+                    ).to_series()
+                    lists = fired.select(compiled.lists_json).to_series()
+                    parts.append(
+                        pl.DataFrame({"h": json_head, "l": lists}).select(line=pl.concat_str("h", pl.lit(","), "l"))
+                    )
+                if len(parts) == 1:
+                    yield parts[0].to_series()
+                else:
+                    yield (
+                        pl.concat([p.with_row_index("_row").with_columns(_pack=pl.lit(k)) for k, p in enumerate(parts)])
+                        .sort(["_row", "_pack"])
+                        .get_column("line")
+                    )
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
         bases = dict(zip(self.labels, self._manifests))
