@@ -35,6 +35,7 @@ explanations, the profile hashes and the question counts.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import itertools
 import json
@@ -525,7 +526,8 @@ class Chunk:
     labels: "pl.Series"
     skipped: list[tuple[str, str]]
     digest: bytes
-    """What the profiles were read from (bytes of the lines, or the profiles' JSON)."""
+    """What the profiles were read from (bytes of the lines, the profiles' JSON, or the SHA-256 of
+    a Parquet file with its first chunk)."""
 
 
 def _fits(found: Any, wanted: Any) -> bool:
@@ -829,11 +831,10 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
         raise ProfileError(
             f"not a readable Parquet file: {exc}".splitlines()[0], file=path, hint="give a Parquet file of profiles"
         ) from None
+    with open(path, "rb") as handle:  # what the profiles were read from: the file, as it is
+        digest = hashlib.file_digest(handle, "sha256").digest()
     start = 0
     for part in pl.scan_parquet(path).collect_batches(chunk_size=rows) if total else ():
-        # the repr of the list of the rows' hashes, made natively
-        hashes = part.hash_rows().cast(pl.String).str.join(", ").item()
-        digest = f"[{hashes}]".encode()
         frame = _conform(part)
         labels = (pl.lit(f"{path}:") + pl.int_range(start + 1, start + part.height + 1).cast(pl.String)).alias(
             "profile"
@@ -842,6 +843,7 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
         start += part.height
         if frame is not None:
             yield Chunk(frame, labels, [], digest)
+            digest = b""
             continue
 
         def load(record: dict[str, Any], label: str) -> Profile:
@@ -852,6 +854,7 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
         ]
         labels_list, profiles, skipped = _slow_chunk(items)
         yield Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, digest)
+        digest = b""
 
 
 def _known(value: Any) -> Any:

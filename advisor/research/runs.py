@@ -806,24 +806,21 @@ class _ColumnarRun(_Manifested):
                 head = heads.slice(at, _TEXT_ROWS)
                 parts = []
                 for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
-                    fired = fired.slice(at, _TEXT_ROWS)
-                    scalars = pl.concat(
-                        [head, fired.select(highest_priority=compiled.highest_priority())], how="horizontal"
-                    )
-                    json_head = scalars.select(
+                    json_head = (
                         pl.struct(
                             "profile",
                             "municipality",
                             pack=pl.lit(label),
                             pack_hash=pl.lit(base.pack_hash),
-                            highest_priority="highest_priority",
+                            highest_priority=compiled.highest_priority(),
                         )
                         .struct.json_encode()
                         .str.head(-1)  # the closing brace: the lists follow
-                    ).to_series()
-                    lists = fired.select(compiled.lists_json).to_series()
+                    )
                     parts.append(
-                        pl.DataFrame({"h": json_head, "l": lists}).select(line=pl.concat_str("h", pl.lit(","), "l"))
+                        pl.concat([head, fired.slice(at, _TEXT_ROWS)], how="horizontal").select(
+                            line=pl.concat_str(json_head, pl.lit(","), compiled.lists_json)
+                        )
                     )
                 if len(parts) == 1:
                     yield parts[0].to_series()
