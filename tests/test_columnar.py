@@ -545,3 +545,34 @@ def test_the_native_json_lines_of_a_parquet_file_are_the_frames_polars_writes(tm
     again = research._ColumnarRun([str(path)], [SHIPPED, SHIPPED], None, None, None, chunk_rows=20)
     assert lines == "".join(frame.write_ndjson() for frame in again.frames()).encode()
     assert run.manifest() == again.manifest()
+
+
+def test_sample_writes_parquet_that_batch_reads_as_the_json_lines(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from advisor.cli.main import main
+
+    runner = CliRunner()
+    rows = {}
+    for fmt in ("parquet", "jsonl"):
+        out = tmp_path / f"s.{fmt}"
+        done = runner.invoke(main, ["sample", "-n", "25", "--seed", "5", "--format", fmt, "-o", str(out)])
+        assert done.exit_code == 0, done.output
+        result = runner.invoke(main, ["batch", str(out), "--engine", "columnar", "-o", str(tmp_path / f"{fmt}.jsonl")])
+        assert result.exit_code == 0, result.output
+        lines = (tmp_path / f"{fmt}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows[fmt] = [{**json.loads(line), "profile": None} for line in lines]
+    assert len(rows["parquet"]) == 25 and rows["parquet"] == rows["jsonl"]
+    frame = pl.read_parquet(tmp_path / "s.parquet")
+    assert frame.equals(columnar.profiles_frame(research.sample_profiles(25, seed=5)))
+    again = tmp_path / "again.parquet"
+    assert (
+        runner.invoke(main, ["sample", "-n", "25", "--seed", "5", "--format", "parquet", "-o", str(again)]).exit_code
+        == 0
+    )
+    assert again.read_bytes() == (tmp_path / "s.parquet").read_bytes()  # deterministic
+    monkeypatch.setattr(columnar, "pl", None)  # as without the columnar extra
+    missing = runner.invoke(main, ["sample", "-n", "2", "--format", "parquet", "-o", str(tmp_path / "x.parquet")])
+    assert missing.exit_code == 2
+    assert "needs polars" in missing.output and "samskaping-advisor[columnar]" in missing.output
+    assert not (tmp_path / "x.parquet").exists()

@@ -1514,6 +1514,35 @@ def sample_profiles(
     return list(iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options))
 
 
+def _write_parquet(
+    profiles: Iterable[Profile],
+    target: Path,
+    total: Optional[int],
+    progress: Optional[Callable[[int, Optional[int]], None]],
+) -> Path:
+    """The profiles as one Parquet file: the frame of the columnar engine (a column per section,
+    typed as the model), as `advisor batch FILE.parquet --engine columnar` reads it fastest."""
+    from ..engine import columnar
+
+    columnar.require()
+    import polars as pl
+
+    frames, pending = [], []
+    for done, profile in enumerate(profiles, 1):
+        pending.append(profile)
+        if len(pending) == columnar.CHUNK_ROWS:
+            frames.append(columnar.profiles_frame(pending))
+            pending = []
+        if progress is not None and (done % 100 == 0 or done == total):
+            progress(done, total)
+    frames.append(columnar.profiles_frame(pending))
+    buffer = io.BytesIO()
+    pl.concat(frames).write_parquet(buffer)
+    with open_atomic(target, binary=True) as handle:
+        handle.write(buffer.getvalue())
+    return target
+
+
 def write_samples(
     profiles: Iterable[Profile],
     directory: "Union[str, os.PathLike[str]]",
@@ -1524,19 +1553,23 @@ def write_samples(
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
 ) -> list[Path]:
     """Write each profile to ``directory/sample-NNNN.yaml`` (or ``.json``), atomically; with
-    ``fmt="jsonl"`` write them all to the file ``directory``, one a line (JSON Lines), as they come.
+    ``fmt="jsonl"`` write them all to the file ``directory``, one a line (JSON Lines), as they come;
+    with ``fmt="parquet"`` all to the Parquet file ``directory``, a profile a row (needs the
+    ``columnar`` extra; the profiles' columns are held until they are written).
 
     ``profiles`` may be an iterator (written as it goes); then give ``total``, their number.
     ``progress(done, total)`` is called every 100 profiles and at the end, as in :func:`batch`."""
-    if fmt not in ("yaml", "json", "jsonl"):
-        raise InputError(f"unknown profile format {fmt!r}", hint="use yaml, json or jsonl")
+    if fmt not in ("yaml", "json", "jsonl", "parquet"):
+        raise InputError(f"unknown profile format {fmt!r}", hint="use yaml, json, jsonl or parquet")
     target = Path(directory)
+    if fmt in ("jsonl", "parquet") and target.is_dir():
+        raise InputError(
+            f"{target} is a directory",
+            hint=f"with --format {fmt}, -o names the file to write, such as samples.{fmt}",
+        )
+    if fmt == "parquet":
+        return [_write_parquet(profiles, target, total, progress)]
     if fmt == "jsonl":
-        if target.is_dir():
-            raise InputError(
-                f"{target} is a directory",
-                hint="with --format jsonl, -o names the file to write, such as samples.jsonl",
-            )
         with open_atomic(target) as handle:
             for done, profile in enumerate(profiles, 1):
                 handle.write(dumps_compact(profile.model_dump(mode="json", exclude_none=True)) + "\n")
