@@ -301,6 +301,7 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
     frame = pl.concat([col.profiles_frame(profiles)] * repeat)
     total = frame.height
     out: dict = {"profiles": total, "sampled": n, "polars_threads": pl.thread_pool_size()}
+
     def evaluate() -> None:  # the frame of rows: fired rules and the rows' lists
         compiled.briefs(compiled.fired(col.facts_frame(frame)))
 
