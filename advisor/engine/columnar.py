@@ -255,8 +255,16 @@ def _compare(node: Compare, column: "pl.Expr") -> "pl.Expr":
     if comparison.membership:
         hit = comparison.expression(column, [_code(spec, v) for v in node.value])
         return pl.when(column.is_not_null()).then(hit)
-    result: pl.Expr = comparison.expression(column, pl.lit(_code(spec, node.value)))
+    value = _code(spec, node.value)
+    result: pl.Expr = comparison.expression(column, _literal(type(value), value))
     return result
+
+
+@functools.lru_cache(maxsize=4096)
+def _literal(kind: type, value: Any) -> "pl.Expr":
+    """``pl.lit(value)``, made once per value (and type: ``True == 1``): ``pl.lit`` costs some
+    50 µs, and a pack compares with the same few values hundreds of times."""
+    return pl.lit(value)
 
 
 def _any_arena(inner: "pl.Expr") -> "pl.Expr":
@@ -448,6 +456,8 @@ class ColumnarPack:
         fired among them from a table made once."""
         names = ("fired",) + _KIND_COLUMNS
         lists = [sorted(self.pack.rule_ids)] + [self.ordered[kind] for kind in KINDS]
+        bit_values = [pl.lit(1 << j, pl.UInt16) for j in range(_WORD)]  # made once: pl.lit is slow
+        zero = pl.lit(0, pl.UInt16)
         parts: list[pl.Expr] = []
         for i, (name, ids) in enumerate(zip(names, lists)):
             parts.append(pl.lit(("" if i == 0 else "],") + f'"{name}":['))
@@ -455,7 +465,7 @@ class ColumnarPack:
             for start in range(0, len(ids), _WORD):
                 word = ids[start : start + _WORD]
                 bits = pl.sum_horizontal(
-                    pl.when(pl.col(_FIRED + r)).then(pl.lit(1 << j, pl.UInt16)).otherwise(0) for j, r in enumerate(word)
+                    [pl.when(pl.col(_FIRED + r)).then(bit_values[j]).otherwise(zero) for j, r in enumerate(word)]
                 )
                 table = [""]  # the text of each number: the ids of its bits, in order
                 for rule_id in word:
