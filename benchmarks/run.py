@@ -307,7 +307,8 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
 
     def as_text() -> None:  # the rows as `advisor batch -o rows.jsonl` makes them: JSON text
         fired = compiled.fired(col.facts_frame(frame))
-        fired.select(compiled.lists_json, compiled.highest_priority())
+        head = frame.select(profile=pl.lit("p"), municipality=pl.col("context").struct.field("name"))
+        pl.concat([head, fired], how="horizontal").select(compiled.row_json(pack.info.name, pack.hash))
 
     for key, work in (("engine", evaluate), ("engine_text", as_text)):
         times = []

@@ -87,7 +87,7 @@ PARQUET_CHUNK_ROWS = 50_000
 ARENAS = "arenas"
 _FIRED = "@"  # fired columns are named "@<rule id>"
 _KNOWN = "#known"  # the known ladder levels of a profile's arenas, sorted
-_ARENA = "&"  # the columns of the any_arena conditions of a pack are named "&<number>"
+_ARENA = "&"  # the bits of the any_arena conditions of a pack: columns "&t<n>" (true) and "&u<n>" (unknown)
 
 
 def available() -> bool:
@@ -272,22 +272,6 @@ def _any_arena(inner: "pl.Expr") -> "pl.Expr":
     if none can (no arenas included), unknown when the arenas are unknown."""
     code = pl.when(inner).then(2).when(inner.is_null()).then(1).otherwise(0)
     best = pl.col(ARENAS).list.eval(code).list.max()
-    return (
-        pl.when(pl.col(ARENAS).is_null())
-        .then(None)
-        .when(best == 2)
-        .then(True)
-        .when(best == 1)
-        .then(None)
-        .otherwise(False)
-    )
-
-
-def _any_arena(inner: "pl.Expr") -> "pl.Expr":
-    """Some arena satisfies ``inner``: true if one does, unknown if none does but one may, false
-    if none can (no arenas included), unknown when the arenas are unknown."""
-    code = pl.when(inner).then(2).when(inner.is_null()).then(1).otherwise(0)
-    best = pl.col(ARENAS).list.eval(code).list.max()
     return _some_arena(best == 2, best == 1)
 
 
@@ -446,6 +430,19 @@ class ColumnarPack:
             if columns:
                 expr = expr.when(pl.any_horizontal(columns)).then(pl.lit(PRIORITIES[rank]))
         return pl.lit(None, dtype=pl.String) if expr is pl else expr.otherwise(None)
+
+    def row_json(self, pack: str, pack_hash: str) -> "pl.Expr":
+        """A row of JSON Lines (:data:`advisor.research.runs.COLUMNAR_HEADER`, without its
+        newline) over the columns ``profile`` and ``municipality`` and the fired columns: the
+        head by polars' JSON encoder, the rule lists by :attr:`lists_json`."""
+        head = pl.struct(
+            "profile",
+            "municipality",
+            pack=pl.lit(pack),
+            pack_hash=pl.lit(pack_hash),
+            highest_priority=self.highest_priority(),
+        ).struct.json_encode()
+        return pl.concat_str(head.str.head(-1), pl.lit(","), self.lists_json)  # its closing brace: the lists follow
 
     @functools.cached_property
     def lists_json(self) -> "pl.Expr":
@@ -803,9 +800,8 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
         written = pl.Series(lines, dtype=pl.Binary).cast(pl.String).str.count_matches(_KEY_END.pattern.decode())
     except pl.exceptions.PolarsError:
         raise _Slow from None
-    for number in (
-        (written != pl.Series(keys, dtype=pl.UInt32)).arg_true().to_list()
-    ):  # a null, a colon in a string, a duplicate
+    differing = (written != pl.Series(keys, dtype=pl.UInt32)).arg_true().to_list()
+    for number in differing:  # a null, a colon in a string, a duplicate
         try:
             json.loads(lines[number], object_pairs_hook=no_duplicates)
         except ValueError:
@@ -846,10 +842,8 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
     start = 0
     for part in pl.scan_parquet(path).collect_batches(chunk_size=rows) if total else ():
         frame = _conform(part)
-        labels = (pl.lit(f"{path}:") + pl.int_range(start + 1, start + part.height + 1).cast(pl.String)).alias(
-            "profile"
-        )
-        labels = pl.select(labels).to_series() if part.height else pl.Series("profile", [], dtype=pl.String)
+        numbers = pl.int_range(start + 1, start + part.height + 1, dtype=pl.UInt64, eager=True).cast(pl.String)
+        labels = (f"{path}:" + numbers).alias("profile")
         start += part.height
         if frame is not None:
             yield Chunk(frame, labels, [], digest)

@@ -806,22 +806,8 @@ class _ColumnarRun(_Manifested):
                 head = heads.slice(at, _TEXT_ROWS)
                 parts = []
                 for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
-                    json_head = (
-                        pl.struct(
-                            "profile",
-                            "municipality",
-                            pack=pl.lit(label),
-                            pack_hash=pl.lit(base.pack_hash),
-                            highest_priority=compiled.highest_priority(),
-                        )
-                        .struct.json_encode()
-                        .str.head(-1)  # the closing brace: the lists follow
-                    )
-                    parts.append(
-                        pl.concat([head, fired.slice(at, _TEXT_ROWS)], how="horizontal").select(
-                            line=pl.concat_str(json_head, pl.lit(","), compiled.lists_json)
-                        )
-                    )
+                    rows = pl.concat([head, fired.slice(at, _TEXT_ROWS)], how="horizontal")
+                    parts.append(rows.select(line=compiled.row_json(label, base.pack_hash)))
                 if len(parts) == 1:
                     yield parts[0].to_series()
                 else:
