@@ -576,3 +576,17 @@ def test_sample_writes_parquet_that_batch_reads_as_the_json_lines(tmp_path, monk
     assert missing.exit_code == 2
     assert "needs polars" in missing.output and "samskaping-advisor[columnar]" in missing.output
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_native_json_lines_on_a_full_disk_are_the_one_line_error(tmp_path, monkeypatch):
+    """polars writes the lines itself and turns a failing write into an OSError of its own: the
+    batch still fails with the error that names the file and says what to do."""
+    from test_bad_inputs import _full_disk
+
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(5, seed=1))
+    _full_disk(monkeypatch, full=lambda name: name.startswith(".rows.jsonl"))
+    with pytest.raises(advisor.InputError) as info:
+        research.batch([str(source)], None, engine="columnar", output=tmp_path / "rows.jsonl", keep_rows=False)
+    assert info.value.one_line().startswith(f"cannot write {tmp_path / 'rows.jsonl'}: No space left on device")
+    assert not (tmp_path / "rows.jsonl").exists()

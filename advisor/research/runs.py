@@ -845,6 +845,23 @@ class _ColumnarRun(_Manifested):
                     rows = []
 
 
+class _Recording:
+    """A file's ``write`` that keeps the :class:`InputError` it raises (for a writer that turns
+    it into an error of its own)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.error: Optional[InputError] = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            written: int = self.handle.write(data)
+        except InputError as exc:
+            self.error = exc
+            raise
+        return written
+
+
 class _RowWriter:
     """Rows written to JSON Lines or CSV as they come (through :func:`open_atomic`)."""
 
@@ -872,11 +889,16 @@ class _RowWriter:
     def write_lines(self, lines: Any) -> None:
         """Rows of the columnar engine already made JSON Lines (a string column,
         :meth:`_ColumnarRun.lines`), to a file opened for bytes."""
-        import polars as pl
-
-        if lines.len():
-            self.handle.write(lines.str.join("\n").cast(pl.Binary).item())
-            self.handle.write(b"\n")
+        # polars writes the lines to the file itself, a line each as it is (no quotes: a JSON
+        # line holds no raw newline), without a Python object for them all; it turns the error
+        # of a failing write (a full disk) into an OSError: the error itself is raised
+        sink = _Recording(self.handle)
+        try:
+            lines.to_frame().write_csv(sink, include_header=False, quote_style="never")
+        except OSError:
+            if sink.error is not None:
+                raise sink.error from None
+            raise
         self.count += lines.len()
 
     def write_frame(self, frame: Any) -> None:
