@@ -590,3 +590,14 @@ def test_native_json_lines_on_a_full_disk_are_the_one_line_error(tmp_path, monke
         research.batch([str(source)], None, engine="columnar", output=tmp_path / "rows.jsonl", keep_rows=False)
     assert info.value.one_line().startswith(f"cannot write {tmp_path / 'rows.jsonl'}: No space left on device")
     assert not (tmp_path / "rows.jsonl").exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=' \t\r"\\:ab{},', max_size=40), min_size=1, max_size=20))
+def test_the_keys_written_are_counted_as_the_pattern_counts_them(texts):
+    """The cheap count (a quote and a colon as literal text, the pattern only where a quote is
+    followed by JSON whitespace) is the pattern's count."""
+    text = pl.Series(texts, dtype=pl.String)
+    assert (
+        columnar._keys_written(text).to_list() == text.str.count_matches(columnar._KEY_END.pattern.decode()).to_list()
+    )

@@ -680,6 +680,18 @@ def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
 _KEY_END = re.compile(rb'"\s*:')
 
 
+def _keys_written(text: "pl.Series") -> "pl.Series":
+    """How often :data:`_KEY_END` matches each line: a quote and a colon counted as literal text
+    (twice as fast as the pattern), the pattern itself only on lines where a quote is followed by
+    JSON whitespace (where a key may be spaced from its colon)."""
+    written = text.str.count_matches('":', literal=True)
+    spaced = functools.reduce(operator.or_, (text.str.contains(f'"{ws}', literal=True) for ws in " \t\r\n"))
+    if spaced.any():
+        at = spaced.arg_true()
+        written = written.scatter(at, text.gather(at).str.count_matches(_KEY_END.pattern.decode()))
+    return written
+
+
 class _Slow(Exception):
     """A chunk the fast path does not take as it is: it is read again through the profile model."""
 
@@ -797,7 +809,7 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
     except (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError):  # a number out of range, say
         raise _Slow from None
     try:  # the keys written on each line (at least: a string may hold a quote and a colon)
-        written = pl.Series(lines, dtype=pl.Binary).cast(pl.String).str.count_matches(_KEY_END.pattern.decode())
+        written = _keys_written(pl.Series(lines, dtype=pl.Binary).cast(pl.String))
     except pl.exceptions.PolarsError:
         raise _Slow from None
     differing = (written != pl.Series(keys, dtype=pl.UInt32)).arg_true().to_list()
