@@ -201,6 +201,24 @@ def test_sessions_are_deleted_so_thousands_of_assessments_work(chain_pack):
     assert result == first
 
 
+def test_an_assessment_retracts_every_fact_it_asserted_and_keeps_its_session(pack):
+    """Each assessment retracts the facts it asserted by their ids (no read-back of the session's
+    facts): after sampled profiles every ruleset's session is empty and still the same one."""
+    from advisor.engine.durable import backend_for
+    from advisor.research.runs import sample_profiles
+
+    backend = backend_for(pack)
+    advisor.assess(sample_profiles(1, 2)[0], pack, engine="durable")
+    session = backend._sid
+    for profile in sample_profiles(40, 12):
+        assert (
+            advisor.assess(profile, pack, engine="durable").findings
+            == advisor.assess(profile, pack, engine="python").findings
+        )
+        assert backend.facts_held() == ["[]"] * backend.ruleset_count
+    assert backend._sid == session
+
+
 def test_engine_equals_reference_evaluator_on_the_examples(pack):
     for path in sorted((Path(__file__).parent.parent / "examples").glob("*.yaml")):
         profile = advisor.load_profile(path)
@@ -526,7 +544,7 @@ def test_arena_indices_read_from_the_facts_heads_equal_the_parsed_facts(monkeypa
     assert len({index for _, _, index in seen}) > 1
     for message, pattern, index in seen:
         (matched,) = json.loads(message).values()
-        assert matched[pattern]["i"] == index
-    message = '{"R#0.0":{"profile":{"t":"profile","note":"\\"arena0\\":"},"arena0":{"i":4,"t":"arena","sid":"3"}}}'
+        assert matched[pattern]["id"] == f"a{index}"
+    message = '{"R#0.0":{"profile":{"t":"profile","note":"\\"arena0\\":"},"arena0":{"sid":"3","t":"arena","id":"a4"}}}'
     assert read(message, "arena0") == 4
-    assert read('{"R#0.0":{"arena1":{"t":"arena","sid":"12","i":17}}}', "arena1") == 17
+    assert read('{"R#0.0":{"arena1":{"t":"arena","id":"a17","sid":"12"}}}', "arena1") == 17
