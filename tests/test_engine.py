@@ -334,6 +334,49 @@ def test_results_built_without_validation_equal_what_model_construct_builds():
         assert cls.model_validate(obj.model_dump()).model_dump_json() == obj.model_dump_json()
 
 
+def test_findings_share_one_set_of_their_fields_which_a_copy_does_not_change():
+    """assess() gives every finding the same set of field names (every field is set, and the
+    models are frozen); a copy with changes gets a set of its own, and the shared one stays."""
+    from advisor.engine.assessment import Finding
+
+    findings = advisor.assess(
+        advisor.load_profile(Path(__file__).parent.parent / "examples" / "levanger.yaml")
+    ).findings
+    shared = findings[0].model_fields_set
+    assert len(findings) > 1 and all(f.model_fields_set is shared for f in findings)
+    copy = findings[0].model_copy(update={"priority": "low"})
+    assert copy.model_fields_set is not shared and copy.priority == "low"
+    assert shared == set(Finding.model_fields) == copy.model_fields_set
+
+
+def test_profile_facts_are_the_profile_s_known_values_by_path():
+    """The facts of a profile (flattened through cached paths) are its known values by dotted
+    path, the arenas apart, as a plain walk of the profile's own dump gives them."""
+    from advisor.engine.facts import profile_facts
+    from advisor.research.runs import sample_profiles
+
+    def walk(data: dict, prefix: str, out: dict) -> dict:
+        for name, value in data.items():
+            if isinstance(value, dict):
+                walk(value, f"{prefix}{name}.", out)
+            elif value is not None and name != "arenas":
+                out[prefix + name] = value
+        return out
+
+    for profile in [
+        *sample_profiles(30, 4),
+        advisor.load_profile(Path(__file__).parent.parent / "examples" / "levanger.yaml"),
+    ]:
+        facts = profile_facts(profile)
+        dumped = profile.model_dump()
+        aggregates = {k: v for k, v in facts.values.items() if k.startswith("arenas.")}
+        assert {k: v for k, v in facts.values.items() if not k.startswith("arenas.")} == walk(dumped, "", {})
+        assert list(facts.values)[: len(facts.values) - len(aggregates)] == list(walk(dumped, "", {}))
+        for arena, known in zip(dumped["arenas"] or (), facts.arenas or ()):
+            given = walk(arena, "", {})
+            assert {k: v for k, v in known.items() if k in given} == given
+
+
 def test_questions_and_manifest_are_worked_out_when_asked_for_with_the_same_values():
     """assess() leaves an assessment's questions and manifest (with the profile's hash) until they
     are read; then they are what the eager computation gives, and dumps, equality, pickling and

@@ -68,14 +68,15 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     fields = _FIELDS.get(cls)
     if fields is None:
         fields = _FIELDS[cls] = set(cls.model_fields)
-    # the set of every field, copied (a third of the cost of a set made from the keys)
-    _set_fields_set(instance, fields.copy() if len(values) == len(fields) else set(values))
+    # Every field is set: the instances of a class share one set of every field's name (the
+    # models are frozen, so pydantic never changes it in place: a copy copies it first).
+    _set_fields_set(instance, fields if len(values) == len(fields) else set(values))
     _set_extra(instance, None)
     _set_private(instance, None)
     return instance
 
 
-#: Each result model's fields, as the set :func:`_construct` copies.
+#: Each result model's fields, the set its instances share (see :func:`_construct`).
 _FIELDS: dict[type, set[str]] = {}
 
 
@@ -481,7 +482,7 @@ def _findings(
     addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
     for rule_id, recs in plan.recommenders:
         if rule_id in by_rule:
-            recs = recommends[rule_id] = tuple(r for r in recs if r in by_rule)
+            recs = recommends[rule_id] = tuple(filter(by_rule.__contains__, recs))
             for r in recs:
                 addresses.setdefault(r, []).append(rule_id)
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]

@@ -282,7 +282,7 @@ def _plan(units: list[_Unit]) -> list[_Net]:
 @dataclass
 class _Run:
     firings: list[Firing] = field(default_factory=list)
-    fired: set[str] = field(default_factory=set)
+    fired: set[str] = field(default_factory=set)  # the findings some rule tests that fired
 
 
 class _Encoder:
@@ -333,12 +333,17 @@ def _encoders(
 class _Ruleset:
     """One compiled durable-rules ruleset of a pack."""
 
-    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder]) -> None:
+    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder], wanted: frozenset[str]) -> None:
         self.name = name
         units = net.units
         #: By compiled rule name: the rule id, its firing (the one of an alternative without arena
-        #: tests, made once) and the arena patterns of the alternative.
-        self.actions = {u.key: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names) for u in units if u.rule_id}
+        #: tests, made once), the arena patterns of the alternative and whether a rule of the pack
+        #: tests its finding (in ``wanted``).
+        self.actions = {
+            u.key: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names, u.rule_id in wanted)
+            for u in units
+            if u.rule_id
+        }
         self.tested = frozenset(ref for u in units for ref in u.findings)
         self.gated = frozenset(u.gate for u in units if u.gate is not None)
         self.stages = sorted(self.gated)
@@ -380,7 +385,9 @@ class DurableBackend:
             if key not in made:
                 made[key] = _encoders(net.properties, self._members)
             encoders.append(made[key])
-        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, enc) for i, (net, enc) in enumerate(zip(nets, encoders))]
+        self._rulesets = [
+            _Ruleset(f"{self.name}.{i}", net, enc, self._tested) for i, (net, enc) in enumerate(zip(nets, encoders))
+        ]
         self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
         #: Per ruleset, the finding facts its rules test, but for the session id and the end.
         self._finding_heads = [
@@ -485,7 +492,7 @@ class DurableBackend:
         started = _C.start_action_for_state(handle, state)
         message = started[1] if started else None
         # the hot loop of an assessment (a hundred firings): everything it uses is local
-        actions, tested, fired, append = rs.actions, self._tested, run.fired, run.firings.append
+        actions, fired, append = rs.actions, run.fired, run.firings.append
         complete = _C.complete_and_start_action
         while message:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
@@ -495,15 +502,16 @@ class DurableBackend:
                 message = complete(handle, state)
                 continue
             try:
-                rule_id, firing, arena_names = actions[name]
-                if arena_names:
-                    append(Firing(rule_id, firing.term, tuple(_arena_index(message, a) for a in arena_names)))
-                else:
+                rule_id, firing, arena_names, wanted = actions[name]
+                if not arena_names:
                     append(firing)
-                if rule_id not in fired:
+                elif len(arena_names) == 1:
+                    append(Firing(rule_id, firing.term, (_arena_index(message, arena_names[0]),)))
+                else:
+                    append(Firing(rule_id, firing.term, tuple([_arena_index(message, a) for a in arena_names])))
+                if wanted and rule_id not in fired:  # a finding some rule tests, new
                     fired.add(rule_id)
-                    if rule_id in tested:
-                        new.append(rule_id)
+                    new.append(rule_id)
             except BaseException as exc:
                 _C.abandon_action(handle, state)
                 raise EngineError(
@@ -566,15 +574,7 @@ class DurableBackend:
                 hint="this is a bug in advisor; please report it with the profile",
             ) from exc
         self._clear(quoted, ["p", *arena_ids], asserted)
-        firings = run.firings
-        if any(f.arenas for f in firings):
-            # the order of arena facts' firings is the engine's: give each rule's firings in the
-            # order of the reference evaluator (alternative, then arenas by index)
-            first: dict[str, int] = {}
-            for f in firings:
-                first.setdefault(f.rule_id, len(first))
-            firings.sort(key=lambda f: (first[f.rule_id], f.term, f.arenas))
-        return firings
+        return run.firings  # in the engine's order (the same for the same facts)
 
     def _clear(self, quoted: str, shared: list[str], findings: list[list[str]]) -> None:
         """Retract every fact the assessment asserted, by its id, so that the session starts the
