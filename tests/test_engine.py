@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import advisor
+from advisor.core.text import Text
 from advisor.engine.durable import backend_for
 
 CHAIN_PACK = """
@@ -401,8 +402,9 @@ def test_questions_and_manifest_are_worked_out_when_asked_for_with_the_same_valu
         assert list(dumped)[-2:] == ["questions", "manifest"] and dumped["questions"]
         fresh = advisor.assess(profile, pack, engine="python")
         assert fresh == result and pickle.loads(pickle.dumps(fresh)) == result
-        # its JSON output read back: the same assessment, with a conditional finding's guard in
-        # words (the JSON's) where the result carried the phrase; it writes the same JSON again
+        # its JSON output read back: a conditional finding's guard in words (the JSON's) where the
+        # result carried the phrase; it writes the same JSON again and equals the original (a
+        # phrase equals the Text of its words), also read back through the library's own JSON
         written = model_json(result)
         back = Assessment.model_validate_json(written)
         assert model_json(back) == written
@@ -412,6 +414,13 @@ def test_questions_and_manifest_are_worked_out_when_asked_for_with_the_same_valu
         )
         conditional_seen += len([f for f in result.recommendations if f.unless is not None])
         assert back == result.model_copy(update={"recommendations": worded})
+        assert back == result and result == back
+        assert Assessment.model_validate_json(result.model_dump_json()) == result
+        for was, now in zip(result.recommendations, back.recommendations):
+            if was.unless is not None:
+                assert isinstance(now.unless, Text) and now.unless == was.unless and was.unless == now.unless
+                assert hash(now.unless) == hash(was.unless)
+                assert was.unless != text_of(was.unless).model_copy(update={"root": {"en": "x", "nb": "y"}})
         other = advisor.assess(profile.model_copy(update={"context": None}), pack, engine="python")
         assert other != result
     assert conditional_seen

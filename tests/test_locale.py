@@ -104,11 +104,16 @@ def third(tmp_path_factory) -> Path:
     ui = json.loads((root / "xx" / "ui.json").read_text(encoding="utf-8"))
     ui["diagnoses"] = "XX-Diagnoses"
     ui["summary"] = "XX {s} {d} {p} {r} {pack} {version} {rules}"
+    ui["number.decimal_point"] = "'"
+    ui["number.percent"] = "{value} pct"
     (root / "xx" / "ui.json").write_text(json.dumps(ui, ensure_ascii=False), encoding="utf-8")
     profile = json.loads((root / "xx" / "profile.json").read_text(encoding="utf-8"))
     profile["questions"]["plan.knowledge_base"] = "XX: a knowledge base?"
     del profile["values"]["main_goal"]  # a missing key reads English at run time
     (root / "xx" / "profile.json").write_text(json.dumps(profile), encoding="utf-8")
+    web = json.loads((root / "xx" / "web.json").read_text(encoding="utf-8"))
+    web["language_name"] = "Xx-ish"
+    (root / "xx" / "web.json").write_text(json.dumps(web), encoding="utf-8")
     return root
 
 
@@ -131,6 +136,28 @@ def test_a_third_language_is_a_folder(third):
     english = _run(third, "assess", str(EXAMPLES / "demo.yaml"), "--lang", "en")
     findings = [line for line in english.stdout.splitlines() if re.match(r"[A-Z]+-\d+ ", line)]
     assert findings and all(line in result.stdout.splitlines() for line in findings)
+
+
+def test_a_third_language_writes_numbers_its_own_way(third, tmp_path):
+    """Decimal marks and percentages come from the language's catalogue, not from its code."""
+    by_lang = {
+        lang: _run(
+            third,
+            "batch",
+            str(EXAMPLES / "demo.yaml"),
+            str(EXAMPLES / "levanger.yaml"),
+            "--lang",
+            lang,
+            "-o",
+            str(tmp_path / f"{lang}.jsonl"),
+        )
+        for lang in ("en", "nb", "xx")
+    }
+    for result in by_lang.values():
+        assert result.returncode == 0, result.stderr
+    assert re.search(r" \(50\.0%\)", by_lang["en"].stdout)
+    assert re.search(r" \(50,0 %\)", by_lang["nb"].stdout)
+    assert re.search(r" \(50'0 pct\)", by_lang["xx"].stdout)
 
 
 def test_a_third_language_is_a_choice_of_lang_and_a_locale(third):

@@ -74,6 +74,9 @@ def test_the_pdf_holds_the_report(rendered, multi, lang):
     pages, size = pdf_pages(data)
     assert size == "595.276 x 841.89 pts (A4)"
     assert 3 <= pages < len(report.all_findings), pages
+    # every page is numbered at its foot: "N / pages"
+    feet = [page.split()[-3:] for page in pdf_text(data).split("\f") if page.strip()]
+    assert feet == [[str(n), "/", str(pages)] for n in range(1, pages + 1)]
 
 
 def test_the_same_report_gives_the_same_bytes_in_another_process(rendered, tmp_path):

@@ -4,7 +4,9 @@ migrations, informant links, CSRF, limits, and the command's safety checks."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -370,21 +372,58 @@ def test_serve_refuses_another_address_without_a_login(tmp_path):
     assert len(lines) == 1 and "refusing to listen on 0.0.0.0 without a consultant login" in lines[0]
 
 
-def test_serve_without_the_extra_says_how_to_install_it(tmp_path):
+@pytest.mark.parametrize(
+    "lang, line",
+    [
+        (
+            "en",
+            'advisor: error: advisor serve needs the web extra (fastapi is missing): pip install "samskaping-advisor[web]"',
+        ),
+        (
+            "nb",
+            'advisor: feil: advisor serve trenger tillegget web (fastapi mangler): pip install "samskaping-advisor[web]"',
+        ),
+    ],
+)
+def test_serve_without_the_extra_says_how_to_install_it(tmp_path, lang, line):
     code = (
         "import importlib.util, sys\n"
         "real = importlib.util.find_spec\n"
         "importlib.util.find_spec = lambda name, *a: None if name == 'fastapi' else real(name, *a)\n"
         "from advisor.cli.main import main\n"
-        "sys.argv = ['advisor', 'serve']\n"
+        f"sys.argv = ['advisor', '--lang', '{lang}', 'serve']\n"
         "main()\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert lines == [
-        'advisor: error: advisor serve needs the web extra (fastapi is missing): pip install "samskaping-advisor[web]"',
-        'advisor: feil: advisor serve trenger tillegget web (fastapi mangler): pip install "samskaping-advisor[web]"',
+    assert result.stderr.strip().splitlines() == [line]
+
+
+def test_the_workbench_links_every_other_language_by_its_own_name(tmp_path):
+    """A third language added as a folder appears in the workbench's language links, named in its
+    own words, and the page switches to it; the default stays bokmål."""
+    root = tmp_path / "locale"
+    shutil.copytree(REPO / "advisor" / "locale" / "en", root / "xx")
+    web = json.loads((root / "xx" / "web.json").read_text(encoding="utf-8"))
+    web["language_name"] = "Xx-ish"
+    (root / "xx" / "web.json").write_text(json.dumps(web), encoding="utf-8")
+    code = (
+        "import re, sys\n"
+        "from fastapi.testclient import TestClient\n"
+        "from advisor.web.app import create_app\n"
+        "from advisor.web.store import open_store\n"
+        f"client = TestClient(create_app(open_store({str(tmp_path / 'w.sqlite3')!r})))\n"
+        "for query in ('', '?lang=en', '?lang=xx'):\n"
+        "    page = client.get('/' + query).text\n"
+        "    print(re.search(r'<html lang=\"([a-z]+)\"', page).group(1), re.findall(r'<a href=\"\\?lang=([a-z]+)\"[^>]*>([^<]+)</a>', page))\n"
+    )
+    env = {**os.environ, "ADVISOR_LOCALE_PATH": str(root), "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "nb [('en', 'English'), ('xx', 'Xx-ish')]",
+        "en [('nb', 'Norsk (bokmål)'), ('xx', 'Xx-ish')]",
+        "xx [('en', 'English'), ('nb', 'Norsk (bokmål)')]",
     ]
 
 
@@ -405,6 +444,35 @@ def test_serve_with_a_password_listens_where_it_is_told(tmp_path, monkeypatch):
     started = CliRunner().invoke(main, ["serve", "--db", db, "--host", "0.0.0.0", "--port", "8123"])
     assert started.exit_code == 0, started.output
     assert calls == [{"host": "0.0.0.0", "port": 8123, "log_level": "warning"}]
+
+
+def test_serve_with_rules_assesses_with_that_pack(tmp_path, monkeypatch):
+    """`advisor serve --rules PACK`: the consultant's page names the pack, its tools list that
+    pack's rules and the report is built with it; a pack that cannot be read is one line and exit 2
+    before anything listens."""
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    apps = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: apps.append(app))
+    db = str(tmp_path / "w.sqlite3")
+    bad = CliRunner().invoke(main, ["serve", "--db", db, "--rules", str(tmp_path / "no-such-pack")])
+    assert bad.exit_code == 2 and apps == []
+    assert bad.output.count("\n") == 1 and bad.output.startswith("advisor: error: ") and "no-such-pack" in bad.output
+    started = CliRunner().invoke(main, ["serve", "--db", db, "--rules", str(REPO / "tests" / "data" / "report_pack")])
+    assert started.exit_code == 0, started.output
+    with TestClient(apps[0]) as client:
+        engagement, link, _ = new_informant(client)
+        client.post(
+            link,
+            data={"context.name": "Levanger", "plan.knowledge_base": "false", "csrf": csrf_of(client.get(link).text)},
+        )
+        page = client.get(f"/engagements/{engagement}?lang=en").text
+        assert '<span id="pack">Rule pack: report-test 1.0.</span>' in page
+        listed = re.findall(r"<option(?: selected)?>([A-Z]+-\d+)</option>", page)
+        assert "ARENA-901" in listed and "PLAN-230" not in listed  # the test pack's rules, not the shipped ones
+        report = client.get(f"/engagements/{engagement}/report.html?lang=en").text
+        assert "report-test" in report
 
 
 def test_the_web_words_exist_in_both_languages():

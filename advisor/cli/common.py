@@ -175,7 +175,7 @@ lang_option = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
     default=None,
-    help="Language of the output: en or nb (default: from the locale, else en).",
+    help="Language of the output, one of the choices shown (default: from the locale, else en).",
 )
 
 
@@ -210,7 +210,7 @@ def is_quiet() -> bool:
     return bool(ctx is not None and ctx.meta.get("advisor.quiet"))
 
 
-class FormatChoice(click.Choice):
+class FormatChoice(click.Choice[str]):
     """A ``--format`` choice from the one vocabulary of formats (text, json, markdown, html, csv,
     jsonl, yaml), with the old spellings (``table``) still accepted and not shown."""
 

@@ -88,7 +88,8 @@ class _HelpInLanguage:
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         lang = _language()
         if not _words(lang):
-            return super().format_usage(ctx, formatter)  # type: ignore[misc]
+            super().format_usage(ctx, formatter)  # type: ignore[misc]
+            return
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, _metavars(" ".join(pieces), lang), prefix=_click(lang, "Usage: "))
 
@@ -115,7 +116,7 @@ class _HelpInLanguage:
             opts, text = record
             own = getattr(param, "help", None) or ""
             if own and text.startswith(own):
-                text = help_text(own, lang) + text[len(own) :]
+                text = (help_text(own, lang) or own) + text[len(own) :]
             text = _EXTRA.sub(lambda m: m.group(1) + _click(lang, m.group(2)), text)
             rows.append((_metavars(opts, lang), text))
         if rows:

@@ -94,7 +94,7 @@ class LazyGroup(AdvisorGroup):
             click.echo(escape_controls(usage_error_line(exc, lang)), err=True)
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:
-            click.echo(error_prefix() + ("avbrutt" if lang == "nb" else "aborted"), err=True)
+            click.echo(error_prefix() + t(lang, "cli.aborted"), err=True)
             sys.exit(EXIT_ABORTED)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -135,7 +135,7 @@ class LazyGroup(AdvisorGroup):
     type=click.Choice(LANGUAGES),
     default=None,
     expose_value=False,
-    help="Language of the output: en or nb (default: from the locale, else en).",
+    help="Language of the output, one of the choices shown (default: from the locale, else en).",
 )
 def main() -> None:
     """Assess how ready a Norwegian municipality is for co-creation, and what to do next."""

@@ -34,11 +34,11 @@ from .common import (
 from ..engine.pool import DEFAULT_TIME_LIMIT
 from ..core.errors import InputError, escape_controls
 from ..core.i18n import t
+from ..engine.interface import ENGINES
 from ..tools.packcheck import check_pack, run_pack_tests
 from ..render.formats import formats_of, render_text
 from ..research.runs import (
     BATCH_ENGINES,
-    ENGINES,
     OUTPUT_FORMATS,
     BatchResult,
     batch,
@@ -150,11 +150,11 @@ class _DaskClient:
                 hint="pip install 'samskaping-advisor[distributed]'",
             ) from None
         if self.address == "local":
-            self.cluster = LocalCluster(dashboard_address=None)
-            self.client = Client(self.cluster)
+            self.cluster = LocalCluster(dashboard_address=None)  # type: ignore[no-untyped-call]
+            self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
         else:
             try:
-                self.client = Client(self.address, timeout=30)
+                self.client = Client(self.address, timeout=30)  # type: ignore[no-untyped-call]
             except OSError as exc:
                 raise InputError(
                     f"cannot reach the Dask scheduler at {self.address}: {exc}",

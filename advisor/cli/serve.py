@@ -14,18 +14,14 @@ import click
 
 from ..core.errors import InputError
 from ..web import missing_extra
-from .common import handle_errors, run_language
+from ..core.i18n import t
+from .common import error_prefix, handle_errors, load_pack, rules_option, run_language
 from .help import AdvisorCommand
 
 __all__ = ["serve_cmd", "DEFAULT_DB"]
 
 #: The database when --db is not given: a SQLite file in the current directory.
 DEFAULT_DB = "advisor-workbench.sqlite3"
-
-_INSTALL = {
-    "en": 'advisor serve needs the web extra ({module} is missing): pip install "samskaping-advisor[web]"',
-    "nb": 'advisor serve trenger tillegget web ({module} mangler): pip install "samskaping-advisor[web]"',
-}
 
 
 @click.command("serve", cls=AdvisorCommand)
@@ -43,25 +39,26 @@ _INSTALL = {
     help="The database: a SQLite file (created on first start) or postgresql://USER:PASSWORD@HOST/NAME.",
 )
 @click.option("--set-password", is_flag=True, help="Set the consultant's password (asked twice), then exit.")
-def serve_cmd(host: str, port: int, db: str, set_password: bool) -> None:
+@rules_option
+def serve_cmd(host: str, port: int, db: str, set_password: bool, rules_paths: tuple[str, ...]) -> None:
     """Start the consultant's workbench: informants answer in the browser, the consultant sees the
     combined assessment live and downloads the report; a JSON API with OpenAPI docs at /api/docs."""
     missing = missing_extra()
     if missing is not None:
-        click.echo("advisor: error: " + _INSTALL["en"].format(module=missing), err=True)
-        click.echo("advisor: feil: " + _INSTALL["nb"].format(module=missing), err=True)
+        lang = run_language()
+        click.echo(error_prefix() + t(lang, "serve.install", module=missing), err=True)
         sys.exit(InputError.exit_code)
-    handle_errors(_serve)(host, port, db, set_password)
+    handle_errors(_serve)(host, port, db, set_password, rules_paths)
 
 
-def _serve(host: str, port: int, db: str, set_password: bool) -> None:
+def _serve(host: str, port: int, db: str, set_password: bool, rules_paths: tuple[str, ...] = ()) -> None:
     import uvicorn
 
     from ..web.app import create_app
     from ..web.security import hash_password, is_loopback
     from ..web.store import open_store
 
-    nb = run_language() == "nb"
+    lang = run_language()
     try:
         store = open_store(db)
     except Exception as exc:  # the database cannot be opened: one line, naming it
@@ -79,18 +76,19 @@ def _serve(host: str, port: int, db: str, set_password: bool) -> None:
             hint="give --db a writable file path or a reachable postgresql:// URL",
         ) from None
     if set_password:
-        password = click.prompt("Nytt passord" if nb else "New password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(t(lang, "serve.new_password"), hide_input=True, confirmation_prompt=True)
         if len(password) < 10:
             raise InputError("the password is too short", hint="use at least 10 characters")
         store.set_setting("password_hash", hash_password(password))
-        click.echo("Passordet er satt." if nb else "The password is set.")
+        click.echo(t(lang, "serve.password_set"))
         return
     if not is_loopback(host) and store.setting("password_hash") is None:
         raise InputError(
             f"refusing to listen on {host} without a consultant login",
             hint="set one first with `advisor serve --set-password`, or listen on 127.0.0.1",
         )
-    app = create_app(store)
+    # a pack given with --rules is read (and refused, in one line) before the server starts
+    app = create_app(store, pack=load_pack(rules_paths) if rules_paths else None)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(("Arbeidsbenken kjører på" if nb else "The workbench runs at") + f" http://{shown}:{port}/", err=True)
+    click.echo(t(lang, "serve.runs_at", url=f"http://{shown}:{port}/"), err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

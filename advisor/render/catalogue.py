@@ -24,7 +24,7 @@ _PLURAL = {
 }
 
 
-def _type(spec) -> Markup:
+def _type(spec: FieldSpec) -> Markup:
     if spec.kind in ("ordinal", "nominal"):  # md_table escapes the "|" of a cell
         return Markup((" < " if spec.kind == "ordinal" else " | ").join(spec.values))
     return Markup({"bool": "true / false", "int": "whole number", "float": "number", "str": "text"}[spec.kind])
@@ -87,7 +87,7 @@ def profile_reference() -> str:
 
 def rule_catalogue(pack: RulePack) -> str:
     """Markdown catalogue of every rule in ``pack``."""
-    kinds = Counter(r.kind for r in pack.rules)
+    kinds: Counter[str] = Counter(r.kind for r in pack.rules)
     docs = Counter(doc for r in pack.rules for doc in {s.doc for s in r.sources})
     contrasted = Counter(doc for r in pack.rules for doc in {s.doc for c in r.contrasts for s in c.sources})
     out = [

@@ -11,7 +11,7 @@ import re
 import shlex
 import sys
 import textwrap
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Optional, Protocol, Sequence
 
 import yaml
 from tabulate import tabulate
@@ -154,9 +154,7 @@ def fit_table(
     # wrapped here, not by tabulate's maxcolwidths: that breaks at hyphens and overshoots the width
     fitted = [[wrap(cell, limits[i] if i < ncols else None) for i, cell in enumerate(row)] for row in rows]
     # tabulate pads a header by 2 (MIN_PADDING): a wrapped header leaves room for that
-    heads = (
-        [wrap(h, None if limits[i] is None else limits[i] - 2) for i, h in enumerate(headers)] if headers else headers
-    )
+    heads = [wrap(h, None if limit is None else limit - 2) for h, limit in zip(headers, limits)] if headers else headers
     return tabulate(fitted, heads, **options)
 
 
@@ -347,7 +345,22 @@ def _md_finding(lang: str, f: Finding, prefix: str = "") -> list[str]:
     return lines
 
 
-def finding_links_md(lang: str, f: Finding) -> list[str]:
+class _Linked(Protocol):
+    """What :func:`finding_links_md` reads: a finding of an assessment or of a report."""
+
+    @property
+    def recommends(self) -> tuple[str, ...]: ...
+    @property
+    def addresses(self) -> tuple[str, ...]: ...
+    @property
+    def unless(self) -> Any: ...
+    @property
+    def citations(self) -> tuple[Text, ...]: ...
+    @property
+    def contrasts(self) -> tuple[ContrastingView, ...]: ...
+
+
+def finding_links_md(lang: str, f: _Linked) -> list[str]:
     """The Markdown bullets a finding ends with, in the assessment and in the report: what it
     recommends or addresses, when it would not hold, its sources and its contrasting views."""
     lines = []

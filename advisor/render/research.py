@@ -18,16 +18,19 @@ from .format import fit_table
 __all__ = ["render_fire_counts", "render_comparison", "render_sensitivity", "render_test_report"]
 
 
+def _decimal(text: str, lang: str) -> str:
+    """A number written with a point, with the decimal mark of ``lang`` (its ``number.decimal_point``)."""
+    return text.replace(".", t(lang, "number.decimal_point"))
+
+
 def _pct(value: float, lang: str) -> str:
-    text = f"{value * 100:.1f}"
-    return text.replace(".", ",") + " %" if lang == "nb" else text + "%"
+    return t(lang, "number.percent", value=_decimal(f"{value * 100:.1f}", lang))
 
 
 def _num(value: Optional[float], lang: str) -> str:
     if value is None:
         return "—"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
+    return _decimal(f"{value:.2f}", lang)
 
 
 def _field(name: str, lang: str) -> str:
@@ -142,8 +145,9 @@ def render_comparison(comparison: Comparison, lang: str, all_rules: bool = False
         out.append("")
     manifest = comparison.manifest
     for pack in manifest.packs:
-        rules = len(pack.rules_enabled)
-        line = dict(label=pack.label, name=pack.name, version=pack.version, hash=pack.hash[:12], rules=rules)
+        line = dict(
+            label=pack.label, name=pack.name, version=pack.version, hash=pack.hash[:12], rules=len(pack.rules_enabled)
+        )
         out.append(t(lang, "research.pack_line", origin=pack.origin, **line))
     engine = dict(engine=manifest.engine, engine_version=manifest.engine_version)
     out.append(t(lang, "research.engine_line", advisor=manifest.advisor_version, **engine))

@@ -341,7 +341,9 @@ def ladder_chart(
     plot_x = label_w + 10
     plot_w = width - plot_x - 10
     has_unknown = any(m.level is None for c in columns for m in c.markers)
-    rows = [(lv.level, lv.label, lv.description) for lv in sorted(levels, key=lambda lv: -lv.level)]
+    rows: list[tuple[Optional[int], str, str]] = [
+        (lv.level, lv.label, lv.description) for lv in sorted(levels, key=lambda lv: -lv.level)
+    ]
     if has_unknown:
         rows.append((None, unknown_label, ""))
     n = max(len(columns), 1)

@@ -29,6 +29,7 @@ from typing import Any, Callable, ClassVar, Generic, Iterator, Mapping, Optional
 from ..profile.schema import FieldSpec, arena_fields, profile_fields
 from ..core.errors import PathPart, Problems, RulePackError, did_you_mean
 from ..core.i18n import t
+from ..core.text import Text
 
 __all__ = [
     "Compare",
@@ -198,8 +199,8 @@ class _Junction:
 
     def nnf(self, negate: bool = False) -> "Condition":
         items = tuple(i.nnf(negate) for i in self.items)
-        dual = (AnyOf if isinstance(self, AllOf) else AllOf) if negate else type(self)
-        return dual(items)
+        # not(all) is any of the negations, not(any) all of them
+        return AllOf(items) if isinstance(self, AllOf) != negate else AnyOf(items)
 
 
 @dataclass(frozen=True)
@@ -631,9 +632,16 @@ class Phrase:
         return (self.condition, self.prefix, self.template, tuple(self.values.items()), self.lang)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Phrase) and self._key() == other._key()
+        if isinstance(other, Phrase):
+            return self._key() == other._key()
+        # A result read back from its JSON holds the words as a Text: equal when they are these words.
+        return isinstance(other, Text) and _phrase_words is not None and _phrase_words(self) == other.root
 
     def __hash__(self) -> int:
+        # equal to a Text's hash when the words are lent, as it may compare equal to one
+        said = _phrase_words(self) if _phrase_words is not None else None
+        if isinstance(said, dict):
+            return hash(tuple((lang, said[lang]) for lang in Text.keys_allowed() if lang in said))
         return hash((self.condition, self.prefix, self.template, self.lang))
 
     def __repr__(self) -> str:

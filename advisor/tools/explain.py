@@ -126,6 +126,11 @@ def _both(make: Callable[[str], str]) -> Text:
     return Text(**{lang: make(lang) for lang in LANGUAGES})
 
 
+def _arena_text(name: str) -> Text:
+    """The words of an arena's node in the explanation tree (``On the arena X``)."""
+    return _both(lambda lang: t(lang, "explain.arena", name=name))
+
+
 class _Walker:
     def __init__(
         self,
@@ -237,7 +242,7 @@ class _NodeOf(ConditionVisitor[Node]):
                 Node(
                     kind="arena",
                     value=evaluate(cond.item, known, None, w.finding),
-                    text=_both(lambda lang, i=i: t(lang, "explain.arena", name=w.labels[i])),
+                    text=_arena_text(w.labels[i]),
                     condition=Phrase(cond.item, w._prefix(i)),
                     arena=w.labels[i],
                     children=(w.node(cond.item, known, i),),

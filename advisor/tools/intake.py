@@ -201,7 +201,8 @@ def _yes_no(io: IntakeIO, lang: str, prompt: str, dont_know: bool) -> Optional[b
         if answer in _DONT_KNOW:
             return None if dont_know else False
         try:
-            return parse_value(spec, answer)
+            value: Optional[bool] = parse_value(spec, answer)
+            return value
         except ProfileError:
             io.say(t(lang, "init.invalid", error=t(lang, "init.bad_bool")))
 

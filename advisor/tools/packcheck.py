@@ -74,10 +74,10 @@ def check_pack(paths: PackPaths = None) -> PackReport:
     clean = []
     broken: set[str] = set()
     for entry in state.entries:
-        found = rule_problems(entry.doc, entry.path, entry.raw)
-        if found:
-            for exc in found:
-                problems.add(exc)
+        own = rule_problems(entry.doc, entry.path, entry.raw)
+        if own:
+            for error in own:
+                problems.add(error)
             if isinstance(entry.rule_id, str):
                 broken.add(entry.rule_id)
         else:
@@ -96,18 +96,20 @@ def check_pack(paths: PackPaths = None) -> PackReport:
         for t in (e.raw.get("recommends") or [])
         if isinstance(t, str)
     }
-    located = {(doc.file, path): raw.get("id") for doc, path, raw in clean if isinstance(raw, dict)}
+    located: dict[tuple[Optional[str], tuple[PathPart, ...]], Any] = {
+        (doc.file, path): raw.get("id") for doc, path, raw in clean if isinstance(raw, dict)
+    }
     cascade = re.compile(r"^(?:recommends unknown rule|tests unknown finding) (\S+)$")
-    for exc in built.items:
-        match = cascade.match(exc.message)
+    for problem in built.items:
+        match = cascade.match(problem.message)
         if match and match.group(1) in gone:
             continue
         if (
-            exc.message.startswith("recommendation can never fire")
-            and located.get((exc.file, exc.path[:2])) in orphaned
+            problem.message.startswith("recommendation can never fire")
+            and located.get((problem.file, tuple(problem.path[:2]))) in orphaned
         ):
             continue
-        problems.add(exc)
+        problems.add(problem)
 
     where = {raw.get("id"): (doc, path) for doc, path, raw in clean if isinstance(raw, dict)}
     for rule_ids in _cycles(pack):
@@ -174,8 +176,8 @@ def rule_problems(doc: Document, base: tuple[PathPart, ...], raw: Any) -> list[R
             out.append(_one_pydantic_error(doc, error, base))
     when = raw.get("when")
     if when is not None:
-        for exc in condition_problems(when, base + ("when",)):
-            out.append(_fail(doc, exc.message, exc.path, exc.hint))
+        for problem in condition_problems(when, base + ("when",)):
+            out.append(_fail(doc, problem.message, problem.path, problem.hint))
     return out
 
 
@@ -198,7 +200,7 @@ def _cycles(pack: RulePack) -> list[list[str]]:
     """Cycles in "rule tests the finding of" (recommendation links included), each once."""
     graph: dict[str, list[str]] = {}
     for rule_id, condition in pack.effective_conditions.items():
-        refs = []
+        refs: list[str] = []
         for term in _terms(condition):
             refs.extend(ref.rule_id for ref in term.findings if ref.rule_id in pack.by_id)
         graph[rule_id] = sorted(set(refs))

@@ -436,7 +436,8 @@ def _improvements(spec: FieldSpec, better: Any, current: Any, numbers: set[Any])
     sign = 1 if better == "up" else -1
 
     def rank(v: Any) -> float:
-        return sign * spec.rank(v)
+        ranked: float = sign * spec.rank(v)
+        return ranked
 
     ref = rank(current) if current is not None else min(rank(v) for v in values)
     return [(v, float(rank(v) - ref)) for v in values if rank(v) > ref]

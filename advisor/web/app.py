@@ -20,7 +20,7 @@ import functools
 import json
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -32,13 +32,14 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from . import _lib as lib
 from .forms import form_view, raw_from_profile, read_post, to_profile
-from .security import LimitsMiddleware, check_password, csrf_ok, csrf_token
+from .security import DEFAULT_LANGUAGE, LimitsMiddleware, check_password, csrf_ok, csrf_token
 from .store import Informant, Store
 from .strings import t
 
 __all__ = ["create_app", "pack_names", "load_named_pack"]
 
 HERE = Path(__file__).parent
+_T = TypeVar("_T")
 DEFAULT_PACK = "default"
 
 
@@ -78,7 +79,18 @@ def _lang(request: Request) -> str:
         request.session["lang"] = asked
         return asked
     stored = request.session.get("lang")
-    return stored if stored in lib.LANGUAGES else "nb"
+    return stored if stored in lib.LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _found(value: Optional[_T]) -> _T:
+    """``value``, or a 404 where there is none (an engagement, informant or token not in the store)."""
+    if value is None:
+        raise _not_found()
+    return value
+
+
+def _not_found() -> StarletteHTTPException:
+    return StarletteHTTPException(404, "not found")
 
 
 def _profile_of(store: Store, informant_id: int) -> Optional[lib.Profile]:
@@ -108,10 +120,16 @@ def _time(value: Optional[dt.datetime]) -> str:
 def create_app(
     store: Store,
     *,
+    pack: Optional[lib.RulePack] = None,
     rate_limit: Optional[int] = None,
     max_body: Optional[int] = None,
 ) -> FastAPI:
-    """The workbench on ``store``."""
+    """The workbench on ``store``. Its pages and reports assess with ``pack`` (``advisor serve
+    --rules``; the shipped rule base by default); the JSON API chooses its pack by name."""
+
+    def workbench_pack() -> lib.RulePack:
+        return pack if pack is not None else load_named_pack()
+
     app = FastAPI(
         title="advisor",
         version=lib.__version__,
@@ -121,6 +139,7 @@ def create_app(
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["t"] = t
+    templates.env.globals["languages"] = lib.LANGUAGES
     app.state.store = store
 
     def login_required() -> bool:
@@ -165,9 +184,6 @@ def create_app(
         message = t(lang, "not_found") if exc.status_code == 404 else str(exc.detail)
         return page(request, "message.html", exc.status_code, title=t(lang, "error"), message=message)
 
-    def not_found() -> StarletteHTTPException:
-        return StarletteHTTPException(404, "not found")
-
     # ---------------------------------------------------------------- login
     @app.get("/login", include_in_schema=False)
     def login_page(request: Request) -> Response:
@@ -208,12 +224,6 @@ def create_app(
         engagement = store.create_engagement(name, previous_id)
         return RedirectResponse(f"/engagements/{engagement.id}", status_code=303)
 
-    def _engagement_or_404(engagement_id: int) -> Any:
-        engagement = store.engagement(engagement_id)
-        if engagement is None:
-            raise not_found()
-        return engagement
-
     def _profiles(engagement_id: int) -> dict[str, lib.Profile]:
         out: dict[str, lib.Profile] = {}
         for informant in store.informants(engagement_id):
@@ -226,7 +236,7 @@ def create_app(
     def engagement_page(request: Request, engagement_id: int) -> Response:
         consultant(request)
         lang = _lang(request)
-        engagement = _engagement_or_404(engagement_id)
+        engagement = _found(store.engagement(engagement_id))
         rows = []
         for informant in store.informants(engagement_id):
             version = store.latest(informant.id)
@@ -246,7 +256,7 @@ def create_app(
         tool = request.query_params.get("tool", "")
         who = request.query_params.get("informant", labels[0] if labels else "")
         output, error = "", ""
-        pack = load_named_pack()
+        pack = workbench_pack()
         if tool and who in profiles:
             try:
                 output = _run_tool(tool, profiles[who], pack, lang, request.query_params)
@@ -286,6 +296,7 @@ def create_app(
             output=output,
             error=error,
             rule_ids=[r.id for r in pack.rules],
+            pack=pack.info,
             rule_id=request.query_params.get("rule", ""),
             changes=request.query_params.get("changes", ""),
             diffs=diffs,
@@ -312,7 +323,7 @@ def create_app(
     async def add_informant(request: Request, engagement_id: int) -> Response:
         consultant(request)
         form = await posted(request)
-        _engagement_or_404(engagement_id)
+        _found(store.engagement(engagement_id))
         label = form.get("label", "").strip()[:100]
         if label in [i.label for i in store.informants(engagement_id)]:
             request.session["flash"] = t(_lang(request), "label_taken", label=label)
@@ -321,17 +332,11 @@ def create_app(
             request.session["new_link"] = {"label": informant.label, "path": f"/f/{token}"}
         return RedirectResponse(f"/engagements/{engagement_id}", status_code=303)
 
-    def _informant_or_404(informant_id: int) -> Informant:
-        informant = store.informant(informant_id)
-        if informant is None:
-            raise not_found()
-        return informant
-
     @app.post("/informants/{informant_id}/link", include_in_schema=False)
     async def new_link(request: Request, informant_id: int) -> Response:
         consultant(request)
         await posted(request)
-        informant = _informant_or_404(informant_id)
+        informant = _found(store.informant(informant_id))
         token = store.new_link(informant_id)
         request.session["new_link"] = {"label": informant.label, "path": f"/f/{token}"}
         return RedirectResponse(f"/engagements/{informant.engagement_id}", status_code=303)
@@ -340,18 +345,18 @@ def create_app(
     async def revoke(request: Request, informant_id: int) -> Response:
         consultant(request)
         await posted(request)
-        informant = _informant_or_404(informant_id)
+        informant = _found(store.informant(informant_id))
         store.revoke(informant_id)
         return RedirectResponse(f"/engagements/{informant.engagement_id}", status_code=303)
 
     @app.get("/informants/{informant_id}/profile.yaml", include_in_schema=False)
     def profile_download(request: Request, informant_id: int) -> Response:
         consultant(request)
-        informant = _informant_or_404(informant_id)
+        informant = _found(store.informant(informant_id))
         profile = _profile_of(store, informant_id)
         if profile is None:
-            raise not_found()
-        engagement = _engagement_or_404(informant.engagement_id)
+            raise _not_found()
+        engagement = _found(store.engagement(informant.engagement_id))
         name = f"{_slug(engagement.municipality)}-{_slug(informant.label)}.yaml"
         text = lib.profile_yaml(profile, _lang(request))
         return Response(text, media_type="application/yaml; charset=utf-8", headers=_attachment(name))
@@ -359,14 +364,14 @@ def create_app(
     def _report(engagement_id: int, lang: str) -> Any:
         profiles = _profiles(engagement_id)
         if not profiles:
-            raise not_found()
-        return lib.build_report(profiles, load_named_pack(), lang)
+            raise _not_found()
+        return lib.build_report(profiles, workbench_pack(), lang)
 
     @app.get("/engagements/{engagement_id}/report.html", include_in_schema=False)
     def report_html(request: Request, engagement_id: int) -> Response:
         consultant(request)
         lang = _lang(request)
-        engagement = _engagement_or_404(engagement_id)
+        engagement = _found(store.engagement(engagement_id))
         try:
             html = lib.render_html(_report(engagement_id, lang))
         except lib.AdvisorError as exc:
@@ -378,7 +383,7 @@ def create_app(
     def report_pdf(request: Request, engagement_id: int) -> Response:
         consultant(request)
         lang = _lang(request)
-        engagement = _engagement_or_404(engagement_id)
+        engagement = _found(store.engagement(engagement_id))
         try:
             data = lib.report_pdf(_report(engagement_id, lang))
         except lib.AdvisorError as exc:  # WeasyPrint missing, or profiles of two municipalities
@@ -387,16 +392,10 @@ def create_app(
         return Response(data, media_type="application/pdf", headers=_attachment(name))
 
     # ---------------------------------------------------------------- informants
-    def _informant_by_token(token: str) -> Informant:
-        informant = store.informant_by_token(token)
-        if informant is None:
-            raise not_found()
-        return informant
-
     def _form_page(
         request: Request, informant: Informant, lang: str, raw: dict[str, Any], **extra: Any
     ) -> HTMLResponse:
-        engagement = _engagement_or_404(informant.engagement_id)
+        engagement = _found(store.engagement(informant.engagement_id))
         status = extra.pop("status", 200)
         profile = extra.pop("profile", None)
         view = form_view(raw, lang, extra.pop("errors", None), extra.pop("form_errors", None), profile)
@@ -414,13 +413,13 @@ def create_app(
 
     @app.get("/f/{token}", include_in_schema=False)
     def informant_form(request: Request, token: str) -> Response:
-        informant = _informant_by_token(token)
+        informant = _found(store.informant_by_token(token))
         lang = _lang(request)
         profile = _profile_of(store, informant.id)
         if profile is not None:
             raw = raw_from_profile(profile.model_dump(mode="json", exclude_none=True))
         else:
-            engagement = _engagement_or_404(informant.engagement_id)
+            engagement = _found(store.engagement(informant.engagement_id))
             raw = raw_from_profile({"context": {"name": engagement.municipality}})
         version = store.latest(informant.id)
         saved = t(lang, "saved", time=_time(version.saved)) if version and request.query_params.get("saved") else ""
@@ -428,7 +427,7 @@ def create_app(
 
     @app.post("/f/{token}", include_in_schema=False)
     async def informant_save(request: Request, token: str) -> Response:
-        informant = _informant_by_token(token)
+        informant = _found(store.informant_by_token(token))
         form = await posted(request)
         lang = _lang(request)
         wants_json = request.headers.get("x-requested-with") == "fetch"

@@ -20,6 +20,12 @@ from typing import Any, Awaitable, Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ..core.i18n import LANGUAGES
+from ..core.locale import FALLBACK
+
+#: The workbench's language when a request asks for none: it serves Norwegian municipalities.
+DEFAULT_LANGUAGE = "nb"
+
 __all__ = [
     "MAX_BODY",
     "RATE_LIMIT",
@@ -116,8 +122,14 @@ class LimitsMiddleware:
         return False
 
     async def _refuse(self, send: Send, status: int, key: str, scope: dict[str, Any]) -> None:
-        lang = "en" if b"lang=en" in scope.get("query_string", b"") else "nb"
-        other = "en" if lang == "nb" else "nb"
+        # No session is read here: the message is in the language the query asks for (else the
+        # workbench's default), then in the default (or, after the default, in English).
+        lang = DEFAULT_LANGUAGE
+        for part in scope.get("query_string", b"").decode("latin-1").split("&"):
+            name, _, value = part.partition("=")
+            if name == "lang" and value in LANGUAGES:
+                lang = value
+        other = FALLBACK if lang == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
         text = f"{self.message(lang, 'error')} {status}: {self.message(lang, key)} / {self.message(other, key)}"
         body = text.encode("utf-8")
         await send(
