@@ -368,9 +368,9 @@ class _Plan:
             for rule in sorted(pack.rules, key=lambda r: r.id)
             if rule.recommends
         )
-        #: Each rule's kind and place in result order (by kind, then the order within the kind).
         ranked = sorted(pack.rules, key=lambda r: (KINDS.rank(r.kind), self.order[r.id]))
-        self.rank = {rule.id: rank for rank, rule in enumerate(ranked)}
+        #: The rule ids in result order (by kind, then the order within the kind), and each one's kind.
+        self.ranked = tuple(rule.id for rule in ranked)
         self.kind = {rule.id: rule.kind for rule in pack.rules}
         self.checks = tuple(
             (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
@@ -488,12 +488,14 @@ def _findings(
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
     out: dict[str, list[Finding]] = {kind: [] for kind in KINDS}
     values, terms, kind = facts.values, plan.terms, plan.kind
-    for rule_id in sorted(by_rule, key=plan.rank.__getitem__):
+    for rule_id in filter(by_rule.__contains__, plan.ranked):  # in result order
         firings = by_rule[rule_id]
         if len(firings) == 1 and not firings[0].arenas:  # the common case, made here
             term = terms[rule_id][firings[0].term]
             made = term.template.copy()
-            made["facts"] = {path: values[path] for path in term.sorted_paths}  # sorted already
+            made["facts"] = shown = {}  # in the order of the sorted paths
+            for path in term.sorted_paths:
+                shown[path] = values[path]
         else:
             made = _arena_finding(plan, rule_id, facts, firings, labels)
         if recommends.get(rule_id):
@@ -710,7 +712,7 @@ def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     """The ids of the fired rules by kind, each kind in result order."""
     out: dict[str, list[str]] = {kind: [] for kind in KINDS}
     kind = plan.kind
-    for rule_id in sorted(fired, key=plan.rank.__getitem__):
+    for rule_id in filter(fired.__contains__, plan.ranked):
         out[kind[rule_id]].append(rule_id)
     return out
 
