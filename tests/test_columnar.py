@@ -510,3 +510,94 @@ def test_a_json_profile_error_still_names_its_line(tmp_path):
     with pytest.raises(advisor.ProfileError) as caught:
         advisor.load_profile(path)
     assert caught.value.line == 4 and caught.value.path == ("plan", "knowledge_base")
+
+
+ODD_NAME = {"context": {"name": 'A "b" \\ c\n\t\x01 æø \u2028 \U0001f600'}}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(packs(), st.lists(profiles, min_size=1, max_size=8), st.sampled_from(["p.jsonl", 'å "q"\\.jsonl']))
+def test_the_native_json_lines_are_the_rows_written_one_by_one(pack, sample, name):
+    """``advisor batch --engine columnar -o rows.jsonl`` makes its lines natively (the rule lists
+    from tables of text, the head by polars' JSON encoder): byte for byte the rows of the same run
+    written one by one, for one pack and for two side by side, with odd names and a bad line."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / name
+        _write_jsonl(source, sample + [advisor.parse_profile(ODD_NAME)], ['{"plan": {"knowledge_base": 1}}'])
+        for packs_ in (pack, [pack, SHIPPED]):
+            fast, slow = Path(tmp) / "fast.jsonl", Path(tmp) / "slow.jsonl"
+            made = research.batch([str(source)], packs_, engine="columnar", output=fast, keep_rows=False)
+            kept = research.batch([str(source)], packs_, engine="columnar", output=slow, keep_rows=True)
+            assert fast.read_bytes() == slow.read_bytes()
+            assert made.row_count == kept.row_count == len(kept.rows) > 0
+            assert made.manifest == kept.manifest and made.fire_counts == kept.fire_counts
+
+
+def test_the_native_json_lines_of_a_parquet_file_are_the_frames_polars_writes(tmp_path):
+    sample = research.sample_profiles(50, seed=9) + [advisor.parse_profile(ODD_NAME), advisor.parse_profile({})]
+    path = tmp_path / "p.parquet"
+    columnar.profiles_frame(sample).write_parquet(path)
+    run = research._ColumnarRun([str(path)], [SHIPPED, SHIPPED], None, None, None, chunk_rows=20)
+    lines = b"".join(block.str.join("\n").cast(pl.Binary).item() + b"\n" for block in run.lines())
+    again = research._ColumnarRun([str(path)], [SHIPPED, SHIPPED], None, None, None, chunk_rows=20)
+    assert lines == "".join(frame.write_ndjson() for frame in again.frames()).encode()
+    assert run.manifest() == again.manifest()
+
+
+def test_sample_writes_parquet_that_batch_reads_as_the_json_lines(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from advisor.cli.main import main
+
+    runner = CliRunner()
+    rows = {}
+    for fmt in ("parquet", "jsonl"):
+        out = tmp_path / f"s.{fmt}"
+        done = runner.invoke(main, ["sample", "-n", "25", "--seed", "5", "--format", fmt, "-o", str(out)])
+        assert done.exit_code == 0, done.output
+        result = runner.invoke(main, ["batch", str(out), "--engine", "columnar", "-o", str(tmp_path / f"{fmt}.jsonl")])
+        assert result.exit_code == 0, result.output
+        lines = (tmp_path / f"{fmt}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows[fmt] = [{**json.loads(line), "profile": None} for line in lines]
+    assert len(rows["parquet"]) == 25 and rows["parquet"] == rows["jsonl"]
+    frame = pl.read_parquet(tmp_path / "s.parquet")
+    assert frame.equals(columnar.profiles_frame(research.sample_profiles(25, seed=5)))
+    again = tmp_path / "again.parquet"
+    assert (
+        runner.invoke(main, ["sample", "-n", "25", "--seed", "5", "--format", "parquet", "-o", str(again)]).exit_code
+        == 0
+    )
+    assert again.read_bytes() == (tmp_path / "s.parquet").read_bytes()  # deterministic
+    monkeypatch.setattr(columnar, "pl", None)  # as without the columnar extra
+    missing = runner.invoke(main, ["sample", "-n", "2", "--format", "parquet", "-o", str(tmp_path / "x.parquet")])
+    assert missing.exit_code == 2
+    assert "needs polars" in missing.output and "samskaping-advisor[columnar]" in missing.output
+    assert not (tmp_path / "x.parquet").exists()
+
+
+def test_native_json_lines_on_a_full_disk_are_the_one_line_error(tmp_path, monkeypatch):
+    """polars writes the lines itself and turns a failing write into an OSError of its own: the
+    batch still fails with the error that names the file and says what to do."""
+    from test_bad_inputs import _full_disk
+
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(5, seed=1))
+    _full_disk(monkeypatch, full=lambda name: name.startswith(".rows.jsonl"))
+    with pytest.raises(advisor.InputError) as info:
+        research.batch([str(source)], None, engine="columnar", output=tmp_path / "rows.jsonl", keep_rows=False)
+    assert info.value.one_line().startswith(f"cannot write {tmp_path / 'rows.jsonl'}: No space left on device")
+    assert not (tmp_path / "rows.jsonl").exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=' \t\r"\\:ab{},', max_size=40), min_size=1, max_size=20))
+def test_the_keys_written_are_counted_as_the_pattern_counts_them(texts):
+    """The cheap count (a quote and a colon as literal text, the pattern only where a quote is
+    followed by JSON whitespace) is the pattern's count."""
+    text = pl.Series(texts, dtype=pl.String)
+    assert (
+        columnar._keys_written(text).to_list() == text.str.count_matches(columnar._KEY_END.pattern.decode()).to_list()
+    )

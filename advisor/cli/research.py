@@ -335,7 +335,7 @@ _old_count = click.option(
     "--output",
     required=True,
     type=click.Path(),
-    help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl, the file to write.",
+    help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl or parquet, the file to write.",
 )
 @click.option(
     "--unknown-rate",
@@ -351,9 +351,9 @@ _old_count = click.option(
     help="YAML file with distributions: weights per value, ranges, unknown rates per field.",
 )
 @format_option(
-    ("yaml", "json", "jsonl"),
+    ("yaml", "json", "jsonl", "parquet"),
     "yaml",
-    "Profile format: a file per profile (yaml, json), or one JSON Lines file, a profile a line (jsonl).",
+    "Profile format: a file per profile (yaml, json), one JSON Lines file, a profile a line (jsonl), or one Parquet file, a profile a row (parquet; needs the columnar extra).",
 )
 @_lang_option
 @quiet_option
@@ -378,7 +378,8 @@ def sample_cmd(
         if progress is not None:
             progress.close()
     echo_text(
-        t(language, "research.sample_wrote", n=count if fmt == "jsonl" else len(written), directory=output) + "\n"
+        t(language, "research.sample_wrote", n=count if fmt in ("jsonl", "parquet") else len(written), directory=output)
+        + "\n"
     )
 
 

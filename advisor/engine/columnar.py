@@ -35,6 +35,7 @@ explanations, the profile hashes and the question counts.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import itertools
 import json
@@ -72,15 +73,21 @@ __all__ = [
     "Chunk",
     "read_chunks",
     "CHUNK_ROWS",
+    "PARQUET_CHUNK_ROWS",
 ]
 
 #: Profiles per chunk: large enough that polars' per-call overhead vanishes, small enough that
 #: memory stays flat.
 CHUNK_ROWS = 10_000
+#: Profiles per chunk of a Parquet file: its columns are read as they are (no Python object per
+#: profile), and evaluating a pack has a fixed cost per chunk (some 20 ms) that a larger chunk
+#: spreads thinner.
+PARQUET_CHUNK_ROWS = 50_000
 
 ARENAS = "arenas"
 _FIRED = "@"  # fired columns are named "@<rule id>"
 _KNOWN = "#known"  # the known ladder levels of a profile's arenas, sorted
+_ARENA = "&"  # the bits of the any_arena conditions of a pack: columns "&t<n>" (true) and "&u<n>" (unknown)
 
 
 def available() -> bool:
@@ -248,8 +255,16 @@ def _compare(node: Compare, column: "pl.Expr") -> "pl.Expr":
     if comparison.membership:
         hit = comparison.expression(column, [_code(spec, v) for v in node.value])
         return pl.when(column.is_not_null()).then(hit)
-    result: pl.Expr = comparison.expression(column, pl.lit(_code(spec, node.value)))
+    value = _code(spec, node.value)
+    result: pl.Expr = comparison.expression(column, _literal(type(value), value))
     return result
+
+
+@functools.lru_cache(maxsize=4096)
+def _literal(kind: type, value: Any) -> "pl.Expr":
+    """``pl.lit(value)``, made once per value (and type: ``True == 1``): ``pl.lit`` costs some
+    50 µs, and a pack compares with the same few values hundreds of times."""
+    return pl.lit(value)
 
 
 def _any_arena(inner: "pl.Expr") -> "pl.Expr":
@@ -257,26 +272,34 @@ def _any_arena(inner: "pl.Expr") -> "pl.Expr":
     if none can (no arenas included), unknown when the arenas are unknown."""
     code = pl.when(inner).then(2).when(inner.is_null()).then(1).otherwise(0)
     best = pl.col(ARENAS).list.eval(code).list.max()
-    return (
-        pl.when(pl.col(ARENAS).is_null())
-        .then(None)
-        .when(best == 2)
-        .then(True)
-        .when(best == 1)
-        .then(None)
-        .otherwise(False)
-    )
+    return _some_arena(best == 2, best == 1)
+
+
+def _some_arena(true: "pl.Expr", unknown: "pl.Expr") -> "pl.Expr":
+    """``any_arena`` where ``true`` says some arena satisfies its condition and ``unknown`` that
+    one may (both false when there are no arenas)."""
+    return pl.when(pl.col(ARENAS).is_null()).then(None).when(true).then(True).when(unknown).then(None).otherwise(False)
+
+
+def _arena_bits(index: int) -> tuple[str, str, int]:
+    """The columns of the bits of the ``index``-th ``any_arena`` condition of a pack (some arena
+    satisfies it, some may) and its bit there: 64 conditions a column."""
+    word, bit = divmod(index, 64)
+    return f"{_ARENA}t{word}", f"{_ARENA}u{word}", 1 << bit
 
 
 class _Expressions(ConditionVisitor["pl.Expr"]):
     """A condition as a three-valued polars expression; inside ``any_arena`` the comparisons read
-    the fields of each arena (``in_arena``)."""
+    the fields of the struct ``arena`` (each arena of a list, or of a column of arenas). With
+    ``arenas``, each ``any_arena`` reads a column of its own (named there) that
+    :meth:`ColumnarPack.fired` computes for all of them at once over the arenas laid out long."""
 
-    def __init__(self, in_arena: bool = False) -> None:
-        self.in_arena = in_arena
+    def __init__(self, arena: Optional["pl.Expr"] = None, arenas: Optional[dict[AnyArena, int]] = None) -> None:
+        self.arena = arena
+        self.arenas = arenas
 
     def compare(self, node: Compare) -> "pl.Expr":
-        column = pl.element().struct.field(node.path) if self.in_arena else pl.col(node.path)
+        column = pl.col(node.path) if self.arena is None else self.arena.struct.field(node.path)
         return _compare(node, column)
 
     def all_of(self, node: AllOf) -> "pl.Expr":
@@ -293,13 +316,16 @@ class _Expressions(ConditionVisitor["pl.Expr"]):
         return ~fired if node.negated else fired
 
     def any_arena(self, node: AnyArena) -> "pl.Expr":
-        return _any_arena(_Expressions(in_arena=True).visit(node.item))
+        if self.arenas is None:
+            return _any_arena(_Expressions(pl.element()).visit(node.item))
+        true, unknown, bit = _arena_bits(self.arenas.setdefault(node, len(self.arenas)))
+        return _some_arena((pl.col(true) & bit) != 0, (pl.col(unknown) & bit) != 0)
 
 
 def compile_expr(node: Condition, in_arena: bool = False) -> "pl.Expr":
     """``node`` as a three-valued polars expression over a :func:`facts_frame` (and the fired
     columns of earlier stages)."""
-    return _Expressions(in_arena).visit(node)
+    return _Expressions(pl.element() if in_arena else None).visit(node)
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,7 +342,19 @@ class ColumnarPack:
         self.pack = pack
         plan = _plan_for(pack)
         conditions = pack.effective_conditions
-        self.stages = [[_fires(conditions[r.id], r.guard).alias(_FIRED + r.id) for r in rules] for rules in pack.stages]
+        arenas: dict[AnyArena, int] = {}
+        self.stages = [
+            [_fires(conditions[r.id], r.guard, arenas).alias(_FIRED + r.id) for r in rules] for rules in pack.stages
+        ]
+        #: The bits (:func:`_arena_bits`) of the ``any_arena`` conditions over one arena (a
+        #: column of arenas laid out long): which of them it satisfies, and which it may.
+        words: dict[str, list[pl.Expr]] = {}
+        for node, index in arenas.items():
+            inner = _Expressions(pl.col(ARENAS)).visit(node.item)
+            true, unknown, bit = _arena_bits(index)
+            words.setdefault(true, []).append(pl.when(inner).then(pl.lit(bit, pl.UInt64)).otherwise(0))
+            words.setdefault(unknown, []).append(pl.when(inner.is_null()).then(pl.lit(bit, pl.UInt64)).otherwise(0))
+        self.arena_words = {name: pl.sum_horizontal(bits) for name, bits in words.items()}
         #: The rule ids of each kind in result order, and every rule's priority rank.
         self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
         for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
@@ -326,10 +364,25 @@ class ColumnarPack:
     def fired(self, facts: "pl.DataFrame") -> "pl.DataFrame":
         """One boolean column per rule (named ``@<id>``): whether it fired on each profile."""
         lazy = facts.lazy()
+        if self.arena_words:
+            lazy = pl.concat([lazy, self._arena_columns(facts).lazy()], how="horizontal")
         for exprs in self.stages:
             if exprs:
                 lazy = lazy.with_columns(exprs)
         return lazy.select(pl.col(f"^{_FIRED}.*$")).collect()
+
+    def _arena_columns(self, facts: "pl.DataFrame") -> "pl.DataFrame":
+        """The bits of the ``any_arena`` conditions (:func:`_arena_bits`) of each profile: the
+        arenas laid out one a row, the bits of every condition at once, or-ed per profile (no
+        bit where a profile has no arenas)."""
+        row = "@row"
+        long = facts.select(pl.col(ARENAS)).with_row_index(row).explode(ARENAS, empty_as_null=True, keep_nulls=True)
+        # A profile without arenas (an empty list, or none) is one row whose arena is null.
+        none = pl.col(ARENAS).is_null()
+        words = long.select(
+            row, *(pl.when(none).then(pl.lit(0, pl.UInt64)).otherwise(w).alias(n) for n, w in self.arena_words.items())
+        )
+        return words.group_by(row, maintain_order=True).agg(pl.exclude(row).bitwise_or()).drop(row)
 
     def briefs(self, fired: "pl.DataFrame") -> "pl.DataFrame":
         """Per profile, the fired rule ids of each kind in result order, all of them sorted
@@ -366,6 +419,60 @@ class ColumnarPack:
             **{name: pl.col(name).cast(pl.List(pl.String)).fill_null(empty) for name in ("fired",) + _KIND_COLUMNS},
         )
 
+    def highest_priority(self) -> "pl.Expr":
+        """The highest priority of the rules that fired (a strength does not count), as
+        :meth:`briefs` gives it, over the fired columns: one ``any_horizontal`` per priority."""
+        expr: Any = pl
+        for rank in reversed(range(len(PRIORITIES))):
+            columns = [
+                _FIRED + r for k in KINDS if k != "strength" for r in self.ordered[k] if self.priority[r] == rank
+            ]
+            if columns:
+                expr = expr.when(pl.any_horizontal(columns)).then(pl.lit(PRIORITIES[rank]))
+        return pl.lit(None, dtype=pl.String) if expr is pl else expr.otherwise(None)
+
+    def row_json(self, pack: str, pack_hash: str) -> "pl.Expr":
+        """A row of JSON Lines (:data:`advisor.research.runs.COLUMNAR_HEADER`, without its
+        newline) over the columns ``profile`` and ``municipality`` and the fired columns: the
+        head by polars' JSON encoder, the rule lists by :attr:`lists_json`."""
+        head = pl.struct(
+            "profile",
+            "municipality",
+            pack=pl.lit(pack),
+            pack_hash=pl.lit(pack_hash),
+            highest_priority=self.highest_priority(),
+        ).struct.json_encode()
+        return pl.concat_str(head.str.head(-1), pl.lit(","), self.lists_json)  # its closing brace: the lists follow
+
+    @functools.cached_property
+    def lists_json(self) -> "pl.Expr":
+        """The rule lists of a row of JSON Lines as :meth:`briefs` gives them and polars writes
+        them (``"fired":[...],"strengths":[...],...,"recommendations":[...]}``), over the fired
+        columns, as text made natively: the fired columns, in the order of each list, taken
+        :data:`_WORD` at a time as the bits of a number that picks the text of the ids that
+        fired among them from a table made once."""
+        names = ("fired",) + _KIND_COLUMNS
+        lists = [sorted(self.pack.rule_ids)] + [self.ordered[kind] for kind in KINDS]
+        bit_values = [pl.lit(1 << j, pl.UInt16) for j in range(_WORD)]  # made once: pl.lit is slow
+        zero = pl.lit(0, pl.UInt16)
+        parts: list[pl.Expr] = []
+        for i, (name, ids) in enumerate(zip(names, lists)):
+            parts.append(pl.lit(("" if i == 0 else "],") + f'"{name}":['))
+            words = []
+            for start in range(0, len(ids), _WORD):
+                word = ids[start : start + _WORD]
+                bits = pl.sum_horizontal(
+                    [pl.when(pl.col(_FIRED + r)).then(bit_values[j]).otherwise(zero) for j, r in enumerate(word)]
+                )
+                table = [""]  # the text of each number: the ids of its bits, in order
+                for rule_id in word:
+                    table += [text + f',"{rule_id}"' for text in table]
+                words.append(pl.lit(pl.Series(table, dtype=pl.String)).gather(bits))
+            if words:  # each id with a comma before it: the first comma goes
+                parts.append(pl.concat_str(words).str.slice(1))
+        parts.append(pl.lit("]}"))
+        return pl.concat_str(parts)
+
     @functools.lru_cache(maxsize=1)  # noqa: B019 - one table per compiled pack, kept with it
     def _table(self) -> "pl.DataFrame":
         """Each rule's fired column, id (an enum of the ids in sorted order), kind, and priority
@@ -385,13 +492,16 @@ class ColumnarPack:
 
 
 _KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
+#: The fired columns taken together to pick the text of a list from a table (2**_WORD entries).
+_WORD = 12
 
 
-def _fires(condition: Condition, guard: Optional[Condition]) -> "pl.Expr":
+def _fires(condition: Condition, guard: Optional[Condition], arenas: dict[AnyArena, int]) -> "pl.Expr":
     """Where a rule fires: its condition is true and, for a recommendation with ``done_when``,
-    that guard is not known to hold (what it recommends is not known to be done)."""
-    fires = compile_expr(condition).fill_null(False)
-    return fires if guard is None else fires & ~compile_expr(guard).fill_null(False)
+    that guard is not known to hold (what it recommends is not known to be done). Its
+    ``any_arena`` conditions read the columns named in ``arenas`` (added there)."""
+    fires = _Expressions(arenas=arenas).visit(condition).fill_null(False)
+    return fires if guard is None else fires & ~_Expressions(arenas=arenas).visit(guard).fill_null(False)
 
 
 assert len(_KIND_COLUMNS) == len(KINDS)
@@ -423,7 +533,8 @@ class Chunk:
     labels: "pl.Series"
     skipped: list[tuple[str, str]]
     digest: bytes
-    """What the profiles were read from (bytes of the lines, or the profiles' JSON)."""
+    """What the profiles were read from (bytes of the lines, the profiles' JSON, or the SHA-256 of
+    a Parquet file with its first chunk)."""
 
 
 def _fits(found: Any, wanted: Any) -> bool:
@@ -504,11 +615,10 @@ def _conform(frame: "pl.DataFrame") -> Optional["pl.DataFrame"]:
     if any(name not in schema or not _fits(dtype, schema[name]) for name, dtype in frame.schema.items()):
         return None
     try:
-        if (
-            ARENAS in frame.columns
-            and frame.select(pl.col(ARENAS).list.eval(pl.element().is_null()).list.any().any()).item()
-        ):
+        if ARENAS in frame.columns and frame.select(pl.col(ARENAS).explode(keep_nulls=False).is_null().any()).item():
             return None  # an arena that is null: the model refuses it
+        if frame.schema == schema:  # as a frame of profiles is written: only the bounds to check
+            return None if frame.select(_violations()).item() else frame
         typed = frame.select(
             [
                 _convert(pl.col(n), frame.schema[n], d).alias(n)
@@ -570,6 +680,18 @@ def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
 _KEY_END = re.compile(rb'"\s*:')
 
 
+def _keys_written(text: "pl.Series") -> "pl.Series":
+    """How often :data:`_KEY_END` matches each line: a quote and a colon counted as literal text
+    (twice as fast as the pattern), the pattern itself only on lines where a quote is followed by
+    JSON whitespace (where a key may be spaced from its colon)."""
+    written = text.str.count_matches('":', literal=True)
+    spaced = functools.reduce(operator.or_, (text.str.contains(f'"{ws}', literal=True) for ws in " \t\r\n"))
+    if spaced.any():
+        at = spaced.arg_true()
+        written = written.scatter(at, text.gather(at).str.count_matches(_KEY_END.pattern.decode()))
+    return written
+
+
 class _Slow(Exception):
     """A chunk the fast path does not take as it is: it is read again through the profile model."""
 
@@ -597,19 +719,38 @@ def _decoder() -> Any:
     return msgspec.json.Decoder(_msgspec_type("Profile", pl.Struct(profile_schema())))
 
 
-def _columns(name: str, dtype: Any, values: Sequence[Any], keys: list[int]) -> "pl.Series":
-    """The column of ``values`` (decoded by :func:`_decoder`; objects as structs, ``None`` where
-    there is none), their keys (those of the objects inside them too) added to ``keys`` row by row."""
-    if not isinstance(dtype, pl.Struct) or not values:
-        return pl.Series(name, values, dtype=dtype, strict=True)
-    from msgspec.structs import astuple
+def _keys(dtype: Any, value: "pl.Expr") -> "pl.Expr":
+    """How many keys with a value (not null) the objects inside ``value`` have, nested ones
+    included: the keys msgspec decoded, to compare with the keys written."""
+    if isinstance(dtype, pl.Struct):
+        fields = [(value.struct.field(f.name), f.dtype) for f in dtype.fields]
+        inner = pl.sum_horizontal([v.is_not_null().cast(pl.UInt32) + _keys(d, v) for v, d in fields])
+        return pl.when(value.is_not_null()).then(inner).otherwise(0)
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+        return value.list.eval(_keys(dtype.inner, pl.element())).list.sum().fill_null(0)
+    return pl.lit(0, dtype=pl.UInt32)
 
-    nones = (None,) * len(dtype.fields)
-    rows = [nones if v is None else astuple(v) for v in values]
-    keys[:] = [k + len(t) - t.count(None) for k, t in zip(keys, rows)]
-    columns = [_columns(f.name, f.dtype, c, keys) for f, c in zip(dtype.fields, zip(*rows))]
-    struct = pl.struct([pl.col(c.name) for c in columns])
+
+@functools.cache
+def _decoded_keys() -> "pl.Expr":
+    return pl.sum_horizontal(
+        [pl.col(n).is_not_null().cast(pl.UInt32) + _keys(d, pl.col(n)) for n, d in profile_schema().items()]
+    )
+
+
+def _columns(name: str, dtype: Any, values: Sequence[Any]) -> "pl.Series":
+    """The column of ``values`` (decoded by :func:`_decoder`; objects as structs, ``None`` where
+    there is none)."""
+    kind = next((type(v) for v in values if v is not None), None) if isinstance(dtype, pl.Struct) else None
+    if kind is None:
+        return pl.Series(name, values, dtype=dtype, strict=True)
     present = [v is not None for v in values]
+    if not all(present):  # an object left out: its fields read as null (all default to None)
+        empty = kind()
+        values = [empty if v is None else v for v in values]
+    # each field's values by one C loop (no tuple per object)
+    columns = [_columns(f.name, f.dtype, list(map(operator.attrgetter(f.name), values))) for f in dtype.fields]
+    struct = pl.struct([pl.col(c.name) for c in columns])
     if not all(present):
         struct = pl.when(pl.col("@present")).then(struct)
     return (
@@ -619,17 +760,11 @@ def _columns(name: str, dtype: Any, values: Sequence[Any], keys: list[int]) -> "
     )
 
 
-def _arenas(dtype: Any, values: Sequence[Any], keys: list[int]) -> "pl.Series":
+def _arenas(dtype: Any, values: Sequence[Any]) -> "pl.Series":
     """The arenas column: a list of arenas, or ``None``, per row."""
     lists = [v or () for v in values]
     flat = list(itertools.chain.from_iterable(lists))
-    counts = [0] * len(flat)
-    items = _columns(ARENAS, dtype.inner, flat, counts)
-    at = 0
-    for row, arenas in enumerate(lists):  # the keys of a row's arenas added to its own
-        if arenas:
-            keys[row] += sum(counts[at : at + len(arenas)])
-            at += len(arenas)
+    items = _columns(ARENAS, dtype.inner, flat)
     rows = pl.Series("row", [i for i, arenas in enumerate(lists) for _ in arenas], dtype=pl.UInt32)
     grouped = pl.DataFrame([rows, items]).group_by("row", maintain_order=True).agg(pl.col(ARENAS))
     return (
@@ -659,25 +794,26 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
         raise _Slow from None
     schema = profile_schema()
     rows = [astuple(r) for r in records]
-    keys = [len(t) - t.count(None) for t in rows]
     try:
         frame = pl.DataFrame(
             [
-                _arenas(dtype, values, keys) if name == ARENAS else _columns(name, dtype, values, keys)
+                _arenas(dtype, values) if name == ARENAS else _columns(name, dtype, values)
                 for (name, dtype), values in zip(schema.items(), zip(*rows))
             ]
             if rows
             else schema
         )
-        if frame.select(_violations()).item():
+        violations, keys = frame.select(_violations(), _decoded_keys().implode()).row(0)
+        if violations:
             raise _Slow
     except (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError):  # a number out of range, say
         raise _Slow from None
     try:  # the keys written on each line (at least: a string may hold a quote and a colon)
-        written = pl.Series(lines, dtype=pl.Binary).cast(pl.String).str.count_matches(_KEY_END.pattern.decode())
+        written = _keys_written(pl.Series(lines, dtype=pl.Binary).cast(pl.String))
     except pl.exceptions.PolarsError:
         raise _Slow from None
-    for number in (written != pl.Series(keys)).arg_true().to_list():  # a null, a colon in a string, a duplicate
+    differing = (written != pl.Series(keys, dtype=pl.UInt32)).arg_true().to_list()
+    for number in differing:  # a null, a colon in a string, a duplicate
         try:
             json.loads(lines[number], object_pairs_hook=no_duplicates)
         except ValueError:
@@ -713,21 +849,28 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
         raise ProfileError(
             f"not a readable Parquet file: {exc}".splitlines()[0], file=path, hint="give a Parquet file of profiles"
         ) from None
-    for start in range(0, total, rows):
-        part = pl.scan_parquet(path).slice(start, rows).collect()
-        digest = part.hash_rows().to_list().__repr__().encode()
+    with open(path, "rb") as handle:  # what the profiles were read from: the file, as it is
+        digest = hashlib.file_digest(handle, "sha256").digest()
+    start = 0
+    for part in pl.scan_parquet(path).collect_batches(chunk_size=rows) if total else ():
         frame = _conform(part)
-        labels = [f"{path}:{start + i + 1}" for i in range(part.height)]
+        numbers = pl.int_range(start + 1, start + part.height + 1, dtype=pl.UInt64, eager=True).cast(pl.String)
+        labels = (f"{path}:" + numbers).alias("profile")
+        start += part.height
         if frame is not None:
-            yield Chunk(frame, pl.Series("profile", labels, dtype=pl.String), [], digest)
+            yield Chunk(frame, labels, [], digest)
+            digest = b""
             continue
 
         def load(record: dict[str, Any], label: str) -> Profile:
             return _validate(Document(file=label, data=_known(record)))
 
-        items = [(label, functools.partial(load, record, label)) for label, record in zip(labels, part.to_dicts())]
+        items = [
+            (label, functools.partial(load, record, label)) for label, record in zip(labels.to_list(), part.to_dicts())
+        ]
         labels_list, profiles, skipped = _slow_chunk(items)
         yield Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, digest)
+        digest = b""
 
 
 def _known(value: Any) -> Any:
@@ -739,11 +882,12 @@ def _known(value: Any) -> Any:
     return value
 
 
-def read_chunks(sources: Iterable[tuple[str, Union[str, Profile]]], rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+def read_chunks(sources: Iterable[tuple[str, Union[str, Profile]]], rows: Optional[int] = None) -> Iterator[Chunk]:
     """The profiles of ``sources`` (``(label, path or Profile)``, as
-    :func:`advisor.research.runs.iter_profile_sources` gives them) in chunks of at most ``rows``:
-    JSON Lines (``*.jsonl``) and Parquet (``*.parquet``) files in chunks of their own, YAML and
-    JSON files and Profiles gathered into chunks."""
+    :func:`advisor.research.runs.iter_profile_sources` gives them) in chunks of at most ``rows``
+    (default :data:`CHUNK_ROWS`, for Parquet :data:`PARQUET_CHUNK_ROWS`): JSON Lines
+    (``*.jsonl``) and Parquet (``*.parquet``) files in chunks of their own, YAML and JSON files
+    and Profiles gathered into chunks."""
     require()
 
     pending: list[tuple[str, Callable[[], Profile]]] = []
@@ -760,12 +904,12 @@ def read_chunks(sources: Iterable[tuple[str, Union[str, Profile]]], rows: int = 
             pending.append((label, functools.partial(lambda p: p, item)))
         elif item.lower().endswith(".jsonl"):
             yield from flush()
-            yield from _jsonl_chunks(item, rows)
+            yield from _jsonl_chunks(item, rows or CHUNK_ROWS)
         elif item.lower().endswith(".parquet"):
             yield from flush()
-            yield from _parquet_chunks(item, rows)
+            yield from _parquet_chunks(item, rows or PARQUET_CHUNK_ROWS)
         else:
             pending.append((label, functools.partial(load_profile, item)))
-        if len(pending) >= rows:
+        if len(pending) >= (rows or CHUNK_ROWS):
             yield from flush()
     yield from flush()

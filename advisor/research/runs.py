@@ -687,6 +687,10 @@ class _BatchRun(_Manifested):
             yield source, rows
 
 
+#: Rows of the columnar engine made text at a time (some 20 MB of JSON Lines).
+_TEXT_ROWS = 10_000
+
+
 class _ColumnarRun(_Manifested):
     """A batch on the columnar engine: :meth:`frames` gives the rows of each chunk of profiles as
     one frame; iterating gives ``(source, rows)`` as :class:`_BatchRun` does (for ``compare`` and
@@ -723,7 +727,7 @@ class _ColumnarRun(_Manifested):
             profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
         )
         self._progress = progress
-        self._rows = chunk_rows or columnar.CHUNK_ROWS
+        self._rows = chunk_rows  # None: each format's own (columnar.CHUNK_ROWS, PARQUET_CHUNK_ROWS)
 
     def frames(self) -> Iterator[Any]:
         """A frame of rows (the columns of :data:`COLUMNAR_HEADER`) per chunk of profiles, in the
@@ -741,9 +745,9 @@ class _ColumnarRun(_Manifested):
                     .drop("_row", "_pack")
                 )
 
-    def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
-        """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
-        and the rows."""
+    def _evaluated(self) -> Iterator[tuple[Any, Any, list[Any]]]:
+        """Per chunk of profiles: the chunk, the head of its rows (``profile``, ``municipality``)
+        and per pack the fired columns (``@<rule id>``), fire counts added up."""
         import polars as pl
 
         from ..engine import columnar
@@ -763,24 +767,55 @@ class _ColumnarRun(_Manifested):
             head = pl.DataFrame({"profile": chunk.labels}).with_columns(
                 municipality=chunk.frame.get_column("context").struct.field("name")
             )
-            parts, fired_frames = [], []
-            for label, compiled, base in zip(self.labels, self.compiled, self._manifests):
+            fired_frames = []
+            for label, compiled in zip(self.labels, self.compiled):
                 fired = compiled.fired(facts)
                 fired_frames.append(fired)
                 counts = self.fire_counts[label]
                 for column, total in zip(fired.columns, fired.sum().row(0)):
                     counts[column[1:]] += total
+            yield chunk, head, fired_frames
+        if not seen:
+            raise InputError(
+                "no profiles to assess",
+                hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
+            )
+
+    def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
+        """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
+        and the rows."""
+        import polars as pl
+
+        for chunk, head, fired_frames in self._evaluated():
+            parts = []
+            for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
                 briefs = compiled.briefs(fired)
                 part = pl.concat([head, briefs], how="horizontal").with_columns(
                     pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash)
                 )
                 parts.append(part.select(COLUMNAR_HEADER))
             yield chunk.labels, fired_frames, parts
-        if not seen:
-            raise InputError(
-                "no profiles to assess",
-                hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
-            )
+
+    def lines(self) -> Iterator[Any]:
+        """The rows of each chunk of profiles as JSON Lines (a string column, a row a line, in
+        the order of :meth:`frames`), byte for byte as polars writes the frames, made natively."""
+        import polars as pl
+
+        for _chunk, heads, fired_frames in self._evaluated():
+            for at in range(0, heads.height, _TEXT_ROWS):  # the text of a chunk a slice at a time
+                head = heads.slice(at, _TEXT_ROWS)
+                parts = []
+                for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
+                    rows = pl.concat([head, fired.slice(at, _TEXT_ROWS)], how="horizontal")
+                    parts.append(rows.select(line=compiled.row_json(label, base.pack_hash)))
+                if len(parts) == 1:
+                    yield parts[0].to_series()
+                else:
+                    yield (
+                        pl.concat([p.with_row_index("_row").with_columns(_pack=pl.lit(k)) for k, p in enumerate(parts)])
+                        .sort(["_row", "_pack"])
+                        .get_column("line")
+                    )
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
         bases = dict(zip(self.labels, self._manifests))
@@ -810,6 +845,23 @@ class _ColumnarRun(_Manifested):
                     rows = []
 
 
+class _Recording:
+    """A file's ``write`` that keeps the :class:`InputError` it raises (for a writer that turns
+    it into an error of its own)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.error: Optional[InputError] = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            written: int = self.handle.write(data)
+        except InputError as exc:
+            self.error = exc
+            raise
+        return written
+
+
 class _RowWriter:
     """Rows written to JSON Lines or CSV as they come (through :func:`open_atomic`)."""
 
@@ -833,6 +885,21 @@ class _RowWriter:
                 ]
             )
         self.count += 1
+
+    def write_lines(self, lines: Any) -> None:
+        """Rows of the columnar engine already made JSON Lines (a string column,
+        :meth:`_ColumnarRun.lines`), to a file opened for bytes."""
+        # polars writes the lines to the file itself, a line each as it is (no quotes: a JSON
+        # line holds no raw newline), without a Python object for them all; it turns the error
+        # of a failing write (a full disk) into an OSError: the error itself is raised
+        sink = _Recording(self.handle)
+        try:
+            lines.to_frame().write_csv(sink, include_header=False, quote_style="never")
+        except OSError:
+            if sink.error is not None:
+                raise sink.error from None
+            raise
+        self.count += lines.len()
 
     def write_frame(self, frame: Any) -> None:
         """A frame of rows of the columnar engine, written as :meth:`write` would write them."""
@@ -911,12 +978,19 @@ def batch(
     try:
         with contextlib.ExitStack() as stack:
             header = COLUMNAR_HEADER if engine == "columnar" else CSV_HEADER
+            # the columnar engine's JSON Lines are made as text natively and written as bytes
+            as_lines = isinstance(run, _ColumnarRun) and not keep_rows and chosen == "jsonl"
             writer = (
-                _RowWriter(stack.enter_context(open_atomic(output, staged)), chosen, header)
+                _RowWriter(stack.enter_context(open_atomic(output, staged, binary=as_lines)), chosen, header)
                 if output is not None and chosen
                 else None
             )
-            if isinstance(run, _ColumnarRun) and not keep_rows:
+            if isinstance(run, _ColumnarRun) and as_lines:
+                for block in run.lines():
+                    if writer is not None:
+                        writer.write_lines(block)
+                    written += block.len()
+            elif isinstance(run, _ColumnarRun) and not keep_rows:
                 for frame in run.frames():
                     if writer is not None:
                         writer.write_frame(frame)
@@ -1448,6 +1522,35 @@ def sample_profiles(
     return list(iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options))
 
 
+def _write_parquet(
+    profiles: Iterable[Profile],
+    target: Path,
+    total: Optional[int],
+    progress: Optional[Callable[[int, Optional[int]], None]],
+) -> Path:
+    """The profiles as one Parquet file: the frame of the columnar engine (a column per section,
+    typed as the model), as `advisor batch FILE.parquet --engine columnar` reads it fastest."""
+    from ..engine import columnar
+
+    columnar.require()
+    import polars as pl
+
+    frames, pending = [], []
+    for done, profile in enumerate(profiles, 1):
+        pending.append(profile)
+        if len(pending) == columnar.CHUNK_ROWS:
+            frames.append(columnar.profiles_frame(pending))
+            pending = []
+        if progress is not None and (done % 100 == 0 or done == total):
+            progress(done, total)
+    frames.append(columnar.profiles_frame(pending))
+    buffer = io.BytesIO()
+    pl.concat(frames).write_parquet(buffer)
+    with open_atomic(target, binary=True) as handle:
+        handle.write(buffer.getvalue())
+    return target
+
+
 def write_samples(
     profiles: Iterable[Profile],
     directory: "Union[str, os.PathLike[str]]",
@@ -1458,19 +1561,23 @@ def write_samples(
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
 ) -> list[Path]:
     """Write each profile to ``directory/sample-NNNN.yaml`` (or ``.json``), atomically; with
-    ``fmt="jsonl"`` write them all to the file ``directory``, one a line (JSON Lines), as they come.
+    ``fmt="jsonl"`` write them all to the file ``directory``, one a line (JSON Lines), as they come;
+    with ``fmt="parquet"`` all to the Parquet file ``directory``, a profile a row (needs the
+    ``columnar`` extra; the profiles' columns are held until they are written).
 
     ``profiles`` may be an iterator (written as it goes); then give ``total``, their number.
     ``progress(done, total)`` is called every 100 profiles and at the end, as in :func:`batch`."""
-    if fmt not in ("yaml", "json", "jsonl"):
-        raise InputError(f"unknown profile format {fmt!r}", hint="use yaml, json or jsonl")
+    if fmt not in ("yaml", "json", "jsonl", "parquet"):
+        raise InputError(f"unknown profile format {fmt!r}", hint="use yaml, json, jsonl or parquet")
     target = Path(directory)
+    if fmt in ("jsonl", "parquet") and target.is_dir():
+        raise InputError(
+            f"{target} is a directory",
+            hint=f"with --format {fmt}, -o names the file to write, such as samples.{fmt}",
+        )
+    if fmt == "parquet":
+        return [_write_parquet(profiles, target, total, progress)]
     if fmt == "jsonl":
-        if target.is_dir():
-            raise InputError(
-                f"{target} is a directory",
-                hint="with --format jsonl, -o names the file to write, such as samples.jsonl",
-            )
         with open_atomic(target) as handle:
             for done, profile in enumerate(profiles, 1):
                 handle.write(dumps_compact(profile.model_dump(mode="json", exclude_none=True)) + "\n")
