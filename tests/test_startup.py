@@ -140,6 +140,21 @@ def test_an_installed_pydantic_plugin_is_still_loaded(tmp_path):
     assert _child(off, path=(str(tmp_path),), env={"PYDANTIC_DISABLE_PLUGINS": "__all__"}).strip() == "[] False"
 
 
+def test_a_name_the_stand_in_loader_lacks_brings_in_pydantics_own(tmp_path):
+    """A later pydantic may ask its loader for more than ``get_plugins``: the stand-in then gives
+    way to the real module (which has the name), instead of failing the import."""
+    if _pydantic_plugins_may_be_installed():
+        pytest.skip("an installed distribution's entry points mention pydantic: its own loader runs")
+    code = (
+        "import sys, advisor\n"
+        "stand_in = sys.modules['pydantic.plugin._loader']\n"
+        "from pydantic.plugin._loader import _loading_plugins\n"
+        "real = sys.modules['pydantic.plugin._loader']\n"
+        "print(stand_in is not real, _loading_plugins, callable(real.get_plugins))"
+    )
+    assert _child(code).strip() == "True False True"
+
+
 def test_the_search_for_plugins_reads_the_entry_points_importlib_metadata_reads():
     import importlib.metadata
 

@@ -74,6 +74,17 @@ def _no_plugins() -> tuple[()]:
     return ()
 
 
+def _real_loader(name: str) -> object:
+    """Any other name of pydantic's loader (a later pydantic may ask for one): the real module
+    takes the shim's place, and gives it."""
+    import importlib
+
+    if name.startswith("__"):  # what the import system asks of any module (__path__, __spec__...)
+        raise AttributeError(name)
+    sys.modules.pop(_LOADER, None)
+    return getattr(importlib.import_module(_LOADER), name)
+
+
 def use_no_plugins_if_none() -> bool:
     """Give pydantic a plugin loader that finds none, if pydantic's own would find none (see the
     module's docstring); whether it did. Call it before pydantic builds its first model."""
@@ -84,5 +95,6 @@ def use_no_plugins_if_none() -> bool:
     loader = types.ModuleType(_LOADER, "pydantic's plugin loader where no plugin is installed (advisor.core.plugins).")
     loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
     loader.PYDANTIC_ENTRY_POINT_GROUP = "pydantic"  # type: ignore[attr-defined]
+    loader.__getattr__ = _real_loader  # type: ignore[method-assign]
     sys.modules[_LOADER] = loader
     return True
