@@ -45,7 +45,9 @@ _ResultT = TypeVar("_ResultT", bound="_Result")
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first validation or serialisation: assess() builds its results with _construct,
+    # which needs no schema (issue 15 §3).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 _set = object.__setattr__
@@ -249,7 +251,7 @@ class Assessment(_Result):
         return PRIORITIES[max(ranks)] if ranks else None
 
 
-_QUESTIONS: "TypeAdapter[tuple[Question, ...]]" = TypeAdapter(tuple[Question, ...])
+_QUESTIONS: "TypeAdapter[tuple[Question, ...]]" = TypeAdapter(tuple[Question, ...], config=ConfigDict(defer_build=True))
 
 
 # --------------------------------------------------------------------------------------------
