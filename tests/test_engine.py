@@ -202,6 +202,24 @@ def test_sessions_are_deleted_so_thousands_of_assessments_work(chain_pack):
     assert result == first
 
 
+def test_an_assessment_retracts_every_fact_it_asserted_and_keeps_its_session(pack):
+    """Each assessment retracts the facts it asserted by their ids (no read-back of the session's
+    facts): after sampled profiles every ruleset's session is empty and still the same one."""
+    from advisor.engine.durable import backend_for
+    from advisor.research.runs import sample_profiles
+
+    backend = backend_for(pack)
+    advisor.assess(sample_profiles(1, 2)[0], pack, engine="durable")
+    session = backend._sid
+    for profile in sample_profiles(40, 12):
+        assert (
+            advisor.assess(profile, pack, engine="durable").findings
+            == advisor.assess(profile, pack, engine="python").findings
+        )
+        assert backend.facts_held() == ["[]"] * backend.ruleset_count
+    assert backend._sid == session
+
+
 def test_engine_equals_reference_evaluator_on_the_examples(pack):
     for path in sorted((Path(__file__).parent.parent / "examples").glob("*.yaml")):
         profile = advisor.load_profile(path)
@@ -315,6 +333,49 @@ def test_results_built_without_validation_equal_what_model_construct_builds():
             assert repr(obj) == repr(built) and obj.model_dump_json() == built.model_dump_json()
         assert cls.model_validate(obj.model_dump()) == obj  # and it would pass validation
         assert cls.model_validate(obj.model_dump()).model_dump_json() == obj.model_dump_json()
+
+
+def test_findings_share_one_set_of_their_fields_which_a_copy_does_not_change():
+    """assess() gives every finding the same set of field names (every field is set, and the
+    models are frozen); a copy with changes gets a set of its own, and the shared one stays."""
+    from advisor.engine.assessment import Finding
+
+    findings = advisor.assess(
+        advisor.load_profile(Path(__file__).parent.parent / "examples" / "levanger.yaml")
+    ).findings
+    shared = findings[0].model_fields_set
+    assert len(findings) > 1 and all(f.model_fields_set is shared for f in findings)
+    copy = findings[0].model_copy(update={"priority": "low"})
+    assert copy.model_fields_set is not shared and copy.priority == "low"
+    assert shared == set(Finding.model_fields) == copy.model_fields_set
+
+
+def test_profile_facts_are_the_profile_s_known_values_by_path():
+    """The facts of a profile (flattened through cached paths) are its known values by dotted
+    path, the arenas apart, as a plain walk of the profile's own dump gives them."""
+    from advisor.engine.facts import profile_facts
+    from advisor.research.runs import sample_profiles
+
+    def walk(data: dict, prefix: str, out: dict) -> dict:
+        for name, value in data.items():
+            if isinstance(value, dict):
+                walk(value, f"{prefix}{name}.", out)
+            elif value is not None and name != "arenas":
+                out[prefix + name] = value
+        return out
+
+    for profile in [
+        *sample_profiles(30, 4),
+        advisor.load_profile(Path(__file__).parent.parent / "examples" / "levanger.yaml"),
+    ]:
+        facts = profile_facts(profile)
+        dumped = profile.model_dump()
+        aggregates = {k: v for k, v in facts.values.items() if k.startswith("arenas.")}
+        assert {k: v for k, v in facts.values.items() if not k.startswith("arenas.")} == walk(dumped, "", {})
+        assert list(facts.values)[: len(facts.values) - len(aggregates)] == list(walk(dumped, "", {}))
+        for arena, known in zip(dumped["arenas"] or (), facts.arenas or ()):
+            given = walk(arena, "", {})
+            assert {k: v for k, v in known.items() if k in given} == given
 
 
 def test_questions_and_manifest_are_worked_out_when_asked_for_with_the_same_values():
@@ -535,7 +596,7 @@ def test_arena_indices_read_from_the_facts_heads_equal_the_parsed_facts(monkeypa
     assert len({index for _, _, index in seen}) > 1
     for message, pattern, index in seen:
         (matched,) = json.loads(message).values()
-        assert matched[pattern]["i"] == index
-    message = '{"R#0.0":{"profile":{"t":"profile","note":"\\"arena0\\":"},"arena0":{"i":4,"t":"arena","sid":"3"}}}'
+        assert matched[pattern]["id"] == f"a{index}"
+    message = '{"R#0.0":{"profile":{"t":"profile","note":"\\"arena0\\":"},"arena0":{"sid":"3","t":"arena","id":"a4"}}}'
     assert read(message, "arena0") == 4
-    assert read('{"R#0.0":{"arena1":{"t":"arena","sid":"12","i":17}}}', "arena1") == 17
+    assert read('{"R#0.0":{"arena1":{"t":"arena","id":"a17","sid":"12"}}}', "arena1") == 17

@@ -13,6 +13,7 @@ every thread's stack and ends the process with exit code 1 after WATCHDOG_S seco
 from __future__ import annotations
 
 import faulthandler
+import json
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -216,6 +217,8 @@ def test_durable_equals_the_reference_on_generated_packs(pack, sample):
         durable = advisor.assess(profile, pack)
         reference = advisor.assess(profile, pack, engine="python")
         assert durable.findings == reference.findings
+        # each assessment retracts by id every fact it asserted: the session is left empty
+        assert backend_for(pack).facts_held() == ["[]"] * backend_for(pack).ruleset_count
 
 
 def _wide(rules: int, when) -> advisor.RulePack:
@@ -265,6 +268,71 @@ def test_a_pack_too_wide_for_one_ruleset_is_spread_over_several():
     assert backend.ruleset_count > 300 // MAX_STACK
     for net_limit in (MAX_BETA, MAX_CHILDREN):
         assert net_limit < 600
+
+
+def test_a_finding_fact_carries_a_property_of_its_rule_and_wakes_only_its_patterns(monkeypatch):
+    """A finding fact says its rule by a property of its own (``f:<rule id>``), and the patterns
+    test that property: durable-rules finds the children of an alpha node by the properties of
+    the fact, so a finding fact is tested against the patterns of its rule alone, not against
+    every finding pattern of the ruleset. It carries exactly one such property, so the model of
+    the network counts those children as one group that holds at most one at a time: 100
+    findings tested by 100 rules stay in one ruleset (with 100 groups, 100 children could hold
+    at once, past the 64 of the stack)."""
+    from advisor.engine import durable
+
+    pack = _pack(
+        [_rule(f"DIAG-{i:03d}", "diagnosis", {"fact": "context.population", "ge": i % 3}) for i in range(100)]
+        + [_rule(f"PITF-{i:03d}", "pitfall", {"finding": f"DIAG-{i:03d}"}) for i in range(100)]
+    )
+    backend = DurableBackend(pack)
+    assert backend.ruleset_count == 1 and MAX_STACK < 100
+    units = [u for rule in pack.rules for u in backend._units(rule.id, rule.stage, pack.dnf[rule.id])]
+    (net,) = durable._plan(units)
+    (finding_node,) = [node for test, node in net.root.children.items() if test == ("t", "eq", "finding")]
+    assert sorted(finding_node.children) == [(f"f:DIAG-{i:03d}", "eq", True) for i in range(100)]
+    assert finding_node.eq == {"f:": 100}
+    asserted: list[str] = []
+    real = durable._C.assert_facts
+
+    def spy(handle: int, text: str):
+        asserted.append(text)
+        return real(handle, text)
+
+    monkeypatch.setattr(durable._C, "assert_facts", spy)
+    facts = profile_facts(advisor.parse_profile({"context": {"population": 1}}))
+    firings = backend.run(facts)
+    monkeypatch.undo()
+    assert set(firings) == set(reference_firings(pack, facts))
+    findings = [fact for text in asserted for fact in json.loads(text) if fact["t"] == "finding"]
+    assert sorted(fact["id"] for fact in findings) == sorted(f.rule_id for f in firings if f.rule_id < "E")
+    assert len(findings) == 67 and all(set(fact) == {"t", "id", "sid", "f:" + fact["id"]} for fact in findings)
+    assert backend.facts_held() == ["[]"]
+
+
+def test_each_ruleset_s_facts_carry_only_the_properties_its_rules_test():
+    """The profile and arena facts of a ruleset carry the properties its own rules test, not those
+    of the pack's other rulesets (matching a fact and handing it back in every action's message
+    cost by the property); rulesets that test the same properties share one text."""
+    from advisor.research.runs import sample_profiles
+
+    pack = _scaled_pack(500)
+    backend = DurableBackend(pack)
+    assert backend.ruleset_count > 2
+    rulesets = backend._rulesets
+    assert len({rs.properties["profile"] for rs in rulesets}) > 1  # what the test is about
+    for profile in sample_profiles(5, 11):
+        facts = profile_facts(profile)
+        texts = {}
+        for rs in rulesets:
+            profile_fact = json.loads(rs.encode_profile(facts.values, '{"t":"profile","id":"p","sid":"1"'))
+            assert set(profile_fact) - {"t", "id", "sid"} <= rs.properties["profile"]
+            for arena in facts.arenas or ():
+                arena_fact = json.loads(rs.encode_arena(arena, '{"t":"arena","id":"a0","sid":"1"'))
+                assert set(arena_fact) - {"t", "id", "sid"} <= rs.properties["arena"]
+            texts.setdefault((rs.properties["profile"], rs.properties["arena"]), set()).add(id(rs.encoders))
+        assert all(len(ids) == 1 for ids in texts.values())
+        assert set(backend.run(facts)) == set(reference_firings(pack, facts))
+        assert backend.facts_held() == ["[]"] * backend.ruleset_count
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,12 @@ times are benchmarks/run.py's ``cold_start``)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
+import pytest
 from helpers import REPO
 
 # Counts the collections that start while one of advisor's modules (or what it imports) is being
@@ -58,3 +60,184 @@ def test_the_garbage_collector_is_paused_while_advisor_is_imported_and_then_rest
 
 def test_a_collector_the_caller_disabled_stays_disabled():
     assert _import_advisor("gc.disable()") == {"collections": 0, "enabled": False, "oldest": True}
+
+
+def _child(code: str, *, path: tuple[str, ...] = (), env: "dict[str, str] | None" = None) -> str:
+    """Run ``code`` in a fresh interpreter with the repository (and ``path``) importable; its stdout."""
+    pythonpath = os.pathsep.join([*path, str(REPO), os.environ.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {}), "PYTHONPATH": pythonpath},
+        cwd=str(REPO),
+        check=True,
+    )
+    return done.stdout
+
+
+def _pydantic_plugins_may_be_installed() -> bool:
+    """Whether an installed distribution's entry points mention pydantic (a plugin, or something
+    advisor.core.plugins cannot tell from one): pydantic's own loader then rightly runs."""
+    from advisor.core.plugins import _may_have_plugins
+
+    return _may_have_plugins()
+
+
+_LOADED = """
+import json, sys
+{before}
+try:
+    from advisor.cli.main import main
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in ("importlib.metadata", "tabulate") if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def test_an_assessment_on_the_command_line_imports_neither_importlib_metadata_nor_tabulate(tmp_path):
+    # pydantic's plugins looked up without importlib.metadata (advisor.core.plugins), the tables
+    # written by advisor.render.table, durable-rules' version read from its .dist-info folder
+    if _pydantic_plugins_may_be_installed():
+        pytest.skip("an installed distribution's entry points mention pydantic: its own loader runs")
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(before="")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
+        cwd=str(REPO),
+        check=True,
+    )
+    assert "Levanger" in done.stdout
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+
+
+_PLUGIN = """
+CALLS = []
+
+
+class Plugin:
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, plugin_settings):
+        CALLS.append(schema_type_path.name)
+        return None, None, None
+
+
+plugin = Plugin()
+"""
+
+
+def test_an_installed_pydantic_plugin_is_still_loaded(tmp_path):
+    (tmp_path / "fakeplugin_mod.py").write_text(_PLUGIN, encoding="utf-8")
+    info = tmp_path / "fakeplugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeplugin\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pydantic]\nfake = fakeplugin_mod:plugin\n", encoding="utf-8")
+    code = "import advisor, fakeplugin_mod; print('Text' in fakeplugin_mod.CALLS)"
+    assert _child(code, path=(str(tmp_path),)).strip() == "True"
+    # unless PYDANTIC_DISABLE_PLUGINS turns every plugin off, as pydantic's own loader would
+    off = "import advisor, sys, fakeplugin_mod; print(fakeplugin_mod.CALLS, 'importlib.metadata' in sys.modules)"
+    assert _child(off, path=(str(tmp_path),), env={"PYDANTIC_DISABLE_PLUGINS": "__all__"}).strip() == "[] False"
+
+
+def test_a_name_the_stand_in_loader_lacks_brings_in_pydantics_own(tmp_path):
+    """A later pydantic may ask its loader for more than ``get_plugins``: the stand-in then gives
+    way to the real module (which has the name), instead of failing the import."""
+    if _pydantic_plugins_may_be_installed():
+        pytest.skip("an installed distribution's entry points mention pydantic: its own loader runs")
+    code = (
+        "import sys, advisor\n"
+        "stand_in = sys.modules['pydantic.plugin._loader']\n"
+        "from pydantic.plugin._loader import _loading_plugins\n"
+        "real = sys.modules['pydantic.plugin._loader']\n"
+        "print(stand_in is not real, _loading_plugins, callable(real.get_plugins))"
+    )
+    assert _child(code).strip() == "True False True"
+
+
+def test_the_search_for_plugins_reads_the_entry_points_importlib_metadata_reads():
+    import importlib.metadata
+
+    from advisor.core.plugins import _entry_point_files
+
+    files = _entry_point_files(sys.path)
+    assert files is not None
+    mine = {os.path.basename(os.path.dirname(f)) for f in files if os.path.exists(f)}
+    theirs = {
+        os.path.basename(str(d._path))  # type: ignore[attr-defined]
+        for d in importlib.metadata.distributions()
+        if d.read_text("entry_points.txt") is not None
+    }
+    assert mine == theirs and mine
+
+
+def test_durable_rules_version_is_the_one_importlib_metadata_gives():
+    import importlib.metadata
+
+    durable = pytest.importorskip("advisor.engine.durable")
+    assert durable.engine_version() == importlib.metadata.version("durable_rules")
+
+
+def test_the_command_line_freezes_what_is_left_at_exit_and_the_library_does_not():
+    # The handler that runs after advisor's (registered before it) sees the frozen objects.
+    code = "import atexit, gc, os\natexit.register(lambda: os.write(1, str(gc.get_freeze_count()).encode()))\n"
+    assert int(_child(code + "import advisor.cli.main")) > 10_000
+    assert int(_child(code + "import advisor")) == 0
+
+
+#: The models whose validators are built on first use, not at import.
+_DEFERRED = (
+    "advisor.profile.model:Profile",
+    "advisor.profile.model:Arena",
+    "advisor.profile.model:Context",
+    "advisor.rules.pack:RulePack",
+    "advisor.rules.pack:Rule",
+    "advisor.rules.pack:Reference",
+    "advisor.engine.assessment:Assessment",
+    "advisor.engine.assessment:Finding",
+    "advisor.engine.assessment:Manifest",
+    "advisor.engine.assessment:Question",
+)
+
+
+def test_models_the_assessment_builds_without_validation_are_built_on_first_use():
+    code = (
+        "import importlib, json, advisor\n"
+        f"names = {list(_DEFERRED)!r}\n"
+        "models = [getattr(importlib.import_module(n.split(':')[0]), n.split(':')[1]) for n in names]\n"
+        "print(json.dumps([m.__pydantic_complete__ for m in models]))"
+    )
+    assert json.loads(_child(code)) == [False] * len(_DEFERRED)
+
+
+@pytest.mark.parametrize("name", _DEFERRED)
+def test_a_deferred_model_has_the_schema_a_model_built_at_once_has(name):
+    import importlib
+
+    module, attr = name.split(":")
+    model = getattr(importlib.import_module(module), attr)
+    eager = type(
+        attr,
+        (model,),
+        {
+            "__module__": model.__module__,
+            "__doc__": model.__doc__,
+            "model_config": {**model.model_config, "defer_build": False},
+        },
+    )
+    assert eager.__pydantic_complete__
+    assert model.model_json_schema() == eager.model_json_schema()
+    assert model.model_json_schema(mode="serialization") == eager.model_json_schema(mode="serialization")
+
+
+def test_deferred_models_validate_and_serialise_as_before():
+    import advisor
+
+    profile = advisor.load_profile(REPO / "examples" / "levanger.yaml")
+    result = advisor.assess(profile)
+    for obj in (profile, result, result.manifest, *result.findings[:5], *result.questions[:5]):
+        # read back from its JSON, it writes the same JSON (a conditional finding's phrase is
+        # read back as its words, so the objects themselves may differ)
+        again = type(obj).model_validate_json(obj.model_dump_json())
+        assert again.model_dump_json() == obj.model_dump_json()
+        assert type(obj).model_validate(obj.model_dump()).model_dump_json() == obj.model_dump_json()

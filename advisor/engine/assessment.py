@@ -45,7 +45,9 @@ _ResultT = TypeVar("_ResultT", bound="_Result")
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first validation or serialisation: assess() builds its results with _construct,
+    # which needs no schema (issue 15 §3).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 _set = object.__setattr__
@@ -65,10 +67,19 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     """
     instance = _new(cls)
     _set(instance, "__dict__", values)
-    _set_fields_set(instance, set(values))
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = set(cls.model_fields)
+    # Every field is set: the instances of a class share one set of every field's name (the
+    # models are frozen, so pydantic never changes it in place: a copy copies it first).
+    _set_fields_set(instance, fields if len(values) == len(fields) else set(values))
     _set_extra(instance, None)
     _set_private(instance, None)
     return instance
+
+
+#: Each result model's fields, the set its instances share (see :func:`_construct`).
+_FIELDS: dict[type, set[str]] = {}
 
 
 class ContrastingView(_Result):
@@ -240,7 +251,7 @@ class Assessment(_Result):
         return PRIORITIES[max(ranks)] if ranks else None
 
 
-_QUESTIONS: "TypeAdapter[tuple[Question, ...]]" = TypeAdapter(tuple[Question, ...])
+_QUESTIONS: "TypeAdapter[tuple[Question, ...]]" = TypeAdapter(tuple[Question, ...], config=ConfigDict(defer_build=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,10 +364,16 @@ class _Plan:
         self.terms = {
             rule_id: tuple(_TermPlan(t, self.summary[rule_id]) for t in terms) for rule_id, terms in pack.dnf.items()
         }
-        self.recommends = {rule.id: tuple(sorted(rule.recommends)) for rule in pack.rules}
-        #: Each rule's kind and place in result order (by kind, then the order within the kind).
+        #: The rules that recommend something, by id, with what they recommend (sorted).
+        self.recommenders = tuple(
+            (rule.id, tuple(sorted(rule.recommends)))
+            for rule in sorted(pack.rules, key=lambda r: r.id)
+            if rule.recommends
+        )
         ranked = sorted(pack.rules, key=lambda r: (KINDS.rank(r.kind), self.order[r.id]))
-        self.rank_kind = {rule.id: (rank, rule.kind) for rank, rule in enumerate(ranked)}
+        #: The rule ids in result order (by kind, then the order within the kind), and each one's kind.
+        self.ranked = tuple(rule.id for rule in ranked)
+        self.kind = {rule.id: rule.kind for rule in pack.rules}
         self.checks = tuple(
             (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
         )
@@ -451,23 +468,15 @@ def arena_label(facts: Facts, index: int) -> str:
     return str(name)
 
 
-def _finding(
-    plan: _Plan,
-    rule_id: str,
-    facts: Facts,
-    firings: Sequence[Any],
-    recommends: tuple[str, ...],
-    addresses: tuple[str, ...],
-    conditional: bool,
-    labels: Sequence[str],
-) -> Finding:
-    """The finding of ``rule_id`` from its ``firings``; ``labels`` are the arenas' labels
-    (:func:`arena_label`), worked out once per assessment."""
+def _arena_finding(
+    plan: _Plan, rule_id: str, facts: Facts, firings: Sequence[Any], labels: Sequence[str]
+) -> dict[str, Any]:
+    """The values of the finding of ``rule_id`` that fired more than once or on arenas (the
+    alternative that shows its facts is the first that fired), but for its links."""
     term_index = firings[0].term if len(firings) == 1 else min(f.term for f in firings)
     term = plan.terms[rule_id][term_index]
     values = facts.values
     shown: dict[str, Any] = {path: values[path] for path in term.sorted_paths}
-    arena_indices: tuple[int, ...] = ()
     if term.arena_paths:
         arenas = facts.arenas
         assert arenas is not None
@@ -478,20 +487,50 @@ def _finding(
                 label = labels[index]
                 for path in paths:
                     shown[f"arenas[{label}].{path}"] = arenas[index][path]
-    if len(firings) > 1 or firings[0].arenas:
-        arena_indices = tuple(sorted({i for f in firings for i in f.arenas}))
-    values = term.template.copy()  # the rule's texts, citations and kind, and the defaults
-    values["facts"] = dict(sorted(shown.items())) if term.arena_paths else shown  # else sorted already
+        shown = dict(sorted(shown.items()))
+    made: dict[str, Any] = term.template.copy()  # the rule's texts, citations and kind, and the defaults
+    made["facts"] = shown
+    arena_indices = sorted({i for f in firings for i in f.arenas})
     if arena_indices:
-        values["arenas"] = tuple(labels[i] for i in arena_indices)
-    if recommends:
-        values["recommends"] = recommends
-    if addresses:
-        values["addresses"] = addresses
-    if conditional:
-        values["conditional"] = True
-        values["unless"] = plan.unless[rule_id]
-    return _construct(Finding, values)
+        made["arenas"] = tuple(labels[i] for i in arena_indices)
+    return made
+
+
+def _findings(
+    plan: _Plan, facts: Facts, by_rule: dict[str, list[Any]], conditional: frozenset[str]
+) -> dict[str, list[Finding]]:
+    """The findings of the rules that fired (``by_rule``: their firings), by kind, each kind in
+    result order. Each is a copy of its alternative's template (:class:`_TermPlan`) with the
+    facts it shows and its links filled in."""
+    recommends: dict[str, tuple[str, ...]] = {}
+    addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
+    for rule_id, recs in plan.recommenders:
+        if rule_id in by_rule:
+            recs = recommends[rule_id] = tuple(filter(by_rule.__contains__, recs))
+            for r in recs:
+                addresses.setdefault(r, []).append(rule_id)
+    labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
+    out: dict[str, list[Finding]] = {kind: [] for kind in KINDS}
+    values, terms, kind = facts.values, plan.terms, plan.kind
+    for rule_id in filter(by_rule.__contains__, plan.ranked):  # in result order
+        firings = by_rule[rule_id]
+        if len(firings) == 1 and not firings[0].arenas:  # the common case, made here
+            term = terms[rule_id][firings[0].term]
+            made = term.template.copy()
+            made["facts"] = shown = {}  # in the order of the sorted paths
+            for path in term.sorted_paths:
+                shown[path] = values[path]
+        else:
+            made = _arena_finding(plan, rule_id, facts, firings, labels)
+        if recommends.get(rule_id):
+            made["recommends"] = recommends[rule_id]
+        if rule_id in addresses:
+            made["addresses"] = tuple(addresses[rule_id])
+        if rule_id in conditional:
+            made["conditional"] = True
+            made["unless"] = plan.unless[rule_id]
+        out[kind[rule_id]].append(_construct(Finding, made))
+    return out
 
 
 def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str, Optional[bool]]:
@@ -734,9 +773,9 @@ def _run(profile: Profile, pack: RulePack, engine: str) -> tuple[Facts, dict[str
 def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     """The ids of the fired rules by kind, each kind in result order."""
     out: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    rank_kind = plan.rank_kind
-    for _, kind, rule_id in sorted([(*rank_kind[rule_id], rule_id) for rule_id in fired]):
-        out[kind].append(rule_id)
+    kind = plan.kind
+    for rule_id in filter(fired.__contains__, plan.ranked):
+        out[kind[rule_id]].append(rule_id)
     return out
 
 
@@ -753,41 +792,15 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     plan = _plan_for(pack)
     facts, by_rule, conditional = _run(profile, pack, engine)
     fired = frozenset(by_rule)
-    recommends: dict[str, tuple[str, ...]] = {}
-    addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
-    for rid in sorted(fired):
-        recs = plan.recommends[rid]
-        if recs:
-            recs = recommends[rid] = tuple(r for r in recs if r in fired)
-            for r in recs:
-                addresses.setdefault(r, []).append(rid)
-    labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
-    kinds = {
-        kind: tuple(
-            [
-                _finding(
-                    plan,
-                    rid,
-                    facts,
-                    by_rule[rid],
-                    recommends.get(rid, ()),
-                    tuple(addresses.get(rid, ())),
-                    rid in conditional,
-                    labels,
-                )
-                for rid in rule_ids
-            ]
-        )
-        for kind, rule_ids in _by_kind(plan, fired).items()
-    }
+    kinds = _findings(plan, facts, by_rule, conditional)
     result = _construct(
         Assessment,
         {
             "municipality": profile.context.name if profile.context else None,
-            "strengths": kinds["strength"],
-            "diagnoses": kinds["diagnosis"],
-            "pitfalls": kinds["pitfall"],
-            "recommendations": kinds["recommendation"],
+            "strengths": tuple(kinds["strength"]),
+            "diagnoses": tuple(kinds["diagnosis"]),
+            "pitfalls": tuple(kinds["pitfall"]),
+            "recommendations": tuple(kinds["recommendation"]),
         },
     )
     _set(

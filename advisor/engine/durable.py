@@ -7,7 +7,10 @@ durable-rules 2.0.28:
   an event) into a session (``sid``) of the compiled ruleset. Every fact is retracted when the
   assessment is done and the session is reused, so the number of live sessions stays at one per
   ruleset (about 1,024 are possible). Sessions are not deleted: ``delete_state`` crashes the
-  process in 2.0.28 once a session has held a fact that matched a pattern's type but not its tests;
+  process in 2.0.28 once a session has held a fact that matched a pattern's type but not its tests.
+  Each fact goes in with an ``id`` of its own, and durable-rules retracts a fact by its id alone
+  (``getMessage``, ``handleDeleteMessage``): the retraction names the ids, without reading the
+  session's facts back or matching them again;
 * a fact no rule is interested in raises ``MessageNotHandledException`` (and, in a batch, skips
   the actions of the whole batch): sink rules that wait for a fact that never comes make every
   profile, arena and stage fact wanted, and findings no later rule tests are not asserted;
@@ -36,7 +39,13 @@ durable-rules 2.0.28:
 * a rule whose only pattern is a negation fires without end: a compiled rule matches the profile
   fact when it tests it or has no other positive pattern, so none consists of negations alone;
 * a join costs: a stage marker pattern in every rule made the engine take 40 % longer, so only
-  the rules that need one have it (below).
+  the rules that need one have it (below);
+* matching a fact costs by its properties and by the children of the alpha nodes it reaches:
+  a node finds its children by the property names of the fact and tests each child of a name in
+  turn. So each ruleset's facts carry only the properties its rules test, and a finding fact
+  names its rule by a property of its own (``"f:<rule id>": true``, see :func:`_finding_key`),
+  which wakes the patterns of that rule alone where one ``id`` property would be tested against
+  every finding pattern of the ruleset (two thirds of the tests of an assessment).
 
 Rules run in stages (strengths, diagnoses, pitfalls, recommendations), and a rule tests only findings of
 earlier stages. Facts go in as batches, one per stage and ruleset (the rulesets of a pack go in
@@ -54,6 +63,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import os
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -82,6 +92,16 @@ CACHE_SIZE = 8
 
 @functools.lru_cache(maxsize=None)
 def engine_version() -> str:
+    """durable-rules' version: from the name of the one ``durable_rules-VERSION.dist-info`` folder
+    beside its engine's module, as pip installs it; else from ``importlib.metadata``, whose import
+    and search of every installed distribution cost a command's start some 4 % (issue 15 §3)."""
+    folder = os.path.dirname(getattr(_C, "__file__", None) or "")
+    try:
+        found = [n for n in os.listdir(folder) if n.startswith("durable_rules-") and n.endswith(".dist-info")]
+    except OSError:
+        found = []
+    if folder and len(found) == 1:
+        return found[0][len("durable_rules-") : -len(".dist-info")]
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -100,6 +120,26 @@ _OPS = {op: c.durable for op, c in COMPARISONS.items() if c.durable is not None}
 
 def _key(path: str) -> str:
     return path.replace(".", "__")
+
+
+#: The property that tells a finding fact's rule, a prefix no profile or arena property has.
+_FINDING_PREFIX = "f:"
+
+
+def _finding_key(rule_id: str) -> str:
+    """The property a finding fact of ``rule_id`` carries (``true``) and patterns test: a
+    property of its own per rule rather than one ``id`` with the rule as value, so that matching
+    a finding fact tests the one pattern of its rule instead of every finding pattern of the
+    ruleset (durable-rules finds a node's children by the properties of the fact, then tests
+    each child of a property in turn)."""
+    return _FINDING_PREFIX + rule_id
+
+
+def _group(prop: str) -> str:
+    """Children of a node that test equality on properties of one group can hold at most one at
+    a time: one property each, but a finding fact's rule properties form one group (it carries
+    exactly one)."""
+    return _FINDING_PREFIX if prop.startswith(_FINDING_PREFIX) else prop
 
 
 def _value_json(value: Any) -> str:
@@ -198,7 +238,7 @@ class _Net:
                 if child is None:
                     child = node.children[test] = _Node()
                     if test[1] == "eq":
-                        node.eq[test[0]] = node.eq.get(test[0], 0) + 1
+                        node.eq[_group(test[0])] = node.eq.get(_group(test[0]), 0) + 1
                     else:
                         node.other += 1
                     journal.append(("child", node, test))
@@ -220,9 +260,9 @@ class _Net:
                     node, test = entry[1], entry[2]
                     del node.children[test]
                     if test[1] == "eq":
-                        node.eq[test[0]] -= 1
-                        if not node.eq[test[0]]:
-                            del node.eq[test[0]]
+                        node.eq[_group(test[0])] -= 1
+                        if not node.eq[_group(test[0])]:
+                            del node.eq[_group(test[0])]
                     else:
                         node.other -= 1
                 elif entry[0] == "beta":
@@ -253,7 +293,7 @@ def _plan(units: list[_Unit]) -> list[_Net]:
 @dataclass
 class _Run:
     firings: list[Firing] = field(default_factory=list)
-    fired: set[str] = field(default_factory=set)
+    fired: set[str] = field(default_factory=set)  # the findings some rule tests that fired
 
 
 class _Encoder:
@@ -304,15 +344,23 @@ def _encoders(
 class _Ruleset:
     """One compiled durable-rules ruleset of a pack."""
 
-    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder]) -> None:
+    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder], wanted: frozenset[str]) -> None:
         self.name = name
         units = net.units
         #: By compiled rule name: the rule id, its firing (the one of an alternative without arena
-        #: tests, made once) and the arena patterns of the alternative.
-        self.actions = {u.key: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names) for u in units if u.rule_id}
+        #: tests, made once), the arena patterns of the alternative and whether a rule of the pack
+        #: tests its finding (in ``wanted``).
+        self.actions = {
+            u.key: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names, u.rule_id in wanted)
+            for u in units
+            if u.rule_id
+        }
         self.tested = frozenset(ref for u in units for ref in u.findings)
         self.gated = frozenset(u.gate for u in units if u.gate is not None)
+        self.stages = sorted(self.gated)
         self.encoders = encoders
+        #: The properties of the profile and arena facts its rules test (engine keys).
+        self.properties = {kind: frozenset(props) for kind, props in net.properties.items()}
         self.encode_profile, self.encode_arena = encoders
         text = "{" + ",".join(dumps_compact(u.key) + ":" + u.json() for u in units) + "}"
         self.handle = _C.create_ruleset(self.name, text)
@@ -338,25 +386,38 @@ class DurableBackend:
         self._often.update(t for term in terms for group in term.arenas for t in set(self._tests(group)))
         units = [unit for rule in pack.rules for unit in self._units(rule.id, rule.stage, dnf[rule.id])]
         nets = _plan(units)
-        # The rulesets share the text of the facts when the properties of all of them fit in one
-        # fact (encoded once per assessment); else each ruleset's facts carry what it tests.
-        union = {kind: set().union(*(net.properties[kind] for net in nets)) for kind in ("profile", "arena")}
-        if all(len(props) <= MAX_FACT_PROPERTIES - 1 for props in union.values()):
-            shared = _encoders(union, self._members)
-            encoders = [shared] * len(nets)
-        else:
-            encoders = [_encoders(net.properties, self._members) for net in nets]
-        self._rulesets = [_Ruleset(f"{self.name}.{i}", net, enc) for i, (net, enc) in enumerate(zip(nets, encoders))]
+        # Each ruleset's facts carry the properties its rules test, no more: matching a fact and
+        # handing it back in every action's message cost by the property. Rulesets that test
+        # the same properties share the encoders and the text (encoded once per assessment).
+        made: dict[tuple[frozenset[str], ...], tuple[_Encoder, _Encoder]] = {}
+        encoders = []
+        for net in nets:
+            key = (frozenset(net.properties["profile"]), frozenset(net.properties["arena"]))
+            if key not in made:
+                made[key] = _encoders(net.properties, self._members)
+            encoders.append(made[key])
+        self._rulesets = [
+            _Ruleset(f"{self.name}.{i}", net, enc, self._tested) for i, (net, enc) in enumerate(zip(nets, encoders))
+        ]
         self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
         #: Per ruleset, the finding facts its rules test, but for the session id and the end.
         self._finding_heads = [
-            {rule_id: '{"t":"finding","id":' + dumps_compact(rule_id) + ',"sid":' for rule_id in sorted(rs.tested)}
+            {
+                rule_id: f'{{"t":"finding","id":{dumps_compact(rule_id)},{dumps_compact(_finding_key(rule_id))}:true,"sid":'
+                for rule_id in sorted(rs.tested)
+            }
             for rs in self._rulesets
         ]
 
     @property
     def ruleset_count(self) -> int:
         return len(self._rulesets)
+
+    def facts_held(self) -> list[str]:
+        """The facts the session of each ruleset holds, as durable-rules writes them (JSON): none
+        between assessments, as each retracts what it asserted."""
+        with self._lock:
+            return [_C.get_facts(rs.handle, self._sid) for rs in self._rulesets]
 
     def _tests(self, compares: tuple[Compare, ...]) -> list[_Test]:
         """The engine tests of some comparisons (of one fact), without repeats."""
@@ -411,7 +472,7 @@ class DurableBackend:
                 # pattern: durable-rules binds each pattern to a different fact.
                 for i, ref in enumerate(dict.fromkeys(term.findings)):
                     name = f"finding{i}$not" if ref.negated else f"finding{i}"
-                    patterns.append((name, (("t", "eq", "finding"), ("id", "eq", ref.rule_id))))
+                    patterns.append((name, (("t", "eq", "finding"), (_finding_key(ref.rule_id), "eq", True))))
                 findings = frozenset(ref.rule_id for ref in term.findings)
                 out.append(
                     _Unit(
@@ -442,7 +503,7 @@ class DurableBackend:
         started = _C.start_action_for_state(handle, state)
         message = started[1] if started else None
         # the hot loop of an assessment (a hundred firings): everything it uses is local
-        actions, tested, fired, append = rs.actions, self._tested, run.fired, run.firings.append
+        actions, fired, append = rs.actions, run.fired, run.firings.append
         complete = _C.complete_and_start_action
         while message:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
@@ -452,15 +513,16 @@ class DurableBackend:
                 message = complete(handle, state)
                 continue
             try:
-                rule_id, firing, arena_names = actions[name]
-                if arena_names:
-                    append(Firing(rule_id, firing.term, tuple(_arena_index(message, a) for a in arena_names)))
-                else:
+                rule_id, firing, arena_names, wanted = actions[name]
+                if not arena_names:
                     append(firing)
-                if rule_id not in fired:
+                elif len(arena_names) == 1:
+                    append(Firing(rule_id, firing.term, (_arena_index(message, arena_names[0]),)))
+                else:
+                    append(Firing(rule_id, firing.term, tuple([_arena_index(message, a) for a in arena_names])))
+                if wanted and rule_id not in fired:  # a finding some rule tests, new
                     fired.add(rule_id)
-                    if rule_id in tested:
-                        new.append(rule_id)
+                    new.append(rule_id)
             except BaseException as exc:
                 _C.abandon_action(handle, state)
                 raise EngineError(
@@ -480,30 +542,36 @@ class DurableBackend:
         run = _Run()
         sid = self._sid
         quoted = dumps_compact(sid)
+        # Every fact goes in with an id of its own (the profile "p", arena i "a<i>", the marker
+        # of stage n "s<n>", a finding its rule id), so that it is retracted by its id alone.
+        arena_ids = [f"a{i}" for i in range(len(facts.arenas or ()))]
         try:
             pending = []
             encoded: dict[int, list[str]] = {}  # by encoders: rulesets that share them share the text
             for rs in self._rulesets:
                 batch = encoded.get(id(rs.encoders))
                 if batch is None:
-                    batch = [rs.encode_profile(facts.values, '{"t":"profile","sid":' + quoted)]
-                    for i, arena in enumerate(facts.arenas or ()):
-                        batch.append(rs.encode_arena(arena, '{"t":"arena","sid":' + quoted + f',"i":{i}'))
+                    batch = [rs.encode_profile(facts.values, '{"t":"profile","id":"p","sid":' + quoted)]
+                    for arena_id, arena in zip(arena_ids, facts.arenas or ()):
+                        batch.append(rs.encode_arena(arena, '{"t":"arena","id":"' + arena_id + '","sid":' + quoted))
                     encoded[id(rs.encoders)] = batch
                 pending.append(list(batch))
+            # The ids of the findings asserted into each ruleset (all but the first batch's facts).
+            asserted: list[list[str]] = [[] for _ in self._rulesets]
             # One batch per stage and ruleset (see the module's docstring): the profile and arena
             # facts or the new findings some rule tests, then the stage's marker if a rule waits.
             for stage in range(len(KINDS)):
                 new: list[str] = []
                 for rs, batch in zip(self._rulesets, pending):
                     if stage in rs.gated:
-                        batch.append(f'{{"t":"stage","n":{stage},"sid":{quoted}}}')
+                        batch.append(f'{{"t":"stage","id":"s{stage}","n":{stage},"sid":{quoted}}}')
                     if batch:
                         new += self._act(rs, self._assert(rs, _C.assert_facts, "[" + ",".join(batch) + "]"), run)
-                pending = [
-                    [heads[rule_id] + quoted + "}" for rule_id in new if rule_id in heads]
-                    for heads in self._finding_heads
-                ]
+                pending = []
+                for heads, ids in zip(self._finding_heads, asserted):
+                    mine = [rule_id for rule_id in new if rule_id in heads]
+                    ids += mine
+                    pending.append([heads[rule_id] + quoted + "}" for rule_id in mine])
             if any(pending):  # pragma: no cover - a rule of the last stage is tested by no rule
                 raise EngineError("findings left over after the last stage", hint="this is a bug in advisor")
         except BaseException as exc:
@@ -516,33 +584,28 @@ class DurableBackend:
                 f"durable-rules failed: {type(exc).__name__}: {exc}",
                 hint="this is a bug in advisor; please report it with the profile",
             ) from exc
-        self._clear(sid)
-        firings = run.firings
-        if any(f.arenas for f in firings):
-            # the order of arena facts' firings is the engine's: give each rule's firings in the
-            # order of the reference evaluator (alternative, then arenas by index)
-            first: dict[str, int] = {}
-            for f in firings:
-                first.setdefault(f.rule_id, len(first))
-            firings.sort(key=lambda f: (first[f.rule_id], f.term, f.arenas))
-        return firings
+        self._clear(quoted, ["p", *arena_ids], asserted)
+        return run.firings  # in the engine's order (the same for the same facts)
 
-    def _clear(self, sid: str) -> None:
-        """Retract every fact of the session so that the next assessment starts clean.
+    def _clear(self, quoted: str, shared: list[str], findings: list[list[str]]) -> None:
+        """Retract every fact the assessment asserted, by its id, so that the session starts the
+        next assessment clean: the profile and arena facts (``shared``) and the stage markers
+        first, so that no rule can match again once a finding it tests is gone, then the
+        ``findings`` asserted into each ruleset.
 
         Sessions are reused instead of deleted: ``delete_state`` of durable-rules 2.0.28 crashes
         the process (SIGSEGV) once a session has held a fact that passed the type test of a
-        pattern but failed one of its other tests, which is an everyday case here.
+        pattern but failed one of its other tests, which is an everyday case here. A fact is
+        retracted by its id (``getMessage`` in ``events.c``): its properties are neither read nor
+        matched again.
         """
+        tail = ',"sid":' + quoted + "}"
         try:
-            for rs in self._rulesets:
-                facts = _C.get_facts(rs.handle, sid)  # JSON text, handed back as it is
-                if facts != "[]":
-                    self._act(rs, self._assert(rs, _C.retract_facts, facts), _Run())
-                if _C.get_facts(rs.handle, sid) != "[]":  # pragma: no cover - never seen
-                    break
-            else:
-                return
+            for rs, mine in zip(self._rulesets, findings):
+                ids = shared + [f"s{stage}" for stage in rs.stages] + mine
+                text = "[" + ",".join('{"id":"' + fact_id + '"' + tail for fact_id in ids) + "]"
+                self._act(rs, self._assert(rs, _C.retract_facts, text), _Run())
+            return
         except Exception:  # pragma: no cover - never seen; a fresh session is the safe way on
             pass
         self._sid = str(next(_SIDS))
@@ -590,8 +653,8 @@ def _partitions(n: int) -> list[list[list[int]]]:
 
 
 _DECODER = json.JSONDecoder()
-#: The head of an arena fact as :meth:`DurableBackend._run` writes it (the session id is a number).
-_ARENA_HEAD = re.compile(r'\{"t":"arena","sid":"[0-9]+","i":([0-9]+)[,}]')
+#: The head of an arena fact as :meth:`DurableBackend._run` writes it.
+_ARENA_HEAD = re.compile(r'\{"t":"arena","id":"a([0-9]+)"[,}]')
 
 
 def _arena_index(message: str, pattern: str) -> int:
@@ -604,7 +667,7 @@ def _arena_index(message: str, pattern: str) -> int:
     if head is not None:
         return int(head.group(1))
     fact, _ = _DECODER.raw_decode(message, start)
-    return int(fact["i"])
+    return int(fact["id"][1:])
 
 
 _BACKENDS: "OrderedDict[str, DurableBackend]" = OrderedDict()

@@ -38,13 +38,25 @@ class Facts:
 
 
 def _flatten(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
+    paths = _PATHS.get((type(model), prefix))
+    if paths is None:
+        paths = _PATHS[(type(model), prefix)] = {name: prefix + name for name in type(model).model_fields}
     for name, value in model.__dict__.items():  # the fields, in order
         if value is None or name == "arenas":
             continue
-        if isinstance(value, BaseModel):
-            _flatten(value, f"{prefix}{name}.", out)
+        nested = _NESTED.get(type(value))
+        if nested is None:
+            nested = _NESTED[type(value)] = isinstance(value, BaseModel)
+        if nested:
+            _flatten(value, paths[name] + ".", out)
         else:
-            out[f"{prefix}{name}"] = value
+            out[paths[name]] = value
+
+
+#: The path of each field of a model class under a prefix, made once.
+_PATHS: dict[tuple[type, str], dict[str, str]] = {}
+#: Whether values of a type are models (flattened in turn), asked once per type.
+_NESTED: dict[type, bool] = {}
 
 
 def ladder_aggregates(levels: list[Optional[int]]) -> dict[str, int]:

@@ -135,7 +135,9 @@ NUMBER_FIELDS = ("population", "adopted_year", "co_creation_years", "coordinator
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+    # Built when a profile is first validated, as part of the profile's schema: a section's own
+    # validator is not built until a section is validated on its own (issue 15 §3).
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, defer_build=True)
 
     @field_validator(*NUMBER_FIELDS, mode="before", check_fields=False)
     @classmethod

@@ -1,4 +1,4 @@
-"""Render assessments and rules as text: terminal tables (tabulate), Markdown (md, md_table) and JSON.
+"""Render assessments and rules as text: terminal tables (tabulate's "simple" format), Markdown (md, md_table) and JSON.
 
 Every function returns a string and is deterministic: the same input gives the same bytes.
 """
@@ -14,7 +14,6 @@ import textwrap
 from typing import Any, Iterable, Iterator, Mapping, Optional, Protocol, Sequence
 
 import yaml
-from tabulate import tabulate
 
 from ..engine.assessment import Assessment, ContrastingView, Finding, Manifest
 from ..core.i18n import t
@@ -23,6 +22,7 @@ from ..rules.pack import Rule, RulePack, Text
 from .conditions import describe, words
 from .formats import formats_of, model_json, render_text
 from .markdown import Markup, md, md_table
+from .table import simple_table
 
 __all__ = [
     "step_title",
@@ -142,7 +142,7 @@ def fit_table(
     ]
     room = width - 2 * (ncols - 1)
     if sum(natural) <= room or ncols == 0:
-        return tabulate(rows, headers, **options)
+        return _tabulate(rows, headers, options)
     limits = _column_limits(rows, headers, natural, room)
 
     def wrap(cell: Any, limit: Optional[int]) -> Any:
@@ -155,7 +155,21 @@ def fit_table(
     fitted = [[wrap(cell, limits[i] if i < ncols else None) for i, cell in enumerate(row)] for row in rows]
     # tabulate pads a header by 2 (MIN_PADDING): a wrapped header leaves room for that
     heads = [wrap(h, None if limit is None else limit - 2) for h, limit in zip(headers, limits)] if headers else headers
-    return tabulate(fitted, heads, **options)
+    return _tabulate(fitted, heads, options)
+
+
+def _tabulate(rows: Sequence[Sequence[Any]], headers: Sequence[str], options: dict[str, Any]) -> str:
+    """``tabulate(rows, headers, **options)``: written by :func:`advisor.render.table.simple_table`
+    where it can, else by tabulate (imported then: its import is a large part of a command's start)."""
+    if options.get("tablefmt") == "simple" and options.keys() <= {"tablefmt", "disable_numparse", "colalign"}:
+        text = simple_table(
+            rows, headers, disable_numparse=bool(options.get("disable_numparse")), colalign=options.get("colalign")
+        )
+        if text is not None:
+            return text
+    from tabulate import tabulate
+
+    return str(tabulate(rows, headers, **options))
 
 
 def _wrap_command(line: str, width: int) -> list[str]:

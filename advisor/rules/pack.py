@@ -84,7 +84,9 @@ _SHORT_REF = re.compile(r"(?<![-\w.])([0-9]{3})( §|(?=[);,]))")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators built when a pack is first validated: the pack cache (advisor.rules.cache)
+    # builds a known pack without them (issue 15 §3).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -272,7 +274,7 @@ class PackInfo(_Strict):
 class RulePack(BaseModel):
     """A validated rule pack. Build it with :func:`load_rules`."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     info: PackInfo
     documents: dict[str, Reference]
