@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.core.documents import read_file
+from advisor.core.documents import parse_bytes
 from advisor.core.errors import InputError
 from advisor.profile import io as profile_io
 from advisor.research import runs
@@ -64,10 +64,11 @@ def test_rows_are_the_same_read_fast_or_with_lines(samples, tmp_path, monkeypatc
     fast = tmp_path / "fast.jsonl"
     batch([str(samples / "yaml"), str(samples / "json")], workers=1, output=fast, keep_rows=False)
 
-    def line_tracking(path, error, what, lazy_lines=False):
-        return read_file(path, error, what)
+    def line_tracking(name, raw, error, what, lazy_lines=False):
+        return parse_bytes(name, raw, error, what)
 
-    monkeypatch.setattr(profile_io, "read_file", line_tracking)
+    monkeypatch.setattr(profile_io, "parse_bytes", line_tracking)
+    monkeypatch.setattr(profile_io, "_from_json", lambda raw: None)
     slow = tmp_path / "slow.jsonl"
     batch([str(samples / "yaml"), str(samples / "json")], workers=1, output=slow, keep_rows=False)
     assert fast.read_bytes() == slow.read_bytes()

@@ -423,3 +423,39 @@ def test_a_finding_tested_twice_in_one_alternative_fires():
         == sorted(advisor.assess(profile, pack, engine="python").fired)
         == ["DIAG-000", "RECO-000"]
     )
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+@given(packs(), st.lists(profiles(), min_size=1, max_size=4), st.data())
+def test_the_question_count_of_a_batch_row_is_that_of_the_questions(pack, sample, data):
+    """The count works out only the rule states it needs (issue 15 §2); it is the number of the
+    questions all the states give, on generated packs (findings resting on findings, guards that
+    test facts and findings) and profiles."""
+    from advisor.engine.assessment import _plan_for, _question_count, _question_paths, _run
+
+    recos = [r.id for r in pack.rules if r.kind == "recommendation"]
+    if recos:  # guards, some of them on findings
+        findings = [r.id for r in pack.rules if r.kind != "recommendation"]
+        rules = [r.model_dump(mode="json", exclude_none=True, exclude_defaults=True) for r in pack.rules]
+        with_finding = st.builds(
+            lambda finding, other, form: {form: [{"finding": finding}, other]},
+            st.sampled_from(findings or ["none"]),
+            conditions(),
+            st.sampled_from(["all", "any"]),
+        )
+        for rule in rules:
+            if rule["id"] in recos and data.draw(st.booleans()):
+                rule["done_when"] = data.draw(st.one_of(conditions(), with_finding) if findings else conditions())
+        try:
+            pack = _pack(rules)
+        except advisor.RulePackError:
+            pass
+    plan = _plan_for(pack)
+    for profile in sample:
+        facts, by_rule, conditional = _run(profile, pack, "python")
+        fired = frozenset(by_rule)
+        assert _question_count(plan, facts, fired, conditional) == len(_question_paths(plan, facts, fired, conditional))

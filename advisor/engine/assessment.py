@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from functools import cached_property
 from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
@@ -15,6 +14,7 @@ from ..rules.arenas import derivation_inputs
 from .interface import Firing, backend, engine_label, resolve_engine
 from ..rules.conditions import Compare, FindingRef, Phrase, Term, compile_condition, walk
 from .facts import Facts, profile_facts
+from ..profile.canonical import canonical_json
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text
 from ..rules.variants import load_rules
@@ -381,6 +381,28 @@ class _Plan:
         self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
         # Recommendations' guards: evaluated on the facts after the engine has run.
         self.guards = {rule.id: compile_condition(rule.guard) for rule in pack.rules if rule.guard is not None}
+        #: What :func:`rule_states` needs of each rule, in stage order: its id, the facts it tests
+        #: (flat and in each arena), the findings it rests on, whether each of them comes before it
+        #: (so has a state when it is checked), its condition and its guard.
+        seen: set[str] = set()
+        self.state_checks: list[tuple[Any, ...]] = []
+        for rule_id, needs, refs in self.checks:
+            condition, guard = self.conditions[rule_id], self.guards.get(rule_id)
+            self.state_checks.append(
+                (rule_id, needs.flat, needs.in_arena, refs, seen.issuperset(refs), condition, guard)
+            )
+            seen.add(rule_id)
+        #: Each rule's place in stage order and what :func:`rule_states` needs of it (for
+        #: :func:`_question_count`, which works out the states it needs only).
+        self.state_of = {check[0]: (place, *check[1:]) for place, check in enumerate(self.state_checks)}
+        #: The rules that test each fact (flat, derived from the arenas, in each arena), in stage order.
+        self.testing: tuple[dict[str, list[str]], ...] = ({}, {}, {})
+        for rule_id, needs, _refs in self.checks:
+            for index, paths in enumerate((needs.plain, needs.derived, needs.in_arena)):
+                for path in sorted(paths):
+                    self.testing[index].setdefault(path, []).append(rule_id)
+        #: The rank of the priority of each rule but the strengths (what a batch row's highest priority is of).
+        self.priority_rank = {rule.id: PRIORITIES.rank(rule.priority) for rule in pack.rules if rule.kind != "strength"}
         self.guard_needs = {
             rule.id: _Needs(tuple(n for n in walk(rule.guard) if isinstance(n, Compare)))
             for rule in pack.rules
@@ -429,8 +451,8 @@ def _plan_key(rule: Rule) -> tuple[Any, ...]:
 
 
 def profile_hash(profile: Profile) -> str:
-    blob = json.dumps(profile.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    """SHA-256 of the profile's canonical JSON (:func:`~advisor.profile.canonical.canonical_json`)."""
+    return hashlib.sha256(canonical_json(profile).encode("utf-8")).hexdigest()
 
 
 def arena_label(facts: Facts, index: int) -> str:
@@ -515,30 +537,27 @@ def rule_states(pack: RulePack, facts: Facts, fired: frozenset[str]) -> dict[str
     """Each rule's three-valued state: ``True`` fired, ``False`` decided not to fire, ``None``
     undecided because of unknown facts (or undecided findings it rests on)."""
     state: dict[str, Optional[bool]] = {}
-    plan = _plan_for(pack)
-    conditions = plan.conditions
+    undecided: set[str] = set()  # the rules whose state is None
     values, arenas = facts.values, facts.arenas
     known = values.keys()
     finding = lambda rid: state.get(rid, False)  # noqa: E731 - a rule of no stage before: not fired
-    for rule_id, needs, refs in plan.checks:
+    for rule_id, flat, in_arena, refs, refs_before, condition, guard in _plan_for(pack).state_checks:
         if rule_id in fired:
             state[rule_id] = True
         elif (
-            known >= needs.flat
-            and (not needs.in_arena or (arenas is not None and all(a.keys() >= needs.in_arena for a in arenas)))
-            and all(state.get(ref) is not None for ref in refs)
+            known >= flat
+            and (not in_arena or (arenas is not None and all(a.keys() >= in_arena for a in arenas)))
+            and refs_before
+            and undecided.isdisjoint(refs)
         ):
             state[rule_id] = False  # every fact it tests is known (so are its findings), and it did not fire
         else:
-            state[rule_id] = conditions[rule_id](values, arenas, finding)
-        guard = plan.guards.get(rule_id)
-        if (
-            guard is not None
-            and rule_id not in fired
-            and state[rule_id] is not False
-            and guard(values, arenas, finding) is True
-        ):
-            state[rule_id] = False  # what it recommends is known to be done
+            value = condition(values, arenas, finding)
+            if value is not False and guard is not None and guard(values, arenas, finding) is True:
+                value = False  # what it recommends is known to be done
+            state[rule_id] = value
+            if value is None:
+                undecided.add(rule_id)
     return state
 
 
@@ -596,23 +615,64 @@ def _question_paths(
 
 
 def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str], conditional: frozenset[str] = frozenset()) -> int:
-    """``len(_question_paths(...))``, cheaper: the unknown facts of the rules a rule rests on are
-    counted with those rules, so the count is that of the unknown facts of every undecided rule,
-    and the unknown facts of several rules are those of their merged needs."""
-    state = rule_states(plan.pack, facts, fired)
+    """``len(_question_paths(...))``, cheaper. The unknown facts of the rules a rule rests on are
+    counted with those rules, so the count is that of the unknown facts of every undecided rule
+    (and of the guards of the ``conditional`` recommendations). So an unknown fact counts as soon
+    as one rule that tests it is undecided: the states of the rules are worked out as
+    :func:`rule_states` does, but only as far as that needs (each rule's with those of the
+    findings it rests on), and a fact already counted asks for none."""
+    values, arenas = facts.values, facts.arenas
+    known = values.keys()
+    order = plan.state_of
+    state: dict[str, Optional[bool]] = {}
+
+    def state_of(rule_id: str) -> Optional[bool]:
+        if rule_id in state:
+            return state[rule_id]
+        place, flat, in_arena, refs, refs_before, condition, guard = order[rule_id]
+        value: Optional[bool]
+        if rule_id in fired:
+            value = True
+        elif (
+            known >= flat
+            and (not in_arena or (arenas is not None and all(a.keys() >= in_arena for a in arenas)))
+            and refs_before
+            and all(state_of(ref) is not None for ref in refs)
+        ):
+            value = False
+        else:
+            # as rule_states evaluates it: the findings of the rules before it, none of those after
+            finding = lambda rid: state_of(rid) if rid in order and order[rid][0] < place else False  # noqa: E731
+            value = condition(values, arenas, finding)
+            if value is not False and guard is not None and guard(values, arenas, finding) is True:
+                value = False
+        state[rule_id] = value
+        return value
+
     plain: set[str] = set()
     derived: set[str] = set()
     in_arena: set[str] = set()
-    for rule_id, needs, _refs in plan.checks:
-        if state[rule_id] is None:
-            plain |= needs.plain
-            derived |= needs.derived
-            in_arena |= needs.in_arena
     for rule_id in conditional:
         needs = plan.guard_needs[rule_id]
         plain |= needs.plain
         derived |= needs.derived
         in_arena |= needs.in_arena
+    by_plain, by_derived, by_arena = plan.testing
+    for path, rule_ids in by_plain.items():
+        if path not in known and path not in plain and any(state_of(r) is None for r in rule_ids):
+            plain.add(path)
+    if known >= derived:  # one unknown derived fact counts as many as all of them
+        for path, rule_ids in by_derived.items():
+            if path not in known and any(state_of(r) is None for r in rule_ids):
+                derived.add(path)
+                break
+    for field, rule_ids in by_arena.items():  # a field known in every arena asks nothing
+        if (
+            field not in in_arena
+            and (arenas is None or any(field not in a for a in arenas))
+            and any(state_of(r) is None for r in rule_ids)
+        ):
+            in_arena.add(field)
     return len(_unknown(plain, derived, in_arena, facts))
 
 
@@ -765,9 +825,8 @@ def _brief(profile: Profile, pack: RulePack, engine: Optional[str] = None) -> tu
     facts, by_rule, conditional = _run(profile, pack, engine)
     fired = frozenset(by_rule)
     kinds = _by_kind(plan, fired)
-    highest = max(
-        (PRIORITIES.rank(str(plan.summary[r]["priority"])) for r in fired if r not in kinds["strength"]), default=None
-    )
+    ranks = plan.priority_rank
+    highest = max((ranks[r] for r in fired if r in ranks), default=None)
     return (
         profile.context.name if profile.context else None,
         tuple(kinds["strength"]),
