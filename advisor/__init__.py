@@ -21,12 +21,6 @@ import gc as _gc
 import importlib as _importlib
 import typing as _typing
 
-from .core.plugins import use_no_plugins_if_none as _use_no_plugins_if_none
-
-# Before pydantic builds a model: where no pydantic plugin is installed, pydantic is told so
-# without its search of every distribution's metadata (advisor.core.plugins).
-_use_no_plugins_if_none()
-
 # Importing advisor makes many objects that live as long as the process (pydantic and its schemas,
 # the models, the rule language): the cyclic garbage collector would walk them some 80 times while
 # they are made, and again as they age. It is paused meanwhile, what exists then is moved to the
@@ -35,6 +29,12 @@ _use_no_plugins_if_none()
 _collecting = _gc.isenabled()
 _gc.disable()
 try:
+    from .core.plugins import use_no_plugins_if_none as _use_no_plugins_if_none
+
+    # Before pydantic builds a model: where no pydantic plugin is installed, pydantic is told so
+    # without its search of every distribution's metadata (advisor.core.plugins).
+    _use_no_plugins_if_none()
+
     from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
     from .core.text import Text
     from .core.version import __version__
