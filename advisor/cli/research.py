@@ -150,11 +150,11 @@ class _DaskClient:
                 hint="pip install 'samskaping-advisor[distributed]'",
             ) from None
         if self.address == "local":
-            self.cluster = LocalCluster(dashboard_address=None)  # type: ignore[no-untyped-call]
-            self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
+            self.cluster = LocalCluster(dashboard_address=None)
+            self.client = Client(self.cluster)
         else:
             try:
-                self.client = Client(self.address, timeout=30)  # type: ignore[no-untyped-call]
+                self.client = Client(self.address, timeout=30)
             except OSError as exc:
                 raise InputError(
                     f"cannot reach the Dask scheduler at {self.address}: {exc}",

@@ -407,7 +407,7 @@ class _Lines:
         key = (text, _PLAIN_IMPLICIT)
         tag = _TagCache._tags.get(key)
         if tag is None:
-            tag = _RESOLVER.resolve(yaml.ScalarNode, text, _PLAIN_IMPLICIT)
+            tag = _RESOLVER.resolve(yaml.ScalarNode, text, _PLAIN_IMPLICIT)  # type: ignore[no-untyped-call]
             if len(text) <= _CACHED_TEXT and len(_TagCache._tags) < _CACHED_VALUES:
                 _TagCache._tags[key] = tag
         value = _scalar(tag, text)

@@ -41,7 +41,7 @@ PRIORITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 #: that something is wrong, so it does not count; nor does a strength (what works and should be kept).
 FAIL_ON_KINDS = ("diagnosis", "pitfall")
 
-_ResultT = TypeVar("_ResultT", bound="_Result")
+_ResultT = TypeVar("_ResultT", bound=BaseModel)
 
 
 class _Result(BaseModel):

@@ -166,7 +166,8 @@ def _derivation(field: str) -> "pl.Expr":
                 holds = holds & (~conditions[j]).fill_null(False)
         expr = expr.when(holds).then(pl.lit(entry.value, dtype=_dtype(Arena.model_fields[field].annotation)))
     assert spec.path == field
-    return expr.otherwise(None)
+    result: pl.Expr = expr.otherwise(None)
+    return result
 
 
 def _classified_arenas() -> "pl.Expr":
@@ -256,12 +257,12 @@ def _compare(node: Compare, column: "pl.Expr") -> "pl.Expr":
         hit = comparison.expression(column, [_code(spec, v) for v in node.value])
         return pl.when(column.is_not_null()).then(hit)
     value = _code(spec, node.value)
-    result: pl.Expr = comparison.expression(column, _literal(type(value), value))
+    result: pl.Expr = comparison.expression(column, _literal(type(value).__name__, value))
     return result
 
 
 @functools.lru_cache(maxsize=4096)
-def _literal(kind: type, value: Any) -> "pl.Expr":
+def _literal(kind: str, value: Any) -> "pl.Expr":
     """``pl.lit(value)``, made once per value (and type: ``True == 1``): ``pl.lit`` costs some
     50 µs, and a pack compares with the same few values hundreds of times."""
     return pl.lit(value)
@@ -850,7 +851,10 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
             f"not a readable Parquet file: {exc}".splitlines()[0], file=path, hint="give a Parquet file of profiles"
         ) from None
     with open(path, "rb") as handle:  # what the profiles were read from: the file, as it is
-        digest = hashlib.file_digest(handle, "sha256").digest()
+        sha = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):  # hashlib.file_digest is 3.11+
+            sha.update(block)
+        digest = sha.digest()
     start = 0
     for part in pl.scan_parquet(path).collect_batches(chunk_size=rows) if total else ():
         frame = _conform(part)

@@ -219,6 +219,7 @@ def iter_profile_sources(items: Iterable[Union[ProfileLike, _Listing]]) -> Itera
         else:
             files = item if isinstance(item, _Listing) else _Listing(Path(item)) if Path(item).is_dir() else None
             if files is None:
+                assert not isinstance(item, _Listing)
                 count += 1
                 yield os.fspath(item), os.fspath(item)
                 continue
@@ -248,7 +249,7 @@ def load_packs(packs: Union[None, PackLike, Sequence[PackLike]]) -> list[RulePac
         packs = [packs]
     out = []
     for item in packs:
-        out.append(item if isinstance(item, RulePack) else load_variant(item))  # type: ignore[arg-type]
+        out.append(item if isinstance(item, RulePack) else load_variant(item))
     if not out:
         return [load_variant(None)]
     return out
