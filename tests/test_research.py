@@ -470,3 +470,24 @@ def test_sample_reports_progress_like_batch(tmp_path):
     written = research.sample(250, 3, tmp_path / "s", progress=lambda done, total: calls.append((done, total)))
     assert len(written) == 250
     assert calls == [(100, 250), (200, 250), (250, 250)]
+
+
+def test_a_worker_is_ready_with_its_packs_compiled():
+    """A pool's worker says it is ready once it can assess: the packs compiled for the engine (and
+    the profile model built) in its start, not in the time limit of its first profile."""
+    from advisor.engine import assessment
+    from advisor.engine.interface import backend
+
+    engine = default_engine()
+    pack = advisor.load_rules(TESTS / "data" / "report_pack")
+    assessment._PLANS.pop(pack.hash, None)
+    if engine == "durable":
+        from advisor.engine import durable
+
+        old = durable._BACKENDS.pop(pack.hash, None)
+        if old is not None:
+            old.close()
+    research._init_worker([pack], engine)
+    assert pack.hash in assessment._PLANS
+    if engine == "durable":
+        assert durable._BACKENDS.get(pack.hash) is backend(engine, pack)

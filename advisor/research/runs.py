@@ -436,6 +436,12 @@ SMALL_BATCH = 500
 def _init_worker(packs: Sequence[RulePack], engine: str) -> None:
     _WORKER["packs"] = tuple(packs)
     _WORKER["engine"] = engine
+    # A worker is ready when it can assess: each pack compiled for the engine and the profile
+    # model built here, by assessing an empty profile, not in the first profile's time limit
+    # (which a loaded machine could otherwise spend on them).
+    empty = Profile.model_validate({})
+    for pack in packs:
+        _brief(empty, pack, engine)
 
 
 class _Bundle:
