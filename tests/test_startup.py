@@ -78,10 +78,11 @@ def _child(code: str, *, path: tuple[str, ...] = (), env: "dict[str, str] | None
 
 def _pydantic_plugins_may_be_installed() -> bool:
     """Whether an installed distribution's entry points mention pydantic (a plugin, or something
-    advisor.core.plugins cannot tell from one): pydantic's own loader then rightly runs."""
-    from advisor.core.plugins import _may_have_plugins
-
-    return _may_have_plugins()
+    advisor.core.plugins cannot tell from one): pydantic's own loader then rightly runs. Asked in
+    a fresh interpreter as the tests' children run, not in this one (the test run's own path and
+    finders are not theirs)."""
+    code = "from advisor.core.plugins import _may_have_plugins; print(_may_have_plugins())"
+    return _child(code).strip() == "True"
 
 
 _LOADED = """
