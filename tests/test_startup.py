@@ -242,3 +242,32 @@ def test_deferred_models_validate_and_serialise_as_before():
         again = type(obj).model_validate_json(obj.model_dump_json())
         assert again.model_dump_json() == obj.model_dump_json()
         assert type(obj).model_validate(obj.model_dump()).model_dump_json() == obj.model_dump_json()
+
+
+_LAZY_AFTER_ASSESS = """
+import json, sys
+try:
+    from advisor.cli.main import main
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+from advisor.profile import canonical
+loaded = sorted(m for m in ("difflib", "shlex", "statistics") if m in sys.modules)
+print(json.dumps({"loaded": loaded, "writers": len(canonical._WRITERS)}), file=sys.stderr)
+"""
+
+
+def test_an_assessment_on_the_command_line_leaves_lazy_what_only_other_commands_need(tmp_path):
+    # did-you-mean suggestions (difflib), commands in a text (shlex), the median of the ladder
+    # levels without the statistics module, and no generated writer of a profile's canonical JSON
+    # for the one profile the command hashes (advisor.profile.canonical)
+    done = subprocess.run(
+        [sys.executable, "-c", _LAZY_AFTER_ASSESS],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
+        cwd=str(REPO),
+        check=True,
+    )
+    assert "Levanger" in done.stdout
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"loaded": [], "writers": 0}

@@ -10,7 +10,6 @@ whatever their level (see :func:`ladder_aggregates`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import median_low
 from typing import Any, Optional
 
 from pydantic import BaseModel
@@ -78,7 +77,11 @@ def ladder_aggregates(levels: list[Optional[int]]) -> dict[str, int]:
         out["arenas.max_ladder_level"] = known[-1]
     if not unknown or known[0] == bottom:
         out["arenas.min_ladder_level"] = known[0]
-    low, high = median_low(known + [bottom] * unknown), median_low(known + [top] * unknown)
+    # The median, rounded down (statistics.median_low, whose module is not imported for it: a few ms
+    # of every start), of the levels with the unknown ones at the bottom, and at the top: both lists
+    # are sorted as written.
+    middle = (len(levels) - 1) // 2
+    low, high = ([bottom] * unknown + known)[middle], (known + [top] * unknown)[middle]
     if low == high:
         out["arenas.typical_ladder_level"] = low
     if "arenas.max_ladder_level" in out and "arenas.min_ladder_level" in out and len(levels) >= 2:
