@@ -271,3 +271,32 @@ def test_an_assessment_on_the_command_line_leaves_lazy_what_only_other_commands_
     )
     assert "Levanger" in done.stdout
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"loaded": [], "writers": 0}
+
+
+_COLLECTIONS_IN_ASSESS = """
+import gc, json, sys
+from advisor.cli.main import main
+{before}
+seen = []
+gc.callbacks.append(lambda phase, info: seen.append(info["generation"]) if phase == "start" else None)
+try:
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+gc.callbacks.clear()
+print(json.dumps({{"collections": len(seen), "enabled": gc.isenabled()}}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("before, enabled", [("", True), ("gc.disable()", False)])
+def test_advisor_assess_runs_without_collections_and_leaves_the_collector_as_it_found_it(tmp_path, before, enabled):
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECTIONS_IN_ASSESS.format(before=before)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
+        cwd=str(REPO),
+        check=True,
+    )
+    assert "Levanger" in done.stdout
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"collections": 0, "enabled": enabled}

@@ -19,6 +19,7 @@ from typing import Any, Optional, Sequence
 
 import click
 
+from ..core.collector import paused as collector_paused
 from ..core.version import __version__
 from .common import (
     EXIT_ABORTED,
@@ -181,9 +182,11 @@ def assess_cmd(
     profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[str, ...], fail_on: Optional[str]
 ) -> None:
     """Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions."""
-    pack = load_pack(rules_paths)
-    result = assess(load_profile(profile), pack)
-    text = render(result, fmt, resolve_language(lang))
+    # No garbage collection while the one profile is assessed and shown (advisor.core.collector).
+    with collector_paused():
+        pack = load_pack(rules_paths)
+        result = assess(load_profile(profile), pack)
+        text = render(result, fmt, resolve_language(lang))
     echo_text(text) if fmt == "text" else echo(text, nl=False)
     if fail_on is not None:
         highest = result.highest_priority(FAIL_ON_KINDS)
