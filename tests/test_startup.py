@@ -252,13 +252,15 @@ try:
 except SystemExit:
     pass
 from advisor.profile import canonical
-loaded = sorted(m for m in ("difflib", "shlex", "statistics") if m in sys.modules)
+lazy = ("difflib", "shlex", "statistics", "advisor.render.catalogue", "advisor.profile.examples")
+loaded = sorted(m for m in lazy if m in sys.modules)
 print(json.dumps({"loaded": loaded, "writers": len(canonical._WRITERS)}), file=sys.stderr)
 """
 
 
 def test_an_assessment_on_the_command_line_leaves_lazy_what_only_other_commands_need(tmp_path):
-    # did-you-mean suggestions (difflib), commands in a text (shlex), the median of the ladder
+    # did-you-mean suggestions (difflib), commands in a text (shlex), the commands rules catalogue
+    # and example (their modules), the median of the ladder
     # levels without the statistics module, and no generated writer of a profile's canonical JSON
     # for the one profile the command hashes (advisor.profile.canonical)
     done = subprocess.run(
