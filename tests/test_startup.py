@@ -279,6 +279,7 @@ _COLLECTIONS_IN_ASSESS = """
 import gc, json, sys
 from advisor.cli.main import main
 {before}
+gc.collect()  # the young generation's count from zero: what follows is the command's own
 seen = []
 gc.callbacks.append(lambda phase, info: seen.append(info["generation"]) if phase == "start" else None)
 try:
