@@ -39,7 +39,7 @@ with _paused():
     from .profile.io import load_profile, parse_profile
     from .profile.model import Profile
     from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
-    from .rules.variants import load_rules
+    from .rules.load import load_rules
     from .rules.conditions import use_phrase_words as _use_phrase_words
 
 
