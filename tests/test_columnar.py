@@ -601,3 +601,72 @@ def test_the_keys_written_are_counted_as_the_pattern_counts_them(texts):
     assert (
         columnar._keys_written(text).to_list() == text.str.count_matches(columnar._KEY_END.pattern.decode()).to_list()
     )
+
+
+def test_a_chunk_whose_colons_are_its_decoded_values_is_taken_without_counting_keys_per_line(tmp_path, monkeypatch):
+    """As many colons in the lines as values decoded: no line can hold a duplicate key (nor a
+    null, nor a colon in a string), and the lines are not counted one by one; a line with a
+    colon in a string, a null or a duplicate key sends the chunk to the count per line."""
+    sample = research.sample_profiles(20, seed=6)
+    clean = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample]
+    counted = []
+    real = columnar._keys_written
+    monkeypatch.setattr(columnar, "_keys_written", lambda text: counted.append(text.len()) or real(text))
+    frame = columnar._fast_frame(clean)
+    assert counted == []
+    assert frame.equals(columnar.profiles_frame(sample))
+    for odd in (b'{"context": {"name": "a: b"}}', b'{"context": {"name": null}}'):
+        assert columnar._fast_frame(clean + [odd]).height == len(sample) + 1
+        assert counted.pop() == len(sample) + 1
+    with pytest.raises(columnar._Slow):
+        columnar._fast_frame(clean + [b'{"context": {"name": "a", "name": "b"}}'])
+
+
+@SETTINGS
+@given(st.lists(profiles, min_size=1, max_size=8))
+def test_the_values_decoded_are_counted_alike_in_all_and_line_by_line(sample):
+    lines = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample]
+    frame = columnar._fast_frame(lines)
+    per_line = frame.select(columnar._decoded_keys()).to_series().to_list()
+    assert sum(columnar._present(c) for c in frame.get_columns()) == sum(per_line)
+    assert per_line == [line.count(b":") for line in lines]  # sampled names hold no colon
+
+
+def test_the_fast_path_pauses_the_garbage_collector_and_gives_it_back(monkeypatch):
+    import gc
+
+    line = b'{"plan": {"co_creation_status": "vision"}, "arenas": [{"ladder_level": 2}]}'
+    seen = []
+    real = columnar._decoded_frame
+
+    def decoded(lines):
+        seen.append(gc.isenabled())
+        return real(lines)
+
+    monkeypatch.setattr(columnar, "_decoded_frame", decoded)
+    assert gc.isenabled()
+    columnar._fast_frame([line])
+    with pytest.raises(columnar._Slow):
+        columnar._fast_frame([b"[]"])
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        columnar._fast_frame([line])
+        assert not gc.isenabled()  # paused by the caller: left paused
+    finally:
+        gc.enable()
+
+
+def test_arenas_left_out_empty_or_given_become_the_arenas_column_of_the_model():
+    lines = [
+        b'{"context": {"name": "a"}}',
+        b'{"arenas": []}',
+        b'{"arenas": [{"ladder_level": 2}, {"name": "x", "kind": "survey"}]}',
+        b'{"arenas": [{}]}',
+        b'{"plan": {}}',
+        b'{"arenas": [{"ulrich_type": "equal"}]}',
+    ]
+    loaded = [load_profile_line(line, "p.jsonl", n) for n, line in enumerate(lines, 1)]
+    frame = columnar._fast_frame(lines)
+    assert frame.equals(columnar.profiles_frame(loaded))
+    assert frame.get_column("arenas").list.len().to_list() == [None, 0, 2, 1, None, 1]

@@ -35,6 +35,7 @@ explanations, the profile hashes and the question counts.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import importlib.util
 import itertools
@@ -739,9 +740,25 @@ def _decoded_keys() -> "pl.Expr":
     )
 
 
+def _present(column: "pl.Series") -> int:
+    """How many values (not null) ``column`` holds, those of the objects in it included, as
+    :func:`_decoded_keys` counts them (the fields of an object left out are null: it is built as
+    an empty one)."""
+    dtype = column.dtype
+    count = column.len() - column.null_count()
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+        column = column.explode().drop_nulls()  # the objects of the lists (an element is no key)
+        dtype = dtype.inner
+    if isinstance(dtype, pl.Struct):
+        count += sum(_present(column.struct.field(f.name)) for f in dtype.fields)
+    return count
+
+
 def _columns(name: str, dtype: Any, values: Sequence[Any]) -> "pl.Series":
     """The column of ``values`` (decoded by :func:`_decoder`; objects as structs, ``None`` where
     there is none)."""
+    from msgspec.structs import astuple
+
     kind = next((type(v) for v in values if v is not None), None) if isinstance(dtype, pl.Struct) else None
     if kind is None:
         return pl.Series(name, values, dtype=dtype, strict=True)
@@ -749,8 +766,8 @@ def _columns(name: str, dtype: Any, values: Sequence[Any]) -> "pl.Series":
     if not all(present):  # an object left out: its fields read as null (all default to None)
         empty = kind()
         values = [empty if v is None else v for v in values]
-    # each field's values by one C loop (no tuple per object)
-    columns = [_columns(f.name, f.dtype, list(map(operator.attrgetter(f.name), values))) for f in dtype.fields]
+    # each field's values: the objects as tuples, transposed (C loops, no Python call per value)
+    columns = [_columns(f.name, f.dtype, list(v)) for f, v in zip(dtype.fields, zip(*map(astuple, values)))]
     struct = pl.struct([pl.col(c.name) for c in columns])
     if not all(present):
         struct = pl.when(pl.col("@present")).then(struct)
@@ -762,26 +779,36 @@ def _columns(name: str, dtype: Any, values: Sequence[Any]) -> "pl.Series":
 
 
 def _arenas(dtype: Any, values: Sequence[Any]) -> "pl.Series":
-    """The arenas column: a list of arenas, or ``None``, per row."""
-    lists = [v or () for v in values]
-    flat = list(itertools.chain.from_iterable(lists))
-    items = _columns(ARENAS, dtype.inner, flat)
-    rows = pl.Series("row", [i for i, arenas in enumerate(lists) for _ in arenas], dtype=pl.UInt32)
-    grouped = pl.DataFrame([rows, items]).group_by("row", maintain_order=True).agg(pl.col(ARENAS))
-    return (
-        pl.DataFrame(
-            {
-                "row": pl.int_range(0, len(values), dtype=pl.UInt32, eager=True),
-                "@present": pl.Series([v is not None for v in values], dtype=pl.Boolean),
-            }
-        )
-        .join(grouped, on="row", how="left", maintain_order="left")
-        .select(pl.when(pl.col("@present")).then(pl.col(ARENAS).fill_null(pl.lit([], dtype=dtype))).cast(dtype))
-        .to_series()
+    """The arenas column: a list of arenas, or ``None``, per row. The arenas of all rows are
+    made one column, and a row without any stands there as one null (an arena is never null:
+    the model refuses it), so that grouping them by row gives every row its list."""
+    lists = [v or (None,) for v in values]
+    items = _columns(ARENAS, dtype.inner, list(itertools.chain.from_iterable(lists)))
+    rows = pl.int_range(0, len(lists), dtype=pl.UInt32, eager=True).repeat_by(
+        pl.Series(list(map(len, lists)), dtype=pl.UInt32)
     )
+    present = pl.Series([v is not None for v in values], dtype=pl.Boolean)
+    grouped = pl.DataFrame([rows.explode().alias("row"), items]).group_by("row", maintain_order=True)
+    column = grouped.agg(pl.col(ARENAS).drop_nulls()).select(pl.when(present).then(pl.col(ARENAS))).to_series()
+    typed: pl.Series = column.cast(dtype)
+    return typed
 
 
 def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
+    """:func:`_decoded_frame` with Python's cyclic garbage collector paused: the values decoded
+    and their lists are millions of new objects, none of them in a cycle, and each collection
+    they would set off walks all of them (measured: 10 to 15 µs a profile, a third of reading
+    a line)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _decoded_frame(lines)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _decoded_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
     """The frame of profiles (:func:`profile_schema`) of JSON ``lines``, decoded by msgspec into
     the model's types and taken apart column by column; raises :class:`_Slow` where the model
     might judge a line otherwise (anything but known keys, values of the model's types, enum
@@ -804,11 +831,17 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
             if rows
             else schema
         )
-        violations, keys = frame.select(_violations(), _decoded_keys().implode()).row(0)
-        if violations:
+        if frame.select(_violations()).item():
             raise _Slow
     except (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError):  # a number out of range, say
         raise _Slow from None
+    # Each key written has a colon after it and a string may hold more, so a line has at least
+    # as many colons as keys, and as many keys as msgspec decoded values (a duplicate is decoded
+    # once, a null not at all): as many colons as values in all lines, and no line has a
+    # duplicate (nor a null, nor a colon in a string). Else the lines are counted one by one.
+    if b"".join(lines).count(b":") == sum(_present(column) for column in frame.get_columns()):
+        return frame
+    keys = frame.select(_decoded_keys().implode()).item()
     try:  # the keys written on each line (at least: a string may hold a quote and a colon)
         written = _keys_written(pl.Series(lines, dtype=pl.Binary).cast(pl.String))
     except pl.exceptions.PolarsError:
