@@ -3,6 +3,7 @@ and the reading paths (JSON Lines, Parquet, bad lines)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -639,9 +640,9 @@ def test_the_fast_path_pauses_the_garbage_collector_and_gives_it_back(monkeypatc
     seen = []
     real = columnar._decoded_frame
 
-    def decoded(lines):
+    def decoded(lines, colons):
         seen.append(gc.isenabled())
-        return real(lines)
+        return real(lines, colons)
 
     monkeypatch.setattr(columnar, "_decoded_frame", decoded)
     assert gc.isenabled()
@@ -670,3 +671,37 @@ def test_arenas_left_out_empty_or_given_become_the_arenas_column_of_the_model():
     frame = columnar._fast_frame(lines)
     assert frame.equals(columnar.profiles_frame(loaded))
     assert frame.get_column("arenas").list.len().to_list() == [None, 0, 2, 1, None, 1]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 24])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("last", ["newline", "none", "blank"])
+def test_json_lines_read_in_blocks_of_any_size_are_the_lines_of_the_file(tmp_path, monkeypatch, block, ending, last):
+    """Lines cut by the blocks read (a line longer than a block included), chunks full at the
+    end of a block, a byte-order mark, blank lines, CRLF and a last line without a newline: the
+    same profiles, line numbers and fast path; the last chunk carries the file's SHA-256."""
+    sample = research.sample_profiles(9, seed=3)
+    lines = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample]
+    lines[4:4] = [b"", b"  "]
+    text = b"\xef\xbb\xbf" + ending.join(lines) + {"newline": ending, "none": b"", "blank": ending * 2}[last]
+    source = tmp_path / "p.jsonl"
+    source.write_bytes(text)
+    monkeypatch.setattr(columnar, "_BLOCK", block)
+    monkeypatch.setattr(columnar, "load_profile_line", None)  # the exact path is not taken
+    for rows in (1, 3, 11, 100):
+        chunks = list(columnar._jsonl_chunks(str(source), rows))
+        assert [label for c in chunks for label in c.labels.to_list()] == [
+            f"{source}:{n}" for n in [1, 2, 3, 4, 7, 8, 9, 10, 11]
+        ]
+        assert all(c.labels.len() <= rows and not c.skipped for c in chunks)
+        assert pl.concat([c.frame for c in chunks]).equals(columnar.profiles_frame(sample))
+        assert [c.digest for c in chunks] == [b""] * (len(chunks) - 1) + [hashlib.sha256(text).digest()]
+
+
+def test_the_manifest_of_a_columnar_json_lines_batch_hashes_the_file(tmp_path):
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(5, seed=1), ['{"bogus": 1}'])
+    result = research.batch([str(source)], None, engine="columnar")
+    file_digest = hashlib.sha256(source.read_bytes()).digest()  # as a Parquet file's: the digest of each file read
+    assert result.manifest.profiles_hash == hashlib.sha256(file_digest).hexdigest()
+    assert result.manifest.profiles == 5 and len(result.manifest.skipped) == 1
