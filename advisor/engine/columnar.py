@@ -787,20 +787,15 @@ def _columns(name: str, dtype: Any, values: Sequence[Any]) -> "pl.Series":
     kind = next((type(v) for v in values if v is not None), None) if isinstance(dtype, pl.Struct) else None
     if kind is None:
         return pl.Series(name, values, dtype=dtype, strict=True)
-    present = [v is not None for v in values]
-    if not all(present):  # an object left out: its fields read as null (all default to None)
+    missing = None in values  # an object left out: its fields read as null (all default to None)
+    if missing:
         empty = kind()
+        present = pl.Series("@present", [v is not None for v in values], dtype=pl.Boolean)
         values = [empty if v is None else v for v in values]
     # each field's values: the objects as tuples, transposed (C loops, no Python call per value)
     columns = [_columns(f.name, f.dtype, list(v)) for f, v in zip(dtype.fields, zip(*map(astuple, values)))]
-    struct = pl.struct([pl.col(c.name) for c in columns])
-    if not all(present):
-        struct = pl.when(pl.col("@present")).then(struct)
-    return (
-        pl.DataFrame(columns + [pl.Series("@present", present, dtype=pl.Boolean)])
-        .select(struct.cast(dtype).alias(name))
-        .to_series()
-    )
+    struct = pl.DataFrame(columns).to_struct(name)  # each field of the model's type: the struct's
+    return pl.select(pl.when(present).then(struct)).to_series() if missing else struct
 
 
 def _arenas(dtype: Any, values: Sequence[Any]) -> "pl.Series":
@@ -846,7 +841,7 @@ def _decoded_frame(lines: Sequence[bytes], colons: int) -> "pl.DataFrame":
     except msgspec.DecodeError:  # a type, a key or a value the model might take otherwise
         raise _Slow from None
     schema = profile_schema()
-    rows = [astuple(r) for r in records]
+    rows = list(map(astuple, records))
     try:
         frame = pl.DataFrame(
             [
