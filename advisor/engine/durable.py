@@ -45,7 +45,10 @@ durable-rules 2.0.28:
   turn. So each ruleset's facts carry only the properties its rules test, and a finding fact
   names its rule by a property of its own (``"f:<rule id>": true``, see :func:`_finding_key`),
   which wakes the patterns of that rule alone where one ``id`` property would be tested against
-  every finding pattern of the ruleset (two thirds of the tests of an assessment).
+  every finding pattern of the ruleset (two thirds of the tests of an assessment). Their names
+  are short (``k<n>``, see :func:`_key`): durable-rules reads and hashes the name of every
+  property of every fact it is given, and writes every fact a rule matched into the message of
+  each of its actions, which Python then reads (a tenth of the engine's work was in long names).
 
 Rules run in stages (strengths, diagnoses, pitfalls, recommendations), and a rule tests only findings of
 earlier stages. Facts go in as batches, one per stage and ruleset (the rulesets of a pack go in
@@ -119,7 +122,17 @@ _OPS = {op: c.durable for op, c in COMPARISONS.items() if c.durable is not None}
 
 
 def _key(path: str) -> str:
-    return path.replace(".", "__")
+    """The property of a fact that carries the value at ``path``: a short name (``k`` and the
+    path's place among every profile and arena path), since every action's message hands the
+    facts back as text and durable-rules reads and hashes each name of every fact it is given."""
+    key = _keys().get(path)
+    return key if key is not None else path.replace(".", "__")
+
+
+@functools.lru_cache(maxsize=None)
+def _keys() -> dict[str, str]:
+    paths = sorted(set(profile_fields()) | set(arena_fields()))
+    return {path: f"k{i}" for i, path in enumerate(paths)}
 
 
 #: The property that tells a finding fact's rule, a prefix no profile or arena property has.
