@@ -316,27 +316,30 @@ class _Encoder:
     facts (and the messages the engine hands back, which carry them) small."""
 
     def __init__(self, fields: dict[str, Any], plain: set[str], members: list[tuple[str, str, frozenset[Any]]]) -> None:
-        self._plain = []
+        #: (path, the text of each value with its property name, or None to spell the value, the name)
+        self._plain: list[tuple[str, Optional[dict[Any, str]], str]] = []
         for path in sorted(plain):
             spec = fields[path]
+            prefix = f'"{_key(path)}":'
             table = None  # the text of each value, for fields with few values
             if spec.kind == "ordinal":
-                table = {v: str(i) for i, v in enumerate(spec.values)}
+                table = {v: prefix + str(i) for i, v in enumerate(spec.values)}
             elif spec.kind == "bool":
-                table = {True: "true", False: "false"}
-            self._plain.append((f'"{_key(path)}":', path, table))
-        self._members = [(f'"{key}":', path, values) for key, path, values in members]
+                table = {True: prefix + "true", False: prefix + "false"}
+            self._plain.append((path, table, prefix))
+        self._members = [(path, values, f'"{key}":true', f'"{key}":false') for key, path, values in members]
 
     def __call__(self, values: dict[str, Any], head: str) -> str:
         parts = [head]
-        for prefix, path, table in self._plain:
-            value = values.get(path)
+        append, get = parts.append, values.get
+        for path, table, prefix in self._plain:
+            value = get(path)
             if value is not None:
-                parts.append(prefix + (table[value] if table is not None else _value_json(value)))
-        for prefix, path, members in self._members:
-            value = values.get(path)
+                append(table[value] if table is not None else prefix + _value_json(value))
+        for path, members, yes, no in self._members:
+            value = get(path)
             if value is not None:
-                parts.append(prefix + ("true" if value in members else "false"))
+                append(yes if value in members else no)
         return ",".join(parts) + "}"
 
 
