@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import threading
 from functools import cached_property
 from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
@@ -376,6 +377,9 @@ class _Plan:
             for rule in sorted(pack.rules, key=lambda r: r.id)
             if rule.recommends
         )
+        #: The same as a mapping, and its ids in order (for :func:`_findings`).
+        self.recommends = dict(self.recommenders)
+        self.recommender_ids = tuple(self.recommends)
         ranked = sorted(pack.rules, key=lambda r: (KINDS.rank(r.kind), self.order[r.id]))
         #: The rule ids in result order (by kind, then the order within the kind), and each one's kind.
         self.ranked = tuple(rule.id for rule in ranked)
@@ -479,10 +483,15 @@ def _arena_finding(
 ) -> dict[str, Any]:
     """The values of the finding of ``rule_id`` that fired more than once or on arenas (the
     alternative that shows its facts is the first that fired), but for its links."""
-    term_index = firings[0].term if len(firings) == 1 else min(f.term for f in firings)
+    term_index = firings[0].term if len(firings) == 1 else min(map(_term_of, firings))
     term = plan.terms[rule_id][term_index]
     values = facts.values
-    shown: dict[str, Any] = {path: values[path] for path in term.sorted_paths}
+    shown: dict[str, Any] = {}
+    for path in term.sorted_paths:
+        shown[path] = values[path]
+    indices: set[int] = set()
+    for firing in firings:
+        indices.update(firing.arenas)
     if term.arena_paths:
         arenas = facts.arenas
         assert arenas is not None
@@ -490,16 +499,18 @@ def _arena_finding(
             if firing.term != term_index:
                 continue
             for paths, index in zip(term.arena_paths, firing.arenas):
-                label = labels[index]
+                label, arena = labels[index], arenas[index]
                 for path in paths:
-                    shown[f"arenas[{label}].{path}"] = arenas[index][path]
+                    shown[f"arenas[{label}].{path}"] = arena[path]
         shown = dict(sorted(shown.items()))
     made: dict[str, Any] = term.template.copy()  # the rule's texts, citations and kind, and the defaults
     made["facts"] = shown
-    arena_indices = sorted({i for f in firings for i in f.arenas})
-    if arena_indices:
-        made["arenas"] = tuple(labels[i] for i in arena_indices)
+    if indices:
+        made["arenas"] = tuple([labels[i] for i in sorted(indices)])
     return made
+
+
+_term_of = operator.attrgetter("term")
 
 
 def _findings(
@@ -510,11 +521,14 @@ def _findings(
     facts it shows and its links filled in."""
     recommends: dict[str, tuple[str, ...]] = {}
     addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
-    for rule_id, recs in plan.recommenders:
-        if rule_id in by_rule:
-            recs = recommends[rule_id] = tuple(filter(by_rule.__contains__, recs))
-            for r in recs:
-                addresses.setdefault(r, []).append(rule_id)
+    fired, wanted = by_rule.__contains__, plan.recommends
+    for rule_id in filter(fired, plan.recommender_ids):  # the rules that fired and recommend, in order
+        recs = recommends[rule_id] = tuple(filter(fired, wanted[rule_id]))
+        for r in recs:
+            if r in addresses:
+                addresses[r].append(rule_id)
+            else:
+                addresses[r] = [rule_id]
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
     out: dict[str, list[Finding]] = {kind: [] for kind in KINDS}
     values, terms, kind = facts.values, plan.terms, plan.kind
