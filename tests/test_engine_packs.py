@@ -367,6 +367,42 @@ def test_facts_carry_short_property_names_durable_rules_tells_apart():
         assert set(fact) - {"t", "id", "sid"} <= rs.properties["profile"]
 
 
+def test_compiled_rules_are_named_by_their_place_in_three_hex_digits(monkeypatch):
+    """Each compiled rule goes into its ruleset under its place there in three hex digits (at most
+    4,096 rules a ruleset), which maps back to its rule: every action's message begins with the
+    name, read at a fixed place."""
+    pack = advisor.load_rules()
+    backend = DurableBackend(pack)
+    for rs in backend._rulesets:
+        assert list(rs.names) == [f"{i:03x}" for i in range(len(rs.names))]
+        assert all(rs.names[code] == rule_id for code, (rule_id, *_) in rs.actions.items())
+        assert rs.names[rs.close] == "close#" and rs.close not in rs.actions
+    messages: list[str] = []
+    complete, start = durable._C.complete_and_start_action, durable._C.start_action_for_state
+
+    def spy_complete(handle: int, state: int):
+        message = complete(handle, state)
+        messages.append(message)
+        return message
+
+    def spy_start(handle: int, state: int):
+        started = start(handle, state)
+        messages.append(started[1] if started else None)
+        return started
+
+    monkeypatch.setattr(durable._C, "complete_and_start_action", spy_complete)
+    monkeypatch.setattr(durable._C, "start_action_for_state", spy_start)
+    facts = profile_facts(advisor.load_profile(Path(__file__).parent.parent / "examples" / "demo.yaml"))
+    firings = backend.run(facts)
+    monkeypatch.undo()
+    assert set(firings) == set(reference_firings(pack, facts))
+    messages = [m for m in messages if m]
+    assert len(messages) == len(firings) and all(m.startswith('{"' + m[2:5] + '":{"') for m in messages)
+    named = {rs.names[m[2:5]] for m in messages for rs in backend._rulesets if m[2:5] in rs.actions}
+    assert named >= {f.rule_id for f in firings}
+    backend.close()
+
+
 @pytest.mark.parametrize(
     "value", [1e-05, 2.5e-10, 5e-324, -0.0, 1e16, 1.7976931348623157e308, 0.1, 123456789.0, -1e-300]
 )

@@ -34,8 +34,9 @@ durable-rules 2.0.28:
   rulesets as it takes to keep each inside the limits of its network (a model of the network is
   built as the rules are added, :class:`_Net`); and what no compilation avoids is refused when
   the pack is loaded;
-* generated rule names are not ours: each compiled rule is named after the rule id, alternative
-  and arena grouping, and maps back to the rule id;
+* generated rule names are not ours: each compiled rule (a rule id, alternative and arena
+  grouping) goes into its ruleset under its place there in three hex digits, which maps back to
+  the rule id (every action's message begins with the name: read at a fixed place, and short);
 * a rule whose only pattern is a negation fires without end: a compiled rule matches the profile
   fact when it tests it or has no other positive pattern, so none consists of negations alone;
 * a join costs: a stage marker pattern in every rule made the engine take 40 % longer, so only
@@ -363,14 +364,22 @@ class _Ruleset:
     def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder], wanted: frozenset[str]) -> None:
         self.name = name
         units = net.units
+        # Each rule goes into durable-rules under a name of three hex digits, its place in the
+        # ruleset (at most MAX_RULES = 4,096): every action's message begins with it, so that it
+        # is read at a fixed place, and the messages are shorter.
+        assert len(units) <= MAX_RULES == 0x1000
+        codes = [f"{i:03x}" for i in range(len(units))]
         #: By compiled rule name: the rule id, its firing (the one of an alternative without arena
         #: tests, made once), the arena patterns of the alternative and whether a rule of the pack
         #: tests its finding (in ``wanted``).
         self.actions = {
-            u.key: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names, u.rule_id in wanted)
-            for u in units
+            code: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names, u.rule_id in wanted)
+            for code, u in zip(codes, units)
             if u.rule_id
         }
+        #: What each name stands for: the advisor rule (or the sink, ``close#``) it was compiled from.
+        self.names = {code: u.rule_id or u.key for code, u in zip(codes, units)}
+        self.close = codes[[u.key for u in units].index("close#")]
         self.tested = frozenset(ref for u in units for ref in u.findings)
         self.gated = frozenset(u.gate for u in units if u.gate is not None)
         self.stages = sorted(self.gated)
@@ -378,7 +387,7 @@ class _Ruleset:
         #: The properties of the profile and arena facts its rules test (engine keys).
         self.properties = {kind: frozenset(props) for kind, props in net.properties.items()}
         self.encode_profile, self.encode_arena = encoders
-        text = "{" + ",".join(dumps_compact(u.key) + ":" + u.json() for u in units) + "}"
+        text = "{" + ",".join(f'"{code}":' + u.json() for code, u in zip(codes, units)) + "}"
         self.handle = _C.create_ruleset(self.name, text)
 
 
@@ -519,13 +528,13 @@ class DurableBackend:
         started = _C.start_action_for_state(handle, state)
         message = started[1] if started else None
         # the hot loop of an assessment (a hundred firings): everything it uses is local
-        actions, fired, append = rs.actions, run.fired, run.firings.append
+        actions, fired, append, close = rs.actions, run.fired, run.firings.append, rs.close
         complete = _C.complete_and_start_action
         while message:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
             # only the matched arena facts are read, and only when the rule has some.
-            name = message[2 : message.index('"', 2)]
-            if name == "close#":  # see close()
+            name = message[2:5]
+            if name == close:  # see close()
                 message = complete(handle, state)
                 continue
             try:
@@ -542,7 +551,7 @@ class DurableBackend:
             except BaseException as exc:
                 _C.abandon_action(handle, state)
                 raise EngineError(
-                    f"a rule action failed in {rs.name}: {name.split('#')[0]}: {type(exc).__name__}: {exc}",
+                    f"a rule action failed in {rs.name}: {rs.names.get(name, name)}: {type(exc).__name__}: {exc}",
                     hint="this is a bug in advisor; please report it with the profile",
                 ) from exc
             message = complete(handle, state)
