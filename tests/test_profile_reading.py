@@ -444,6 +444,23 @@ YAML_LINE_CASES = [
     "a: " + "9" * 5000 + "\n",
     "a: " + "x" * 100 + "\n",
     "x:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 70)),
+    # spaces at the ends of lines, blank lines of spaces, markers and comments anywhere
+    "a: b   \nc:    \nd: 'e'   \nf: g # h   \n",
+    "a:\n-   \n- x  \n- k: v  \n  l:   \n-  m:  # c\n     n: 1\n",
+    "a: 1\n   \n  # c\n\nb: 2",
+    "a: 1\n   ",
+    "a: 1\n# c",
+    "a: 1\n--- \n",
+    "a: 1\n...\n",
+    "a: 1\n%x\n",
+    "a:\n  ---\n",
+    "a:\n  b: ...\n  c: '%'\n",
+    "#\n  a: 1\n",
+    "a:\n  - k:  # c\n      x: 1\n",
+    "a:b: 1\n",
+    "a:  b:c\n",
+    "_a9: 1\n9a: 2\n",
+    "é: 1\n",
 ]
 
 
@@ -462,6 +479,16 @@ def test_yaml_lines_read_every_yaml_test_input_as_libyaml_does():
         except UnicodeDecodeError:
             continue
         _lines_agree(text)
+
+
+def test_the_line_readers_plain_text_check_is_the_regular_expressions():
+    """``_plain_text`` (bytes deleted by ``translate`` for ASCII text) refuses what
+    ``_NOT_PLAIN_TEXT`` finds, character by character, ASCII or not."""
+    from advisor.core.documents import _NOT_PLAIN_TEXT, _plain_text
+
+    for code in list(range(0x100)) + [0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xD7FF, 0x1F600]:
+        for text in (f"a: b{chr(code)}\n", chr(code), f"é{chr(code)}"):
+            assert _plain_text(text) is (_NOT_PLAIN_TEXT.search(text) is None), (code, text)
 
 
 def test_samples_examples_and_init_profiles_are_read_from_their_lines(tmp_path):

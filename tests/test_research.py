@@ -445,7 +445,7 @@ def test_the_dask_option_without_dask_is_an_input_error(in_data, tmp_path, monke
 
 def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
     """A pool takes longer to start than a few hundred assessments: by default a small list is
-    assessed here, a long one (or an explicit number of workers) in a pool."""
+    assessed here, a long one (or an explicit number of workers above one) in a pool."""
     started = []
 
     class Pool:
@@ -462,6 +462,9 @@ def test_a_small_batch_runs_in_the_process_by_default(sampled, monkeypatch):
     monkeypatch.setattr(research, "SMALL_BATCH", 10)
     with pytest.raises(RuntimeError, match="no pool here"):
         batch(labelled(sampled), PACKS)
+    assert started == [2, 2]
+    # one worker is this process, however long the batch: no pool, no messages per profile
+    assert batch(labelled(sampled), PACKS, workers=1).row_count == 2 * len(sampled)
     assert started == [2, 2]
 
 
