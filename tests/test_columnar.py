@@ -3,6 +3,7 @@ and the reading paths (JSON Lines, Parquet, bad lines)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -601,3 +602,106 @@ def test_the_keys_written_are_counted_as_the_pattern_counts_them(texts):
     assert (
         columnar._keys_written(text).to_list() == text.str.count_matches(columnar._KEY_END.pattern.decode()).to_list()
     )
+
+
+def test_a_chunk_whose_colons_are_its_decoded_values_is_taken_without_counting_keys_per_line(tmp_path, monkeypatch):
+    """As many colons in the lines as values decoded: no line can hold a duplicate key (nor a
+    null, nor a colon in a string), and the lines are not counted one by one; a line with a
+    colon in a string, a null or a duplicate key sends the chunk to the count per line."""
+    sample = research.sample_profiles(20, seed=6)
+    clean = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample]
+    counted = []
+    real = columnar._keys_written
+    monkeypatch.setattr(columnar, "_keys_written", lambda text: counted.append(text.len()) or real(text))
+    frame = columnar._fast_frame(clean)
+    assert counted == []
+    assert frame.equals(columnar.profiles_frame(sample))
+    for odd in (b'{"context": {"name": "a: b"}}', b'{"context": {"name": null}}'):
+        assert columnar._fast_frame(clean + [odd]).height == len(sample) + 1
+        assert counted.pop() == len(sample) + 1
+    with pytest.raises(columnar._Slow):
+        columnar._fast_frame(clean + [b'{"context": {"name": "a", "name": "b"}}'])
+
+
+@SETTINGS
+@given(st.lists(profiles, min_size=1, max_size=8))
+def test_the_values_decoded_are_counted_alike_in_all_and_line_by_line(sample):
+    lines = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample]
+    frame = columnar._fast_frame(lines)
+    per_line = frame.select(columnar._decoded_keys()).to_series().to_list()
+    assert sum(columnar._present(c) for c in frame.get_columns()) == sum(per_line)
+    assert per_line == [line.count(b":") for line in lines]  # sampled names hold no colon
+
+
+def test_the_fast_path_pauses_the_garbage_collector_and_gives_it_back(monkeypatch):
+    import gc
+
+    line = b'{"plan": {"co_creation_status": "vision"}, "arenas": [{"ladder_level": 2}]}'
+    seen = []
+    real = columnar._decoded_frame
+
+    def decoded(lines, colons):
+        seen.append(gc.isenabled())
+        return real(lines, colons)
+
+    monkeypatch.setattr(columnar, "_decoded_frame", decoded)
+    assert gc.isenabled()
+    columnar._fast_frame([line])
+    with pytest.raises(columnar._Slow):
+        columnar._fast_frame([b"[]"])
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        columnar._fast_frame([line])
+        assert not gc.isenabled()  # paused by the caller: left paused
+    finally:
+        gc.enable()
+
+
+def test_arenas_left_out_empty_or_given_become_the_arenas_column_of_the_model():
+    lines = [
+        b'{"context": {"name": "a"}}',
+        b'{"arenas": []}',
+        b'{"arenas": [{"ladder_level": 2}, {"name": "x", "kind": "survey"}]}',
+        b'{"arenas": [{}]}',
+        b'{"plan": {}}',
+        b'{"arenas": [{"ulrich_type": "equal"}]}',
+    ]
+    loaded = [load_profile_line(line, "p.jsonl", n) for n, line in enumerate(lines, 1)]
+    frame = columnar._fast_frame(lines)
+    assert frame.equals(columnar.profiles_frame(loaded))
+    assert frame.get_column("arenas").list.len().to_list() == [None, 0, 2, 1, None, 1]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 24])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("last", ["newline", "none", "blank"])
+def test_json_lines_read_in_blocks_of_any_size_are_the_lines_of_the_file(tmp_path, monkeypatch, block, ending, last):
+    """Lines cut by the blocks read (a line longer than a block included), chunks full at the
+    end of a block, a byte-order mark, blank lines, CRLF and a last line without a newline: the
+    same profiles, line numbers and fast path; the last chunk carries the file's SHA-256."""
+    sample = research.sample_profiles(9, seed=3)
+    lines = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample]
+    lines[4:4] = [b"", b"  "]
+    text = b"\xef\xbb\xbf" + ending.join(lines) + {"newline": ending, "none": b"", "blank": ending * 2}[last]
+    source = tmp_path / "p.jsonl"
+    source.write_bytes(text)
+    monkeypatch.setattr(columnar, "_BLOCK", block)
+    monkeypatch.setattr(columnar, "load_profile_line", None)  # the exact path is not taken
+    for rows in (1, 3, 11, 100):
+        chunks = list(columnar._jsonl_chunks(str(source), rows))
+        assert [label for c in chunks for label in c.labels.to_list()] == [
+            f"{source}:{n}" for n in [1, 2, 3, 4, 7, 8, 9, 10, 11]
+        ]
+        assert all(c.labels.len() <= rows and not c.skipped for c in chunks)
+        assert pl.concat([c.frame for c in chunks]).equals(columnar.profiles_frame(sample))
+        assert [c.digest for c in chunks] == [b""] * (len(chunks) - 1) + [hashlib.sha256(text).digest()]
+
+
+def test_the_manifest_of_a_columnar_json_lines_batch_hashes_the_file(tmp_path):
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(5, seed=1), ['{"bogus": 1}'])
+    result = research.batch([str(source)], None, engine="columnar")
+    file_digest = hashlib.sha256(source.read_bytes()).digest()  # as a Parquet file's: the digest of each file read
+    assert result.manifest.profiles_hash == hashlib.sha256(file_digest).hexdigest()
+    assert result.manifest.profiles == 5 and len(result.manifest.skipped) == 1

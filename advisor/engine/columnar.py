@@ -35,6 +35,7 @@ explanations, the profile hashes and the question counts.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import importlib.util
 import itertools
@@ -649,30 +650,55 @@ def _slow_chunk(
     return labels, profiles, skipped
 
 
+#: Bytes of a JSON Lines file read at a time: its lines are taken from them as they are.
+_BLOCK = 1 << 24
+
+
 def _jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
-    """The profiles of a JSON Lines file, ``rows`` lines at a time."""
+    """The profiles of a JSON Lines file, ``rows`` lines at a time; the last chunk carries the
+    SHA-256 of the file (the bytes the profiles were read from, as they are). Each block read is
+    hashed, cut into lines, and its colons counted where the lines lie (:func:`_fast_frame`),
+    the bytes copied once, into the lines."""
     handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
+    sha = hashlib.sha256()
     first = 1  # the line number of the first pending line
     pending: list[bytes] = []
+    colons = 0  # in the pending lines
+    carry = b""  # the start of a line that goes on in the next block
     with handle:
-        rest = b""
-        while True:
-            block = handle.read(1 << 23)
-            data = rest + block
-            if block:
-                cut = data.rfind(b"\n") + 1
-                data, rest = data[:cut], data[cut:]
-            if data:
-                lines = data.split(b"\n")
-                if lines[-1] == b"":
-                    lines.pop()
-                pending.extend(lines)
-            while len(pending) >= rows or (not block and pending):
-                yield _jsonl_chunk(path, pending[:rows], first)
-                first += len(pending[:rows])
-                pending = pending[rows:]
-            if not block:
-                break
+        while block := handle.read(_BLOCK):
+            sha.update(block)
+            start = 0
+            if carry:  # the line begun in the block before
+                end = block.find(b"\n")
+                if end < 0:
+                    carry += block
+                    continue
+                pending.append(carry + block[:end])
+                colons += pending[-1].count(b":")
+                carry, start = b"", end + 1
+            find = block.find
+            while True:
+                begin, room = start, rows - len(pending)
+                while room:
+                    end = find(b"\n", start)
+                    if end < 0:
+                        break
+                    pending.append(block[start:end])
+                    start, room = end + 1, room - 1
+                colons += block.count(b":", begin, start)
+                if room:
+                    break
+                yield _jsonl_chunk(path, pending, first, colons, b"")
+                first, pending, colons = first + len(pending), [], 0
+            carry = block[start:]
+    if carry:  # the last line, without a newline
+        pending.append(carry)
+        colons += carry.count(b":")
+    if pending:  # fewer than ``rows``: a full chunk went as it was full
+        yield _jsonl_chunk(path, pending, first, colons, sha.digest())
+    else:
+        yield Chunk(pl.DataFrame(schema=profile_schema()), pl.Series("profile", [], dtype=pl.String), [], sha.digest())
 
 
 #: The end of a JSON object key: a closing quote, then a colon (an escaped quote followed by a
@@ -739,49 +765,70 @@ def _decoded_keys() -> "pl.Expr":
     )
 
 
+def _present(column: "pl.Series") -> int:
+    """How many values (not null) ``column`` holds, those of the objects in it included, as
+    :func:`_decoded_keys` counts them (the fields of an object left out are null: it is built as
+    an empty one)."""
+    dtype = column.dtype
+    count = column.len() - column.null_count()
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+        column = column.explode().drop_nulls()  # the objects of the lists (an element is no key)
+        dtype = dtype.inner
+    if isinstance(dtype, pl.Struct):
+        count += sum(_present(column.struct.field(f.name)) for f in dtype.fields)
+    return count
+
+
 def _columns(name: str, dtype: Any, values: Sequence[Any]) -> "pl.Series":
     """The column of ``values`` (decoded by :func:`_decoder`; objects as structs, ``None`` where
     there is none)."""
+    from msgspec.structs import astuple
+
     kind = next((type(v) for v in values if v is not None), None) if isinstance(dtype, pl.Struct) else None
     if kind is None:
         return pl.Series(name, values, dtype=dtype, strict=True)
-    present = [v is not None for v in values]
-    if not all(present):  # an object left out: its fields read as null (all default to None)
+    missing = None in values  # an object left out: its fields read as null (all default to None)
+    if missing:
         empty = kind()
+        present = pl.Series("@present", [v is not None for v in values], dtype=pl.Boolean)
         values = [empty if v is None else v for v in values]
-    # each field's values by one C loop (no tuple per object)
-    columns = [_columns(f.name, f.dtype, list(map(operator.attrgetter(f.name), values))) for f in dtype.fields]
-    struct = pl.struct([pl.col(c.name) for c in columns])
-    if not all(present):
-        struct = pl.when(pl.col("@present")).then(struct)
-    return (
-        pl.DataFrame(columns + [pl.Series("@present", present, dtype=pl.Boolean)])
-        .select(struct.cast(dtype).alias(name))
-        .to_series()
-    )
+    # each field's values: the objects as tuples, transposed (C loops, no Python call per value)
+    columns = [_columns(f.name, f.dtype, list(v)) for f, v in zip(dtype.fields, zip(*map(astuple, values)))]
+    struct = pl.DataFrame(columns).to_struct(name)  # each field of the model's type: the struct's
+    return pl.select(pl.when(present).then(struct)).to_series() if missing else struct
 
 
 def _arenas(dtype: Any, values: Sequence[Any]) -> "pl.Series":
-    """The arenas column: a list of arenas, or ``None``, per row."""
-    lists = [v or () for v in values]
-    flat = list(itertools.chain.from_iterable(lists))
-    items = _columns(ARENAS, dtype.inner, flat)
-    rows = pl.Series("row", [i for i, arenas in enumerate(lists) for _ in arenas], dtype=pl.UInt32)
-    grouped = pl.DataFrame([rows, items]).group_by("row", maintain_order=True).agg(pl.col(ARENAS))
-    return (
-        pl.DataFrame(
-            {
-                "row": pl.int_range(0, len(values), dtype=pl.UInt32, eager=True),
-                "@present": pl.Series([v is not None for v in values], dtype=pl.Boolean),
-            }
-        )
-        .join(grouped, on="row", how="left", maintain_order="left")
-        .select(pl.when(pl.col("@present")).then(pl.col(ARENAS).fill_null(pl.lit([], dtype=dtype))).cast(dtype))
-        .to_series()
+    """The arenas column: a list of arenas, or ``None``, per row. The arenas of all rows are
+    made one column, and a row without any stands there as one null (an arena is never null:
+    the model refuses it), so that grouping them by row gives every row its list."""
+    lists = [v or (None,) for v in values]
+    items = _columns(ARENAS, dtype.inner, list(itertools.chain.from_iterable(lists)))
+    rows = pl.int_range(0, len(lists), dtype=pl.UInt32, eager=True).repeat_by(
+        pl.Series(list(map(len, lists)), dtype=pl.UInt32)
     )
+    present = pl.Series([v is not None for v in values], dtype=pl.Boolean)
+    grouped = pl.DataFrame([rows.explode().alias("row"), items]).group_by("row", maintain_order=True)
+    column = grouped.agg(pl.col(ARENAS).drop_nulls()).select(pl.when(present).then(pl.col(ARENAS))).to_series()
+    typed: pl.Series = column.cast(dtype)
+    return typed
 
 
-def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
+def _fast_frame(lines: Sequence[bytes], colons: Optional[int] = None) -> "pl.DataFrame":
+    """:func:`_decoded_frame` (``colons``: how many the lines hold, if known) with Python's cyclic garbage collector paused: the values decoded
+    and their lists are millions of new objects, none of them in a cycle, and each collection
+    they would set off walks all of them (measured: 10 to 15 µs a profile, a third of reading
+    a line)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _decoded_frame(lines, sum(line.count(b":") for line in lines) if colons is None else colons)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _decoded_frame(lines: Sequence[bytes], colons: int) -> "pl.DataFrame":
     """The frame of profiles (:func:`profile_schema`) of JSON ``lines``, decoded by msgspec into
     the model's types and taken apart column by column; raises :class:`_Slow` where the model
     might judge a line otherwise (anything but known keys, values of the model's types, enum
@@ -794,7 +841,7 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
     except msgspec.DecodeError:  # a type, a key or a value the model might take otherwise
         raise _Slow from None
     schema = profile_schema()
-    rows = [astuple(r) for r in records]
+    rows = list(map(astuple, records))
     try:
         frame = pl.DataFrame(
             [
@@ -804,11 +851,17 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
             if rows
             else schema
         )
-        violations, keys = frame.select(_violations(), _decoded_keys().implode()).row(0)
-        if violations:
+        if frame.select(_violations()).item():
             raise _Slow
     except (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError):  # a number out of range, say
         raise _Slow from None
+    # Each key written has a colon after it and a string may hold more, so a line has at least
+    # as many colons as keys, and as many keys as msgspec decoded values (a duplicate is decoded
+    # once, a null not at all): as many colons as values in all lines, and no line has a
+    # duplicate (nor a null, nor a colon in a string). Else the lines are counted one by one.
+    if colons == sum(_present(column) for column in frame.get_columns()):
+        return frame
+    keys = frame.select(_decoded_keys().implode()).item()
     try:  # the keys written on each line (at least: a string may hold a quote and a colon)
         written = _keys_written(pl.Series(lines, dtype=pl.Binary).cast(pl.String))
     except pl.exceptions.PolarsError:
@@ -822,22 +875,22 @@ def _fast_frame(lines: Sequence[bytes]) -> "pl.DataFrame":
     return frame
 
 
-def _jsonl_chunk(path: str, lines: list[bytes], first: int) -> Chunk:
-    numbers = [first + i for i, line in enumerate(lines) if line.strip()]
-    blob = b"\n".join(lines)
-    if first == 1 and blob.startswith(b"\xef\xbb\xbf"):
-        blob = blob[3:]
+def _jsonl_chunk(path: str, lines: list[bytes], first: int, colons: int, digest: bytes) -> Chunk:
+    """The profiles of ``lines`` (the first is line ``first``; ``colons`` in them)."""
+    numbers = [first + i for i, line in enumerate(lines) if line and not line.isspace()]  # as strip(), no copy
+    if first == 1 and lines and lines[0].startswith(b"\xef\xbb\xbf"):
         lines = [lines[0][3:]] + lines[1:]
     try:
-        frame = _fast_frame([lines[n - first] for n in numbers]) if numbers else pl.DataFrame(schema=profile_schema())
+        given = [lines[n - first] for n in numbers]
+        frame = _fast_frame(given, colons) if numbers else pl.DataFrame(schema=profile_schema())
     except _Slow:
         pass
     else:
         labels = pl.Series("profile", [f"{path}:{n}" for n in numbers], dtype=pl.String)
-        return Chunk(frame, labels, [], blob)
+        return Chunk(frame, labels, [], digest)
     items = [(f"{path}:{n}", functools.partial(load_profile_line, lines[n - first], path, n)) for n in numbers]
     labels_list, profiles, skipped = _slow_chunk(items)
-    return Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, blob)
+    return Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, digest)
 
 
 def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
