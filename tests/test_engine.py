@@ -335,6 +335,34 @@ def test_results_built_without_validation_equal_what_model_construct_builds():
         assert cls.model_validate(obj.model_dump()).model_dump_json() == obj.model_dump_json()
 
 
+def test_profile_facts_come_from_a_flattener_made_per_model_class_with_the_long_way_as_fallback():
+    """profile_facts reads a profile through a function made once per model class (the fields of
+    nested models inline); it gives what the generic walk gives, and a model that lacks a field
+    (built by model_construct) or holds a section of another class is walked the long way."""
+    from advisor.engine import facts as facts_module
+    from advisor.profile.model import Arena, Profile
+    from advisor.research.runs import sample_profiles
+
+    def walked(model) -> dict:
+        out: dict = {}
+        facts_module._flatten(model, "", out)
+        return out
+
+    for profile in sample_profiles(20, 9):
+        facts = facts_module.profile_facts(profile)
+        assert {k: v for k, v in facts.values.items() if not k.startswith("arenas.")} == walked(profile)
+        assert list(facts_module._known(profile)) == list(walked(profile))
+        assert all(facts_module._known(arena) == walked(arena) for arena in profile.arenas or ())
+    assert {Profile, Arena} <= set(facts_module._FLATTENERS)
+    profile = sample_profiles(1, 9)[0]
+    partial = Profile.model_construct(**{k: v for k, v in profile.__dict__.items() if k != "culture"})
+    del partial.__dict__["culture"]
+    assert facts_module._known(partial) == walked(partial) != walked(profile)
+    section = type("Other", (type(profile.plan),), {}).model_construct(**profile.plan.__dict__)
+    other = Profile.model_construct(**{**profile.__dict__, "plan": section})
+    assert facts_module._known(other) == walked(profile)
+
+
 def test_findings_share_one_set_of_their_fields_which_a_copy_does_not_change():
     """assess() gives every finding the same set of field names (every field is set, and the
     models are frozen); a copy with changes gets a set of its own, and the shared one stays."""

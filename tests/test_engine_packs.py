@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import faulthandler
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 import advisor
 from advisor.core.documents import Document
+from advisor.engine import durable
 from advisor.engine.durable import DurableBackend, backend_for
 from advisor.rules.limits import MAX_BETA, MAX_CHILDREN, MAX_STACK, spell_number
 from advisor.engine.assessment import reference_firings
@@ -333,6 +335,72 @@ def test_each_ruleset_s_facts_carry_only_the_properties_its_rules_test():
         assert all(len(ids) == 1 for ids in texts.values())
         assert set(backend.run(facts)) == set(reference_firings(pack, facts))
         assert backend.facts_held() == ["[]"] * backend.ruleset_count
+
+
+def _durable_hash(name: str) -> int:
+    """The hash durable-rules finds a property by (``getStringAndHash``, ``fnv1Hash32``)."""
+    out = 0x811C9DC5
+    for byte in name.encode("utf-8"):
+        out = ((out ^ byte) * 16777619) & 0xFFFFFFFF
+    return out
+
+
+def test_facts_carry_short_property_names_durable_rules_tells_apart():
+    """Profile and arena facts name their properties ``k<n>`` (every action's message hands the
+    facts back as text, and durable-rules reads and hashes each name of each fact it is given),
+    one name per path; durable-rules finds a property by a 32-bit hash of its name, so every
+    name a fact can carry must hash differently."""
+    from advisor.profile.schema import arena_fields, profile_fields
+
+    keys = durable._keys()
+    assert set(keys) == set(profile_fields()) | set(arena_fields())
+    assert len(set(keys.values())) == len(keys) and all(len(k) <= 4 for k in keys.values())
+    names = {*keys.values(), "t", "id", "sid", "n", *(f"_in{i}" for i in range(256))}
+    names |= {durable._finding_key(rule.id) for rule in advisor.load_rules().rules}
+    assert len({_durable_hash(name) for name in names}) == len(names)
+    backend = backend_for(advisor.load_rules())
+    facts = profile_facts(advisor.load_profile(Path(__file__).parent.parent / "examples" / "demo.yaml"))
+    for rs in backend._rulesets:
+        fact = json.loads(rs.encode_profile(facts.values, '{"t":"profile","id":"p","sid":"1"'))
+        shown = {path: facts.values[path] for path in facts.values if keys[path] in fact}
+        assert shown and all(fact[keys[path]] is not None for path in shown)
+        assert set(fact) - {"t", "id", "sid"} <= rs.properties["profile"]
+
+
+def test_compiled_rules_are_named_by_their_place_in_three_hex_digits(monkeypatch):
+    """Each compiled rule goes into its ruleset under its place there in three hex digits (at most
+    4,096 rules a ruleset), which maps back to its rule: every action's message begins with the
+    name, read at a fixed place."""
+    pack = advisor.load_rules()
+    backend = DurableBackend(pack)
+    for rs in backend._rulesets:
+        assert list(rs.names) == [f"{i:03x}" for i in range(len(rs.names))]
+        assert all(rs.names[code] == rule_id for code, (rule_id, *_) in rs.actions.items())
+        assert rs.names[rs.close] == "close#" and rs.close not in rs.actions
+    messages: list[str] = []
+    complete, start = durable._C.complete_and_start_action, durable._C.start_action_for_state
+
+    def spy_complete(handle: int, state: int):
+        message = complete(handle, state)
+        messages.append(message)
+        return message
+
+    def spy_start(handle: int, state: int):
+        started = start(handle, state)
+        messages.append(started[1] if started else None)
+        return started
+
+    monkeypatch.setattr(durable._C, "complete_and_start_action", spy_complete)
+    monkeypatch.setattr(durable._C, "start_action_for_state", spy_start)
+    facts = profile_facts(advisor.load_profile(Path(__file__).parent.parent / "examples" / "demo.yaml"))
+    firings = backend.run(facts)
+    monkeypatch.undo()
+    assert set(firings) == set(reference_firings(pack, facts))
+    messages = [m for m in messages if m]
+    assert len(messages) == len(firings) and all(m.startswith('{"' + m[2:5] + '":{"') for m in messages)
+    named = {rs.names[m[2:5]] for m in messages for rs in backend._rulesets if m[2:5] in rs.actions}
+    assert named >= {f.rule_id for f in firings}
+    backend.close()
 
 
 @pytest.mark.parametrize(

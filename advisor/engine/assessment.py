@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import threading
 from functools import cached_property
 from typing import AbstractSet, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
@@ -67,9 +68,7 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
     """
     instance = _new(cls)
     _set(instance, "__dict__", values)
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = set(cls.model_fields)
+    fields = _fields_of(cls)
     # Every field is set: the instances of a class share one set of every field's name (the
     # models are frozen, so pydantic never changes it in place: a copy copies it first).
     _set_fields_set(instance, fields if len(values) == len(fields) else set(values))
@@ -80,6 +79,14 @@ def _construct(cls: type[_ResultT], values: dict[str, Any]) -> _ResultT:
 
 #: Each result model's fields, the set its instances share (see :func:`_construct`).
 _FIELDS: dict[type, set[str]] = {}
+
+
+def _fields_of(cls: type[BaseModel]) -> set[str]:
+    """The set of every field's name that the instances of ``cls`` share (see :func:`_construct`)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = set(cls.model_fields)
+    return fields
 
 
 class ContrastingView(_Result):
@@ -370,6 +377,9 @@ class _Plan:
             for rule in sorted(pack.rules, key=lambda r: r.id)
             if rule.recommends
         )
+        #: The same as a mapping, and its ids in order (for :func:`_findings`).
+        self.recommends = dict(self.recommenders)
+        self.recommender_ids = tuple(self.recommends)
         ranked = sorted(pack.rules, key=lambda r: (KINDS.rank(r.kind), self.order[r.id]))
         #: The rule ids in result order (by kind, then the order within the kind), and each one's kind.
         self.ranked = tuple(rule.id for rule in ranked)
@@ -473,10 +483,15 @@ def _arena_finding(
 ) -> dict[str, Any]:
     """The values of the finding of ``rule_id`` that fired more than once or on arenas (the
     alternative that shows its facts is the first that fired), but for its links."""
-    term_index = firings[0].term if len(firings) == 1 else min(f.term for f in firings)
+    term_index = firings[0].term if len(firings) == 1 else min(map(_term_of, firings))
     term = plan.terms[rule_id][term_index]
     values = facts.values
-    shown: dict[str, Any] = {path: values[path] for path in term.sorted_paths}
+    shown: dict[str, Any] = {}
+    for path in term.sorted_paths:
+        shown[path] = values[path]
+    indices: set[int] = set()
+    for firing in firings:
+        indices.update(firing.arenas)
     if term.arena_paths:
         arenas = facts.arenas
         assert arenas is not None
@@ -484,16 +499,18 @@ def _arena_finding(
             if firing.term != term_index:
                 continue
             for paths, index in zip(term.arena_paths, firing.arenas):
-                label = labels[index]
+                label, arena = labels[index], arenas[index]
                 for path in paths:
-                    shown[f"arenas[{label}].{path}"] = arenas[index][path]
+                    shown[f"arenas[{label}].{path}"] = arena[path]
         shown = dict(sorted(shown.items()))
     made: dict[str, Any] = term.template.copy()  # the rule's texts, citations and kind, and the defaults
     made["facts"] = shown
-    arena_indices = sorted({i for f in firings for i in f.arenas})
-    if arena_indices:
-        made["arenas"] = tuple(labels[i] for i in arena_indices)
+    if indices:
+        made["arenas"] = tuple([labels[i] for i in sorted(indices)])
     return made
+
+
+_term_of = operator.attrgetter("term")
 
 
 def _findings(
@@ -504,14 +521,19 @@ def _findings(
     facts it shows and its links filled in."""
     recommends: dict[str, tuple[str, ...]] = {}
     addresses: dict[str, list[str]] = {}  # each list sorted, as the rules are visited in order
-    for rule_id, recs in plan.recommenders:
-        if rule_id in by_rule:
-            recs = recommends[rule_id] = tuple(filter(by_rule.__contains__, recs))
-            for r in recs:
-                addresses.setdefault(r, []).append(rule_id)
+    fired, wanted = by_rule.__contains__, plan.recommends
+    for rule_id in filter(fired, plan.recommender_ids):  # the rules that fired and recommend, in order
+        recs = recommends[rule_id] = tuple(filter(fired, wanted[rule_id]))
+        for r in recs:
+            if r in addresses:
+                addresses[r].append(rule_id)
+            else:
+                addresses[r] = [rule_id]
     labels = [arena_label(facts, i) for i in range(len(facts.arenas or ()))]
     out: dict[str, list[Finding]] = {kind: [] for kind in KINDS}
     values, terms, kind = facts.values, plan.terms, plan.kind
+    # _construct(Finding, made), inlined: a call per finding is a fifth of its cost.
+    fields = _fields_of(Finding)
     for rule_id in filter(by_rule.__contains__, plan.ranked):  # in result order
         firings = by_rule[rule_id]
         if len(firings) == 1 and not firings[0].arenas:  # the common case, made here
@@ -529,7 +551,12 @@ def _findings(
         if rule_id in conditional:
             made["conditional"] = True
             made["unless"] = plan.unless[rule_id]
-        out[kind[rule_id]].append(_construct(Finding, made))
+        finding = _new(Finding)
+        _set(finding, "__dict__", made)
+        _set_fields_set(finding, fields)
+        _set_extra(finding, None)
+        _set_private(finding, None)
+        out[kind[rule_id]].append(finding)
     return out
 
 

@@ -34,8 +34,9 @@ durable-rules 2.0.28:
   rulesets as it takes to keep each inside the limits of its network (a model of the network is
   built as the rules are added, :class:`_Net`); and what no compilation avoids is refused when
   the pack is loaded;
-* generated rule names are not ours: each compiled rule is named after the rule id, alternative
-  and arena grouping, and maps back to the rule id;
+* generated rule names are not ours: each compiled rule (a rule id, alternative and arena
+  grouping) goes into its ruleset under its place there in three hex digits, which maps back to
+  the rule id (every action's message begins with the name: read at a fixed place, and short);
 * a rule whose only pattern is a negation fires without end: a compiled rule matches the profile
   fact when it tests it or has no other positive pattern, so none consists of negations alone;
 * a join costs: a stage marker pattern in every rule made the engine take 40 % longer, so only
@@ -45,7 +46,10 @@ durable-rules 2.0.28:
   turn. So each ruleset's facts carry only the properties its rules test, and a finding fact
   names its rule by a property of its own (``"f:<rule id>": true``, see :func:`_finding_key`),
   which wakes the patterns of that rule alone where one ``id`` property would be tested against
-  every finding pattern of the ruleset (two thirds of the tests of an assessment).
+  every finding pattern of the ruleset (two thirds of the tests of an assessment). Their names
+  are short (``k<n>``, see :func:`_key`): durable-rules reads and hashes the name of every
+  property of every fact it is given, and writes every fact a rule matched into the message of
+  each of its actions, which Python then reads (a tenth of the engine's work was in long names).
 
 Rules run in stages (strengths, diagnoses, pitfalls, recommendations), and a rule tests only findings of
 earlier stages. Facts go in as batches, one per stage and ruleset (the rulesets of a pack go in
@@ -119,7 +123,17 @@ _OPS = {op: c.durable for op, c in COMPARISONS.items() if c.durable is not None}
 
 
 def _key(path: str) -> str:
-    return path.replace(".", "__")
+    """The property of a fact that carries the value at ``path``: a short name (``k`` and the
+    path's place among every profile and arena path), since every action's message hands the
+    facts back as text and durable-rules reads and hashes each name of every fact it is given."""
+    key = _keys().get(path)
+    return key if key is not None else path.replace(".", "__")
+
+
+@functools.lru_cache(maxsize=None)
+def _keys() -> dict[str, str]:
+    paths = sorted(set(profile_fields()) | set(arena_fields()))
+    return {path: f"k{i}" for i, path in enumerate(paths)}
 
 
 #: The property that tells a finding fact's rule, a prefix no profile or arena property has.
@@ -303,27 +317,30 @@ class _Encoder:
     facts (and the messages the engine hands back, which carry them) small."""
 
     def __init__(self, fields: dict[str, Any], plain: set[str], members: list[tuple[str, str, frozenset[Any]]]) -> None:
-        self._plain = []
+        #: (path, the text of each value with its property name, or None to spell the value, the name)
+        self._plain: list[tuple[str, Optional[dict[Any, str]], str]] = []
         for path in sorted(plain):
             spec = fields[path]
+            prefix = f'"{_key(path)}":'
             table = None  # the text of each value, for fields with few values
             if spec.kind == "ordinal":
-                table = {v: str(i) for i, v in enumerate(spec.values)}
+                table = {v: prefix + str(i) for i, v in enumerate(spec.values)}
             elif spec.kind == "bool":
-                table = {True: "true", False: "false"}
-            self._plain.append((f'"{_key(path)}":', path, table))
-        self._members = [(f'"{key}":', path, values) for key, path, values in members]
+                table = {True: prefix + "true", False: prefix + "false"}
+            self._plain.append((path, table, prefix))
+        self._members = [(path, values, f'"{key}":true', f'"{key}":false') for key, path, values in members]
 
     def __call__(self, values: dict[str, Any], head: str) -> str:
         parts = [head]
-        for prefix, path, table in self._plain:
-            value = values.get(path)
+        append, get = parts.append, values.get
+        for path, table, prefix in self._plain:
+            value = get(path)
             if value is not None:
-                parts.append(prefix + (table[value] if table is not None else _value_json(value)))
-        for prefix, path, members in self._members:
-            value = values.get(path)
+                append(table[value] if table is not None else prefix + _value_json(value))
+        for path, members, yes, no in self._members:
+            value = get(path)
             if value is not None:
-                parts.append(prefix + ("true" if value in members else "false"))
+                append(yes if value in members else no)
         return ",".join(parts) + "}"
 
 
@@ -347,14 +364,22 @@ class _Ruleset:
     def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder], wanted: frozenset[str]) -> None:
         self.name = name
         units = net.units
+        # Each rule goes into durable-rules under a name of three hex digits, its place in the
+        # ruleset (at most MAX_RULES = 4,096): every action's message begins with it, so that it
+        # is read at a fixed place, and the messages are shorter.
+        assert len(units) <= MAX_RULES == 0x1000
+        codes = [f"{i:03x}" for i in range(len(units))]
         #: By compiled rule name: the rule id, its firing (the one of an alternative without arena
         #: tests, made once), the arena patterns of the alternative and whether a rule of the pack
         #: tests its finding (in ``wanted``).
         self.actions = {
-            u.key: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names, u.rule_id in wanted)
-            for u in units
+            code: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names, u.rule_id in wanted)
+            for code, u in zip(codes, units)
             if u.rule_id
         }
+        #: What each name stands for: the advisor rule (or the sink, ``close#``) it was compiled from.
+        self.names = {code: u.rule_id or u.key for code, u in zip(codes, units)}
+        self.close = codes[[u.key for u in units].index("close#")]
         self.tested = frozenset(ref for u in units for ref in u.findings)
         self.gated = frozenset(u.gate for u in units if u.gate is not None)
         self.stages = sorted(self.gated)
@@ -362,7 +387,7 @@ class _Ruleset:
         #: The properties of the profile and arena facts its rules test (engine keys).
         self.properties = {kind: frozenset(props) for kind, props in net.properties.items()}
         self.encode_profile, self.encode_arena = encoders
-        text = "{" + ",".join(dumps_compact(u.key) + ":" + u.json() for u in units) + "}"
+        text = "{" + ",".join(f'"{code}":' + u.json() for code, u in zip(codes, units)) + "}"
         self.handle = _C.create_ruleset(self.name, text)
 
 
@@ -503,13 +528,13 @@ class DurableBackend:
         started = _C.start_action_for_state(handle, state)
         message = started[1] if started else None
         # the hot loop of an assessment (a hundred firings): everything it uses is local
-        actions, fired, append = rs.actions, run.fired, run.firings.append
+        actions, fired, append, close = rs.actions, run.fired, run.firings.append, rs.close
         complete = _C.complete_and_start_action
         while message:
             # The message is {"<rule name>":{<pattern>:<fact>,...}} and carries the profile fact;
             # only the matched arena facts are read, and only when the rule has some.
-            name = message[2 : message.index('"', 2)]
-            if name == "close#":  # see close()
+            name = message[2:5]
+            if name == close:  # see close()
                 message = complete(handle, state)
                 continue
             try:
@@ -526,7 +551,7 @@ class DurableBackend:
             except BaseException as exc:
                 _C.abandon_action(handle, state)
                 raise EngineError(
-                    f"a rule action failed in {rs.name}: {name.split('#')[0]}: {type(exc).__name__}: {exc}",
+                    f"a rule action failed in {rs.name}: {rs.names.get(name, name)}: {type(exc).__name__}: {exc}",
                     hint="this is a bug in advisor; please report it with the profile",
                 ) from exc
             message = complete(handle, state)

@@ -10,7 +10,8 @@ whatever their level (see :func:`ladder_aggregates`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+import typing
+from typing import Any, Callable, Optional
 
 from pydantic import BaseModel
 
@@ -37,6 +38,7 @@ class Facts:
 
 
 def _flatten(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
+    """The known values of ``model`` into ``out``, by path: a walk of its fields (the arenas apart)."""
     paths = _PATHS.get((type(model), prefix))
     if paths is None:
         paths = _PATHS[(type(model), prefix)] = {name: prefix + name for name in type(model).model_fields}
@@ -56,6 +58,65 @@ def _flatten(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
 _PATHS: dict[tuple[type, str], dict[str, str]] = {}
 #: Whether values of a type are models (flattened in turn), asked once per type.
 _NESTED: dict[type, bool] = {}
+
+
+def _model_class(annotation: Any) -> Optional[type[BaseModel]]:
+    """The model class of a field annotated ``annotation`` (``Optional`` or not), or None."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is typing.Union and len(args) == 1:
+        annotation = args[0]
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _flattener(cls: type[BaseModel]) -> Callable[[BaseModel, dict[str, Any]], None]:
+    """What :func:`_flatten` does for a model of class ``cls``, as a function made from source
+    once per class: a line per field, the fields of nested models inline, each value read from
+    the model's ``__dict__`` by name (no loop over the fields, no walk of the nesting). A nested
+    value of another class than its field says is walked by :func:`_flatten`."""
+    made = _FLATTENERS.get(cls)
+    if made is not None:
+        return made
+    names: dict[str, Any] = {"_flatten": _flatten}
+    lines = ["def flatten(model, out):", "    d0 = model.__dict__"]
+
+    def fields(model: type[BaseModel], source: str, prefix: str, indent: str) -> None:
+        for name, info in model.model_fields.items():
+            if name == "arenas":
+                continue
+            nested, path = _model_class(info.annotation), prefix + name
+            if nested is None:
+                lines.extend([f"{indent}v = {source}[{name!r}]", f"{indent}if v is not None:"])
+                lines.append(f"{indent}    out[{path!r}] = v")
+                continue
+            depth = len(names)
+            names[f"m{depth}"] = nested
+            lines.extend([f"{indent}v = {source}[{name!r}]", f"{indent}if v is not None:"])
+            lines.extend(
+                [f"{indent}    if v.__class__ is not m{depth}:", f"{indent}        _flatten(v, {path + '.'!r}, out)"]
+            )
+            lines.extend([f"{indent}    else:", f"{indent}        d{depth} = v.__dict__"])
+            fields(nested, f"d{depth}", path + ".", indent + "        ")
+
+    fields(cls, "d0", "", "    ")
+    exec("\n".join(lines), names)  # the source is made above, from the model's field names and types
+    flatten: Callable[[BaseModel, dict[str, Any]], None] = names["flatten"]
+    _FLATTENERS[cls] = flatten
+    return flatten
+
+
+#: The flattener of each model class (see :func:`_flattener`).
+_FLATTENERS: dict[type, Callable[[BaseModel, dict[str, Any]], None]] = {}
+
+
+def _known(model: BaseModel) -> dict[str, Any]:
+    """The known values of ``model`` by path (the arenas apart), in the order of its fields."""
+    out: dict[str, Any] = {}
+    try:
+        _flattener(type(model))(model, out)
+    except KeyError:  # a model built without some field (model_construct): the long way
+        out.clear()
+        _flatten(model, "", out)
+    return out
 
 
 def ladder_aggregates(levels: list[Optional[int]]) -> dict[str, int]:
@@ -91,15 +152,13 @@ def ladder_aggregates(levels: list[Optional[int]]) -> dict[str, int]:
 
 def profile_facts(profile: Profile) -> Facts:
     """Flatten ``profile``, derive what the arenas leave open and compute the aggregates."""
-    values: dict[str, Any] = {}
-    _flatten(profile, "", values)
+    values = _known(profile)
     if profile.arenas is None:
         return Facts(values, None)
     arenas = []
     derived = []
     for arena in profile.arenas:
-        known: dict[str, Any] = {}
-        _flatten(arena, "", known)
+        known = _known(arena)
         derived.append(derive_arena(known))
         arenas.append(known)
     values["arenas.count"] = len(arenas)
