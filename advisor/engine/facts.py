@@ -108,11 +108,22 @@ def _flattener(cls: type[BaseModel]) -> Callable[[BaseModel, dict[str, Any]], No
 _FLATTENERS: dict[type, Callable[[BaseModel, dict[str, Any]], None]] = {}
 
 
+#: The classes of which one model has been flattened (by the walk): the next one makes the
+#: flattener. Compiling it costs as much as many walks, and a command that assesses one profile
+#: does not make it (issue 15 §3; tests/test_startup.py).
+_SEEN: set[type] = set()
+
+
 def _known(model: BaseModel) -> dict[str, Any]:
     """The known values of ``model`` by path (the arenas apart), in the order of its fields."""
     out: dict[str, Any] = {}
+    cls = type(model)
+    if cls not in _FLATTENERS and cls not in _SEEN:
+        _SEEN.add(cls)
+        _flatten(model, "", out)
+        return out
     try:
-        _flattener(type(model))(model, out)
+        _flattener(cls)(model, out)
     except KeyError:  # a model built without some field (model_construct): the long way
         out.clear()
         _flatten(model, "", out)
