@@ -685,8 +685,8 @@ def _question_count(plan: _Plan, facts: Facts, fired: frozenset[str], conditiona
         derived |= needs.derived
         in_arena |= needs.in_arena
     by_plain, by_derived, by_arena = plan.testing
-    for path, rule_ids in by_plain.items():
-        if path not in known and path not in plain and any(state_of(r) is None for r in rule_ids):
+    for path in by_plain.keys() - known - plain:  # each unknown path once; the count is a set's
+        if any(state_of(r) is None for r in by_plain[path]):
             plain.add(path)
     if known >= derived:  # one unknown derived fact counts as many as all of them
         for path, rule_ids in by_derived.items():
