@@ -17,18 +17,15 @@ The tools, the report and the research functions are imported on first use (``ad
 loads the explain module then), so ``import advisor`` stays as quick as the assessment needs.
 """
 
-import gc as _gc
 import importlib as _importlib
 import typing as _typing
 
 # Importing advisor makes many objects that live as long as the process (pydantic and its schemas,
-# the models, the rule language): the cyclic garbage collector would walk them some 80 times while
-# they are made, and again as they age. It is paused meanwhile, what exists then is moved to the
-# oldest generation (freeze, then unfreeze: no walk; still collected by a full collection), and
-# the collector is left as it was found (issue 15 §3; tests/test_startup.py).
-_collecting = _gc.isenabled()
-_gc.disable()
-try:
+# the models, the rule language): the cyclic garbage collector is paused meanwhile, and what
+# exists then is moved to the oldest generation (advisor.core.collector; issue 15 §3).
+from .core.collector import paused as _paused
+
+with _paused():
     from .core.plugins import use_no_plugins_if_none as _use_no_plugins_if_none
 
     # Before pydantic builds a model: where no pydantic plugin is installed, pydantic is told so
@@ -42,14 +39,8 @@ try:
     from .profile.io import load_profile, parse_profile
     from .profile.model import Profile
     from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
-    from .rules.variants import load_rules
+    from .rules.load import load_rules
     from .rules.conditions import use_phrase_words as _use_phrase_words
-finally:
-    _gc.freeze()
-    _gc.unfreeze()
-    if _collecting:
-        _gc.enable()
-    del _collecting
 
 
 def _phrase_words(phrase: _typing.Any) -> _typing.Any:

@@ -171,3 +171,23 @@ def test_questions_ask_for_the_facts_an_unknown_level_would_be_derived_from(pack
     )
     asked = {q.path for q in advisor.assess(described, pack).questions}
     assert "arenas[].ladder_level" not in asked and "arenas[].kind" not in asked
+
+
+def test_the_typical_ladder_level_is_known_exactly_when_every_filling_of_the_unknown_levels_gives_one_median():
+    # every list of up to four arenas' levels, unknown ones included, against the definition
+    from statistics import median_low
+
+    from advisor.profile.model import LADDER_LEVELS
+
+    values = [None, *LADDER_LEVELS]
+    for size in range(1, 5):
+        for levels in itertools.product(values, repeat=size):
+            unknown = [i for i, level in enumerate(levels) if level is None]
+            medians = set()
+            for filling in itertools.product(LADDER_LEVELS, repeat=len(unknown)):
+                filled = list(levels)
+                for index, level in zip(unknown, filling):
+                    filled[index] = level
+                medians.add(median_low(filled))
+            typical = ladder_aggregates(list(levels)).get("arenas.typical_ladder_level")
+            assert typical == (medians.pop() if len(medians) == 1 and len(unknown) < size else None), levels

@@ -91,3 +91,17 @@ def test_a_model_that_dumps_more_than_its_fields_is_written_the_long_way():
     profile = Computed.model_validate({"context": {"name": "A"}})
     assert canonical.canonical_json(profile) == _long_way(profile)
     assert '"extra": 1' in canonical_json(profile)
+
+
+def test_the_writers_are_made_for_the_second_profile_of_a_class_not_the_first():
+    """Making a class's writers compiles their source: a command that hashes one profile writes
+    it the long way and makes none; from the second profile of a class on, the writers write."""
+
+    class Once(Profile):
+        pass
+
+    first, second = (Once.model_validate({"context": {"name": name}}) for name in ("A", "B"))
+    assert canonical_json(first) == _long_way(first)
+    assert Once not in canonical._WRITERS
+    assert canonical_json(second) == _long_way(second)
+    assert Once in canonical._WRITERS and canonical._WRITERS[Once] is not canonical._unusual

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +17,7 @@ from click.testing import CliRunner
 import advisor
 from advisor.engine import interface as engines
 from advisor.cli.main import main
-from helpers import EXAMPLES
+from helpers import EXAMPLES, REPO
 
 LEVANGER = str(EXAMPLES / "levanger.yaml")
 
@@ -141,3 +143,23 @@ def test_the_report_style_sheet_is_a_package_file_inlined_in_the_page():
     page = render_html(advisor.build_report([advisor.load_profile(LEVANGER)]))
     assert f"<style>\n{sheet}</style>" in page
     assert page.count("<style>") == 1 and "<link" not in page
+
+
+def test_the_shipped_rule_base_is_found_inside_an_installed_package(tmp_path):
+    # as a wheel lays it out (pyproject maps rules/ to advisor/_rules): the package's own folder,
+    # found from the module's file (not importlib.resources, 2 ms at every start)
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "advisor", site / "advisor", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "rules", site / "advisor" / "_rules")
+    code = "import advisor; print(advisor.default_rules_path()); print(len(advisor.load_rules().rules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(site), "ADVISOR_CACHE_DIR": ""},
+        cwd=str(tmp_path),
+        check=True,
+    )
+    where, count = done.stdout.split()
+    assert Path(where) == (site / "advisor" / "_rules").resolve()
+    assert int(count) == len(advisor.load_rules().rules)

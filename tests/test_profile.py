@@ -159,3 +159,45 @@ def test_every_number_field_refuses_true_and_false(tmp_path):
     assert getattr(model.Plan.model_validate({plan_flag: True}), plan_flag) is True  # not a number
     message = _error(tmp_path, "context:\n  population: true\n").one_line()
     assert "p.yaml:2: context.population: expected a number, got True" in message
+
+
+def test_better_on_a_field_leaves_its_schema_and_validation_as_without_it(monkeypatch):
+    # Better hands the field's schema on untouched (advisor.profile.model.Better), so pydantic
+    # does not try it as a constraint at every start; the field is what it would be without it
+    from typing import Annotated, Literal
+
+    from pydantic import BaseModel, ValidationError
+    from pydantic._internal import _known_annotated_metadata
+
+    from advisor.profile.model import Better
+
+    tried: list[object] = []
+    known = _known_annotated_metadata.apply_known_metadata
+
+    def apply_known_metadata(annotation, schema):
+        tried.append(annotation)
+        return known(annotation, schema)
+
+    monkeypatch.setattr(_known_annotated_metadata, "apply_known_metadata", apply_known_metadata)
+
+    class With(BaseModel):
+        level: Annotated[Optional[Literal["low", "high"]], Better("up")] = None
+        count: Annotated[Optional[int], Better("down")] = None
+
+    With.model_json_schema()  # the schema is built
+    assert not [a for a in tried if isinstance(a, Better)]
+
+    class Without(BaseModel):
+        level: Optional[Literal["low", "high"]] = None
+        count: Optional[int] = None
+
+    assert With.model_json_schema()["properties"] == Without.model_json_schema()["properties"]
+    for data in ({"level": "high", "count": 3}, {"level": None}, {"count": "4"}):
+        assert With.model_validate(data).model_dump() == Without.model_validate(data).model_dump()
+    for bad in ({"level": "medium"}, {"count": "x"}):
+        with pytest.raises(ValidationError) as with_error:
+            With.model_validate(bad)
+        with pytest.raises(ValidationError) as without_error:
+            Without.model_validate(bad)
+        assert with_error.value.errors() == without_error.value.errors()
+    assert [m for m in With.model_fields["count"].metadata if isinstance(m, Better)] == [Better("down")]

@@ -3,6 +3,7 @@ line-tracking way gives: the same profile, or the same one-line error with file 
 
 from __future__ import annotations
 
+import sys
 import typing
 from pathlib import Path
 
@@ -542,3 +543,14 @@ def test_the_fast_readers_keep_no_value_they_made(tmp_path):
         path.write_text(f"resources: {{coordinator_fte: {i}.{i:03d}2}}\n", encoding="utf-8")  # libyaml
         load_profile(path)
     assert documents._CONSTRUCTOR and not documents._CONSTRUCTOR[0].constructed_objects
+
+
+def test_the_characters_left_to_libyaml_are_exactly_those_outside_the_plain_ranges():
+    # advisor.core.documents lists them (cheaper to compile at every start than the ranges negated)
+    from advisor.core.documents import _NOT_PLAIN_TEXT
+
+    plain = ((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0x2027), (0x202A, 0xD7FF), (0xE000, 0xFEFE), (0xFF00, 0xFFFD))
+    plain += ((0x10000, sys.maxunicode),)
+    for code in range(sys.maxunicode + 1):
+        expected = not any(low <= code <= high for low, high in plain)
+        assert bool(_NOT_PLAIN_TEXT.match(chr(code))) is expected, hex(code)

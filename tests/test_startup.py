@@ -242,3 +242,72 @@ def test_deferred_models_validate_and_serialise_as_before():
         again = type(obj).model_validate_json(obj.model_dump_json())
         assert again.model_dump_json() == obj.model_dump_json()
         assert type(obj).model_validate(obj.model_dump()).model_dump_json() == obj.model_dump_json()
+
+
+_LAZY_AFTER_ASSESS = """
+import json, sys
+try:
+    from advisor.cli.main import main
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+from advisor.profile import canonical
+lazy = ("difflib", "shlex", "statistics", "importlib.resources", "advisor.rules.variants")
+lazy += ("advisor.render.catalogue", "advisor.profile.examples")
+loaded = sorted(m for m in lazy if m in sys.modules)
+from advisor.engine import facts
+from advisor.profile.model import Profile
+made = len(canonical._WRITERS) + (Profile in facts._FLATTENERS)
+print(json.dumps({"loaded": loaded, "writers": made}), file=sys.stderr)
+"""
+
+
+def test_an_assessment_on_the_command_line_leaves_lazy_what_only_other_commands_need(tmp_path):
+    # did-you-mean suggestions (difflib), commands in a text (shlex), the commands rules catalogue
+    # and example (their modules), the shipped pack's folder found without importlib.resources,
+    # the shipped pack from its cache without the variant machinery (advisor.rules.load),
+    # the median of the ladder levels without the statistics module, and no generated writer of
+    # a profile's canonical JSON for the one profile the command hashes (advisor.profile.canonical),
+    # nor the flattener of its facts (advisor.engine.facts; each arena but the first uses Arena's)
+    # (as every run but the first finds the shipped pack: in its cache)
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _LAZY_AFTER_ASSESS],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
+            cwd=str(REPO),
+            check=True,
+        )
+    assert "Levanger" in done.stdout
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"loaded": [], "writers": 0}
+
+
+_COLLECTIONS_IN_ASSESS = """
+import gc, json, sys
+from advisor.cli.main import main
+{before}
+gc.collect()  # the young generation's count from zero: what follows is the command's own
+seen = []
+gc.callbacks.append(lambda phase, info: seen.append(info["generation"]) if phase == "start" else None)
+try:
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+gc.callbacks.clear()
+print(json.dumps({{"collections": len(seen), "enabled": gc.isenabled()}}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("before, enabled", [("", True), ("gc.disable()", False)])
+def test_advisor_assess_runs_without_collections_and_leaves_the_collector_as_it_found_it(tmp_path, before, enabled):
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECTIONS_IN_ASSESS.format(before=before)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
+        cwd=str(REPO),
+        check=True,
+    )
+    assert "Levanger" in done.stdout
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"collections": 0, "enabled": enabled}

@@ -181,9 +181,9 @@ lang_option = click.option(
 
 def load_pack(paths: Sequence[str]) -> RulePack:
     """The pack that ``--rules`` names: the shipped rule base, one pack, or several stacked."""
-    from ..rules.variants import load_variant
+    from ..rules.load import load_rules
 
-    return load_variant(list(paths) or None)
+    return load_rules(list(paths) or None)
 
 
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

@@ -19,6 +19,7 @@ from typing import Any, Optional, Sequence
 
 import click
 
+from ..core.collector import paused as collector_paused
 from ..core.version import __version__
 from .common import (
     EXIT_ABORTED,
@@ -39,9 +40,7 @@ from .common import (
 from .help import AdvisorGroup
 from ..profile.io import load_profile
 from ..engine.assessment import FAIL_ON_KINDS, assess
-from ..render.catalogue import rule_catalogue
 from ..core.errors import RulePackError, did_you_mean, escape_controls
-from ..profile.examples import example_names, example_text
 from ..core.i18n import LANGUAGES, t
 from ..profile.model import profile_json_schema
 from ..render.format import FORMATS, render, rule_detail, rules_table
@@ -181,9 +180,11 @@ def assess_cmd(
     profile: str, fmt: str, lang: Optional[str], rules_paths: tuple[str, ...], fail_on: Optional[str]
 ) -> None:
     """Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions."""
-    pack = load_pack(rules_paths)
-    result = assess(load_profile(profile), pack)
-    text = render(result, fmt, resolve_language(lang))
+    # No garbage collection while the one profile is assessed and shown (advisor.core.collector).
+    with collector_paused():
+        pack = load_pack(rules_paths)
+        result = assess(load_profile(profile), pack)
+        text = render(result, fmt, resolve_language(lang))
     echo_text(text) if fmt == "text" else echo(text, nl=False)
     if fail_on is not None:
         highest = result.highest_priority(FAIL_ON_KINDS)
@@ -232,6 +233,8 @@ def rules_show(rule_id: str, rules_paths: tuple[str, ...], lang: Optional[str]) 
 @_handle_errors
 def rules_catalogue(rules_paths: tuple[str, ...]) -> None:
     """Print a Markdown catalogue of every rule (docs/RULES.md is this for the shipped pack)."""
+    from ..render.catalogue import rule_catalogue  # not loaded at every start
+
     echo(rule_catalogue(load_pack(rules_paths)), nl=False)
 
 
@@ -243,11 +246,17 @@ def schema() -> None:
     echo(json.dumps(profile_json_schema(), indent=2, ensure_ascii=False))
 
 
+def _example_names() -> list[str]:
+    from ..profile.examples import example_names
+
+    return example_names()
+
+
 @main.command("example")
 @click.argument(
     "name",
     required=False,
-    shell_complete=lambda ctx, param, incomplete: [n for n in example_names() if n.startswith(incomplete)],
+    shell_complete=lambda ctx, param, incomplete: [n for n in _example_names() if n.startswith(incomplete)],
 )
 @lang_option
 @quiet_option
@@ -255,6 +264,8 @@ def schema() -> None:
 def example_cmd(name: Optional[str], lang: Optional[str]) -> None:
     """Print the shipped example profile NAME (to start from: advisor example levanger > levanger.yaml);
     without NAME, list the examples."""
+    from ..profile.examples import example_names, example_text  # not loaded at every start
+
     if name is None:
         echo(t(resolve_language(lang), "example_list"))
         for item in example_names():

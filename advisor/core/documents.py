@@ -270,8 +270,10 @@ class _FastBuilder:
 
 #: What the line reader (:class:`_Lines`) leaves to libyaml: a character YAML reads as a line
 #: break or refuses (tabs, carriage returns, NEL, the line and paragraph separators, a byte
-#: order mark, anything not printable).
-_NOT_PLAIN_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+#: order mark, anything not printable): every character but ``\n``, ``\x20-\x7e``, ``\xa0-\u2027``,
+#: ``\u202a-\ud7ff``, ``\ue000-\ufefe``, ``\uff00-\ufffd`` and ``\U00010000-\U0010ffff``, listed
+#: rather than negated: a tenth of the time to compile, at every start (tests/test_profile_reading.py).
+_NOT_PLAIN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 #: The first characters of a value the line reader leaves to libyaml (indicators, a sign
 #: before anything but a digit, quotes it does not read itself).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")

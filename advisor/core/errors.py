@@ -14,7 +14,6 @@ process exit code.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Iterable, Optional, Sequence, Union
 
@@ -72,6 +71,8 @@ def escape_controls(text: str) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
     """The closest of ``choices`` to ``word``, or ``None`` if none is close."""
+    import difflib  # only for a mistake: not imported at every start
+
     matches = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -18,7 +18,7 @@ from .facts import Facts, profile_facts
 from ..profile.canonical import canonical_json
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text
-from ..rules.variants import load_rules
+from ..rules.load import load_rules
 
 __all__ = [
     "ContrastingView",

@@ -10,7 +10,6 @@ whatever their level (see :func:`ladder_aggregates`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import median_low
 import typing
 from typing import Any, Callable, Optional
 
@@ -109,11 +108,22 @@ def _flattener(cls: type[BaseModel]) -> Callable[[BaseModel, dict[str, Any]], No
 _FLATTENERS: dict[type, Callable[[BaseModel, dict[str, Any]], None]] = {}
 
 
+#: The classes of which one model has been flattened (by the walk): the next one makes the
+#: flattener. Compiling it costs as much as many walks, and a command that assesses one profile
+#: does not make it (issue 15 §3; tests/test_startup.py).
+_SEEN: set[type] = set()
+
+
 def _known(model: BaseModel) -> dict[str, Any]:
     """The known values of ``model`` by path (the arenas apart), in the order of its fields."""
     out: dict[str, Any] = {}
+    cls = type(model)
+    if cls not in _FLATTENERS and cls not in _SEEN:
+        _SEEN.add(cls)
+        _flatten(model, "", out)
+        return out
     try:
-        _flattener(type(model))(model, out)
+        _flattener(cls)(model, out)
     except KeyError:  # a model built without some field (model_construct): the long way
         out.clear()
         _flatten(model, "", out)
@@ -139,7 +149,11 @@ def ladder_aggregates(levels: list[Optional[int]]) -> dict[str, int]:
         out["arenas.max_ladder_level"] = known[-1]
     if not unknown or known[0] == bottom:
         out["arenas.min_ladder_level"] = known[0]
-    low, high = median_low(known + [bottom] * unknown), median_low(known + [top] * unknown)
+    # The median, rounded down (statistics.median_low, whose module is not imported for it: a few ms
+    # of every start), of the levels with the unknown ones at the bottom, and at the top: both lists
+    # are sorted as written.
+    middle = (len(levels) - 1) // 2
+    low, high = ([bottom] * unknown + known)[middle], (known + [top] * unknown)[middle]
     if low == high:
         out["arenas.typical_ladder_level"] = low
     if "arenas.max_ladder_level" in out and "arenas.min_ladder_level" in out and len(levels) >= 2:

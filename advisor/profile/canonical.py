@@ -9,6 +9,10 @@ about twice as fast, and the same text: a field whose value is not of the exact 
 annotation gives (a model built without validation may hold anything, and pydantic's dump then
 converts it or warns), a float that is not finite, or a model that dumps anything but its fields
 as they are (a computed field, an alias, a serializer) is written the long way.
+
+Making the functions costs as much as writing over a hundred profiles the long way (their source
+is compiled), so the first profile of each class is written the long way and the functions are
+made for the second: a command that hashes one profile does not make them (issue 15 §3).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ def _float(value: float) -> str:
 
 
 _WRITERS: dict[type, Callable[[Any], str]] = {}
+#: The classes of which one profile has been written (the long way): the next one makes the writer.
+_SEEN: set[type] = set()
 
 
 def _writer(cls: type[BaseModel]) -> Callable[[Any], str]:
@@ -127,7 +133,11 @@ def _make_writer(cls: type[BaseModel]) -> Optional[Callable[[Any], str]]:
 def canonical_json(profile: BaseModel) -> str:
     """``profile`` as ``json.dumps(profile.model_dump(mode="json", exclude_none=True),
     sort_keys=True, ensure_ascii=False)`` writes it (see the module's header)."""
+    cls = type(profile)
     try:
-        return _writer(type(profile))(profile)
+        if cls in _WRITERS or cls in _SEEN:
+            return _writer(cls)(profile)
+        _SEEN.add(cls)
     except _Unusual:
-        return json.dumps(profile.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False)
+        pass
+    return json.dumps(profile.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False)

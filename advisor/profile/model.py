@@ -16,8 +16,8 @@ import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, ValidationInfo, field_validator
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from ..core.scale import Scale
 
@@ -72,6 +72,12 @@ class Better:
     @classmethod
     def one_of(cls, *values: str) -> "Better":
         return cls(tuple(values))
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """The field's schema as without it: it says nothing to validation. Without this method
+        pydantic would try each of the profile's 130 ``Better`` as a constraint it might know, at
+        every start (a fifth of building the profile's schema; the schema is the same)."""
+        return handler(source)
 
 
 #: A graded level. Ordinal: none < low < medium < high.

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shlex
 import sys
 import textwrap
 from typing import Any, Iterable, Iterator, Mapping, Optional, Protocol, Sequence
@@ -173,6 +172,8 @@ def _tabulate(rows: Sequence[Sequence[Any]], headers: Sequence[str], options: di
 
 
 def _wrap_command(line: str, width: int) -> list[str]:
+    import shlex  # for a command in a text only: not imported at every start
+
     indent = " " * (len(line) - len(line.lstrip(" ")))
     try:
         words = [shlex.quote(w) for w in shlex.split(line)]

@@ -34,7 +34,7 @@ from ..engine.facts import Facts, profile_facts
 from ..core.i18n import LANGUAGES
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Reference, RulePack, Text
-from ..rules.variants import load_rules
+from ..rules.load import load_rules
 from .conditions import text_of
 from .formats import FORMATS, render_as
 

@@ -33,15 +33,24 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..core import documents
-from . import conditions, limits, variants
+from . import conditions, limits
 from . import pack as pack_module
 from .conditions import parse_condition
 from .pack import RulePack
 
 __all__ = ["cache_dir", "cached_pack"]
 
-#: The modules whose code decides what a pack file means: a change to one invalidates the cache.
-_SOURCES = (pack_module, conditions, variants, limits, documents, sys.modules[__name__])
+#: The source files of the modules whose code decides what a pack file means: a change to one
+#: invalidates the cache. By file, not by module: a run that finds the pack here does not import
+#: advisor.rules.variants (which builds it from the files).
+_SOURCES = (
+    Path(str(pack_module.__file__)),
+    Path(str(conditions.__file__)),
+    Path(__file__).with_name("variants.py"),
+    Path(str(limits.__file__)),
+    Path(str(documents.__file__)),
+    Path(__file__),
+)
 
 
 def cache_dir() -> Optional[Path]:
@@ -64,8 +73,7 @@ def _key(where: Path, kind: str) -> Optional[str]:
         digest.update(part.encode("utf-8") + b"\0")
     try:
         files = [where / "pack.yaml", *sorted(p for p in where.glob("*.yaml") if p.name != "pack.yaml")]
-        for module in _SOURCES:
-            files.append(Path(str(module.__file__)))
+        files.extend(_SOURCES)
         for file in files:
             digest.update(file.name.encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
     except OSError:

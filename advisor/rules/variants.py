@@ -42,6 +42,7 @@ from ..core.documents import Document
 from ..core.errors import PathPart, ProfileError, Problems, RulePackError, did_you_mean, shorten
 from ..profile.model import Profile
 from ..core.scale import Scale
+from .load import DEFAULT_PACK, PackPaths, load_rules
 from .pack import (
     FACTORS,
     PHASES,
@@ -72,8 +73,6 @@ __all__ = [
     "Problems",
 ]
 
-#: ``extends: default`` names the shipped rule base.
-DEFAULT_PACK = "default"
 #: The top-level keys of a pack file that may extend another.
 VARIANT_KEYS = ("extends", "pack", "documents", "disable", "override", "defaults", "rules", "tests")
 _RULE_FILE_KEYS = ("defaults", "rules", "tests")
@@ -82,8 +81,6 @@ DEFAULTABLE = {"factor": FACTORS, "phase": PHASES, "evidence": Scale.of(Evidence
 _TEST_KEYS = ("name", "profile", "profile_file", "fires", "not_fires")
 _MERGED_TEXTS = ("title", "message")
 _MAX_DEPTH = 32
-
-PackPaths = Union[None, str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]]]
 
 
 @dataclass(frozen=True)
@@ -117,20 +114,6 @@ class Variant:
     overridden: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each overridden rule, the fields changed."""
     added: tuple[str, ...] = ()
-
-
-def load_rules(paths: PackPaths = None) -> RulePack:
-    """Load and validate a rule pack or a variant (or several, stacked): the one pack loader.
-
-    ``paths`` is a pack file or directory, or a list of them (stacked: each later one is applied on
-    top of the ones before). ``None`` is the shipped pack, kept validated between runs
-    (:mod:`advisor.rules.cache`). Raises :class:`RulePackError`.
-    """
-    if paths is None:
-        from .cache import cached_pack
-
-        return cached_pack(default_rules_path(), "variant", DEFAULT_PACK, lambda: _pack_only(None))
-    return _pack_only(paths)
 
 
 def _pack_only(paths: PackPaths) -> RulePack:
