@@ -71,9 +71,37 @@ def test_a_changed_rule_file_is_read_again(shipped, monkeypatch):
     core.write_text(text.replace(f"en: {rule.title.en}", "en: A changed title", 1), encoding="utf-8")
     after = advisor.load_rules()
     assert after.by_id[rule.id].title.en == "A changed title" and after.hash != before.hash
-    assert len(list(cache.glob("pack-variant-*.json"))) == 1  # the stale file is removed
+    assert len(list(cache.glob("pack-variant-*.json"))) == 2  # the older file stays (below)
     _uncached(monkeypatch)
     assert advisor.load_rules() == after
+
+
+def test_packs_used_in_turn_each_keep_their_file_and_only_the_oldest_go(shipped, monkeypatch):
+    # Two checkouts (or versions) of advisor sharing the cache directory: each run of one used to
+    # remove the other's file, so neither ever read its pack from the cache.
+    rules, cache = shipped
+    monkeypatch.setattr(pack_cache, "KEEP", 3)
+    core = rules / "core.yaml"
+    original = core.read_text(encoding="utf-8")
+    title = next(r.title.en for r in advisor.load_rules().rules if f"en: {r.title.en}" in original)
+    changed = [original.replace(f"en: {title}", f"en: Title {n}", 1) for n in range(3)]
+    packs = {}
+    for text in (original, changed[0], original):  # in turn: the first file is found again
+        core.write_text(text, encoding="utf-8")
+        packs[text] = advisor.load_rules()
+    files = {p.name: p.stat().st_mtime_ns for p in cache.glob("pack-variant-*.json")}
+    assert len(files) == 2
+    with monkeypatch.context() as m:
+        _uncached(m)
+        for text in (changed[0], original):
+            core.write_text(text, encoding="utf-8")
+            assert advisor.load_rules() == packs[text]
+    oldest = min(files, key=files.__getitem__)
+    for text in changed[1:]:  # a third and a fourth pack: three are kept, the oldest goes
+        core.write_text(text, encoding="utf-8")
+        advisor.load_rules()
+    kept = {p.name for p in cache.glob("pack-variant-*.json")}
+    assert len(kept) == 3 and oldest not in kept
 
 
 def _layout(pack_json: bytes, pack_hash: str) -> bytes:

@@ -10,7 +10,9 @@ Safely: the cache is JSON, never pickle, so reading it runs no code that anyone 
 directory could have put there, and what it holds is validated as a pack is. Its file name is a
 SHA-256 of everything the pack depends on: the bytes of every file of the pack, the versions of
 advisor, pydantic and Python, and the source of the modules that parse and check packs and of this
-one. Any change to one of them reads the YAML again and writes a new file (older ones are removed).
+one. Any change to one of them reads the YAML again and writes a new file; the directory keeps the
+:data:`KEEP` newest files of each kind of pack, so two advisors using it in turn (two checkouts,
+two versions) each keep theirs.
 The file is one JSON object whose first members are the SHA-256 of the pack's JSON that follows
 and the pack's content hash (:attr:`RulePack.hash`, which is then not computed again): a file
 whose pack's JSON does not hash to the digest it records, that is not in this layout, or whose
@@ -81,6 +83,9 @@ def _key(where: Path, kind: str) -> Optional[str]:
     return digest.hexdigest()
 
 
+#: How many cache files of one kind of pack the directory keeps (the newest; the file written counts).
+KEEP = 8
+
 #: How a cache file begins: the SHA-256 of the pack's JSON that follows it, then the pack's hash.
 _HEAD = b'{"digest":"'
 _MID = b'","hash":"'
@@ -133,9 +138,17 @@ def _write(directory: Path, kind: str, name: str, pack: RulePack) -> None:
         except BaseException:
             os.unlink(temporary)
             raise
-        for old in directory.glob(f"pack-{kind}-*.json"):
-            if old.name != name:
-                old.unlink(missing_ok=True)
+        # Only the oldest go: two advisors sharing the directory (two checkouts, two versions) would
+        # otherwise evict each other's file at every run and never read the pack from here.
+        others = []
+        for other in directory.glob(f"pack-{kind}-*.json"):
+            if other.name != name:
+                try:
+                    others.append((other.stat().st_mtime_ns, other.name, other))
+                except OSError:  # removed meanwhile by another process
+                    pass
+        for _, _, old in sorted(others, reverse=True)[KEEP - 1 :]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
 
