@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import REPO
@@ -36,6 +37,21 @@ from advisor.profile.model import Profile
 oldest = any(o is Profile for o in gc.get_objects(generation=2))
 print(json.dumps({{"collections": len(inside), "enabled": gc.isenabled(), "oldest": oldest}}))
 """
+
+
+def _assess_in_child(code: str, cache: Path) -> subprocess.CompletedProcess:
+    """Run ``code`` (which assesses the Levanger example) in a fresh interpreter, from the checkout,
+    with its own pack cache ``cache``; the test reads what it prints on stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(cache)},
+        cwd=str(REPO),
+        check=True,
+    )
+    assert "Levanger" in done.stdout
+    return done
 
 
 def _import_advisor(before: str = "") -> dict:
@@ -102,15 +118,7 @@ def test_an_assessment_on_the_command_line_imports_neither_importlib_metadata_no
     # written by advisor.render.table, durable-rules' version read from its .dist-info folder
     if _pydantic_plugins_may_be_installed():
         pytest.skip("an installed distribution's entry points mention pydantic: its own loader runs")
-    done = subprocess.run(
-        [sys.executable, "-c", _LOADED.format(before="")],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
-        cwd=str(REPO),
-        check=True,
-    )
-    assert "Levanger" in done.stdout
+    done = _assess_in_child(_LOADED.format(before=""), tmp_path)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == []
 
 
@@ -271,15 +279,7 @@ def test_an_assessment_on_the_command_line_leaves_lazy_what_only_other_commands_
     # nor the flattener of its facts (advisor.engine.facts; each arena but the first uses Arena's)
     # (as every run but the first finds the shipped pack: in its cache)
     for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", _LAZY_AFTER_ASSESS],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
-            cwd=str(REPO),
-            check=True,
-        )
-    assert "Levanger" in done.stdout
+        done = _assess_in_child(_LAZY_AFTER_ASSESS, tmp_path)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"loaded": [], "writers": 0}
 
 
@@ -301,13 +301,5 @@ print(json.dumps({{"collections": len(seen), "enabled": gc.isenabled()}}), file=
 
 @pytest.mark.parametrize("before, enabled", [("", True), ("gc.disable()", False)])
 def test_advisor_assess_runs_without_collections_and_leaves_the_collector_as_it_found_it(tmp_path, before, enabled):
-    done = subprocess.run(
-        [sys.executable, "-c", _COLLECTIONS_IN_ASSESS.format(before=before)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path)},
-        cwd=str(REPO),
-        check=True,
-    )
-    assert "Levanger" in done.stdout
+    done = _assess_in_child(_COLLECTIONS_IN_ASSESS.format(before=before), tmp_path)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"collections": 0, "enabled": enabled}
