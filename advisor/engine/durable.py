@@ -252,7 +252,8 @@ class _Net:
                 if child is None:
                     child = node.children[test] = _Node()
                     if test[1] == "eq":
-                        node.eq[_group(test[0])] = node.eq.get(_group(test[0]), 0) + 1
+                        group = _group(test[0])
+                        node.eq[group] = node.eq.get(group, 0) + 1
                     else:
                         node.other += 1
                     journal.append(("child", node, test))
@@ -274,9 +275,10 @@ class _Net:
                     node, test = entry[1], entry[2]
                     del node.children[test]
                     if test[1] == "eq":
-                        node.eq[_group(test[0])] -= 1
-                        if not node.eq[_group(test[0])]:
-                            del node.eq[_group(test[0])]
+                        group = _group(test[0])
+                        node.eq[group] -= 1
+                        if not node.eq[group]:
+                            del node.eq[group]
                     else:
                         node.other -= 1
                 elif entry[0] == "beta":
