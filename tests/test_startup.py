@@ -303,3 +303,32 @@ print(json.dumps({{"collections": len(seen), "enabled": gc.isenabled()}}), file=
 def test_advisor_assess_runs_without_collections_and_leaves_the_collector_as_it_found_it(tmp_path, before, enabled):
     done = _assess_in_child(_COLLECTIONS_IN_ASSESS.format(before=before), tmp_path)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"collections": 0, "enabled": enabled}
+
+
+_KEPT_AFTER_ASSESS = """
+import json, sys
+from advisor.engine import durable
+from advisor.rules import pack
+calls = []
+compiled, cite_all = durable._compiled, pack.RulePack.cite_all
+durable._compiled = lambda p: calls.append("compile") or compiled(p)
+pack.RulePack.cite_all = lambda self, sources: calls.append("cite") or cite_all(self, sources)
+try:
+    from advisor.cli.main import main
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+loaded = sorted(m for m in ("tempfile", "shutil") if m in sys.modules)
+print(json.dumps({"calls": sorted(set(calls)), "loaded": loaded}), file=sys.stderr)
+"""
+
+
+def test_an_assessment_on_the_command_line_finds_what_is_derived_from_the_pack_in_its_cache(tmp_path):
+    # The first run derives the durable compile and the readable citations from the shipped pack
+    # and keeps them beside it (advisor.rules.cache.cached_data); every later run reads them
+    # back, and writes nothing (no tempfile, which only writing the cache or a file needs).
+    pytest.importorskip("durable_rules_engine")
+    first = _assess_in_child(_KEPT_AFTER_ASSESS, tmp_path)
+    assert json.loads(first.stderr.strip().splitlines()[-1])["calls"] == ["cite", "compile"]
+    later = _assess_in_child(_KEPT_AFTER_ASSESS, tmp_path)
+    assert json.loads(later.stderr.strip().splitlines()[-1]) == {"calls": [], "loaded": []}

@@ -101,13 +101,17 @@ class ContrastingView(_Result):
 
 def contrasting_views(pack: RulePack, rule: Rule) -> tuple[ContrastingView, ...]:
     """The contrasts of ``rule`` as results show them."""
+    if not rule.contrasts:
+        return ()
+    cited = pack.contrast_citations.get(rule.id)
+    if cited is None or len(cited) != len(rule.contrasts):  # a rule from elsewhere
+        cited = tuple(pack.cite_all(c.sources) for c in rule.contrasts)
     return tuple(
-        ContrastingView(
-            statement=c.statement,
-            sources=tuple(str(s) for s in c.sources),
-            citations=pack.cite_all(c.sources),
+        _construct(
+            ContrastingView,
+            {"statement": c.statement, "sources": tuple(str(s) for s in c.sources), "citations": citations},
         )
-        for c in rule.contrasts
+        for c, citations in zip(rule.contrasts, cited)
     )
 
 

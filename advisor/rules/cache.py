@@ -30,9 +30,8 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
 from ..core import documents
 from . import conditions, limits
@@ -40,7 +39,7 @@ from . import pack as pack_module
 from .conditions import parse_condition
 from .pack import RulePack
 
-__all__ = ["cache_dir", "cached_pack"]
+__all__ = ["cache_dir", "cached_pack", "cached_data"]
 
 #: The source files of the modules whose code decides what a pack file means: a change to one
 #: invalidates the cache. By file, not by module: a run that finds the pack here does not import
@@ -96,19 +95,10 @@ def _read(file: Path, origin: str) -> Optional[RulePack]:
     """The pack in ``file``, or ``None`` when the file is not one this module wrote for the same
     content (its JSON does not hash to the digest it records) or does not validate."""
     try:
-        blob = file.read_bytes()
-        digest_at, hash_at = len(_HEAD), len(_HEAD) + 64 + len(_MID)
-        body_at = hash_at + 64 + len(_TAIL)
-        if (
-            not blob.startswith(_HEAD)
-            or blob[digest_at + 64 : hash_at] != _MID
-            or blob[hash_at + 64 : body_at] != _TAIL
-            or not blob.endswith(b"}")
-        ):
+        found = _checked(file.read_bytes(), len(_MID) + 64 + len(_TAIL))
+        if found is None or not (found[0].startswith(_MID) and found[0].endswith(_TAIL)):
             return None
-        body = blob[body_at:-1]
-        if hashlib.sha256(body).hexdigest().encode("ascii") != blob[digest_at : digest_at + 64]:
-            return None
+        head, body = found
         # pydantic reads the JSON itself (in Rust): faster than json.loads and validating the dicts.
         pack = RulePack.model_validate_json(body).model_copy(update={"origin": origin})
         for rule in pack.rules:
@@ -120,20 +110,42 @@ def _read(file: Path, origin: str) -> Optional[RulePack]:
         return None
     # The content is byte for byte what was written with this hash, so the hash is not computed
     # again (a model dump and a SHA-256 of it: a third of reading the cache).
-    pack.__dict__["hash"] = blob[hash_at : hash_at + 64].decode("ascii")
+    pack.__dict__["hash"] = head[len(_MID) : len(_MID) + 64].decode("ascii")
     return pack
 
 
+def _checked(blob: bytes, head_length: int) -> Optional[tuple[bytes, bytes]]:
+    """The head (``head_length`` bytes after the digest) and the JSON of a file's bytes ``blob``,
+    or ``None`` when they are not in the layout :func:`_store` writes or the JSON does not hash
+    to the digest the file records."""
+    digest_at = len(_HEAD)
+    body_at = digest_at + 64 + head_length
+    if not blob.startswith(_HEAD) or not blob.endswith(b"}") or len(blob) <= body_at:
+        return None
+    body = blob[body_at:-1]
+    if hashlib.sha256(body).hexdigest().encode("ascii") != blob[digest_at : digest_at + 64]:
+        return None
+    return blob[digest_at + 64 : body_at], body
+
+
 def _write(directory: Path, kind: str, name: str, pack: RulePack) -> None:
+    content = pack.model_dump(mode="json", exclude={"origin"})
+    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _store(directory, name, f"pack-{kind}-*.json", _MID + pack.hash.encode("ascii") + _TAIL, body)
+
+
+def _store(directory: Path, name: str, kind: str, head: bytes, body: bytes) -> None:
+    """Write ``directory/name`` atomically: the digest of ``body``, then ``head`` and ``body``; keep
+    the :data:`KEEP` newest files whose names match the pattern ``kind`` (the file written counts)."""
+    import tempfile  # only where a file is written (with shutil, bz2 and lzma: ~2 ms to import)
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        content = pack.model_dump(mode="json", exclude={"origin"})
-        body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         digest = hashlib.sha256(body).hexdigest().encode("ascii")
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=".pack-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_HEAD + digest + _MID + pack.hash.encode("ascii") + _TAIL + body + b"}")
+                handle.write(_HEAD + digest + head + body + b"}")
             os.replace(temporary, directory / name)
         except BaseException:
             os.unlink(temporary)
@@ -141,7 +153,7 @@ def _write(directory: Path, kind: str, name: str, pack: RulePack) -> None:
         # Only the oldest go: two advisors sharing the directory (two checkouts, two versions) would
         # otherwise evict each other's file at every run and never read the pack from here.
         others = []
-        for other in directory.glob(f"pack-{kind}-*.json"):
+        for other in directory.glob(kind):
             if other.name != name:
                 try:
                     others.append((other.stat().st_mtime_ns, other.name, other))
@@ -163,8 +175,67 @@ def cached_pack(where: Path, kind: str, origin: str, build: Callable[[], RulePac
         return build()
     name = f"pack-{kind}-{key}.json"
     pack = _read(directory / name, origin) if (directory / name).is_file() else None
-    if pack is not None:
-        return pack
-    pack = build()
-    _write(directory, kind, name, pack)
+    if pack is None:
+        pack = build()
+        _write(directory, kind, name, pack)
+    _SERVED.add(pack.hash)
     return pack
+
+
+#: The packs this module read or wrote (by hash): what is derived from them is kept here too.
+_SERVED: set[str] = set()
+
+#: How a file of derived data begins: the SHA-256 of the JSON that follows it.
+_DATA = b'","data":'
+
+_T = TypeVar("_T")
+
+
+def cached_data(
+    pack: RulePack, name: str, sources: Sequence[str], build: Callable[[], Any], use: Callable[[Any], _T]
+) -> _T:
+    """``use(build())``, where ``build()`` derives plain JSON data from ``pack`` alone (by the code
+    of the files ``sources``): for a pack this cache holds (the shipped one), the data is kept in a
+    file of its own beside the pack and ``use`` is given what the file holds, read back as JSON.
+
+    The file's name is a SHA-256 of what the data depends on: ``name``, the pack's content hash,
+    the versions of advisor, pydantic and Python, the source of the modules of the pack cache's own
+    key and of ``sources``. A file whose JSON does not hash to the digest it records is not used,
+    nor one that ``use`` refuses (raises an exception for): the data is then built again and the
+    file written again. The data is JSON, never pickle, as the pack is: reading it runs no code.
+    Other packs (a user's, research variants) are derived each time, as without a cache."""
+    directory = cache_dir()
+    key = _data_key(pack, name, sources) if directory is not None and pack.hash in _SERVED else None
+    if directory is None or key is None:
+        return use(build())
+    file = directory / f"data-{name}-{key}.json"
+    try:
+        found = _checked(file.read_bytes(), len(_DATA))
+    except OSError:
+        found = None
+    if found is not None and found[0] == _DATA:
+        try:
+            return use(json.loads(found[1]))
+        except Exception:  # not in the shape ``use`` reads: built and written again
+            pass
+    body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _store(directory, file.name, f"data-{name}-*.json", _DATA, body)
+    # What is used is the data as a later run reads it back: the same objects either way.
+    return use(json.loads(body))
+
+
+def _data_key(pack: RulePack, name: str, sources: Sequence[str]) -> Optional[str]:
+    """The hash of what data ``name`` derived from ``pack`` depends on; ``None`` if a file cannot be read."""
+    import pydantic
+
+    from ..core.version import __version__
+
+    digest = hashlib.sha256()
+    for part in ("data", name, pack.hash, __version__, pydantic.VERSION, sys.version):
+        digest.update(part.encode("utf-8") + b"\0")
+    try:
+        for file in (*_SOURCES, *map(Path, sources)):
+            digest.update(file.name.encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
