@@ -6,7 +6,10 @@ import hashlib
 import json
 import shutil
 
+import pydantic
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import advisor
 from advisor.engine.interface import durable_problem
@@ -123,9 +126,9 @@ def test_a_cache_that_does_not_hold_a_valid_pack_is_not_used_and_is_written_agai
     assert data["hash"] == fresh.hash
     title = fresh.rules[0].title.en.encode("utf-8")
     tampered = json.loads(good)["pack"]
-    tampered["rules"][0]["kind"] = "not a kind"  # recorded as written, but does not validate
+    del tampered["rules"][0]["kind"]  # recorded as written, but not a pack's JSON
     broken = {
-        "does not validate": _layout(
+        "not a pack's JSON": _layout(
             json.dumps(tampered, ensure_ascii=False, separators=(",", ":")).encode(), fresh.hash
         ),
         "changed after it was written": good.replace(title, b"Tampered", 1),
@@ -245,7 +248,7 @@ def test_a_kept_entry_that_is_tampered_or_not_in_shape_is_made_again(shipped, mo
         assert file.read_bytes() == good, why  # written again
 
 
-def test_a_kept_entry_is_named_by_what_it_is_derived_from(shipped, tmp_path):
+def test_a_kept_entry_is_named_by_what_it_is_derived_from(shipped, tmp_path, monkeypatch):
     _rules, cache = shipped
     pack = advisor.load_rules()
     source = tmp_path / "engine.py"
@@ -258,16 +261,15 @@ def test_a_kept_entry_is_named_by_what_it_is_derived_from(shipped, tmp_path):
     assert pack_cache.cached_data(pack, "durable", [str(source)], lambda: [2], list) == [2]
     assert pack_cache._data_key(pack, "citations", [str(source)]) != key  # what is derived
     other = rulepack.RulePack.model_validate(pack.model_dump())
-    other.__dict__["hash"] = "0" * 64  # another pack
+    other.__dict__["hash"] = "0" * 64  # another pack, held by the cache under the same key
+    assert pack_cache._data_key(other, "durable", [str(source)]) is None  # not held: nothing kept
+    monkeypatch.setitem(pack_cache._SERVED, other.hash, pack_cache._SERVED[pack.hash])
     assert pack_cache._data_key(other, "durable", [str(source)]) != pack_cache._data_key(pack, "durable", [str(source)])
-    from advisor.core import version
-
+    # the pack's file under another key: another version of advisor, pydantic or Python, or
+    # other code reading packs (advisor.rules.cache._key, tested above)
     before = pack_cache._data_key(pack, "durable", [str(source)])
-    version.__version__, old = "999", version.__version__
-    try:
-        assert pack_cache._data_key(pack, "durable", [str(source)]) != before
-    finally:
-        version.__version__ = old
+    monkeypatch.setitem(pack_cache._SERVED, pack.hash, "0" * 64)
+    assert pack_cache._data_key(pack, "durable", [str(source)]) != before
 
 
 def test_the_kept_citations_are_the_ones_made_from_the_pack(shipped, monkeypatch):
@@ -316,3 +318,136 @@ def test_nothing_is_kept_for_a_pack_the_cache_does_not_hold(shipped, tmp_path):
 
         DurableBackend(pack).close()
     assert not list(cache.glob("data-*.json"))
+
+
+# The pack read back from its cache file without validation (advisor.rules.cache._constructed).
+
+
+def _same_models(made, validated, where="pack") -> None:
+    """``made`` equals ``validated`` field for field, down to the models they hold: the same
+    classes, values, fields set, extra and private attributes."""
+    assert type(made) is type(validated), where
+    if isinstance(validated, pydantic.BaseModel):
+        assert made.__pydantic_fields_set__ == validated.__pydantic_fields_set__, where
+        assert made.__pydantic_extra__ == validated.__pydantic_extra__, where
+        assert made.__pydantic_private__ == validated.__pydantic_private__, where
+        fields = type(validated).model_fields  # not what a cached property keeps in __dict__
+        assert [n for n in made.__dict__ if n in fields] == [n for n in validated.__dict__ if n in fields], where
+        for name in fields:
+            _same_models(made.__dict__[name], validated.__dict__[name], f"{where}.{name}")
+    elif isinstance(validated, (tuple, list)):
+        assert len(made) == len(validated), where
+        for i, (a, b) in enumerate(zip(made, validated)):
+            _same_models(a, b, f"{where}[{i}]")
+    elif isinstance(validated, dict):
+        assert list(made) == list(validated), where
+        for key, value in validated.items():
+            _same_models(made[key], value, f"{where}[{key!r}]")
+    else:
+        assert made == validated and type(made) is type(validated), where
+
+
+def _constructed_and_validated(pack: rulepack.RulePack) -> tuple:
+    body = json.dumps(pack.model_dump(mode="json", exclude={"origin"}), ensure_ascii=False, separators=(",", ":"))
+    return pack_cache._constructed(rulepack.RulePack, json.loads(body)), rulepack.RulePack.model_validate_json(body)
+
+
+def test_the_pack_made_from_its_file_equals_the_validated_one_field_for_field(shipped, monkeypatch):
+    _rules, cache = shipped
+    fresh = advisor.load_rules()
+    made, validated = _constructed_and_validated(fresh)
+    _same_models(made, validated)
+    assert made == validated
+    _uncached(monkeypatch)
+    read = advisor.load_rules()  # through the file
+    expected = validated.model_copy(update={"origin": "default"})
+    for rule, parsed in zip(expected.rules, fresh.rules):  # and the conditions parsed, as from the files
+        rule._condition, rule._guard = parsed.condition, parsed.guard
+    _same_models(read, expected)
+    assert read.model_dump_json() == fresh.model_dump_json()
+
+
+_texts = st.fixed_dictionaries({"en": st.text(min_size=1, max_size=5), "nb": st.text(min_size=1, max_size=5)})
+_sources = st.lists(
+    st.builds(
+        lambda doc, section, lines: f"{doc}.txt §{section}" + (f" (lines {lines})" if lines else ""),
+        st.sampled_from(["a", "b_1"]),
+        st.sampled_from(["1", "2.3", "advice"]),
+        st.sampled_from([None, "4", "5-9"]),
+    ),
+    min_size=1,
+    max_size=3,
+)
+_values = st.one_of(st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), st.text(max_size=3))
+
+
+@st.composite
+def _packs(draw):
+    rules = []
+    for i in range(draw(st.integers(1, 4))):
+        rule = {
+            "id": f"DIAG-{i:03d}",
+            "kind": draw(st.sampled_from(["strength", "diagnosis", "pitfall", "recommendation"])),
+            "factor": "anchoring",
+            "phase": draw(st.sampled_from(["initiation", "design"])),
+            "priority": "high",
+            "evidence": "theory",
+            "title": draw(_texts),
+            "message": draw(_texts),
+            "sources": draw(_sources),
+        }
+        optional = {
+            "when": st.dictionaries(
+                st.sampled_from(["fact", "eq", "in", "all"]), _values | st.lists(_values), max_size=3
+            ),
+            "recommends": st.lists(st.sampled_from(["REC-001", "REC-002"]), max_size=2),
+            "done_when": st.just({"fact": "x", "eq": True}),
+            "done_when_none": st.text(min_size=1, max_size=4),
+            "contrasts": st.lists(st.fixed_dictionaries({"statement": _texts, "sources": _sources}), max_size=2),
+            "note": st.text(max_size=4),
+        }
+        for key, strategy in optional.items():
+            if draw(st.booleans()):
+                rule[key] = draw(strategy)
+        rules.append(rule)
+    document = {"title": "T"}
+    for key, strategy in {
+        "author": st.just("Surname, Name"),
+        "year": st.integers(1900, 2100),
+        "kind": st.just("report"),
+        "short": _texts,
+        "sections": st.dictionaries(st.sampled_from(["advice", "x"]), _texts, max_size=2),
+    }.items():
+        if draw(st.booleans()):
+            document[key] = draw(strategy)
+    info = {"name": "mine"} if draw(st.booleans()) else {"name": "mine", "version": "2", "description": draw(_texts)}
+    return rulepack.RulePack.model_validate({"info": info, "documents": {"a.txt": document}, "rules": rules})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pack=_packs())
+def test_a_generated_pack_made_from_its_json_equals_the_validated_one_field_for_field(pack):
+    made, validated = _constructed_and_validated(pack)
+    _same_models(made, validated)
+    assert made == validated and made.model_dump_json() == validated.model_dump_json()
+
+
+def test_json_not_of_a_pack_is_not_made_into_one(shipped):
+    _rules, cache = shipped
+    data = advisor.load_rules().model_dump(mode="json", exclude={"origin"})
+    for why, broken in {
+        "a field too many": {**data, "extra": 1},
+        "a field missing": {key: value for key, value in data.items() if key != "info"},
+        "a rule's field missing": {**data, "rules": [{k: v for k, v in data["rules"][0].items() if k != "kind"}]},
+        "a rule's field too many": {**data, "rules": [{**data["rules"][0], "origin": "x"}]},
+    }.items():
+        with pytest.raises((KeyError, ValueError)):
+            pack_cache._constructed(rulepack.RulePack, broken)
+            pytest.fail(why)
+
+
+@pytest.mark.parametrize("text", ["a.txt §1", "b_1.md §2.3 (lines 4-9)", "c.txt §advice (line 5)", "d.txt §4 (l. 3–7)"])
+def test_a_source_parsed_without_validation_equals_the_validated_one(text):
+    parsed = rulepack.Source.parse(text)
+    validated = rulepack.Source.model_validate(parsed.model_dump())
+    _same_models(parsed, validated)

@@ -319,16 +319,21 @@ try:
 except SystemExit:
     pass
 loaded = sorted(m for m in ("tempfile", "shutil") if m in sys.modules)
-print(json.dumps({"calls": sorted(set(calls)), "loaded": loaded}), file=sys.stderr)
+models = (pack.RulePack, pack.Rule, pack.Reference, pack.Source, pack.Contrast, pack.PackInfo)
+built = [m.__name__ for m in models if m.__pydantic_complete__]
+print(json.dumps({"calls": sorted(set(calls)), "loaded": loaded, "built": built}), file=sys.stderr)
 """
 
 
 def test_an_assessment_on_the_command_line_finds_what_is_derived_from_the_pack_in_its_cache(tmp_path):
     # The first run derives the durable compile and the readable citations from the shipped pack
     # and keeps them beside it (advisor.rules.cache.cached_data); every later run reads them
-    # back, and writes nothing (no tempfile, which only writing the cache or a file needs).
+    # back, and writes nothing (no tempfile, which only writing the cache or a file needs); the
+    # pack itself is made from its file without validation, so no validator of the pack's
+    # models is built (advisor.rules.cache._constructed).
     pytest.importorskip("durable_rules_engine")
     first = _assess_in_child(_KEPT_AFTER_ASSESS, tmp_path)
-    assert json.loads(first.stderr.strip().splitlines()[-1])["calls"] == ["cite", "compile"]
+    first_run = json.loads(first.stderr.strip().splitlines()[-1])
+    assert first_run["calls"] == ["cite", "compile"] and "RulePack" in first_run["built"]
     later = _assess_in_child(_KEPT_AFTER_ASSESS, tmp_path)
-    assert json.loads(later.stderr.strip().splitlines()[-1]) == {"calls": [], "loaded": []}
+    assert json.loads(later.stderr.strip().splitlines()[-1]) == {"calls": [], "loaded": [], "built": []}

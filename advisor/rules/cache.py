@@ -1,13 +1,21 @@
-"""The shipped rule pack, validated, kept between runs (issue 15 §3).
+"""The shipped rule pack, validated, kept between runs, with what is derived from it (issue 15 §3).
 
 Reading the shipped pack (its YAML files composed with line numbers, every rule validated and
 checked against the others) is a large part of a command's cold start. The first run that loads
-it writes the validated pack as JSON to the user's cache directory; later runs read it back through
-the pack's own pydantic models and parse each condition again, several times faster, and skip only
-the checks between rules, which the same content passed when the file was written.
+it writes the validated pack as JSON to the user's cache directory; later runs make the pack's
+models again from that JSON without validating it (:func:`_constructed`: the JSON is byte for
+byte what this module wrote of a validated pack, so validation, whose validators pydantic would
+first have to build, finds nothing; tests check the pack made equals the validated one, field
+for field, for the shipped pack and generated ones) and parse each condition again; the checks
+between rules, which the same content passed when the file was written, are skipped.
+
+What other modules derive from the shipped pack alone is kept beside it the same way
+(:func:`cached_data`): the durable-rules compile (advisor.engine.durable) and the readable
+citations (:attr:`RulePack.readable_citations`); ``use`` reads the data back and refuses what is
+not in its shape.
 
 Safely: the cache is JSON, never pickle, so reading it runs no code that anyone who can write the
-directory could have put there, and what it holds is validated as a pack is. Its file name is a
+directory could have put there. Its file name is a
 SHA-256 of everything the pack depends on: the bytes of every file of the pack, the versions of
 advisor, pydantic and Python, and the source of the modules that parse and check packs and of this
 one. Any change to one of them reads the YAML again and writes a new file; the directory keeps the
@@ -15,9 +23,12 @@ one. Any change to one of them reads the YAML again and writes a new file; the d
 two versions) each keep theirs.
 The file is one JSON object whose first members are the SHA-256 of the pack's JSON that follows
 and the pack's content hash (:attr:`RulePack.hash`, which is then not computed again): a file
-whose pack's JSON does not hash to the digest it records, that is not in this layout, or whose
-pack does not validate, is not used, and the next run that reads the pack from its files writes
-it again.
+whose pack's JSON does not hash to the digest it records (a file cut short or changed), that is
+not in this layout, or whose JSON lacks a field of a pack's models or has one more, is not used,
+and the next run that reads the pack from its files writes it again. The digest is no
+signature: a file rewritten on purpose with a digest of its own is read as written, as a rule
+file in the pack's folder would be (and values such a file puts where the models allow no such
+value are not caught on reading, as they were while the JSON was validated).
 
 ``ADVISOR_CACHE_DIR`` sets the directory (default ``$XDG_CACHE_HOME/samskaping-advisor``, else
 ``~/.cache/samskaping-advisor``); set to an empty value, nothing is cached. A cache that cannot be
@@ -30,8 +41,11 @@ import hashlib
 import json
 import os
 import sys
+from types import UnionType
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import Any, Callable, Optional, Sequence, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, RootModel
 
 from ..core import documents
 from . import conditions, limits
@@ -40,6 +54,9 @@ from .conditions import parse_condition
 from .pack import RulePack
 
 __all__ = ["cache_dir", "cached_pack", "cached_data"]
+
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound=BaseModel)
 
 #: The source files of the modules whose code decides what a pack file means: a change to one
 #: invalidates the cache. By file, not by module: a run that finds the pack here does not import
@@ -99,8 +116,10 @@ def _read(file: Path, origin: str) -> Optional[RulePack]:
         if found is None or not (found[0].startswith(_MID) and found[0].endswith(_TAIL)):
             return None
         head, body = found
-        # pydantic reads the JSON itself (in Rust): faster than json.loads and validating the dicts.
-        pack = RulePack.model_validate_json(body).model_copy(update={"origin": origin})
+        # Byte for byte the JSON this module wrote of a validated pack: made again without
+        # validation, which would first build the validators of the pack's models (tests
+        # check the pack equals the validated one, field for field).
+        pack = _constructed(RulePack, json.loads(body)).model_copy(update={"origin": origin})
         for rule in pack.rules:
             if rule.when is not None:
                 rule._condition = parse_condition(rule.when, ("when",))
@@ -112,6 +131,91 @@ def _read(file: Path, origin: str) -> Optional[RulePack]:
     # again (a model dump and a SHA-256 of it: a third of reading the cache).
     pack.__dict__["hash"] = head[len(_MID) : len(_MID) + 64].decode("ascii")
     return pack
+
+
+_new = object.__new__
+_set = object.__setattr__
+# The setters of the slots every pydantic model has, called directly (as model_construct sets them).
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+#: How to make each model of a pack from its JSON data, by model class (see :func:`_maker`).
+_MAKERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _constructed(cls: type[_M], data: Any) -> _M:
+    """The model ``cls`` (a pack or a part of one) from the JSON data of a validated one, made as
+    pydantic's ``model_construct`` makes a model, the models it holds too; an exception for data
+    that does not have every field of the model and no other (a file of another layout)."""
+    return _maker(cls)(data)  # type: ignore[no-any-return]
+
+
+def _maker(cls: type[BaseModel]) -> Callable[[Any], Any]:
+    """A function making the model ``cls`` from JSON data, made from the annotations of its fields:
+    models (a text is a root model), optional ones, tuples and dicts of them, tuples of values."""
+    maker = _MAKERS.get(cls)
+    if maker is not None:
+        return maker
+    if issubclass(cls, RootModel):
+
+        def make_root(data: Any) -> Any:
+            instance = _new(cls)
+            _set(instance, "__dict__", {"root": data})
+            _set_fields(instance, {"root"})
+            _set_extra(instance, None)
+            _set_private(instance, None)
+            return instance
+
+        _MAKERS[cls] = make_root
+        return make_root
+    # Every field is in the JSON but those a pack's JSON leaves out (its origin), which get
+    # their defaults and, as in a validated model, are not among the fields set.
+    fields = [(name, _converter(field.annotation)) for name, field in cls.model_fields.items() if not field.exclude]
+    left_out = {
+        name: field.get_default(call_default_factory=True) for name, field in cls.model_fields.items() if field.exclude
+    }
+    private = {name: attr.get_default() for name, attr in cls.__private_attributes__.items()} or None
+
+    def make(data: Any) -> Any:
+        values = {name: data[name] if convert is None else convert(data[name]) for name, convert in fields}
+        if len(data) != len(fields):
+            raise ValueError(f"not the fields of {cls.__name__}")
+        instance = _new(cls)
+        _set_fields(instance, set(values))
+        if left_out:
+            values.update(left_out)
+        _set(instance, "__dict__", values)
+        _set_extra(instance, None)
+        _set_private(instance, None if private is None else dict(private))
+        return instance
+
+    _MAKERS[cls] = make
+    return make
+
+
+def _converter(annotation: Any) -> Optional[Callable[[Any], Any]]:
+    """What makes a field's value of the JSON data: ``None`` where the data is the value."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _maker(annotation)
+    if origin is Union or origin is UnionType:
+        inner = [a for a in args if a is not type(None)]
+        convert = _converter(inner[0]) if len(inner) == 1 else None
+        return None if convert is None else (lambda value: None if value is None else convert(value))
+    if origin is tuple or origin is list:
+        item, kind = _converter(args[0]), origin
+        if item is None:
+            return kind
+        each: Callable[[Any], Any] = item
+        return lambda value: kind(map(each, value))
+    if origin is dict:
+        item = _converter(args[1])
+        if item is None:
+            return None
+        every: Callable[[Any], Any] = item
+        return lambda value: {key: every(v) for key, v in value.items()}
+    return None
 
 
 def _checked(blob: bytes, head_length: int) -> Optional[tuple[bytes, bytes]]:
@@ -178,17 +282,16 @@ def cached_pack(where: Path, kind: str, origin: str, build: Callable[[], RulePac
     if pack is None:
         pack = build()
         _write(directory, kind, name, pack)
-    _SERVED.add(pack.hash)
+    _SERVED[pack.hash] = key
     return pack
 
 
-#: The packs this module read or wrote (by hash): what is derived from them is kept here too.
-_SERVED: set[str] = set()
+#: The packs this module read or wrote: the key of each one's file (:func:`_key`) by the pack's
+#: hash. What is derived from them is kept here too.
+_SERVED: dict[str, str] = {}
 
 #: How a file of derived data begins: the SHA-256 of the JSON that follows it.
 _DATA = b'","data":'
-
-_T = TypeVar("_T")
 
 
 def cached_data(
@@ -199,13 +302,13 @@ def cached_data(
     file of its own beside the pack and ``use`` is given what the file holds, read back as JSON.
 
     The file's name is a SHA-256 of what the data depends on: ``name``, the pack's content hash,
-    the versions of advisor, pydantic and Python, the source of the modules of the pack cache's own
-    key and of ``sources``. A file whose JSON does not hash to the digest it records is not used,
+    the key of the pack's own file (the versions of advisor, pydantic and Python, the source of
+    the modules that read packs) and the files ``sources``. A file whose JSON does not hash to the digest it records is not used,
     nor one that ``use`` refuses (raises an exception for): the data is then built again and the
     file written again. The data is JSON, never pickle, as the pack is: reading it runs no code.
     Other packs (a user's, research variants) are derived each time, as without a cache."""
     directory = cache_dir()
-    key = _data_key(pack, name, sources) if directory is not None and pack.hash in _SERVED else None
+    key = _data_key(pack, name, sources) if directory is not None else None
     if directory is None or key is None:
         return use(build())
     file = directory / f"data-{name}-{key}.json"
@@ -225,16 +328,17 @@ def cached_data(
 
 
 def _data_key(pack: RulePack, name: str, sources: Sequence[str]) -> Optional[str]:
-    """The hash of what data ``name`` derived from ``pack`` depends on; ``None`` if a file cannot be read."""
-    import pydantic
-
-    from ..core.version import __version__
-
+    """The hash of what data ``name`` derived from ``pack`` depends on: the key of the pack's own
+    file (:func:`_key`: the versions and the code that reads packs), the pack's content hash and
+    the files ``sources``; ``None`` for a pack this cache does not hold or a file that cannot be read."""
+    served = _SERVED.get(pack.hash)
+    if served is None:
+        return None
     digest = hashlib.sha256()
-    for part in ("data", name, pack.hash, __version__, pydantic.VERSION, sys.version):
+    for part in ("data", name, served, pack.hash):
         digest.update(part.encode("utf-8") + b"\0")
     try:
-        for file in (*_SOURCES, *map(Path, sources)):
+        for file in map(Path, sources):
             digest.update(file.name.encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
     except OSError:
         return None

@@ -103,7 +103,10 @@ class Source(_Strict):
                 f"{text!r} is not a citation; write '<seed file name> §<section>' optionally followed by ' (lines A-B)'"
             )
         lines = match["lines"].replace("–", "-") if match["lines"] else None
-        return cls(doc=match["doc"], section=match["section"], lines=lines)
+        # Strings the pattern matched are valid values of every field: made without validation,
+        # which would first build the model's validator (the arena derivations parse sources at
+        # every start; a test checks it equals the validated source).
+        return cls.model_construct(doc=match["doc"], section=match["section"], lines=lines)
 
     def detail(self, lang: str) -> str:
         """The citation for researchers, in ``lang``: file, section and line range."""
