@@ -147,7 +147,8 @@ _MAKERS: dict[type, Callable[[Any], Any]] = {}
 def _constructed(cls: type[_M], data: Any) -> _M:
     """The model ``cls`` (a pack or a part of one) from the JSON data of a validated one, made as
     pydantic's ``model_construct`` makes a model, the models it holds too; an exception for data
-    that does not have every field of the model and no other (a file of another layout)."""
+    that does not have every field of the model and no other (a file of another layout). The
+    model takes ``data`` over (its dicts become the models' ``__dict__``): data of json.loads."""
     return _maker(cls)(data)  # type: ignore[no-any-return]
 
 
@@ -171,21 +172,28 @@ def _maker(cls: type[BaseModel]) -> Callable[[Any], Any]:
         return make_root
     # Every field is in the JSON but those a pack's JSON leaves out (its origin), which get
     # their defaults and, as in a validated model, are not among the fields set.
-    fields = [(name, _converter(field.annotation)) for name, field in cls.model_fields.items() if not field.exclude]
+    names = frozenset(name for name, field in cls.model_fields.items() if not field.exclude)
+    converting = [
+        (name, convert)
+        for name, field in cls.model_fields.items()
+        if not field.exclude and (convert := _converter(field.annotation)) is not None
+    ]
     left_out = {
         name: field.get_default(call_default_factory=True) for name, field in cls.model_fields.items() if field.exclude
     }
     private = {name: attr.get_default() for name, attr in cls.__private_attributes__.items()} or None
 
     def make(data: Any) -> Any:
-        values = {name: data[name] if convert is None else convert(data[name]) for name, convert in fields}
-        if len(data) != len(fields):
+        # ``data`` is a fresh object of json.loads, in field order: it becomes the model's __dict__
+        if data.keys() != names:
             raise ValueError(f"not the fields of {cls.__name__}")
+        for name, convert in converting:
+            data[name] = convert(data[name])
         instance = _new(cls)
-        _set_fields(instance, set(values))
+        _set_fields(instance, set(names))
         if left_out:
-            values.update(left_out)
-        _set(instance, "__dict__", values)
+            data.update(left_out)
+        _set(instance, "__dict__", data)
         _set_extra(instance, None)
         _set_private(instance, None if private is None else dict(private))
         return instance

@@ -425,17 +425,21 @@ class RulePack(BaseModel):
 def _citation_texts(data: Any) -> tuple[dict[str, tuple[Text, ...]], dict[str, tuple[tuple[Text, ...], ...]]]:
     """The citations of :meth:`RulePack._cite_every`'s data as texts; raises an exception for data
     not in that shape (a text's languages given in the order a validated text has them)."""
+    from .cache import _constructed
+
     order = Text.keys_allowed()
+    languages: dict[tuple[str, ...], bool] = {}  # whether a text may give these languages in this order
 
     def text(root: Any) -> Text:
-        if not (
-            isinstance(root, dict)
-            and list(root) == [lang for lang in order if lang in root]
-            and all(isinstance(words, str) and words for words in root.values())
-            and all(lang in root for lang in REQUIRED)
-        ):
+        if not isinstance(root, dict):
             raise ValueError("not a text")
-        return Text.model_construct(root)
+        keys = tuple(root)
+        ok = languages.get(keys)
+        if ok is None:
+            ok = languages[keys] = keys == tuple(k for k in order if k in root) and set(REQUIRED) <= set(keys)
+        if not (ok and all(isinstance(words, str) and words for words in root.values())):
+            raise ValueError("not a text")
+        return _constructed(Text, root)
 
     rules = {rule_id: tuple(map(text, texts)) for rule_id, texts in data["rules"].items()}
     contrasts = {
