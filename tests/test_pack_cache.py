@@ -451,3 +451,45 @@ def test_a_source_parsed_without_validation_equals_the_validated_one(text):
     parsed = rulepack.Source.parse(text)
     validated = rulepack.Source.model_validate(parsed.model_dump())
     _same_models(parsed, validated)
+
+
+def _plan_fields(plan) -> tuple:
+    terms = {
+        rule_id: [(t.paths, t.sorted_paths, t.arena_paths, t.because, t.template) for t in terms]
+        for rule_id, terms in plan.terms.items()
+    }
+    checks = [(rule_id, n.plain, n.derived, n.in_arena, n.flat, refs) for rule_id, n, refs in plan.checks]
+    states = [check[:5] for check in plan.state_checks]
+    return plan.ranked, terms, checks, states, plan.testing, plan.state_of.keys(), plan.summary
+
+
+def test_the_kept_plan_is_the_one_made_from_the_pack(shipped, monkeypatch):
+    from advisor.engine import assessment
+
+    _rules, cache = shipped
+    pack = advisor.load_rules()
+    profile = advisor.load_profile(EXAMPLE)
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", "")  # no cache: made from the pack, not through JSON
+    fresh = assessment._Plan(pack)
+    monkeypatch.setattr(assessment, "_PLANS", {})  # the plans of assessments: made again
+    expected = advisor.assess(profile, pack, engine="python").model_dump()
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
+    assessment._Plan(pack)  # writes the file
+    (file,) = cache.glob("data-plan-*.json")
+    json.loads(file.read_text(encoding="utf-8"))  # plain JSON
+    monkeypatch.setattr(assessment, "_plan_data", lambda _pack: pytest.fail("derived again"))
+    _uncached(monkeypatch)
+    kept = assessment._Plan(advisor.load_rules())  # a new pack object, the plan from the file
+    assert _plan_fields(kept) == _plan_fields(fresh)
+    # result order: by kind, then each rule's order within its kind
+    kinds = rulepack.KINDS
+    assert list(kept.ranked) == sorted(kept.ranked, key=lambda r: (kinds.rank(kept.kind[r]), kept.order[r]))
+    monkeypatch.setattr(assessment, "_PLANS", {})
+    assert advisor.assess(profile, kept.pack, engine="python").model_dump() == expected  # its plan from the file
+    # data not in the plan's shape, with a digest of its own: made again
+    body = b'{"ranked":["X"],"terms":{},"checks":[[1,[],[],[],[]]]}'
+    file.write_bytes(_data_layout(body))
+    monkeypatch.undo()
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
+    again = assessment._Plan(pack)
+    assert _plan_fields(again) == _plan_fields(fresh) and b'"ranked":["X"]' not in file.read_bytes()

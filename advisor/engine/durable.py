@@ -84,7 +84,7 @@ from .interface import Firing
 from ..core.errors import EngineError
 from .facts import Facts
 from ..rules.pack import KINDS, RulePack
-from ..rules.cache import cached_data
+from ..rules.cache import cached_data, strings
 from ..profile import schema as schema_module, model as model_module
 from ..core import io as io_module
 
@@ -373,12 +373,6 @@ def _encoders(
     return out[0], out[1]
 
 
-def _strings(value: Any) -> list[str]:
-    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        raise TypeError("not a list of strings")
-    return value
-
-
 class _CompiledRuleset:
     """One ruleset of :class:`_Compiled`: its rules as (key, rule id, alternative, arena pattern
     names, findings tested, gate), the properties of each kind of fact and its JSON."""
@@ -390,10 +384,10 @@ class _CompiledRuleset:
                 raise TypeError("not a compiled rule")
             if not (gate is None or type(gate) is int):
                 raise TypeError("not a gate")
-            units.append((key, rule_id, index, tuple(_strings(arena_names)), tuple(_strings(findings)), gate))
+            units.append((key, rule_id, index, strings(arena_names), strings(findings), gate))
         self.units = tuple(units)
         properties = data["properties"]
-        self.properties = {kind: frozenset(_strings(properties[kind])) for kind in ("profile", "arena")}
+        self.properties = {kind: frozenset(strings(properties[kind])) for kind in ("profile", "arena")}
         self.text: str = data["text"]
         if not isinstance(self.text, str):
             raise TypeError("not a ruleset's JSON")
@@ -404,7 +398,7 @@ class _Compiled:
     pack cache); raises an exception for data not in that shape."""
 
     def __init__(self, data: Any) -> None:
-        self.tested = frozenset(_strings(data["tested"]))
+        self.tested = frozenset(strings(data["tested"]))
         self.members: dict[tuple[bool, str, frozenset[Any]], str] = {}
         for in_arena, path, values, key in data["members"]:
             if not (isinstance(in_arena, bool) and isinstance(path, str) and isinstance(key, str)):

@@ -53,7 +53,7 @@ from . import pack as pack_module
 from .conditions import parse_condition
 from .pack import RulePack
 
-__all__ = ["cache_dir", "cached_pack", "cached_data"]
+__all__ = ["cache_dir", "cached_pack", "cached_data", "strings"]
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound=BaseModel)
@@ -333,6 +333,15 @@ def cached_data(
     _store(directory, file.name, f"data-{name}-*.json", _DATA, body)
     # What is used is the data as a later run reads it back: the same objects either way.
     return use(json.loads(body))
+
+
+def strings(value: Any) -> tuple[str, ...]:
+    """``value`` (a list of strings in data :func:`cached_data` read) as a tuple; TypeError for
+    anything else, for a ``use`` that refuses data not in its shape."""
+    if type(value) is not list:
+        raise TypeError("not a list of strings")
+    "".join(value)  # a TypeError unless every item is a string (in C: cheaper than a check each)
+    return tuple(value)
 
 
 def _data_key(pack: RulePack, name: str, sources: Sequence[str]) -> Optional[str]:
