@@ -493,3 +493,16 @@ def test_the_kept_plan_is_the_one_made_from_the_pack(shipped, monkeypatch):
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(cache))
     again = assessment._Plan(pack)
     assert _plan_fields(again) == _plan_fields(fresh) and b'"ranked":["X"]' not in file.read_bytes()
+
+
+def test_the_pack_files_key_leaves_out_the_test_cases(shipped):
+    # The shipped pack is read without its *.tests.yaml (rules/variants.py, _pack_only): a change
+    # there keeps the cached pack; a change to a rule file does not (above).
+    rules, _cache = shipped
+    key = pack_cache._key(rules, "variant")
+    tests = sorted(rules.glob("*.tests.yaml"))
+    assert tests
+    tests[0].write_text(tests[0].read_text(encoding="utf-8") + "\n# another comment\n", encoding="utf-8")
+    assert pack_cache._key(rules, "variant") == key
+    (rules / "core.yaml").write_text((rules / "core.yaml").read_text(encoding="utf-8") + "\n# more\n", encoding="utf-8")
+    assert pack_cache._key(rules, "variant") != key
