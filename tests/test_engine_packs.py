@@ -288,7 +288,8 @@ def test_a_finding_fact_carries_a_property_of_its_rule_and_wakes_only_its_patter
     )
     backend = DurableBackend(pack)
     assert backend.ruleset_count == 1 and MAX_STACK < 100
-    units = [u for rule in pack.rules for u in backend._units(rule.id, rule.stage, pack.dnf[rule.id])]
+    compiler = durable._Compiler(pack.dnf)
+    units = [u for rule in pack.rules for u in compiler._units(rule.id, rule.stage, pack.dnf[rule.id])]
     (net,) = durable._plan(units)
     (finding_node,) = [node for test, node in net.root.children.items() if test == ("t", "eq", "finding")]
     assert sorted(finding_node.children) == [(f"f:DIAG-{i:03d}", "eq", True) for i in range(100)]

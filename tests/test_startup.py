@@ -303,3 +303,40 @@ print(json.dumps({{"collections": len(seen), "enabled": gc.isenabled()}}), file=
 def test_advisor_assess_runs_without_collections_and_leaves_the_collector_as_it_found_it(tmp_path, before, enabled):
     done = _assess_in_child(_COLLECTIONS_IN_ASSESS.format(before=before), tmp_path)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"collections": 0, "enabled": enabled}
+
+
+_KEPT_AFTER_ASSESS = """
+import json, sys
+from advisor.engine import assessment, durable
+from advisor.rules import pack
+calls = []
+compiled, cite_all, plan, dnf = durable._compiled, pack.RulePack.cite_all, assessment._plan_data, pack.to_dnf
+durable._compiled = lambda p: calls.append("compile") or compiled(p)
+pack.RulePack.cite_all = lambda self, sources: calls.append("cite") or cite_all(self, sources)
+assessment._plan_data = lambda p: calls.append("plan") or plan(p)
+pack.to_dnf = lambda condition: calls.append("dnf") or dnf(condition)
+try:
+    from advisor.cli.main import main
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+loaded = sorted(m for m in ("tempfile", "shutil") if m in sys.modules)
+models = (pack.RulePack, pack.Rule, pack.Reference, pack.Source, pack.Contrast, pack.PackInfo)
+built = [m.__name__ for m in models if m.__pydantic_complete__]
+print(json.dumps({"calls": sorted(set(calls)), "loaded": loaded, "built": built}), file=sys.stderr)
+"""
+
+
+def test_an_assessment_on_the_command_line_finds_what_is_derived_from_the_pack_in_its_cache(tmp_path):
+    # The first run derives the durable compile, the readable citations and the plan's data
+    # (each rule's alternatives in disjunctive normal form: ``dnf``) from the shipped pack and
+    # keeps them beside it (advisor.rules.cache.cached_data); every later run reads them
+    # back, and writes nothing (no tempfile, which only writing the cache or a file needs); the
+    # pack itself is made from its file without validation, so no validator of the pack's
+    # models is built (advisor.rules.cache._constructed).
+    pytest.importorskip("durable_rules_engine")
+    first = _assess_in_child(_KEPT_AFTER_ASSESS, tmp_path)
+    first_run = json.loads(first.stderr.strip().splitlines()[-1])
+    assert first_run["calls"] == ["cite", "compile", "dnf", "plan"] and "RulePack" in first_run["built"]
+    later = _assess_in_child(_KEPT_AFTER_ASSESS, tmp_path)
+    assert json.loads(later.stderr.strip().splitlines()[-1]) == {"calls": [], "loaded": [], "built": []}

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterator, Optional, Union
 
@@ -101,6 +100,8 @@ def open_atomic(
     if not directory.is_dir():
         raise InputError(f"cannot write {target}: the directory {directory} does not exist", hint="create it first")
     clean_stale(directory, target.name)
+    import tempfile  # here: a command that writes no file does not import it (with shutil, bz2, lzma)
+
     try:
         if target.exists():
             mode = stat.S_IMODE(target.stat().st_mode)

@@ -13,12 +13,13 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, computed_f
 from ..profile.schema import arena_fields, profile_fields
 from ..rules.arenas import derivation_inputs
 from .interface import Firing, backend, engine_label, resolve_engine
-from ..rules.conditions import Compare, FindingRef, Phrase, Term, compile_condition, walk
+from ..rules.conditions import Compare, FindingRef, Phrase, compile_condition, walk
 from .facts import Facts, profile_facts
 from ..profile.canonical import canonical_json
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PHASES, PRIORITIES, Rule, RulePack, Text
 from ..rules.load import load_rules
+from ..rules.cache import cached_data, strings
 
 __all__ = [
     "ContrastingView",
@@ -101,13 +102,17 @@ class ContrastingView(_Result):
 
 def contrasting_views(pack: RulePack, rule: Rule) -> tuple[ContrastingView, ...]:
     """The contrasts of ``rule`` as results show them."""
+    if not rule.contrasts:
+        return ()
+    cited = pack.contrast_citations.get(rule.id)
+    if cited is None or len(cited) != len(rule.contrasts):  # a rule from elsewhere
+        cited = tuple(pack.cite_all(c.sources) for c in rule.contrasts)
     return tuple(
-        ContrastingView(
-            statement=c.statement,
-            sources=tuple(str(s) for s in c.sources),
-            citations=pack.cite_all(c.sources),
+        _construct(
+            ContrastingView,
+            {"statement": c.statement, "sources": tuple(str(s) for s in c.sources), "citations": citations},
         )
-        for c in rule.contrasts
+        for c, citations in zip(rule.contrasts, cited)
     )
 
 
@@ -266,16 +271,29 @@ _QUESTIONS: "TypeAdapter[tuple[Question, ...]]" = TypeAdapter(tuple[Question, ..
 # findings, the paths each rule tests, the order of the results.
 
 
+def _tested(compares: tuple[Compare, ...]) -> tuple[list[str], list[str], list[str]]:
+    """The paths that ``compares`` test: flat ones, those derived from the arenas, those in an
+    arena (each sorted, once)."""
+    plain = {c.path for c in compares if not c.in_arena and not c.path.startswith("arenas.")}
+    derived = {c.path for c in compares if not c.in_arena and c.path.startswith("arenas.")}
+    return sorted(plain), sorted(derived), sorted({c.path for c in compares if c.in_arena})
+
+
 class _Needs:
     """The facts one rule tests: known or not, and which unknown ones make a question."""
 
     __slots__ = ("flat", "plain", "derived", "in_arena")
 
-    def __init__(self, compares: tuple[Compare, ...]) -> None:
-        self.plain = frozenset(c.path for c in compares if not c.in_arena and not c.path.startswith("arenas."))
-        self.derived = frozenset(c.path for c in compares if not c.in_arena and c.path.startswith("arenas."))
+    def __init__(self, plain: "Iterable[str]", derived: "Iterable[str]", in_arena: "Iterable[str]") -> None:
+        self.plain = frozenset(plain)
+        self.derived = frozenset(derived)
         self.flat = self.plain | self.derived
-        self.in_arena = frozenset(c.path for c in compares if c.in_arena)
+        self.in_arena = frozenset(in_arena)
+
+    @classmethod
+    def of(cls, compares: tuple[Compare, ...]) -> "_Needs":
+        """The facts ``compares`` test."""
+        return cls(*_tested(compares))
 
     def unknown(self, facts: Facts) -> set[str]:
         """The unknown facts, as question paths (``arenas``, ``arenas[].<field>`` for arenas)."""
@@ -327,11 +345,17 @@ class _TermPlan:
 
     __slots__ = ("paths", "sorted_paths", "arena_paths", "because", "template")
 
-    def __init__(self, term: Term, summary: dict[str, Any]) -> None:
-        self.paths = tuple(dict.fromkeys(c.path for c in term.compares))
-        self.sorted_paths = tuple(sorted(self.paths))
-        self.arena_paths = tuple(tuple(dict.fromkeys(c.path for c in group)) for group in term.arenas)
-        self.because = tuple(sorted({ref.rule_id for ref in term.findings if not ref.negated}))
+    def __init__(
+        self,
+        paths: tuple[str, ...],
+        arena_paths: tuple[tuple[str, ...], ...],
+        because: tuple[str, ...],
+        summary: dict[str, Any],
+    ) -> None:
+        self.paths = paths
+        self.sorted_paths = tuple(sorted(paths))
+        self.arena_paths = arena_paths
+        self.because = because
         self.template: dict[str, Any] = {
             **summary,
             "facts": None,
@@ -365,11 +389,12 @@ class _Plan:
             )
             for rule in pack.rules
         }
-        self.order = {
-            rule.id: (_plan_key if rule.kind == "recommendation" else _priority_key)(rule) for rule in pack.rules
-        }
+        # What is derived from the pack's conditions and classification alone: kept in the pack
+        # cache for the shipped pack (advisor.rules.cache.cached_data; :func:`_plan_data`).
+        derived = cached_data(pack, "plan", _PLAN_SOURCES, lambda: _plan_data(pack), _PlanData)
         self.terms = {
-            rule_id: tuple(_TermPlan(t, self.summary[rule_id]) for t in terms) for rule_id, terms in pack.dnf.items()
+            rule_id: tuple(_TermPlan(*term, self.summary[rule_id]) for term in terms)
+            for rule_id, terms in derived.terms.items()
         }
         #: The rules that recommend something, by id, with what they recommend (sorted).
         self.recommenders = tuple(
@@ -380,13 +405,10 @@ class _Plan:
         #: The same as a mapping, and its ids in order (for :func:`_findings`).
         self.recommends = dict(self.recommenders)
         self.recommender_ids = tuple(self.recommends)
-        ranked = sorted(pack.rules, key=lambda r: (KINDS.rank(r.kind), self.order[r.id]))
         #: The rule ids in result order (by kind, then the order within the kind), and each one's kind.
-        self.ranked = tuple(rule.id for rule in ranked)
+        self.ranked = derived.ranked
         self.kind = {rule.id: rule.kind for rule in pack.rules}
-        self.checks = tuple(
-            (rule.id, _Needs(pack.leaves[rule.id][0]), pack.leaves[rule.id][1]) for rule in pack.in_stage_order
-        )
+        self.checks = derived.checks
         self.conditions = {rule_id: compile_condition(c) for rule_id, c in pack.effective_conditions.items()}
         self.weight = {rule.id: PRIORITY_WEIGHT[rule.priority] for rule in pack.rules}
         # Recommendations' guards: evaluated on the facts after the engine has run.
@@ -414,7 +436,7 @@ class _Plan:
         #: The rank of the priority of each rule but the strengths (what a batch row's highest priority is of).
         self.priority_rank = {rule.id: PRIORITIES.rank(rule.priority) for rule in pack.rules if rule.kind != "strength"}
         self.guard_needs = {
-            rule.id: _Needs(tuple(n for n in walk(rule.guard) if isinstance(n, Compare)))
+            rule.id: _Needs.of(tuple(n for n in walk(rule.guard) if isinstance(n, Compare)))
             for rule in pack.rules
             if rule.guard is not None
         }
@@ -425,6 +447,11 @@ class _Plan:
         }
         self.guard_refs = frozenset(ref for refs in self.guard_ref_ids.values() for ref in refs)
         self._descriptions: dict[str, str] = {}
+
+    @cached_property
+    def order(self) -> dict[str, tuple[Any, ...]]:
+        """Each rule's place within its kind, as a sort key (the columnar engine's order)."""
+        return {rule.id: _order_key(rule) for rule in self.pack.rules}
 
     def description(self, path: str, text: str) -> str:
         """A fact's description as questions show it: its references cite the pack's documents."""
@@ -455,6 +482,62 @@ def _priority_key(rule: Rule) -> tuple[Any, ...]:
 
 def _plan_key(rule: Rule) -> tuple[Any, ...]:
     return (PHASES.rank(rule.phase), -PRIORITIES.rank(rule.priority), FACTORS.rank(rule.factor), rule.id)
+
+
+def _order_key(rule: Rule) -> tuple[Any, ...]:
+    """A rule's place within its kind: recommendations in plan order, the others by priority."""
+    return (_plan_key if rule.kind == "recommendation" else _priority_key)(rule)
+
+
+#: The source files whose code decides what :func:`_plan_data` makes of a pack (besides those of
+#: the pack cache's own key, which has the conditions' and the pack's).
+_PLAN_SOURCES = (__file__,)
+
+
+def _plan_data(pack: RulePack) -> dict[str, Any]:
+    """What a plan derives from ``pack``'s conditions and classification alone, as plain JSON data:
+    the rule ids in result order (``ranked``), each alternative's paths, arena paths and the
+    findings it rests on (``terms``), and per rule in stage order the facts it tests and the
+    findings it rests on (``checks``)."""
+    ranked = sorted(pack.rules, key=lambda r: (KINDS.rank(r.kind), _order_key(r)))
+    return {
+        "ranked": [rule.id for rule in ranked],
+        "terms": {
+            rule_id: [
+                [
+                    list(dict.fromkeys(c.path for c in term.compares)),
+                    [list(dict.fromkeys(c.path for c in group)) for group in term.arenas],
+                    sorted({ref.rule_id for ref in term.findings if not ref.negated}),
+                ]
+                for term in terms
+            ]
+            for rule_id, terms in pack.dnf.items()
+        },
+        "checks": [
+            [rule.id, *_tested(pack.leaves[rule.id][0]), list(pack.leaves[rule.id][1])] for rule in pack.in_stage_order
+        ],
+    }
+
+
+class _PlanData:
+    """What :func:`_plan_data` made of a pack, read from its plain data (fresh, or kept in the pack
+    cache); raises an exception for data not in that shape."""
+
+    def __init__(self, data: Any) -> None:
+        self.ranked = strings(data["ranked"])
+        self.terms = {
+            rule_id: tuple(
+                (strings(paths), tuple(map(strings, arena_paths)), strings(because))
+                for paths, arena_paths, because in terms
+            )
+            for rule_id, terms in data["terms"].items()
+        }
+        self.checks = tuple(
+            (rule_id, _Needs(strings(plain), strings(derived), strings(in_arena)), strings(refs))
+            for rule_id, plain, derived, in_arena, refs in data["checks"]
+        )
+        if not all(isinstance(rule_id, str) for rule_id, _needs, _refs in self.checks):
+            raise TypeError("not a rule id")
 
 
 # --------------------------------------------------------------------------------------------

@@ -71,7 +71,6 @@ import os
 import re
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import durable_rules_engine as _C
@@ -85,6 +84,9 @@ from .interface import Firing
 from ..core.errors import EngineError
 from .facts import Facts
 from ..rules.pack import KINDS, RulePack
+from ..rules.cache import cached_data, strings
+from ..profile import schema as schema_module, model as model_module
+from ..core import io as io_module
 
 __all__ = ["Firing", "DurableBackend", "backend_for", "ENGINE_NAME", "engine_version", "CACHE_SIZE"]
 
@@ -172,18 +174,25 @@ def _pattern_json(tests: tuple[_Test, ...]) -> str:
     return '{"$and":[' + ",".join(_test_json(t) for t in tests) + "]}"
 
 
-@dataclass(frozen=True)
 class _Unit:
     """One durable-rules rule: an alternative of a condition, with one way of grouping its arena
-    tests (see :meth:`DurableBackend._units`)."""
+    tests (see :meth:`_Compiler._units`). A plain class, not a dataclass: making a dataclass
+    costs a command's start about half a millisecond."""
 
-    key: str
-    rule_id: str
-    index: int
-    arena_names: tuple[str, ...]
-    patterns: tuple[tuple[str, tuple[_Test, ...]], ...]
-    findings: frozenset[str] = frozenset()
-    gate: Optional[int] = None  # the stage whose marker it waits for
+    __slots__ = ("key", "rule_id", "index", "arena_names", "patterns", "findings", "gate")
+
+    def __init__(
+        self,
+        key: str,
+        rule_id: str,
+        index: int,
+        arena_names: tuple[str, ...],
+        patterns: tuple[tuple[str, tuple[_Test, ...]], ...],
+        findings: frozenset[str] = frozenset(),
+        gate: Optional[int] = None,  # the stage whose marker it waits for
+    ) -> None:
+        self.key, self.rule_id, self.index, self.arena_names = key, rule_id, index, arena_names
+        self.patterns, self.findings, self.gate = patterns, findings, gate
 
     def json(self) -> str:
         parts = ("{" + dumps_compact(name) + ":" + _pattern_json(tests) + "}" for name, tests in self.patterns)
@@ -306,10 +315,14 @@ def _plan(units: list[_Unit]) -> list[_Net]:
     return nets
 
 
-@dataclass
 class _Run:
-    firings: list[Firing] = field(default_factory=list)
-    fired: set[str] = field(default_factory=set)  # the findings some rule tests that fired
+    """What one assessment's actions found: the firings, and the findings some rule tests that fired."""
+
+    __slots__ = ("firings", "fired")
+
+    def __init__(self) -> None:
+        self.firings: list[Firing] = []
+        self.fired: set[str] = set()
 
 
 class _Encoder:
@@ -347,7 +360,7 @@ class _Encoder:
 
 
 def _encoders(
-    properties: dict[str, set[str]], members: dict[tuple[bool, str, frozenset[Any]], str]
+    properties: dict[str, frozenset[str]], members: dict[tuple[bool, str, frozenset[Any]], str]
 ) -> tuple[_Encoder, _Encoder]:
     """The encoders of the profile and of an arena fact that carry ``properties`` (engine keys)."""
     out = []
@@ -360,12 +373,50 @@ def _encoders(
     return out[0], out[1]
 
 
+class _CompiledRuleset:
+    """One ruleset of :class:`_Compiled`: its rules as (key, rule id, alternative, arena pattern
+    names, findings tested, gate), the properties of each kind of fact and its JSON."""
+
+    def __init__(self, data: Any) -> None:
+        units = []
+        for key, rule_id, index, arena_names, findings, gate in data["units"]:
+            if not (isinstance(key, str) and isinstance(rule_id, str) and type(index) is int):
+                raise TypeError("not a compiled rule")
+            if not (gate is None or type(gate) is int):
+                raise TypeError("not a gate")
+            units.append((key, rule_id, index, strings(arena_names), strings(findings), gate))
+        self.units = tuple(units)
+        properties = data["properties"]
+        self.properties = {kind: frozenset(strings(properties[kind])) for kind in ("profile", "arena")}
+        self.text: str = data["text"]
+        if not isinstance(self.text, str):
+            raise TypeError("not a ruleset's JSON")
+
+
+class _Compiled:
+    """What :func:`_compiled` made of a pack, read from its plain data (fresh, or kept in the
+    pack cache); raises an exception for data not in that shape."""
+
+    def __init__(self, data: Any) -> None:
+        self.tested = frozenset(strings(data["tested"]))
+        self.members: dict[tuple[bool, str, frozenset[Any]], str] = {}
+        for in_arena, path, values, key in data["members"]:
+            if not (isinstance(in_arena, bool) and isinstance(path, str) and isinstance(key, str)):
+                raise TypeError("not a membership property")
+            if not (isinstance(values, list) and all(isinstance(v, (str, int, float)) for v in values)):
+                raise TypeError("not a membership's values")
+            self.members[(in_arena, path, frozenset(values))] = key
+        self.rulesets = [_CompiledRuleset(ruleset) for ruleset in data["rulesets"]]
+
+
 class _Ruleset:
     """One compiled durable-rules ruleset of a pack."""
 
-    def __init__(self, name: str, net: _Net, encoders: tuple[_Encoder, _Encoder], wanted: frozenset[str]) -> None:
+    def __init__(
+        self, name: str, compiled: _CompiledRuleset, encoders: tuple[_Encoder, _Encoder], wanted: frozenset[str]
+    ) -> None:
         self.name = name
-        units = net.units
+        units = compiled.units
         # Each rule goes into durable-rules under a name of three hex digits, its place in the
         # ruleset (at most MAX_RULES = 4,096): every action's message begins with it, so that it
         # is read at a fixed place, and the messages are shorter.
@@ -375,22 +426,27 @@ class _Ruleset:
         #: tests, made once), the arena patterns of the alternative and whether a rule of the pack
         #: tests its finding (in ``wanted``).
         self.actions = {
-            code: (u.rule_id, Firing(u.rule_id, u.index), u.arena_names, u.rule_id in wanted)
-            for code, u in zip(codes, units)
-            if u.rule_id
+            code: (rule_id, Firing(rule_id, index), arena_names, rule_id in wanted)
+            for code, (_, rule_id, index, arena_names, _, _) in zip(codes, units)
+            if rule_id
         }
         #: What each name stands for: the advisor rule (or the sink, ``close#``) it was compiled from.
-        self.names = {code: u.rule_id or u.key for code, u in zip(codes, units)}
-        self.close = codes[[u.key for u in units].index("close#")]
-        self.tested = frozenset(ref for u in units for ref in u.findings)
-        self.gated = frozenset(u.gate for u in units if u.gate is not None)
+        self.names = {code: u[1] or u[0] for code, u in zip(codes, units)}
+        self.close = codes[[u[0] for u in units].index("close#")]
+        self.tested = frozenset(ref for u in units for ref in u[4])
+        self.gated = frozenset(u[5] for u in units if u[5] is not None)
         self.stages = sorted(self.gated)
         self.encoders = encoders
         #: The properties of the profile and arena facts its rules test (engine keys).
-        self.properties = {kind: frozenset(props) for kind, props in net.properties.items()}
+        self.properties = compiled.properties
         self.encode_profile, self.encode_arena = encoders
-        text = "{" + ",".join(f'"{code}":' + u.json() for code, u in zip(codes, units)) + "}"
-        self.handle = _C.create_ruleset(self.name, text)
+        self.handle = _C.create_ruleset(self.name, compiled.text)
+
+
+#: The source files whose code decides what :func:`_compiled` makes of a pack (besides those of
+#: the pack cache itself, :mod:`advisor.rules.cache`): this module, the fact keys and value
+#: ranks of the profile's fields, and the compact JSON the rulesets are written in.
+_COMPILED_SOURCES = (__file__, schema_module.__file__, model_module.__file__, io_module.__file__)
 
 
 class DurableBackend:
@@ -402,29 +458,25 @@ class DurableBackend:
         self._lock = threading.Lock()
         self._sid = str(next(_SIDS))
         self._closed = False
-        dnf = pack.dnf
+        # What the compile derives from the pack alone, kept between runs in the pack cache for
+        # the shipped pack (advisor.rules.cache; the C engine's own rulesets are made each run).
+        compiled = cached_data(pack, "durable", _COMPILED_SOURCES, lambda: _compiled(pack), _Compiled)
         # Findings no later rule tests need not be asserted into the engine.
-        self._tested = frozenset(ref.rule_id for terms in dnf.values() for term in terms for ref in term.findings)
-        self._members: dict[tuple[bool, str, frozenset[Any]], str] = {}
-        terms = [term for rule_terms in dnf.values() for term in rule_terms]
-        # Tests shared by many alternatives come first in their patterns, so that the patterns
-        # share the nodes of the network (fewer nodes, fewer children per node).
-        self._often = Counter(t for term in terms for t in set(self._tests(term.compares)))
-        self._often.update(t for term in terms for group in term.arenas for t in set(self._tests(group)))
-        units = [unit for rule in pack.rules for unit in self._units(rule.id, rule.stage, dnf[rule.id])]
-        nets = _plan(units)
+        self._tested = compiled.tested
+        self._members = compiled.members
         # Each ruleset's facts carry the properties its rules test, no more: matching a fact and
         # handing it back in every action's message cost by the property. Rulesets that test
         # the same properties share the encoders and the text (encoded once per assessment).
         made: dict[tuple[frozenset[str], ...], tuple[_Encoder, _Encoder]] = {}
         encoders = []
-        for net in nets:
-            key = (frozenset(net.properties["profile"]), frozenset(net.properties["arena"]))
+        for ruleset in compiled.rulesets:
+            key = (ruleset.properties["profile"], ruleset.properties["arena"])
             if key not in made:
-                made[key] = _encoders(net.properties, self._members)
+                made[key] = _encoders(ruleset.properties, self._members)
             encoders.append(made[key])
         self._rulesets = [
-            _Ruleset(f"{self.name}.{i}", net, enc, self._tested) for i, (net, enc) in enumerate(zip(nets, encoders))
+            _Ruleset(f"{self.name}.{i}", ruleset, enc, self._tested)
+            for i, (ruleset, enc) in enumerate(zip(compiled.rulesets, encoders))
         ]
         self.rule_count = sum(len(rs.actions) + 4 for rs in self._rulesets)
         #: Per ruleset, the finding facts its rules test, but for the session id and the end.
@@ -445,68 +497,6 @@ class DurableBackend:
         between assessments, as each retracts what it asserted."""
         with self._lock:
             return [_C.get_facts(rs.handle, self._sid) for rs in self._rulesets]
-
-    def _tests(self, compares: tuple[Compare, ...]) -> list[_Test]:
-        """The engine tests of some comparisons (of one fact), without repeats."""
-        out: dict[_Test, None] = {}
-        for c in compares:
-            if is_membership(c):
-                values = frozenset(c.value) if isinstance(c.value, tuple) else frozenset([c.value])
-                member = (c.in_arena, c.path, values)
-                key = self._members.setdefault(member, f"_in{len(self._members)}")
-                out[(key, "eq", c.op in ("eq", "in"))] = None
-            elif c.op in ("in", "not_in"):  # one value
-                out[(_key(c.path), "eq" if c.op == "in" else "ne", c.spec.rank(c.value[0]))] = None
-            else:
-                out[(_key(c.path), c.op, c.spec.rank(c.value))] = None
-        return list(out)
-
-    def _ordered(self, kind: str, compares: tuple[Compare, ...]) -> tuple[_Test, ...]:
-        tests = sorted(self._tests(compares), key=lambda t: (-self._often[t], t[0], t[1], repr(t[2])))
-        return (("t", "eq", kind),) + tuple(tests)
-
-    def _units(self, rule_id: str, stage: int, terms: tuple[Term, ...]) -> list[_Unit]:
-        """The durable-rules rules of one rule: one per alternative and grouping of its arena tests.
-
-        A durable-rules match binds each pattern to a different fact, but two ``any_arena`` tests
-        of one alternative may well be met by the same arena. So each way of grouping the arena
-        tests (a partition of their indices) gets its own rule, in which the tests of a group are
-        met by one arena fact.
-        """
-        out = []
-        for index, term in enumerate(terms):
-            if any(FindingRef(ref.rule_id, not ref.negated) in term.findings for ref in term.findings):
-                continue  # tests that a finding fired and that it did not: it can never hold
-            for part, groups in enumerate(_partitions(len(term.arenas))):
-                # The profile fact is matched only when the alternative tests it, or when nothing
-                # else would be positive (a rule of negations alone fires without end).
-                positive = term.arenas or any(not ref.negated for ref in term.findings)
-                patterns: list[tuple[str, tuple[_Test, ...]]] = []
-                if term.compares or not positive:
-                    patterns.append(("profile", self._ordered("profile", term.compares)))
-                gate = None
-                if any(ref.negated for ref in term.findings):
-                    patterns.append(("stage", (("t", "eq", "stage"), ("n", "eq", stage))))
-                    gate = stage
-                arena_names = [""] * len(term.arenas)
-                for g, group in enumerate(groups):
-                    name = f"arena{g}"
-                    for literal in group:
-                        arena_names[literal] = name
-                    compares = tuple(c for literal in group for c in term.arenas[literal])
-                    patterns.append((name, self._ordered("arena", compares)))
-                # A finding tested twice (a recommendation's link and its own `when`) is one
-                # pattern: durable-rules binds each pattern to a different fact.
-                for i, ref in enumerate(dict.fromkeys(term.findings)):
-                    name = f"finding{i}$not" if ref.negated else f"finding{i}"
-                    patterns.append((name, (("t", "eq", "finding"), (_finding_key(ref.rule_id), "eq", True))))
-                findings = frozenset(ref.rule_id for ref in term.findings)
-                out.append(
-                    _Unit(
-                        f"{rule_id}#{index}.{part}", rule_id, index, tuple(arena_names), tuple(patterns), findings, gate
-                    )
-                )
-        return out
 
     def _assert(self, rs: _Ruleset, method: Callable[[int, str], Any], text: str) -> Optional[int]:
         """Assert (or retract) the facts of the JSON ``text`` in ruleset ``rs``, and return the
@@ -665,6 +655,111 @@ class DurableBackend:
                 if clean:
                     _C.delete_state(rs.handle, sid)
                 _C.delete_ruleset(rs.handle)
+
+
+class _Compiler:
+    """Makes the durable-rules rules of a pack (:func:`_compiled`)."""
+
+    def __init__(self, dnf: dict[str, tuple[Term, ...]]) -> None:
+        self._members: dict[tuple[bool, str, frozenset[Any]], str] = {}
+        terms = [term for rule_terms in dnf.values() for term in rule_terms]
+        # Tests shared by many alternatives come first in their patterns, so that the patterns
+        # share the nodes of the network (fewer nodes, fewer children per node).
+        self._often = Counter(t for term in terms for t in set(self._tests(term.compares)))
+        self._often.update(t for term in terms for group in term.arenas for t in set(self._tests(group)))
+
+    def _tests(self, compares: tuple[Compare, ...]) -> list[_Test]:
+        """The engine tests of some comparisons (of one fact), without repeats."""
+        out: dict[_Test, None] = {}
+        for c in compares:
+            if is_membership(c):
+                values = frozenset(c.value) if isinstance(c.value, tuple) else frozenset([c.value])
+                member = (c.in_arena, c.path, values)
+                key = self._members.setdefault(member, f"_in{len(self._members)}")
+                out[(key, "eq", c.op in ("eq", "in"))] = None
+            elif c.op in ("in", "not_in"):  # one value
+                out[(_key(c.path), "eq" if c.op == "in" else "ne", c.spec.rank(c.value[0]))] = None
+            else:
+                out[(_key(c.path), c.op, c.spec.rank(c.value))] = None
+        return list(out)
+
+    def _ordered(self, kind: str, compares: tuple[Compare, ...]) -> tuple[_Test, ...]:
+        tests = sorted(self._tests(compares), key=lambda t: (-self._often[t], t[0], t[1], repr(t[2])))
+        return (("t", "eq", kind),) + tuple(tests)
+
+    def _units(self, rule_id: str, stage: int, terms: tuple[Term, ...]) -> list[_Unit]:
+        """The durable-rules rules of one rule: one per alternative and grouping of its arena tests.
+
+        A durable-rules match binds each pattern to a different fact, but two ``any_arena`` tests
+        of one alternative may well be met by the same arena. So each way of grouping the arena
+        tests (a partition of their indices) gets its own rule, in which the tests of a group are
+        met by one arena fact.
+        """
+        out = []
+        for index, term in enumerate(terms):
+            if any(FindingRef(ref.rule_id, not ref.negated) in term.findings for ref in term.findings):
+                continue  # tests that a finding fired and that it did not: it can never hold
+            for part, groups in enumerate(_partitions(len(term.arenas))):
+                # The profile fact is matched only when the alternative tests it, or when nothing
+                # else would be positive (a rule of negations alone fires without end).
+                positive = term.arenas or any(not ref.negated for ref in term.findings)
+                patterns: list[tuple[str, tuple[_Test, ...]]] = []
+                if term.compares or not positive:
+                    patterns.append(("profile", self._ordered("profile", term.compares)))
+                gate = None
+                if any(ref.negated for ref in term.findings):
+                    patterns.append(("stage", (("t", "eq", "stage"), ("n", "eq", stage))))
+                    gate = stage
+                arena_names = [""] * len(term.arenas)
+                for g, group in enumerate(groups):
+                    name = f"arena{g}"
+                    for literal in group:
+                        arena_names[literal] = name
+                    compares = tuple(c for literal in group for c in term.arenas[literal])
+                    patterns.append((name, self._ordered("arena", compares)))
+                # A finding tested twice (a recommendation's link and its own `when`) is one
+                # pattern: durable-rules binds each pattern to a different fact.
+                for i, ref in enumerate(dict.fromkeys(term.findings)):
+                    name = f"finding{i}$not" if ref.negated else f"finding{i}"
+                    patterns.append((name, (("t", "eq", "finding"), (_finding_key(ref.rule_id), "eq", True))))
+                findings = frozenset(ref.rule_id for ref in term.findings)
+                out.append(
+                    _Unit(
+                        f"{rule_id}#{index}.{part}", rule_id, index, tuple(arena_names), tuple(patterns), findings, gate
+                    )
+                )
+        return out
+
+
+def _compiled(pack: RulePack) -> dict[str, Any]:
+    """What compiling ``pack`` derives from the pack alone, as plain JSON data: the findings some
+    rule tests (``tested``), the membership properties (``members``: whether in an arena, the
+    path, the values, the property) and per ruleset its rules (``units``: key, rule id,
+    alternative, arena pattern names, findings tested, gate), the properties its facts carry
+    and its JSON for durable-rules (``text``)."""
+    dnf = pack.dnf
+    compiler = _Compiler(dnf)
+    units = [unit for rule in pack.rules for unit in compiler._units(rule.id, rule.stage, dnf[rule.id])]
+    nets = _plan(units)
+    rulesets = []
+    for net in nets:
+        codes = [f"{i:03x}" for i in range(len(net.units))]
+        rulesets.append(
+            {
+                "units": [
+                    [u.key, u.rule_id, u.index, list(u.arena_names), sorted(u.findings), u.gate] for u in net.units
+                ],
+                "properties": {kind: sorted(props) for kind, props in net.properties.items()},
+                "text": "{" + ",".join(f'"{code}":' + u.json() for code, u in zip(codes, net.units)) + "}",
+            }
+        )
+    return {
+        "tested": sorted({ref.rule_id for terms in dnf.values() for term in terms for ref in term.findings}),
+        "members": [
+            [arena, path, sorted(values, key=repr), key] for (arena, path, values), key in compiler._members.items()
+        ],
+        "rulesets": rulesets,
+    }
 
 
 def _partitions(n: int) -> list[list[list[int]]]:

@@ -32,7 +32,7 @@ from .conditions import (
 )
 from ..core.errors import Problems, RulePackError, did_you_mean
 from ..core.scale import Scale
-from ..core.text import Text
+from ..core.text import REQUIRED, Text
 
 __all__ = [
     "Kind",
@@ -103,7 +103,10 @@ class Source(_Strict):
                 f"{text!r} is not a citation; write '<seed file name> §<section>' optionally followed by ' (lines A-B)'"
             )
         lines = match["lines"].replace("–", "-") if match["lines"] else None
-        return cls(doc=match["doc"], section=match["section"], lines=lines)
+        # Strings the pattern matched are valid values of every field: made without validation,
+        # which would first build the model's validator (the arena derivations parse sources at
+        # every start; a test checks it equals the validated source).
+        return cls.model_construct(doc=match["doc"], section=match["section"], lines=lines)
 
     def detail(self, lang: str) -> str:
         """The citation for researchers, in ``lang``: file, section and line range."""
@@ -251,13 +254,15 @@ class Rule(_Strict):
     @property
     def condition(self) -> Optional[Condition]:
         """The rule's own condition, parsed (``None`` for a recommendation without ``when``)."""
-        return self._condition
+        # From the private attributes' slot: ``self._condition`` goes through pydantic's
+        # ``__getattr__`` (a plan and a compile read these about 1,600 times: ~3 ms at start).
+        return self.__pydantic_private__["_condition"]  # type: ignore[index,no-any-return]
 
     @property
     def guard(self) -> Optional[Condition]:
         """A recommendation's ``done_when``, parsed: when it holds, the recommendation does not
         fire; when it is unknown, the recommendation fires as conditional advice."""
-        return self._guard
+        return self.__pydantic_private__["_guard"]  # type: ignore[index,no-any-return]
 
     @property
     def stage(self) -> int:
@@ -369,8 +374,37 @@ class RulePack(BaseModel):
 
     @cached_property
     def readable_citations(self) -> dict[str, tuple[Text, ...]]:
-        """Each rule's sources as readers see them, one text per document, in both languages."""
-        return {rule.id: self.cite_all(rule.sources) for rule in self.rules}
+        """Each rule's sources as readers see them, one text per document, in both languages
+        (:meth:`cite_all`)."""
+        return self._citations[0]
+
+    @cached_property
+    def contrast_citations(self) -> dict[str, tuple[tuple[Text, ...], ...]]:
+        """The sources of each rule's contrasts as readers see them (:meth:`cite_all` of each)."""
+        return self._citations[1]
+
+    @cached_property
+    def _citations(self) -> tuple[dict[str, tuple[Text, ...]], dict[str, tuple[tuple[Text, ...], ...]]]:
+        """:attr:`readable_citations` and :attr:`contrast_citations`, worked out once per pack:
+        for the shipped pack, kept in its cache (:func:`advisor.rules.cache.cached_data`; the
+        words of a citation come from the pack and the ``ui.json`` of English and bokmål)."""
+        from ..core.locale import language_dirs
+        from .cache import cached_data
+
+        folders = language_dirs()
+        sources = [str(folders[lang] / "ui.json") for lang in ("en", "nb") if lang in folders]
+        return cached_data(self, "citations", sources, self._cite_every, _citation_texts)
+
+    def _cite_every(self) -> dict[str, Any]:
+        """The citations of every rule and of its contrasts, as plain data (each text a mapping)."""
+        return {
+            "rules": {rule.id: [text.root for text in self.cite_all(rule.sources)] for rule in self.rules},
+            "contrasts": {
+                rule.id: [[text.root for text in self.cite_all(c.sources)] for c in rule.contrasts]
+                for rule in self.rules
+                if rule.contrasts
+            },
+        }
 
     @cached_property
     def stages(self) -> tuple[tuple[Rule, ...], ...]:
@@ -386,6 +420,33 @@ class RulePack(BaseModel):
     def in_stage_order(self) -> tuple[Rule, ...]:
         """The rules, strengths first, then diagnoses, pitfalls, recommendations."""
         return tuple(sorted(self.rules, key=lambda r: r.stage))
+
+
+def _citation_texts(data: Any) -> tuple[dict[str, tuple[Text, ...]], dict[str, tuple[tuple[Text, ...], ...]]]:
+    """The citations of :meth:`RulePack._cite_every`'s data as texts; raises an exception for data
+    not in that shape (a text's languages given in the order a validated text has them)."""
+    from .cache import _constructed
+
+    order = Text.keys_allowed()
+    languages: dict[tuple[str, ...], bool] = {}  # whether a text may give these languages in this order
+
+    def text(root: Any) -> Text:
+        if not isinstance(root, dict):
+            raise ValueError("not a text")
+        keys = tuple(root)
+        ok = languages.get(keys)
+        if ok is None:
+            ok = languages[keys] = keys == tuple(k for k in order if k in root) and set(REQUIRED) <= set(keys)
+        if not (ok and all(isinstance(words, str) and words for words in root.values())):
+            raise ValueError("not a text")
+        return _constructed(Text, root)
+
+    rules = {rule_id: tuple(map(text, texts)) for rule_id, texts in data["rules"].items()}
+    contrasts = {
+        rule_id: tuple(tuple(map(text, texts)) for texts in contrasts)
+        for rule_id, contrasts in data["contrasts"].items()
+    }
+    return rules, contrasts
 
 
 # --------------------------------------------------------------------------------------------
