@@ -304,3 +304,99 @@ print(json.dumps({{"collections": len(seen), "enabled": gc.isenabled()}}), file=
 def test_advisor_assess_runs_without_collections_and_leaves_the_collector_as_it_found_it(tmp_path, before, enabled):
     done = _assess_in_child(_COLLECTIONS_IN_ASSESS.format(before=before), tmp_path)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"collections": 0, "enabled": enabled}
+
+
+# --------------------------------------------------------------------------------------------
+# The bytecode of what dataclasses and typing generate while advisor is imported, kept between
+# runs beside advisor's own (advisor.core.codecache).
+
+_CODECACHE = """
+import json, os
+import advisor
+from advisor.core import codecache
+path = codecache.cache_file()
+print(json.dumps({**codecache.STATS, "file": os.path.isfile(path), "under": path.startswith(os.environ["PYTHONPYCACHEPREFIX"])}))
+"""
+
+
+def _codecache_run(prefix: Path, **env: str) -> dict:
+    return json.loads(
+        _child(_CODECACHE, env={"PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": "", **env})
+    )
+
+
+def test_the_code_dataclasses_and_typing_generate_is_compiled_once_and_then_read(tmp_path):
+    first = _codecache_run(tmp_path)
+    assert first["file"] and first["under"] and first["compiled"] > 200
+    second = _codecache_run(tmp_path)
+    assert second == {**second, "compiled": 0, "file": True} and second["read"] == first["compiled"] + first["read"]
+
+
+def test_the_generated_code_cache_is_not_written_without_bytecode_and_a_bad_file_is_compiled_over(tmp_path):
+    # PYTHONDONTWRITEBYTECODE: nothing written, as no .pyc is
+    assert _codecache_run(tmp_path, PYTHONDONTWRITEBYTECODE="1")["file"] is False
+    first = _codecache_run(tmp_path)
+    path = Path(
+        _child(
+            "from advisor.core import codecache; print(codecache.cache_file())",
+            env={"PYTHONPYCACHEPREFIX": str(tmp_path)},
+        ).strip()
+    )
+    import marshal
+
+    header, codes = marshal.loads(path.read_bytes())
+    for content in (b"not marshal", marshal.dumps(((b"\0\0\r\n", header[1]), codes)), marshal.dumps((header, [1]))):
+        path.write_bytes(content)  # not a file, another interpreter's, another layout: compiled again
+        again = _codecache_run(tmp_path)
+        assert again["compiled"] == first["compiled"] + first["read"] and again["read"] == 0
+    assert _codecache_run(tmp_path)["compiled"] == 0  # and written again
+
+
+_SAME_CODE = """
+import dataclasses, json, typing
+from advisor.core.codecache import generated_code_cached, STATS
+
+def made():
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Point:
+        x: int
+        y: "list[str]" = dataclasses.field(default_factory=list)
+    return Point, typing.ForwardRef("dict[str, typing.Optional[int]]")
+
+plain_class, plain_ref = made()
+with generated_code_cached():
+    hooked = (dataclasses.__dict__.get("exec"), typing.__dict__.get("compile"))
+    cached_class, cached_ref = made()
+with generated_code_cached():
+    read_class, read_ref = made()
+names = ("__init__", "__repr__", "__eq__", "__lt__", "__hash__", "__setattr__", "__delattr__")
+def codes(cls):
+    return [getattr(cls, n).__code__ for n in names]
+same = all(
+    a == b == c and a.co_filename == b.co_filename == c.co_filename and a.co_flags == b.co_flags == c.co_flags
+    for a, b, c in zip(codes(plain_class), codes(cached_class), codes(read_class))
+)
+ref = plain_ref.__forward_code__ == cached_ref.__forward_code__ == read_ref.__forward_code__
+left = "exec" in dataclasses.__dict__ or "compile" in typing.__dict__
+print(json.dumps([same, ref, None not in hooked, left, STATS["compiled"], STATS["read"] > 0]))
+"""
+
+
+def test_code_made_from_the_generated_code_cache_is_the_code_compiled_without_it(tmp_path):
+    # the methods of a dataclass and a forward reference's code: equal, made with the hooks and
+    # without (and, in a second block, from the code objects the first one compiled); the hooks
+    # are gone after each block
+    env = {"PYTHONPYCACHEPREFIX": str(tmp_path), "PYTHONDONTWRITEBYTECODE": ""}
+    assert json.loads(_child(_SAME_CODE, env=env)) == [True, True, True, False, 0, True]
+
+
+def test_someone_elses_hook_on_dataclasses_is_left_as_it_is():
+    code = (
+        "import dataclasses\n"
+        "def mine(*args): return exec(*args)\n"
+        "dataclasses.exec = mine\n"
+        "import advisor\n"
+        "from advisor.core import codecache\n"
+        "print(dataclasses.exec is mine, codecache.STATS)"
+    )
+    assert _child(code).strip() == "True {'compiled': 0, 'read': 0}"
