@@ -397,8 +397,6 @@ def _full_disk(monkeypatch, full=lambda name: True):
     /dev/full: every flush then fails with ENOSPC, as on a full disk."""
     import tempfile
 
-    from advisor.core import io as _io
-
     real = tempfile.mkstemp
 
     def mkstemp(*args, **kwargs):
@@ -408,7 +406,7 @@ def _full_disk(monkeypatch, full=lambda name: True):
             fd = os.open("/dev/full", os.O_WRONLY)
         return fd, path
 
-    monkeypatch.setattr(_io.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)  # advisor.core.io imports it where it writes
 
 
 def test_output_that_cannot_be_written(tmp_path, monkeypatch):

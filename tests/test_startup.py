@@ -261,7 +261,7 @@ except SystemExit:
     pass
 from advisor.profile import canonical
 lazy = ("difflib", "shlex", "statistics", "importlib.resources", "advisor.rules.variants")
-lazy += ("advisor.render.catalogue", "advisor.profile.examples", "yaml")
+lazy += ("advisor.render.catalogue", "advisor.profile.examples", "yaml", "tempfile")
 loaded = sorted(m for m in lazy if m in sys.modules)
 from advisor.engine import facts
 from advisor.profile.model import Profile
@@ -275,7 +275,8 @@ def test_an_assessment_on_the_command_line_leaves_lazy_what_only_other_commands_
     # and example (their modules), the shipped pack's folder found without importlib.resources,
     # the shipped pack from its cache without the variant machinery (advisor.rules.load),
     # the median of the ladder levels without the statistics module, the YAML profile read by the
-    # line reader without PyYAML (advisor.core.documents), and no generated writer of
+    # line reader without PyYAML (advisor.core.documents), no temporary-file machinery where no
+    # file is written (advisor.core.io, advisor.rules.cache), and no generated writer of
     # a profile's canonical JSON for the one profile the command hashes (advisor.profile.canonical),
     # nor the flattener of its facts (advisor.engine.facts; each arena but the first uses Arena's)
     # (as every run but the first finds the shipped pack: in its cache)

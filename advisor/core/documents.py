@@ -302,8 +302,9 @@ class _FastBuilder:
 #: break or refuses (tabs, carriage returns, NEL, the line and paragraph separators, a byte
 #: order mark, anything not printable): every character but ``\n``, ``\x20-\x7e``, ``\xa0-\u2027``,
 #: ``\u202a-\ud7ff``, ``\ue000-\ufefe``, ``\uff00-\ufffd`` and ``\U00010000-\U0010ffff``, listed
-#: rather than negated: a tenth of the time to compile, at every start (tests/test_profile_reading.py).
-_NOT_PLAIN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+#: rather than negated: a tenth of the time to compile (tests/test_profile_reading.py); compiled
+#: when a text that is not ASCII is first read (issue 15 §3).
+_NOT_PLAIN_TEXT = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 #: The first characters of a value the line reader leaves to libyaml (indicators, a sign
 #: before anything but a digit, quotes it does not read itself).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -333,7 +334,7 @@ def _plain_text(text: str) -> bool:
     faster than the regular expression)."""
     if text.isascii():
         return not text.encode("ascii").translate(None, _PLAIN_ASCII)
-    return _NOT_PLAIN_TEXT.search(text) is None
+    return re.search(_NOT_PLAIN_TEXT, text) is None
 
 
 #: The ASCII characters :data:`_NOT_PLAIN_TEXT` allows: the printable ones and the line break.

@@ -30,7 +30,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -130,6 +129,8 @@ def _write(directory: Path, kind: str, name: str, pack: RulePack) -> None:
         content = pack.model_dump(mode="json", exclude={"origin"})
         body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         digest = hashlib.sha256(body).hexdigest().encode("ascii")
+        import tempfile  # only when a pack is written, not when one is read (issue 15 §3)
+
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=".pack-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
