@@ -501,7 +501,10 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default=None,
-        help="run only these sections (comma-separated: cold_start,warm,rule_scaling,throughput,files,columnar) and update them in the output file",
+        help=(
+            "run only these sections (comma-separated: cold_start,warm,rule_scaling,throughput,memory,"
+            "variant_loop,files,columnar) and update them in the output file"
+        ),
     )
     args = parser.parse_args()
     large = args.profiles or (5_000 if args.quick else 100_000)
@@ -514,6 +517,8 @@ def main() -> None:
             "warm": lambda: warm_latency(200 if args.quick else 1000, args.seed),
             "rule_scaling": lambda: rule_scaling((150, 500, 1000, 2000), 50 if args.quick else 200, args.seed),
             "throughput": lambda: throughput(500 if args.quick else 4000, args.seed),
+            "memory": lambda: memory(small, large, args.seed),
+            "variant_loop": lambda: variant_loop(200 if args.quick else 1000, args.seed),
             "files": lambda: files(300 if args.quick else 2000, args.seed, whole_batches=not args.quick),
             "columnar": lambda: columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
         }
