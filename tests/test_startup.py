@@ -354,7 +354,7 @@ def test_the_generated_code_cache_is_not_written_without_bytecode_and_a_bad_file
 
 
 _SAME_CODE = """
-import dataclasses, json, typing
+import collections, dataclasses, json, typing
 from advisor.core.codecache import generated_code_cached, STATS
 
 def made():
@@ -362,14 +362,14 @@ def made():
     class Point:
         x: int
         y: "list[str]" = dataclasses.field(default_factory=list)
-    return Point, typing.ForwardRef("dict[str, typing.Optional[int]]")
+    return Point, typing.ForwardRef("dict[str, typing.Optional[int]]"), collections.namedtuple("Pair", "left right")
 
-plain_class, plain_ref = made()
+plain_class, plain_ref, plain_pair = made()
 with generated_code_cached():
-    hooked = (dataclasses.__dict__.get("exec"), typing.__dict__.get("compile"))
-    cached_class, cached_ref = made()
+    hooked = (dataclasses.__dict__.get("exec"), typing.__dict__.get("compile"), collections.__dict__.get("eval"))
+    cached_class, cached_ref, cached_pair = made()
 with generated_code_cached():
-    read_class, read_ref = made()
+    read_class, read_ref, read_pair = made()
 names = ("__init__", "__repr__", "__eq__", "__lt__", "__hash__", "__setattr__", "__delattr__")
 def codes(cls):
     return [getattr(cls, n).__code__ for n in names]
@@ -378,17 +378,18 @@ same = all(
     for a, b, c in zip(codes(plain_class), codes(cached_class), codes(read_class))
 )
 ref = plain_ref.__forward_code__ == cached_ref.__forward_code__ == read_ref.__forward_code__
-left = "exec" in dataclasses.__dict__ or "compile" in typing.__dict__
-print(json.dumps([same, ref, None not in hooked, left, STATS["compiled"], STATS["read"] > 0]))
+pair = plain_pair.__new__.__code__ == cached_pair.__new__.__code__ == read_pair.__new__.__code__
+left = "exec" in dataclasses.__dict__ or "compile" in typing.__dict__ or "eval" in collections.__dict__
+print(json.dumps([same, ref, pair, None not in hooked, left, STATS["compiled"]]))
 """
 
 
 def test_code_made_from_the_generated_code_cache_is_the_code_compiled_without_it(tmp_path):
-    # the methods of a dataclass and a forward reference's code: equal, made with the hooks and
-    # without (and, in a second block, from the code objects the first one compiled); the hooks
-    # are gone after each block
+    # the methods of a dataclass, a forward reference's code and a namedtuple's __new__: equal,
+    # made with the hooks and without (and, in a second block, from the code objects the first
+    # one compiled, nothing compiled again); the hooks are gone after each block
     env = {"PYTHONPYCACHEPREFIX": str(tmp_path), "PYTHONDONTWRITEBYTECODE": ""}
-    assert json.loads(_child(_SAME_CODE, env=env)) == [True, True, True, False, 0, True]
+    assert json.loads(_child(_SAME_CODE, env=env)) == [True, True, True, True, False, 0]
 
 
 def test_someone_elses_hook_on_dataclasses_is_left_as_it_is():
@@ -401,3 +402,43 @@ def test_someone_elses_hook_on_dataclasses_is_left_as_it_is():
         "print(dataclasses.exec is mine, codecache.STATS)"
     )
     assert _child(code).strip() == "True {'compiled': 0, 'read': 0}"
+
+
+_GENERATED_COMPILES = """
+import json, sys
+seen = []
+def audit(event, args):
+    if event == "compile":
+        caller = sys._getframe(1)
+        while caller is not None and caller.f_code.co_filename.startswith("<frozen"):
+            caller = caller.f_back
+        name = caller.f_code.co_filename if caller is not None else ""
+        if name.endswith(("dataclasses.py", "typing.py", "collections/__init__.py", "codecache.py")):
+            seen.append(name)
+sys.addaudithook(audit)
+try:
+    from advisor.cli.main import main
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+print(len(seen), sorted(set(seen)), file=sys.stderr)
+"""
+
+
+def test_advisor_assess_compiles_no_generated_code_once_it_is_kept(tmp_path):
+    # the package's import, the command line's and the command's (the engine's modules) all
+    # take the code of dataclasses, namedtuples and forward references from the kept bytecode
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    env.update(PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"), PYTHONDONTWRITEBYTECODE="")
+    counts = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _GENERATED_COMPILES],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(REPO),
+            check=True,
+        )
+        counts.append(int(done.stderr.strip().splitlines()[-1].split()[0]))
+    assert counts[0] > 100 and counts[1] == 0

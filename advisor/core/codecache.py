@@ -9,8 +9,8 @@ written with them) is compiled as an expression. Importing advisor makes some 60
 (pydantic's, annotated-types' and advisor's own) and 800 forward references: compiling them
 was an eighth of the instructions of ``advisor assess``.
 
-While :func:`generated_code_cached` runs, ``dataclasses`` execs and ``typing`` compiles through
-this module: the code object of a text is the one compiled for the same text before, read from
+While :func:`generated_code_cached` runs, ``dataclasses`` execs, ``collections.namedtuple``
+evaluates and ``typing`` compiles through this module: the code object of a text is the one compiled for the same text before, read from
 one file, else compiled as they would (``compile(text, "<string>", mode)``, with no future
 features, as neither module has any) and written to the file when the block ends. The same text
 gives the same code object, so the functions and forward references made are those made without
@@ -31,7 +31,6 @@ checks that the code is the same either way.
 
 import builtins
 import contextlib
-import dataclasses
 import marshal
 import os
 import sys
@@ -124,6 +123,16 @@ class _Codes:
             source = self.code(source, "exec")
         builtins.exec(source, globals, locals, **options)
 
+    def eval(self, source: Any, globals: Any = None, locals: Any = None, /) -> Any:
+        """``eval`` as ``collections.namedtuple`` calls it: a text is evaluated as its code object."""
+        if globals is None:  # as the builtin: the caller's namespaces
+            frame = sys._getframe(1)
+            globals = frame.f_globals
+            locals = frame.f_locals if locals is None else locals
+        if type(source) is str and source[:1] not in (" ", "\t"):  # eval strips those; compile would not
+            source = self.code(source, "eval")
+        return builtins.eval(source, globals, locals)
+
     def compile(self, source: Any, filename: Any, mode: str, flags: int = 0, *args: Any, **options: Any) -> Any:
         """``compile`` as ``typing`` calls it for a forward reference: an expression's code object."""
         if type(source) is str and filename == "<string>" and mode == "eval" and not flags and not args and not options:
@@ -131,35 +140,51 @@ class _Codes:
         return builtins.compile(source, filename, mode, flags, *args, **options)
 
 
+#: The code objects of this process (read from the file or compiled), kept for the next block.
+_CODES: "list[_Codes]" = []
 #: Whether a block of :func:`generated_code_cached` is running (the hooks are installed once).
 _ACTIVE: "list[_Codes]" = []
-#: What the last block did: how many code objects it compiled and how many it read from the file.
+#: What the last block did: how many code objects it compiled and how many it took from the file.
 STATS = {"compiled": 0, "read": 0}
 
 
 @contextlib.contextmanager
 def generated_code_cached() -> Iterator[None]:
-    """Inside the block, dataclasses' methods and typing's forward references are made from the
-    code objects of the cache file (:func:`cache_file`); what was compiled is written at its end."""
+    """Inside the block, dataclasses' methods, namedtuples' ``__new__`` and typing's forward
+    references are made from the code objects of the cache file (:func:`cache_file`, read by
+    the process's first block); what was compiled is written at the block's end."""
+    import collections
+
     path = cache_file()
-    hooked = (dataclasses, "exec"), (typing, "compile")
+    loaded = sys.modules.get("dataclasses")
+    hooked = [(typing, "compile"), (collections, "eval")] + ([(loaded, "exec")] if loaded else [])
     if path is None or _ACTIVE or any(name in vars(module) for module, name in hooked):
         yield  # no bytecode here, a block already running, or someone else's hook: leave them
         return
-    codes = _Codes(_read(path))
-    installed = (dataclasses, "exec", codes.exec), (typing, "compile", codes.compile)
+    if not _CODES:
+        _CODES.append(_Codes(_read(path)))
+    codes = _CODES[0]
+    compiled, used = codes.compiled, len(codes.used)
+    installed: "list[tuple[Any, str, Any]]" = [(typing, "compile", codes.compile), (collections, "eval", codes.eval)]
     for module, name, hook in installed:
         setattr(module, name, hook)
     _ACTIVE.append(codes)
     try:
+        # imported here if it is not yet: it imports inspect, whose namedtuples are made meanwhile
+        import dataclasses
+
+        if "exec" not in vars(dataclasses):
+            hook = codes.exec
+            vars(dataclasses)["exec"] = hook
+            installed.append((dataclasses, "exec", hook))
         yield
     finally:
         _ACTIVE.clear()
-        STATS.update(compiled=codes.compiled, read=len(codes.used) - codes.compiled)
         for module, name, hook in installed:
             if vars(module).get(name) is hook:
                 delattr(module, name)
-        if codes.compiled and not sys.dont_write_bytecode:
+        STATS.update(compiled=codes.compiled - compiled, read=len(codes.used) - used - (codes.compiled - compiled))
+        if codes.compiled > compiled and not sys.dont_write_bytecode:
             kept = dict(codes.known) if len(codes.known) <= len(codes.used) + _EXTRA else {}
             kept.update(codes.used)
             _write(path, kept)
