@@ -1,20 +1,21 @@
-"""The bytecode of the code that dataclasses and typing generate while advisor is imported, kept
-between runs beside the modules' own bytecode (issue 15 §3).
+"""The bytecode of the code that dataclasses, namedtuples and typing generate while advisor is
+imported and ``advisor assess`` runs, kept between runs beside the modules' own (issue 15 §3).
 
 Python keeps the bytecode of every module in ``__pycache__``, but not of the code generated at
 run time: each dataclass has its ``__init__``, ``__repr__``, ``__eq__``, ``__hash__`` and, frozen,
 ``__setattr__`` and ``__delattr__`` written as text and compiled (``dataclasses`` execs the text),
-and each string annotation typing reads (a ``ForwardRef``: pydantic-core's schema types are
-written with them) is compiled as an expression. Importing advisor makes some 60 dataclasses
-(pydantic's, annotated-types' and advisor's own) and 800 forward references: compiling them
-was an eighth of the instructions of ``advisor assess``.
+a namedtuple its ``__new__`` (``collections`` evaluates it), and each string annotation typing
+reads (a ``ForwardRef``: pydantic-core's schema types are written with them) is compiled as an
+expression. Importing advisor makes some 60 dataclasses (pydantic's, annotated-types' and
+advisor's own) and 800 forward references: compiling them was an eighth of the instructions of
+``advisor assess``.
 
-While :func:`generated_code_cached` runs, ``dataclasses`` execs, ``collections.namedtuple``
-evaluates and ``typing`` compiles through this module: the code object of a text is the one compiled for the same text before, read from
-one file, else compiled as they would (``compile(text, "<string>", mode)``, with no future
-features, as neither module has any) and written to the file when the block ends. The same text
-gives the same code object, so the functions and forward references made are those made without
-it; what differs is that the compiler does not run.
+While :func:`generated_code_cached` runs, those three modules exec, evaluate and compile through
+this module: the code object of a text is the one compiled for the same text before (in this
+process, or read from one file), else compiled as they would (``compile(text, "<string>",
+mode)``, with no future features, as none of them has any) and written to the file when the
+block ends. The same text gives the same code object, so the functions, namedtuples and forward
+references made are those made without it; what differs is that the compiler does not run.
 
 The file lives where this module's own bytecode does (``importlib.util.cache_from_source``: the
 package's ``__pycache__``, or ``sys.pycache_prefix``), is named like it (the interpreter's cache
@@ -22,8 +23,8 @@ tag and optimisation level) and is trusted as it is: whoever can write there can
 module's bytecode anyway. It records the interpreter's magic number and version, and is not read
 by another. As ``.pyc`` files it is not written when ``sys.dont_write_bytecode`` is set
 (``PYTHONDONTWRITEBYTECODE``; it is still read), and a directory that cannot be written, or a
-file that cannot be read, only means compiling as without it. ``tests/test_codecache.py``
-checks that the code is the same either way.
+file that cannot be read, only means compiling as without it. ``tests/test_startup.py`` checks
+that the code is the same either way.
 """
 
 # No ``from __future__ import annotations`` here: the future features of the module that calls
