@@ -26,21 +26,27 @@ import typing as _typing
 from .core.collector import paused as _paused
 
 with _paused():
-    from .core.plugins import use_no_plugins_if_none as _use_no_plugins_if_none
+    # The code dataclasses and typing generate meanwhile (the methods of pydantic's and advisor's
+    # dataclasses, pydantic-core's forward references) is made from bytecode kept beside advisor's
+    # own, not compiled again at every start (advisor.core.codecache).
+    from .core.codecache import generated_code_cached as _generated_code_cached
 
-    # Before pydantic builds a model: where no pydantic plugin is installed, pydantic is told so
-    # without its search of every distribution's metadata (advisor.core.plugins).
-    _use_no_plugins_if_none()
+    with _generated_code_cached():
+        from .core.plugins import use_no_plugins_if_none as _use_no_plugins_if_none
 
-    from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
-    from .core.text import Text
-    from .core.version import __version__
-    from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
-    from .profile.io import load_profile, parse_profile
-    from .profile.model import Profile
-    from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
-    from .rules.load import load_rules
-    from .rules.conditions import use_phrase_words as _use_phrase_words
+        # Before pydantic builds a model: where no pydantic plugin is installed, pydantic is told so
+        # without its search of every distribution's metadata (advisor.core.plugins).
+        _use_no_plugins_if_none()
+
+        from .core.errors import AdvisorError, EngineError, InputError, ProfileError, RulePackError
+        from .core.text import Text
+        from .core.version import __version__
+        from .engine.assessment import Assessment, ContrastingView, Finding, Manifest, Question, assess
+        from .profile.io import load_profile, parse_profile
+        from .profile.model import Profile
+        from .rules.pack import Contrast, Reference, Rule, RulePack, Source, default_rules_path
+        from .rules.load import load_rules
+        from .rules.conditions import use_phrase_words as _use_phrase_words
 
 
 def _phrase_words(phrase: _typing.Any) -> _typing.Any:

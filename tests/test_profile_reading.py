@@ -3,6 +3,7 @@ line-tracking way gives: the same profile, or the same one-line error with file 
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from pathlib import Path
@@ -351,9 +352,9 @@ def test_json_read_straight_from_bytes_agrees_on_generated_documents(json_dir):
 
 
 def _libyaml(text: str) -> str:
-    from advisor.core.documents import _FastBuilder, _Slow, _TagCache
+    from advisor.core.documents import _FastBuilder, _Slow, _tag_cache
 
-    loader = _TagCache(text)
+    loader = _tag_cache()(text)
     try:
         node = loader.get_single_node()
         return repr(_FastBuilder().build(node) if node is not None else None)
@@ -482,6 +483,79 @@ def test_yaml_lines_read_every_yaml_test_input_as_libyaml_does():
         _lines_agree(text)
 
 
+def _spaced(words: str) -> list[str]:
+    return words.split()
+
+
+#: Plain scalars the line reader reads itself or leaves to PyYAML: words, booleans and null in
+#: every spelling, numbers in every notation of YAML 1.1, and near misses of each.
+PLAIN_SCALARS = [
+    *_spaced("yes Yes YES yEs no No NO nO true True TRUE tRUE false False FALSE on On ON oN off Off OFF"),
+    *_spaced("y n Y N t f o O ye nul null Null NULL nULL ~ ~~ < << <<< = == ! & * . .. - + -- ++"),
+    *_spaced("word Word w0rd _x é Ø ½ ² ٣ 𝟙 x.y 1x x1 a-b yesno onwards nothing Nothing true1"),
+    *_spaced("0 00 -0 +0 1 -1 +1 12 012 08 09 0o17 0b101 0x1f 0xG 1_000 -1_0 1__0 _1 1_"),
+    *_spaced("0. 0.0 -0.0 +0.0 1. 1.5 -1.5 +1.5 .5 -.5 +.5 1.5.5 1..5 01.5 001.50 1.5e3 1.5e+3 1e3"),
+    *_spaced(".inf .Inf .INF -.inf +.inf .nan .NaN .NAN -.nan inf nan 1:30 1:30.5 -1:30 190:20:30"),
+    *_spaced("2024-01-01 2024-1-1 2024-01-01t10:00:00 1.5_0 1_0.5 ١٢ ١.٥ 1.٥ -٣"),
+    "9" * 64,
+    "9" * 65,
+    "9" * 5000,
+    "1." + "5" * 70,
+]
+
+
+def _pyyaml_value(text: str) -> str:
+    """``text`` as PyYAML's resolver and safe constructor read a plain scalar, as a repr."""
+    loader = yaml.SafeLoader("")
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    try:
+        return repr(loader.construct_object(yaml.ScalarNode(tag, text)))
+    except Exception as exc:  # an int of more than 4,300 digits, a merge key
+        return f"PyYAML: {type(exc).__name__}"
+
+
+@pytest.mark.parametrize("text", PLAIN_SCALARS)
+def test_the_line_readers_plain_scalars_are_pyyamls(text):
+    """The line reader reads words, booleans, null, decimal whole numbers and decimals itself,
+    without PyYAML (advisor.core.documents._plain_scalar): each is what PyYAML would make of it,
+    type for type (``1`` an int, ``1.0`` a float, ``-0.0`` its sign kept), or it leaves the text
+    to libyaml (a date, a merge key, an int too long to read: :class:`_Slow`)."""
+    from advisor.core.documents import _plain_scalar, _Slow
+
+    try:
+        mine = repr(_plain_scalar(text))
+    except _Slow:
+        mine = None
+    assert mine is None or mine == _pyyaml_value(text), text
+
+
+def test_the_first_characters_of_plain_scalars_that_are_not_text_are_pyyamls():
+    """A plain scalar whose first character has no implicit resolver in PyYAML is text; the line
+    reader's set of those characters is PyYAML's."""
+    from advisor.core.documents import _RESOLVED_FIRST
+
+    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+    assert {first for first in resolvers if first} == _RESOLVED_FIRST
+
+
+def test_the_line_readers_plain_scalars_agree_with_pyyaml_on_generated_texts():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from advisor.core.documents import _plain_scalar, _Slow
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.text(alphabet="0123456789+-._eExXoObBnNyYtTfFaAlLsSiI~:", min_size=1, max_size=12))
+    def check(text):
+        try:
+            mine = repr(_plain_scalar(text))
+        except _Slow:
+            return
+        assert mine == _pyyaml_value(text), text
+
+    check()
+
+
 def test_the_line_readers_plain_text_check_is_the_regular_expressions():
     """``_plain_text`` (bytes deleted by ``translate`` for ASCII text) refuses what
     ``_NOT_PLAIN_TEXT`` finds, character by character, ASCII or not."""
@@ -489,7 +563,7 @@ def test_the_line_readers_plain_text_check_is_the_regular_expressions():
 
     for code in list(range(0x100)) + [0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xD7FF, 0x1F600]:
         for text in (f"a: b{chr(code)}\n", chr(code), f"é{chr(code)}"):
-            assert _plain_text(text) is (_NOT_PLAIN_TEXT.search(text) is None), (code, text)
+            assert _plain_text(text) is (re.search(_NOT_PLAIN_TEXT, text) is None), (code, text)
 
 
 def test_samples_examples_and_init_profiles_are_read_from_their_lines(tmp_path):
@@ -553,4 +627,4 @@ def test_the_characters_left_to_libyaml_are_exactly_those_outside_the_plain_rang
     plain += ((0x10000, sys.maxunicode),)
     for code in range(sys.maxunicode + 1):
         expected = not any(low <= code <= high for low, high in plain)
-        assert bool(_NOT_PLAIN_TEXT.match(chr(code))) is expected, hex(code)
+        assert bool(re.match(_NOT_PLAIN_TEXT, chr(code))) is expected, hex(code)

@@ -261,7 +261,7 @@ except SystemExit:
     pass
 from advisor.profile import canonical
 lazy = ("difflib", "shlex", "statistics", "importlib.resources", "advisor.rules.variants")
-lazy += ("advisor.render.catalogue", "advisor.profile.examples")
+lazy += ("advisor.render.catalogue", "advisor.profile.examples", "yaml", "tempfile")
 loaded = sorted(m for m in lazy if m in sys.modules)
 from advisor.engine import facts
 from advisor.profile.model import Profile
@@ -274,7 +274,9 @@ def test_an_assessment_on_the_command_line_leaves_lazy_what_only_other_commands_
     # did-you-mean suggestions (difflib), commands in a text (shlex), the commands rules catalogue
     # and example (their modules), the shipped pack's folder found without importlib.resources,
     # the shipped pack from its cache without the variant machinery (advisor.rules.load),
-    # the median of the ladder levels without the statistics module, and no generated writer of
+    # the median of the ladder levels without the statistics module, the YAML profile read by the
+    # line reader without PyYAML (advisor.core.documents), no temporary-file machinery where no
+    # file is written (advisor.core.io, advisor.rules.cache), and no generated writer of
     # a profile's canonical JSON for the one profile the command hashes (advisor.profile.canonical),
     # nor the flattener of its facts (advisor.engine.facts; each arena but the first uses Arena's)
     # (as every run but the first finds the shipped pack: in its cache)
@@ -340,3 +342,140 @@ def test_an_assessment_on_the_command_line_finds_what_is_derived_from_the_pack_i
     assert first_run["calls"] == ["cite", "compile", "dnf", "plan"] and "RulePack" in first_run["built"]
     later = _assess_in_child(_KEPT_AFTER_ASSESS, tmp_path)
     assert json.loads(later.stderr.strip().splitlines()[-1]) == {"calls": [], "loaded": [], "built": []}
+
+
+# --------------------------------------------------------------------------------------------
+# The bytecode of what dataclasses and typing generate while advisor is imported, kept between
+# runs beside advisor's own (advisor.core.codecache).
+
+_CODECACHE = """
+import json, os
+import advisor
+from advisor.core import codecache
+path = codecache.cache_file()
+print(json.dumps({**codecache.STATS, "file": os.path.isfile(path), "under": path.startswith(os.environ["PYTHONPYCACHEPREFIX"])}))
+"""
+
+
+def _codecache_run(prefix: Path, **env: str) -> dict:
+    return json.loads(
+        _child(_CODECACHE, env={"PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": "", **env})
+    )
+
+
+def test_the_code_dataclasses_and_typing_generate_is_compiled_once_and_then_read(tmp_path):
+    first = _codecache_run(tmp_path)
+    assert first["file"] and first["under"] and first["compiled"] > 200
+    second = _codecache_run(tmp_path)
+    assert second == {**second, "compiled": 0, "file": True} and second["read"] == first["compiled"] + first["read"]
+
+
+def test_the_generated_code_cache_is_not_written_without_bytecode_and_a_bad_file_is_compiled_over(tmp_path):
+    # PYTHONDONTWRITEBYTECODE: nothing written, as no .pyc is
+    assert _codecache_run(tmp_path, PYTHONDONTWRITEBYTECODE="1")["file"] is False
+    first = _codecache_run(tmp_path)
+    path = Path(
+        _child(
+            "from advisor.core import codecache; print(codecache.cache_file())",
+            env={"PYTHONPYCACHEPREFIX": str(tmp_path)},
+        ).strip()
+    )
+    import marshal
+
+    header, codes = marshal.loads(path.read_bytes())
+    for content in (b"not marshal", marshal.dumps(((b"\0\0\r\n", header[1]), codes)), marshal.dumps((header, [1]))):
+        path.write_bytes(content)  # not a file, another interpreter's, another layout: compiled again
+        again = _codecache_run(tmp_path)
+        assert again["compiled"] == first["compiled"] + first["read"] and again["read"] == 0
+    assert _codecache_run(tmp_path)["compiled"] == 0  # and written again
+
+
+_SAME_CODE = """
+import collections, dataclasses, json, typing
+from advisor.core.codecache import generated_code_cached, STATS
+
+def made():
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Point:
+        x: int
+        y: "list[str]" = dataclasses.field(default_factory=list)
+    return Point, typing.ForwardRef("dict[str, typing.Optional[int]]"), collections.namedtuple("Pair", "left right")
+
+plain_class, plain_ref, plain_pair = made()
+with generated_code_cached():
+    hooked = (dataclasses.__dict__.get("exec"), typing.__dict__.get("compile"), collections.__dict__.get("eval"))
+    cached_class, cached_ref, cached_pair = made()
+with generated_code_cached():
+    read_class, read_ref, read_pair = made()
+names = ("__init__", "__repr__", "__eq__", "__lt__", "__hash__", "__setattr__", "__delattr__")
+def codes(cls):
+    return [getattr(cls, n).__code__ for n in names]
+same = all(
+    a == b == c and a.co_filename == b.co_filename == c.co_filename and a.co_flags == b.co_flags == c.co_flags
+    for a, b, c in zip(codes(plain_class), codes(cached_class), codes(read_class))
+)
+ref = plain_ref.__forward_code__ == cached_ref.__forward_code__ == read_ref.__forward_code__
+pair = plain_pair.__new__.__code__ == cached_pair.__new__.__code__ == read_pair.__new__.__code__
+left = "exec" in dataclasses.__dict__ or "compile" in typing.__dict__ or "eval" in collections.__dict__
+print(json.dumps([same, ref, pair, None not in hooked, left, STATS["compiled"]]))
+"""
+
+
+def test_code_made_from_the_generated_code_cache_is_the_code_compiled_without_it(tmp_path):
+    # the methods of a dataclass, a forward reference's code and a namedtuple's __new__: equal,
+    # made with the hooks and without (and, in a second block, from the code objects the first
+    # one compiled, nothing compiled again); the hooks are gone after each block
+    env = {"PYTHONPYCACHEPREFIX": str(tmp_path), "PYTHONDONTWRITEBYTECODE": ""}
+    assert json.loads(_child(_SAME_CODE, env=env)) == [True, True, True, True, False, 0]
+
+
+def test_someone_elses_hook_on_dataclasses_is_left_as_it_is():
+    code = (
+        "import dataclasses\n"
+        "def mine(*args): return exec(*args)\n"
+        "dataclasses.exec = mine\n"
+        "import advisor\n"
+        "from advisor.core import codecache\n"
+        "print(dataclasses.exec is mine, codecache.STATS)"
+    )
+    assert _child(code).strip() == "True {'compiled': 0, 'read': 0}"
+
+
+_GENERATED_COMPILES = """
+import json, sys
+seen = []
+def audit(event, args):
+    if event == "compile":
+        caller = sys._getframe(1)
+        while caller is not None and caller.f_code.co_filename.startswith("<frozen"):
+            caller = caller.f_back
+        name = caller.f_code.co_filename if caller is not None else ""
+        if name.endswith(("dataclasses.py", "typing.py", "collections/__init__.py", "codecache.py")):
+            seen.append(name)
+sys.addaudithook(audit)
+try:
+    from advisor.cli.main import main
+    main(["assess", "examples/levanger.yaml"], standalone_mode=True)
+except SystemExit:
+    pass
+print(len(seen), sorted(set(seen)), file=sys.stderr)
+"""
+
+
+def test_advisor_assess_compiles_no_generated_code_once_it_is_kept(tmp_path):
+    # the package's import, the command line's and the command's (the engine's modules) all
+    # take the code of dataclasses, namedtuples and forward references from the kept bytecode
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    env.update(PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"), PYTHONDONTWRITEBYTECODE="")
+    counts = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _GENERATED_COMPILES],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(REPO),
+            check=True,
+        )
+        counts.append(int(done.stderr.strip().splitlines()[-1].split()[0]))
+    assert counts[0] > 100 and counts[1] == 0

@@ -17,34 +17,40 @@ import json
 import sys
 from typing import Any, Optional, Sequence
 
-import click
-
+from ..core.codecache import generated_code_cached
 from ..core.collector import paused as collector_paused
-from ..core.version import __version__
-from .common import (
-    EXIT_ABORTED,
-    echo,
-    echo_text,
-    error_prefix,
-    format_option,
-    handle_errors,
-    lang_option,
-    load_pack,
-    quiet_option,
-    resolve_language,
-    rules_option,
-    scan_language,
-    set_run_language,
-    usage_error_line,
-)
-from .help import AdvisorGroup
-from ..profile.io import load_profile
-from ..engine.assessment import FAIL_ON_KINDS, assess
-from ..core.errors import RulePackError, did_you_mean, escape_controls
-from ..core.i18n import LANGUAGES, t
-from ..profile.model import profile_json_schema
-from ..render.format import FORMATS, render, rule_detail, rules_table
-from ..rules.pack import KINDS, PRIORITIES
+
+# The command line's own imports (click, the shared options, the renderers) made as advisor's
+# are (advisor/__init__.py): no garbage collection meanwhile, and the code dataclasses, typing
+# and namedtuples generate made from the bytecode kept for it (issue 15 §3).
+with collector_paused(), generated_code_cached():
+    import click
+
+    from ..core.version import __version__
+    from .common import (
+        EXIT_ABORTED,
+        echo,
+        echo_text,
+        error_prefix,
+        format_option,
+        handle_errors,
+        lang_option,
+        load_pack,
+        quiet_option,
+        resolve_language,
+        rules_option,
+        scan_language,
+        set_run_language,
+        usage_error_line,
+    )
+    from .help import AdvisorGroup
+    from ..profile.io import load_profile
+    from ..engine.assessment import FAIL_ON_KINDS, assess
+    from ..core.errors import RulePackError, did_you_mean, escape_controls
+    from ..core.i18n import LANGUAGES, t
+    from ..profile.model import profile_json_schema
+    from ..render.format import FORMATS, render, rule_detail, rules_table
+    from ..rules.pack import KINDS, PRIORITIES
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -181,7 +187,7 @@ def assess_cmd(
 ) -> None:
     """Assess PROFILE (YAML or JSON; - reads standard input) and print diagnoses, pitfalls, a plan and questions."""
     # No garbage collection while the one profile is assessed and shown (advisor.core.collector).
-    with collector_paused():
+    with collector_paused(), generated_code_cached():  # the engine's modules imported meanwhile
         pack = load_pack(rules_paths)
         result = assess(load_profile(profile), pack)
         text = render(result, fmt, resolve_language(lang))

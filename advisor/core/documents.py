@@ -7,17 +7,19 @@ construct objects, duplicate keys, alias bombs and oversized files are refused w
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import stat
 import sys
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Optional, Type
-
-import yaml
+from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Type
 
 from .errors import InputError, PathPart, shorten
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Largest document read, in bytes.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -39,8 +41,16 @@ _STANDARD_TAGS = {
 }
 
 
-#: libyaml's parser where PyYAML has it (about ten times faster), else the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _loader() -> Any:
+    """libyaml's parser where PyYAML has it (about ten times faster), else the pure-Python one.
+
+    PyYAML is imported here, on first use, not with this module: its import is some 90 million
+    instructions (a tenth of a command's start, most of it one regular expression), and the
+    profiles advisor writes are read by the line reader (:class:`_Lines`), which does not need
+    it (issue 15 §3; tests/test_startup.py)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -69,9 +79,12 @@ class Document:
 
 class _Builder:
     def __init__(self, file: str, error: Type[InputError]) -> None:
+        import yaml
+
         self.file = file
         self.error = error
         self.loader = yaml.SafeLoader("")
+        self.nodes = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
         self.count = 0
         self.lines: dict[tuple[PathPart, ...], int] = {}
 
@@ -79,6 +92,7 @@ class _Builder:
         return self.error(message, file=self.file, path=path, line=node.start_mark.line + 1, hint=hint)
 
     def build(self, node: yaml.Node, path: tuple[PathPart, ...] = ()) -> Any:
+        scalar_node, mapping_node, sequence_node = self.nodes
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(
@@ -97,11 +111,11 @@ class _Builder:
                 path,
                 "write plain values without '!' tags",
             )
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, mapping_node):
             self.loader.flatten_mapping(node)
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if not isinstance(key_node, scalar_node):
                     raise self.fail("a key must be a plain word", key_node, path, "write `name: value`")
                 key = self.construct(key_node, path)
                 if key is None or isinstance(key, (bool, float)):
@@ -117,7 +131,7 @@ class _Builder:
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
                 result[key] = self.build(value_node, path + (key,))
             return result
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, sequence_node):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self.construct(node, path)
 
@@ -138,8 +152,10 @@ class _Builder:
 
 def parse_text(text: str, file: str, error: Type[InputError]) -> Document:
     """Parse YAML (or JSON, which is read as YAML) text into plain data with line numbers."""
+    import yaml
+
     try:
-        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+        nodes = list(yaml.compose_all(text, Loader=_loader()))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be parsed"
@@ -176,25 +192,6 @@ class _Slow(Exception):
     """The fast reader met something only the line-tracking one reports or handles."""
 
 
-class _TagCache(_LOADER):  # type: ignore[misc,valid-type]
-    """libyaml's parser with the tag of each plain scalar remembered: the tag depends only on
-    the scalar's text and style (the safe loader has no path resolvers), and resolving it with
-    the resolver's regular expressions is a good part of composing a profile."""
-
-    _tags: dict[tuple[str, Any], str] = {}
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode or len(value) > _CACHED_TEXT:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(self._tags) < _CACHED_VALUES:
-                self._tags[key] = tag
-        return tag
-
-
 #: Scalars longer than this are neither resolved from nor kept in the caches of the fast reader.
 _CACHED_TEXT = 64
 #: At most this many tags and values are kept in each cache of the fast reader.
@@ -203,8 +200,35 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _SCALAR_TAGS = _STANDARD_TAGS - {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
+#: The tag of each short plain scalar PyYAML's resolver has resolved, by its text and style: the
+#: tag depends only on them (the safe loader has no path resolvers), and resolving it with the
+#: resolver's regular expressions is a good part of composing a profile.
+_TAGS: dict[tuple[str, Any], str] = {}
+
+
+@functools.cache
+def _tag_cache() -> Any:
+    """The loader class of :func:`_parse_fast`: libyaml's parser (:func:`_loader`) with the tag of
+    each plain scalar remembered in :data:`_TAGS`. Made on first use, as PyYAML is imported."""
+    import yaml
+
+    class _TagCache(_loader()):  # type: ignore[misc]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not yaml.ScalarNode or len(value) > _CACHED_TEXT:
+                return super().resolve(kind, value, implicit)
+            key = (value, implicit)
+            tag = _TAGS.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_TAGS) < _CACHED_VALUES:
+                    _TAGS[key] = tag
+            return tag
+
+    return _TagCache
+
+
 _VALUES: dict[tuple[str, str], Any] = {}
-_CONSTRUCTOR: list[yaml.SafeLoader] = []
+_CONSTRUCTOR: "list[yaml.SafeLoader]" = []
 
 
 def _scalar(tag: str, text: str) -> Any:
@@ -219,6 +243,8 @@ def _scalar(tag: str, text: str) -> Any:
         pass
     if tag not in _SCALAR_TAGS:
         raise _Slow()
+    import yaml
+
     if not _CONSTRUCTOR:
         _CONSTRUCTOR.append(yaml.SafeLoader(""))
     constructor = _CONSTRUCTOR[0]
@@ -238,10 +264,13 @@ class _FastBuilder:
     builds, or :class:`_Slow` where it would fail, or merge keys it flattens."""
 
     def __init__(self) -> None:
+        import yaml
+
         self.count = 0
+        self.nodes = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
     def scalar(self, node: yaml.Node) -> Any:
-        if type(node) is not yaml.ScalarNode:
+        if type(node) is not self.nodes[0]:
             raise _Slow()
         return _scalar(node.tag, node.value)
 
@@ -250,12 +279,13 @@ class _FastBuilder:
         if self.count > MAX_NODES or depth > MAX_DEPTH:
             raise _Slow()
         kind = type(node)
-        if kind is yaml.ScalarNode:
+        scalar_node, mapping_node, sequence_node = self.nodes
+        if kind is scalar_node:
             return self.scalar(node)
-        if kind is yaml.MappingNode and node.tag == "tag:yaml.org,2002:map":
+        if kind is mapping_node and node.tag == "tag:yaml.org,2002:map":
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if type(key_node) is not yaml.ScalarNode or key_node.tag == _MERGE_TAG:
+                if type(key_node) is not scalar_node or key_node.tag == _MERGE_TAG:
                     raise _Slow()
                 key = self.scalar(key_node)
                 key = str(key_node.value if key is None or isinstance(key, (bool, float)) else key)
@@ -263,7 +293,7 @@ class _FastBuilder:
                     raise _Slow()
                 result[key] = self.build(value_node, depth + 1)
             return result
-        if kind is yaml.SequenceNode and node.tag == "tag:yaml.org,2002:seq":
+        if kind is sequence_node and node.tag == "tag:yaml.org,2002:seq":
             return [self.build(item, depth + 1) for item in node.value]
         raise _Slow()
 
@@ -272,8 +302,9 @@ class _FastBuilder:
 #: break or refuses (tabs, carriage returns, NEL, the line and paragraph separators, a byte
 #: order mark, anything not printable): every character but ``\n``, ``\x20-\x7e``, ``\xa0-\u2027``,
 #: ``\u202a-\ud7ff``, ``\ue000-\ufefe``, ``\uff00-\ufffd`` and ``\U00010000-\U0010ffff``, listed
-#: rather than negated: a tenth of the time to compile, at every start (tests/test_profile_reading.py).
-_NOT_PLAIN_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+#: rather than negated: a tenth of the time to compile (tests/test_profile_reading.py); compiled
+#: when a text that is not ASCII is first read (issue 15 §3).
+_NOT_PLAIN_TEXT = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 #: The first characters of a value the line reader leaves to libyaml (indicators, a sign
 #: before anything but a digit, quotes it does not read itself).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -303,7 +334,7 @@ def _plain_text(text: str) -> bool:
     faster than the regular expression)."""
     if text.isascii():
         return not text.encode("ascii").translate(None, _PLAIN_ASCII)
-    return _NOT_PLAIN_TEXT.search(text) is None
+    return re.search(_NOT_PLAIN_TEXT, text) is None
 
 
 #: The ASCII characters :data:`_NOT_PLAIN_TEXT` allows: the printable ones and the line break.
@@ -440,19 +471,62 @@ def _value(text: str) -> Any:
             raise _Slow()
     if ":" in text or "#" in text:
         raise _Slow()  # a mapping, a sexagesimal number: libyaml decides
-    key = (text, _PLAIN_IMPLICIT)
-    tag = _TagCache._tags.get(key)
-    if tag is None:
-        tag = _RESOLVER.resolve(yaml.ScalarNode, text, _PLAIN_IMPLICIT)  # type: ignore[no-untyped-call]
-        if len(text) <= _CACHED_TEXT and len(_TagCache._tags) < _CACHED_VALUES:
-            _TagCache._tags[key] = tag
-    value = _scalar(tag, text)
+    value = _plain_scalar(text)
     if cut < 0 and len(text) <= _CACHED_TEXT and len(_PLAIN) < _CACHED_VALUES:
         _PLAIN[text] = value  # a plain value (a number, true, a word): the same text, the same value
     return value
 
 
-_RESOLVER = yaml.resolver.Resolver()
+#: The first characters for which PyYAML's resolver may give a plain scalar a tag other than a
+#: string (the keys of its implicit resolvers): a plain scalar that starts with any other is a
+#: string, whatever follows (tests/test_profile_reading.py checks the set against PyYAML's).
+_RESOLVED_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=!&*")
+#: The words PyYAML's resolver makes booleans and null (its regular expressions, spelled out).
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    **dict.fromkeys(("~", "null", "Null", "NULL"), None),
+}
+
+
+def _plain_scalar(text: str) -> Any:
+    """The value of the plain scalar ``text`` (one line, not empty) as PyYAML's resolver and safe
+    constructor make it, or :class:`_Slow`. Words, booleans, null, whole numbers written in
+    decimal and decimals with a point (``-12``, ``0.35``) are read here without PyYAML; anything
+    else (``0x1f``, ``1_000``, ``.5``, a date, ``=``) by PyYAML, imported then."""
+    first = text[0]
+    if first not in _RESOLVED_FIRST:
+        return text
+    value = _WORDS.get(text, _WORDS)
+    if value is not _WORDS:
+        return value
+    if first in "yYnNtTfFoO":  # their resolvers are the booleans' and null's: not one of those words
+        return text
+    if len(text) <= _CACHED_TEXT:
+        digits = text[1:] if first in "+-" else text
+        if digits.isascii():
+            if digits.isdigit() and (digits[0] != "0" or digits == "0"):  # 012 is octal in YAML 1.1
+                return int(text)
+            whole, point, fraction = digits.partition(".")
+            if point and whole.isdigit() and (not fraction or fraction.isdigit()):
+                return float(text)
+    key = (text, _PLAIN_IMPLICIT)
+    tag = _TAGS.get(key)
+    if tag is None:
+        import yaml
+
+        tag = _resolver().resolve(yaml.ScalarNode, text, _PLAIN_IMPLICIT)
+        if len(text) <= _CACHED_TEXT and len(_TAGS) < _CACHED_VALUES:
+            _TAGS[key] = tag
+    return _scalar(tag, text)
+
+
+@functools.cache
+def _resolver() -> Any:
+    """PyYAML's resolver (imported on first use: :func:`_loader`)."""
+    import yaml
+
+    return yaml.resolver.Resolver()
 
 
 def _parse_fast(text: str, file: str, error: Type[InputError]) -> Document:
@@ -464,7 +538,9 @@ def _parse_fast(text: str, file: str, error: Type[InputError]) -> Document:
         return Document(file=file, data=_Lines(text).data(), text=text)
     except (_Slow, RecursionError):
         pass
-    loader = _TagCache(text)
+    import yaml
+
+    loader = _tag_cache()(text)
     try:
         node = loader.get_single_node()
         data = _FastBuilder().build(node) if node is not None else None

@@ -109,6 +109,8 @@ def open_atomic(
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
+        import tempfile  # here, not at import: `advisor assess` writes no file (issue 15 §3)
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=str(directory))
     except OSError as exc:
         raise _write_error(target, exc, "check that the directory is writable") from None

@@ -12,8 +12,6 @@ import sys
 import textwrap
 from typing import Any, Iterable, Iterator, Mapping, Optional, Protocol, Sequence
 
-import yaml
-
 from ..engine.assessment import Assessment, ContrastingView, Finding, Manifest
 from ..core.i18n import t
 from ..profile.questions import question_text, value_text
@@ -491,6 +489,8 @@ def rule_detail(pack: RulePack, rule: Rule, lang: str = "en") -> str:
         f"{t(lang, 'condition')}: {describe(pack.effective_conditions[rule.id], lang)}",
     ]
     if rule.when is not None:
+        import yaml  # only here: PyYAML is not imported at every start (advisor.core.documents)
+
         lines.append("")
         lines.append(yaml.safe_dump({"when": rule.when}, allow_unicode=True, sort_keys=False).rstrip())
     if rule.guard is not None:
