@@ -117,3 +117,18 @@ def fired_sets(pack, profiles) -> list:
     fired = columnar.columnar_pack(pack).fired(columnar.facts_frame(columnar.profiles_frame(profiles)))
     ids = [c[1:] for c in fired.columns]  # fired columns are named "@<rule id>"
     return [frozenset(i for i, hit in zip(ids, row) if hit) for row in fired.iter_rows()]
+
+
+def require_native_columnar() -> None:
+    """Skip the test where the columnar engine's C module (advisor/engine/_jsonl.c) was not built
+    (no C compiler when the wheel was built), or fail under ADVISOR_REQUIRE_NATIVE=1, where CI
+    builds it."""
+    import pytest
+
+    from advisor.engine import columnar
+
+    if columnar.native():
+        return
+    if os.environ.get("ADVISOR_REQUIRE_NATIVE") == "1":
+        pytest.fail("the columnar engine's C module is not built, and ADVISOR_REQUIRE_NATIVE=1 requires it")
+    pytest.skip("the columnar engine's C module is not built")

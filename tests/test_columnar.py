@@ -19,7 +19,7 @@ from advisor.core.documents import Document  # noqa: E402
 from advisor.engine.interface import durable_problem  # noqa: E402
 from advisor.rules.pack import PackInfo, build_pack  # noqa: E402
 from test_properties import profiles  # noqa: E402
-from helpers import fired_sets  # noqa: E402
+from helpers import fired_sets, require_native_columnar  # noqa: E402
 from advisor.profile.io import load_profile_line  # noqa: E402
 from advisor.profile.model import Arena, Profile  # noqa: E402
 from advisor.profile.schema import _unwrap_optional  # noqa: E402
@@ -537,12 +537,28 @@ def test_the_native_json_lines_are_the_rows_written_one_by_one(pack, sample, nam
             assert made.manifest == kept.manifest and made.fire_counts == kept.fire_counts
 
 
-def test_the_native_json_lines_of_a_parquet_file_are_the_frames_polars_writes(tmp_path):
+def _text_of(run):
+    """The text of the native JSON Lines of a run (blocks written by the C writer, or string
+    columns where it is not used), each block taken before the next is asked for."""
+    text, rows = b"", 0
+    for block, count in run.lines():
+        text += bytes(block) if isinstance(block, memoryview) else block.str.join("\n").cast(pl.Binary).item() + b"\n"
+        rows += count
+    assert text.count(b"\n") == rows
+    return text
+
+
+@pytest.mark.parametrize("writer", ["c", "polars"])
+def test_the_native_json_lines_of_a_parquet_file_are_the_frames_polars_writes(tmp_path, monkeypatch, writer):
+    if writer == "polars":
+        monkeypatch.setattr(columnar, "native", lambda: False)
+    else:
+        require_native_columnar()
     sample = research.sample_profiles(50, seed=9) + [advisor.parse_profile(ODD_NAME), advisor.parse_profile({})]
     path = tmp_path / "p.parquet"
     columnar.profiles_frame(sample).write_parquet(path)
     run = research._ColumnarRun([str(path)], [SHIPPED, SHIPPED], None, None, None, chunk_rows=20)
-    lines = b"".join(block.str.join("\n").cast(pl.Binary).item() + b"\n" for block in run.lines())
+    lines = _text_of(run)
     again = research._ColumnarRun([str(path)], [SHIPPED, SHIPPED], None, None, None, chunk_rows=20)
     assert lines == "".join(frame.write_ndjson() for frame in again.frames()).encode()
     assert run.manifest() == again.manifest()

@@ -475,6 +475,36 @@ class ColumnarPack:
         parts.append(pl.lit("]}"))
         return pl.concat_str(parts)
 
+    @functools.lru_cache(maxsize=4)  # noqa: B019 - kept with the compiled pack
+    def _text_spec(self, columns: tuple[str, ...], label: str, pack_hash: str) -> tuple[Any, ...]:
+        """What the C writer (:func:`rows_text`) needs of this pack, but the fired matrix:
+        ``(middle, ranks, priorities, lists, suffix)``, for fired columns in the order
+        ``columns``. The pack's label and hash are encoded by polars, as :meth:`row_json` has
+        them; the lists are those of :attr:`lists_json`."""
+        import numpy
+
+        place = {column: i for i, column in enumerate(columns)}
+        encoded = pl.select(pl.struct(pack=pl.lit(label), pack_hash=pl.lit(pack_hash)).struct.json_encode()).item()
+        middle = ("," + encoded[1:-1] + ',"highest_priority":').encode()
+        kind = {r.id: r.kind for r in self.pack.rules}
+        ranks = numpy.array(
+            [-1 if kind[c[1:]] == "strength" else self.priority[c[1:]] for c in columns], dtype=numpy.int8
+        ).tobytes()
+        priorities = tuple(
+            pl.select(pl.struct(p=pl.lit(p)).struct.json_encode()).item()[5:-1].encode() for p in PRIORITIES
+        )
+        names = ("fired",) + _KIND_COLUMNS
+        lists = [sorted(self.pack.rule_ids)] + [self.ordered[k] for k in KINDS]
+        parts = tuple(
+            (
+                (("," if i == 0 else "],") + f'"{name}":[').encode(),
+                numpy.array([place[_FIRED + r] for r in ids], dtype=numpy.int32).tobytes(),
+                tuple(f',"{r}"'.encode() for r in ids),
+            )
+            for i, (name, ids) in enumerate(zip(names, lists))
+        )
+        return (middle, ranks, priorities, parts, b"]}")
+
     @functools.lru_cache(maxsize=1)  # noqa: B019 - one table per compiled pack, kept with it
     def _table(self) -> "pl.DataFrame":
         """Each rule's fired column, id (an enum of the ids in sorted order), kind, and priority
@@ -494,6 +524,27 @@ class ColumnarPack:
 
 
 _KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
+
+
+def rows_text(
+    heads: "pl.DataFrame", packs: Sequence[tuple[ColumnarPack, "pl.DataFrame", str, str]], out: bytearray
+) -> int:
+    """Writes into ``out`` (grown where it is too small) the rows of JSON Lines of a chunk of
+    profiles, as :meth:`ColumnarPack.row_json` makes them (byte for byte), by the C writer, and
+    returns their size: ``heads`` has the columns ``profile`` and ``municipality``, and each pack
+    comes with its fired columns, label and hash; the rows of a profile follow one another, a
+    pack a line. Needs the C module (:func:`native`)."""
+    native = _native()
+    assert native is not None
+    text = heads.select(pl.struct("profile", "municipality").struct.json_encode().str.head(-1)).to_series().to_list()
+    specs = []
+    for compiled, fired, label, pack_hash in packs:
+        columns = tuple(fired.columns)
+        specs.append((fired.to_numpy(order="c"), *compiled._text_spec(columns, label, pack_hash)))
+    size: int = native.module.rows(text, tuple(specs), out)
+    return size
+
+
 #: The fired columns taken together to pick the text of a list from a table (2**_WORD entries).
 _WORD = 12
 
@@ -875,14 +926,224 @@ def _decoded_frame(lines: Sequence[bytes], colons: int) -> "pl.DataFrame":
     return frame
 
 
-def _jsonl_chunk(path: str, lines: list[bytes], first: int, colons: int, digest: bytes) -> Chunk:
-    """The profiles of ``lines`` (the first is line ``first``; ``colons`` in them)."""
+# The C reader (advisor/engine/_jsonl.c): each line straight into columns. Its kinds of node
+# and of column, as the C source numbers them.
+_K_STRUCT, _K_LIST, _K_BOOL, _K_INT, _K_FLOAT, _K_ENUM, _K_STR = range(7)
+_C_I8, _C_I32, _C_I64, _C_F64, _C_OBJ = range(5)
+
+
+@dataclass(frozen=True)
+class _Native:
+    """The C reader compiled for the profile model: the reader, the spec it was compiled from
+    (``(kind, column, column2, extra)`` per node, as in the C source) and its columns
+    (``(kind, space)``: space 0 a row per profile, 1 a row per arena)."""
+
+    module: Any
+    reader: Any
+    spec: tuple[Any, ...]
+    columns: tuple[tuple[int, int], ...]
+
+
+def _native_spec(dtype: Any, space: int, columns: list[tuple[int, int]], root: bool = False) -> tuple[Any, ...]:
+    def add(kind: int, where: int = space) -> int:
+        columns.append((kind, where))
+        return len(columns) - 1
+
+    if isinstance(dtype, pl.Struct):
+        presence = -1 if root else add(_C_I8)
+        fields = tuple((f.name.encode(), _native_spec(f.dtype, space, columns)) for f in dtype.fields)
+        return (_K_STRUCT, presence, -1, fields)
+    if isinstance(dtype, pl.List):
+        length, row = add(_C_I32), add(_C_I32, 1)
+        return (_K_LIST, length, row, _native_spec(dtype.inner, 1, columns))
+    if isinstance(dtype, pl.Enum):
+        return (_K_ENUM, add(_C_I8), -1, tuple(c.encode() for c in dtype.categories.to_list()))
+    if dtype == pl.Int64:
+        return (_K_INT, add(_C_I64), add(_C_I8), None)
+    kind, column = {pl.Boolean: (_K_BOOL, _C_I8), pl.Float64: (_K_FLOAT, _C_F64), pl.String: (_K_STR, _C_OBJ)}[dtype]
+    return (kind, add(column), -1, None)
+
+
+@functools.cache
+def _native() -> Optional[_Native]:
+    """The C reader, or ``None`` where it was not built (or numpy, which makes its columns
+    polars', is missing): JSON Lines are then decoded by msgspec (:func:`_decoded_frame`)."""
+    try:
+        import numpy  # noqa: F401
+
+        from . import _jsonl
+    except ImportError:
+        return None
+    columns: list[tuple[int, int]] = []
+    spec = _native_spec(pl.Struct(profile_schema()), 0, columns, root=True)
+    return _Native(_jsonl, _jsonl.compile(spec, tuple(columns)), spec, tuple(columns))
+
+
+#: Whether the columnar engine reads JSON Lines with its C reader (where the wheel was built with
+#: a C compiler, and numpy is installed); else through msgspec. The frames are the same.
+def native() -> bool:
+    return available() and _native() is not None
+
+
+def _native_expr(spec: tuple[Any, ...], dtype: Any) -> "pl.Expr":
+    """The column of one node of the spec, from the C reader's raw columns (``c<n>``)."""
+    kind, column, column2, extra = spec
+    raw = pl.col(f"c{column}")
+    if kind == _K_STRUCT:
+        fields = [_native_expr(sub, f.dtype).alias(f.name) for (_name, sub), f in zip(extra, dtype.fields)]
+        struct = pl.struct(fields)
+        return struct if column < 0 else pl.when(raw == 1).then(struct)
+    if kind == _K_BOOL:
+        return pl.when(raw >= 0).then(raw == 1)
+    if kind == _K_INT:
+        return pl.when(pl.col(f"c{column2}") == 1).then(raw)
+    if kind == _K_FLOAT:
+        return raw.fill_nan(None)
+    if kind == _K_ENUM:  # the codes are the positions of the values: an Enum's physical codes
+        return pl.lit(pl.Series(dtype.categories.to_list(), dtype=dtype)).gather(pl.when(raw >= 0).then(raw))
+    return raw  # a string
+
+
+_NUMPY_TYPES = {_C_I8: "int8", _C_I32: "int32", _C_I64: "int64", _C_F64: "float64"}
+
+
+@functools.cache
+def _native_exprs() -> tuple[list["pl.Expr"], list[tuple[int, int, "pl.Expr"]]]:
+    """The columns of a frame of profiles over the C reader's raw columns (``c<n>``, and
+    ``l<n>`` for the lists of items grouped by row), and per list of objects its length and row
+    columns and the expression of an item."""
+    native = _native()
+    assert native is not None
+    exprs, lists = [], []
+    for (name, sub), (_name, dtype) in zip(native.spec[3], profile_schema().items()):
+        if sub[0] != _K_LIST:
+            exprs.append(_native_expr(sub, dtype).alias(name.decode()))
+            continue
+        _kind, length, row, item = sub
+        assert isinstance(dtype, pl.List)
+        lists.append((length, row, _native_expr(item, dtype.inner)))
+        exprs.append(pl.when(pl.col(f"c{length}") >= 0).then(pl.col(f"l{length}")).cast(dtype).alias(name.decode()))
+    return exprs, lists
+
+
+def _native_frame(raw: list[Any]) -> "pl.DataFrame":
+    """The frame of profiles (:func:`profile_schema`) from the raw columns the C reader wrote;
+    raises :class:`_Slow` where a value breaks a bound."""
+    import numpy
+
+    native = _native()
+    assert native is not None
+    spaces: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    for i, ((kind, space), values) in enumerate(zip(native.columns, raw)):
+        name = f"c{i}"
+        spaces[space][name] = (
+            pl.Series(name, values, dtype=pl.String)
+            if kind == _C_OBJ
+            else pl.Series(name, numpy.frombuffer(values, dtype=_NUMPY_TYPES[kind]))
+        )
+    top = pl.DataFrame(spaces[0])
+    exprs, lists = _native_exprs()
+    for length, row, item in lists:  # a list of objects: its items grouped by row (each row has
+        # at least one, null where the row has none), the list null where it is
+        items_frame = pl.DataFrame(spaces[1]).select(pl.col(f"c{row}").alias("row"), item.alias("item"))
+        grouped = items_frame.group_by("row", maintain_order=True).agg(pl.col("item").drop_nulls())
+        top = top.with_columns(grouped.get_column("item").alias(f"l{length}"))
+    try:
+        frame = top.select(exprs)
+        if frame.select(_violations()).item():
+            raise _Slow
+    except pl.exceptions.PolarsError:  # pragma: no cover - the reader wrote a value polars refuses
+        raise _Slow from None
+    return frame
+
+
+def _native_lines_frame(lines: list[bytes]) -> "pl.DataFrame":
+    """:func:`_native_frame` of JSON ``lines`` (none blank); raises :class:`_Slow` where the C
+    reader refuses one."""
+    native = _native()
+    assert native is not None
+    text = b"\n".join(lines)
+    _next, _count, _numbers, _items, raw = native.module.decode(native.reader, text, 0, len(text), len(lines), True)
+    if raw is None:
+        raise _Slow
+    return _native_frame(raw)
+
+
+def _native_jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
+    """:func:`_jsonl_chunks` by the C reader: the file is read into one buffer (grown where a
+    chunk of lines does not fit), hashed as read, and the reader takes a chunk of lines from it
+    straight into columns; no Python object is made per line. A chunk it refuses (or whose
+    values break a bound) is read as :func:`_jsonl_chunk` reads it. The SHA-256 of the file
+    comes with a last chunk of no profiles."""
+    import numpy
+
+    native = _native()
+    assert native is not None
+    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
+    sha = hashlib.sha256()
+    buffer = bytearray(_BLOCK)
+    at = filled = 0  # the lines not read yet: buffer[at:filled]
+    first = 1  # the number of the line at ``at``
+    eof = False
+    with handle:
+        while True:
+            if not eof and filled < len(buffer):
+                with memoryview(buffer) as view:
+                    got = handle.readinto(view[filled:])  # type: ignore[attr-defined]  # a BufferedReader
+                    sha.update(view[filled : filled + got])
+                eof = got == 0
+                if filled == 0 and got >= 3 and buffer.startswith(b"\xef\xbb\xbf"):
+                    at = 3  # a byte order mark before the first line
+                filled += got
+                continue
+            end, count, numbers, _items, raw = native.module.decode(native.reader, buffer, at, filled, rows, eof)
+            if count == 0:  # no whole chunk of lines in the buffer: more is read
+                if eof:
+                    break
+                if at:
+                    buffer[: filled - at] = buffer[at:filled]
+                    at, filled = 0, filled - at
+                else:  # a chunk that does not fit
+                    buffer.extend(bytes(len(buffer)))
+                continue
+            frame = None
+            if raw is not None:
+                try:
+                    frame = _native_frame(raw)
+                except _Slow:
+                    pass
+            if frame is None:
+                lines = bytes(buffer[at:end]).split(b"\n")[:count]
+                yield _jsonl_chunk(path, lines, first, sum(line.count(b":") for line in lines), b"", native=False)
+            else:
+                offsets = pl.Series("profile", numpy.frombuffer(numbers, dtype=numpy.int32)).cast(pl.Int64) + first
+                yield Chunk(frame, f"{path}:" + offsets.cast(pl.String), [], b"")
+            first += count
+            at = end
+    yield Chunk(pl.DataFrame(schema=profile_schema()), pl.Series("profile", [], dtype=pl.String), [], sha.digest())
+
+
+def _read_frame(lines: list[bytes], colons: int, native: bool) -> "pl.DataFrame":
+    """The frame of JSON ``lines``: by the C reader where it was built (and ``native``), else
+    (or where it refuses a line) by msgspec; raises :class:`_Slow` where neither takes every
+    line as it is."""
+    if native and _native() is not None:
+        try:
+            return _native_lines_frame(lines)
+        except _Slow:
+            pass
+    return _fast_frame(lines, colons)
+
+
+def _jsonl_chunk(path: str, lines: list[bytes], first: int, colons: int, digest: bytes, native: bool = True) -> Chunk:
+    """The profiles of ``lines`` (the first is line ``first``; ``colons`` in them; ``native``:
+    whether the C reader is to be tried)."""
     numbers = [first + i for i, line in enumerate(lines) if line and not line.isspace()]  # as strip(), no copy
     if first == 1 and lines and lines[0].startswith(b"\xef\xbb\xbf"):
         lines = [lines[0][3:]] + lines[1:]
     try:
         given = [lines[n - first] for n in numbers]
-        frame = _fast_frame(given, colons) if numbers else pl.DataFrame(schema=profile_schema())
+        frame = _read_frame(given, colons, native) if numbers else pl.DataFrame(schema=profile_schema())
     except _Slow:
         pass
     else:
@@ -961,7 +1222,8 @@ def read_chunks(sources: Iterable[tuple[str, Union[str, Profile]]], rows: Option
             pending.append((label, functools.partial(lambda p: p, item)))
         elif item.lower().endswith(".jsonl"):
             yield from flush()
-            yield from _jsonl_chunks(item, rows or CHUNK_ROWS)
+            read = _native_jsonl_chunks if _native() is not None else _jsonl_chunks
+            yield from read(item, rows or CHUNK_ROWS)
         elif item.lower().endswith(".parquet"):
             yield from flush()
             yield from _parquet_chunks(item, rows or PARQUET_CHUNK_ROWS)

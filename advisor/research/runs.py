@@ -803,25 +803,44 @@ class _ColumnarRun(_Manifested):
                 parts.append(part.select(COLUMNAR_HEADER))
             yield chunk.labels, fired_frames, parts
 
-    def lines(self) -> Iterator[Any]:
-        """The rows of each chunk of profiles as JSON Lines (a string column, a row a line, in
-        the order of :meth:`frames`), byte for byte as polars writes the frames, made natively."""
+    def lines(self) -> Iterator[tuple[Any, int]]:
+        """The rows of each chunk of profiles as JSON Lines, in the order of :meth:`frames`,
+        byte for byte as polars writes the frames, made natively: ``(text, rows)``, the text
+        written by the C writer where it was built (a view of a buffer that the next chunk but
+        one writes over: write it before asking for more), else a string column, a row a line."""
         import polars as pl
 
+        from ..engine import columnar
+
+        buffers = [bytearray(), bytearray()]  # written in turn: the caller may hold a view of the last one
         for _chunk, heads, fired_frames in self._evaluated():
             for at in range(0, heads.height, _TEXT_ROWS):  # the text of a chunk a slice at a time
                 head = heads.slice(at, _TEXT_ROWS)
+                count = head.height * len(self.packs)
+                packs = list(zip(self.compiled, fired_frames, self.labels, self._manifests))
+                if columnar.native():
+                    buffers.reverse()
+                    texts = [(c, f.slice(at, _TEXT_ROWS), label, m.pack_hash) for c, f, label, m in packs]
+                    try:
+                        size = columnar.rows_text(head, texts, buffers[0])
+                    except BufferError:  # a view of it still held: it cannot grow
+                        buffers[0] = bytearray()
+                        size = columnar.rows_text(head, texts, buffers[0])
+                    with memoryview(buffers[0]) as view:
+                        yield view[:size], count
+                    continue
                 parts = []
-                for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
+                for compiled, fired, label, base in packs:
                     rows = pl.concat([head, fired.slice(at, _TEXT_ROWS)], how="horizontal")
                     parts.append(rows.select(line=compiled.row_json(label, base.pack_hash)))
                 if len(parts) == 1:
-                    yield parts[0].to_series()
+                    yield parts[0].to_series(), count
                 else:
                     yield (
                         pl.concat([p.with_row_index("_row").with_columns(_pack=pl.lit(k)) for k, p in enumerate(parts)])
                         .sort(["_row", "_pack"])
-                        .get_column("line")
+                        .get_column("line"),
+                        count,
                     )
 
     def __iter__(self) -> Iterator[tuple[str, list[BatchRow]]]:
@@ -893,9 +912,13 @@ class _RowWriter:
             )
         self.count += 1
 
-    def write_lines(self, lines: Any) -> None:
-        """Rows of the columnar engine already made JSON Lines (a string column,
-        :meth:`_ColumnarRun.lines`), to a file opened for bytes."""
+    def write_lines(self, lines: Any, count: int) -> None:
+        """``count`` rows of the columnar engine already made JSON Lines (their text, or a
+        string column: :meth:`_ColumnarRun.lines`), to a file opened for bytes."""
+        if not hasattr(lines, "to_frame"):  # the text itself
+            self.handle.write(lines)
+            self.count += count
+            return
         # polars writes the lines to the file itself, a line each as it is (no quotes: a JSON
         # line holds no raw newline), without a Python object for them all; it turns the error
         # of a failing write (a full disk) into an OSError: the error itself is raised
@@ -906,7 +929,7 @@ class _RowWriter:
             if sink.error is not None:
                 raise sink.error from None
             raise
-        self.count += lines.len()
+        self.count += count
 
     def write_frame(self, frame: Any) -> None:
         """A frame of rows of the columnar engine, written as :meth:`write` would write them."""
@@ -993,10 +1016,10 @@ def batch(
                 else None
             )
             if isinstance(run, _ColumnarRun) and as_lines:
-                for block in run.lines():
+                for block, count in run.lines():
                     if writer is not None:
-                        writer.write_lines(block)
-                    written += block.len()
+                        writer.write_lines(block, count)
+                    written += count
             elif isinstance(run, _ColumnarRun) and not keep_rows:
                 for frame in run.frames():
                     if writer is not None:

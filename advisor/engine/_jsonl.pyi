@@ -1,0 +1,9 @@
+# The columnar engine's C reader and writer of JSON Lines (advisor/engine/_jsonl.c), built into
+# the wheel where a C compiler is found (hatch_build.py).
+from typing import Any, Optional
+
+def compile(spec: tuple[Any, ...], columns: tuple[tuple[int, int], ...], /) -> object: ...
+def decode(
+    reader: object, buffer: Any, start: int, end: int, max_lines: int, final: bool, /
+) -> tuple[int, int, bytes, int, Optional[list[Any]]]: ...
+def rows(heads: list[str], packs: tuple[tuple[Any, ...], ...], out: bytearray, /) -> int: ...

@@ -1,0 +1,332 @@
+"""The columnar engine's C module (advisor/engine/_jsonl.c): its reader against the profile loader
+(it takes a line only as the loader takes it, and then gives the loader's frame; anything else
+it refuses and leaves to the slower paths), its reading of files in chunks against the msgspec
+path, and its writer against the rows polars makes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pl = pytest.importorskip("polars")
+
+import advisor  # noqa: E402
+from advisor.engine import columnar  # noqa: E402
+from advisor.profile.io import load_profile_line  # noqa: E402
+from advisor.research import runs as research  # noqa: E402
+from helpers import require_native_columnar  # noqa: E402
+from test_columnar import ODD_NAME, SHIPPED, _write_jsonl, jsonl_lines, packs  # noqa: E402
+from test_properties import profiles  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("native")
+SLOW = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
+@pytest.fixture
+def native():
+    require_native_columnar()
+
+
+def _loaded(line: bytes):
+    try:
+        return load_profile_line(line, "p.jsonl", 1)
+    except advisor.ProfileError:
+        return None
+
+
+def _judge(lines: list[bytes]) -> None:
+    """The C reader takes ``lines`` only if the loader takes each of them, and then gives the
+    frame of the loader's profiles; else it refuses them (raises ``_Slow``)."""
+    loaded = [_loaded(line) for line in lines]
+    try:
+        frame = columnar._native_lines_frame(lines)
+    except columnar._Slow:
+        return
+    assert None not in loaded, [line for line, p in zip(lines, loaded) if p is None]
+    assert frame.equals(columnar.profiles_frame(loaded))
+
+
+@SLOW
+@given(st.lists(profiles, min_size=1, max_size=8), st.booleans(), st.sampled_from([None, (",", ":")]))
+def test_profiles_as_written_are_read_into_the_frame_of_the_model(sample, ascii_only, separators):
+    """Every valid profile, written as JSON (escapes or raw UTF-8, spaced or compact): the frame
+    of the validated profiles, never a refusal."""
+    lines = [
+        json.dumps(
+            p.model_dump(mode="json", exclude_none=True), ensure_ascii=ascii_only, separators=separators
+        ).encode()
+        for p in sample
+    ]
+    assert columnar._native_lines_frame(lines).equals(columnar.profiles_frame(sample))
+
+
+@SLOW
+@given(st.lists(jsonl_lines(), min_size=1, max_size=8))
+def test_the_reader_reads_every_line_as_the_loader_or_refuses_the_chunk(lines):
+    """Nulls, values of other types, values out of bounds, unknown keys, duplicate keys: read as
+    the loader reads them, or refused; a chunk of lines as written (nulls included) is read."""
+    raw = [line for _change, line in lines]
+    _judge(raw)
+    if all(change in ("none", "null") for change, _line in lines):
+        columnar._native_lines_frame(raw)  # never refused
+
+
+# JSON the reader must judge byte by byte: escapes, numbers, spaces, literals, structure.
+TRICKY = [
+    b'{"context": {"name": "\\u00e6\\u00f8\\u00e5 \\ud83d\\ude00 \\/ \\" \\\\ \\b\\f\\n\\r\\t"}}',
+    b'{"context": {"name": "\\ud83d"}}',  # a lone surrogate
+    b'{"context": {"name": "\\udc00x"}}',
+    b'{"context": {"name": "\\u00zz"}}',
+    b'{"context": {"name": "\\x"}}',
+    b'{"context": {"name": "a\tb"}}',  # a raw control character
+    b'{"context": {"name": "\xff\xfe"}}',  # no UTF-8
+    b'{"context": {"name": "\xc3\xa6\xc3\xb8"}}',  # raw UTF-8
+    b'{"context": {"\\u006eame": "x"}}',  # a key written with an escape
+    b'{"context": {"population": -0}}',
+    b'{"context": {"population": 01}}',
+    b'{"context": {"population": 1e3}}',
+    b'{"context": {"population": 1.0}}',
+    b'{"context": {"population": -}}',
+    b'{"context": {"population": 123456789012345678}}',
+    b'{"context": {"population": 1234567890123456789}}',
+    b'{"resources": {"coordinator_fte": 1e2}}',
+    b'{"resources": {"coordinator_fte": 2}}',
+    b'{"resources": {"coordinator_fte": 0.1e-1}}',
+    b'{"resources": {"coordinator_fte": 1E+1}}',
+    b'{"resources": {"coordinator_fte": 1e400}}',
+    b'{"resources": {"coordinator_fte": 1e-400}}',
+    b'{"resources": {"coordinator_fte": .5}}',
+    b'{"resources": {"coordinator_fte": 5.}}',
+    b'{"resources": {"coordinator_fte": Infinity}}',
+    b'{"resources": {"coordinator_fte": 1' + b"0" * 70 + b"}}",
+    b'{"plan": {"knowledge_base": tru}}',
+    b'{"plan": {"knowledge_base": truex}}',
+    b'{"plan": {"knowledge_base": nul}}',
+    b'{"plan": {"knowledge_base": null}, "context": null, "arenas": null}',
+    b' \t{ "plan" :\t{ "knowledge_base" : true , "co_creation_status" : "vision" } }\r',
+    b'{"plan": {"co_creation_status": "vision "}}',
+    b'{"plan": {"co_creation_status": "visio"}}',
+    b'{"plan": {"co_creation_status": "vis\\u0069on"}}',
+    b'{"plan": {}} x',
+    b'{"plan": {}',
+    b'{"plan": {},}',
+    b'{"plan": {"knowledge_base": true,}}',
+    b"{,}",
+    b"{}",
+    b"[]",
+    b'"x"',
+    b"null",
+    b'{"arenas": [{}, {"ladder_level": 3, "name": "a"}]}',
+    b'{"arenas": [{},]}',
+    b'{"arenas": [1]}',
+    b'{"arenas": {}}',
+    b'{"arenas": [{"ladder_level": 3}], "arenas": []}',
+    b'{"plan": {"partner_anchoring": {"business": "high", "citizens": null}}}',
+    b'{"plan": {"partner_anchoring": []}}',
+    b'{"plan": {"partner_anchoring": {"business": "high", "business": "low"}}}',
+    b'{"plan": "x"}',
+]
+
+
+@pytest.mark.parametrize("line", TRICKY)
+def test_json_the_reader_must_judge_byte_by_byte(line):
+    good = b'{"plan": {"co_creation_status": "vision"}, "arenas": [{"ladder_level": 2}]}'
+    _judge([line])
+    _judge([good, line, good])
+
+
+TAKEN = [
+    b'{"context": {"name": "\\u00e6\\u00f8\\u00e5 \\ud83d\\ude00 \\/ \\" \\\\ \\b\\f\\n\\r\\t"}}',
+    b'{"context": {"name": "\xc3\xa6\xc3\xb8", "population": -0}}',
+    b'{"resources": {"coordinator_fte": 2}}',
+    b'{"resources": {"coordinator_fte": 0.1e-1}}',
+    b'{"resources": {"coordinator_fte": 1E+1}}',
+    b'{"plan": {"knowledge_base": null}, "context": null, "arenas": null}',
+    b' \t{ "plan" :\t{ "knowledge_base" : true , "co_creation_status" : "vision" } }\r',
+]
+#: What the loader takes but might take otherwise than as written: left to it.
+LEFT = [
+    b'{"context": {"\\u006eame": "x"}}',
+    b'{"context": {"population": 1e3}}',
+    b'{"context": {"population": 1.0}}',
+    b'{"plan": {"co_creation_status": "vis\\u0069on"}}',
+]
+
+
+def test_what_the_loader_takes_as_written_is_read_and_what_it_might_take_otherwise_is_left_to_it():
+    frame = columnar._native_lines_frame(TAKEN)
+    assert frame.equals(columnar.profiles_frame([_loaded(line) for line in TAKEN]))
+    assert frame.get_column("context").struct.field("name").to_list()[:2] == [
+        'æøå \U0001f600 / " \\ \b\f\n\r\t',
+        "æø",
+    ]
+    for line in LEFT:
+        assert _loaded(line) is not None
+        with pytest.raises(columnar._Slow):
+            columnar._native_lines_frame([line])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_line_with_bytes_changed_is_read_as_the_loader_reads_it_or_refused(data):
+    """Bytes inserted, removed or replaced anywhere in a valid line (a truncated line, a broken
+    escape, a stray quote): the reader never reads past the line and never takes what the loader
+    refuses."""
+    sample = research.sample_profiles(1, seed=data.draw(st.integers(0, 50)), unknown_rate=0.5)[0]
+    line = bytearray(json.dumps(sample.model_dump(mode="json", exclude_none=True), ensure_ascii=False).encode())
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(line)))
+        byte = data.draw(st.sampled_from(list(b'"\\{}[],: 0123456789.-eEtrufalsn\x00\xc3\xa6\xff')))
+        operation = data.draw(st.sampled_from(["insert", "delete", "replace", "truncate"]))
+        if operation == "insert":
+            line[at:at] = bytes([byte])
+        elif operation == "delete":
+            del line[at : at + 1]
+        elif operation == "replace":
+            line[at : at + 1] = bytes([byte])
+        else:
+            del line[at:]
+    if line and not line.isspace():  # a blank line is no profile: skipped before it is read
+        _judge([bytes(line)])
+
+
+def _chunks(path, rows, read):
+    chunks = list(read(str(path), rows))
+    return (
+        [label for c in chunks for label in c.labels.to_list()],
+        [s for c in chunks for s in c.skipped],
+        pl.concat([c.frame for c in chunks]),
+        b"".join(c.digest for c in chunks),
+    )
+
+
+@pytest.mark.parametrize("block", [1, 7, 4096, 1 << 24])
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("last", ["newline", "none", "blank"])
+def test_files_are_read_in_chunks_as_the_msgspec_path_reads_them(tmp_path, monkeypatch, block, ending, last):
+    """A buffer smaller than a line (it grows), chunks that end anywhere in it (the rest moved to
+    its start), a byte-order mark, blank lines (also of \\v and \\f, blank to Python), CRLF, a
+    last line without a newline, and bad lines among good ones (the chunk read again line by
+    line): the labels, skipped lines, frames and digest of the msgspec path."""
+    sample = research.sample_profiles(11, seed=3)
+    lines = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample]
+    lines[4:4] = [b"", b"  ", b"\x0b\x0c"]
+    lines[9:9] = [b'{"bogus": 1}', b"{not json"]
+    text = b"\xef\xbb\xbf" + ending.join(lines) + {"newline": ending, "none": b"", "blank": ending * 2}[last]
+    source = tmp_path / "p.jsonl"
+    source.write_bytes(text)
+    monkeypatch.setattr(columnar, "_BLOCK", block)
+    for rows in (1, 3, 5, 100):
+        labels, skipped, frame, digest = _chunks(source, rows, columnar._native_jsonl_chunks)
+        old_labels, old_skipped, old_frame, old_digest = _chunks(source, rows, columnar._jsonl_chunks)
+        assert (labels, skipped, digest) == (old_labels, old_skipped, old_digest)
+        assert frame.equals(old_frame) and frame.equals(columnar.profiles_frame(sample))
+        assert labels == [f"{source}:{n}" for n in [1, 2, 3, 4, 8, 9, 12, 13, 14, 15, 16]]
+        assert [label for label, _error in skipped] == [f"{source}:10", f"{source}:11"]
+        assert digest == hashlib.sha256(text).digest()
+
+
+def test_a_batch_reads_json_lines_through_the_c_reader_and_keeps_its_answers(tmp_path, monkeypatch):
+    """``advisor batch FILE.jsonl --engine columnar`` reads with the C reader where it was built:
+    the rows, skipped lines, fire counts and manifest of the msgspec path (a chunk with a bad
+    line is read line by line on both)."""
+    monkeypatch.setattr(columnar, "CHUNK_ROWS", 100)
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(300, seed=8), ['{"bogus": 1}', "", json.dumps(ODD_NAME)])
+    called = []
+    monkeypatch.setattr(columnar, "_native_frame", _spy(columnar._native_frame, called))
+    out = {}
+    for name in ("c", "msgspec"):
+        if name == "msgspec":
+            monkeypatch.setattr(columnar, "_native", lambda: None)
+        target = tmp_path / f"{name}.jsonl"
+        result = research.batch([str(source)], None, engine="columnar", output=target, keep_rows=False)
+        out[name] = (target.read_bytes(), result.skipped, result.fire_counts, result.manifest)
+    assert called and out["c"] == out["msgspec"]
+
+
+def _spy(function, calls):
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return function(*args, **kwargs)
+
+    return spy
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(packs(), st.lists(profiles, min_size=1, max_size=8))
+def test_the_c_writer_writes_the_rows_polars_makes(pack, sample):
+    """The rows of generated packs (one, and two side by side), written by the C writer: byte
+    for byte the JSON Lines polars makes of the same fired columns (odd names included)."""
+    sample = sample + [advisor.parse_profile(ODD_NAME), advisor.parse_profile({})]
+    frame = columnar.profiles_frame(sample)
+    facts = columnar.facts_frame(frame)
+    labels = [f'p "{i}" æ\n.jsonl:{i}' for i in range(len(sample))]
+    head = pl.DataFrame({"profile": labels}).with_columns(municipality=frame.get_column("context").struct.field("name"))
+    for chosen in ([pack], [pack, SHIPPED]):
+        compiled = [columnar.columnar_pack(p) for p in chosen]
+        fired = [c.fired(facts) for c in compiled]
+        names = [f'{p.info.name} "{i}"' for i, p in enumerate(chosen)]
+        out = bytearray()
+        size = columnar.rows_text(head, [(c, f, n, p.hash) for c, f, n, p in zip(compiled, fired, names, chosen)], out)
+        expected = []
+        for row in range(len(sample)):
+            for c, f, n, p in zip(compiled, fired, names, chosen):
+                rows = pl.concat([head.slice(row, 1), f.slice(row, 1)], how="horizontal")
+                expected.append(rows.select(line=c.row_json(n, p.hash)).item())
+        assert bytes(out[:size]) == ("\n".join(expected) + "\n").encode()
+
+
+def test_the_c_writer_reuses_its_buffer_and_refuses_what_does_not_fit():
+    frame = columnar.profiles_frame(research.sample_profiles(20, seed=2))
+    compiled = columnar.columnar_pack(SHIPPED)
+    fired = compiled.fired(columnar.facts_frame(frame))
+    head = pl.DataFrame({"profile": [str(i) for i in range(20)], "municipality": [None] * 20})
+    out = bytearray()
+    first = columnar.rows_text(head, [(compiled, fired, "default", "h")], out)
+    capacity = len(out)
+    assert columnar.rows_text(head.head(5), [(compiled, fired.head(5), "default", "h")], out) < first
+    assert len(out) == capacity  # not grown: the rows of fewer profiles fit
+    native = columnar._native()
+    spec = compiled._text_spec(tuple(fired.columns), "default", "h")
+    with pytest.raises(ValueError, match="a row per head"):
+        native.module.rows(["{"], ((fired.to_numpy(order="c"), *spec),), out)
+    bad_lists = tuple((prefix, columns, tuple(t[1:] for t in texts)) for prefix, columns, texts in spec[3])
+    with pytest.raises(ValueError, match="comma"):
+        native.module.rows(["{"], ((fired.head(1).to_numpy(order="c"), *spec[:3], bad_lists, spec[4]),), out)
+    with memoryview(out) as view, pytest.raises(BufferError):
+        held = view[:1]  # noqa: F841 - a view held: the buffer cannot grow
+        columnar.rows_text(pl.concat([head] * 50), [(compiled, pl.concat([fired] * 50), "default", "h")], out)
+
+
+def test_the_reader_refuses_a_spec_it_cannot_read():
+    native = columnar._native()
+    with pytest.raises(ValueError, match="column"):
+        native.module.compile((0, -1, -1, ((b"x", (2, 5, -1, None)),)), ((0, 0),))
+    with pytest.raises(ValueError, match="list inside a list"):
+        inner = (1, 0, 1, (0, 2, -1, ()))
+        native.module.compile((0, -1, -1, ((b"l", (1, 0, 1, (0, 2, -1, ((b"m", inner),)))),)), ((1, 0), (1, 1), (0, 1)))
+    reader = native.reader
+    with pytest.raises(ValueError, match="lie in the buffer"):
+        native.module.decode(reader, b"{}", 0, 5, 1, True)
+    assert native.module.decode(reader, b"{}\n{", 0, 4, 10, False)[:2] == (0, 0)  # not a whole chunk: none taken
+    assert native.module.decode(reader, b"{}\n{}", 0, 5, 10, True)[:2] == (5, 2)
+
+
+def test_random_lines_never_crash_the_reader():
+    """Bytes at random, cut into lines: refused or read, never a crash (the reader bounds every
+    read by the line's end)."""
+    rng = random.Random(7)
+    alphabet = b'{}[]",:\\ tn0123456789.-eEulrfasxy\n\x00\xc3\xa6'
+    native = columnar._native()
+    for _ in range(2000):
+        text = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        result = native.module.decode(native.reader, text, 0, len(text), 100, True)
+        assert result[0] == len(text)
