@@ -696,6 +696,8 @@ class _BatchRun(_Manifested):
 
 #: Rows of the columnar engine made text at a time (some 20 MB of JSON Lines).
 _TEXT_ROWS = 10_000
+#: Profiles the columnar engine evaluates at a time (their frame some 25 MB), however they are read.
+_EVALUATED_ROWS = 50_000
 
 
 class _ColumnarRun(_Manifested):
@@ -752,27 +754,53 @@ class _ColumnarRun(_Manifested):
                     .drop("_row", "_pack")
                 )
 
-    def _evaluated(self) -> Iterator[tuple[Any, Any, list[Any]]]:
-        """Per chunk of profiles: the chunk, the head of its rows (``profile``, ``municipality``)
-        and per pack the fired columns (``@<rule id>``), fire counts added up."""
+    def _gathered(self) -> Iterator[tuple[Any, Any]]:
+        """The profiles read, chunk by chunk, gathered into frames of at least
+        :data:`_EVALUATED_ROWS` (the last one smaller) with their labels: evaluating a pack
+        has a cost per frame (planning some 240 expressions) that a larger one spreads thinner,
+        and the frame of a profile is much smaller than the text it was read from."""
         import polars as pl
 
         from ..engine import columnar
 
         seen = False
+        frames: list[Any] = []
+        labels: list[Any] = []
+        pending = 0
         for chunk in columnar.read_chunks(self._sources, self._rows):
             seen = seen or chunk.frame.height > 0 or bool(chunk.skipped)
             self.skipped.extend(SkippedProfile(source=label, error=error) for label, error in chunk.skipped)
             self._digest.update(chunk.digest)
-            n = chunk.frame.height
-            if n == 0:
-                continue
-            self.assessed += n
+            if chunk.frame.height:
+                frames.append(chunk.frame)
+                labels.append(chunk.labels)
+                pending += chunk.frame.height
+            if pending >= _EVALUATED_ROWS:
+                yield pl.concat(frames, rechunk=False), pl.concat(labels)
+                frames, labels, pending = [], [], 0
+        if pending:
+            yield pl.concat(frames, rechunk=False), pl.concat(labels)
+        if not seen:
+            raise InputError(
+                "no profiles to assess",
+                hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
+            )
+
+    def _evaluated(self) -> Iterator[tuple[Any, Any, list[Any]]]:
+        """Per frame of profiles (:meth:`_gathered`): their labels, the head of their rows
+        (``profile``, ``municipality``) and per pack the fired columns (``@<rule id>``), fire
+        counts added up."""
+        import polars as pl
+
+        from ..engine import columnar
+
+        for frame, labels in self._gathered():
+            self.assessed += frame.height
             if self._progress is not None:
                 self._progress(self.assessed, None)
-            facts = columnar.facts_frame(chunk.frame)
-            head = pl.DataFrame({"profile": chunk.labels}).with_columns(
-                municipality=chunk.frame.get_column("context").struct.field("name")
+            facts = columnar.facts_frame(frame)
+            head = pl.DataFrame({"profile": labels}).with_columns(
+                municipality=frame.get_column("context").struct.field("name")
             )
             fired_frames = []
             for label, compiled in zip(self.labels, self.compiled):
@@ -781,19 +809,14 @@ class _ColumnarRun(_Manifested):
                 counts = self.fire_counts[label]
                 for column, total in zip(fired.columns, fired.sum().row(0)):
                     counts[column[1:]] += total
-            yield chunk, head, fired_frames
-        if not seen:
-            raise InputError(
-                "no profiles to assess",
-                hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
-            )
+            yield labels, head, fired_frames
 
     def chunks(self) -> Iterator[tuple[Any, list[Any], list[Any]]]:
         """Per chunk of profiles: their labels, and per pack the fired columns (``@<rule id>``)
         and the rows."""
         import polars as pl
 
-        for chunk, head, fired_frames in self._evaluated():
+        for labels, head, fired_frames in self._evaluated():
             parts = []
             for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
                 briefs = compiled.briefs(fired)
@@ -801,7 +824,7 @@ class _ColumnarRun(_Manifested):
                     pack=pl.lit(label), pack_hash=pl.lit(base.pack_hash)
                 )
                 parts.append(part.select(COLUMNAR_HEADER))
-            yield chunk.labels, fired_frames, parts
+            yield labels, fired_frames, parts
 
     def lines(self) -> Iterator[tuple[Any, int]]:
         """The rows of each chunk of profiles as JSON Lines, in the order of :meth:`frames`,
@@ -813,7 +836,7 @@ class _ColumnarRun(_Manifested):
         from ..engine import columnar
 
         buffers = [bytearray(), bytearray()]  # written in turn: the caller may hold a view of the last one
-        for _chunk, heads, fired_frames in self._evaluated():
+        for _labels, heads, fired_frames in self._evaluated():
             for at in range(0, heads.height, _TEXT_ROWS):  # the text of a chunk a slice at a time
                 head = heads.slice(at, _TEXT_ROWS)
                 count = head.height * len(self.packs)
