@@ -321,9 +321,23 @@ static inline const char *ws(const char *p, const char *end) {
 
 /* a string `word` of n bytes (no quote, backslash or control character in it) at p, as it is:
  * the end of the string, or NULL */
+/* whether n bytes at a and b are the same: eight at a time (keys are short; a call to memcmp
+ * costs more than comparing them) */
+static inline int same(const char *a, const char *b, Py_ssize_t n) {
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return 0;
+    }
+    for (; n > 0; a++, b++, n--)
+        if (*a != *b) return 0;
+    return 1;
+}
+
 static inline const char *word_at(const char *p, const char *end, const char *word, Py_ssize_t n) {
     /* the closing quote first: it tells most other words apart (by their length) */
-    if (end - p < n + 2 || p[n + 1] != '"' || p[0] != '"' || memcmp(p + 1, word, (size_t)n) != 0) return NULL;
+    if (end - p < n + 2 || p[n + 1] != '"' || p[0] != '"' || !same(p + 1, word, n)) return NULL;
     return p + n + 2;
 }
 
