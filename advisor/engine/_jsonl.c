@@ -105,6 +105,23 @@ static int check_col(Reader *reader, int col, int kind, int space) {
     return 0;
 }
 
+/* a struct's field names or an enum's values: a tuple of at most `most` items, their bytes kept
+ * (the spec that holds them is kept by the reader) */
+static int names_of(Node *node, PyObject *extra, int most, const char *what) {
+    if (!PyTuple_Check(extra) || PyTuple_GET_SIZE(extra) > most) {
+        PyErr_Format(PyExc_ValueError, "%s takes a tuple of at most %d", what, most);
+        return -1;
+    }
+    node->nfields = (int)PyTuple_GET_SIZE(extra);
+    node->names = PyMem_Calloc(node->nfields + 1, sizeof(char *));
+    node->lens = PyMem_Calloc(node->nfields + 1, sizeof(Py_ssize_t));
+    if (!node->names || !node->lens) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
 /* spec: (kind, col, col2, extra) -- extra: ((name, spec), ...) for a struct, the item's spec
  * for a list, (value, ...) for an enum, None otherwise */
 static Node *compile_node(Reader *reader, PyObject *spec, int space, int depth, int root) {
@@ -124,16 +141,10 @@ static Node *compile_node(Reader *reader, PyObject *spec, int space, int depth, 
     switch (kind) {
     case K_STRUCT: {
         if (!root && check_col(reader, col, C_I8, space) < 0) goto fail;
-        if (!PyTuple_Check(extra) || PyTuple_GET_SIZE(extra) > MAX_FIELDS) {
-            PyErr_SetString(PyExc_ValueError, "a struct takes a tuple of at most 64 fields");
-            goto fail;
-        }
-        int n = (int)PyTuple_GET_SIZE(extra);
-        node->nfields = n;
-        node->names = PyMem_Calloc(n + 1, sizeof(char *));
-        node->lens = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+        if (names_of(node, extra, MAX_FIELDS, "a struct") < 0) goto fail;
+        int n = node->nfields;
         node->fields = PyMem_Calloc(n + 1, sizeof(Node *));
-        if (!node->names || !node->lens || !node->fields) {
+        if (!node->fields) {
             PyErr_NoMemory();
             goto fail;
         }
@@ -180,18 +191,8 @@ static Node *compile_node(Reader *reader, PyObject *spec, int space, int depth, 
         break;
     case K_ENUM: {
         if (check_col(reader, col, C_I8, space) < 0) goto fail;
-        if (!PyTuple_Check(extra) || PyTuple_GET_SIZE(extra) > MAX_ENUM) {
-            PyErr_SetString(PyExc_ValueError, "an enum takes a tuple of at most 127 values");
-            goto fail;
-        }
-        int n = (int)PyTuple_GET_SIZE(extra);
-        node->nfields = n;
-        node->names = PyMem_Calloc(n + 1, sizeof(char *));
-        node->lens = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
-        if (!node->names || !node->lens) {
-            PyErr_NoMemory();
-            goto fail;
-        }
+        if (names_of(node, extra, MAX_ENUM, "an enum") < 0) goto fail;
+        int n = node->nfields;
         for (int i = 0; i < n; i++)
             if (bytes_of(PyTuple_GET_ITEM(extra, i), &node->names[i], &node->lens[i]) < 0) goto fail;
         break;
