@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +19,7 @@ pl = pytest.importorskip("polars")
 
 import advisor  # noqa: E402
 from advisor.engine import columnar  # noqa: E402
+from advisor.engine import native as native_path  # noqa: E402
 from advisor.profile.io import load_profile_line  # noqa: E402
 from advisor.research import runs as research  # noqa: E402
 from helpers import require_native_columnar  # noqa: E402
@@ -223,6 +226,8 @@ def test_files_are_read_in_chunks_as_the_msgspec_path_reads_them(tmp_path, monke
     source = tmp_path / "p.jsonl"
     source.write_bytes(text)
     monkeypatch.setattr(columnar, "_BLOCK", block)
+    monkeypatch.setattr(native_path, "BLOCK", block)
+    monkeypatch.setattr(native_path, "_PIECE", max(1, block // 2))
     for rows in (1, 3, 5, 100):
         labels, skipped, frame, digest = _chunks(source, rows, columnar._native_jsonl_chunks)
         old_labels, old_skipped, old_frame, old_digest = _chunks(source, rows, columnar._jsonl_chunks)
@@ -238,6 +243,8 @@ def test_a_batch_reads_json_lines_through_the_c_reader_and_keeps_its_answers(tmp
     the rows, skipped lines, fire counts and manifest of the msgspec path (a chunk with a bad
     line is read line by line on both)."""
     monkeypatch.setattr(columnar, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(native_path, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(research._ColumnarRun, "_programs", lambda self: None)  # the polars path
     source = tmp_path / "p.jsonl"
     _write_jsonl(source, research.sample_profiles(300, seed=8), ['{"bogus": 1}', "", json.dumps(ODD_NAME)])
     called = []
@@ -330,3 +337,167 @@ def test_random_lines_never_crash_the_reader():
         text = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         result = native.module.decode(native.reader, text, 0, len(text), 100, True)
         assert result[0] == len(text)
+
+
+# --------------------------------------------------------------------------------------------
+# the native path: the C evaluator (advisor/engine/native_path.py)
+
+
+def _decoded(lines: list[bytes]):
+    """The chunk of ``lines`` as the C reader takes it from a file."""
+    read = native_path.reader()
+    text = b"\n".join(lines)
+    _next, count, numbers, items, columns = read.module.decode(read.reader, text, 0, len(text), len(lines), True)
+    return native_path.Decoded(1, count, numbers, items, columns)
+
+
+def _polars_fired(pack, sample, rules):
+    """The fired matrix of the polars path (a row per profile, a byte per rule in ``rules``' order)."""
+    fired = columnar.columnar_pack(pack).fired(columnar.facts_frame(columnar.profiles_frame(sample)))
+    return fired.select([f"@{r}" for r in rules]).to_numpy().astype("uint8").tobytes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(packs(), st.lists(profiles, min_size=1, max_size=8))
+def test_the_c_evaluator_fires_what_polars_fires(pack, sample):
+    """Generated packs (findings of findings, done_when guards, any_arena) and the shipped one
+    over generated profiles (arenas with levels and types given, derived or unknown; sections
+    unknown): the fired matrix and counts of the C evaluator are the polars path's."""
+    sample = sample + [advisor.parse_profile(ODD_NAME), advisor.parse_profile({})]
+    decoded = _decoded([json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample])
+    for chosen in (pack, SHIPPED):
+        program = native_path.program(chosen)
+        matrix, counts = program.evaluate(decoded)
+        expected = _polars_fired(chosen, sample, program.rules)
+        assert matrix == expected
+        width = len(program.rules)
+        assert list(memoryview(counts).cast("q")) == [sum(expected[r::width]) for r in range(width)]
+
+
+def test_the_c_evaluator_on_many_sampled_profiles_is_the_polars_path():
+    """2,000 sampled profiles (every fact of the shipped pack exercised) and the shipped pack."""
+    sample = research.sample_profiles(2000, seed=11)
+    decoded = _decoded([json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in sample])
+    program = native_path.program(SHIPPED)
+    assert program.evaluate(decoded)[0] == _polars_fired(SHIPPED, sample, program.rules)
+
+
+def test_values_out_of_bounds_leave_the_chunk_to_the_slower_paths():
+    """A value the reader takes as written but the model refuses (a bound): the evaluator says
+    so (None), as the polars path's bound check does, for every kind of bound."""
+    good = json.dumps(research.sample_profiles(1, seed=1)[0].model_dump(mode="json", exclude_none=True))
+    program = native_path.program(SHIPPED)
+    assert program.evaluate(_decoded([good.encode()])) is not None
+    for bad in (
+        {"plan": {"adopted_year": 1900}},  # ge
+        {"resources": {"coordinator_fte": -0.5}},  # ge on a float
+        {"context": {"name": "x" * 201}},  # max_length of a text
+        {"arenas": [{"ladder_level": 6}]},  # le, in an arena
+        {"arenas": [{"name": "y" * 201}]},  # a text's length, in an arena
+        {"arenas": [{}] * 501},  # max_length of the list
+    ):
+        line = json.dumps(bad).encode()
+        assert _loaded(line) is None, bad
+        decoded = _decoded([good.encode(), line])
+        assert decoded.columns is not None, bad  # the reader took it: the bound is the evaluator's
+        assert program.evaluate(decoded) is None, bad
+
+
+def test_a_batch_on_the_native_path_writes_what_the_polars_path_writes(tmp_path, monkeypatch):
+    """``advisor batch FILE.jsonl --engine columnar -o rows.jsonl``: the rows, skipped lines, fire
+    counts and manifest of the polars path, byte for byte, for two packs side by side, chunks of
+    a few lines, a chunk the reader refuses (a bad line), one out of bounds, blank lines only,
+    odd names (of the municipality and the file) and a YAML profile between two JSON Lines files."""
+    monkeypatch.setattr(native_path, "CHUNK_ROWS", 7)
+    first = tmp_path / 'å "q"\\.jsonl'
+    _write_jsonl(
+        first,
+        research.sample_profiles(30, seed=4),
+        ['{"bogus": 1}', json.dumps(ODD_NAME), '{"plan": {"adopted_year": 1900}}'] + [""] * 9,
+    )
+    second = tmp_path / "b.jsonl"
+    _write_jsonl(second, research.sample_profiles(12, seed=6))
+    middle = tmp_path / "m.yaml"
+    middle.write_text("context:\n  name: Midt\n", encoding="utf-8")
+    sources = [str(first), str(middle), str(second)]
+    evaluated = []
+    monkeypatch.setattr(native_path.Program, "evaluate", _spy(native_path.Program.evaluate, evaluated))
+    out = {}
+    for path in ("native", "polars"):
+        if path == "polars":
+            monkeypatch.setattr(research._ColumnarRun, "_programs", lambda self: None)
+        target = tmp_path / f"{path}.jsonl"
+        result = research.batch(sources, [SHIPPED, SHIPPED], engine="columnar", output=target, keep_rows=False)
+        out[path] = (target.read_bytes(), result.skipped, result.fire_counts, result.manifest, result.row_count)
+    assert evaluated and out["native"] == out["polars"]
+    text, skipped, _counts, manifest, rows = out["native"]
+    assert rows == 2 * (30 + 1 + 1 + 12) and manifest.profiles == 44
+    assert [s.source for s in skipped] == [f"{first}:31", f"{first}:33"]
+
+
+def test_a_pack_the_native_path_cannot_run_runs_on_polars(tmp_path, monkeypatch):
+    """A pack the C evaluator cannot run exactly (:class:`Unsupported`): the batch runs on polars
+    whole, with the same rows."""
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(20, seed=2))
+    expected = research.batch([str(source)], None, engine="columnar", output=tmp_path / "a.jsonl", keep_rows=False)
+
+    def unsupported(pack):
+        raise native_path.Unsupported("a comparison of text")
+
+    monkeypatch.setattr(native_path, "program", unsupported)
+    result = research.batch([str(source)], None, engine="columnar", output=tmp_path / "b.jsonl", keep_rows=False)
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert result.fire_counts == expected.fire_counts and result.manifest == expected.manifest
+
+
+def test_the_native_path_imports_neither_polars_nor_numpy(tmp_path):
+    """The mechanism of the native path's start-up: a batch of JSON Lines to JSON Lines runs
+    without importing polars or numpy (0.3 s of CPU), in a fresh interpreter."""
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(5, seed=2))
+    code = (
+        "import sys\n"
+        "from advisor.research import runs\n"
+        f"r = runs.batch([{str(source)!r}], None, engine='columnar', output={str(tmp_path / 'o.jsonl')!r}, keep_rows=False)\n"
+        "print(r.row_count, sorted(m for m in ('polars', 'numpy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "5 []\n"
+
+
+def test_the_c_evaluator_refuses_a_program_it_cannot_run_safely():
+    """Programs are checked when made: a column of the wrong kind or space, a rule out of range,
+    a stack that underflows or is left with values, an unknown instruction."""
+    read = native_path.reader()
+    columns = read.columns
+    bool_column = next(i for i, (kind, space) in enumerate(columns) if kind == native_path.C_I8 and space == 0)
+    item_column = next(i for i, (kind, space) in enumerate(columns) if space == 1 and kind == native_path.C_I8)
+    compare = (0, 0, bool_column, -1, 0, 1, 0.0, b"")
+    store = (9, 0, 0, 0, 0, 0, 0.0, b"")
+    assert read.module.program(1, 1, columns, (compare, store)) is not None
+    for instructions, message in (
+        ((store,), "underflows"),
+        ((compare,), "left on the stack"),
+        (((0, 1, bool_column, -1, 0, 1, 0.0, b""), store), "column"),  # a profile's column read per arena
+        (((0, 0, item_column, -1, 0, 1, 0.0, b""), store), "column"),
+        ((compare, (9, 0, 5, 0, 0, 0, 0.0, b"")), "store"),
+        ((compare, (7, 0, 3, 0, 0, 0, 0.0, b""), (4, 0, 2, 0, 0, 0, 0.0, b""), store), "finding"),
+        (((99, 0, 0, 0, 0, 0, 0.0, b""),), "unknown instruction"),
+        ((compare, compare, (4, 0, 2, 0, 0, 0, 0.0, b""), store), "deeper"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            read.module.program(1, 1, columns, instructions)
+    program = read.module.program(1, 1, columns, (compare, store))
+    with pytest.raises(ValueError, match="not those the program was made for"):
+        read.module.evaluate(program, [b""], 3, 0)
+
+
+def test_the_native_spec_is_the_model_s_frame():
+    """The reader's spec, made from the profile model without polars, has a column of the frame's
+    type for every field (the frame of :func:`advisor.engine.columnar.profile_schema`)."""
+    read = native_path.reader()
+    assert columnar._native() is read
+    assert [name.decode() for name, _node in read.spec[3]] == list(columnar.profile_schema())
+    assert columnar._native_lines_frame([b"{}"]).equals(columnar.profiles_frame([advisor.parse_profile({})]))

@@ -14,7 +14,7 @@
  * return None, and the chunk is read by the slower paths, which report a bad line exactly as
  * the other engines do. It never decides that a line is wrong: so it can be strict without
  * knowing the model's error messages. Bounds (ge, le, max_length) are checked afterwards, on
- * the columns, in polars.
+ * the columns: by the evaluator below (a program's violation instructions) or in polars.
  *
  * The layout (which column each field writes) is given by Python, in compile(): the reader
  * knows no field names of its own, so a field added to the model is read without a change here.
@@ -1020,10 +1020,772 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* evaluating a pack over the columns
+ *
+ * Why: evaluating a pack's conditions as some 1,500 polars expressions over a frame built from
+ * these columns, and taking the fired columns back out, cost more than reading the profiles;
+ * importing polars and numpy alone took 0.3 s of CPU before the first profile. The conditions
+ * are small programs over the columns, three-valued, and a loop in C runs them a column at a
+ * time, straight over the buffers the reader wrote (advisor/engine/native.py compiles them).
+ *
+ * A value of a condition is a byte per row: 0 false, 1 unknown, 2 true. Then Kleene's and is
+ * the minimum, or the maximum, not is 2 - x: loops the compiler makes vector instructions of.
+ * The program is a stack machine: a comparison pushes a vector, and, or and not pop and push,
+ * a rule's store pops its condition (and guard) into its fired column. Columns are the
+ * reader's and those the program adds (an arena's derived level, the ladder aggregates).
+ */
+
+enum {
+    OP_CMP_INT = 0, OP_CMP_DBL = 1, OP_IN_INT = 2, OP_IN_DBL = 3, OP_AND = 4, OP_OR = 5, OP_NOT = 6,
+    OP_FIRED = 7, OP_ANY = 8, OP_STORE = 9, OP_DERIVE = 10, OP_AGG = 11, OP_STRLEN = 12, OP_VIOLATES = 13,
+    OP_STR = 14, OP_COUNT = 15
+};
+enum { CMP_EQ = 0, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+enum { AGG_COLUMNS = 15 };
+
+typedef struct {
+    int op, space, a, b, c;
+    int64_t i;
+    double f;
+    Py_ssize_t n;          /* values in the payload */
+    const int64_t *ints;   /* into the program's kept payload */
+    const double *dbls;
+    const int32_t *cols;
+    const char *text;      /* OP_STR: the texts compared with, each its length and its bytes */
+} Ins;
+
+typedef struct {
+    Ins *ins;
+    Py_ssize_t nins;
+    int depth, nrules, ncols; /* ncols: the reader's columns and the program's own */
+    int *kinds, *spaces;      /* per column */
+    PyObject *keep;
+} Program;
+
+static void free_program(PyObject *capsule) {
+    Program *pg = (Program *)PyCapsule_GetPointer(capsule, "advisor.jsonl.program");
+    if (pg == NULL) return;
+    PyMem_Free(pg->ins);
+    PyMem_Free(pg->kinds);
+    PyMem_Free(pg->spaces);
+    Py_XDECREF(pg->keep);
+    PyMem_Free(pg);
+}
+
+static int bad_program(const char *what) {
+    PyErr_Format(PyExc_ValueError, "program: %s", what);
+    return -1;
+}
+
+/* the checks of one instruction that evaluate() relies on: columns of the right kind and space,
+ * rule indices in range, the stack never under- or overflowing */
+static int check_ins(Program *pg, Ins *in, int *sp) {
+    int need = 0, push = 1;
+#define COL(x, k) ((x) >= 0 && (x) < pg->ncols && (k))
+#define SCALAR(x) COL(x, pg->kinds[x] != C_OBJ)
+    if (in->space != 0 && in->space != 1) return bad_program("a space is 0 or 1");
+    switch (in->op) {
+    case OP_CMP_INT: case OP_CMP_DBL: case OP_IN_INT: case OP_IN_DBL:
+        if (!SCALAR(in->a) || pg->spaces[in->a] != in->space) return bad_program("a comparison's column");
+        if (pg->kinds[in->a] == C_I64 && !(COL(in->b, pg->kinds[in->b] == C_I8) && pg->spaces[in->b] == in->space))
+            return bad_program("an integer column's presence");
+        if ((in->op == OP_CMP_INT || in->op == OP_CMP_DBL) && (in->c < CMP_EQ || in->c > CMP_GE))
+            return bad_program("a comparison operator");
+        break;
+    case OP_STR:
+        if (!COL(in->a, pg->kinds[in->a] == C_OBJ) || pg->spaces[in->a] != in->space) return bad_program("a text's column");
+        break;
+    case OP_AND: case OP_OR:
+        if (in->a < 1) return bad_program("and, or take one item or more");
+        need = in->a;
+        break;
+    case OP_NOT: need = 1; break;
+    case OP_FIRED:
+        if (in->a < 0 || in->a >= pg->nrules || in->space != 0) return bad_program("a finding");
+        break;
+    case OP_ANY:
+        if (in->space != 0 || !COL(in->a, pg->kinds[in->a] == C_I32) || pg->spaces[in->a] != 0 ||
+            !COL(in->b, pg->kinds[in->b] == C_I8) || pg->spaces[in->b] != 1 ||
+            !COL(in->c, pg->kinds[in->c] == C_I32) || pg->spaces[in->c] != 1)
+            return bad_program("any_arena's columns");
+        need = 1;
+        break;
+    case OP_STORE:
+        if (in->a < 0 || in->a >= pg->nrules || in->space != 0) return bad_program("a store");
+        need = in->b ? 2 : 1;
+        push = 0;
+        break;
+    case OP_DERIVE: {
+        int kind = COL(in->a, 1) ? pg->kinds[in->a] : -1;
+        if ((kind != C_I8 && kind != C_I64) || pg->spaces[in->a] != in->space || !COL(in->c, pg->kinds[in->c] == kind) ||
+            pg->spaces[in->c] != in->space || in->n < 1)
+            return bad_program("a derivation's columns");
+        if (kind == C_I64 && !(COL(in->b, pg->kinds[in->b] == C_I8) && COL((int)in->i, pg->kinds[in->i] == C_I8) &&
+                               pg->spaces[in->b] == in->space && pg->spaces[in->i] == in->space))
+            return bad_program("a derivation's presence");
+        need = (int)in->n;
+        push = 0;
+        break;
+    }
+    case OP_AGG: {
+        static const int kinds[AGG_COLUMNS] = {C_I64, C_I8, C_I8, C_I32, C_I32, C_I64, C_I8, C_I64, C_I8,
+                                               C_I64, C_I8, C_I64, C_I8, C_I64, C_I8};
+        static const int spaces[AGG_COLUMNS] = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        if (in->n != AGG_COLUMNS) return bad_program("the aggregates' columns");
+        for (int k = 0; k < AGG_COLUMNS; k++)
+            if (!COL(in->cols[k], pg->kinds[in->cols[k]] == kinds[k]) || pg->spaces[in->cols[k]] != spaces[k])
+                return bad_program("the aggregates' columns");
+        push = 0;
+        break;
+    }
+    case OP_STRLEN:
+        if (!COL(in->a, pg->kinds[in->a] == C_OBJ) || !COL(in->c, pg->kinds[in->c] == C_I64) ||
+            !COL((int)in->i, pg->kinds[in->i] == C_I8) || pg->spaces[in->a] != in->space ||
+            pg->spaces[in->c] != in->space || pg->spaces[in->i] != in->space)
+            return bad_program("a string length's columns");
+        push = 0;
+        break;
+    case OP_VIOLATES: need = 1; push = 0; break;
+    default: return bad_program("an unknown instruction");
+    }
+#undef SCALAR
+#undef COL
+    if (*sp < need) return bad_program("the stack underflows");
+    *sp += push - need;
+    if (*sp > pg->depth) return bad_program("the stack is deeper than declared");
+    return 0;
+}
+
+/* program(nrules, depth, columns, instructions) -> program
+ *
+ * columns: (kind, space) of every column, the reader's first, then the program's own;
+ * instructions: (op, space, a, b, c, i, f, payload) each, payload bytes of int64, float64 or
+ * int32 values as the instruction takes them. */
+static PyObject *jsonl_program(PyObject *self, PyObject *args) {
+    int nrules, depth;
+    PyObject *columns, *instructions;
+    if (!PyArg_ParseTuple(args, "iiO!O!", &nrules, &depth, &PyTuple_Type, &columns, &PyTuple_Type, &instructions))
+        return NULL;
+    if (nrules < 0 || depth < 0 || depth > 4096) {
+        PyErr_SetString(PyExc_ValueError, "program: rules and depth out of range");
+        return NULL;
+    }
+    Program *pg = PyMem_Calloc(1, sizeof(Program));
+    if (pg == NULL) return PyErr_NoMemory();
+    pg->nrules = nrules;
+    pg->depth = depth;
+    pg->ncols = (int)PyTuple_GET_SIZE(columns);
+    pg->nins = PyTuple_GET_SIZE(instructions);
+    pg->kinds = PyMem_Calloc((size_t)pg->ncols + 1, sizeof(int));
+    pg->spaces = PyMem_Calloc((size_t)pg->ncols + 1, sizeof(int));
+    pg->ins = PyMem_Calloc((size_t)pg->nins + 1, sizeof(Ins));
+    if (!pg->kinds || !pg->spaces || !pg->ins) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int k = 0; k < pg->ncols; k++) {
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(columns, k), "ii", &pg->kinds[k], &pg->spaces[k])) goto fail;
+        if (pg->kinds[k] < C_I8 || pg->kinds[k] > C_OBJ || pg->spaces[k] < 0 || pg->spaces[k] > 1) {
+            bad_program("a column's kind or space");
+            goto fail;
+        }
+    }
+    int sp = 0;
+    for (Py_ssize_t k = 0; k < pg->nins; k++) {
+        Ins *in = &pg->ins[k];
+        long long i;
+        PyObject *payload;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(instructions, k), "iiiiiLdO!", &in->op, &in->space, &in->a, &in->b,
+                              &in->c, &i, &in->f, &PyBytes_Type, &payload))
+            goto fail;
+        in->i = (int64_t)i;
+        const char *data = PyBytes_AS_STRING(payload);
+        Py_ssize_t size = PyBytes_GET_SIZE(payload);
+        if (in->op == OP_AGG) {
+            if (size % 4) { bad_program("a payload's size"); goto fail; }
+            in->n = size / 4;
+            in->cols = (const int32_t *)data;
+        } else if (in->op == OP_STR) { /* texts, each its int32 length and its UTF-8 bytes */
+            in->text = data;
+            in->n = size;
+            for (Py_ssize_t at = 0; at < size;) {
+                int32_t len;
+                if (size - at < 4) { bad_program("a text's length"); goto fail; }
+                memcpy(&len, data + at, 4);
+                if (len < 0 || len > size - at - 4) { bad_program("a text's length"); goto fail; }
+                at += 4 + len;
+            }
+        } else {
+            if (size % 8) { bad_program("a payload's size"); goto fail; }
+            in->n = size / 8;
+            in->ints = (const int64_t *)data;
+            in->dbls = (const double *)data;
+        }
+        if (check_ins(pg, in, &sp) < 0) goto fail;
+    }
+    if (sp != 0) {
+        bad_program("values are left on the stack");
+        goto fail;
+    }
+    Py_INCREF(instructions);
+    pg->keep = instructions; /* the payloads point into its bytes */
+    PyObject *capsule = PyCapsule_New(pg, "advisor.jsonl.program", free_program);
+    if (capsule != NULL) return capsule;
+    pg->keep = NULL;
+    Py_DECREF(instructions);
+fail:
+    PyMem_Free(pg->ins);
+    PyMem_Free(pg->kinds);
+    PyMem_Free(pg->spaces);
+    PyMem_Free(pg);
+    return NULL;
+}
+
+typedef struct {
+    int kind, space;
+    char *data;      /* a scalar column's values */
+    PyObject *objects;
+} EvalColumn;
+
+static inline int compare_int(int64_t v, int op, int64_t x) {
+    switch (op) {
+    case CMP_EQ: return v == x;
+    case CMP_NE: return v != x;
+    case CMP_LT: return v < x;
+    case CMP_LE: return v <= x;
+    case CMP_GT: return v > x;
+    default: return v >= x;
+    }
+}
+
+static inline int compare_dbl(double v, int op, double x) {
+    switch (op) {
+    case CMP_EQ: return v == x;
+    case CMP_NE: return v != x;
+    case CMP_LT: return v < x;
+    case CMP_LE: return v <= x;
+    case CMP_GT: return v > x;
+    default: return v >= x;
+    }
+}
+
+/* the value of row k of a scalar column as an integer or a float, and whether it is known */
+static inline int value_at(const EvalColumn *c, const EvalColumn *presence, Py_ssize_t k, int64_t *iv, double *dv) {
+    switch (c->kind) {
+    case C_I8: { int8_t v = ((const int8_t *)c->data)[k]; *iv = v; *dv = v; return v >= 0; }
+    case C_I32: { int32_t v; memcpy(&v, c->data + 4 * k, 4); *iv = v; *dv = v; return v >= 0; }
+    case C_I64: { int64_t v; memcpy(&v, c->data + 8 * k, 8); *iv = v; *dv = (double)v;
+                  return ((const int8_t *)presence->data)[k] == 1; }
+    default: { double v; memcpy(&v, c->data + 8 * k, 8); *iv = 0; *dv = v; return !isnan(v); }
+    }
+}
+
+/* a comparison for every row: out[k] = 1 where the value is unknown, else 2 or 0; a loop per
+ * operator and column kind, branch-free, which the compiler makes vector instructions of */
+#define COMPARE_LOOP(KNOWN, TEST)                                                                      \
+    for (Py_ssize_t k = 0; k < n; k++) {                                                               \
+        uint8_t known = (uint8_t)(KNOWN);                                                              \
+        out[k] = (uint8_t)((known ^ 1) | (((TEST) & known) << 1));                                     \
+    }
+#define COMPARE_OPS(KNOWN, X, T)                                                                       \
+    switch (in->c) {                                                                                   \
+    case CMP_EQ: COMPARE_LOOP(KNOWN, (X) == (T)); break;                                               \
+    case CMP_NE: COMPARE_LOOP(KNOWN, (X) != (T)); break;                                               \
+    case CMP_LT: COMPARE_LOOP(KNOWN, (X) < (T)); break;                                                \
+    case CMP_LE: COMPARE_LOOP(KNOWN, (X) <= (T)); break;                                               \
+    case CMP_GT: COMPARE_LOOP(KNOWN, (X) > (T)); break;                                                \
+    default: COMPARE_LOOP(KNOWN, (X) >= (T));                                                          \
+    }
+
+static void compare_column(const Ins *in, const EvalColumn *cols, uint8_t *restrict out, Py_ssize_t n) {
+    const EvalColumn *c = &cols[in->a];
+    const int8_t *presence = in->b >= 0 ? (const int8_t *)cols[in->b].data : NULL;
+    if (in->op == OP_CMP_INT && c->kind == C_I8 && in->i >= 0 && in->i <= 127) {
+        /* booleans and scale values, the commonest (-1 is unknown) */
+        const int8_t *v = (const int8_t *)c->data, t = (int8_t)in->i;
+        COMPARE_OPS(v[k] >= 0, v[k], t);
+        return;
+    }
+    if (in->op == OP_CMP_INT && c->kind == C_I64) {
+        const int64_t *v = (const int64_t *)c->data, t = in->i;
+        COMPARE_OPS(presence[k] == 1, v[k], t);
+        return;
+    }
+    if (in->op == OP_CMP_DBL && c->kind == C_F64) { /* NaN is unknown */
+        const double *v = (const double *)c->data, t = in->f;
+        COMPARE_OPS(v[k] == v[k], v[k], t);
+        return;
+    }
+    if (c->kind == C_I8 && in->op == OP_IN_INT) { /* a scale value among some: a table of the codes */
+        uint8_t hit[128] = {0};
+        for (Py_ssize_t j = 0; j < in->n; j++)
+            if (in->ints[j] >= 0 && in->ints[j] <= 127) hit[in->ints[j]] = 1;
+        const int8_t *v = (const int8_t *)c->data;
+        uint8_t yes = in->c ? 0 : 2, no = in->c ? 2 : 0;
+        for (Py_ssize_t k = 0; k < n; k++) out[k] = v[k] < 0 ? 1 : hit[v[k]] ? yes : no;
+        return;
+    }
+    const EvalColumn *known_column = in->b >= 0 ? &cols[in->b] : NULL;
+    for (Py_ssize_t k = 0; k < n; k++) { /* the rest, rare: a value at a time */
+        int64_t iv;
+        double dv;
+        if (!value_at(c, known_column, k, &iv, &dv)) {
+            out[k] = 1;
+            continue;
+        }
+        int hit = 0;
+        switch (in->op) {
+        case OP_CMP_INT: hit = compare_int(iv, in->c, in->i); break;
+        case OP_CMP_DBL: hit = compare_dbl(dv, in->c, in->f); break;
+        case OP_IN_INT:
+            for (Py_ssize_t j = 0; j < in->n && !hit; j++) hit = iv == in->ints[j];
+            hit ^= in->c != 0;
+            break;
+        default:
+            for (Py_ssize_t j = 0; j < in->n && !hit; j++) hit = dv == in->dbls[j];
+            hit ^= in->c != 0;
+        }
+        out[k] = (uint8_t)(2 * hit);
+    }
+}
+#undef COMPARE_OPS
+#undef COMPARE_LOOP
+
+static inline void set_int(EvalColumn *value, EvalColumn *presence, Py_ssize_t k, int known, int64_t v) {
+    if (!known) v = 0;
+    memcpy(value->data + 8 * k, &v, 8);
+    ((int8_t *)presence->data)[k] = known ? 1 : 0;
+}
+
+static int int64_less(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* the ladder aggregates of advisor.engine.facts.ladder_aggregates over the arenas' levels
+ * (given or derived), as advisor/engine/columnar.py's _derived computes them */
+static int aggregates(const Ins *in, EvalColumn *cols, Py_ssize_t n0, Py_ssize_t n1) {
+    EvalColumn *c[AGG_COLUMNS];
+    for (int k = 0; k < AGG_COLUMNS; k++) c[k] = &cols[in->cols[k]];
+    int64_t bottom = in->i, top = (int64_t)in->f;
+    int64_t *levels = PyMem_Malloc(sizeof(int64_t) * ((size_t)n1 + 1));
+    if (levels == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    const int8_t *known = (const int8_t *)c[1]->data, *present = (const int8_t *)c[2]->data;
+    const int32_t *row = (const int32_t *)c[3]->data, *length = (const int32_t *)c[4]->data;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t r = 0; r < n0; r++) {
+        int64_t n = 0, nk = 0;
+        for (; k < n1 && row[k] == r; k++) {
+            if (present[k] != 1) continue;
+            n++;
+            if (known[k] == 1) memcpy(&levels[nk++], c[0]->data + 8 * k, 8);
+        }
+        if (k < n1 && row[k] < r) { /* the reader writes the items in the order of their profiles */
+            PyMem_Free(levels);
+            PyErr_SetString(PyExc_ValueError, "evaluate: items out of the order of their profiles");
+            return -1;
+        }
+        if (length[r] < 0) { /* the arenas unknown: every aggregate is */
+            for (int j = 5; j < AGG_COLUMNS; j += 2) set_int(c[j], c[j + 1], r, 0, 0);
+            continue;
+        }
+        qsort(levels, (size_t)nk, sizeof(int64_t), int64_less);
+        int64_t unknown = n - nk;
+        int has_max = nk > 0 && (unknown == 0 || levels[nk - 1] == top);
+        int has_min = nk > 0 && (unknown == 0 || levels[0] == bottom);
+        int64_t max = has_max ? levels[nk - 1] : 0, min = has_min ? levels[0] : 0;
+        int64_t middle = n >= 1 ? (n - 1) / 2 : -1; /* floor division, as polars' */
+        int has_low = 1, has_high = 1;
+        int64_t low = bottom, high = top;
+        if (!(middle < unknown)) {
+            int64_t at = middle - unknown;
+            has_low = at >= 0 && at < nk;
+            if (has_low) low = levels[at];
+        }
+        if (middle < nk) {
+            has_high = middle >= 0;
+            if (has_high) high = levels[middle];
+        }
+        int typical = nk > 0 && has_low && has_high && low == high;
+        set_int(c[5], c[6], r, 1, n);
+        set_int(c[7], c[8], r, has_max, max);
+        set_int(c[9], c[10], r, has_min, min);
+        set_int(c[11], c[12], r, typical, low);
+        set_int(c[13], c[14], r, n >= 2 && has_max && has_min, max - min);
+    }
+    PyMem_Free(levels);
+    return 0;
+}
+
+/* an arena's value derived from its facts where it does not give one (advisor.rules.arenas): the
+ * first entry whose condition is true, every earlier entry with another value false */
+static void derive(const Ins *in, EvalColumn *cols, uint8_t *const *entries, Py_ssize_t n) {
+    EvalColumn *raw = &cols[in->a], *out = &cols[in->c];
+    int wide = raw->kind == C_I64;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int known = wide ? ((const int8_t *)cols[in->b].data)[k] == 1 : ((const int8_t *)raw->data)[k] >= 0;
+        if (known) {
+            if (wide) {
+                memcpy(out->data + 8 * k, raw->data + 8 * k, 8);
+                cols[in->i].data[k] = 1;
+            } else {
+                out->data[k] = raw->data[k];
+            }
+            continue;
+        }
+        int found = -1;
+        for (Py_ssize_t e = 0; e < in->n && found < 0; e++) {
+            if (entries[e][k] != 2) continue;
+            int holds = 1;
+            for (Py_ssize_t j = 0; j < e && holds; j++)
+                if (in->ints[j] != in->ints[e] && entries[j][k] != 0) holds = 0;
+            if (holds) found = (int)e;
+        }
+        if (wide) {
+            int64_t v = found >= 0 ? in->ints[found] : 0;
+            memcpy(out->data + 8 * k, &v, 8);
+            cols[in->i].data[k] = found >= 0 ? 1 : 0;
+        } else {
+            out->data[k] = (char)(found >= 0 ? in->ints[found] : -1);
+        }
+    }
+}
+
+/* evaluate(program, columns, profiles, items) -> (fired, counts) or None
+ *
+ * Runs the program over the reader's columns (as decode() gives them) of `profiles` profiles
+ * and `items` arenas: `fired` is a byte per profile and rule (1 where it fired), a row per
+ * profile; `counts` how often each rule fired (int64 bytes). None where a value breaks a bound
+ * of the model (a violation instruction): the chunk is read by the slower paths. */
+static PyObject *jsonl_evaluate(PyObject *self, PyObject *args) {
+    PyObject *capsule, *columns;
+    Py_ssize_t n0, n1;
+    if (!PyArg_ParseTuple(args, "OO!nn", &capsule, &PyList_Type, &columns, &n0, &n1)) return NULL;
+    Program *pg = PyCapsule_GetPointer(capsule, "advisor.jsonl.program");
+    if (pg == NULL) return NULL;
+    if (n0 < 0 || n1 < 0) {
+        PyErr_SetString(PyExc_ValueError, "evaluate: negative sizes");
+        return NULL;
+    }
+    Py_ssize_t nraw = PyList_GET_SIZE(columns), size[2] = {n0, n1};
+    if (nraw > pg->ncols) {
+        PyErr_SetString(PyExc_ValueError, "evaluate: more columns than the program knows");
+        return NULL;
+    }
+    Py_ssize_t width = n0 > n1 ? n0 : n1;
+    EvalColumn *cols = PyMem_Calloc((size_t)pg->ncols + 1, sizeof(EvalColumn));
+    uint8_t *stack = PyMem_Malloc((size_t)(pg->depth + 1) * (size_t)(width + 1));
+    uint8_t *fired = PyMem_Calloc((size_t)pg->nrules * (size_t)n0 + 1, 1);
+    uint8_t **entries = PyMem_Calloc((size_t)pg->depth + 1, sizeof(uint8_t *));
+    PyObject *result = NULL, *matrix = NULL, *counts = NULL;
+    uint8_t *mask = NULL; /* OP_ANY's: 3 where an item is an arena, 0 where it is not there */
+    int mask_present = -1, mask_row = -1;
+    if (!cols || !stack || !fired || !entries) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int k = 0; k < pg->ncols; k++) {
+        EvalColumn *c = &cols[k];
+        c->kind = pg->kinds[k];
+        c->space = pg->spaces[k];
+        Py_ssize_t rows = size[c->space];
+        if (k < nraw) { /* the reader's: of the size the program expects */
+            PyObject *column = PyList_GET_ITEM(columns, k);
+            if (c->kind == C_OBJ) {
+                if (!PyList_Check(column) || PyList_GET_SIZE(column) != rows) goto mismatch;
+                c->objects = column;
+            } else {
+                if (!PyBytes_Check(column) || PyBytes_GET_SIZE(column) != rows * (Py_ssize_t)WIDTH[c->kind]) goto mismatch;
+                c->data = PyBytes_AS_STRING(column);
+            }
+            continue;
+        }
+        if (c->kind == C_OBJ) goto mismatch; /* the program's own columns are scalar */
+        c->data = PyMem_Calloc((size_t)rows * WIDTH[c->kind] + 1, 1);
+        if (c->data == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    int sp = 0;
+    int violated = 0;
+#define TOP(d) (stack + (size_t)(sp - (d)) * (size_t)(width + 1))
+    for (Py_ssize_t p = 0; p < pg->nins && !violated; p++) {
+        const Ins *in = &pg->ins[p];
+        Py_ssize_t n = size[in->space];
+        switch (in->op) {
+        case OP_CMP_INT: case OP_CMP_DBL: case OP_IN_INT: case OP_IN_DBL:
+            sp++;
+            compare_column(in, cols, TOP(1), n);
+            break;
+        case OP_STR: { /* a text equal to one of some (c: not equal to any) */
+            sp++;
+            uint8_t *x = TOP(1);
+            PyObject *texts = cols[in->a].objects;
+            for (Py_ssize_t k = 0; k < n; k++) {
+                PyObject *item = PyList_GET_ITEM(texts, k);
+                Py_ssize_t len;
+                const char *value = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &len) : NULL;
+                if (value == NULL) {
+                    PyErr_Clear(); /* not a text (unknown), or one of no UTF-8 (a lone surrogate: equal to none) */
+                    x[k] = PyUnicode_Check(item) ? (uint8_t)(in->c ? 2 : 0) : 1;
+                    continue;
+                }
+                int hit = 0;
+                for (Py_ssize_t at = 0; at < in->n && !hit;) {
+                    int32_t size;
+                    memcpy(&size, in->text + at, 4);
+                    hit = size == len && memcmp(in->text + at + 4, value, (size_t)len) == 0;
+                    at += 4 + size;
+                }
+                x[k] = (uint8_t)(2 * (hit ^ (in->c != 0)));
+            }
+            break;
+        }
+        case OP_AND: case OP_OR:
+            for (int j = 1; j < in->a; j++) {
+                uint8_t *x = TOP(2), *y = TOP(1);
+                if (in->op == OP_AND) for (Py_ssize_t k = 0; k < n; k++) x[k] = x[k] < y[k] ? x[k] : y[k];
+                else for (Py_ssize_t k = 0; k < n; k++) x[k] = x[k] > y[k] ? x[k] : y[k];
+                sp--;
+            }
+            break;
+        case OP_NOT: {
+            uint8_t *x = TOP(1);
+            for (Py_ssize_t k = 0; k < n; k++) x[k] = (uint8_t)(2 - x[k]);
+            break;
+        }
+        case OP_FIRED: {
+            sp++;
+            uint8_t *x = TOP(1);
+            const uint8_t *f = fired + (size_t)in->a * (size_t)n0;
+            if (in->b) for (Py_ssize_t k = 0; k < n; k++) x[k] = (uint8_t)(2 - f[k]);
+            else memcpy(x, f, (size_t)n);
+            break;
+        }
+        case OP_ANY: { /* the items' values (space 1) to their profiles' (space 0) */
+            uint8_t *x = TOP(1), *scratch = stack + (size_t)pg->depth * (size_t)(width + 1);
+            const int32_t *length = (const int32_t *)cols[in->a].data, *row = (const int32_t *)cols[in->c].data;
+            if (mask == NULL || mask_present != in->b || mask_row != in->c) { /* once per evaluate() */
+                PyMem_Free(mask);
+                mask = PyMem_Malloc((size_t)n1 + 1);
+                if (mask == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                const int8_t *present = (const int8_t *)cols[in->b].data;
+                for (Py_ssize_t k = 0; k < n1; k++) {
+                    if (row[k] < 0 || row[k] >= n0 || (k > 0 && row[k] < row[k - 1])) {
+                        PyErr_SetString(PyExc_ValueError, "evaluate: items out of the order of their profiles");
+                        goto done;
+                    }
+                    mask[k] = present[k] == 1 ? 3 : 0; /* an arena that is not there counts for nothing */
+                }
+                mask_present = in->b;
+                mask_row = in->c;
+            }
+            /* without a branch: the bits of the values or-ed per profile (2: some arena true, 1:
+             * some unknown), then true where one is, else unknown where one is, else false */
+            memset(scratch, 0, (size_t)n0);
+            const Py_ssize_t items = n1, profiles = n0;
+            for (Py_ssize_t k = 0; k < items; k++) scratch[row[k]] |= x[k] & mask[k];
+            for (Py_ssize_t r = 0; r < profiles; r++) {
+                uint8_t o = scratch[r];
+                x[r] = length[r] < 0 ? 1 : (uint8_t)((o & 2) | (o & 1 & ~(o >> 1)));
+            }
+            break;
+        }
+        case OP_STORE: {
+            uint8_t *f = fired + (size_t)in->a * (size_t)n0;
+            if (in->b) { /* the condition true, the guard not */
+                const uint8_t *c = TOP(2), *g = TOP(1);
+                for (Py_ssize_t k = 0; k < n; k++) f[k] = (uint8_t)((c[k] >> 1) & ((g[k] >> 1) ^ 1)) << 1;
+                sp -= 2;
+            } else {
+                const uint8_t *c = TOP(1);
+                for (Py_ssize_t k = 0; k < n; k++) f[k] = (uint8_t)(c[k] & 2);
+                sp -= 1;
+            }
+            break;
+        }
+        case OP_DERIVE:
+            for (Py_ssize_t e = 0; e < in->n; e++) entries[e] = TOP(in->n - e);
+            derive(in, cols, entries, n);
+            sp -= (int)in->n;
+            break;
+        case OP_AGG:
+            if (aggregates(in, cols, n0, n1) < 0) goto done;
+            break;
+        case OP_STRLEN: {
+            EvalColumn *text = &cols[in->a];
+            for (Py_ssize_t k = 0; k < n; k++) {
+                PyObject *item = PyList_GET_ITEM(text->objects, k);
+                int known = PyUnicode_Check(item);
+                set_int(&cols[in->c], &cols[in->i], k, known, known ? (int64_t)PyUnicode_GET_LENGTH(item) : 0);
+            }
+            break;
+        }
+        case OP_VIOLATES: {
+            const uint8_t *x = TOP(1);
+            for (Py_ssize_t k = 0; k < n; k++) violated |= x[k] == 2;
+            sp--;
+            break;
+        }
+        }
+    }
+#undef TOP
+    if (violated) {
+        result = Py_None;
+        Py_INCREF(result);
+        goto done;
+    }
+    /* the fired columns as rows, and their counts */
+    matrix = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)pg->nrules * n0);
+    counts = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)pg->nrules * 8);
+    if (matrix == NULL || counts == NULL) goto done;
+    uint8_t *m = (uint8_t *)PyBytes_AS_STRING(matrix);
+    int64_t *totals = PyMem_Calloc((size_t)pg->nrules + 1, sizeof(int64_t));
+    if (totals == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* a row at a time: the rules' columns are read a byte each, from as many cache lines as
+     * there are rules, which stay in the cache from one row to the next */
+    const size_t nrules = (size_t)pg->nrules, profiles = (size_t)n0;
+    for (size_t k = 0; k < profiles; k++) {
+        uint8_t *restrict row = m + k * nrules;
+        const uint8_t *column = fired + k;
+        for (size_t r = 0; r < nrules; r++) row[r] = (uint8_t)(column[r * profiles] >> 1);
+    }
+    for (size_t k = 0; k < profiles; k++)
+        for (size_t r = 0; r < nrules; r++) totals[r] += m[k * nrules + r];
+    memcpy(PyBytes_AS_STRING(counts), totals, (size_t)pg->nrules * 8);
+    PyMem_Free(totals);
+    result = PyTuple_Pack(2, matrix, counts);
+    goto done;
+mismatch:
+    PyErr_SetString(PyExc_ValueError, "evaluate: the columns are not those the program was made for");
+done:
+    if (cols != NULL)
+        for (int k = (int)nraw; k < pg->ncols; k++) PyMem_Free(cols[k].data);
+    PyMem_Free(cols);
+    PyMem_Free(stack);
+    PyMem_Free(fired);
+    PyMem_Free(entries);
+    PyMem_Free(mask);
+    Py_XDECREF(matrix);
+    Py_XDECREF(counts);
+    return result;
+}
+
+/* heads(prefix, numbers, first, names) -> [str] or None
+ *
+ * The heads of the rows of a chunk (what rows() takes): per profile, `prefix` (the row's JSON up
+ * to the line number of its label: '{"profile":"<file>:'), the number first + numbers[i] (int32
+ * bytes), then '","municipality":' and the name JSON-encoded as polars encodes it (json.dumps
+ * with ensure_ascii=False), or null. None where a name is no valid UTF-8 (a lone surrogate). */
+static PyObject *jsonl_heads(PyObject *self, PyObject *args) {
+    PyObject *prefix, *numbers, *names;
+    Py_ssize_t first;
+    if (!PyArg_ParseTuple(args, "O!O!nO!", &PyBytes_Type, &prefix, &PyBytes_Type, &numbers, &first, &PyList_Type, &names))
+        return NULL;
+    Py_ssize_t n = PyBytes_GET_SIZE(numbers) / 4;
+    if (PyBytes_GET_SIZE(numbers) % 4 || PyList_GET_SIZE(names) != n) {
+        PyErr_SetString(PyExc_ValueError, "heads: a name per number");
+        return NULL;
+    }
+    const char *pre = PyBytes_AS_STRING(prefix);
+    size_t npre = (size_t)PyBytes_GET_SIZE(prefix), cap = npre + 256;
+    char *buf = PyMem_Malloc(cap);
+    PyObject *out = PyList_New(n);
+    if (buf == NULL || out == NULL) {
+        PyMem_Free(buf);
+        Py_XDECREF(out);
+        return PyErr_NoMemory();
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t number;
+        memcpy(&number, PyBytes_AS_STRING(numbers) + 4 * i, 4);
+        PyObject *name = PyList_GET_ITEM(names, i);
+        Py_ssize_t nname = 0;
+        const char *text = NULL;
+        if (name != Py_None) {
+            text = PyUnicode_AsUTF8AndSize(name, &nname);
+            if (text == NULL) {
+                PyErr_Clear();
+                Py_DECREF(out);
+                PyMem_Free(buf);
+                Py_RETURN_NONE;
+            }
+        }
+        size_t need = npre + 64 + 6 * (size_t)nname;
+        if (need > cap) {
+            char *grown = PyMem_Realloc(buf, need);
+            if (grown == NULL) {
+                Py_DECREF(out);
+                PyMem_Free(buf);
+                return PyErr_NoMemory();
+            }
+            buf = grown;
+            cap = need;
+        }
+        char *o = buf;
+        memcpy(o, pre, npre);
+        o += npre;
+        o += sprintf(o, "%lld", (long long)first + number);
+        static const char middle[] = "\",\"municipality\":";
+        memcpy(o, middle, sizeof middle - 1);
+        o += sizeof middle - 1;
+        if (text == NULL) {
+            memcpy(o, "null", 4);
+            o += 4;
+        } else {
+            *o++ = '"';
+            for (Py_ssize_t k = 0; k < nname; k++) {
+                unsigned char ch = (unsigned char)text[k];
+                if (ch == '"' || ch == '\\') {
+                    *o++ = '\\';
+                    *o++ = (char)ch;
+                } else if (ch < 0x20) {
+                    *o++ = '\\';
+                    switch (ch) {
+                    case '\b': *o++ = 'b'; break;
+                    case '\t': *o++ = 't'; break;
+                    case '\n': *o++ = 'n'; break;
+                    case '\f': *o++ = 'f'; break;
+                    case '\r': *o++ = 'r'; break;
+                    default: *o++ = 'u'; *o++ = '0'; *o++ = '0'; *o++ = hex[ch >> 4]; *o++ = hex[ch & 15];
+                    }
+                } else {
+                    *o++ = (char)ch;
+                }
+            }
+            *o++ = '"';
+        }
+        PyObject *head = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)(o - buf), "strict");
+        if (head == NULL) {
+            Py_DECREF(out);
+            PyMem_Free(buf);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, head);
+    }
+    PyMem_Free(buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"compile", jsonl_compile, METH_VARARGS, "compile(spec, columns) -> reader"},
     {"decode", jsonl_decode, METH_VARARGS, "decode(reader, buffer, start, end, max_lines, final) -> (next, lines, numbers, items, columns)"},
     {"rows", jsonl_rows, METH_VARARGS, "rows(heads, packs, out) -> size"},
+    {"program", jsonl_program, METH_VARARGS, "program(nrules, depth, columns, instructions) -> program"},
+    {"evaluate", jsonl_evaluate, METH_VARARGS, "evaluate(program, columns, profiles, items) -> (fired, counts) or None"},
+    {"heads", jsonl_heads, METH_VARARGS, "heads(prefix, numbers, first, names) -> [str] or None"},
     {NULL, NULL, 0, NULL},
 };
 

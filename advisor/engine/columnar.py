@@ -37,7 +37,6 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import importlib.util
 import itertools
 import json
 import operator
@@ -54,9 +53,22 @@ from ..rules.conditions import AllOf, AnyArena, AnyOf, Compare, Condition, Condi
 from ..rules.conditions import COMPARISONS
 from ..core.documents import no_duplicates, open_regular
 from ..profile.io import load_profile, load_profile_line
-from ..core.errors import InputError, ProfileError
+from ..core.errors import ProfileError
 from ..profile.model import LADDER_LEVELS, Arena, Profile
 from ..rules.pack import KINDS, PRIORITIES, RulePack
+from .native import C_F64, C_I32, C_I64, C_I8, C_OBJ, K_BOOL, K_ENUM, K_FLOAT, K_INT, K_LIST, K_STRUCT
+from .native import (
+    CHUNK_ROWS,
+    Decoded,
+    Reader,
+    columnar_available,
+    result_order,
+    text_spec,
+    decoded_chunks,
+    polars_version,
+    reader,
+    require_columnar,
+)
 
 try:  # the optional extra samskaping-advisor[columnar]
     import polars as pl
@@ -77,9 +89,6 @@ __all__ = [
     "PARQUET_CHUNK_ROWS",
 ]
 
-#: Profiles per chunk: large enough that polars' per-call overhead vanishes, small enough that
-#: memory stays flat.
-CHUNK_ROWS = 10_000
 #: Profiles per chunk of a Parquet file: its columns are read as they are (no Python object per
 #: profile), and evaluating a pack has a fixed cost per chunk (some 20 ms) that a larger chunk
 #: spreads thinner.
@@ -93,22 +102,16 @@ _ARENA = "&"  # the bits of the any_arena conditions of a pack: columns "&t<n>" 
 
 def available() -> bool:
     """Whether polars and msgspec are installed."""
-    return pl is not None and importlib.util.find_spec("msgspec") is not None
+    return pl is not None and columnar_available()
 
 
 def require() -> None:
     """Raise an :class:`InputError` that says how to install polars and msgspec, if one is missing."""
-    for name, missing in (("polars", pl is None), ("msgspec", importlib.util.find_spec("msgspec") is None)):
-        if missing:
-            raise InputError(
-                f"the columnar engine needs {name}, which is not installed",
-                hint="pip install 'samskaping-advisor[columnar]'",
-            )
+    require_columnar(polars_imports=pl is not None)
 
 
 def engine_version() -> str:
-    require()
-    return str(pl.__version__)
+    return polars_version()
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,10 +342,7 @@ class ColumnarPack:
 
     def __init__(self, pack: RulePack) -> None:
         require()
-        from .assessment import _plan_for
-
         self.pack = pack
-        plan = _plan_for(pack)
         conditions = pack.effective_conditions
         arenas: dict[AnyArena, int] = {}
         self.stages = [
@@ -358,9 +358,7 @@ class ColumnarPack:
             words.setdefault(unknown, []).append(pl.when(inner.is_null()).then(pl.lit(bit, pl.UInt64)).otherwise(0))
         self.arena_words = {name: pl.sum_horizontal(bits) for name, bits in words.items()}
         #: The rule ids of each kind in result order, and every rule's priority rank.
-        self.ordered = {kind: [] for kind in KINDS}  # type: dict[str, list[str]]
-        for rule_id in sorted(pack.rule_ids, key=plan.order.__getitem__):
-            self.ordered[pack.by_id[rule_id].kind].append(rule_id)
+        self.ordered = result_order(pack)
         self.priority = {r.id: PRIORITIES.rank(r.priority) for r in pack.rules}
 
     def fired(self, facts: "pl.DataFrame") -> "pl.DataFrame":
@@ -477,33 +475,9 @@ class ColumnarPack:
 
     @functools.lru_cache(maxsize=4)  # noqa: B019 - kept with the compiled pack
     def _text_spec(self, columns: tuple[str, ...], label: str, pack_hash: str) -> tuple[Any, ...]:
-        """What the C writer (:func:`rows_text`) needs of this pack, but the fired matrix:
-        ``(middle, ranks, priorities, lists, suffix)``, for fired columns in the order
-        ``columns``. The pack's label and hash are encoded by polars, as :meth:`row_json` has
-        them; the lists are those of :attr:`lists_json`."""
-        import numpy
-
-        place = {column: i for i, column in enumerate(columns)}
-        encoded = pl.select(pl.struct(pack=pl.lit(label), pack_hash=pl.lit(pack_hash)).struct.json_encode()).item()
-        middle = ("," + encoded[1:-1] + ',"highest_priority":').encode()
-        kind = {r.id: r.kind for r in self.pack.rules}
-        ranks = numpy.array(
-            [-1 if kind[c[1:]] == "strength" else self.priority[c[1:]] for c in columns], dtype=numpy.int8
-        ).tobytes()
-        priorities = tuple(
-            pl.select(pl.struct(p=pl.lit(p)).struct.json_encode()).item()[5:-1].encode() for p in PRIORITIES
-        )
-        names = ("fired",) + _KIND_COLUMNS
-        lists = [sorted(self.pack.rule_ids)] + [self.ordered[k] for k in KINDS]
-        parts = tuple(
-            (
-                (("," if i == 0 else "],") + f'"{name}":[').encode(),
-                numpy.array([place[_FIRED + r] for r in ids], dtype=numpy.int32).tobytes(),
-                tuple(f',"{r}"'.encode() for r in ids),
-            )
-            for i, (name, ids) in enumerate(zip(names, lists))
-        )
-        return (middle, ranks, priorities, parts, b"]}")
+        """What the C writer (:func:`rows_text`) needs of this pack, but the fired matrix, for
+        fired columns in the order ``columns`` (:func:`advisor.engine.native.text_spec`)."""
+        return text_spec(self.pack, tuple(c[len(_FIRED) :] for c in columns), label, pack_hash)
 
     @functools.lru_cache(maxsize=1)  # noqa: B019 - one table per compiled pack, kept with it
     def _table(self) -> "pl.DataFrame":
@@ -526,6 +500,19 @@ class ColumnarPack:
 _KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
 
 
+def rows_specs(
+    heads: "pl.DataFrame", packs: Sequence[tuple[ColumnarPack, "pl.DataFrame", str, str]]
+) -> tuple[list[str], tuple[Any, ...]]:
+    """What the C writer takes to write the rows of a chunk of profiles (:func:`rows_text`): the
+    heads of the rows (their JSON up to the pack) and per pack its fired matrix and texts."""
+    text = heads.select(pl.struct("profile", "municipality").struct.json_encode().str.head(-1)).to_series().to_list()
+    specs = []
+    for compiled, fired, label, pack_hash in packs:
+        columns = tuple(fired.columns)
+        specs.append((fired.to_numpy(order="c"), *compiled._text_spec(columns, label, pack_hash)))
+    return text, tuple(specs)
+
+
 def rows_text(
     heads: "pl.DataFrame", packs: Sequence[tuple[ColumnarPack, "pl.DataFrame", str, str]], out: bytearray
 ) -> int:
@@ -536,12 +523,8 @@ def rows_text(
     pack a line. Needs the C module (:func:`native`)."""
     native = _native()
     assert native is not None
-    text = heads.select(pl.struct("profile", "municipality").struct.json_encode().str.head(-1)).to_series().to_list()
-    specs = []
-    for compiled, fired, label, pack_hash in packs:
-        columns = tuple(fired.columns)
-        specs.append((fired.to_numpy(order="c"), *compiled._text_spec(columns, label, pack_hash)))
-    size: int = native.module.rows(text, tuple(specs), out)
+    text, specs = rows_specs(heads, packs)
+    size: int = native.module.rows(text, specs, out)
     return size
 
 
@@ -926,57 +909,16 @@ def _decoded_frame(lines: Sequence[bytes], colons: int) -> "pl.DataFrame":
     return frame
 
 
-# The C reader (advisor/engine/_jsonl.c): each line straight into columns. Its kinds of node
-# and of column, as the C source numbers them.
-_K_STRUCT, _K_LIST, _K_BOOL, _K_INT, _K_FLOAT, _K_ENUM, _K_STR = range(7)
-_C_I8, _C_I32, _C_I64, _C_F64, _C_OBJ = range(5)
-
-
-@dataclass(frozen=True)
-class _Native:
-    """The C reader compiled for the profile model: the reader, the spec it was compiled from
-    (``(kind, column, column2, extra)`` per node, as in the C source) and its columns
-    (``(kind, space)``: space 0 a row per profile, 1 a row per arena)."""
-
-    module: Any
-    reader: Any
-    spec: tuple[Any, ...]
-    columns: tuple[tuple[int, int], ...]
-
-
-def _native_spec(dtype: Any, space: int, columns: list[tuple[int, int]], root: bool = False) -> tuple[Any, ...]:
-    def add(kind: int, where: int = space) -> int:
-        columns.append((kind, where))
-        return len(columns) - 1
-
-    if isinstance(dtype, pl.Struct):
-        presence = -1 if root else add(_C_I8)
-        fields = tuple((f.name.encode(), _native_spec(f.dtype, space, columns)) for f in dtype.fields)
-        return (_K_STRUCT, presence, -1, fields)
-    if isinstance(dtype, pl.List):
-        length, row = add(_C_I32), add(_C_I32, 1)
-        return (_K_LIST, length, row, _native_spec(dtype.inner, 1, columns))
-    if isinstance(dtype, pl.Enum):
-        return (_K_ENUM, add(_C_I8), -1, tuple(c.encode() for c in dtype.categories.to_list()))
-    if dtype == pl.Int64:
-        return (_K_INT, add(_C_I64), add(_C_I8), None)
-    kind, column = {pl.Boolean: (_K_BOOL, _C_I8), pl.Float64: (_K_FLOAT, _C_F64), pl.String: (_K_STR, _C_OBJ)}[dtype]
-    return (kind, add(column), -1, None)
-
-
 @functools.cache
-def _native() -> Optional[_Native]:
-    """The C reader, or ``None`` where it was not built (or numpy, which makes its columns
-    polars', is missing): JSON Lines are then decoded by msgspec (:func:`_decoded_frame`)."""
+def _native() -> Optional[Reader]:
+    """The C reader (:func:`advisor.engine.native.reader`), or ``None`` where it was not built
+    (or numpy, which makes its columns polars', is missing): JSON Lines are then decoded by
+    msgspec (:func:`_decoded_frame`)."""
     try:
         import numpy  # noqa: F401
-
-        from . import _jsonl
     except ImportError:
         return None
-    columns: list[tuple[int, int]] = []
-    spec = _native_spec(pl.Struct(profile_schema()), 0, columns, root=True)
-    return _Native(_jsonl, _jsonl.compile(spec, tuple(columns)), spec, tuple(columns))
+    return reader()
 
 
 #: Whether the columnar engine reads JSON Lines with its C reader (where the wheel was built with
@@ -989,22 +931,22 @@ def _native_expr(spec: tuple[Any, ...], dtype: Any) -> "pl.Expr":
     """The column of one node of the spec, from the C reader's raw columns (``c<n>``)."""
     kind, column, column2, extra = spec
     raw = pl.col(f"c{column}")
-    if kind == _K_STRUCT:
+    if kind == K_STRUCT:
         fields = [_native_expr(sub, f.dtype).alias(f.name) for (_name, sub), f in zip(extra, dtype.fields)]
         struct = pl.struct(fields)
         return struct if column < 0 else pl.when(raw == 1).then(struct)
-    if kind == _K_BOOL:
+    if kind == K_BOOL:
         return pl.when(raw >= 0).then(raw == 1)
-    if kind == _K_INT:
+    if kind == K_INT:
         return pl.when(pl.col(f"c{column2}") == 1).then(raw)
-    if kind == _K_FLOAT:
+    if kind == K_FLOAT:
         return raw.fill_nan(None)
-    if kind == _K_ENUM:  # the codes are the positions of the values: an Enum's physical codes
+    if kind == K_ENUM:  # the codes are the positions of the values: an Enum's physical codes
         return pl.lit(pl.Series(dtype.categories.to_list(), dtype=dtype)).gather(pl.when(raw >= 0).then(raw))
     return raw  # a string
 
 
-_NUMPY_TYPES = {_C_I8: "int8", _C_I32: "int32", _C_I64: "int64", _C_F64: "float64"}
+_NUMPY_TYPES = {C_I8: "int8", C_I32: "int32", C_I64: "int64", C_F64: "float64"}
 
 
 @functools.cache
@@ -1016,7 +958,7 @@ def _native_exprs() -> tuple[list["pl.Expr"], list[tuple[int, int, "pl.Expr"]]]:
     assert native is not None
     exprs, lists = [], []
     for (name, sub), (_name, dtype) in zip(native.spec[3], profile_schema().items()):
-        if sub[0] != _K_LIST:
+        if sub[0] != K_LIST:
             exprs.append(_native_expr(sub, dtype).alias(name.decode()))
             continue
         _kind, length, row, item = sub
@@ -1038,7 +980,7 @@ def _native_frame(raw: list[Any]) -> "pl.DataFrame":
         name = f"c{i}"
         spaces[space][name] = (
             pl.Series(name, values, dtype=pl.String)
-            if kind == _C_OBJ
+            if kind == C_OBJ
             else pl.Series(name, numpy.frombuffer(values, dtype=_NUMPY_TYPES[kind]))
         )
     top = pl.DataFrame(spaces[0])
@@ -1070,57 +1012,36 @@ def _native_lines_frame(lines: list[bytes]) -> "pl.DataFrame":
 
 
 def _native_jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
-    """:func:`_jsonl_chunks` by the C reader: the file is read into one buffer (grown where a
-    chunk of lines does not fit), hashed as read, and the reader takes a chunk of lines from it
-    straight into columns; no Python object is made per line. A chunk it refuses (or whose
-    values break a bound) is read as :func:`_jsonl_chunk` reads it. The SHA-256 of the file
-    comes with a last chunk of no profiles."""
+    """:func:`_jsonl_chunks` by the C reader (:func:`advisor.engine.native.decoded_chunks`): no
+    Python object is made per line. A chunk it refuses (or whose values break a bound) is read
+    as :func:`_jsonl_chunk` reads it. The SHA-256 of the file comes with a last chunk of no
+    profiles."""
     import numpy
 
-    native = _native()
-    assert native is not None
-    handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
-    sha = hashlib.sha256()
-    buffer = bytearray(_BLOCK)
-    at = filled = 0  # the lines not read yet: buffer[at:filled]
-    first = 1  # the number of the line at ``at``
-    eof = False
-    with handle:
-        while True:
-            if not eof and filled < len(buffer):
-                with memoryview(buffer) as view:
-                    got = handle.readinto(view[filled:])  # type: ignore[attr-defined]  # a BufferedReader
-                    sha.update(view[filled : filled + got])
-                eof = got == 0
-                if filled == 0 and got >= 3 and buffer.startswith(b"\xef\xbb\xbf"):
-                    at = 3  # a byte order mark before the first line
-                filled += got
-                continue
-            end, count, numbers, _items, raw = native.module.decode(native.reader, buffer, at, filled, rows, eof)
-            if count == 0:  # no whole chunk of lines in the buffer: more is read
-                if eof:
-                    break
-                if at:
-                    buffer[: filled - at] = buffer[at:filled]
-                    at, filled = 0, filled - at
-                else:  # a chunk that does not fit
-                    buffer.extend(bytes(len(buffer)))
-                continue
-            frame = None
-            if raw is not None:
-                try:
-                    frame = _native_frame(raw)
-                except _Slow:
-                    pass
-            if frame is None:
-                lines = bytes(buffer[at:end]).split(b"\n")[:count]
-                yield _jsonl_chunk(path, lines, first, sum(line.count(b":") for line in lines), b"", native=False)
-            else:
-                offsets = pl.Series("profile", numpy.frombuffer(numbers, dtype=numpy.int32)).cast(pl.Int64) + first
-                yield Chunk(frame, f"{path}:" + offsets.cast(pl.String), [], b"")
-            first += count
-            at = end
-    yield Chunk(pl.DataFrame(schema=profile_schema()), pl.Series("profile", [], dtype=pl.String), [], sha.digest())
+    for decoded in decoded_chunks(path, rows):
+        if decoded.count == 0:
+            yield Chunk(
+                pl.DataFrame(schema=profile_schema()), pl.Series("profile", [], dtype=pl.String), [], decoded.digest
+            )
+            return
+        frame = None
+        if decoded.columns is not None:
+            try:
+                frame = _native_frame(decoded.columns)
+            except _Slow:
+                pass
+        if frame is None:
+            yield _refused_chunk(path, decoded)
+        else:
+            offsets = pl.Series("profile", numpy.frombuffer(decoded.numbers, dtype=numpy.int32)).cast(pl.Int64)
+            yield Chunk(frame, f"{path}:" + (offsets + decoded.first).cast(pl.String), [], b"")
+
+
+def _refused_chunk(path: str, decoded: Decoded) -> Chunk:
+    """The profiles of a chunk of lines the C reader refused (or whose values break a bound),
+    read as :func:`_jsonl_chunk` reads them."""
+    lines = decoded.lines()
+    return _jsonl_chunk(path, lines, decoded.first, sum(line.count(b":") for line in lines), b"", native=False)
 
 
 def _read_frame(lines: list[bytes], colons: int, native: bool) -> "pl.DataFrame":

@@ -125,9 +125,9 @@ def _python_backend(pack: "RulePack") -> Backend:
 
 
 def _columnar_label() -> tuple[str, str]:
-    from . import columnar
+    from .native import polars_version  # not columnar: a run on the native path imports no polars
 
-    return "columnar-polars", columnar.engine_version()
+    return "columnar-polars", polars_version()
 
 
 register_engine(Engine("durable", _durable_label, _durable_backend))

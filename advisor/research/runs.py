@@ -24,6 +24,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -703,7 +704,9 @@ _EVALUATED_ROWS = 50_000
 class _ColumnarRun(_Manifested):
     """A batch on the columnar engine: :meth:`frames` gives the rows of each chunk of profiles as
     one frame; iterating gives ``(source, rows)`` as :class:`_BatchRun` does (for ``compare`` and
-    ``keep_rows``). Runs in this process, on polars' threads."""
+    ``keep_rows``); :meth:`lines` gives them as JSON Lines, from JSON Lines files on the native
+    path (:mod:`advisor.engine.native`: no polars) where the C module was built. Runs in this
+    process (polars on its threads)."""
 
     def __init__(
         self,
@@ -714,9 +717,9 @@ class _ColumnarRun(_Manifested):
         progress: Optional[Callable[[int, Optional[int]], None]],
         chunk_rows: Optional[int] = None,
     ) -> None:
-        from ..engine import columnar
+        from ..engine import native
 
-        columnar.require()
+        native.require_columnar()  # polars is imported where a frame is made, not before
         if client is not None or (workers is not None and workers > 1):
             raise InputError(
                 "the columnar engine runs in this process on all cores", hint="leave out --workers and --dask"
@@ -724,7 +727,6 @@ class _ColumnarRun(_Manifested):
         self.packs = load_packs(packs)
         self.labels = pack_labels(self.packs)
         self.engine = "columnar"
-        self.compiled = [columnar.columnar_pack(pack) for pack in self.packs]
         self.fire_counts: dict[str, dict[str, int]] = {
             label: {r.id: 0 for r in pack.rules} for label, pack in zip(self.labels, self.packs)
         }
@@ -737,6 +739,15 @@ class _ColumnarRun(_Manifested):
         )
         self._progress = progress
         self._rows = chunk_rows  # None: each format's own (columnar.CHUNK_ROWS, PARQUET_CHUNK_ROWS)
+        self._seen = False  # whether a profile was read (or skipped)
+
+    @functools.cached_property
+    def compiled(self) -> list[Any]:
+        """The packs compiled into polars expressions (:class:`advisor.engine.columnar.ColumnarPack`)."""
+        from ..engine import columnar
+
+        columnar.require()
+        return [columnar.columnar_pack(pack) for pack in self.packs]
 
     def frames(self) -> Iterator[Any]:
         """A frame of rows (the columns of :data:`COLUMNAR_HEADER`) per chunk of profiles, in the
@@ -754,21 +765,25 @@ class _ColumnarRun(_Manifested):
                     .drop("_row", "_pack")
                 )
 
-    def _gathered(self) -> Iterator[tuple[Any, Any]]:
-        """The profiles read, chunk by chunk, gathered into frames of at least
-        :data:`_EVALUATED_ROWS` (the last one smaller) with their labels: evaluating a pack
-        has a cost per frame (planning some 240 expressions) that a larger one spreads thinner,
-        and the frame of a profile is much smaller than the text it was read from."""
-        import polars as pl
-
+    def _read(self, sources: Iterable[tuple[str, Any]]) -> Iterator[Any]:
+        """The chunks of profiles of ``sources`` (:func:`advisor.engine.columnar.read_chunks`)."""
         from ..engine import columnar
 
-        seen = False
+        columnar.require()
+        return columnar.read_chunks(sources, self._rows)
+
+    def _gathered(self, chunks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        """The profiles of ``chunks`` gathered into frames of at least :data:`_EVALUATED_ROWS`
+        (the last one smaller) with their labels: evaluating a pack has a cost per frame
+        (planning some 240 expressions) that a larger one spreads thinner, and the frame of a
+        profile is much smaller than the text it was read from."""
+        import polars as pl
+
         frames: list[Any] = []
         labels: list[Any] = []
         pending = 0
-        for chunk in columnar.read_chunks(self._sources, self._rows):
-            seen = seen or chunk.frame.height > 0 or bool(chunk.skipped)
+        for chunk in chunks:
+            self._seen = self._seen or chunk.frame.height > 0 or bool(chunk.skipped)
             self.skipped.extend(SkippedProfile(source=label, error=error) for label, error in chunk.skipped)
             self._digest.update(chunk.digest)
             if chunk.frame.height:
@@ -780,13 +795,20 @@ class _ColumnarRun(_Manifested):
                 frames, labels, pending = [], [], 0
         if pending:
             yield pl.concat(frames, rechunk=False), pl.concat(labels)
-        if not seen:
+
+    def _some_read(self) -> None:
+        if not self._seen:
             raise InputError(
                 "no profiles to assess",
                 hint="give profile files, or directories holding *.yaml / *.json / *.jsonl profiles",
             )
 
-    def _evaluated(self) -> Iterator[tuple[Any, Any, list[Any]]]:
+    def _assessed(self, count: int) -> None:
+        self.assessed += count
+        if self._progress is not None:
+            self._progress(self.assessed, None)
+
+    def _evaluated(self, gathered: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any, list[Any]]]:
         """Per frame of profiles (:meth:`_gathered`): their labels, the head of their rows
         (``profile``, ``municipality``) and per pack the fired columns (``@<rule id>``), fire
         counts added up."""
@@ -794,10 +816,8 @@ class _ColumnarRun(_Manifested):
 
         from ..engine import columnar
 
-        for frame, labels in self._gathered():
-            self.assessed += frame.height
-            if self._progress is not None:
-                self._progress(self.assessed, None)
+        for frame, labels in gathered:
+            self._assessed(frame.height)
             facts = columnar.facts_frame(frame)
             head = pl.DataFrame({"profile": labels}).with_columns(
                 municipality=frame.get_column("context").struct.field("name")
@@ -816,7 +836,7 @@ class _ColumnarRun(_Manifested):
         and the rows."""
         import polars as pl
 
-        for labels, head, fired_frames in self._evaluated():
+        for labels, head, fired_frames in self._evaluated(self._gathered(self._read(self._sources))):
             parts = []
             for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
                 briefs = compiled.briefs(fired)
@@ -825,32 +845,116 @@ class _ColumnarRun(_Manifested):
                 )
                 parts.append(part.select(COLUMNAR_HEADER))
             yield labels, fired_frames, parts
+        self._some_read()
+
+    def _programs(self) -> Optional[list[Any]]:
+        """The packs compiled for the native path, or ``None`` where it cannot run them all (or
+        the C module was not built)."""
+        from ..engine import native
+
+        try:
+            return [native.program(pack) for pack in self.packs]
+        except native.Unsupported:
+            return None
 
     def lines(self) -> Iterator[tuple[Any, int]]:
         """The rows of each chunk of profiles as JSON Lines, in the order of :meth:`frames`,
-        byte for byte as polars writes the frames, made natively: ``(text, rows)``, the text
-        written by the C writer where it was built (a view of a buffer that the next chunk but
-        one writes over: write it before asking for more), else a string column, a row a line."""
+        byte for byte as polars writes the frames: ``(text, rows)``, the text written by the C
+        writer where it was built (a view of a buffer that the next chunk but one writes over:
+        write it before asking for more), else a string column, a row a line. A JSON Lines file
+        goes the native path where the packs allow (:meth:`_native_lines`), the rest through
+        polars."""
+        buffers = [bytearray(), bytearray()]  # written in turn: the caller may hold a view of the last one
+        programs = self._programs()
+        if programs is None:
+            yield from self._frame_lines(self._evaluated(self._gathered(self._read(self._sources))), buffers)
+            self._some_read()
+            return
+        pending: list[tuple[str, Any]] = []  # sources for polars, read together
+        for label, item in self._sources:
+            if isinstance(item, str) and item.lower().endswith(".jsonl"):
+                if pending:
+                    yield from self._frame_lines(self._evaluated(self._gathered(self._read(pending))), buffers)
+                    pending = []
+                yield from self._native_lines(item, programs, buffers)
+            else:
+                pending.append((label, item))
+        if pending:
+            yield from self._frame_lines(self._evaluated(self._gathered(self._read(pending))), buffers)
+        self._some_read()
+
+    def _native_lines(self, path: str, programs: list[Any], buffers: list[bytearray]) -> Iterator[tuple[Any, int]]:
+        """The rows of a JSON Lines file as :meth:`lines` gives them, on the native path: the C
+        module reads a chunk of lines into columns, evaluates each pack's program over them and
+        writes the rows. A chunk it refuses (a line the reader does not take as it is, a value
+        out of bounds, a name it cannot encode) goes through polars, as :meth:`frames` reads it."""
+        from ..engine import native
+
+        for decoded in native.decoded_chunks(path, self._rows or native.CHUNK_ROWS):
+            if decoded.count == 0:  # the last: the file's digest
+                self._digest.update(decoded.digest)
+                break
+            made = None
+            if decoded.columns is not None:
+                if not decoded.profiles:  # blank lines only
+                    continue
+                fired = [program.evaluate(decoded) for program in programs]
+                heads = native.heads(path, decoded, native.name_column(decoded)) if None not in fired else None
+                if heads is not None:
+                    made = (heads, fired)
+            if made is None:
+                from ..engine import columnar  # polars, for this chunk
+
+                chunk = columnar._refused_chunk(path, decoded)
+                yield from self._frame_lines(self._evaluated(self._gathered([chunk])), buffers)
+                continue
+            heads, fired = made
+            self._seen = True
+            self._assessed(decoded.profiles)
+            specs = []
+            for label, program, manifest, result in zip(self.labels, programs, self._manifests, fired):
+                matrix, counts = result
+                width = len(program.rules)
+                totals = self.fire_counts[label]
+                for rule_id, total in zip(program.rules, memoryview(counts).cast("q")):
+                    totals[rule_id] += total
+                rows = memoryview(matrix).cast("B", (decoded.profiles, width))
+                specs.append((rows, *program.text(label, manifest.pack_hash)))
+            yield self._text(buffers, heads, tuple(specs)), decoded.profiles * len(programs)
+
+    @staticmethod
+    def _text(buffers: list[bytearray], heads: list[str], specs: tuple[Any, ...]) -> Any:
+        """The rows written by the C writer into the next of the two buffers: a view of them."""
+        from ..engine import native
+
+        read = native.reader()
+        assert read is not None
+        buffers.reverse()
+        try:
+            size = read.module.rows(heads, specs, buffers[0])
+        except BufferError:  # a view of it still held: it cannot grow
+            buffers[0] = bytearray()
+            size = read.module.rows(heads, specs, buffers[0])
+        return memoryview(buffers[0])[:size]
+
+    def _frame_lines(
+        self, evaluated: Iterable[tuple[Any, Any, list[Any]]], buffers: list[bytearray]
+    ) -> Iterator[tuple[Any, int]]:
+        """The rows of frames of profiles evaluated by polars (:meth:`_evaluated`) as :meth:`lines`
+        gives them."""
         import polars as pl
 
         from ..engine import columnar
 
-        buffers = [bytearray(), bytearray()]  # written in turn: the caller may hold a view of the last one
-        for _labels, heads, fired_frames in self._evaluated():
+        for _labels, heads, fired_frames in evaluated:
             for at in range(0, heads.height, _TEXT_ROWS):  # the text of a chunk a slice at a time
                 head = heads.slice(at, _TEXT_ROWS)
                 count = head.height * len(self.packs)
                 packs = list(zip(self.compiled, fired_frames, self.labels, self._manifests))
                 if columnar.native():
-                    buffers.reverse()
                     texts = [(c, f.slice(at, _TEXT_ROWS), label, m.pack_hash) for c, f, label, m in packs]
-                    try:
-                        size = columnar.rows_text(head, texts, buffers[0])
-                    except BufferError:  # a view of it still held: it cannot grow
-                        buffers[0] = bytearray()
-                        size = columnar.rows_text(head, texts, buffers[0])
-                    with memoryview(buffers[0]) as view:
-                        yield view[:size], count
+                    heads_text, specs = columnar.rows_specs(head, texts)
+                    yield self._text(buffers, heads_text, specs), count
                     continue
                 parts = []
                 for compiled, fired, label, base in packs:
