@@ -9,6 +9,7 @@ turns the skip into a failure. The tests of a missing extra run everywhere: they
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -74,9 +75,12 @@ def test_the_pdf_holds_the_report(rendered, multi, lang):
     pages, size = pdf_pages(data)
     assert size == "595.276 x 841.89 pts (A4)"
     assert 3 <= pages < len(report.all_findings), pages
-    # every page is numbered at its foot: "N / pages"
-    feet = [page.split()[-3:] for page in pdf_text(data).split("\f") if page.strip()]
-    assert feet == [[str(n), "/", str(pages)] for n in range(1, pages + 1)]
+    # every page is numbered at its foot: "N / pages" (where pdftotext puts the foot among the
+    # page's last words depends on poppler's version: the page is searched for it)
+    texts = [page for page in pdf_text(data).split("\f") if page.strip()]
+    assert len(texts) == pages
+    for n, page in enumerate(texts, start=1):
+        assert re.search(rf"(?<!\S){n} / {pages}(?!\S)", page), (n, page[-200:])
 
 
 def test_the_same_report_gives_the_same_bytes_in_another_process(rendered, tmp_path):
