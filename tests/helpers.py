@@ -84,6 +84,25 @@ def pdf_text(data: bytes) -> str:
     return _poppler("pdftotext", "-enc", "UTF-8", "-", "-", data=data)
 
 
+def pdf_words(data: bytes) -> "list[tuple[float, float, list[tuple[float, float, float, float, str]]]]":
+    """Per page of a PDF, its width and height and its words with their boxes (xMin, yMin,
+    xMax, yMax, in points), as pdftotext -bbox gives them."""
+    import html
+    import re
+
+    text = _poppler("pdftotext", "-bbox", "-enc", "UTF-8", "-", "-", data=data)
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', text, re.S):
+        words = [
+            (float(a), float(b), float(c), float(d), html.unescape(w))
+            for a, b, c, d, w in re.findall(
+                r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', page.group(3)
+            )
+        ]
+        pages.append((float(page.group(1)), float(page.group(2)), words))
+    return pages
+
+
 def pdf_pages(data: bytes) -> "tuple[int, str]":
     """The number of pages of a PDF and the size of its first page, as pdfinfo says it."""
     info = dict(line.split(":", 1) for line in _poppler("pdfinfo", "-", data=data).splitlines() if ":" in line)

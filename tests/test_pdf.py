@@ -15,7 +15,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from helpers import EXAMPLES, REPO, TESTS, hide_weasyprint, pdf_pages, pdf_text, require_or_skip
+from helpers import EXAMPLES, REPO, TESTS, hide_weasyprint, pdf_pages, pdf_text, pdf_words, require_or_skip
 
 import advisor
 from advisor.cli.main import main
@@ -81,6 +81,11 @@ def test_the_pdf_holds_the_report(rendered, multi, lang):
     assert len(texts) == pages
     for n, page in enumerate(texts, start=1):
         assert re.search(rf"(?<!\S){n} / {pages}(?!\S)", page), (n, page[-200:])
+    # nothing runs off the page: every word inside the page's margins (13 mm, some 37 points:
+    # a word of a table too wide for the page lies at its edge or beyond)
+    for n, (width, height, words) in enumerate(pdf_words(data), start=1):
+        outside = [w for w in words if w[0] < 30 or w[2] > width - 30 or w[1] < 0 or w[3] > height]
+        assert not outside, (n, outside[:5])
 
 
 def test_the_same_report_gives_the_same_bytes_in_another_process(rendered, tmp_path):
