@@ -6,6 +6,7 @@ are run, their behaviour asserted, and what the user sees is the section's table
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -737,3 +738,36 @@ def test_markdown_output_is_escaped(tmp_path):
         "Every profile and pack text in Markdown is escaped: line breaks become spaces, `< >` become entities, "
         "inline markup is escaped with a backslash. The HTML report escapes them as HTML.",
     )
+
+
+def test_a_long_stream_is_put_on_disk_and_dropped_from_the_cache_as_it_is_written(tmp_path, monkeypatch):
+    """``write_through`` (a batch's rows on the native path): every WRITE_THROUGH bytes what was
+    written is synced and dropped from the page cache, range by range; the file holds every byte;
+    a sync that fails is the one-line error that names the file."""
+    from advisor.core import io
+
+    if not hasattr(os, "posix_fadvise"):
+        pytest.skip("no posix_fadvise here")
+    monkeypatch.setattr(io, "WRITE_THROUGH", 100)
+    dropped = []
+    real = os.posix_fadvise
+    monkeypatch.setattr(
+        os,
+        "posix_fadvise",
+        lambda fd, at, size, advice: dropped.append((at, size, advice)) or real(fd, at, size, advice),
+    )
+    target = tmp_path / "rows.jsonl"
+    with io.open_atomic(target, binary=True) as handle:
+        for k in range(7):
+            assert handle.write_through(bytes([65 + k]) * 45) == 45
+    assert target.read_bytes() == b"".join(bytes([65 + k]) * 45 for k in range(7))
+    assert dropped == [(0, 135, os.POSIX_FADV_DONTNEED), (135, 135, os.POSIX_FADV_DONTNEED)]
+
+    def failing(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fdatasync", failing)
+    with pytest.raises(io.InputError) as info, io.open_atomic(tmp_path / "other.jsonl", binary=True) as handle:
+        handle.write_through(b"x" * 150)
+    assert info.value.one_line().startswith(f"cannot write {tmp_path / 'other.jsonl'}: Input/output error")
+    assert not (tmp_path / "other.jsonl").exists()

@@ -25,14 +25,40 @@ class _Writer:
 
     def __init__(self, handle: IO[Any], target: Path) -> None:
         self._handle, self._target = handle, target
+        self._synced = self._written = 0  # bytes: put on disk and left out of the page cache; written
 
     def write(self, text: Union[str, bytes]) -> int:
         try:
             return self._handle.write(text)
         except OSError as exc:
-            raise InputError(
-                f"cannot write {self._target}: {exc.strerror}", hint="check the free space and permissions"
-            ) from None
+            raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> InputError:
+        return InputError(f"cannot write {self._target}: {exc.strerror}", hint="check the free space and permissions")
+
+    def write_through(self, data: Any) -> int:
+        """``write`` for a long stream of bytes that will not be read back (a batch's rows): every
+        :data:`WRITE_THROUGH` bytes they are put on disk and dropped from the page cache, where
+        the system allows (``posix_fadvise``), so that writing gigabytes neither evicts what other
+        programs keep cached nor needs fresh memory for every page (on a virtual machine whose
+        fresh pages cost more than the copy: ten times, measured on this project's)."""
+        written = self.write(data)
+        self._written += written
+        if self._written - self._synced >= WRITE_THROUGH and hasattr(os, "posix_fadvise"):
+            try:
+                self._handle.flush()
+                os.fdatasync(self._handle.fileno())
+                os.posix_fadvise(
+                    self._handle.fileno(), self._synced, self._written - self._synced, os.POSIX_FADV_DONTNEED
+                )
+            except OSError as exc:
+                raise self._error(exc) from None
+            self._synced = self._written
+        return written
+
+
+#: :meth:`_Writer.write_through` puts what was written on disk every this many bytes.
+WRITE_THROUGH = 16 << 20
 
 
 #: A temporary file is ``.<target name>.<pid>.<random>.tmp`` beside its target: recognisable, and

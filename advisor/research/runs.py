@@ -1042,8 +1042,8 @@ class _RowWriter:
     def write_lines(self, lines: Any, count: int) -> None:
         """``count`` rows of the columnar engine already made JSON Lines (their text, or a
         string column: :meth:`_ColumnarRun.lines`), to a file opened for bytes."""
-        if not hasattr(lines, "to_frame"):  # the text itself
-            self.handle.write(lines)
+        if not hasattr(lines, "to_frame"):  # the text itself: a long stream, not read back
+            self.handle.write_through(lines)
             self.count += count
             return
         # polars writes the lines to the file itself, a line each as it is (no quotes: a JSON
