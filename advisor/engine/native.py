@@ -23,6 +23,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import os
 import struct
 import typing
 from dataclasses import dataclass
@@ -106,6 +107,7 @@ def require_columnar(polars_imports: bool = True) -> None:
             )
 
 
+@functools.cache
 def polars_version() -> str:
     """The version of polars, read from its metadata (importing polars takes 0.2 s)."""
     require_columnar()
@@ -208,7 +210,8 @@ def decoded_chunks(path: str, rows: int) -> Iterator[Decoded]:
     assert read is not None
     handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
     sha = hashlib.sha256()
-    buffer = bytearray(BLOCK)
+    size = os.fstat(handle.fileno()).st_size
+    buffer = bytearray(min(BLOCK, max(size + 1, 1 << 16)))  # a small file: a small buffer (it grows)
     at = filled = 0  # the lines not read yet: buffer[at:filled]
     first = 1  # the number of the line at ``at``
     eof = False
@@ -371,6 +374,8 @@ class _Compiler(ConditionVisitor[None]):
         spec, column, presence = found
         kind, extra = spec[0], spec[3]
         op = COMPARISONS[node.op]
+        if node.op not in _OPS and node.op not in ("in", "not_in"):  # one added since: polars knows it
+            raise Unsupported(f"the operator {node.op}")
         values = list(node.value) if op.membership else [node.value]
         if kind == K_ENUM:
             names = [v.decode() for v in extra]

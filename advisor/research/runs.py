@@ -35,7 +35,6 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..core.io import Staged, commit_staged, discard_staged, dumps_compact, open_atomic, write_atomic
@@ -1759,6 +1758,8 @@ def write_samples(
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         else:
             header = f"# Synthetic profile {i + 1} of {total}{', ' + note if note else ''}. Not a real municipality.\n"
+            import yaml  # here: a batch reads no YAML where its profiles are JSON Lines
+
             text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         write_atomic(path, text)
         written.append(path)
