@@ -501,3 +501,28 @@ def test_the_native_spec_is_the_model_s_frame():
     assert columnar._native() is read
     assert [name.decode() for name, _node in read.spec[3]] == list(columnar.profile_schema())
     assert columnar._native_lines_frame([b"{}"]).equals(columnar.profiles_frame([advisor.parse_profile({})]))
+
+
+def test_a_pack_of_no_rules_gives_rows_of_no_findings_on_every_path(tmp_path, monkeypatch):
+    """A pack with every rule left out (a variant may leave that): a row per profile with empty
+    lists, as the durable engine gives it, on the native path and on polars' (the C writer once
+    refused its empty matrix)."""
+    from advisor.rules.pack import PackInfo, RulePack
+
+    empty = RulePack(info=PackInfo(name="none"), documents=SHIPPED.documents, rules=())
+    source = tmp_path / "p.jsonl"
+    _write_jsonl(source, research.sample_profiles(3, seed=2))
+    texts = []
+    for path in ("native", "polars"):
+        if path == "polars":
+            monkeypatch.setattr(research._ColumnarRun, "_programs", lambda self: None)
+        target = tmp_path / f"{path}.jsonl"
+        research.batch([str(source)], [empty, SHIPPED], engine="columnar", output=target, keep_rows=False)
+        texts.append(target.read_text(encoding="utf-8"))
+    assert texts[0] == texts[1]
+    durable = research.batch([str(source)], [empty], engine="python", workers=1).rows
+    rows = [json.loads(line) for line in texts[0].splitlines()[::2]]
+    assert [r["fired"] for r in rows] == [[]] * 3 and [r["highest_priority"] for r in rows] == [None] * 3
+    assert [{k: r[k] for k in research.COLUMNAR_HEADER} for r in rows] == [
+        {k: v for k, v in row.record().items() if k in research.COLUMNAR_HEADER} for row in durable
+    ]

@@ -871,7 +871,9 @@ static int load_pack(Pack *pk, PyObject *spec, Py_ssize_t n) {
     pk->held = 1;
     pk->ranks = (const int8_t *)PyBytes_AS_STRING(ranks);
     pk->nranks = PyBytes_GET_SIZE(ranks);
-    if (pk->fired.ndim != 2 || pk->fired.itemsize != 1 || pk->fired.shape[0] != n || pk->fired.shape[1] != pk->nranks) {
+    /* a pack of no rules has nothing to read there: any buffer will do (an empty one) */
+    if (pk->nranks > 0 &&
+        (pk->fired.ndim != 2 || pk->fired.itemsize != 1 || pk->fired.shape[0] != n || pk->fired.shape[1] != pk->nranks)) {
         PyErr_SetString(PyExc_ValueError, "fired must be a matrix of a byte a value, a row per head, a column per rank");
         return -1;
     }
@@ -992,8 +994,8 @@ static PyObject *jsonl_rows(PyObject *self, PyObject *args) {
         const char *head = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(heads, i), &size);
         for (Py_ssize_t k = 0; k < npacks; k++) {
             Pack *pk = &ps[k];
-            const char *row = (const char *)pk->fired.buf + i * pk->fired.strides[0];
-            Py_ssize_t stride = pk->fired.strides[1];
+            const char *row = pk->nranks ? (const char *)pk->fired.buf + i * pk->fired.strides[0] : NULL;
+            Py_ssize_t stride = pk->nranks ? pk->fired.strides[1] : 0;
             memcpy(o, head, (size_t)size); /* a head may lack the padding: copied as it is */
             o += size;
             o = copy(o, pk->text + pk->middle, pk->nmiddle);

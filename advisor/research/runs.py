@@ -917,7 +917,7 @@ class _ColumnarRun(_Manifested):
                 totals = self.fire_counts[label]
                 for rule_id, total in zip(program.rules, memoryview(counts).cast("q")):
                     totals[rule_id] += total
-                rows = memoryview(matrix).cast("B", (decoded.profiles, width))
+                rows = memoryview(matrix).cast("B", (decoded.profiles, width)) if width else matrix  # no rules: empty
                 specs.append((rows, *program.text(label, manifest.pack_hash)))
             yield self._text(buffers, heads, tuple(specs)), decoded.profiles * len(programs)
 
