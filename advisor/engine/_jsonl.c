@@ -1344,13 +1344,19 @@ static void compare_column(const Ins *in, const EvalColumn *cols, uint8_t *restr
         COMPARE_OPS(v[k] == v[k], v[k], t);
         return;
     }
-    if (c->kind == C_I8 && in->op == OP_IN_INT) { /* a scale value among some: a table of the codes */
-        uint8_t hit[128] = {0};
-        for (Py_ssize_t j = 0; j < in->n; j++)
-            if (in->ints[j] >= 0 && in->ints[j] <= 127) hit[in->ints[j]] = 1;
+    if (c->kind == C_I8 && in->op == OP_IN_INT) { /* a scale value among some: an equality a value */
         const int8_t *v = (const int8_t *)c->data;
-        uint8_t yes = in->c ? 0 : 2, no = in->c ? 2 : 0;
-        for (Py_ssize_t k = 0; k < n; k++) out[k] = v[k] < 0 ? 1 : hit[v[k]] ? yes : no;
+        memset(out, 0, (size_t)n);
+        for (Py_ssize_t j = 0; j < in->n; j++) {
+            if (in->ints[j] < 0 || in->ints[j] > 127) continue; /* no code: never equal */
+            const int8_t t = (int8_t)in->ints[j];
+            for (Py_ssize_t k = 0; k < n; k++) out[k] |= (uint8_t)(v[k] == t);
+        }
+        const uint8_t negate = in->c != 0;
+        for (Py_ssize_t k = 0; k < n; k++) { /* 1 where unknown, else 2 where (not) among them */
+            uint8_t unknown = (uint8_t)((uint8_t)v[k] >> 7);
+            out[k] = (uint8_t)(unknown | (((out[k] ^ negate) & (unknown ^ 1)) << 1));
+        }
         return;
     }
     const EvalColumn *known_column = in->b >= 0 ? &cols[in->b] : NULL;
@@ -1480,6 +1486,45 @@ static void derive(const Ins *in, EvalColumn *cols, uint8_t *const *entries, Py_
             out->data[k] = (char)(found >= 0 ? in->ints[found] : -1);
         }
     }
+}
+
+/* the fired columns (a rule's 0 or 2 for each profile, rule after rule) as rows (a profile's 0
+ * or 1 for each rule): eight rules of eight profiles at a time, as eight words whose bytes are
+ * transposed in place (where the machine is little-endian), the rest a byte at a time */
+static void transpose(const uint8_t *fired, uint8_t *m, size_t nrules, size_t profiles) {
+    size_t r0 = 0, k0 = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (k0 = 0; k0 + 8 <= profiles; k0 += 8) {
+        for (r0 = 0; r0 + 8 <= nrules; r0 += 8) {
+            uint64_t a[8];
+            for (int i = 0; i < 8; i++) memcpy(&a[i], fired + (r0 + (size_t)i) * profiles + k0, 8);
+            for (int i = 0; i < 8; i += 2) { /* bytes, then pairs, then fours, swapped across */
+                uint64_t t = ((a[i] >> 8) ^ a[i + 1]) & 0x00FF00FF00FF00FFULL;
+                a[i + 1] ^= t;
+                a[i] ^= t << 8;
+            }
+            for (int i = 0; i < 8; i += (i & 1) ? 3 : 1) {
+                uint64_t t = ((a[i] >> 16) ^ a[i + 2]) & 0x0000FFFF0000FFFFULL;
+                a[i + 2] ^= t;
+                a[i] ^= t << 16;
+            }
+            for (int i = 0; i < 4; i++) {
+                uint64_t t = ((a[i] >> 32) ^ a[i + 4]) & 0x00000000FFFFFFFFULL;
+                a[i + 4] ^= t;
+                a[i] ^= t << 32;
+            }
+            for (int j = 0; j < 8; j++) {
+                uint64_t v = (a[j] >> 1) & 0x0101010101010101ULL;
+                memcpy(m + (k0 + (size_t)j) * nrules + r0, &v, 8);
+            }
+        }
+        for (size_t r = r0; r < nrules; r++) /* the rules past the last eight */
+            for (size_t k = k0; k < k0 + 8; k++) m[k * nrules + r] = (uint8_t)(fired[r * profiles + k] >> 1);
+    }
+#endif
+    for (size_t k = k0; k < profiles; k++) /* the profiles past the last eight */
+        for (size_t r = 0; r < nrules; r++) m[k * nrules + r] = (uint8_t)(fired[r * profiles + k] >> 1);
+    (void)r0;
 }
 
 /* evaluate(program, columns, profiles, items) -> (fired, counts) or None
@@ -1683,13 +1728,13 @@ static PyObject *jsonl_evaluate(PyObject *self, PyObject *args) {
     /* a row at a time: the rules' columns are read a byte each, from as many cache lines as
      * there are rules, which stay in the cache from one row to the next */
     const size_t nrules = (size_t)pg->nrules, profiles = (size_t)n0;
-    for (size_t k = 0; k < profiles; k++) {
-        uint8_t *restrict row = m + k * nrules;
-        const uint8_t *column = fired + k;
-        for (size_t r = 0; r < nrules; r++) row[r] = (uint8_t)(column[r * profiles] >> 1);
+    for (size_t r = 0; r < nrules; r++) { /* a rule's column is contiguous: summed as it lies */
+        const uint8_t *column = fired + r * profiles;
+        int64_t total = 0;
+        for (size_t k = 0; k < profiles; k++) total += column[k];
+        totals[r] = total / 2;
     }
-    for (size_t k = 0; k < profiles; k++)
-        for (size_t r = 0; r < nrules; r++) totals[r] += m[k * nrules + r];
+    transpose(fired, m, nrules, profiles);
     memcpy(PyBytes_AS_STRING(counts), totals, (size_t)pg->nrules * 8);
     PyMem_Free(totals);
     result = PyTuple_Pack(2, matrix, counts);
