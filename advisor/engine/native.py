@@ -70,7 +70,7 @@ CHUNK_ROWS = 10_000
 BLOCK = 1 << 24
 #: Read (and hashed) this many bytes at a time: SHA-256 runs half again as fast on bytes still in
 #: the processor's cache as on bytes it fetches from memory.
-_PIECE = 1 << 20
+_PIECE = 1 << 18
 ARENAS = "arenas"
 
 
