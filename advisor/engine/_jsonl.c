@@ -1029,11 +1029,23 @@ static PyObject *jsonl_rows(PyObject *self, PyObject *args) {
                 const int32_t *cols = pk->cols[l];
                 const size_t *item = pk->item[l], *nitem = pk->nitem[l];
                 size_t first = 1; /* the first text goes without its comma */
-                for (Py_ssize_t c = 0; c < pk->count[l]; c++) {
-                    size_t fired = row[cols[c] * stride] != 0, n = nitem[c] - first;
-                    copy(o, pk->text + item[c] + first, n); /* written always, kept where it fired */
-                    o += n * fired;
-                    first &= fired ^ 1;
+                const Py_ssize_t count = pk->count[l];
+                /* 64 columns at a time: which of them fired, as the bits of a word (without a
+                 * branch), then the text of each that did (a third of them, typically) */
+                for (Py_ssize_t c0 = 0; c0 < count; c0 += 64) {
+                    const Py_ssize_t width = count - c0 < 64 ? count - c0 : 64;
+                    uint64_t mask = 0;
+                    const int32_t *at = cols + c0;
+                    if (stride == 1)
+                        for (Py_ssize_t j = 0; j < width; j++) mask |= (uint64_t)(row[at[j]] != 0) << j;
+                    else
+                        for (Py_ssize_t j = 0; j < width; j++) mask |= (uint64_t)(row[at[j] * stride] != 0) << j;
+                    while (mask) {
+                        Py_ssize_t c = c0 + __builtin_ctzll(mask);
+                        mask &= mask - 1;
+                        o = copy(o, pk->text + item[c] + first, nitem[c] - first);
+                        first = 0;
+                    }
                 }
             }
             o = copy(o, pk->text + pk->suffix, pk->nsuffix);

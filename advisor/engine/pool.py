@@ -21,14 +21,11 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
-from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from ..core.errors import EngineError
@@ -50,6 +47,8 @@ def _die_with_parent(parent: int) -> None:
     """Make this process end when ``parent`` does."""
     if sys.platform.startswith("linux"):
         try:
+            import ctypes
+
             libc = ctypes.CDLL(None, use_errno=True)  # libc is loaded; find_library would run ldconfig
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
@@ -149,6 +148,8 @@ class WorkerPool:
     ) -> None:
         # spawn: a worker is a child of this process (not of a fork server), so that it can end
         # when this process ends; nothing of the parent's state (threads, locks) is copied.
+        import multiprocessing  # here: a batch that runs in this process starts no pool (issue 15)
+
         self._context = multiprocessing.get_context("spawn")
         self._setup = (function, initializer, tuple(initargs))
         self._count = count
@@ -221,6 +222,8 @@ class WorkerPool:
         timeout = max(0.0, min(ends) - now) if ends else None
         waiting = {w.conn: w for w in self._workers}
         waiting.update({w.process.sentinel: w for w in self._workers})
+        from multiprocessing.connection import wait
+
         for ready in wait(list(waiting), timeout):
             worker = waiting[ready]
             if worker not in self._workers:
