@@ -408,7 +408,7 @@ def test_a_batch_on_the_native_path_writes_what_the_polars_path_writes(tmp_path,
     counts and manifest of the polars path, byte for byte, for two packs side by side, chunks of
     a few lines, a chunk the reader refuses (a bad line), one out of bounds, blank lines only,
     odd names (of the municipality and the file) and a YAML profile between two JSON Lines files."""
-    monkeypatch.setattr(native_path, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(native_path, "NATIVE_ROWS", 7)
     first = tmp_path / 'å "q"\\.jsonl'
     _write_jsonl(
         first,

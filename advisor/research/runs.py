@@ -889,7 +889,7 @@ class _ColumnarRun(_Manifested):
         out of bounds, a name it cannot encode) goes through polars, as :meth:`frames` reads it."""
         from ..engine import native
 
-        for decoded in native.decoded_chunks(path, self._rows or native.CHUNK_ROWS):
+        for decoded in native.decoded_chunks(path, self._rows or native.NATIVE_ROWS):
             if decoded.count == 0:  # the last: the file's digest
                 self._digest.update(decoded.digest)
                 break
