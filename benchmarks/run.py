@@ -19,7 +19,8 @@ shipped rule base:
   Parquet file, in profiles per second of wall time and per CPU second (polars runs on every
   core, so the CPU time is what "per core" means), for the whole run (start-up included) and
   steady (from two sizes: the extra profiles over the extra CPU time); the evaluation in memory
-  also with the rows made JSON text as `advisor batch -o rows.jsonl` makes them.
+  also with the rows made JSON text as `advisor batch -o rows.jsonl` makes them; with `--million`,
+  also end to end from a JSON Lines file of a million lines;
 * the memory of a researcher's notebook loop over 1,000 variants of the shipped pack (each one
   distinct, so each is compiled): RSS after 100 and after 1,000 variants, as measured;
 * rule-count scaling on durable-rules: packs of 150, 500, 1,000 and 2,000 rules (copies of the
@@ -319,10 +320,12 @@ out = {{'rows': result.row_count, 'per_cpu_s': round(result.row_count / (time.pr
 """
 
 
-def columnar(n: int, repeat: int, seed: int) -> dict:
+def columnar(n: int, repeat: int, seed: int, million: bool = False) -> dict:
     """The columnar engine: evaluation over a frame in memory (fired rules and the rows' lists),
     and `advisor batch --engine columnar` end to end from files of n sampled profiles repeated
-    ``repeat`` times (sampling a million profiles would take longer than the rest of the run)."""
+    ``repeat`` times (sampling a million profiles would take longer than the rest of the run);
+    with ``million``, also once from a JSON Lines file of a million lines (the sample repeated:
+    3.2 GB in the temporary directory, some 30 s more)."""
     try:
         import polars as pl
     except ImportError:
@@ -379,6 +382,17 @@ def columnar(n: int, repeat: int, seed: int) -> dict:
             out[f"{name}_per_s"] = round(total / wall)
             out[f"{name}_per_cpu_s"] = round(total / cpu)
             out[f"{name}_steady_per_cpu_s"] = round((total - small) / max(cpu - runs["small"][1], 1e-9))
+        if million:
+            copies = max(1, 1_000_000 // n)
+            path = Path(tmp) / "million.jsonl"
+            with path.open("wb") as handle:
+                for _ in range(copies):
+                    handle.write(text)
+            (Path(tmp) / "large.jsonl").unlink()  # room on the disk
+            wall, cpu = _cli(["batch", str(path), "--engine", "columnar", "-o", rows])
+            out["jsonl_million_profiles"] = copies * n
+            out["jsonl_million_per_s"] = round(copies * n / wall)
+            out["jsonl_million_per_cpu_s"] = round(copies * n / cpu)
     return out
 
 
@@ -497,6 +511,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--profiles", type=int, default=None, help="size of the large memory runs (default 100000)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="the columnar section also runs a JSON Lines file of a million lines (3.2 GB in the temporary directory)",
+    )
     parser.add_argument("-o", "--output", default=str(HERE / "results.json"))
     parser.add_argument(
         "--only",
@@ -520,7 +539,9 @@ def main() -> None:
             "memory": lambda: memory(small, large, args.seed),
             "variant_loop": lambda: variant_loop(200 if args.quick else 1000, args.seed),
             "files": lambda: files(300 if args.quick else 2000, args.seed, whole_batches=not args.quick),
-            "columnar": lambda: columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
+            "columnar": lambda: columnar(
+                2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed, million=args.million
+            ),
         }
         target = Path(args.output)
         results = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
@@ -541,7 +562,7 @@ def main() -> None:
         "throughput": throughput(500 if args.quick else 4000, args.seed),
         "memory": memory(small, large, args.seed),
         "files": files(300 if args.quick else 2000, args.seed, whole_batches=not args.quick),
-        "columnar": columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed),
+        "columnar": columnar(2000 if args.quick else 10_000, 5 if args.quick else 10, args.seed, million=args.million),
         "variant_loop": variant_loop(200 if args.quick else 1000, args.seed),
         "rule_scaling": rule_scaling((150, 500, 1000, 2000), 50 if args.quick else 200, args.seed),
     }
@@ -632,6 +653,14 @@ def main() -> None:
                     f"advisor batch --engine columnar, {co['profiles']} from {name}",
                     f"{co[f'{name}_per_s']} /s",
                     f"{co[f'{name}_per_cpu_s']} per CPU second with start-up; steady {co.get(f'{name}_steady_per_cpu_s')} per CPU second",
+                )
+            )
+        if "jsonl_million_profiles" in co:
+            rows.append(
+                (
+                    f"advisor batch --engine columnar, {co['jsonl_million_profiles']} from jsonl",
+                    f"{co['jsonl_million_per_s']} /s",
+                    f"{co['jsonl_million_per_cpu_s']} per CPU second with start-up",
                 )
             )
     vl = results["variant_loop"]
