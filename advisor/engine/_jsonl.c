@@ -76,15 +76,19 @@ static void free_node(Node *node) {
     PyMem_Free(node);
 }
 
-static void free_reader(PyObject *capsule) {
-    Reader *reader = (Reader *)PyCapsule_GetPointer(capsule, "advisor.jsonl.reader");
-    if (reader == NULL) return;
+/* a reader and all it holds (what compile() made of it so far, where it failed) */
+static void release_reader(Reader *reader) {
     free_node(reader->root);
     PyMem_Free(reader->kinds);
     PyMem_Free(reader->spaces);
     PyMem_Free(reader->items);
     Py_XDECREF(reader->keep);
     PyMem_Free(reader);
+}
+
+static void free_reader(PyObject *capsule) {
+    Reader *reader = (Reader *)PyCapsule_GetPointer(capsule, "advisor.jsonl.reader");
+    if (reader != NULL) release_reader(reader);
 }
 
 static int bytes_of(PyObject *item, const char **out, Py_ssize_t *len) {
@@ -246,11 +250,7 @@ static PyObject *jsonl_compile(PyObject *self, PyObject *args) {
     if (capsule == NULL) goto fail;
     return capsule;
 fail:
-    free_node(reader->root);
-    PyMem_Free(reader->kinds);
-    PyMem_Free(reader->spaces);
-    PyMem_Free(reader->items);
-    PyMem_Free(reader);
+    release_reader(reader);
     return NULL;
 }
 
@@ -1102,14 +1102,18 @@ typedef struct {
     PyObject *keep;
 } Program;
 
-static void free_program(PyObject *capsule) {
-    Program *pg = (Program *)PyCapsule_GetPointer(capsule, "advisor.jsonl.program");
-    if (pg == NULL) return;
+/* a program and all it holds (what program() made of it so far, where it failed) */
+static void release_program(Program *pg) {
     PyMem_Free(pg->ins);
     PyMem_Free(pg->kinds);
     PyMem_Free(pg->spaces);
     Py_XDECREF(pg->keep);
     PyMem_Free(pg);
+}
+
+static void free_program(PyObject *capsule) {
+    Program *pg = (Program *)PyCapsule_GetPointer(capsule, "advisor.jsonl.program");
+    if (pg != NULL) release_program(pg);
 }
 
 static int bad_program(const char *what) {
@@ -1271,13 +1275,8 @@ static PyObject *jsonl_program(PyObject *self, PyObject *args) {
     pg->keep = instructions; /* the payloads point into its bytes */
     PyObject *capsule = PyCapsule_New(pg, "advisor.jsonl.program", free_program);
     if (capsule != NULL) return capsule;
-    pg->keep = NULL;
-    Py_DECREF(instructions);
 fail:
-    PyMem_Free(pg->ins);
-    PyMem_Free(pg->kinds);
-    PyMem_Free(pg->spaces);
-    PyMem_Free(pg);
+    release_program(pg);
     return NULL;
 }
 
@@ -1409,7 +1408,8 @@ static int int64_less(const void *a, const void *b) {
 }
 
 /* the ladder aggregates of advisor.engine.facts.ladder_aggregates over the arenas' levels
- * (given or derived), as advisor/engine/columnar.py's _derived computes them */
+ * (given or derived), as advisor/engine/columnar.py's _derived computes them, into columns in the
+ * order of advisor.profile.schema.DERIVED_ARENA_FACTS: count, highest, lowest, spread, typical */
 static int aggregates(const Ins *in, EvalColumn *cols, Py_ssize_t n0, Py_ssize_t n1) {
     EvalColumn *c[AGG_COLUMNS];
     for (int k = 0; k < AGG_COLUMNS; k++) c[k] = &cols[in->cols[k]];
@@ -1459,8 +1459,8 @@ static int aggregates(const Ins *in, EvalColumn *cols, Py_ssize_t n0, Py_ssize_t
         set_int(c[5], c[6], r, 1, n);
         set_int(c[7], c[8], r, has_max, max);
         set_int(c[9], c[10], r, has_min, min);
-        set_int(c[11], c[12], r, typical, low);
-        set_int(c[13], c[14], r, n >= 2 && has_max && has_min, max - min);
+        set_int(c[11], c[12], r, n >= 2 && has_max && has_min, max - min);
+        set_int(c[13], c[14], r, typical, low);
     }
     PyMem_Free(levels);
     return 0;

@@ -60,6 +60,7 @@ from .native import C_F64, C_I32, C_I64, C_I8, C_OBJ, K_BOOL, K_ENUM, K_FLOAT, K
 from .native import (
     CHUNK_ROWS,
     Decoded,
+    cached_by_hash,
     Reader,
     columnar_available,
     result_order,
@@ -548,12 +549,7 @@ _PACKS: dict[str, ColumnarPack] = {}
 
 def columnar_pack(pack: RulePack) -> ColumnarPack:
     """The compiled :class:`ColumnarPack` of ``pack``, cached by content hash."""
-    compiled = _PACKS.get(pack.hash)
-    if compiled is None:
-        if len(_PACKS) >= 64:
-            del _PACKS[next(iter(_PACKS))]
-        compiled = _PACKS[pack.hash] = ColumnarPack(pack)
-    return compiled
+    return cached_by_hash(_PACKS, pack, ColumnarPack)
 
 
 # --------------------------------------------------------------------------------------------

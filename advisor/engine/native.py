@@ -474,17 +474,10 @@ class _Compiler(ConditionVisitor[None]):
         _kind, length, row, item = self.list_node
         _spec_, level, level_known = self.arena["ladder_level"]
         outs = []
-        for path in (
-            "arenas.count",
-            "arenas.max_ladder_level",
-            "arenas.min_ladder_level",
-            "arenas.typical_ladder_level",
-            "arenas.ladder_spread",
-        ):
+        for path in DERIVED_ARENA_FACTS:  # in the order the C source writes them
             value, presence = self.add(C_I64, 0), self.add(C_I8, 0)
             self.facts[path] = ((K_INT, value, presence, None), value, presence)
             outs += [value, presence]
-        assert set(DERIVED_ARENA_FACTS) <= set(self.facts)
         cols = [level, level_known, item[1], row, length, *outs]
         self.emit(
             _AGG, i=LADDER_LEVELS[0], f=float(LADDER_LEVELS[-1]), payload=struct.pack(f"{len(cols)}i", *cols), pushes=0
@@ -532,6 +525,17 @@ class _Compiler(ConditionVisitor[None]):
 
 
 _PROGRAMS: dict[str, Program] = {}
+_T = typing.TypeVar("_T")
+
+
+def cached_by_hash(cache: dict[str, _T], pack: RulePack, make: typing.Callable[[RulePack], _T]) -> _T:
+    """``make(pack)``, kept in ``cache`` by the pack's content hash (the 64 latest)."""
+    made = cache.get(pack.hash)
+    if made is None:
+        if len(cache) >= 64:
+            del cache[next(iter(cache))]
+        made = cache[pack.hash] = make(pack)
+    return made
 
 
 def _program(pack: RulePack) -> Program:
@@ -560,12 +564,7 @@ def program(pack: RulePack) -> Program:
     native path cannot evaluate it exactly as the polars path does."""
     if not available():
         raise Unsupported("the C module was not built")
-    made = _PROGRAMS.get(pack.hash)
-    if made is None:
-        if len(_PROGRAMS) >= 64:
-            del _PROGRAMS[next(iter(_PROGRAMS))]
-        made = _PROGRAMS[pack.hash] = _program(pack)
-    return made
+    return cached_by_hash(_PROGRAMS, pack, _program)
 
 
 def heads(path: str, decoded: Decoded, names: Any) -> Optional[list[str]]:
