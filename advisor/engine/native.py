@@ -257,11 +257,10 @@ class Unsupported(Exception):
 
 def result_order(pack: RulePack) -> dict[str, list[str]]:
     """The rule ids of each kind, in result order (as a batch row lists them)."""
-    from .assessment import _plan_for
+    from .assessment import _order_key  # the order alone: not a whole assessment plan (12 ms)
 
-    order = _plan_for(pack).order
     ordered: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    for rule_id in sorted(pack.rule_ids, key=order.__getitem__):
+    for rule_id in sorted(pack.rule_ids, key=lambda rule_id: _order_key(pack.by_id[rule_id])):
         ordered[pack.by_id[rule_id].kind].append(rule_id)
     return ordered
 
