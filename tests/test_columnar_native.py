@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import subprocess
 import sys
@@ -526,3 +527,22 @@ def test_a_pack_of_no_rules_gives_rows_of_no_findings_on_every_path(tmp_path, mo
     assert [{k: r[k] for k in research.COLUMNAR_HEADER} for r in rows] == [
         {k: v for k, v in row.record().items() if k in research.COLUMNAR_HEADER} for row in durable
     ]
+
+
+def test_a_file_whose_name_is_no_utf8_is_labelled_as_on_the_polars_path(tmp_path, monkeypatch):
+    """A JSON Lines file whose name is no UTF-8 (a byte Python holds as a lone surrogate): the
+    native path leaves the heads to polars, which writes the name as it always has, and the rows
+    are those of the polars path."""
+    try:
+        source = tmp_path / os.fsdecode(b"p\xff.jsonl")
+        _write_jsonl(source, research.sample_profiles(3, seed=2))
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    texts = []
+    for path in ("native", "polars"):
+        if path == "polars":
+            monkeypatch.setattr(research._ColumnarRun, "_programs", lambda self: None)
+        target = tmp_path / f"{path}.jsonl"
+        research.batch([str(source)], None, engine="columnar", output=target, keep_rows=False)
+        texts.append(target.read_bytes())
+    assert texts[0] == texts[1] and texts[0].count(b"\n") == 3

@@ -58,6 +58,7 @@ from ..profile.model import LADDER_LEVELS, Arena, Profile
 from ..rules.pack import KINDS, PRIORITIES, RulePack
 from .native import C_F64, C_I32, C_I64, C_I8, C_OBJ, K_BOOL, K_ENUM, K_FLOAT, K_INT, K_LIST, K_STRUCT
 from .native import (
+    _KIND_COLUMNS,
     CHUNK_ROWS,
     Decoded,
     cached_by_hash,
@@ -496,9 +497,6 @@ class ColumnarPack:
                 ),
             }
         )
-
-
-_KIND_COLUMNS = ("strengths", "diagnoses", "pitfalls", "recommendations")
 
 
 def rows_specs(
@@ -1012,32 +1010,31 @@ def _native_jsonl_chunks(path: str, rows: int) -> Iterator[Chunk]:
     Python object is made per line. A chunk it refuses (or whose values break a bound) is read
     as :func:`_jsonl_chunk` reads it. The SHA-256 of the file comes with a last chunk of no
     profiles."""
-    import numpy
-
     for decoded in decoded_chunks(path, rows):
         if decoded.count == 0:
             yield Chunk(
                 pl.DataFrame(schema=profile_schema()), pl.Series("profile", [], dtype=pl.String), [], decoded.digest
             )
             return
-        frame = None
-        if decoded.columns is not None:
-            try:
-                frame = _native_frame(decoded.columns)
-            except _Slow:
-                pass
-        if frame is None:
-            yield _refused_chunk(path, decoded)
-        else:
-            offsets = pl.Series("profile", numpy.frombuffer(decoded.numbers, dtype=numpy.int32)).cast(pl.Int64)
-            yield Chunk(frame, f"{path}:" + (offsets + decoded.first).cast(pl.String), [], b"")
+        yield decoded_chunk(path, decoded)
 
 
-def _refused_chunk(path: str, decoded: Decoded) -> Chunk:
-    """The profiles of a chunk of lines the C reader refused (or whose values break a bound),
-    read as :func:`_jsonl_chunk` reads them."""
-    lines = decoded.lines()
-    return _jsonl_chunk(path, lines, decoded.first, sum(line.count(b":") for line in lines), b"", native=False)
+def decoded_chunk(path: str, decoded: Decoded) -> Chunk:
+    """The profiles of a chunk of lines the C reader read: the frame of its columns, or where it
+    refused them (or their values break a bound) as :func:`_jsonl_chunk` reads them."""
+    import numpy
+
+    frame = None
+    if decoded.columns is not None:
+        try:
+            frame = _native_frame(decoded.columns)
+        except _Slow:
+            pass
+    if frame is None:
+        lines = decoded.lines()
+        return _jsonl_chunk(path, lines, decoded.first, sum(line.count(b":") for line in lines), b"", native=False)
+    offsets = pl.Series("profile", numpy.frombuffer(decoded.numbers, dtype=numpy.int32)).cast(pl.Int64)
+    return Chunk(frame, f"{path}:" + (offsets + decoded.first).cast(pl.String), [], b"")
 
 
 def _read_frame(lines: list[bytes], colons: int, native: bool) -> "pl.DataFrame":

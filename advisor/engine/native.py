@@ -11,7 +11,7 @@ It is an exact stand-in for the polars path, not a second engine: the same colum
 three-valued semantics (:mod:`advisor.engine.columnar` says which), the same rows byte for byte
 (tests/test_columnar_native.py holds them equal on generated packs and profiles). Where it cannot
 be exact it declines and the polars path does the work: a pack it cannot compile
-(:class:`Unsupported`: a comparison of text, say) runs on polars whole; a chunk the reader refuses,
+(:class:`Unsupported`: a comparison operator added since, say) runs on polars whole; a chunk the reader refuses,
 or whose values break a bound of the model, is read there (and a bad line reported as
 ``advisor assess`` would).
 """
@@ -57,10 +57,8 @@ __all__ = [
 K_STRUCT, K_LIST, K_BOOL, K_INT, K_FLOAT, K_ENUM, K_STR = range(7)
 C_I8, C_I32, C_I64, C_F64, C_OBJ = range(5)
 # The program's instructions and comparison operators (the C source's OP_ and CMP_).
-_CMP_INT, _CMP_DBL, _IN_INT, _IN_DBL, _AND, _OR, _NOT, _FIRED, _ANY, _STORE, _DERIVE, _AGG, _STRLEN, _VIOLATES = range(
-    14
-)
-_STR = 14
+_CMP_INT, _CMP_DBL, _IN_INT, _IN_DBL, _AND, _OR, _NOT, _FIRED = range(8)
+_ANY, _STORE, _DERIVE, _AGG, _STRLEN, _VIOLATES, _STR = range(8, 15)
 _OPS = {"eq": 0, "ne": 1, "lt": 2, "le": 3, "gt": 4, "ge": 5}
 
 #: Profiles per chunk of the polars path: large enough that polars' per-call overhead vanishes,
@@ -327,7 +325,7 @@ class _Compiler(ConditionVisitor[None]):
         self.depth = self.top = 0
         self.rules: dict[str, int] = {}
         self.space = 0
-        # the facts: path -> (spec node, value column, presence column or -1, space)
+        # the facts (of a profile; of an arena): path -> (spec node, value column, presence column or -1)
         self.facts: dict[str, tuple[tuple[Any, ...], int, int]] = {}
         self.arena: dict[str, tuple[tuple[Any, ...], int, int]] = {}
         self.list_node: Optional[tuple[Any, ...]] = None
@@ -568,10 +566,14 @@ def program(pack: RulePack) -> Program:
 
 def heads(path: str, decoded: Decoded, names: Any) -> Optional[list[str]]:
     """The heads of the rows of a decoded chunk (``{"profile":"<file>:<line>","municipality":...``,
-    without the closing brace), as polars encodes them; ``None`` where a name cannot be encoded."""
+    without the closing brace), as polars encodes them; ``None`` where a name cannot be encoded
+    (a file name that is no UTF-8: polars writes it as it does)."""
     read = reader()
     assert read is not None
-    prefix = ('{"profile":' + json.dumps(path, ensure_ascii=False)[:-1] + ":").encode()
+    try:
+        prefix = ('{"profile":' + json.dumps(path, ensure_ascii=False)[:-1] + ":").encode()
+    except UnicodeEncodeError:
+        return None
     made: Optional[list[str]] = read.module.heads(prefix, decoded.numbers, decoded.first, names)
     return made
 

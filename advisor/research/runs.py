@@ -886,7 +886,8 @@ class _ColumnarRun(_Manifested):
         """The rows of a JSON Lines file as :meth:`lines` gives them, on the native path: the C
         module reads a chunk of lines into columns, evaluates each pack's program over them and
         writes the rows. A chunk it refuses (a line the reader does not take as it is, a value
-        out of bounds, a name it cannot encode) goes through polars, as :meth:`frames` reads it."""
+        out of bounds, a name it cannot encode) goes through polars, as :meth:`frames` reads it
+        (:func:`advisor.engine.columnar.decoded_chunk`)."""
         from ..engine import native
 
         for decoded in native.decoded_chunks(path, self._rows or native.NATIVE_ROWS):
@@ -904,7 +905,7 @@ class _ColumnarRun(_Manifested):
             if made is None:
                 from ..engine import columnar  # polars, for this chunk
 
-                chunk = columnar._refused_chunk(path, decoded)
+                chunk = columnar.decoded_chunk(path, decoded)
                 yield from self._frame_lines(self._evaluated(self._gathered([chunk])), buffers)
                 continue
             heads, fired = made
