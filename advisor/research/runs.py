@@ -771,6 +771,10 @@ class _ColumnarRun(_Manifested):
         columnar.require()
         return columnar.read_chunks(sources, self._rows)
 
+    def _through_polars(self, sources: Iterable[tuple[str, Any]]) -> Iterator[tuple[Any, Any, list[Any]]]:
+        """The profiles of ``sources`` read and evaluated by polars (:meth:`_evaluated`)."""
+        return self._evaluated(self._gathered(self._read(sources)))
+
     def _gathered(self, chunks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
         """The profiles of ``chunks`` gathered into frames of at least :data:`_EVALUATED_ROWS`
         (the last one smaller) with their labels: evaluating a pack has a cost per frame
@@ -835,7 +839,7 @@ class _ColumnarRun(_Manifested):
         and the rows."""
         import polars as pl
 
-        for labels, head, fired_frames in self._evaluated(self._gathered(self._read(self._sources))):
+        for labels, head, fired_frames in self._through_polars(self._sources):
             parts = []
             for label, compiled, base, fired in zip(self.labels, self.compiled, self._manifests, fired_frames):
                 briefs = compiled.briefs(fired)
@@ -866,20 +870,20 @@ class _ColumnarRun(_Manifested):
         buffers = [bytearray(), bytearray()]  # written in turn: the caller may hold a view of the last one
         programs = self._programs()
         if programs is None:
-            yield from self._frame_lines(self._evaluated(self._gathered(self._read(self._sources))), buffers)
+            yield from self._frame_lines(self._through_polars(self._sources), buffers)
             self._some_read()
             return
         pending: list[tuple[str, Any]] = []  # sources for polars, read together
         for label, item in self._sources:
             if isinstance(item, str) and item.lower().endswith(".jsonl"):
                 if pending:
-                    yield from self._frame_lines(self._evaluated(self._gathered(self._read(pending))), buffers)
+                    yield from self._frame_lines(self._through_polars(pending), buffers)
                     pending = []
                 yield from self._native_lines(item, programs, buffers)
             else:
                 pending.append((label, item))
         if pending:
-            yield from self._frame_lines(self._evaluated(self._gathered(self._read(pending))), buffers)
+            yield from self._frame_lines(self._through_polars(pending), buffers)
         self._some_read()
 
     def _native_lines(self, path: str, programs: list[Any], buffers: list[bytearray]) -> Iterator[tuple[Any, int]]:
