@@ -22,6 +22,7 @@ import advisor  # noqa: E402
 from advisor.engine import columnar  # noqa: E402
 from advisor.engine import native as native_path  # noqa: E402
 from advisor.profile.io import load_profile_line  # noqa: E402
+from advisor.profile.model import Profile  # noqa: E402
 from advisor.research import runs as research  # noqa: E402
 from helpers import require_native_columnar  # noqa: E402
 from test_columnar import ODD_NAME, SHIPPED, _write_jsonl, jsonl_lines, packs  # noqa: E402
@@ -546,3 +547,60 @@ def test_a_file_whose_name_is_no_utf8_is_labelled_as_on_the_polars_path(tmp_path
         research.batch([str(source)], None, engine="columnar", output=target, keep_rows=False)
         texts.append(target.read_bytes())
     assert texts[0] == texts[1] and texts[0].count(b"\n") == 3
+
+
+def _instructions(pack):
+    """The instructions native.program makes of ``pack``, and its rules and depth."""
+    read = native_path.reader()
+    compiler = native_path._Compiler(read)
+    compiler.bounds(Profile, read.spec)
+    compiler.classify()
+    compiler.aggregate()
+    order = [r for rules in pack.stages for r in rules]
+    for index, rule in enumerate(order):
+        compiler.visit(pack.effective_conditions[rule.id])
+        if rule.guard is not None:
+            compiler.visit(rule.guard)
+        compiler.emit(9, index, int(rule.guard is not None), pops=2 if rule.guard is not None else 1, pushes=0)
+        compiler.rules[rule.id] = index
+    return compiler.instructions, len(order), compiler.depth, tuple(compiler.columns)
+
+
+def test_changed_programs_are_refused_or_run_never_crash():
+    """The shipped pack's program with instructions changed at random (operator, space, columns,
+    rule, payload) and cut short: the C module refuses what it cannot run safely when the program
+    is made and runs the rest over real columns; never a crash (every index a program holds is
+    checked once, when it is made)."""
+    read = native_path.reader()
+    instructions, nrules, depth, columns = _instructions(SHIPPED)
+    lines = [json.dumps(p.model_dump(mode="json", exclude_none=True)).encode() for p in research.sample_profiles(9, 3)]
+    decoded = _decoded(lines + [b"{}", json.dumps({"arenas": []}).encode()])
+    assert read.module.program(nrules, depth, columns, tuple(instructions)) is not None
+    rng = random.Random(11)
+    made = refused = 0
+    for _ in range(400):
+        changed = list(instructions)
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(len(changed))
+            fields = list(changed[k])
+            field = rng.randrange(8)
+            fields[field] = {
+                0: lambda: rng.randint(-1, 15),
+                1: lambda: rng.randint(-1, 2),
+                6: lambda: rng.choice([0.0, 1e300, float("nan")]),
+                7: lambda: rng.choice([b"", bytes(7), bytes(8), bytes(60), b"\x05\x00\x00\x00ab"]),
+            }.get(field, lambda: rng.randint(-2, len(columns) + 1))()
+            changed[k] = tuple(fields)
+        if rng.random() < 0.3:
+            changed = changed[: rng.randrange(1, len(changed))]
+        rules = rng.choice([nrules, nrules - 1, 0])
+        try:
+            program = read.module.program(rules, depth, columns, tuple(changed))
+        except ValueError:
+            refused += 1
+            continue
+        made += 1
+        result = read.module.evaluate(program, decoded.columns, decoded.profiles, decoded.items)
+        if result is not None:  # None: a bound broken (the violations' instructions changed)
+            assert (len(result[0]), len(result[1])) == (decoded.profiles * rules, 8 * rules)
+    assert made and refused  # both kinds were tried

@@ -1131,6 +1131,7 @@ static int check_ins(Program *pg, Ins *in, int *sp) {
     switch (in->op) {
     case OP_CMP_INT: case OP_CMP_DBL: case OP_IN_INT: case OP_IN_DBL:
         if (!SCALAR(in->a) || pg->spaces[in->a] != in->space) return bad_program("a comparison's column");
+        if (in->b < -1 || in->b >= pg->ncols) return bad_program("a comparison's presence");
         if (pg->kinds[in->a] == C_I64 && !(COL(in->b, pg->kinds[in->b] == C_I8) && pg->spaces[in->b] == in->space))
             return bad_program("an integer column's presence");
         if ((in->op == OP_CMP_INT || in->op == OP_CMP_DBL) && (in->c < CMP_EQ || in->c > CMP_GE))
