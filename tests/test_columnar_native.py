@@ -22,7 +22,6 @@ import advisor  # noqa: E402
 from advisor.engine import columnar  # noqa: E402
 from advisor.engine import native as native_path  # noqa: E402
 from advisor.profile.io import load_profile_line  # noqa: E402
-from advisor.profile.model import Profile  # noqa: E402
 from advisor.research import runs as research  # noqa: E402
 from helpers import require_native_columnar  # noqa: E402
 from test_columnar import ODD_NAME, SHIPPED, _write_jsonl, jsonl_lines, packs  # noqa: E402
@@ -245,7 +244,6 @@ def test_a_batch_reads_json_lines_through_the_c_reader_and_keeps_its_answers(tmp
     the rows, skipped lines, fire counts and manifest of the msgspec path (a chunk with a bad
     line is read line by line on both)."""
     monkeypatch.setattr(columnar, "CHUNK_ROWS", 100)
-    monkeypatch.setattr(native_path, "CHUNK_ROWS", 100)
     monkeypatch.setattr(research._ColumnarRun, "_programs", lambda self: None)  # the polars path
     source = tmp_path / "p.jsonl"
     _write_jsonl(source, research.sample_profiles(300, seed=8), ['{"bogus": 1}', "", json.dumps(ODD_NAME)])
@@ -550,19 +548,8 @@ def test_a_file_whose_name_is_no_utf8_is_labelled_as_on_the_polars_path(tmp_path
 
 
 def _instructions(pack):
-    """The instructions native.program makes of ``pack``, and its rules and depth."""
-    read = native_path.reader()
-    compiler = native_path._Compiler(read)
-    compiler.bounds(Profile, read.spec)
-    compiler.classify()
-    compiler.aggregate()
-    order = [r for rules in pack.stages for r in rules]
-    for index, rule in enumerate(order):
-        compiler.visit(pack.effective_conditions[rule.id])
-        if rule.guard is not None:
-            compiler.visit(rule.guard)
-        compiler.emit(9, index, int(rule.guard is not None), pops=2 if rule.guard is not None else 1, pushes=0)
-        compiler.rules[rule.id] = index
+    """The instructions native.program makes of ``pack``, and its rules, depth and columns."""
+    compiler, order = native_path._compiled(pack)
     return compiler.instructions, len(order), compiler.depth, tuple(compiler.columns)
 
 

@@ -59,7 +59,6 @@ from ..rules.pack import KINDS, PRIORITIES, RulePack
 from .native import C_F64, C_I32, C_I64, C_I8, C_OBJ, K_BOOL, K_ENUM, K_FLOAT, K_INT, K_LIST, K_STRUCT
 from .native import (
     _KIND_COLUMNS,
-    CHUNK_ROWS,
     Decoded,
     cached_by_hash,
     Reader,
@@ -91,6 +90,9 @@ __all__ = [
     "PARQUET_CHUNK_ROWS",
 ]
 
+#: Profiles per chunk: large enough that polars' per-call overhead vanishes, small enough that
+#: memory stays flat (the native path has its own, :data:`advisor.engine.native.NATIVE_ROWS`).
+CHUNK_ROWS = 10_000
 #: Profiles per chunk of a Parquet file: its columns are read as they are (no Python object per
 #: profile), and evaluating a pack has a fixed cost per chunk (some 20 ms) that a larger chunk
 #: spreads thinner.

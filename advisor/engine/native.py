@@ -61,9 +61,6 @@ _CMP_INT, _CMP_DBL, _IN_INT, _IN_DBL, _AND, _OR, _NOT, _FIRED = range(8)
 _ANY, _STORE, _DERIVE, _AGG, _STRLEN, _VIOLATES, _STR = range(8, 15)
 _OPS = {"eq": 0, "ne": 1, "lt": 2, "le": 3, "gt": 4, "ge": 5}
 
-#: Profiles per chunk of the polars path: large enough that polars' per-call overhead vanishes,
-#: small enough that memory stays flat.
-CHUNK_ROWS = 10_000
 #: Profiles per chunk of the native path: its overhead per chunk is some microseconds, and a
 #: smaller chunk keeps its lines, columns and rows in less memory (some 6 MB of lines, 4 MB of
 #: rows): a batch of 100,000 profiles peaks at 72 MB instead of 131 (10,000 at a time), for the
@@ -535,7 +532,9 @@ def cached_by_hash(cache: dict[str, _T], pack: RulePack, make: typing.Callable[[
     return made
 
 
-def _program(pack: RulePack) -> Program:
+def _compiled(pack: RulePack) -> tuple[_Compiler, list[Any]]:
+    """The compiler holding ``pack``'s instructions (bounds, arenas' derived values, aggregates,
+    then each rule's condition and guard in stage order), and the rules in that order."""
     read = reader()
     assert read is not None
     compiler = _Compiler(read)
@@ -551,8 +550,14 @@ def _program(pack: RulePack) -> Program:
         compiler.emit(_STORE, index, int(rule.guard is not None), pops=2 if rule.guard is not None else 1, pushes=0)
         compiler.rules[rule.id] = index
     assert compiler.top == 0
-    columns = tuple(compiler.columns)
-    made = read.module.program(len(order), compiler.depth, columns, tuple(compiler.instructions))
+    return compiler, order
+
+
+def _program(pack: RulePack) -> Program:
+    compiler, order = _compiled(pack)
+    read = reader()
+    assert read is not None
+    made = read.module.program(len(order), compiler.depth, tuple(compiler.columns), tuple(compiler.instructions))
     return Program(made, tuple(r.id for r in order), pack)
 
 

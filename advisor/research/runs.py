@@ -737,7 +737,7 @@ class _ColumnarRun(_Manifested):
             profile_sources(profiles) if isinstance(profiles, (list, tuple)) else iter_profile_sources(profiles)
         )
         self._progress = progress
-        self._rows = chunk_rows  # None: each format's own (columnar.CHUNK_ROWS, PARQUET_CHUNK_ROWS)
+        self._rows = chunk_rows  # None: each path's own (native.NATIVE_ROWS, columnar.CHUNK_ROWS, PARQUET_CHUNK_ROWS)
         self._seen = False  # whether a profile was read (or skipped)
 
     @functools.cached_property
