@@ -48,6 +48,7 @@ typedef struct {
     char *data;
     size_t len, cap; /* in bytes */
     PyObject *objects;
+    PyObject *bytes; /* space 0: the bytes object that `data` is the buffer of (handed over as it is) */
 } Column;
 
 typedef struct {
@@ -57,6 +58,8 @@ typedef struct {
     int *spaces;
     int *items; /* the columns of space 1 */
     int nitems;
+    int *item_objects; /* those of them that hold Python objects */
+    int nitem_objects;
     Node *lists[MAX_FIELDS]; /* the lists (in the profile's own objects: a list is not in a list) */
     int nlists;
     PyObject *keep; /* the spec: the names point into its bytes */
@@ -82,6 +85,7 @@ static void release_reader(Reader *reader) {
     PyMem_Free(reader->kinds);
     PyMem_Free(reader->spaces);
     PyMem_Free(reader->items);
+    PyMem_Free(reader->item_objects);
     Py_XDECREF(reader->keep);
     PyMem_Free(reader);
 }
@@ -232,12 +236,16 @@ static PyObject *jsonl_compile(PyObject *self, PyObject *args) {
         }
     }
     reader->items = PyMem_Calloc(reader->ncols + 1, sizeof(int));
-    if (reader->items == NULL) {
+    reader->item_objects = PyMem_Calloc(reader->ncols + 1, sizeof(int));
+    if (reader->items == NULL || reader->item_objects == NULL) {
         PyErr_NoMemory();
         goto fail;
     }
     for (int i = 0; i < reader->ncols; i++)
-        if (reader->spaces[i] == 1) reader->items[reader->nitems++] = i;
+        if (reader->spaces[i] == 1) {
+            if (reader->kinds[i] == C_OBJ) reader->item_objects[reader->nitem_objects++] = i;
+            else reader->items[reader->nitems++] = i;
+        }
     reader->root = compile_node(reader, spec, 0, 0, 1);
     if (reader->root == NULL) goto fail;
     if (reader->root->kind != K_STRUCT) {
@@ -260,59 +268,69 @@ fail:
 typedef struct {
     Reader *reader;
     Column *cols;
+    char **data;      /* each column's values: the row being read in space s at data[col] + at[s] * width */
     int32_t row;      /* the profile being read */
     Py_ssize_t at[2]; /* the row being read in each space: the profile, the item */
+    Py_ssize_t ready; /* item rows that hold their unknown values already */
     char *scratch;    /* a string value with escapes, unescaped */
     size_t scratch_cap;
     int error;        /* 1: a Python error is set (memory): decode() raises */
 } State;
 
-static int grow(State *st, Column *c, size_t more) {
-    if (c->len + more <= c->cap) return 0;
-    size_t cap = c->cap ? c->cap * 2 : 4096;
-    while (cap < c->len + more) cap *= 2;
-    char *data = PyMem_Realloc(c->data, cap);
-    if (data == NULL) {
-        PyErr_NoMemory();
-        st->error = 1;
-        return -1;
-    }
-    c->data = data;
-    c->cap = cap;
-    return 0;
+/* where the value of column `col` (of space `space`) lies in the row being read: a byte, four or
+ * eight (the caller knows the column's kind: the reader checked it when it was compiled) */
+static inline char *at1(State *st, int col, int space) { return st->data[col] + st->at[space]; }
+static inline char *at4(State *st, int col, int space) { return st->data[col] + st->at[space] * 4; }
+static inline char *at8(State *st, int col, int space) { return st->data[col] + st->at[space] * 8; }
+
+/* `n` bytes of unknown values of a column (of kind `kind`) at `data` */
+static void unknowns(int kind, char *data, size_t n) {
+    if (kind == C_I8 || kind == C_I32) memset(data, 0xFF, n); /* -1: no value */
+    else if (kind == C_I64) memset(data, 0, n);
+    else
+        for (size_t k = 0; k < n; k += 8) {
+            double v = NAN;
+            memcpy(data + k, &v, 8);
+        }
 }
 
-/* the unknown value of a column, at byte `offset` */
-static void unknown(Column *c, size_t offset) {
-    switch (c->kind) {
-    case C_I8: c->data[offset] = -1; break;
-    case C_I32: { int32_t v = -1; memcpy(c->data + offset, &v, 4); break; }
-    case C_I64: { int64_t v = 0; memcpy(c->data + offset, &v, 8); break; }
-    case C_F64: { double v = NAN; memcpy(c->data + offset, &v, 8); break; }
-    }
-}
-
-/* a new item row: every column of space 1 gets its unknown value */
-static int new_item(State *st) {
+/* item rows up to `need` (and some beyond: a block at a time) hold the unknown value of every
+ * column, so that a new item is only a row further */
+static int ready_items(State *st, Py_ssize_t need) {
+    Py_ssize_t to = st->ready ? st->ready : 256;
+    while (to <= need) to *= 2;
     for (int k = 0; k < st->reader->nitems; k++) {
-        Column *c = &st->cols[st->reader->items[k]];
-        if (c->kind == C_OBJ) {
-            if (PyList_Append(c->objects, Py_None) < 0) {
+        int col = st->reader->items[k];
+        Column *c = &st->cols[col];
+        size_t width = WIDTH[c->kind];
+        if ((size_t)to * width > c->cap) {
+            char *data = PyMem_Realloc(c->data, (size_t)to * width);
+            if (data == NULL) {
+                PyErr_NoMemory();
                 st->error = 1;
                 return -1;
             }
-            continue;
+            c->data = st->data[col] = data;
+            c->cap = (size_t)to * width;
         }
-        if (grow(st, c, WIDTH[c->kind]) < 0) return -1;
-        unknown(c, c->len);
-        c->len += WIDTH[c->kind];
+        unknowns(c->kind, c->data + (size_t)st->ready * width, (size_t)(to - st->ready) * width);
     }
-    st->at[1]++;
+    st->ready = to;
     return 0;
 }
 
-/* the value of column `col` in the row being read in its space */
-#define AT(st, col) ((st)->cols[col].data + (size_t)(st)->at[(st)->cols[col].space] * WIDTH[(st)->cols[col].kind])
+/* a new item row: every column of space 1 holds its unknown value there */
+static int new_item(State *st) {
+    Py_ssize_t next = st->at[1] + 1;
+    if (next >= st->ready && ready_items(st, next) < 0) return -1;
+    for (int k = 0; k < st->reader->nitem_objects; k++)
+        if (PyList_Append(st->cols[st->reader->item_objects[k]].objects, Py_None) < 0) {
+            st->error = 1;
+            return -1;
+        }
+    st->at[1] = next;
+    return 0;
+}
 
 static inline const char *ws(const char *p, const char *end) {
     /* most often there is none: one comparison tells (every JSON space is at most ' ') */
@@ -472,17 +490,22 @@ static const char *number(const char *p, const char *end, int *integer) {
     return p - s > 64 ? NULL : p;
 }
 
-static int literal(const char *p, const char *end, const char *word, size_t n) {
-    return (size_t)(end - p) >= n && memcmp(p, word, n) == 0;
+/* whether the four bytes at p (of those before end) are `word` */
+static inline int four(const char *p, const char *end, const char *word) {
+    uint32_t x, y;
+    if (end - p < 4) return 0;
+    memcpy(&x, p, 4);
+    memcpy(&y, word, 4);
+    return x == y;
 }
 
 static const char *object(State *st, Node *node, const char *p, const char *end, int depth);
 
 static const char *value(State *st, Node *node, const char *p, const char *end, int depth) {
-    if (p < end && *p == 'n' && literal(p, end, "null", 4)) return p + 4; /* unknown: the row holds it already */
+    if (p < end && *p == 'n' && four(p, end, "null")) return p + 4; /* unknown: the row holds it already */
     switch (node->kind) {
     case K_STRUCT:
-        if (node->col >= 0) *AT(st, node->col) = 1;
+        if (node->col >= 0) *at1(st, node->col, node->space) = 1;
         return object(st, node, p, end, depth + 1);
     case K_LIST: {
         if (p >= end || *p != '[') return NULL;
@@ -493,9 +516,9 @@ static const char *value(State *st, Node *node, const char *p, const char *end, 
             for (;;) {
                 if (p >= end || *p != '{') return NULL; /* an item that is no object (null too) */
                 if (new_item(st) < 0) return NULL;
-                memcpy(AT(st, node->col2), &st->row, 4);
+                memcpy(at4(st, node->col2, 1), &st->row, 4);
                 Node *item = node->fields[0];
-                *AT(st, item->col) = 1;
+                *at1(st, item->col, 1) = 1;
                 p = object(st, item, p, end, depth + 1);
                 if (p == NULL) return NULL;
                 count++;
@@ -511,16 +534,16 @@ static const char *value(State *st, Node *node, const char *p, const char *end, 
                 return NULL;
             }
         }
-        memcpy(AT(st, node->col), &count, 4);
+        memcpy(at4(st, node->col, 0), &count, 4);
         return p;
     }
     case K_BOOL:
-        if (literal(p, end, "true", 4)) {
-            *AT(st, node->col) = 1;
+        if (four(p, end, "true")) {
+            *at1(st, node->col, node->space) = 1;
             return p + 4;
         }
-        if (literal(p, end, "false", 5)) {
-            *AT(st, node->col) = 0;
+        if (end - p >= 5 && four(p, end, "fals") && p[4] == 'e') {
+            *at1(st, node->col, node->space) = 0;
             return p + 5;
         }
         return NULL;
@@ -535,8 +558,8 @@ static const char *value(State *st, Node *node, const char *p, const char *end, 
         int64_t v = 0;
         for (; q < stop; q++) v = v * 10 + (*q - '0');
         if (negative) v = -v;
-        memcpy(AT(st, node->col), &v, 8);
-        *AT(st, node->col2) = 1;
+        memcpy(at8(st, node->col, node->space), &v, 8);
+        *at1(st, node->col2, node->space) = 1;
         return stop;
     }
     case K_FLOAT: {
@@ -553,14 +576,14 @@ static const char *value(State *st, Node *node, const char *p, const char *end, 
             return NULL;
         }
         if (after != buf + (stop - p) || !isfinite(v)) return NULL;
-        memcpy(AT(st, node->col), &v, 8);
+        memcpy(at8(st, node->col, node->space), &v, 8);
         return stop;
     }
     case K_ENUM: /* one of the values as it is written (an escape in one: refused) */
         for (int i = 0; i < node->nfields; i++) {
             const char *stop = word_at(p, end, node->names[i], node->lens[i]);
             if (stop != NULL) {
-                *AT(st, node->col) = (char)i;
+                *at1(st, node->col, node->space) = (char)i;
                 return stop;
             }
         }
@@ -622,11 +645,11 @@ static int placeholders(State *st) {
     for (int i = 0; i < st->reader->nlists; i++) {
         Node *list = st->reader->lists[i];
         int32_t count;
-        memcpy(&count, AT(st, list->col), 4);
+        memcpy(&count, at4(st, list->col, 0), 4);
         if (count > 0) continue;
         if (new_item(st) < 0) return -1;
-        memcpy(AT(st, list->col2), &st->row, 4);
-        *AT(st, list->fields[0]->col) = 0;
+        memcpy(at4(st, list->col2, 1), &st->row, 4);
+        *at1(st, list->fields[0]->col, 1) = 0;
     }
     return 0;
 }
@@ -657,7 +680,7 @@ static PyObject *jsonl_decode(PyObject *self, PyObject *args) {
     if (reader == NULL) return NULL;
     Py_buffer view;
     if (PyObject_GetBuffer(buffer, &view, PyBUF_SIMPLE) < 0) return NULL;
-    State st = {reader, NULL, 0, {0, -1}, NULL, 0, 0};
+    State st = {reader, NULL, NULL, 0, {0, -1}, 0, NULL, 0, 0};
     PyObject *result = NULL, *numbers = NULL;
     const char **begins = NULL, **ends = NULL;
     int refused = 0;
@@ -706,7 +729,8 @@ static PyObject *jsonl_decode(PyObject *self, PyObject *args) {
     PyMem_Free(index);
     if (numbers == NULL) goto done;
     st.cols = PyMem_Calloc(reader->ncols + 1, sizeof(Column));
-    if (st.cols == NULL) {
+    st.data = PyMem_Calloc(reader->ncols + 1, sizeof(char *));
+    if (st.cols == NULL || st.data == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -722,12 +746,12 @@ static PyObject *jsonl_decode(PyObject *self, PyObject *args) {
                     Py_INCREF(Py_None);
                     PyList_SET_ITEM(c->objects, k, Py_None);
                 }
-        } else if (c->space == 0) { /* a row per profile: all unknown to begin with */
-            if (grow(&st, c, (size_t)nprofiles * WIDTH[c->kind] + 1) < 0) goto done;
+        } else if (c->space == 0) { /* a row per profile, all unknown to begin with: the column's bytes */
             c->len = (size_t)nprofiles * WIDTH[c->kind];
-            if (c->kind == C_I8 || c->kind == C_I32) memset(c->data, 0xFF, c->len);
-            else if (c->kind == C_I64) memset(c->data, 0, c->len);
-            else for (size_t k = 0; k < c->len; k += 8) unknown(c, k);
+            c->bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)c->len);
+            if (c->bytes == NULL) goto done;
+            st.data[i] = PyBytes_AS_STRING(c->bytes);
+            unknowns(c->kind, st.data[i], c->len);
         }
     }
     for (Py_ssize_t i = 0; i < nprofiles; i++) {
@@ -748,6 +772,7 @@ static PyObject *jsonl_decode(PyObject *self, PyObject *args) {
         columns = Py_None;
         Py_INCREF(columns);
     } else {
+        items = st.at[1] + 1;
         columns = PyList_New(reader->ncols);
         if (columns == NULL) goto done;
         for (int i = 0; i < reader->ncols; i++) {
@@ -756,9 +781,11 @@ static PyObject *jsonl_decode(PyObject *self, PyObject *args) {
             if (c->kind == C_OBJ) {
                 column = c->objects;
                 Py_INCREF(column);
+            } else if (c->space == 0) {
+                column = c->bytes;
+                Py_INCREF(column);
             } else {
-                column = PyBytes_FromStringAndSize(c->data ? c->data : "", (Py_ssize_t)c->len);
-                if (c->space == 1) items = (Py_ssize_t)(c->len / WIDTH[c->kind]);
+                column = PyBytes_FromStringAndSize(c->data ? c->data : "", items * (Py_ssize_t)WIDTH[c->kind]);
             }
             if (column == NULL) {
                 Py_DECREF(columns);
@@ -773,8 +800,10 @@ done:
         for (int i = 0; i < reader->ncols; i++) {
             PyMem_Free(st.cols[i].data);
             Py_XDECREF(st.cols[i].objects);
+            Py_XDECREF(st.cols[i].bytes);
         }
     PyMem_Free(st.cols);
+    PyMem_Free(st.data);
     PyMem_Free(st.scratch);
     PyMem_Free(begins);
     PyMem_Free(ends);
