@@ -35,7 +35,6 @@ from ..engine.pool import DEFAULT_TIME_LIMIT
 from ..core.errors import InputError, escape_controls
 from ..core.i18n import t
 from ..engine.interface import ENGINES
-from ..tools.packcheck import check_pack, run_pack_tests
 from ..render.formats import formats_of, render_text
 from ..research.runs import (
     BATCH_ENGINES,
@@ -475,6 +474,8 @@ def rules_test(
     """
     language = resolve_language(lang)
     packs = _stacked(rules_paths, packs)
+    from ..tools.packcheck import run_pack_tests  # not at every start: it imports the variants' machinery
+
     report = run_pack_tests(_packs(packs), engine=engine, inherited=inherited)
     echo_text(render_text("pack_tests", "text", report, lang=language))
     if report.outcomes and not report.ok:
@@ -494,6 +495,8 @@ def rules_check(packs: tuple[str, ...], rules_paths: tuple[str, ...], lang: Opti
     """
     language = resolve_language(lang)
     packs = _stacked(rules_paths, packs)
+    from ..tools.packcheck import check_pack
+
     report = check_pack(_packs(packs))
     for line in report.lines():
         echo(line)

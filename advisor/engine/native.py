@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -111,7 +110,36 @@ def require_columnar(polars_imports: bool = True) -> None:
 def polars_version() -> str:
     """The version of polars, read from its metadata (importing polars takes 0.2 s)."""
     require_columnar()
-    return importlib.metadata.version("polars")
+    found = _wheel_version("polars")
+    if found is None:  # installed some other way: importlib.metadata searches everywhere (10 ms)
+        import importlib.metadata
+
+        found = importlib.metadata.version("polars")
+    return found
+
+
+def _wheel_version(name: str) -> Optional[str]:
+    """The version of the package ``name`` from the metadata that a wheel installs beside it
+    (``<site>/<name>-<version>.dist-info/METADATA``), or ``None`` where there is not exactly one:
+    without importing importlib.metadata and the email parser it brings, 10 ms of a start."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    site = os.path.dirname(next(iter(spec.submodule_search_locations)))
+    try:
+        found = [entry for entry in os.listdir(site) if entry.startswith(f"{name}-") and entry.endswith(".dist-info")]
+        if len(found) != 1:
+            return None
+        with open(os.path.join(site, found[0], "METADATA"), encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():  # the headers end
+                    break
+                key, _, value = line.partition(":")
+                if key.lower() == "version" and value.strip():
+                    return value.strip()
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
 
 
 # --------------------------------------------------------------------------------------------

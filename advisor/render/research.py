@@ -8,12 +8,14 @@ words them.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..core.i18n import STRINGS, t
 from ..research.runs import BatchResult, Comparison, Sensitivity
-from ..tools.packcheck import TestReport
 from .format import fit_table
+
+if TYPE_CHECKING:  # not imported at every start of a research command (the variants' machinery)
+    from ..tools.packcheck import TestReport
 
 __all__ = ["render_fire_counts", "render_comparison", "render_sensitivity", "render_test_report"]
 

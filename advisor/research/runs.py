@@ -99,7 +99,9 @@ BATCH_ENGINES = ENGINES + ("columnar",)
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first use, not at import: a batch makes most of these by model_construct (or not
+    # at all), and their schemas cost some milliseconds of every start of the command line.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1443,7 +1445,7 @@ def compare(
 
 
 class _Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FieldOptions(_Options):
