@@ -40,7 +40,11 @@ typedef struct Node {
     const char **names; /* struct: field names; enum: values */
     Py_ssize_t *lens;
     struct Node **fields; /* struct: fields; list: [the item] */
+    unsigned char *first; /* enum: by the first byte of a value, 1 + the only value that begins
+                           * with it, 0 if none does, FIRST_MANY if more than one */
 } Node;
+
+enum { FIRST_MANY = 255 };
 
 typedef struct {
     int kind;
@@ -76,6 +80,7 @@ static void free_node(Node *node) {
     }
     PyMem_Free(node->names);
     PyMem_Free(node->lens);
+    PyMem_Free(node->first);
     PyMem_Free(node);
 }
 
@@ -201,8 +206,17 @@ static Node *compile_node(Reader *reader, PyObject *spec, int space, int depth, 
         if (check_col(reader, col, C_I8, space) < 0) goto fail;
         if (names_of(node, extra, MAX_ENUM, "an enum") < 0) goto fail;
         int n = node->nfields;
-        for (int i = 0; i < n; i++)
+        node->first = PyMem_Calloc(256, 1);
+        if (node->first == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        for (int i = 0; i < n; i++) {
             if (bytes_of(PyTuple_GET_ITEM(extra, i), &node->names[i], &node->lens[i]) < 0) goto fail;
+            /* the byte after the opening quote: an empty value's closing quote */
+            unsigned char *slot = &node->first[node->lens[i] ? (unsigned char)node->names[i][0] : '"'];
+            *slot = *slot ? FIRST_MANY : (unsigned char)(i + 1);
+        }
         break;
     }
     default:
@@ -501,6 +515,27 @@ static inline int four(const char *p, const char *end, const char *word) {
 
 static const char *object(State *st, Node *node, const char *p, const char *end, int depth);
 
+/* one of an enum's values as it is written (an escape in one: refused): the value that begins
+ * as it does, where only one does */
+static inline const char *enum_value(State *st, Node *node, const char *p, const char *end) {
+    if (end - p >= 2) {
+        int only = node->first[(unsigned char)p[1]];
+        if (only != FIRST_MANY) {
+            const char *stop = only ? word_at(p, end, node->names[only - 1], node->lens[only - 1]) : NULL;
+            if (stop != NULL) *at1(st, node->col, node->space) = (char)(only - 1);
+            return stop;
+        }
+    }
+    for (int i = 0; i < node->nfields; i++) {
+        const char *stop = word_at(p, end, node->names[i], node->lens[i]);
+        if (stop != NULL) {
+            *at1(st, node->col, node->space) = (char)i;
+            return stop;
+        }
+    }
+    return NULL;
+}
+
 static const char *value(State *st, Node *node, const char *p, const char *end, int depth) {
     if (p < end && *p == 'n' && four(p, end, "null")) return p + 4; /* unknown: the row holds it already */
     switch (node->kind) {
@@ -579,15 +614,8 @@ static const char *value(State *st, Node *node, const char *p, const char *end, 
         memcpy(at8(st, node->col, node->space), &v, 8);
         return stop;
     }
-    case K_ENUM: /* one of the values as it is written (an escape in one: refused) */
-        for (int i = 0; i < node->nfields; i++) {
-            const char *stop = word_at(p, end, node->names[i], node->lens[i]);
-            if (stop != NULL) {
-                *at1(st, node->col, node->space) = (char)i;
-                return stop;
-            }
-        }
-        return NULL;
+    case K_ENUM:
+        return enum_value(st, node, p, end);
     case K_STR: {
         PyObject *text;
         const char *stop = string_value(st, p, end, &text);
@@ -627,7 +655,20 @@ static const char *object(State *st, Node *node, const char *p, const char *end,
         seen |= (uint64_t)1 << field;
         p = ws(p, end);
         if (p >= end || *p != ':') return NULL;
-        p = value(st, node->fields[field], ws(p + 1, end), end, depth);
+        /* the most common values, true or false and an enum's, read here: not a call away */
+        Node *sub = node->fields[field];
+        p = ws(p + 1, end);
+        if (sub->kind == K_BOOL && end - p >= 5 && four(p, end, "true")) {
+            *at1(st, sub->col, sub->space) = 1;
+            p += 4;
+        } else if (sub->kind == K_BOOL && end - p >= 5 && four(p + 1, end, "alse") && *p == 'f') {
+            *at1(st, sub->col, sub->space) = 0;
+            p += 5;
+        } else if (sub->kind == K_ENUM && p < end && *p == '"') {
+            p = enum_value(st, sub, p, end);
+        } else {
+            p = value(st, sub, p, end, depth);
+        }
         if (p == NULL) return NULL;
         p = ws(p, end);
         if (p < end && *p == ',') {
