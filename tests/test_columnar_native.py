@@ -453,18 +453,50 @@ def test_a_pack_the_native_path_cannot_run_runs_on_polars(tmp_path, monkeypatch)
 
 def test_the_native_path_imports_neither_polars_nor_numpy(tmp_path):
     """The mechanism of the native path's start-up: a batch of JSON Lines to JSON Lines runs
-    without importing polars or numpy (0.3 s of CPU), in a fresh interpreter."""
+    without importing polars or numpy (0.3 s of CPU), nor importlib.metadata (10 ms: polars'
+    version is read from its wheel's metadata) or the pack checks, in a fresh interpreter, as the
+    command line runs it."""
     source = tmp_path / "p.jsonl"
     _write_jsonl(source, research.sample_profiles(5, seed=2))
+    heavy = ("polars", "numpy", "importlib.metadata", "advisor.tools.packcheck")
     code = (
         "import sys\n"
-        "from advisor.research import runs\n"
-        f"r = runs.batch([{str(source)!r}], None, engine='columnar', output={str(tmp_path / 'o.jsonl')!r}, keep_rows=False)\n"
-        "print(r.row_count, sorted(m for m in ('polars', 'numpy') if m in sys.modules))\n"
+        "from advisor.cli.main import main\n"
+        f"sys.argv = ['advisor', 'batch', {str(source)!r}, '--engine', 'columnar', '-o', {str(tmp_path / 'o.jsonl')!r}, '-q']\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        f"    print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "5 []\n"
+    assert done.stderr == "[]\n"
+    assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 5
+
+
+def test_polars_version_is_read_from_its_wheel_as_importlib_metadata_reads_it(tmp_path, monkeypatch):
+    """The version of polars a columnar run records, without importlib.metadata: the metadata of
+    the wheel beside the package; where there is not exactly one, importlib.metadata's answer."""
+    import importlib.metadata
+
+    assert native_path._wheel_version("polars") == importlib.metadata.version("polars")
+    assert native_path._wheel_version("no_such_package_here") is None
+    # a package with two dist-info folders beside it (a broken install), or none: no guess
+    site = tmp_path / "site"
+    (site / "pkgx").mkdir(parents=True)
+    (site / "pkgx" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(site))
+    assert native_path._wheel_version("pkgx") is None
+    for version in ("1.0", "2.0"):
+        (site / f"pkgx-{version}.dist-info").mkdir()
+        (site / f"pkgx-{version}.dist-info" / "METADATA").write_text(f"Name: pkgx\nVersion: {version}\n\nBody\n")
+    assert native_path._wheel_version("pkgx") is None
+    (site / "pkgx-1.0.dist-info" / "METADATA").unlink()
+    (site / "pkgx-1.0.dist-info").rmdir()
+    assert native_path._wheel_version("pkgx") == "2.0"
+    # the headers end at the first blank line: a Version in the body is not the version
+    (site / "pkgx-2.0.dist-info" / "METADATA").write_text("Name: pkgx\n\nVersion: 9\n")
+    assert native_path._wheel_version("pkgx") is None
 
 
 def test_the_c_evaluator_refuses_a_program_it_cannot_run_safely():
