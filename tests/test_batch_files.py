@@ -3,6 +3,10 @@ before, and the same rows whether profiles are read the fast way or the line-tra
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,8 @@ from advisor.core.errors import InputError
 from advisor.profile import io as profile_io
 from advisor.research import runs
 from advisor.research.runs import batch, profile_sources, sample_profiles, write_samples
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "asker.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +81,39 @@ def test_rows_are_the_same_read_fast_or_with_lines(samples, tmp_path, monkeypatc
     assert len(fast.read_bytes().splitlines()) == 60
     manifest = (tmp_path / "fast.manifest.json").read_text(encoding="utf-8")
     assert manifest == (tmp_path / "slow.manifest.json").read_text(encoding="utf-8")
+
+
+def test_a_file_whose_name_is_no_utf8_is_named_with_replacement_characters(tmp_path):
+    """Files whose names are no UTF-8 (Python holds each byte it cannot decode as a lone surrogate,
+    which no UTF-8 output can hold): each engine reads them and names them in its rows, and the
+    skipped one in the manifest, with U+FFFD for each such byte; the rows of the engines agree, and
+    ``profiles_hash`` is that of the labels the rows carry."""
+    directory = tmp_path / "d"
+    directory.mkdir()
+    try:
+        (directory / os.fsdecode(b"a\xff.yaml")).write_bytes(EXAMPLE.read_bytes())
+        (directory / os.fsdecode(b"b\xfe.yaml")).write_bytes(b"context: {name: [\n")
+        write_samples(sample_profiles(2, 3), directory / os.fsdecode(b"c\xfd.jsonl"), fmt="jsonl")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    engines = ["durable", "python"] + (["columnar"] if importlib.util.find_spec("polars") else [])
+    rows = {}
+    for engine in engines:
+        target = tmp_path / f"{engine}.jsonl"
+        batch([str(directory)], None, engine=engine, workers=1, output=target, keep_rows=False)
+        rows[engine] = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+        manifest = json.loads((tmp_path / f"{engine}.manifest.json").read_text(encoding="utf-8"))["manifest"]
+        assert [r["profile"] for r in rows[engine]] == [
+            str(directory / "a\ufffd.yaml"),
+            str(directory / "c\ufffd.jsonl:1"),
+            str(directory / "c\ufffd.jsonl:2"),
+        ]
+        [skipped] = manifest["skipped"]
+        assert skipped["source"] == str(directory / "b\ufffd.yaml")
+        assert skipped["error"].startswith(str(directory / "b\ufffd.yaml") + ":")
+        if engine != "columnar":  # the columnar engine hashes what it read (docs/RESEARCH.md)
+            lines = "".join(f"{r['profile']}\t{r['profile_hash']}\n" for r in rows[engine])
+            assert manifest["profiles_hash"] == hashlib.sha256(lines.encode("utf-8")).hexdigest()
+    assert rows["durable"] == rows["python"]
+    for engine in engines[2:]:
+        assert [{k: r[k] for k in rows[engine][0]} for r in rows["durable"]] == rows[engine]

@@ -562,8 +562,7 @@ def test_a_pack_of_no_rules_gives_rows_of_no_findings_on_every_path(tmp_path, mo
 
 def test_a_file_whose_name_is_no_utf8_is_labelled_as_on_the_polars_path(tmp_path, monkeypatch):
     """A JSON Lines file whose name is no UTF-8 (a byte Python holds as a lone surrogate): the
-    native path leaves the heads to polars, which writes the name as it always has, and the rows
-    are those of the polars path."""
+    native path and the polars path name it alike, with U+FFFD for the byte."""
     try:
         source = tmp_path / os.fsdecode(b"p\xff.jsonl")
         _write_jsonl(source, research.sample_profiles(3, seed=2))
@@ -577,6 +576,9 @@ def test_a_file_whose_name_is_no_utf8_is_labelled_as_on_the_polars_path(tmp_path
         research.batch([str(source)], None, engine="columnar", output=target, keep_rows=False)
         texts.append(target.read_bytes())
     assert texts[0] == texts[1] and texts[0].count(b"\n") == 3
+    assert texts[0].startswith(
+        b'{"profile":' + json.dumps(str(tmp_path / "p\ufffd.jsonl:1"), ensure_ascii=False).encode()
+    )
 
 
 def _instructions(pack):

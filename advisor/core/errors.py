@@ -28,6 +28,7 @@ __all__ = [
     "format_path",
     "shorten",
     "escape_controls",
+    "file_label",
 ]
 
 PathPart = Union[str, int]
@@ -69,6 +70,21 @@ def escape_controls(text: str) -> str:
     return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def file_label(path: str) -> str:
+    """``path`` as rows, manifests and messages name it: as it is, or, where the file's name is no
+    UTF-8 (Python holds each byte it cannot decode as a lone surrogate, which no UTF-8 output can
+    hold), with each such byte shown as U+FFFD. The file is still opened by ``path``."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = path.encode("utf-8", "surrogateescape")  # the name's own bytes (os.fsencode on POSIX)
+        except UnicodeEncodeError:  # a surrogate no file system decoding makes
+            return path.encode("utf-8", "replace").decode("utf-8")
+        return raw.decode("utf-8", "replace")
+    return path
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> Optional[str]:
     """The closest of ``choices`` to ``word``, or ``None`` if none is close."""
     import difflib  # only for a mistake: not imported at every start
@@ -93,7 +109,7 @@ class AdvisorError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.file = file
+        self.file = file_label(file) if file else file
         self.path = tuple(path)
         self.line = line
         self.hint = hint

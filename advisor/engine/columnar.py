@@ -53,7 +53,7 @@ from ..rules.conditions import AllOf, AnyArena, AnyOf, Compare, Condition, Condi
 from ..rules.conditions import COMPARISONS
 from ..core.documents import no_duplicates, open_regular
 from ..profile.io import load_profile, load_profile_line
-from ..core.errors import ProfileError
+from ..core.errors import ProfileError, file_label
 from ..profile.model import LADDER_LEVELS, Arena, Profile
 from ..rules.pack import KINDS, PRIORITIES, RulePack
 from .native import C_F64, C_I32, C_I64, C_I8, C_OBJ, K_BOOL, K_ENUM, K_FLOAT, K_INT, K_LIST, K_STRUCT
@@ -1036,7 +1036,7 @@ def decoded_chunk(path: str, decoded: Decoded) -> Chunk:
         lines = decoded.lines()
         return _jsonl_chunk(path, lines, decoded.first, sum(line.count(b":") for line in lines), b"", native=False)
     offsets = pl.Series("profile", numpy.frombuffer(decoded.numbers, dtype=numpy.int32)).cast(pl.Int64)
-    return Chunk(frame, f"{path}:" + (offsets + decoded.first).cast(pl.String), [], b"")
+    return Chunk(frame, f"{file_label(path)}:" + (offsets + decoded.first).cast(pl.String), [], b"")
 
 
 def _read_frame(lines: list[bytes], colons: int, native: bool) -> "pl.DataFrame":
@@ -1054,6 +1054,7 @@ def _read_frame(lines: list[bytes], colons: int, native: bool) -> "pl.DataFrame"
 def _jsonl_chunk(path: str, lines: list[bytes], first: int, colons: int, digest: bytes, native: bool = True) -> Chunk:
     """The profiles of ``lines`` (the first is line ``first``; ``colons`` in them; ``native``:
     whether the C reader is to be tried)."""
+    label = file_label(path)
     numbers = [first + i for i, line in enumerate(lines) if line and not line.isspace()]  # as strip(), no copy
     if first == 1 and lines and lines[0].startswith(b"\xef\xbb\xbf"):
         lines = [lines[0][3:]] + lines[1:]
@@ -1063,9 +1064,9 @@ def _jsonl_chunk(path: str, lines: list[bytes], first: int, colons: int, digest:
     except _Slow:
         pass
     else:
-        labels = pl.Series("profile", [f"{path}:{n}" for n in numbers], dtype=pl.String)
+        labels = pl.Series("profile", [f"{label}:{n}" for n in numbers], dtype=pl.String)
         return Chunk(frame, labels, [], digest)
-    items = [(f"{path}:{n}", functools.partial(load_profile_line, lines[n - first], path, n)) for n in numbers]
+    items = [(f"{label}:{n}", functools.partial(load_profile_line, lines[n - first], path, n)) for n in numbers]
     labels_list, profiles, skipped = _slow_chunk(items)
     return Chunk(profiles_frame(profiles), pl.Series("profile", labels_list, dtype=pl.String), skipped, digest)
 
@@ -1089,7 +1090,7 @@ def _parquet_chunks(path: str, rows: int) -> Iterator[Chunk]:
     for part in pl.scan_parquet(path).collect_batches(chunk_size=rows) if total else ():
         frame = _conform(part)
         numbers = pl.int_range(start + 1, start + part.height + 1, dtype=pl.UInt64, eager=True).cast(pl.String)
-        labels = (f"{path}:" + numbers).alias("profile")
+        labels = (f"{file_label(path)}:" + numbers).alias("profile")
         start += part.height
         if frame is not None:
             yield Chunk(frame, labels, [], digest)

@@ -31,7 +31,7 @@ from typing import Any, Iterator, Optional
 from pydantic import BaseModel
 
 from ..core.documents import open_regular
-from ..core.errors import InputError, ProfileError
+from ..core.errors import InputError, ProfileError, file_label
 from ..profile.model import LADDER_LEVELS, Profile
 from ..profile.schema import DERIVED_ARENA_FACTS, _unwrap_optional
 from ..rules.arenas import derivations
@@ -599,14 +599,11 @@ def program(pack: RulePack) -> Program:
 
 def heads(path: str, decoded: Decoded, names: Any) -> Optional[list[str]]:
     """The heads of the rows of a decoded chunk (``{"profile":"<file>:<line>","municipality":...``,
-    without the closing brace), as polars encodes them; ``None`` where a name cannot be encoded
-    (a file name that is no UTF-8: polars writes it as it does)."""
+    without the closing brace), as polars encodes them (the file as :func:`file_label` names it);
+    ``None`` where a municipality's name cannot be encoded."""
     read = reader()
     assert read is not None
-    try:
-        prefix = ('{"profile":' + json.dumps(path, ensure_ascii=False)[:-1] + ":").encode()
-    except UnicodeEncodeError:
-        return None
+    prefix = ('{"profile":' + json.dumps(file_label(path), ensure_ascii=False)[:-1] + ":").encode()
     made: Optional[list[str]] = read.module.heads(prefix, decoded.numbers, decoded.first, names)
     return made
 

@@ -45,7 +45,7 @@ from ..profile.io import load_profile, load_profile_line
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
 from ..engine.assessment import Manifest, _brief, _construct, _manifest_for, profile_hash
 from ..engine.interface import ENGINES, engine_label, resolve_engine
-from ..core.errors import EngineError, InputError, ProfileError, did_you_mean
+from ..core.errors import EngineError, InputError, ProfileError, did_you_mean, file_label
 from ..profile.model import Profile
 from ..rules.pack import RulePack
 from ..rules.variants import load_variant
@@ -120,12 +120,13 @@ class _Line(tuple[str, int, bytes]):
 def _jsonl_lines(path: str) -> Iterator[tuple[str, _Line]]:
     """``(file:line, line)`` for each line of a JSON Lines file that is not blank, read lazily."""
     handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
+    label = file_label(path)
     with handle:
         for number, text in enumerate(handle, 1):
             if number == 1 and text.startswith(b"\xef\xbb\xbf"):
                 text = text[3:]
             if text.strip():
-                yield f"{path}:{number}", _Line((path, number, text))
+                yield f"{label}:{number}", _Line((path, number, text))
 
 
 def _expand(sources: Iterable[tuple[str, Union[str, Profile]]]) -> Iterator[tuple[str, Union[str, Profile, _Line]]]:
@@ -223,11 +224,11 @@ def iter_profile_sources(items: Iterable[Union[ProfileLike, _Listing]]) -> Itera
             if files is None:
                 assert not isinstance(item, _Listing)
                 count += 1
-                yield os.fspath(item), os.fspath(item)
+                yield file_label(os.fspath(item)), os.fspath(item)
                 continue
             for file in files:
                 count += 1
-                yield file, file
+                yield file_label(file), file
 
 
 def profile_sources(items: Iterable[ProfileLike]) -> list[tuple[str, Union[str, Profile]]]:
