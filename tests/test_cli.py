@@ -204,6 +204,22 @@ def test_old_spellings_keep_working_or_say_what_to_write(tmp_path):
     assert not (tmp_path / "s").exists()
 
 
+def test_sample_takes_its_format_from_the_name_of_the_file_where_none_is_given(tmp_path):
+    """`-o samples.jsonl` writes one JSON Lines file (it made a directory of YAML files so named);
+    a name with another suffix is still a directory of YAML files, and --format still decides."""
+    inferred = run("sample", "-n", "3", "--seed", "4", "-o", str(tmp_path / "s.JSONL"))
+    assert inferred.exit_code == 0  # the message is wrapped to the terminal's width
+    assert inferred.stdout.split() == f"Profiles written to {tmp_path / 's.JSONL'}: 3.".split()
+    explicit = run("sample", "-n", "3", "--seed", "4", "--format", "jsonl", "-o", str(tmp_path / "t.txt"))
+    assert explicit.exit_code == 0
+    assert (tmp_path / "s.JSONL").read_bytes() == (tmp_path / "t.txt").read_bytes()
+    assert len((tmp_path / "s.JSONL").read_bytes().splitlines()) == 3
+    assert run("sample", "-n", "2", "-o", str(tmp_path / "d.json")).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "d.json").iterdir()) == ["sample-0001.yaml", "sample-0002.yaml"]
+    yaml_in_jsonl = run("sample", "-n", "2", "--format", "yaml", "-o", str(tmp_path / "y.jsonl"))
+    assert yaml_in_jsonl.exit_code == 0 and (tmp_path / "y.jsonl" / "sample-0002.yaml").is_file()
+
+
 def test_a_dash_reads_the_profile_from_standard_input():
     text = (EXAMPLES / "demo.yaml").read_text(encoding="utf-8")
     piped = CliRunner().invoke(main, ["assess", "-", "--format", "json"], input=text)

@@ -44,6 +44,7 @@ from ..research.runs import (
     compare,
     iter_sample_profiles,
     sample,
+    sample_format,
     sensitivity,
 )
 
@@ -334,7 +335,7 @@ _old_count = click.option(
     "--output",
     required=True,
     type=click.Path(),
-    help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl or parquet, the file to write.",
+    help="Directory to write sample-NNNN.yaml (or .json) into; with --format jsonl or parquet (the default for a name ending in .jsonl or .parquet), the file to write.",
 )
 @click.option(
     "--unknown-rate",
@@ -351,8 +352,8 @@ _old_count = click.option(
 )
 @format_option(
     ("yaml", "json", "jsonl", "parquet"),
-    "yaml",
-    "Profile format: a file per profile (yaml, json), one JSON Lines file, a profile a line (jsonl), or one Parquet file, a profile a row (parquet; needs the columnar extra).",
+    None,
+    "Profile format: a file per profile (yaml, json), one JSON Lines file, a profile a line (jsonl), or one Parquet file, a profile a row (parquet; needs the columnar extra). Default: jsonl or parquet where -o ends in .jsonl or .parquet, else yaml.",
 )
 @_lang_option
 @quiet_option
@@ -363,11 +364,12 @@ def sample_cmd(
     output: str,
     unknown_rate: Optional[float],
     options_path: Optional[str],
-    fmt: str,
+    fmt: Optional[str],
     lang: Optional[str],
 ) -> None:
     """Write N valid random profiles, for sensitivity studies and benchmarks."""
     language = resolve_language(lang)
+    fmt = fmt or sample_format(output)
     progress = _progress(language)
     try:
         written = sample(

@@ -1776,6 +1776,13 @@ def write_samples(
     return written
 
 
+def sample_format(target: "Union[str, os.PathLike[str]]") -> str:
+    """The profile format ``advisor sample -o TARGET`` writes when no ``--format`` is given:
+    ``jsonl`` or ``parquet`` for a file so named, else ``yaml`` (a file per profile)."""
+    suffix = os.path.splitext(os.fspath(target))[1].lower()
+    return {".jsonl": "jsonl", ".parquet": "parquet"}.get(suffix, "yaml")
+
+
 def sample(
     n: int,
     seed: Union[int, str],
@@ -1783,10 +1790,14 @@ def sample(
     *,
     unknown_rate: Optional[float] = None,
     options: "Union[str, os.PathLike[str], SampleOptions, None]" = None,
-    fmt: str = "yaml",
+    fmt: Optional[str] = None,
     progress: Optional[Callable[[int, Optional[int]], None]] = None,
 ) -> list[Path]:
-    """:func:`sample_profiles` and :func:`write_samples` in one call (``advisor sample``)."""
+    """:func:`sample_profiles` and :func:`write_samples` in one call (``advisor sample``).
+    ``fmt`` defaults to the suffix of ``directory`` where it names a file of many profiles
+    (``*.jsonl``, ``*.parquet``), else ``yaml`` (a directory of files)."""
+    if fmt is None:
+        fmt = sample_format(directory)
     if options is not None and not isinstance(options, SampleOptions):
         options = load_sample_options(options)
     profiles = iter_sample_profiles(n, seed, unknown_rate=unknown_rate, options=options)
