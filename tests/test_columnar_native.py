@@ -323,7 +323,8 @@ def test_the_reader_refuses_a_spec_it_cannot_read():
     reader = native.reader
     with pytest.raises(ValueError, match="lie in the buffer"):
         native.module.decode(reader, b"{}", 0, 5, 1, True)
-    assert native.module.decode(reader, b"{}\n{", 0, 4, 10, False)[:2] == (0, 0)  # not a whole chunk: none taken
+    assert native.module.decode(reader, b"{}\n{", 0, 4, 10, False)[:2] == (3, 1)  # the whole lines there, short of 10
+    assert native.module.decode(reader, b"{}\n{", 3, 4, 10, False)[:2] == (3, 0)  # no whole line: none taken
     assert native.module.decode(reader, b"{}\n{}", 0, 5, 10, True)[:2] == (5, 2)
 
 

@@ -710,8 +710,10 @@ static int blank(const char *p, const char *end) {
  * among them (int32 bytes; blank lines are no profile), `items` how many arenas were read and
  * `columns` a bytes (int8, int32, int64 or float64 values, as the reader's columns say) or a
  * list of str and None per column -- or None where a line is refused (the lines are still
- * counted, so that the slower paths can read the same ones). Where fewer than max_lines whole
- * lines are there and not `final`, none is taken (lines = 0): more is to be read first. */
+ * counted, so that the slower paths can read the same ones). Short of `final`, the whole lines
+ * there are taken, up to max_lines: a chunk may be shorter, where the buffer ends (scanning the
+ * lines again once more is read, and moving them to the buffer's start, cost more than a chunk);
+ * where there is not one whole line, none is taken (lines = 0): more is to be read first. */
 static PyObject *jsonl_decode(PyObject *self, PyObject *args) {
     PyObject *capsule, *buffer;
     Py_ssize_t start, stop, max_lines;
@@ -758,12 +760,6 @@ static PyObject *jsonl_decode(PyObject *self, PyObject *args) {
         }
         nlines++;
         p = nl ? nl + 1 : end;
-    }
-    if (nlines < max_lines && !final) { /* not a whole chunk: nothing is taken, more is to be read */
-        PyMem_Free(index);
-        nlines = nprofiles = 0;
-        index = NULL;
-        p = base + start;
     }
     Py_ssize_t next = p - base;
     numbers = PyBytes_FromStringAndSize((const char *)index, nprofiles * (Py_ssize_t)sizeof(int32_t));

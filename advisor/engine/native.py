@@ -231,9 +231,10 @@ class Decoded:
 
 def decoded_chunks(path: str, rows: int) -> Iterator[Decoded]:
     """The lines of the JSON Lines file ``path``, ``rows`` at a time, read by the C reader: the
-    file is read into one buffer (grown where a chunk of lines does not fit), hashed as read,
-    and the reader takes a chunk of lines from it straight into columns; no Python object is
-    made per line but for text values."""
+    file is read into one buffer (grown where a line does not fit), hashed as read, and the
+    reader takes a chunk of lines from it straight into columns; no Python object is made per
+    line but for text values. Where the buffer ends, a chunk holds the whole lines left in it
+    (fewer than ``rows``), and only the part of a line after them is moved to the buffer's start."""
     read = reader()
     assert read is not None
     handle = open_regular(path, ProfileError, "profile")  # not a FIFO or a device: they never end
@@ -261,7 +262,7 @@ def decoded_chunks(path: str, rows: int) -> Iterator[Decoded]:
                 if at:
                     buffer[: filled - at] = buffer[at:filled]
                     at, filled = 0, filled - at
-                else:  # a chunk that does not fit
+                else:  # a line that does not fit
                     buffer.extend(bytes(len(buffer)))
                 continue
             yield Decoded(first, count, numbers, items, columns, buffer, (at, end))
