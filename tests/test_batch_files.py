@@ -83,11 +83,11 @@ def test_rows_are_the_same_read_fast_or_with_lines(samples, tmp_path, monkeypatc
     assert manifest == (tmp_path / "slow.manifest.json").read_text(encoding="utf-8")
 
 
-def test_a_file_whose_name_is_no_utf8_is_named_with_replacement_characters(tmp_path):
+def test_a_file_whose_name_is_no_utf8_is_named_with_its_bytes_escaped(tmp_path):
     """Files whose names are no UTF-8 (Python holds each byte it cannot decode as a lone surrogate,
     which no UTF-8 output can hold): each engine reads them and names them in its rows, and the
-    skipped one in the manifest, with U+FFFD for each such byte; the rows of the engines agree, and
-    ``profiles_hash`` is that of the labels the rows carry."""
+    skipped one in the manifest, with each such byte written as ``\\xff``; the rows of the engines
+    agree, and ``profiles_hash`` is that of the labels the rows carry."""
     directory = tmp_path / "d"
     directory.mkdir()
     try:
@@ -104,13 +104,13 @@ def test_a_file_whose_name_is_no_utf8_is_named_with_replacement_characters(tmp_p
         rows[engine] = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
         manifest = json.loads((tmp_path / f"{engine}.manifest.json").read_text(encoding="utf-8"))["manifest"]
         assert [r["profile"] for r in rows[engine]] == [
-            str(directory / "a\ufffd.yaml"),
-            str(directory / "c\ufffd.jsonl:1"),
-            str(directory / "c\ufffd.jsonl:2"),
+            str(directory / "a\\xff.yaml"),
+            str(directory / "c\\xfd.jsonl:1"),
+            str(directory / "c\\xfd.jsonl:2"),
         ]
         [skipped] = manifest["skipped"]
-        assert skipped["source"] == str(directory / "b\ufffd.yaml")
-        assert skipped["error"].startswith(str(directory / "b\ufffd.yaml") + ":")
+        assert skipped["source"] == str(directory / "b\\xfe.yaml")
+        assert skipped["error"].startswith(str(directory / "b\\xfe.yaml") + ":")
         if engine != "columnar":  # the columnar engine hashes what it read (docs/RESEARCH.md)
             lines = "".join(f"{r['profile']}\t{r['profile_hash']}\n" for r in rows[engine])
             assert manifest["profiles_hash"] == hashlib.sha256(lines.encode("utf-8")).hexdigest()

@@ -220,6 +220,25 @@ def test_sample_takes_its_format_from_the_name_of_the_file_where_none_is_given(t
     assert yaml_in_jsonl.exit_code == 0 and (tmp_path / "y.jsonl" / "sample-0002.yaml").is_file()
 
 
+def test_a_report_on_a_file_whose_name_is_no_utf8_names_it_with_its_bytes_escaped(tmp_path):
+    """The informant's label comes from the file's name; a byte of it that is no UTF-8 (held by
+    Python as a lone surrogate, which no UTF-8 output can hold) is written as ``\\xfe`` (it was an
+    internal error), and two such names stay two informants."""
+    import os
+
+    try:
+        first = tmp_path / os.fsdecode(b"rektor-\xfe.yaml")
+        second = tmp_path / os.fsdecode(b"rektor-\xff.yaml")
+        for path in (first, second):
+            shutil.copyfile(DEMO, path)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    result = run("report", str(first), str(second), "-o", str(tmp_path / "r.md"))
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "informants: rektor-\\\\xfe, rektor-\\\\xff." in text  # Markdown escapes the backslash
+
+
 def test_a_dash_reads_the_profile_from_standard_input():
     text = (EXAMPLES / "demo.yaml").read_text(encoding="utf-8")
     piped = CliRunner().invoke(main, ["assess", "-", "--format", "json"], input=text)

@@ -28,7 +28,7 @@ from .common import (
     resolve_language,
     rules_option,
 )
-from ..core.errors import InputError
+from ..core.errors import InputError, file_label
 from ..render.pdf import require as require_pdf
 from ..render.report import REPORT_FORMATS, build_report, format_for, render_report
 
@@ -37,9 +37,9 @@ __all__ = ["report_cmd", "informant_labels", "write_atomic"]
 
 def informant_labels(paths: tuple[str, ...]) -> list[str]:
     """One label per profile: its file name without the ending, or the path as given where two
-    files share a name."""
+    files share a name (a name that is no UTF-8 as :func:`file_label` shows it)."""
     stems = [Path(p).stem for p in paths]
-    return [stem if stems.count(stem) == 1 else path for stem, path in zip(stems, paths)]
+    return [file_label(stem if stems.count(stem) == 1 else path) for stem, path in zip(stems, paths)]
 
 
 @click.command("report", cls=AdvisorCommand)

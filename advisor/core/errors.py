@@ -71,17 +71,18 @@ def escape_controls(text: str) -> str:
 
 
 def file_label(path: str) -> str:
-    """``path`` as rows, manifests and messages name it: as it is, or, where the file's name is no
-    UTF-8 (Python holds each byte it cannot decode as a lone surrogate, which no UTF-8 output can
-    hold), with each such byte shown as U+FFFD. The file is still opened by ``path``."""
+    """``path`` as rows, manifests, reports and messages name it: as it is, or, where the file's
+    name is no UTF-8 (Python holds each byte it cannot decode as a lone surrogate, which no UTF-8
+    output can hold), with each such byte written as ``\\xff``: two such files keep two names,
+    and the name's bytes can be read back from it. The file is still opened by ``path``."""
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
         try:
             raw = path.encode("utf-8", "surrogateescape")  # the name's own bytes (os.fsencode on POSIX)
-        except UnicodeEncodeError:  # a surrogate no file system decoding makes
-            return path.encode("utf-8", "replace").decode("utf-8")
-        return raw.decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a surrogate no file system decoding makes: written as \ud800
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
+        return raw.decode("utf-8", "backslashreplace")
     return path
 
 
