@@ -58,7 +58,9 @@ PROFILE_CASES: list[tuple[str, str, bytes]] = [
         "profile.yaml",
         b"arenas:\n  - name: Torget\n    ladder_level: true\n",
     ),
-    ("a 4 MB name (cut in the message)", "profile.yaml", b"context:\n  name: " + b"x" * 4_000_000 + b"\n"),
+    ("a 4 MB name", "profile.yaml", b"context:\n  name: " + b"x" * 4_000_000 + b"\n"),
+    ("501 arenas", "profile.yaml", b"arenas:\n" + b"  - {name: Torget}\n" * 501),
+    ("a list, not a mapping, after a comment", "profile.yaml", b"# the informants\n\n- context\n"),
     (
         "terminal escapes in a key (escaped)",
         "profile.yaml",

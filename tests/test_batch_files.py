@@ -117,3 +117,20 @@ def test_a_file_whose_name_is_no_utf8_is_named_with_its_bytes_escaped(tmp_path):
     assert rows["durable"] == rows["python"]
     for engine in engines[2:]:
         assert [{k: r[k] for k in rows[engine][0]} for r in rows["durable"]] == rows[engine]
+
+
+def test_a_json_lines_line_that_is_no_object_is_named_by_its_line(tmp_path):
+    """A line holding a list or a string, not a profile: skipped with the number of its own line
+    (it was always line 1), on every engine."""
+    source = tmp_path / "p.jsonl"
+    source.write_bytes(b'{}\n{"context": {"name": "A"}}\n[1, 2]\n\n"x"\n')
+    engines = ["durable", "python"] + (["columnar"] if importlib.util.find_spec("polars") else [])
+    for engine in engines:
+        result = batch([str(source)], None, engine=engine, workers=1)
+        assert [(s.source, s.error) for s in result.skipped] == [
+            (f"{source}:3", f"{source}:3: a profile must be a mapping of sections, not a list ({HINT})"),
+            (f"{source}:5", f"{source}:5: a profile must be a mapping of sections, not a str ({HINT})"),
+        ], engine
+
+
+HINT = "start with `context:`, `plan:` ...; see examples/"

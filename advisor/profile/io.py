@@ -85,11 +85,16 @@ def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         message = first["msg"].replace("Input should be", "must be") + f", got {shorten(repr(value))}"
         hint = "correct the value, or leave it out if unknown"
+    elif kind == "string_too_long" and isinstance(value, str):
+        limit = (first.get("ctx") or {}).get("max_length")
+        message = f"is too long: at most {limit} characters, got {len(value):,}"
+        hint = "shorten it"
     elif kind.startswith("string"):
         message = first["msg"].replace("Input should be", "must be") + f", got {shorten(repr(value))}"
         hint = "write text, quoted if it looks like a number or true/false"
     elif kind == "too_long":
-        message = first["msg"].replace("List should have", "has too many items: at most")
+        context = first.get("ctx") or {}
+        message = f"has too many items: at most {context.get('max_length')}, got {context.get('actual_length')}"
         hint = "split the profile"
     else:
         message = first["msg"]
@@ -108,7 +113,7 @@ def _validate(doc: Document) -> Profile:
         raise ProfileError(
             f"a profile must be a mapping of sections, not a {type(doc.data).__name__}",
             file=doc.file,
-            line=1,
+            line=doc.line_of(()) or 1,  # a JSON Lines file's line; where a document begins
             hint="start with `context:`, `plan:` ...; see examples/",
         )
     try:
