@@ -493,6 +493,76 @@ def _not_bokmal(text: str, pack_data: "set[str]") -> list[str]:
     return sorted({w for w in words if w.lower() in ENGLISH or w in codes})
 
 
+def test_a_batch_says_why_it_skipped_a_profile_in_bokmal(tmp_path):
+    """The line on standard error per skipped profile is in the language of the run; the manifest
+    keeps the English line (data), which is what an English run prints."""
+    from test_bad_inputs import BOMB, PROFILE_CASES
+
+    cases = {label: data for label, _name, data in PROFILE_CASES}
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, label in enumerate(
+        [
+            "wrong type",
+            "value out of range",
+            "value outside a scale",
+            "unknown key",
+            "empty file",
+            "a list, not a mapping",
+            "binary file",
+            "not UTF-8 (Latin-1)",
+            "duplicate key",
+            "object-constructing YAML tag",
+            "two YAML documents",
+            "nesting too deep",
+            "a 4 MB name",
+            "501 arenas",
+        ]
+    ):
+        (src / f"{i:02d}.yaml").write_bytes(cases[label])
+    (src / "15.yaml").write_bytes(BOMB.encode())
+    (src / "16.jsonl").write_bytes(b'{"plan": {"adopted_year": 1e400}}\n[1]\n{"a": 1, "a": 2}\n')
+    english = run("batch", str(src), "-o", str(tmp_path / "en.jsonl"), "--workers", "1")
+    bokmal = run("batch", str(src), "-o", str(tmp_path / "nb.jsonl"), "--workers", "1", "--lang", "nb")
+    assert english.exit_code == bokmal.exit_code == 0
+    manifest = json.loads((tmp_path / "en.manifest.json").read_text(encoding="utf-8"))["manifest"]
+    assert len(manifest["skipped"]) == 18
+    assert english.stderr == "".join(f"advisor: skipped: {s['error']}\n" for s in manifest["skipped"])
+    lines = bokmal.stderr.splitlines()
+    assert len(lines) == 18 and all(line.startswith("advisor: hoppet over: ") for line in lines)
+    assert _not_bokmal(bokmal.stderr, {"none, low, medium, high", "'high'"}) == []  # a scale's values, as written
+
+
+def test_a_recorded_error_comes_apart_where_one_line_joins_it():
+    """recorded_line gives a recorded English line in bokmål as error_line gives the error itself,
+    and leaves a line it cannot take apart, or one in English, as it is."""
+    from advisor.core.errors import ProfileError
+    from advisor.core.errors_nb import error_line, recorded_line
+
+    errors = [
+        ProfileError("profile is empty", file="a.yaml", hint="write at least `context: {name: ...}`; see examples/"),
+        ProfileError(
+            "unknown field 'x' (and 2 more problems)",
+            file="a b.yaml",
+            line=3,
+            path=("plan", "x"),
+            hint="did you mean 'y'?",
+        ),
+        ProfileError("nested too deeply", file="p.jsonl", line=4, hint="flatten the document"),
+        ProfileError("has too many items: at most 500, got 501", file="q.yaml", line=1, path=("arenas",)),
+        ProfileError("something new (with a note)", file="a.yaml", path=("arenas", 2, "name")),
+    ]
+    for exc in errors:
+        line = exc.one_line()
+        assert exc.file is not None
+        assert recorded_line(exc.file, line, "en") == line
+        assert recorded_line(exc.file, line, "nb") == error_line(exc, "nb")
+        assert recorded_line("elsewhere.yaml", line, "nb") == line
+    assert recorded_line("a b.yaml", errors[1].one_line(), "nb") == (
+        "a b.yaml:3: plan.x: ukjent felt 'x' (og 2 problemer til) (mente du 'y'?)"
+    )
+
+
 def test_bokmal_all_through(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, "examples")

@@ -33,13 +33,14 @@ from .common import (
 )
 from ..engine.pool import DEFAULT_TIME_LIMIT
 from ..core.errors import InputError, escape_controls
+from ..core.errors_nb import recorded_line
 from ..core.i18n import t
 from ..engine.interface import ENGINES
 from ..render.formats import formats_of, render_text
 from ..research.runs import (
     BATCH_ENGINES,
     OUTPUT_FORMATS,
-    BatchResult,
+    SkippedProfile,
     batch,
     compare,
     iter_sample_profiles,
@@ -169,9 +170,12 @@ class _DaskClient:
             self.cluster.close()
 
 
-def _report_skipped(result: BatchResult, lang: str) -> None:
-    for skipped in result.skipped:
-        click.echo("advisor: " + escape_controls(t(lang, "research.skipped", error=skipped.error)), err=True)
+def _report_skipped(skipped: Sequence[SkippedProfile], lang: str) -> None:
+    """A line on standard error per profile skipped, its error in ``lang`` (the manifest keeps
+    it in English)."""
+    for item in skipped:
+        error = recorded_line(item.source, item.error, lang)
+        click.echo("advisor: " + escape_controls(t(lang, "research.skipped", error=error)), err=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,7 +237,7 @@ def batch_cmd(
     finally:
         if progress is not None:
             progress.close()
-    _report_skipped(result, language)
+    _report_skipped(result.skipped, language)
     echo_text(render_text("batch", "text", result, lang=language))
     echo_text(t(language, "research.batch_wrote", rows=result.row_count, output=output) + "\n")
     if strict and result.skipped:
@@ -298,8 +302,7 @@ def compare_cmd(
     finally:
         if progress is not None:
             progress.close()
-    for skipped in result.manifest.skipped:
-        click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
+    _report_skipped(result.manifest.skipped, language)
     show_result("comparison", fmt, result, language, all_rules=all_rules)
 
 

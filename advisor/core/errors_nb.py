@@ -20,7 +20,7 @@ from typing import Optional
 from .errors import AdvisorError
 from .locale import catalogue, languages
 
-__all__ = ["error_line", "translate", "patterns"]
+__all__ = ["error_line", "recorded_line", "translate", "patterns"]
 
 
 @lru_cache(maxsize=None)
@@ -61,3 +61,35 @@ def error_line(exc: AdvisorError, lang: str) -> str:
     shown.message = translate(exc.message, lang) or exc.message
     shown.hint = translate(exc.hint, lang, "hints")
     return shown.one_line()
+
+
+#: A field path as :func:`advisor.core.errors.format_path` writes it, and the ": " after it.
+_PATH = re.compile(r"[^\s:()]+: ")
+
+
+def recorded_line(source: str, error: str, lang: str) -> str:
+    """The error a batch recorded for a profile it skipped (``SkippedProfile.error``: the English
+    :meth:`AdvisorError.one_line` of the profile at ``source``, kept so in the manifest) with its
+    message and hint in ``lang``. The line is taken apart where ``one_line`` joins it: the place
+    (``source``, a line number), a field path, the message, the hint in the last parentheses. A
+    line that does not come apart so, or whose parts have no translation, is given as it is."""
+    if lang not in languages() or not catalogue(lang, "errors") or not error.startswith(source):
+        return error
+    place = re.match(r"(?::\d+)?: ", error[len(source) :])
+    if place is None:
+        return error
+    where, rest = source + place.group(), error[len(source) + place.end() :]
+    path = _PATH.match(rest)
+    field = path.group() if path is not None and path.end() < len(rest) else ""
+    rest = rest[len(field) :]
+    hint = ""
+    if rest.endswith(")"):
+        depth, start = 0, len(rest)
+        for start in range(len(rest) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(rest[start], 0)
+            if depth == 0:
+                break
+        if depth == 0 and start >= 2 and rest[start - 1] == " ":
+            rest, hint = rest[: start - 1], rest[start + 1 : -1]
+    message = translate(rest, lang) or rest
+    return where + field + message + (f" ({translate(hint, lang, 'hints')})" if hint else "")

@@ -79,6 +79,9 @@ def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
     elif kind.startswith("bool"):
         message = f"expected true or false, got {shorten(repr(value))}"
         hint = "write true or false, or leave it out if unknown"
+    elif kind == "finite_number":
+        message = f"must be a finite number, got {shorten(repr(value))}"
+        hint = "write a number, or leave it out if unknown"
     elif kind.startswith(("int", "float")):
         message = f"expected a number, got {shorten(repr(value))}"
         hint = "write a number, or leave it out if unknown"
@@ -87,7 +90,7 @@ def _error_from(exc: ValidationError, doc: Document) -> ProfileError:
         hint = "correct the value, or leave it out if unknown"
     elif kind == "string_too_long" and isinstance(value, str):
         limit = (first.get("ctx") or {}).get("max_length")
-        message = f"is too long: at most {limit} characters, got {len(value):,}"
+        message = f"is too long: at most {limit} characters, got {len(value)}"
         hint = "shorten it"
     elif kind.startswith("string"):
         message = first["msg"].replace("Input should be", "must be") + f", got {shorten(repr(value))}"
