@@ -561,6 +561,16 @@ def test_a_recorded_error_comes_apart_where_one_line_joins_it():
     assert recorded_line("a b.yaml", errors[1].one_line(), "nb") == (
         "a b.yaml:3: plan.x: ukjent felt 'x' (og 2 problemer til) (mente du 'y'?)"
     )
+    # what a worker process that crashed or hung leaves (advisor/engine/pool.py)
+    crashed = (
+        "in/c.yaml: not assessed: the worker process assessing it ended (SIGSEGV), as when the inference engine crashes"
+    )
+    assert recorded_line("in/c.yaml", crashed, "nb") == (
+        "in/c.yaml: ikke vurdert: arbeidsprosessen som vurderte den, stoppet (SIGSEGV), "
+        "slik den gjør når slutningsmotoren krasjer"
+    )
+    hung = "in/h.yaml: not assessed: took longer than the time limit of 3 s"
+    assert recorded_line("in/h.yaml", hung, "nb") == "in/h.yaml: ikke vurdert: tok lengre tid enn tidsgrensen på 3 s"
 
 
 def test_bokmal_all_through(tmp_path, monkeypatch):
