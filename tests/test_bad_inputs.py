@@ -457,6 +457,32 @@ def test_output_that_cannot_be_written(tmp_path, monkeypatch):
             line + " — the previous rows and manifest are left as they were",
         )
     )
+
+    # Results that would replace a profile being read: refused before anything is read or written.
+    (tmp_path / "p.jsonl").write_bytes(b'{"context": {"name": "A"}}\n')
+    for label, args, replaced in (
+        (
+            "`batch p.jsonl -o p.jsonl`: the rows would replace the profiles",
+            ["batch", "p.jsonl", "-o", "p.jsonl"],
+            "p.jsonl",
+        ),
+        (
+            "`compare in -o in/demo.yaml`: the comparison would replace a profile in the directory",
+            ["compare", "in", "--rules", "default", "--rules", "default", "-o", "in/demo.yaml"],
+            "in/demo.yaml",
+        ),
+        (
+            "`batch in -o in/rows.jsonl` a second time: the last run's results would be read as profiles",
+            ["batch", "in", "-o", "in/rows.jsonl"],
+            "in/rows.jsonl",
+        ),
+    ):
+        if replaced == "in/rows.jsonl":
+            assert _run(tmp_path, args).exit_code == 0  # the first time: nothing of it is there yet
+        before = (tmp_path / replaced).read_bytes()
+        result = _run(tmp_path, args)
+        assert (tmp_path / replaced).read_bytes() == before
+        rows.append((label, "2", _one_line_error(result)))
     _check_section(
         "Output that cannot be written",
         rows,

@@ -241,6 +241,45 @@ def profile_sources(items: Iterable[ProfileLike]) -> list[tuple[str, Union[str, 
     return out
 
 
+def _same_file(a: "Union[str, os.PathLike[str]]", b: "Union[str, os.PathLike[str]]") -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # one of them does not exist (yet), or cannot be looked at
+        return False
+
+
+def _refuse_outputs_among(profiles: Iterable[ProfileLike], outputs: Sequence["Union[str, os.PathLike[str]]"]) -> None:
+    """Refuse to run where a file the run writes (``outputs``: the rows and their manifest, or a
+    comparison) is one of the profile files it would read, given or in a directory given:
+    writing the results would replace a file the user wrote (or read an earlier run's results as
+    profiles). A list is looked at before anything is read; an iterator is not looked at."""
+    if not isinstance(profiles, (list, tuple)):
+        return
+    for item in profiles:
+        if not isinstance(item, (str, os.PathLike)):
+            continue
+        listed = Path(item).is_dir()
+        for target in outputs:
+            name = Path(target).name
+            among = (
+                not name.startswith(".")
+                and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES
+                and Path(target).is_file()
+                and _same_file(Path(target).parent, item)
+                if listed
+                else _same_file(item, target)
+            )
+            if among:
+                raise InputError(
+                    f"{file_label(os.fspath(target))} is one of the profiles to read"
+                    + (f" (in {file_label(os.fspath(item))})" if listed else "")
+                    + ": writing the results would replace it",
+                    hint="write the results outside the profiles' directory (-o)"
+                    if listed
+                    else "write the results to another file (-o)",
+                )
+
+
 def load_packs(packs: Union[None, PackLike, Sequence[PackLike]]) -> list[RulePack]:
     """Each pack loaded (variants resolved); ``None`` is the shipped pack alone.
 
@@ -1130,6 +1169,8 @@ def batch(
     goes on. A batch run in this process has neither guard: give ``workers=2`` or more for them.
     """
     chosen = _output_format(output, fmt) if output is not None else None
+    if output is not None:
+        _refuse_outputs_among(profiles, [output, _manifest_path(output)])
     run: Union[_BatchRun, _ColumnarRun]
     run = (
         _ColumnarRun(profiles, packs, workers, client, progress)
@@ -1417,6 +1458,8 @@ def compare(
         raise InputError(
             "compare needs at least two rule packs", hint="give --rules twice: the baseline first, then the variant"
         )
+    if output is not None:
+        _refuse_outputs_among(profiles, [output])
     run: Union[_BatchRun, _ColumnarRun]
     run = (
         _ColumnarRun(profiles, loaded, workers, client, progress)
