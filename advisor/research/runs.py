@@ -31,6 +31,7 @@ import json
 import math
 import os
 import random
+import stat
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
@@ -241,34 +242,45 @@ def profile_sources(items: Iterable[ProfileLike]) -> list[tuple[str, Union[str, 
     return out
 
 
-def _same_file(a: "Union[str, os.PathLike[str]]", b: "Union[str, os.PathLike[str]]") -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):  # one of them does not exist (yet), or cannot be looked at
-        return False
-
-
 def _refuse_outputs_among(profiles: Iterable[ProfileLike], outputs: Sequence["Union[str, os.PathLike[str]]"]) -> None:
     """Refuse to run where a file the run writes (``outputs``: the rows and their manifest, or a
     comparison) is one of the profile files it would read, given or in a directory given:
     writing the results would replace a file the user wrote (or read an earlier run's results as
-    profiles). A list is looked at before anything is read; an iterator is not looked at."""
+    profiles). A list is looked at before anything is read (a ``stat`` per item, and none where
+    no output exists yet); an iterator is not looked at."""
     if not isinstance(profiles, (list, tuple)):
+        return
+    existing: dict[tuple[int, int], Path] = {}  # the outputs there already, by device and inode
+    for target in map(Path, outputs):
+        try:
+            found = target.stat()
+        except (OSError, ValueError):
+            continue
+        existing[(found.st_dev, found.st_ino)] = target
+    if not existing:
         return
     for item in profiles:
         if not isinstance(item, (str, os.PathLike)):
             continue
-        listed = Path(item).is_dir()
-        for target in outputs:
-            name = Path(target).name
-            among = (
-                not name.startswith(".")
-                and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES
-                and Path(target).is_file()
-                and _same_file(Path(target).parent, item)
-                if listed
-                else _same_file(item, target)
-            )
+        try:
+            given = os.stat(item)
+        except (OSError, ValueError):
+            continue
+        listed = stat.S_ISDIR(given.st_mode)
+        for key, target in existing.items():
+            if listed:
+                try:
+                    parent = target.parent.stat()
+                except OSError:
+                    continue
+                among = (
+                    (parent.st_dev, parent.st_ino) == (given.st_dev, given.st_ino)
+                    and not target.name.startswith(".")
+                    and target.suffix.lower() in PROFILE_SUFFIXES
+                    and target.is_file()
+                )
+            else:
+                among = key == (given.st_dev, given.st_ino)
             if among:
                 raise InputError(
                     f"{file_label(os.fspath(target))} is one of the profiles to read"
