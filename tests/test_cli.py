@@ -533,6 +533,31 @@ def test_a_batch_says_why_it_skipped_a_profile_in_bokmal(tmp_path):
     assert _not_bokmal(bokmal.stderr, {"none, low, medium, high", "'high'"}) == []  # a scale's values, as written
 
 
+def test_the_words_of_the_yaml_and_json_parsers_in_bokmal(tmp_path):
+    """A profile that does not parse: the parser's words (libyaml's, json's) are in bokmål too,
+    inside advisor's own message, not only the message around them and its hint."""
+    yaml = pytest.importorskip("yaml")
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("the messages are libyaml's; PyYAML's pure-Python parser words them otherwise")
+    cases = {
+        "a.yaml": b"context:\n  name: a: b\n",
+        "b.yaml": b"context:\n  name: [a, b\n",
+        "c.yaml": b"context:\n\tname: a\n",
+        "d.yaml": b"context:\n  name: *x\n",
+        "e.yaml": b'context:\n  name: "abc\n',
+        "f.json": b'{"context": {"name": "a"}',
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        result = run("assess", str(tmp_path / name), "--lang", "nb")
+        assert result.exit_code == 2 and result.stderr.startswith("advisor: feil: "), result.stderr
+        assert _not_bokmal(result.stderr, set()) == [], result.stderr
+    assert run("assess", str(tmp_path / "b.yaml"), "--lang", "nb").stderr == (
+        f"advisor: feil: {tmp_path / 'b.yaml'}:3: ikke gyldig YAML/JSON: fant ikke ',' eller ']' der det var ventet "
+        "(sjekk innrykk, kolon og anførselstegn rundt den linjen)\n"
+    )
+
+
 def test_a_recorded_error_comes_apart_where_one_line_joins_it():
     """recorded_line gives a recorded English line in bokmål as error_line gives the error itself,
     and leaves a line it cannot take apart, or one in English, as it is."""

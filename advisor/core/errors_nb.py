@@ -6,7 +6,8 @@ boundary shows them in the language of the run through :func:`error_line`. The t
 data: the ``errors.json`` of the language's folder (:mod:`advisor.core.locale`), with
 ``messages`` and ``hints`` as ``[pattern, template]`` pairs tried in order, ``what`` (the names
 of what a file holds, for ``{wN}``), ``words`` (comparisons and the like, for ``{cN}``) and
-``plural`` (``{pN}`` is that ending unless group N is ``1``). A message without a pattern, or a
+``plural`` (``{pN}`` is that ending unless group N is ``1``); ``{tN}`` is group N translated by
+the same table (a parser's words inside advisor's message). A message without a pattern, or a
 language without the file, stays English (every part of the line around it is in the language of the run).
 """
 
@@ -49,6 +50,8 @@ def translate(text: Optional[str], lang: str, table: str = "messages") -> Option
             named = {f"w{i}": what.get(g, g) for i, g in enumerate(groups)}
             named.update({f"c{i}": other.get(g, g) for i, g in enumerate(groups)})
             named.update({f"p{i}": (plural if g != "1" else "") for i, g in enumerate(groups)})
+            if "{t" in template:  # a part that is itself a message: a YAML or JSON parser's words
+                named.update({f"t{i}": translate(g, lang, table) or "" for i, g in enumerate(groups)})
             return template.format(*groups, **named) + tail
     return text + tail
 
