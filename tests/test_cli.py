@@ -305,6 +305,22 @@ def test_quiet_on_every_command_prints_nothing(tmp_path):
     assert result.exit_code == 0 and result.stdout == "" and out.exists()
 
 
+def test_init_takes_its_file_with_o_as_the_other_commands_do(tmp_path):
+    """`advisor init -o FILE` writes FILE, the same profile as `advisor init FILE`; two different
+    files are refused in one line, before the interview."""
+    answers = "Testby\n" + "\n" * 300
+    given = CliRunner().invoke(main, ["init", str(tmp_path / "a.yaml"), "-q"], input=answers)
+    with_o = CliRunner().invoke(main, ["init", "-o", str(tmp_path / "b.yaml"), "-q"], input=answers)
+    assert given.exit_code == with_o.exit_code == 0
+    assert (tmp_path / "a.yaml").read_text(encoding="utf-8") == (tmp_path / "b.yaml").read_text(encoding="utf-8")
+    both = run("init", str(tmp_path / "c.yaml"), "-o", str(tmp_path / "d.yaml"))
+    assert both.exit_code == 2 and both.stderr == (
+        f"advisor: error: two files to write: {tmp_path / 'c.yaml'} and -o {tmp_path / 'd.yaml'} "
+        "(give the file once, as OUTPUT or with -o)\n"
+    )
+    assert not (tmp_path / "c.yaml").exists() and not (tmp_path / "d.yaml").exists()
+
+
 # ------------------------------------------------------------------------------ the terminal's width
 
 #: Commands whose output is a data format (Markdown, JSON), not text for a terminal: not wrapped.

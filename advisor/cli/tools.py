@@ -31,6 +31,7 @@ from .common import (
 from ..tools.diff import diff
 from ..render.format import fit_lines, text_width
 from ..tools.explain import explain
+from ..core.errors import InputError
 from ..core.i18n import t
 from ..tools.intake import run_intake
 from ..tools.whatif import DEFAULT_TOP, next_steps, whatif
@@ -130,6 +131,14 @@ class _ClickIO:
 
 @click.command("init", cls=AdvisorCommand)
 @click.argument("output", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "output_option",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The file to write, as OUTPUT (the -o of the other commands).",
+)
 @lang_option
 @click.option(
     "--resume",
@@ -139,11 +148,15 @@ class _ClickIO:
 )
 @quiet_option
 @_handle_errors
-def init_cmd(output: Optional[str], lang: Optional[str], resume: Optional[str]) -> None:
+def init_cmd(output: Optional[str], output_option: Optional[str], lang: Optional[str], resume: Optional[str]) -> None:
     """Interview: ask the questions of a profile and write it, commented, to OUTPUT (default:
     the --resume file, else profile.yaml). "Don't know" is always allowed."""
     language = resolve_language(lang)
-    target = output or resume or "profile.yaml"
+    if output is not None and output_option is not None and output != output_option:
+        raise InputError(
+            f"two files to write: {output} and -o {output_option}", hint="give the file once, as OUTPUT or with -o"
+        )
+    target = output or output_option or resume or "profile.yaml"
     result = run_intake(_ClickIO(), target, lang=language, resume=resume)
     if result.interrupted:
         click.echo("", err=True)
