@@ -201,3 +201,19 @@ def test_better_on_a_field_leaves_its_schema_and_validation_as_without_it(monkey
             Without.model_validate(bad)
         assert with_error.value.errors() == without_error.value.errors()
     assert [m for m in With.model_fields["count"].metadata if isinstance(m, Better)] == [Better("down")]
+
+
+def test_assess_says_what_it_takes_when_given_a_path_a_dict_or_a_pack_name(tmp_path):
+    """A developer's first guesses (a file name, the dict of a profile, a pack's name) give a
+    TypeError that says how to make what assess() takes, not an AttributeError from inside it."""
+    profile = advisor.parse_profile({"context": {"name": "X"}})
+    for wrong, says in (
+        ("examples/demo.yaml", "assess() takes a Profile, not str: advisor.load_profile(path)"),
+        ({"context": {"name": "X"}}, "assess() takes a Profile, not dict: "),
+    ):
+        with pytest.raises(TypeError) as raised:
+            advisor.assess(wrong)  # type: ignore[arg-type]
+        assert str(raised.value).startswith(says)
+    with pytest.raises(TypeError, match=r"^assess\(\) takes its rules as a RulePack, not str: advisor.load_rules"):
+        advisor.assess(profile, "default")  # type: ignore[arg-type]
+    assert advisor.assess(profile, advisor.load_rules()).municipality == "X"

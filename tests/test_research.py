@@ -494,3 +494,12 @@ def test_a_worker_is_ready_with_its_packs_compiled():
     assert pack.hash in assessment._PLANS
     if engine == "durable":
         assert durable._BACKENDS.get(pack.hash) is backend(engine, pack)
+
+
+def test_a_batch_says_what_it_takes_when_given_a_dict():
+    """A dict (a profile not yet made a Profile) is refused with a TypeError that says what a
+    batch takes and how to make a Profile of it, not os.fspath's."""
+    with pytest.raises(TypeError, match=r"^a profile to assess is a file or directory path, a Profile or a"):
+        batch([{"context": {"name": "X"}}], workers=1)
+    rows = batch([advisor.parse_profile({"context": {"name": "X"}})], workers=1).rows
+    assert [row.municipality for row in rows] == ["X"]

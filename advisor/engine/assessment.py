@@ -897,6 +897,16 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     durable-rules where it can be imported, else the reference evaluator (see
     :mod:`advisor.engine.interface`); the result's manifest names the engine that ran.
     """
+    if not isinstance(profile, Profile):
+        raise TypeError(
+            f"assess() takes a Profile, not {type(profile).__name__}: "
+            "advisor.load_profile(path) reads one from a file, advisor.parse_profile(data) makes one of a dict or text"
+        )
+    if rules is not None and not isinstance(rules, RulePack):
+        raise TypeError(
+            f"assess() takes its rules as a RulePack, not {type(rules).__name__}: "
+            "advisor.load_rules(path) loads a pack (advisor.batch() also takes names and paths)"
+        )
     engine = resolve_engine(engine)
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)

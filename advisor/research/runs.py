@@ -221,6 +221,11 @@ def iter_profile_sources(items: Iterable[Union[ProfileLike, _Listing]]) -> Itera
             count += 1
             yield str(label), profile
         else:
+            if not isinstance(item, (str, os.PathLike, _Listing)):
+                raise TypeError(
+                    "a profile to assess is a file or directory path, a Profile or a (label, Profile) pair, "
+                    f"not {type(item).__name__}: advisor.parse_profile(data) makes a Profile of a dict"
+                )
             files = item if isinstance(item, _Listing) else _Listing(Path(item)) if Path(item).is_dir() else None
             if files is None:
                 assert not isinstance(item, _Listing)
