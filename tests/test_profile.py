@@ -203,7 +203,7 @@ def test_better_on_a_field_leaves_its_schema_and_validation_as_without_it(monkey
     assert [m for m in With.model_fields["count"].metadata if isinstance(m, Better)] == [Better("down")]
 
 
-def test_assess_says_what_it_takes_when_given_a_path_a_dict_or_a_pack_name(tmp_path):
+def test_assess_and_its_tools_say_what_they_take_when_given_a_path_a_dict_or_a_pack_name(tmp_path):
     """A developer's first guesses (a file name, the dict of a profile, a pack's name) give a
     TypeError that says how to make what assess() takes, not an AttributeError from inside it."""
     profile = advisor.parse_profile({"context": {"name": "X"}})
@@ -216,4 +216,21 @@ def test_assess_says_what_it_takes_when_given_a_path_a_dict_or_a_pack_name(tmp_p
         assert str(raised.value).startswith(says)
     with pytest.raises(TypeError, match=r"^assess\(\) takes its rules as a RulePack, not str: advisor.load_rules"):
         advisor.assess(profile, "default")  # type: ignore[arg-type]
-    assert advisor.assess(profile, advisor.load_rules()).municipality == "X"
+    pack = advisor.load_rules()
+    assert advisor.assess(profile, pack).municipality == "X"
+    # the tools that assess say the same, under their own names
+    calls = {
+        "whatif": lambda p: advisor.whatif(p, ["plan.knowledge_base=true"]),
+        "next_steps": lambda p: advisor.next_steps(p),
+        "diff": lambda p: advisor.diff(p, p),
+        "build_report": lambda p: advisor.build_report([p]),
+        "explain": lambda p: advisor.explain(p, "IMPL-001", pack),
+    }
+    for name, call in calls.items():
+        with pytest.raises(TypeError, match=rf"^{name}\(\) takes a Profile, not str: "):
+            call("examples/demo.yaml")
+        call(profile)  # a Profile: no error
+    with pytest.raises(
+        TypeError, match=r"^explain\(\) takes the rule's id as text, not RulePack: explain\(profile, rule_id"
+    ):
+        advisor.explain(profile, pack, "IMPL-001")  # type: ignore[arg-type]

@@ -889,6 +889,23 @@ def _by_kind(plan: _Plan, fired: Any) -> dict[str, list[str]]:
     return out
 
 
+def check_arguments(caller: str, profile: object, rules: object = None) -> None:
+    """The TypeError a public function (``caller``) raises for a ``profile`` that is no
+    :class:`Profile` or ``rules`` that are no :class:`RulePack` (a developer's first guesses: a
+    file name, a dict, a pack's name), saying how to make them, rather than an AttributeError
+    from deep inside."""
+    if not isinstance(profile, Profile):
+        raise TypeError(
+            f"{caller}() takes a Profile, not {type(profile).__name__}: advisor.load_profile(path) reads one "
+            "from a file, advisor.parse_profile(data) makes one of a dict or text"
+        )
+    if rules is not None and not isinstance(rules, RulePack):
+        raise TypeError(
+            f"{caller}() takes its rules as a RulePack, not {type(rules).__name__}: advisor.load_rules(path) "
+            "loads a pack (advisor.batch() also takes names and paths)"
+        )
+
+
 def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Optional[str] = None) -> Assessment:
     """Assess ``profile`` with ``rules`` (the shipped rule base by default).
 
@@ -897,16 +914,7 @@ def assess(profile: Profile, rules: Optional[RulePack] = None, *, engine: Option
     durable-rules where it can be imported, else the reference evaluator (see
     :mod:`advisor.engine.interface`); the result's manifest names the engine that ran.
     """
-    if not isinstance(profile, Profile):
-        raise TypeError(
-            f"assess() takes a Profile, not {type(profile).__name__}: "
-            "advisor.load_profile(path) reads one from a file, advisor.parse_profile(data) makes one of a dict or text"
-        )
-    if rules is not None and not isinstance(rules, RulePack):
-        raise TypeError(
-            f"assess() takes its rules as a RulePack, not {type(rules).__name__}: "
-            "advisor.load_rules(path) loads a pack (advisor.batch() also takes names and paths)"
-        )
+    check_arguments("assess", profile, rules)
     engine = resolve_engine(engine)
     pack = rules if rules is not None else _default_pack()
     plan = _plan_for(pack)

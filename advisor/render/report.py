@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from . import svg as _svg
 from ..profile.schema import arena_fields, profile_fields
-from ..engine.assessment import PRIORITY_WEIGHT, Assessment, Finding, RuleSummary, arena_label, assess
+from ..engine.assessment import PRIORITY_WEIGHT, Assessment, Finding, RuleSummary, arena_label, assess, check_arguments
 from ..core.errors import InputError, ProfileError
 from ..engine.facts import Facts, profile_facts
 from ..core.i18n import LANGUAGES
@@ -465,6 +465,8 @@ def build_report(
         labels = [str(i) for i in range(1, len(items) + 1)]
     if not items:
         raise InputError("a report needs at least one profile")
+    for item in items:
+        check_arguments("build_report", item, pack)
     for label in labels:
         if not label.strip():
             raise InputError("an informant's label is empty")

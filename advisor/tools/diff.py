@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from ..profile.schema import arena_fields, profile_fields
-from ..engine.assessment import PRIORITY_WEIGHT, Assessment, Finding, assess
+from ..engine.assessment import PRIORITY_WEIGHT, Assessment, Finding, assess, check_arguments
 from ..engine.facts import profile_facts
 from ..profile.model import Profile
 from ..rules.pack import FACTORS, KINDS, PRIORITIES, RulePack
@@ -191,6 +191,8 @@ def diff(
 
     ``old_label`` and ``new_label`` (file names, dates) are only shown.
     """
+    check_arguments("diff", old, pack)
+    check_arguments("diff", new)
     return compare(
         old,
         new,

@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict
 
-from ..engine.assessment import ContrastingView, arena_label, assess, contrasting_views, rule_states
+from ..engine.assessment import ContrastingView, arena_label, assess, check_arguments, contrasting_views, rule_states
 from ..rules.conditions import AllOf, AnyArena, AnyOf, Compare, Condition, ConditionVisitor, FindingRef, Not
 from ..rules.conditions import Phrase, describe_value, evaluate
 from ..core.errors import RulePackError, did_you_mean
@@ -290,6 +290,12 @@ def explain(profile: Profile, rule_id: str, pack: RulePack, *, engine: Optional[
 
     Raises :class:`~advisor.core.errors.RulePackError` (with a did-you-mean) for an unknown rule id.
     """
+    check_arguments("explain", profile)
+    if not isinstance(rule_id, str):
+        raise TypeError(
+            f"explain() takes the rule's id as text, not {type(rule_id).__name__}: explain(profile, rule_id, pack)"
+        )
+    check_arguments("explain", profile, pack)
     rid = find_rule(pack, rule_id)
     rule = pack.by_id[rid]
     result = assess(profile, pack, engine=engine)

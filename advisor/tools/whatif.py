@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..profile.io import parse_profile
 from ..profile.schema import DERIVED_ARENA_FACTS, FieldSpec, arena_fields, profile_fields
-from ..engine.assessment import PRIORITY_WEIGHT, Finding, assess
+from ..engine.assessment import PRIORITY_WEIGHT, Finding, assess, check_arguments
 from ..rules.conditions import Compare, Condition, FindingRef, walk
 from .diff import Diff, arena_labels, compare
 from ..core.errors import ProfileError, did_you_mean, format_path, shorten
@@ -355,6 +355,7 @@ def whatif(
     engine: Optional[str] = None,
 ) -> WhatIf:
     """Assess ``profile`` before and after ``changes`` (``PATH=VALUE`` strings or :class:`Change`)."""
+    check_arguments("whatif", profile, pack)
     parsed = tuple(_as_change(c) for c in changes)
     changed = apply_changes(profile, parsed)
     before = assess(profile, pack, engine=engine)
@@ -508,6 +509,7 @@ def next_steps(
     """
     from ..engine.assessment import _default_pack
 
+    check_arguments("next_steps", profile, pack)
     pack = pack if pack is not None else _default_pack()
     base = assess(profile, pack, engine=engine)
     fired = {f.rule_id: f for f in base.pitfalls}
