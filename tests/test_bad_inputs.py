@@ -385,9 +385,14 @@ def test_the_command_line(tmp_path):
         ("a value that is not one of the choices", ["assess", "profile.yaml", "--format", "pdf"]),
         ("a directory where a file belongs", ["assess", "."]),
         ("a terminal escape in an argument (escaped)", ["assess", "profile.yaml", "--format", "\x1b[31mjson"]),
+        (
+            "a path to profiles that is not there (`batch`, `compare`, `sensitivity`: a typo, a pattern that matched nothing)",
+            ["batch", "profile.yaml", "in/*.yaml", "-o", "rows.jsonl"],
+        ),
     ]
     (tmp_path / "profile.yaml").write_text("context: {name: A}\n", encoding="utf-8")
     rows = [(label, "2", _one_line_error(_run(tmp_path, args))) for label, args in cases]
+    assert not (tmp_path / "rows.jsonl").exists()  # refused before anything ran
     _check_section(
         "The command line",
         rows,

@@ -12,6 +12,7 @@ several packs are stacked into one, each applied on top of the ones before (see
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Optional, Sequence
 
@@ -32,7 +33,7 @@ from .common import (
     show_result,
 )
 from ..engine.pool import DEFAULT_TIME_LIMIT
-from ..core.errors import InputError, escape_controls
+from ..core.errors import InputError, ProfileError, escape_controls
 from ..core.errors_nb import recorded_line
 from ..core.i18n import t
 from ..engine.interface import ENGINES
@@ -170,6 +171,16 @@ class _DaskClient:
             self.cluster.close()
 
 
+def _existing(paths: Sequence[str]) -> Sequence[str]:
+    """The PROFILES of a command line, each of them there: a path that is not (a typo, a pattern
+    the shell matched to nothing) is a mistake in the command, refused before anything runs, not
+    a profile the batch skips and goes on without."""
+    for path in paths:
+        if not os.path.exists(path):
+            raise ProfileError("profile file not found", file=path, hint="check the path")
+    return paths
+
+
 def _report_skipped(skipped: Sequence[SkippedProfile], lang: str) -> None:
     """A line on standard error per profile skipped, its error in ``lang`` (the manifest keeps
     it in English)."""
@@ -223,7 +234,7 @@ def batch_cmd(
     try:
         with _DaskClient(dask_address) as client:
             result = batch(
-                profiles,
+                _existing(profiles),
                 _packs(rules_paths),
                 engine=engine,
                 workers=workers,
@@ -290,7 +301,7 @@ def compare_cmd(
     try:
         with _DaskClient(dask_address) as client:
             result = compare(
-                profiles,
+                _existing(profiles),
                 list(rules_paths),
                 engine=engine,
                 workers=workers,
@@ -436,11 +447,10 @@ def sensitivity_cmd(
         raise InputError(
             "give either PROFILES or -n/--count", hint="advisor sensitivity samples/ or advisor sensitivity -n 5000"
         )
-    source: Any = profiles if profiles else iter_sample_profiles(count or 0, seed)
+    source: Any = _existing(profiles) if profiles else iter_sample_profiles(count or 0, seed)
     result = sensitivity(source, rules_path, seed=seed, top=top)
     language = resolve_language(lang)
-    for skipped in result.skipped:
-        click.echo("advisor: " + escape_controls(t(language, "research.skipped", error=skipped.error)), err=True)
+    _report_skipped(result.skipped, language)
     show_result("sensitivity", fmt, result, language)
 
 
