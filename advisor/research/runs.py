@@ -145,19 +145,19 @@ def _expand(sources: Iterable[tuple[str, Union[str, Profile]]]) -> Iterator[tupl
             yield label, item
 
 
+def _profile_name(name: str) -> bool:
+    """Whether a file of this name in a directory given is one of its profiles (not hidden, a
+    profile's suffix): what :func:`_profile_files` lists, and what a run must not write over."""
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES
+
+
 def _profile_files(directory: Path) -> list[str]:
     """The names of the profile files in ``directory``, sorted: listed with :func:`os.scandir`,
     which tells files from directories without a ``stat`` per entry; only the names are kept
     (about 60 bytes a file), so that the order is the same wherever the directory is copied."""
     try:
         with os.scandir(directory) as entries:
-            return sorted(
-                entry.name
-                for entry in entries
-                if not entry.name.startswith(".")
-                and os.path.splitext(entry.name)[1].lower() in PROFILE_SUFFIXES
-                and entry.is_file()
-            )
+            return sorted(entry.name for entry in entries if _profile_name(entry.name) and entry.is_file())
     except OSError as exc:
         raise InputError(
             f"cannot list the directory {directory}: {exc.strerror}", hint="check the path and permissions"
@@ -255,13 +255,18 @@ def _refuse_outputs_among(profiles: Iterable[ProfileLike], outputs: Sequence["Un
     no output exists yet); an iterator is not looked at."""
     if not isinstance(profiles, (list, tuple)):
         return
-    existing: dict[tuple[int, int], Path] = {}  # the outputs there already, by device and inode
+    # the outputs there already: each one's (device, inode), and its directory's where a listing
+    # of that directory would take it for a profile
+    existing: list[tuple[Path, tuple[int, int], Optional[tuple[int, int]]]] = []
     for target in map(Path, outputs):
         try:
-            found = target.stat()
+            found, parent = target.stat(), target.parent.stat()
         except (OSError, ValueError):
             continue
-        existing[(found.st_dev, found.st_ino)] = target
+        listed_in = (
+            (parent.st_dev, parent.st_ino) if _profile_name(target.name) and stat.S_ISREG(found.st_mode) else None
+        )
+        existing.append((target, (found.st_dev, found.st_ino), listed_in))
     if not existing:
         return
     for item in profiles:
@@ -272,21 +277,8 @@ def _refuse_outputs_among(profiles: Iterable[ProfileLike], outputs: Sequence["Un
         except (OSError, ValueError):
             continue
         listed = stat.S_ISDIR(given.st_mode)
-        for key, target in existing.items():
-            if listed:
-                try:
-                    parent = target.parent.stat()
-                except OSError:
-                    continue
-                among = (
-                    (parent.st_dev, parent.st_ino) == (given.st_dev, given.st_ino)
-                    and not target.name.startswith(".")
-                    and target.suffix.lower() in PROFILE_SUFFIXES
-                    and target.is_file()
-                )
-            else:
-                among = key == (given.st_dev, given.st_ino)
-            if among:
+        for target, key, listed_in in existing:
+            if (listed_in if listed else key) == (given.st_dev, given.st_ino):
                 raise InputError(
                     f"{file_label(os.fspath(target))} is one of the profiles to read"
                     + (f" (in {file_label(os.fspath(item))})" if listed else "")
